@@ -1,0 +1,519 @@
+//! The command line: the same core as the console, for scripts, editors and tests.
+//!
+//! Exit codes: 0 on success, 2 on bad input or bad content (with a message on stderr).
+//! Output errors such as a closed pipe end the command quietly.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::clock;
+use crate::content::{self, Content, ContentErrors};
+use crate::rules::{self, Member, Policy, Query, Rating, RatingInput};
+use crate::search::SearchIndex;
+use crate::sms::{self, history};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "support-console",
+    version,
+    about = "Korean support agents' console for driver guides (with no subcommand: open the console)"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Load every *.json under DIR instead of the embedded content.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The console's clock (training, or answering about a past date); default: now, in KST.
+    #[arg(long, global = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// The SMS history file (default: the user's data directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate or export content.
+    Content {
+        #[command(subcommand)]
+        action: ContentAction,
+    },
+    /// Search everything an agent may look for (Korean-aware).
+    Search {
+        /// The query; empty lists everything in content order.
+        #[arg(default_value = "")]
+        query: String,
+        /// At most N hits.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// What applies to a driver at an instant: signup, renewal, free month, payment.
+    Check(CheckArgs),
+    /// List, render or measure SMS templates.
+    Sms(SmsArgs),
+    /// The record of SMS copied or sent.
+    History,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentAction {
+    /// Validate the content (exit 2 with every problem on stderr).
+    Check,
+    /// Write the loaded content as pretty JSON files into DIR.
+    Export { dir: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MemberArg {
+    New,
+    Renewal,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The instant to answer for (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    #[arg(long, value_enum, default_value = "new")]
+    pub member: MemberArg,
+    /// The driver's rating, or "none" when there is none yet.
+    #[arg(long, value_name = "X|none")]
+    pub rating: Option<String>,
+    /// Last month's average rating.
+    #[arg(long, value_name = "X")]
+    pub prev_month_avg: Option<String>,
+    /// The driver had the free first month before (also after leaving the app and rejoining).
+    #[arg(long)]
+    pub prior_benefit: bool,
+    /// The next renewal (payment) date of a current subscription, KST.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub renewal_date: Option<String>,
+    /// Which guide's rules (default: the first guide that has rules).
+    #[arg(long, value_name = "ID")]
+    pub guide: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SmsArgs {
+    /// The template id; with neither ID nor --text, the templates are listed.
+    pub id: Option<String>,
+    /// A variable's value.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Measure this free text instead of a template.
+    #[arg(long, value_name = "TEXT", conflicts_with = "id")]
+    pub text: Option<String>,
+}
+
+/// A failure the user must fix: printed on stderr, exit 2.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl From<ContentErrors> for UserError {
+    fn from(errors: ContentErrors) -> Self {
+        Self(format!("content is not valid:\n{errors}"))
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(UserError(message)) => {
+            let _ = writeln!(io::stderr(), "support-console: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn load_content(global: &GlobalArgs) -> Result<Content, ContentErrors> {
+    match &global.content {
+        Some(dir) => content::load_dir(dir),
+        None => content::load_embedded(),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), UserError> {
+    let global = cli.global;
+    match cli.command {
+        None => {
+            let content = load_content(&global)?;
+            let now = match &global.now {
+                Some(text) => {
+                    Some(clock::parse_instant(text).map_err(|e| UserError(format!("--now: {e}")))?)
+                }
+                None => None,
+            };
+            let history = global.history.clone().or_else(history::default_path);
+            crate::tui::run(content, now, history)
+                .map_err(|err| UserError(format!("console: {err}")))
+        }
+        Some(Command::Content {
+            action: ContentAction::Check,
+        }) => content_check(&global),
+        Some(Command::Content {
+            action: ContentAction::Export { dir },
+        }) => content_export(&global, &dir),
+        Some(Command::Search { query, limit }) => search(&global, &query, limit),
+        Some(Command::Check(args)) => check(&global, &args),
+        Some(Command::Sms(args)) => sms_command(&global, &args),
+        Some(Command::History) => history_command(&global),
+    }
+}
+
+/// Writes to stdout; a closed pipe is not an error worth a message.
+fn out(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn out_json(value: &impl Serialize) -> Result<(), UserError> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
+    text.push('\n');
+    out(&text);
+    Ok(())
+}
+
+fn content_check(global: &GlobalArgs) -> Result<(), UserError> {
+    match load_content(global) {
+        Ok(content) => {
+            let guides = content.guides().len();
+            let qa: usize = content.guides().map(|g| g.qa.len()).sum();
+            let rules: usize = content.guides().map(|g| g.rules.len()).sum();
+            let templates = content.templates().count();
+            if global.json {
+                out_json(&json!({
+                    "ok": true,
+                    "guides": guides,
+                    "qa": qa,
+                    "rules": rules,
+                    "sms_templates": templates,
+                    "version": content.version(),
+                }))
+            } else {
+                out(&format!(
+                    "content OK: {guides} guide(s), {qa} Q&A, {rules} rule(s), {templates} SMS template(s); version {}\n",
+                    content.version()
+                ));
+                Ok(())
+            }
+        }
+        Err(errors) => {
+            if global.json {
+                let list: Vec<_> = errors
+                    .0
+                    .iter()
+                    .map(|e| json!({"file": e.file, "line": e.line, "column": e.column, "path": e.path, "message": e.message}))
+                    .collect();
+                out_json(&json!({"ok": false, "errors": list}))?;
+            }
+            Err(errors.into())
+        }
+    }
+}
+
+fn content_export(global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
+    let content = load_content(global)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|err| UserError(format!("{}: cannot create: {err}", dir.display())))?;
+    let mut written = Vec::new();
+    for loaded in content.loaded_guides() {
+        let path = dir.join(&loaded.file_name);
+        let mut text = serde_json::to_string_pretty(&loaded.guide)
+            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
+        text.push('\n');
+        std::fs::write(&path, text)
+            .map_err(|err| UserError(format!("{}: cannot write: {err}", path.display())))?;
+        written.push(path.display().to_string());
+    }
+    if global.json {
+        out_json(&json!({"written": written}))
+    } else {
+        out(&written.iter().fold(String::new(), |mut text, path| {
+            let _ = writeln!(text, "wrote {path}");
+            text
+        }));
+        Ok(())
+    }
+}
+
+fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), UserError> {
+    let content = load_content(global)?;
+    let index = SearchIndex::build(&content);
+    let mut hits = index.search(query);
+    if let Some(limit) = limit {
+        hits.truncate(limit);
+    }
+    if global.json {
+        let list: Vec<_> = hits
+            .iter()
+            .map(|hit| {
+                let doc = index.doc(hit.doc);
+                json!({
+                    "kind": doc.kind.as_str(),
+                    "id": &*doc.id,
+                    "title": &*doc.title,
+                    "text": doc.text,
+                    "score": hit.score,
+                    "ranges": hit.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return out_json(&list);
+    }
+    let mut text = String::new();
+    for hit in &hits {
+        let doc = index.doc(hit.doc);
+        let matched = doc.text.replace('\n', " ");
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}",
+            doc.kind.label(),
+            sms::sanitize(&doc.title),
+            sms::sanitize(&matched)
+        );
+    }
+    if hits.is_empty() {
+        let _ = writeln!(io::stderr(), "no match for \"{query}\"");
+    }
+    out(&text);
+    Ok(())
+}
+
+fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {
+    let at = match (&args.at, &global.now) {
+        (Some(text), _) | (None, Some(text)) => {
+            clock::parse_instant(text).map_err(|e| UserError(format!("--at: {e}")))?
+        }
+        (None, None) => clock::now_kst(),
+    };
+    let rating = match &args.rating {
+        Some(text) => text
+            .parse::<RatingInput>()
+            .map_err(|e| UserError(format!("--rating: {e}")))?,
+        None => RatingInput::NotGiven,
+    };
+    let prev_month_avg = match &args.prev_month_avg {
+        Some(text) => Some(
+            text.parse::<Rating>()
+                .map_err(|e| UserError(format!("--prev-month-avg: {e}")))?,
+        ),
+        None => None,
+    };
+    let renewal_date = match &args.renewal_date {
+        Some(text) => Some(
+            chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                UserError(format!(
+                    "--renewal-date: \"{text}\" is not a date: expected YYYY-MM-DD (KST)"
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    let content = load_content(global)?;
+    let guide = match &args.guide {
+        Some(id) => content
+            .guide_by_id(id)
+            .ok_or_else(|| UserError(format!("--guide: no guide with id \"{id}\"")))?,
+        None => content
+            .guides()
+            .find(|g| !g.rules.is_empty())
+            .ok_or_else(|| UserError("no guide in the content has rules".into()))?,
+    };
+    let query = Query {
+        at,
+        member: match args.member {
+            MemberArg::New => Member::New,
+            MemberArg::Renewal => Member::Renewal,
+        },
+        rating,
+        prev_month_avg,
+        prior_benefit: args.prior_benefit,
+        renewal_date,
+    };
+    let verdict = Policy::of(&content, guide).evaluate(&query);
+    if global.json {
+        out_json(&verdict)
+    } else {
+        out(&(rules::verdict_lines(&verdict, &query).join("\n") + "\n"));
+        Ok(())
+    }
+}
+
+fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, UserError> {
+    vars.iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(name, value)| (name.trim().to_owned(), value.to_owned()))
+                .ok_or_else(|| UserError(format!("--var: \"{pair}\" is not NAME=VALUE")))
+        })
+        .collect()
+}
+
+fn sms_command(global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
+    let content = load_content(global)?;
+    let values = parse_vars(&args.vars)?;
+    let (id, title, rendered) = match (&args.id, &args.text) {
+        (None, None) => return list_templates(global, &content),
+        (_, Some(text)) => (None, None, sms::render_free_text(text)),
+        (Some(id), None) => {
+            let (_, template) = content.template(id).ok_or_else(|| {
+                UserError(format!(
+                    "no SMS template with id \"{id}\" (run `support-console sms` to list them)"
+                ))
+            })?;
+            for name in values.keys() {
+                if !template.variables.iter().any(|v| &v.name == name) {
+                    return Err(UserError(format!(
+                        "--var: template \"{id}\" has no variable \"{name}\" (it has: {})",
+                        template
+                            .variables
+                            .iter()
+                            .map(|v| v.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+            (
+                Some(id.clone()),
+                Some(template.title.clone()),
+                sms::render(template, &values),
+            )
+        }
+    };
+    if global.json {
+        return out_json(&json!({
+            "id": id,
+            "title": title,
+            "text": rendered.text,
+            "bytes": rendered.measure.bytes,
+            "kind": rendered.measure.kind,
+            "unencodable": rendered.measure.unencodable,
+            "risky": rendered.measure.risky,
+            "missing": rendered.missing,
+            "unknown": rendered.unknown,
+            "sendable": rendered.blocking().is_empty(),
+        }));
+    }
+    let mut text = String::new();
+    if let Some(title) = &title {
+        let _ = writeln!(text, "[{title}]");
+    }
+    let _ = writeln!(text, "{}", sms::counter_label(&rendered.measure));
+    text.push_str("----\n");
+    text.push_str(&rendered.text);
+    text.push_str("\n----\n");
+    for reason in rendered.blocking() {
+        let _ = writeln!(text, "보낼 수 없음: {reason}");
+    }
+    for risky in &rendered.measure.risky {
+        let _ = writeln!(
+            text,
+            "주의: {}번째 글자 '{}'는 KS X 1001 밖의 한글이라 일부 단말·게이트웨이에서 깨질 수 있습니다",
+            risky.index + 1,
+            risky.ch
+        );
+    }
+    out(&text);
+    Ok(())
+}
+
+fn list_templates(global: &GlobalArgs, content: &Content) -> Result<(), UserError> {
+    let templates: Vec<_> = content
+        .templates()
+        .map(|(guide, template)| {
+            let rendered = sms::render(template, &BTreeMap::new());
+            (guide, template, rendered)
+        })
+        .collect();
+    if global.json {
+        let list: Vec<_> = templates
+            .iter()
+            .map(|(guide, template, rendered)| {
+                json!({
+                    "id": template.id,
+                    "title": template.title,
+                    "guide_id": guide.id,
+                    "audience": template.audience,
+                    "variables": template.variables.iter().map(|v| json!({"name": v.name, "label": v.label, "example": v.example, "required": v.required})).collect::<Vec<_>>(),
+                    "bytes": rendered.measure.bytes,
+                    "kind": rendered.measure.kind,
+                })
+            })
+            .collect();
+        return out_json(&list);
+    }
+    let mut text = String::new();
+    for (_, template, rendered) in &templates {
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}",
+            template.id,
+            template.label(),
+            sms::counter_label(&rendered.measure)
+        );
+    }
+    out(&text);
+    Ok(())
+}
+
+fn history_command(global: &GlobalArgs) -> Result<(), UserError> {
+    let path = global
+        .history
+        .clone()
+        .or_else(history::default_path)
+        .ok_or_else(|| UserError("no history file: set --history FILE (HOME is not set)".into()))?;
+    let read = history::read(&path)
+        .map_err(|err| UserError(format!("{}: cannot read: {err}", path.display())))?;
+    for warning in &read.warnings {
+        let _ = writeln!(io::stderr(), "warning: {warning}");
+    }
+    if global.json {
+        return out_json(&read.events);
+    }
+    let mut text = String::new();
+    for event in &read.events {
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}\t{} bytes {}\t{}",
+            event.at,
+            event.action.label(),
+            event.template_id.as_deref().unwrap_or("(직접 입력)"),
+            event.bytes,
+            event.kind,
+            sms::sanitize(&event.text).replace('\n', " ⏎ ")
+        );
+    }
+    out(&text);
+    Ok(())
+}

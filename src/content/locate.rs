@@ -1,0 +1,228 @@
+//! Finds where a JSON path lies in a file's text, so that a problem found after parsing
+//! (a dangling reference, a threshold out of range) can still name its line and column.
+//!
+//! Only called when reporting a problem: a small scanner over the raw text, no allocation
+//! for values it skips.
+
+use std::fmt;
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A JSON path such as `qa[1].sms_templates[0]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonPath(pub Vec<Seg>);
+
+impl JsonPath {
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    #[must_use]
+    pub fn key(&self, key: &str) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.to_owned()));
+        Self(segs)
+    }
+
+    #[must_use]
+    pub fn index(&self, index: usize) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(index));
+        Self(segs)
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(document)");
+        }
+        for (n, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(key) if n == 0 => f.write_str(key)?,
+                Seg::Key(key) => write!(f, ".{key}")?,
+                Seg::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Line and column (both 1-based, column in characters) of the value at `path`, if present.
+pub fn locate(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let offset = scanner.find(&path.0)?;
+    Some(line_col(text, offset))
+}
+
+/// Line and column (1-based, column counted in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn skip_ws(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(u8::is_ascii_whitespace)
+        {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Offset of the value at `path`, starting from the value at the current position.
+    fn find(&mut self, path: &[Seg]) -> Option<usize> {
+        self.skip_ws();
+        let Some((first, rest)) = path.split_first() else {
+            return Some(self.pos);
+        };
+        match (self.peek()?, first) {
+            (b'{', Seg::Key(wanted)) => {
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b'}' {
+                        return None;
+                    }
+                    let key = self.string()?;
+                    self.skip_ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    if key == *wanted {
+                        return self.find(rest);
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    match self.peek()? {
+                        b',' => self.pos += 1,
+                        _ => return None,
+                    }
+                }
+            }
+            (b'[', Seg::Index(wanted)) => {
+                self.pos += 1;
+                let mut index = 0;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        return None;
+                    }
+                    if index == *wanted {
+                        return self.find(rest);
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    match self.peek()? {
+                        b',' => self.pos += 1,
+                        _ => return None,
+                    }
+                    index += 1;
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads a string token and returns its raw contents (escapes left as written; keys in
+    /// this project's content are plain ASCII).
+    fn string(&mut self) -> Option<String> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            match self.peek()? {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    let raw = std::str::from_utf8(&self.bytes[start..self.pos]).ok()?;
+                    self.pos += 1;
+                    return Some(raw.to_owned());
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        self.skip_ws();
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek()? {
+                        c if c == close => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' | b':' => self.pos += 1,
+                        _ => self.skip_value()?,
+                    }
+                }
+            }
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
+                {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_values() {
+        let text = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": {\"d\": [true, \"한글\", 3]}\n}";
+        let path = JsonPath::root().key("c").key("d").index(2);
+        assert_eq!(locate(text, &path), Some((3, 27)));
+        let path = JsonPath::root().key("a").index(1).key("b");
+        assert_eq!(locate(text, &path), Some((2, 18)));
+        assert_eq!(locate(text, &JsonPath::root().key("zz")), None);
+        assert_eq!(path.to_string(), "a[1].b");
+    }
+
+    #[test]
+    fn survives_garbage() {
+        for text in ["", "{", "[", "{\"a\"", "{\"a\":", "\"", "{\"a\":[1,"] {
+            let _ = locate(text, &JsonPath::root().key("a").index(3));
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Guide content: the model, loading from the embedded assets or a directory, validation.
+//!
+//! Content is all-or-nothing: a set of files either loads whole and valid, or yields every
+//! problem found, each naming its file and where in it.
+
+mod load;
+pub mod locate;
+pub mod model;
+mod validate;
+
+use std::collections::HashMap;
+use std::fmt;
+
+pub use load::{SourceFile, embedded_sources, load_dir, load_embedded, load_sources};
+pub use model::*;
+
+/// A problem with content, with as much of its place as is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentError {
+    /// The file as the user named it (`assets/...` for embedded content).
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// JSON path of the offending value, when the problem is found after parsing.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(path) = &self.path {
+            write!(f, ": {path}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found in a set of content files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentErrors(pub Vec<ContentError>);
+
+impl fmt::Display for ContentErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, error) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ContentErrors {}
+
+/// A guide together with the file it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedGuide {
+    /// File name (no directory), kept so an export writes the same names back.
+    pub file_name: String,
+    pub guide: Guide,
+}
+
+/// Loaded, validated content with lookups by id.
+#[derive(Debug, Clone)]
+pub struct Content {
+    guides: Vec<LoadedGuide>,
+    version: String,
+    sentences: HashMap<String, Citation>,
+    templates: HashMap<String, (usize, usize)>,
+}
+
+/// A sentence that rules can cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub guide: usize,
+    pub text: String,
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Self) -> bool {
+        self.guides == other.guides
+    }
+}
+
+impl Content {
+    /// Builds lookups over already validated guides.
+    fn new(guides: Vec<LoadedGuide>) -> Self {
+        let mut sentences = HashMap::new();
+        let mut templates = HashMap::new();
+        for (guide_index, loaded) in guides.iter().enumerate() {
+            let guide = &loaded.guide;
+            for item in guide.citable_items() {
+                sentences.insert(
+                    item.id.clone(),
+                    Citation {
+                        guide: guide_index,
+                        text: guide.item_text(item),
+                    },
+                );
+            }
+            for event in guide.schedule.iter().flat_map(|s| &s.events) {
+                sentences.insert(
+                    event.id.clone(),
+                    Citation {
+                        guide: guide_index,
+                        text: event.line(),
+                    },
+                );
+            }
+            for (template_index, template) in guide.sms_templates.iter().enumerate() {
+                templates.insert(template.id.clone(), (guide_index, template_index));
+            }
+        }
+        let version = content_version(&guides);
+        Self {
+            guides,
+            version,
+            sentences,
+            templates,
+        }
+    }
+
+    pub fn guides(&self) -> impl ExactSizeIterator<Item = &Guide> {
+        self.guides.iter().map(|loaded| &loaded.guide)
+    }
+
+    pub fn loaded_guides(&self) -> &[LoadedGuide] {
+        &self.guides
+    }
+
+    pub fn guide(&self, index: usize) -> Option<&Guide> {
+        self.guides.get(index).map(|loaded| &loaded.guide)
+    }
+
+    pub fn guide_by_id(&self, id: &str) -> Option<&Guide> {
+        self.guides().find(|guide| guide.id == id)
+    }
+
+    /// A short fingerprint of the content, recorded with every SMS sent.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The text of a citable sentence (an item or a schedule line) by id.
+    pub fn sentence(&self, id: &str) -> Option<&Citation> {
+        self.sentences.get(id)
+    }
+
+    pub fn template(&self, id: &str) -> Option<(&Guide, &SmsTemplate)> {
+        let (guide_index, template_index) = *self.templates.get(id)?;
+        let guide = self.guide(guide_index)?;
+        Some((guide, guide.sms_templates.get(template_index)?))
+    }
+
+    /// Every SMS template, in content order, with its guide.
+    pub fn templates(&self) -> impl Iterator<Item = (&Guide, &SmsTemplate)> {
+        self.guides()
+            .flat_map(|guide| guide.sms_templates.iter().map(move |t| (guide, t)))
+    }
+}
+
+impl Guide {
+    /// Every item of the guide that a rule may cite: notes and answer sections.
+    pub fn citable_items(&self) -> impl Iterator<Item = &Item> {
+        self.notes.iter().flat_map(|section| &section.items).chain(
+            self.qa
+                .iter()
+                .flat_map(|qa| &qa.sections)
+                .flat_map(|section| &section.items),
+        )
+    }
+
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|link| link.id == id)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// The category path as the ticket form shows it.
+    pub fn category_path(&self) -> String {
+        self.category.join(" ▶ ")
+    }
+
+    /// The handling order as the guide writes it.
+    pub fn handling_order_line(&self) -> String {
+        self.handling_order
+            .iter()
+            .map(|step| step.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" ▶ ")
+    }
+
+    /// An item's text as shown: a link item shows its link's address, or that it has none.
+    pub fn item_text(&self, item: &Item) -> String {
+        match (item.kind, item.link.as_deref().and_then(|id| self.link(id))) {
+            (ItemKind::Link, Some(link)) => format!("{}: {}", item.text, link.display_target()),
+            _ => item.text.clone(),
+        }
+    }
+}
+
+impl Link {
+    /// The address, or the guide's placeholder words and a plain note that no address is given.
+    pub fn display_target(&self) -> String {
+        match (&self.url, &self.placeholder) {
+            (Some(url), _) => url.clone(),
+            (None, Some(placeholder)) => format!("({placeholder} · 주소 없음)"),
+            (None, None) => "(주소 없음)".to_owned(),
+        }
+    }
+}
+
+/// FNV-1a over the canonical JSON of the guides: stable across runs and machines.
+fn content_version(guides: &[LoadedGuide]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for loaded in guides {
+        let json = serde_json::to_string(&loaded.guide).unwrap_or_default();
+        for byte in json.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,291 @@
+//! The content model: what a guide article holds, as the JSON files under `assets/` spell it.
+//!
+//! Every sentence the console can cite carries an `id`, so rules point at the guide's own words
+//! instead of repeating them, and validation can prove each citation resolves.
+
+use serde::{Deserialize, Serialize};
+
+/// One guide article (one web page of the help centre today).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    pub id: String,
+    /// The article's heading exactly as published, status and tags included.
+    pub heading: String,
+    /// The short title shown in lists.
+    pub title: String,
+    /// Publication status such as "서비스종료"; absent for a live guide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Consultation category path, root first: the ticket is filed under it.
+    pub category: Vec<String>,
+    /// The handling order (응대 순서), in order.
+    pub handling_order: Vec<HandlingStep>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// Reference notes (참고 및 주의사항): criteria, benefits, partner services.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteSection>,
+    /// Policy terms as data; each cites the sentences that state it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qa: Vec<Qa>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms_templates: Vec<SmsTemplate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandlingStep {
+    pub id: String,
+    pub label: String,
+}
+
+/// A link slot. The guide may name a screen without giving its address: `url` is then absent
+/// and `placeholder` keeps the guide's own words for the slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub title: String,
+    pub events: Vec<ScheduleEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEvent {
+    pub id: String,
+    /// RFC 3339 instant from which the event holds (the guide's dates are KST).
+    pub at: String,
+    /// The date as the guide writes it ("24/12/01").
+    pub date_label: String,
+    pub text: String,
+    /// The guide's parenthesised remark, e.g. "~11/30 23:59:59까지 신규 가입가능".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<ScheduleEffect>,
+}
+
+impl ScheduleEvent {
+    /// The line as the guide prints it.
+    pub fn line(&self) -> String {
+        match &self.detail {
+            Some(detail) => format!("{} {} ({detail})", self.date_label, self.text),
+            None => format!("{} {}", self.date_label, self.text),
+        }
+    }
+}
+
+/// What a schedule event changes for the rule engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleEffect {
+    Notice,
+    SignupClosed,
+    RenewalClosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteSection {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub items: Vec<Item>,
+}
+
+/// One citable sentence or bullet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+    /// Indentation depth under the previous item (0 = top level).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub level: u8,
+    #[serde(default, skip_serializing_if = "ItemKind::is_text")]
+    pub kind: ItemKind,
+    /// For `app_path` items: the menu steps, in order, as the text names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+    /// For `link` items: the id of a link of the guide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if hands a reference
+fn is_zero(level: &u8) -> bool {
+    *level == 0
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    #[default]
+    Text,
+    Benefit,
+    Partner,
+    AppPath,
+    Link,
+}
+
+impl ItemKind {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if hands a reference
+    fn is_text(&self) -> bool {
+        *self == ItemKind::Text
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Ids of the sentences that state this rule; the first is the one read out.
+    pub sources: Vec<String>,
+    pub terms: RuleTerms,
+}
+
+/// Which membership event a rating threshold applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipEvent {
+    Signup,
+    Renewal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RuleTerms {
+    /// The rating criteria hold from this date (KST, `YYYY-MM-DD`).
+    InForceFrom {
+        date: String,
+    },
+    MonthlyPrice {
+        amount_krw: u32,
+        methods: Vec<String>,
+    },
+    FreeFirstMonth {
+        /// What the first month's payment is refunded as.
+        refunded_as: String,
+        prior_benefit_excludes: bool,
+        rejoin_counts_as_prior: bool,
+    },
+    MinRating {
+        applies_to: MembershipEvent,
+        at_least: f64,
+    },
+    UnratedAllowed {
+        signup: bool,
+        renewal: bool,
+    },
+    PaymentFailure {
+        prev_month_avg_at_most: f64,
+        app_message: String,
+    },
+    SignupChannel {
+        driver_app: bool,
+        agent_admin: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qa {
+    pub id: String,
+    /// The guide's own number such as "Q1".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub questions: Vec<String>,
+    /// Other words an agent may type for this question. Not guide text: search aids only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    pub sections: Vec<AnswerSection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms_templates: Vec<String>,
+    /// Rules this answer touches (shown beside it in step 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}
+
+impl Qa {
+    /// The questions on one line, as a list shows them.
+    pub fn title(&self) -> String {
+        self.questions.join(" ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerSection {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub kind: SectionKind,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// Read out to the driver (기본안내).
+    Script,
+    Note,
+    PolicyTable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsTemplate {
+    pub id: String,
+    pub title: String,
+    /// Who receives it ("기사" for drivers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// The message with `{{name}}` placeholders; lines end with LF.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<SmsVariable>,
+}
+
+impl SmsTemplate {
+    /// The label the guide uses to refer to the template, e.g. "기사 SMS 템플릿 - 멤버십 가입 방법 안내".
+    pub fn label(&self) -> String {
+        match &self.audience {
+            Some(audience) => format!("{audience} SMS 템플릿 - {}", self.title),
+            None => format!("SMS 템플릿 - {}", self.title),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsVariable {
+    pub name: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    #[serde(default = "default_true")]
+    pub required: bool,
+}
+
+fn default_true() -> bool {
+    true
+}

@@ -1,0 +1,484 @@
+//! Checks that parsed content is whole and consistent; reports every problem, not only the first.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate};
+
+use super::ContentError;
+use super::locate::{JsonPath, locate};
+use super::model::{Guide, Item, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect};
+
+/// Ratings are given on a 0.0 to 5.0 scale with at most two decimals.
+pub const RATING_MAX: f64 = 5.0;
+
+struct Reporter<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<ContentError>,
+}
+
+impl Reporter<'_> {
+    fn error(&mut self, path: &JsonPath, message: impl Into<String>) {
+        let (line, column) =
+            locate(self.text, path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        self.errors.push(ContentError {
+            file: self.file.to_owned(),
+            line,
+            column,
+            path: Some(path.to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn require_text(&mut self, path: &JsonPath, value: &str, what: &str) {
+        if value.trim().is_empty() {
+            self.error(
+                path,
+                format!("{what} is empty (a non-empty string is required)"),
+            );
+        }
+    }
+}
+
+/// Where an id was first declared, for duplicate messages.
+struct Declared {
+    file: String,
+    path: String,
+}
+
+/// Validates every guide against the others (ids are unique across all files).
+pub fn validate(files: &[(&str, &Guide, String)]) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    let mut ids: HashMap<String, Declared> = HashMap::new();
+    let mut citable: HashSet<String> = HashSet::new();
+    let mut templates: HashSet<String> = HashSet::new();
+
+    // First pass: declare ids, so references may point into other files.
+    for (file, guide, text) in files {
+        let mut reporter = Reporter {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        for (path, id) in declared_ids(guide) {
+            if id.trim().is_empty() {
+                reporter.error(&path, "id is empty (a non-empty string is required)");
+                continue;
+            }
+            if let Some(first) = ids.get(id) {
+                let message = format!(
+                    "duplicate id \"{id}\" (first declared in {} at {})",
+                    first.file, first.path
+                );
+                reporter.error(&path, message);
+            } else {
+                ids.insert(
+                    id.to_owned(),
+                    Declared {
+                        file: (*file).to_owned(),
+                        path: path.to_string(),
+                    },
+                );
+            }
+        }
+        citable.extend(guide.citable_items().map(|item| item.id.clone()));
+        citable.extend(
+            guide
+                .schedule
+                .iter()
+                .flat_map(|s| &s.events)
+                .map(|e| e.id.clone()),
+        );
+        templates.extend(guide.sms_templates.iter().map(|t| t.id.clone()));
+        errors.append(&mut reporter.errors);
+    }
+
+    for (file, guide, text) in files {
+        let mut reporter = Reporter {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        check_guide(&mut reporter, guide, &citable, &templates);
+        errors.append(&mut reporter.errors);
+    }
+    errors
+}
+
+/// Every id a guide declares that must be unique across all content, with its path.
+fn declared_ids(guide: &Guide) -> Vec<(JsonPath, &str)> {
+    let root = JsonPath::root();
+    let mut ids = vec![(root.key("id"), guide.id.as_str())];
+    if let Some(schedule) = &guide.schedule {
+        for (n, event) in schedule.events.iter().enumerate() {
+            ids.push((
+                root.key("schedule").key("events").index(n).key("id"),
+                &event.id,
+            ));
+        }
+    }
+    for (s, section) in guide.notes.iter().enumerate() {
+        let path = root.key("notes").index(s);
+        ids.push((path.key("id"), &section.id));
+        for (i, item) in section.items.iter().enumerate() {
+            ids.push((path.key("items").index(i).key("id"), &item.id));
+        }
+    }
+    for (r, rule) in guide.rules.iter().enumerate() {
+        ids.push((root.key("rules").index(r).key("id"), &rule.id));
+    }
+    for (q, qa) in guide.qa.iter().enumerate() {
+        let path = root.key("qa").index(q);
+        ids.push((path.key("id"), &qa.id));
+        for (s, section) in qa.sections.iter().enumerate() {
+            let path = path.key("sections").index(s);
+            ids.push((path.key("id"), &section.id));
+            for (i, item) in section.items.iter().enumerate() {
+                ids.push((path.key("items").index(i).key("id"), &item.id));
+            }
+        }
+    }
+    for (t, template) in guide.sms_templates.iter().enumerate() {
+        ids.push((root.key("sms_templates").index(t).key("id"), &template.id));
+    }
+    ids
+}
+
+fn check_guide(
+    reporter: &mut Reporter<'_>,
+    guide: &Guide,
+    citable: &HashSet<String>,
+    templates: &HashSet<String>,
+) {
+    let root = JsonPath::root();
+    reporter.require_text(&root.key("title"), &guide.title, "title");
+    reporter.require_text(&root.key("heading"), &guide.heading, "heading");
+    if guide.category.is_empty() {
+        reporter.error(
+            &root.key("category"),
+            "category path is empty (at least one level is required)",
+        );
+    }
+    for (n, level) in guide.category.iter().enumerate() {
+        reporter.require_text(&root.key("category").index(n), level, "category level");
+    }
+    if guide.handling_order.is_empty() {
+        reporter.error(
+            &root.key("handling_order"),
+            "handling order is empty (at least one step is required)",
+        );
+    }
+    check_local_ids(
+        reporter,
+        "handling_order",
+        guide.handling_order.iter().map(|step| step.id.as_str()),
+    );
+    for (n, step) in guide.handling_order.iter().enumerate() {
+        reporter.require_text(
+            &root.key("handling_order").index(n).key("label"),
+            &step.label,
+            "step label",
+        );
+    }
+    check_local_ids(
+        reporter,
+        "links",
+        guide.links.iter().map(|link| link.id.as_str()),
+    );
+    for (n, link) in guide.links.iter().enumerate() {
+        let path = root.key("links").index(n);
+        reporter.require_text(&path.key("label"), &link.label, "link label");
+        if let Some(url) = &link.url {
+            check_url(reporter, &path.key("url"), url);
+        }
+    }
+    for (n, url) in guide.images.iter().enumerate() {
+        check_url(reporter, &root.key("images").index(n), url);
+    }
+    check_schedule(reporter, guide);
+    for (s, section) in guide.notes.iter().enumerate() {
+        let path = root.key("notes").index(s);
+        check_items(reporter, guide, &path, &section.items);
+    }
+    check_rules(reporter, guide, citable);
+    check_qa(reporter, guide, templates);
+    check_templates(reporter, guide);
+}
+
+fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, templates: &HashSet<String>) {
+    let root = JsonPath::root();
+    for (q, qa) in guide.qa.iter().enumerate() {
+        let path = root.key("qa").index(q);
+        if qa.questions.is_empty() {
+            reporter.error(
+                &path.key("questions"),
+                "no question (at least one is required)",
+            );
+        }
+        for (n, question) in qa.questions.iter().enumerate() {
+            reporter.require_text(&path.key("questions").index(n), question, "question");
+        }
+        for (n, alias) in qa.aliases.iter().enumerate() {
+            reporter.require_text(&path.key("aliases").index(n), alias, "alias");
+        }
+        for (s, section) in qa.sections.iter().enumerate() {
+            let path = path.key("sections").index(s);
+            check_items(reporter, guide, &path, &section.items);
+        }
+        for (n, id) in qa.sms_templates.iter().enumerate() {
+            if !templates.contains(id) {
+                reporter.error(
+                    &path.key("sms_templates").index(n),
+                    format!(
+                        "unknown SMS template \"{id}\" (expected the id of an sms_templates entry)"
+                    ),
+                );
+            }
+        }
+        for (n, id) in qa.rules.iter().enumerate() {
+            if guide.rule(id).is_none() {
+                reporter.error(
+                    &path.key("rules").index(n),
+                    format!("unknown rule \"{id}\" (expected the id of a rule of this guide)"),
+                );
+            }
+        }
+    }
+}
+
+fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
+    let root = JsonPath::root();
+    for (t, template) in guide.sms_templates.iter().enumerate() {
+        let path = root.key("sms_templates").index(t);
+        reporter.require_text(&path.key("title"), &template.title, "template title");
+        reporter.require_text(&path.key("text"), &template.text, "template text");
+        let mut names = HashSet::new();
+        for (v, variable) in template.variables.iter().enumerate() {
+            let var_path = path.key("variables").index(v).key("name");
+            let valid = !variable.name.is_empty()
+                && variable
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                reporter.error(
+                    &var_path,
+                    format!(
+                        "variable name \"{}\" must be lowercase ASCII letters, digits or _",
+                        variable.name
+                    ),
+                );
+            }
+            if !names.insert(variable.name.as_str()) {
+                reporter.error(
+                    &var_path,
+                    format!("variable \"{}\" is declared twice", variable.name),
+                );
+            }
+        }
+        for placeholder in crate::sms::placeholders(&template.text) {
+            if !names.contains(placeholder.name.as_str()) {
+                reporter.error(
+                    &path.key("text"),
+                    format!(
+                        "placeholder {{{{{}}}}} is not a declared variable of this template",
+                        placeholder.name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_local_ids<'a>(
+    reporter: &mut Reporter<'_>,
+    field: &str,
+    ids: impl Iterator<Item = &'a str>,
+) {
+    let mut seen = HashSet::new();
+    for (n, id) in ids.enumerate() {
+        let path = JsonPath::root().key(field).index(n).key("id");
+        if id.trim().is_empty() {
+            reporter.error(&path, "id is empty (a non-empty string is required)");
+        } else if !seen.insert(id) {
+            reporter.error(&path, format!("duplicate id \"{id}\" in {field}"));
+        }
+    }
+}
+
+fn check_url(reporter: &mut Reporter<'_>, path: &JsonPath, url: &str) {
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        reporter.error(
+            path,
+            format!("\"{url}\" is not an http(s) address without spaces"),
+        );
+    }
+}
+
+fn check_items(reporter: &mut Reporter<'_>, guide: &Guide, path: &JsonPath, items: &[Item]) {
+    for (i, item) in items.iter().enumerate() {
+        let path = path.key("items").index(i);
+        reporter.require_text(&path.key("text"), &item.text, "text");
+        match item.kind {
+            ItemKind::Link => match &item.link {
+                Some(id) if guide.link(id).is_some() => {}
+                Some(id) => reporter.error(
+                    &path.key("link"),
+                    format!("unknown link \"{id}\" (expected the id of one of this guide's links)"),
+                ),
+                None => reporter.error(
+                    &path,
+                    "a link item needs \"link\": the id of one of this guide's links",
+                ),
+            },
+            ItemKind::AppPath => {
+                if item.path.is_empty() {
+                    reporter.error(
+                        &path,
+                        "an app_path item needs \"path\": the menu steps in order",
+                    );
+                } else if !item.text.contains(&item.path.join(">")) {
+                    reporter.error(
+                        &path.key("path"),
+                        format!(
+                            "the steps joined by '>' (\"{}\") do not appear in the item's text",
+                            item.path.join(">")
+                        ),
+                    );
+                }
+            }
+            ItemKind::Text | ItemKind::Benefit | ItemKind::Partner => {}
+        }
+    }
+}
+
+fn check_schedule(reporter: &mut Reporter<'_>, guide: &Guide) {
+    let Some(schedule) = &guide.schedule else {
+        return;
+    };
+    let root = JsonPath::root().key("schedule");
+    reporter.require_text(&root.key("title"), &schedule.title, "schedule title");
+    let mut previous = None;
+    let mut effects: HashSet<ScheduleEffect> = HashSet::new();
+    for (n, event) in schedule.events.iter().enumerate() {
+        let path = root.key("events").index(n);
+        reporter.require_text(&path.key("text"), &event.text, "event text");
+        match DateTime::parse_from_rfc3339(&event.at) {
+            Ok(at) => {
+                if previous.is_some_and(|p| at < p) {
+                    reporter.error(&path.key("at"), "events must be in time order");
+                }
+                previous = Some(at);
+            }
+            Err(err) => reporter.error(
+                &path.key("at"),
+                format!("\"{}\" is not a valid RFC 3339 instant ({err}); expected e.g. 2024-12-01T00:00:00+09:00", event.at),
+            ),
+        }
+        if let Some(effect) = event.effect
+            && !effects.insert(effect)
+        {
+            reporter.error(
+                &path.key("effect"),
+                "this effect is already given by an earlier event",
+            );
+        }
+    }
+}
+
+fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, citable: &HashSet<String>) {
+    let mut singletons: HashMap<String, usize> = HashMap::new();
+    for (r, rule) in guide.rules.iter().enumerate() {
+        let path = JsonPath::root().key("rules").index(r);
+        if rule.sources.is_empty() {
+            reporter.error(
+                &path.key("sources"),
+                "a rule must cite at least one sentence of the guide",
+            );
+        }
+        for (s, source) in rule.sources.iter().enumerate() {
+            if !citable.contains(source) {
+                reporter.error(
+                    &path.key("sources").index(s),
+                    format!("unknown source \"{source}\" (expected the id of a note, answer or schedule item)"),
+                );
+            }
+        }
+        let terms = path.key("terms");
+        let key = match &rule.terms {
+            RuleTerms::InForceFrom { date } => {
+                if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+                    reporter.error(
+                        &terms.key("date"),
+                        format!("\"{date}\" is not a valid date; expected YYYY-MM-DD"),
+                    );
+                }
+                "in_force_from".to_owned()
+            }
+            RuleTerms::MonthlyPrice {
+                amount_krw,
+                methods,
+            } => {
+                if *amount_krw == 0 {
+                    reporter.error(&terms.key("amount_krw"), "price must be more than 0 won");
+                }
+                if methods.is_empty() {
+                    reporter.error(
+                        &terms.key("methods"),
+                        "at least one payment method is required",
+                    );
+                }
+                "monthly_price".to_owned()
+            }
+            RuleTerms::FreeFirstMonth { refunded_as, .. } => {
+                reporter.require_text(&terms.key("refunded_as"), refunded_as, "refunded_as");
+                "free_first_month".to_owned()
+            }
+            RuleTerms::MinRating {
+                applies_to,
+                at_least,
+            } => {
+                check_rating(reporter, &terms.key("at_least"), *at_least);
+                match applies_to {
+                    MembershipEvent::Signup => "min_rating/signup".to_owned(),
+                    MembershipEvent::Renewal => "min_rating/renewal".to_owned(),
+                }
+            }
+            RuleTerms::UnratedAllowed { .. } => "unrated_allowed".to_owned(),
+            RuleTerms::PaymentFailure {
+                prev_month_avg_at_most,
+                app_message,
+            } => {
+                check_rating(
+                    reporter,
+                    &terms.key("prev_month_avg_at_most"),
+                    *prev_month_avg_at_most,
+                );
+                reporter.require_text(&terms.key("app_message"), app_message, "app_message");
+                "payment_failure".to_owned()
+            }
+            RuleTerms::SignupChannel { .. } => "signup_channel".to_owned(),
+        };
+        if let Some(first) = singletons.insert(key.clone(), r) {
+            reporter.error(
+                &terms,
+                format!("a second {key} rule (rules[{first}] already gives it)"),
+            );
+        }
+    }
+}
+
+fn check_rating(reporter: &mut Reporter<'_>, path: &JsonPath, value: f64) {
+    if !(0.0..=RATING_MAX).contains(&value) {
+        reporter.error(
+            path,
+            format!("rating threshold {value} is outside 0.0 to 5.0"),
+        );
+    } else if ((value * 100.0).round() - value * 100.0).abs() > 1e-6 {
+        reporter.error(
+            path,
+            format!("rating threshold {value} has more than two decimals"),
+        );
+    }
+}

@@ -1,0 +1,560 @@
+//! The embedded content holds every fact of the guide, and bad content is refused whole.
+#![allow(clippy::too_many_lines, clippy::items_after_statements)]
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use support_console::content::{
+    self, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, SectionKind,
+};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_support-console"))
+}
+
+fn embedded() -> content::Content {
+    content::load_embedded().expect("embedded content is valid")
+}
+
+#[test]
+fn every_fact_of_the_guide() {
+    let content = embedded();
+    let guide = content
+        .guide_by_id("pro-membership-signup")
+        .expect("the guide");
+    assert_eq!(guide.heading, "(서비스종료) [일반] 프로멤버십(가입)");
+    assert_eq!(guide.title, "프로멤버십(가입)");
+    assert_eq!(guide.status.as_deref(), Some("서비스종료"));
+    assert_eq!(
+        guide.category_path(),
+        "택시_기사 ▶ 가입/심사/내정보 ▶ 멤버십 ▶ 일반"
+    );
+    assert_eq!(
+        guide.handling_order_line(),
+        "멤버십 문의사항 탐색 ▶ 사유별 처리방법 확인 ▶ 앱 조작 안내"
+    );
+    assert_eq!(guide.handling_order.len(), 3);
+
+    let admin = guide.link("admin-screen").unwrap();
+    assert_eq!(
+        (
+            admin.label.as_str(),
+            admin.url.as_deref(),
+            admin.placeholder.as_deref()
+        ),
+        ("어드민 화면", None, Some("링크 처리"))
+    );
+    let app = guide.link("app-screen").unwrap();
+    assert_eq!((app.label.as_str(), app.url.as_deref()), ("앱 화면", None));
+    assert_eq!(
+        guide.link("agit-insurance").unwrap().url.as_deref(),
+        Some("https://ext.agit.in/g/300015992/wall/344122248#comment_panel_344124043")
+    );
+
+    let schedule = guide.schedule.as_ref().unwrap();
+    let events: Vec<_> = schedule
+        .events
+        .iter()
+        .map(|e| (e.at.as_str(), e.effect, e.line()))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            (
+                "2024-11-28T00:00:00+09:00",
+                Some(ScheduleEffect::Notice),
+                "24/11/28 멤버십 종료 안내 공지".to_owned()
+            ),
+            (
+                "2024-12-01T00:00:00+09:00",
+                Some(ScheduleEffect::SignupClosed),
+                "24/12/01 신규 이용자 멤버십 가입 중단 (~11/30 23:59:59까지 신규 가입가능)"
+                    .to_owned()
+            ),
+            (
+                "2025-01-01T00:00:00+09:00",
+                Some(ScheduleEffect::RenewalClosed),
+                "25/01/01 이용자 멤버십 갱신 중단 (잔여 구독기간 이용 후 갱신 없이 서비스 종료)"
+                    .to_owned()
+            ),
+        ]
+    );
+
+    let terms: Vec<&RuleTerms> = guide.rules.iter().map(|r| &r.terms).collect();
+    assert!(terms.contains(&&RuleTerms::MonthlyPrice {
+        amount_krw: 39_000,
+        methods: vec![
+            "카카오페이 머니".into(),
+            "카카오페이 카드".into(),
+            "휴대폰".into()
+        ]
+    }));
+    assert!(terms.contains(&&RuleTerms::FreeFirstMonth {
+        refunded_as: "포인트".into(),
+        prior_benefit_excludes: true,
+        rejoin_counts_as_prior: true
+    }));
+    assert!(terms.contains(&&RuleTerms::MinRating {
+        applies_to: MembershipEvent::Signup,
+        at_least: 4.0
+    }));
+    assert!(terms.contains(&&RuleTerms::MinRating {
+        applies_to: MembershipEvent::Renewal,
+        at_least: 3.8
+    }));
+    assert!(terms.contains(&&RuleTerms::UnratedAllowed {
+        signup: true,
+        renewal: true
+    }));
+    assert!(terms.contains(&&RuleTerms::PaymentFailure {
+        prev_month_avg_at_most: 3.7,
+        app_message: "네트워크 오류 메시지".into()
+    }));
+    assert!(terms.contains(&&RuleTerms::InForceFrom {
+        date: "2021-08-23".into()
+    }));
+    assert!(terms.contains(&&RuleTerms::SignupChannel {
+        driver_app: true,
+        agent_admin: false
+    }));
+    // Every rule cites sentences that exist.
+    for rule in &guide.rules {
+        for source in &rule.sources {
+            assert!(
+                content.sentence(source).is_some(),
+                "{} cites {source}",
+                rule.id
+            );
+        }
+    }
+
+    let items = || guide.notes.iter().flat_map(|s| &s.items);
+    let of_kind = |kind| {
+        items()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.text.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of_kind(ItemKind::Benefit),
+        vec![
+            "지도모드(지도뷰콜카드)",
+            "목적지 부스터",
+            "실시간 수요지도",
+            "단골관리 기능"
+        ]
+    );
+    assert_eq!(
+        of_kind(ItemKind::Partner),
+        vec![
+            "신한은행 택시기사 우대 대출 제공",
+            "금호타이어 택시 전용 타이어 제휴 할인",
+            "멤버십 기사 안심보험 무료 제공"
+        ]
+    );
+    let app_path = items().find(|i| i.kind == ItemKind::AppPath).unwrap();
+    assert_eq!(
+        app_path.path,
+        vec![
+            "기사앱 메뉴",
+            "프로 제휴서비스",
+            "카카오 T 택시 기사 안심보험"
+        ]
+    );
+
+    let q1 = &guide.qa[0];
+    assert_eq!(
+        q1.questions,
+        vec![
+            "프로 멤버십이 무엇인가요?",
+            "프로멤버십에 가입 하면 어떤 점이 좋은가요?"
+        ]
+    );
+    fn script(qa: &content::Qa) -> Vec<&str> {
+        qa.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Script)
+            .flat_map(|s| &s.items)
+            .map(|i| i.text.as_str())
+            .collect::<Vec<_>>()
+    }
+    assert_eq!(
+        script(q1),
+        vec![
+            "기사님의 성공적인 비즈니스를 위해 카카오 T 택시에서 제공하는 멤버십 서비스입니다.",
+            "지도모드(지도뷰콜카드), 목적지 부스터, 실시간 수요지도, 단골관리 기능을 제공하여\n기사님들의 영업 효율성을 높일 수 있고, 그 외에도 다양한 제휴 서비스를 제공하고 있습니다.",
+            "첫 가입 한 달은 무료로 이용하실 수 있으며, 월 39,000원에 사용 가능하니 이용해 보시길 추천드립니다.",
+        ]
+    );
+    assert_eq!(q1.sms_templates, vec!["sms-signup-how-to"]);
+    let q2 = &guide.qa[1];
+    assert_eq!(
+        q2.questions,
+        vec![
+            "프로멤버십 가입 기준이 어떻게 되나요?",
+            "프로멤버십 가입 기준은 왜 생긴건가요?"
+        ]
+    );
+    assert_eq!(
+        script(q2),
+        vec![
+            "새로 가입하는 기사님들의 경우 평점 4.0 이상이어야 가입이 가능합니다.",
+            "기존에 프로멤버십을 이용중인 기사님들의 경우 3.8점 이하로 평점이 하락하지 않을 경우 지속 이용이 가능 합니다.",
+            "(21년 8월 23일부터 적용)",
+            "'새로운 기능'과 '다양한 혜택'이 있는 프로 멤버십은 고객의 서비스 만족도를 높이기 위해\n앞으로 품질 관리가 우수한 기사님들께서만 가입이 가능한 점 참고(양해)부탁드립니다.",
+        ]
+    );
+    let policy: Vec<_> = q2
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::PolicyTable)
+        .flat_map(|s| &s.items)
+        .map(|i| i.text.as_str())
+        .collect();
+    assert_eq!(
+        policy.join(" "),
+        "- 가입 기준 : 평점 4.0 이상 - 갱신 기준 : 평점 3.8 이상 ㅁ 평가 부족으로 평점이 없는 경우에도 가입 및 갱신 가능 ㅁ 전월 평균 3.7 이하가되는 경우 ㄴ 다음 결제일에 결제 실패 ㄴ\"네트워크 오류 메시지\"가 노출"
+    );
+
+    let (_, template) = content.template("sms-signup-how-to").unwrap();
+    assert_eq!(template.label(), "기사 SMS 템플릿 - 멤버십 가입 방법 안내");
+    assert_eq!(template.text, SIGNUP_SMS);
+}
+
+const SIGNUP_SMS: &str = "카카오 T 파트너 운영센터입니다.
+
+카카오 T 기사 앱 내에서 '프로 멤버십' 가입 방법과 상세 기능 설정 방법을 안내해 드립니다.
+
+[프로 멤버십 가입 방법]
+① 우측 상단 [메뉴] - 내 정보 하단 [멤버십] 프로 멤버십 가입하기
+② 프로 멤버십 결제하기 하단 약관 동의 '가입하고 혜택 받기'
+③ 결제하기 카카오페이 또는 휴대폰 결제 선택
+
+[프로 멤버십 기능 확인 방법]
+① 카카오 T 택시 기사 앱 우측 상단 [메뉴] - [서비스 문의] 선택
+② 카카오 T 택시 기사용 챗봇 인증 (최초 1회에 한해 진행)
+③ [서비스 이용] 선택 - [멤버십 안내] 선택
+④ [자세히 보기] 선택 시 안내 페이지로 이동
+※ 챗봇 접속 가능 링크 https://pf.kakao.com/_WxoXcl
+
+기사님들께서 보다 좋은 환경에서 운행하실 수 있도록 노력하는 카카오 모빌리티가 되겠습니다.";
+
+/// Folds away what is Markdown rather than guide text: emphasis, list and heading marks,
+/// table pipes, keycap digits, escapes, and all whitespace.
+fn fold_markup(text: &str) -> String {
+    text.replace("1️⃣", "")
+        .replace("2️⃣", "")
+        .replace("3️⃣", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"*#-|\\<>`=―─".contains(*c))
+        .collect()
+}
+
+/// Every line of the seed guide appears in the content. Lines the content holds as structure
+/// rather than prose are checked through that structure.
+#[test]
+fn every_sentence_of_the_seed_is_in_the_content() {
+    let content = embedded();
+    let guide = content.guide(0).unwrap();
+    let mut corpus = String::new();
+    let json = serde_json::to_value(guide).unwrap();
+    fn strings(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::String(s) => {
+                out.push_str(s);
+                out.push('\u{1}');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    strings(&json, &mut corpus);
+    for event in &guide.schedule.as_ref().unwrap().events {
+        corpus.push_str(&event.line());
+    }
+    for item in guide.citable_items() {
+        corpus.push_str(&guide.item_text(item));
+    }
+    for template in &guide.sms_templates {
+        // The Q&A pane shows the reference as the guide does: "[label]".
+        corpus.push('[');
+        corpus.push_str(&template.label());
+        corpus.push(']');
+    }
+    let folded_corpus = fold_markup(&corpus.replace('\u{1}', ""));
+    let seed = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed_guide.md"),
+    )
+    .unwrap();
+    let structural = [
+        (
+            format!("1. 상담 유형 : {}", guide.category_path()),
+            "상담 유형",
+        ),
+        (
+            format!("2. 응대 순서 : {}", guide.handling_order_line()),
+            "응대 순서",
+        ),
+        ("3. 어드민 화면 : 링크 처리".to_owned(), "어드민 화면"),
+        ("4. 앱 화면 : 링크 처리".to_owned(), "앱 화면"),
+    ];
+    let mut checked = 0;
+    for line in seed.lines() {
+        let line = line.replace('\u{a0}', " ");
+        let folded = fold_markup(&line);
+        if folded.is_empty() {
+            continue;
+        }
+        checked += 1;
+        if let Some(url) = line.strip_prefix("![](").and_then(|l| l.strip_suffix(')')) {
+            assert!(guide.images.iter().any(|i| i == url), "image {url}");
+            continue;
+        }
+        if let Some((expected, _)) = structural
+            .iter()
+            .find(|(_, key)| folded.contains(&fold_markup(key)))
+        {
+            assert_eq!(fold_markup(expected), folded, "structural line {line}");
+            continue;
+        }
+        // Sections the console shows as headings of its own layout.
+        if [
+            "가이드",
+            "참고및주의사항",
+            "스크립트/Q&A",
+            "A1.",
+            "A2.",
+            "Q1.",
+        ]
+        .contains(&folded.as_str())
+        {
+            continue;
+        }
+        let folded = folded
+            .trim_start_matches("Q1.")
+            .trim_start_matches("Q2.")
+            .to_owned();
+        assert!(folded_corpus.contains(&folded), "not in content: {line}");
+    }
+    assert!(checked > 60, "read {checked} lines");
+}
+
+#[test]
+fn content_check_passes_on_embedded() {
+    let output = bin().args(["content", "check"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = bin().args(["content", "check", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["qa"], 2);
+}
+
+#[test]
+fn export_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let status = bin()
+        .args(["content", "export"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = bin()
+        .args(["content", "check", "--content"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let reloaded = content::load_dir(&out).unwrap();
+    assert_eq!(reloaded, embedded());
+    assert_eq!(reloaded.version(), embedded().version());
+    // Export is a fixed point: exporting the exported content writes the same bytes.
+    let again = dir.path().join("again");
+    assert!(
+        bin()
+            .args(["content", "export", "--content"])
+            .arg(&out)
+            .arg(&again)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(
+        fs::read(out.join("pro-membership-signup.json")).unwrap(),
+        fs::read(again.join("pro-membership-signup.json")).unwrap()
+    );
+}
+
+fn embedded_json() -> serde_json::Value {
+    let source = &content::embedded_sources()[0];
+    serde_json::from_slice(&source.bytes).unwrap()
+}
+
+/// Writes the given files into a fresh directory and runs `content check --content` on it.
+fn check_dir(files: &[(&str, Vec<u8>)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let output = bin()
+        .args(["content", "check", "--content"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Nothing partial: the library refuses the whole directory too.
+    assert!(content::load_dir(dir.path()).is_err());
+    (output.status.code(), stderr)
+}
+
+fn mutated(change: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut json = embedded_json();
+    change(&mut json);
+    serde_json::to_vec_pretty(&json).unwrap()
+}
+
+#[test]
+fn truncated_json_names_file_and_line() {
+    let bytes = &content::embedded_sources()[0].bytes;
+    let (code, stderr) = check_dir(&[("guide.json", bytes[..bytes.len() / 2].to_vec())]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("guide.json:"), "{stderr}");
+    assert!(stderr.contains("truncated JSON"), "{stderr}");
+}
+
+#[test]
+fn wrong_type_names_line() {
+    let bytes = mutated(|j| j["qa"][0]["questions"] = serde_json::json!("not a list"));
+    let (code, stderr) = check_dir(&[("guide.json", bytes)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("guide.json:") && stderr.contains("expected a sequence"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn duplicate_id_across_files() {
+    let second = mutated(|j| {
+        j["id"] = serde_json::json!("another-guide");
+        j["sms_templates"] = serde_json::json!([]);
+        j["qa"][0]["sms_templates"] = serde_json::json!([]);
+    });
+    let (code, stderr) = check_dir(&[
+        ("a.json", embedded_json().to_string().into_bytes()),
+        ("b.json", second),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("b.json:") && stderr.contains("duplicate id \"qa-what-is\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("first declared in"), "{stderr}");
+}
+
+#[test]
+fn dangling_sms_reference_and_bad_threshold_both_reported() {
+    let bytes = mutated(|j| {
+        j["qa"][0]["sms_templates"][0] = serde_json::json!("sms-nowhere");
+        j["rules"][3]["terms"]["at_least"] = serde_json::json!(7.5);
+    });
+    let (code, stderr) = check_dir(&[("guide.json", bytes)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("qa[0].sms_templates[0]: unknown SMS template \"sms-nowhere\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rules[3].terms.at_least: rating threshold 7.5 is outside 0.0 to 5.0"),
+        "{stderr}"
+    );
+    // Every message names a line.
+    for line in stderr.lines().skip(1) {
+        assert!(
+            line.split_once("guide.json:")
+                .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_ascii_digit())),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn impossible_date() {
+    let bytes = mutated(|j| {
+        j["schedule"]["events"][1]["at"] = serde_json::json!("2024-02-30T00:00:00+09:00");
+    });
+    let (code, stderr) = check_dir(&[("guide.json", bytes)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("schedule.events[1].at") && stderr.contains("not a valid RFC 3339 instant"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn not_utf8() {
+    let mut bytes = content::embedded_sources()[0].bytes.clone();
+    bytes.splice(200..200, [0xC3, 0x28, 0xFF]);
+    let (code, stderr) = check_dir(&[("latin.json", bytes)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("latin.json:") && stderr.contains("not UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn empty_directory() {
+    let (code, stderr) = check_dir(&[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no *.json content files"), "{stderr}");
+}
+
+#[test]
+fn decomposed_text_is_normalised_to_nfc() {
+    use unicode_normalization::UnicodeNormalization;
+    let text = String::from_utf8(content::embedded_sources()[0].bytes.clone()).unwrap();
+    let decomposed: String = text.nfd().collect();
+    assert_ne!(decomposed, text);
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("nfd.json"), decomposed).unwrap();
+    let loaded = content::load_dir(dir.path()).unwrap();
+    let embedded = embedded();
+    assert_eq!(
+        loaded.guides().collect::<Vec<_>>(),
+        embedded.guides().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn every_subcommand_exits_2_on_bad_content() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.json"), "{").unwrap();
+    for args in [
+        vec!["content", "check"],
+        vec!["search", "가입"],
+        vec!["check"],
+        vec!["sms"],
+        vec!["content", "export", "/tmp/x"],
+    ] {
+        let output = bin()
+            .args(&args)
+            .arg("--content")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("bad.json"),
+            "{args:?}"
+        );
+    }
+}
