@@ -1,18 +1,158 @@
-//! The console.
+//! The console: ratatui over crossterm. `App` holds the state and handles events; `ui` and
+//! one file per pane draw it; this file owns the terminal and the event loop.
+//!
+//! The terminal is always given back as it was: on quit, on SIGTERM/SIGHUP, and on a panic
+//! (the hook restores first, then prints the message).
 
+pub mod app;
+pub mod category;
+pub mod keymap;
+pub mod qa;
+pub mod rules;
+pub mod sms;
+pub mod text;
+pub mod ui;
+
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::{cursor, execute, queue};
+use ratatui::buffer::Buffer;
+
+pub use app::App;
+use app::Effect;
 
 use crate::content::Content;
 
+/// How long the loop waits for input before a tick (toasts fade, the clock moves).
+const TICK: Duration = Duration::from_millis(500);
+
 pub fn run(
-    _content: Content,
-    _now: Option<DateTime<FixedOffset>>,
-    _history: Option<PathBuf>,
-) -> std::io::Result<()> {
-    println!(
-        "support-console: the interactive console is not built yet; see `support-console --help`."
-    );
+    content: Content,
+    now: Option<DateTime<FixedOffset>>,
+    history: Option<PathBuf>,
+) -> io::Result<()> {
+    let mut app = App::new(content, now, history);
+    let links = known_urls(&app.content);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+
+    // ratatui::init installs a hook that restores the terminal before a panic is printed;
+    // ours also turns off mouse reporting and paste mode, which ratatui does not know about.
+    let mut terminal = ratatui::init();
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui_hook(info);
+    }));
+    execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+
+    let result = (|| -> io::Result<()> {
+        while !app.quit && !stop.load(Ordering::Relaxed) {
+            let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
+            write_hyperlinks(completed.buffer, &links, app.color)?;
+            for effect in app.effects.drain(..) {
+                match effect {
+                    Effect::Copy(text) => write_clipboard(&text)?,
+                }
+            }
+            if event::poll(TICK)? {
+                let event = event::read()?;
+                app.handle_event(&event);
+            } else {
+                app.tick();
+            }
+        }
+        Ok(())
+    })();
+
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+/// OSC 52: the terminal puts the text on the system clipboard (works over SSH too).
+fn write_clipboard(text: &str) -> io::Result<()> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = io::stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
+/// Every address the content holds, so that only whole, real addresses become links.
+fn known_urls(content: &Content) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for word in text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"') {
+            if (word.starts_with("https://") || word.starts_with("http://"))
+                && !urls.iter().any(|u| u == word)
+            {
+                urls.push(word.to_owned());
+            }
+        }
+    };
+    for guide in content.guides() {
+        for link in &guide.links {
+            if let Some(url) = &link.url {
+                add(url);
+            }
+        }
+        guide.images.iter().for_each(|u| add(u));
+        guide.citable_items().for_each(|i| add(&i.text));
+        guide.sms_templates.iter().for_each(|t| add(&t.text));
+    }
+    urls
+}
+
+/// OSC 8: re-prints each address that is wholly visible on one row as a hyperlink, so the
+/// agent can open it; addresses cut by wrapping stay plain text.
+fn write_hyperlinks(buffer: &Buffer, urls: &[String], color: bool) -> io::Result<()> {
+    if urls.is_empty() {
+        return Ok(());
+    }
+    let mut out = io::stdout().lock();
+    let area = buffer.area;
+    let mut wrote = false;
+    for y in area.top()..area.bottom() {
+        // The row's text, and the byte offset at which each cell's symbol starts.
+        let mut row = String::new();
+        let mut starts = Vec::with_capacity(usize::from(area.width));
+        for x in area.left()..area.right() {
+            starts.push(row.len());
+            row.push_str(buffer.cell((x, y)).map_or(" ", |c| c.symbol()));
+        }
+        if !row.contains("http") {
+            continue;
+        }
+        for url in urls {
+            let mut from = 0;
+            while let Some(found) = row[from..].find(url.as_str()) {
+                let start = from + found;
+                from = start + url.len();
+                let Some(column) = starts.iter().position(|&s| s == start) else {
+                    continue;
+                };
+                let x = area.left() + u16::try_from(column).unwrap_or(u16::MAX);
+                queue!(out, cursor::MoveTo(x, y))?;
+                let style = if color { "\x1b[4;34m" } else { "\x1b[4m" };
+                write!(out, "{style}\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\\x1b[0m")?;
+                wrote = true;
+            }
+        }
+    }
+    if wrote {
+        out.flush()?;
+    }
     Ok(())
 }

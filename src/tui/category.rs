@@ -1,0 +1,265 @@
+//! 상담 유형: the tree of categories and guides, and the selected guide's ticket path,
+//! handling order, link slots, schedule and reference notes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::App;
+use super::keymap::Action;
+use super::text::{Segment, truncate, wrap, wrap_text};
+use super::ui::{Theme, pane_block};
+use crate::content::Content;
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub row: usize,
+    pub scroll: u16,
+}
+
+impl State {
+    /// Starts on the row of the first guide.
+    pub fn new(content: &Content) -> Self {
+        Self {
+            row: rows(content)
+                .iter()
+                .position(|r| r.guide.is_some())
+                .unwrap_or(0),
+            scroll: 0,
+        }
+    }
+}
+
+/// One row of the category tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub depth: usize,
+    pub label: String,
+    pub guide: Option<usize>,
+}
+
+/// The category tree, flattened: shared path prefixes once, each guide under its path.
+pub fn rows(content: &Content) -> Vec<Row> {
+    #[derive(Default)]
+    struct Node {
+        label: String,
+        children: Vec<Node>,
+        guides: Vec<(usize, String)>,
+    }
+    fn flatten(node: &Node, depth: usize, out: &mut Vec<Row>) {
+        for child in &node.children {
+            out.push(Row {
+                depth,
+                label: child.label.clone(),
+                guide: None,
+            });
+            flatten(child, depth + 1, out);
+        }
+        for (index, title) in &node.guides {
+            out.push(Row {
+                depth,
+                label: title.clone(),
+                guide: Some(*index),
+            });
+        }
+    }
+    let mut root = Node::default();
+    for (index, guide) in content.guides().enumerate() {
+        let mut node = &mut root;
+        for level in &guide.category {
+            let position = node.children.iter().position(|c| &c.label == level);
+            let position = position.unwrap_or_else(|| {
+                node.children.push(Node {
+                    label: level.clone(),
+                    ..Node::default()
+                });
+                node.children.len() - 1
+            });
+            node = &mut node.children[position];
+        }
+        node.guides.push((index, guide.title.clone()));
+    }
+    let mut out = Vec::new();
+    flatten(&root, 0, &mut out);
+    out
+}
+
+pub fn handle(app: &mut App, action: Action) -> bool {
+    let rows = rows(&app.content);
+    let last = rows.len().saturating_sub(1);
+    match action {
+        Action::Down => app.category.row = (app.category.row + 1).min(last),
+        Action::Up => app.category.row = app.category.row.saturating_sub(1),
+        Action::Top => app.category.row = 0,
+        Action::Bottom => app.category.row = last,
+        Action::PageDown => app.category.scroll = app.category.scroll.saturating_add(5),
+        Action::PageUp => app.category.scroll = app.category.scroll.saturating_sub(5),
+        Action::Open => {
+            if rows.get(app.category.row).and_then(|r| r.guide).is_some() {
+                app.set_step(0);
+            }
+            return true;
+        }
+        Action::Copy => {
+            if let Some(path) = app
+                .current_guide()
+                .map(crate::content::Guide::category_path)
+            {
+                app.copy("상담 유형", path);
+            }
+            return true;
+        }
+        _ => return false,
+    }
+    select_guide_at_row(app, &rows);
+    true
+}
+
+fn select_guide_at_row(app: &mut App, rows: &[Row]) {
+    if let Some(guide) = rows.get(app.category.row).and_then(|r| r.guide)
+        && guide != app.guide
+    {
+        app.guide = guide;
+        app.qa = super::qa::State::default();
+        app.category.scroll = 0;
+    }
+}
+
+pub fn click_row(app: &mut App, row: usize) {
+    let rows = rows(&app.content);
+    if row < rows.len() {
+        app.category.row = row;
+        select_guide_at_row(app, &rows);
+    }
+}
+
+pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
+    let theme = Theme::new(app.color);
+    let block = pane_block(theme, 1, "상담 유형", focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = rows(&app.content);
+    let tree_height = u16::try_from(rows.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height / 2)
+        .max(1);
+    let [tree_area, info_area] =
+        Layout::vertical([Constraint::Length(tree_height), Constraint::Min(0)]).areas(inner);
+
+    let first = app
+        .category
+        .row
+        .saturating_sub(usize::from(tree_height).saturating_sub(1));
+    let width = usize::from(tree_area.width);
+    let tree: Vec<Line<'static>> = rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(usize::from(tree_height))
+        .map(|(index, row)| {
+            let marker = if row.guide.is_some() { "• " } else { "▾ " };
+            let label = truncate(
+                &format!(
+                    "{}{marker}{}",
+                    "  ".repeat(row.depth),
+                    super::text::inert(&row.label)
+                ),
+                width,
+            );
+            let style = if index == app.category.row {
+                theme.selected(focused)
+            } else if row.guide == Some(app.guide) {
+                theme.accent()
+            } else {
+                theme.normal()
+            };
+            Line::from(Span::styled(label, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(tree), tree_area);
+    app.hitboxes.lists[0] = (tree_area, first);
+
+    let lines = info_lines(app, theme, usize::from(info_area.width));
+    let max_scroll = u16::try_from(lines.len().saturating_sub(usize::from(info_area.height)))
+        .unwrap_or(u16::MAX);
+    app.category.scroll = app.category.scroll.min(max_scroll);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((app.category.scroll, 0)),
+        info_area,
+    );
+}
+
+fn info_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let Some(guide) = app.current_guide() else {
+        return vec![Line::from("가이드가 없습니다")];
+    };
+    let mut lines = Vec::new();
+    let label = |text: &str| Segment::new(text.to_owned(), theme.dim());
+    lines.extend(wrap(
+        &[
+            label("경로 "),
+            Segment::new(guide.category_path(), theme.strong()),
+        ],
+        width,
+        5,
+    ));
+    lines.extend(wrap(
+        &[
+            label("응대 "),
+            Segment::new(guide.handling_order_line(), theme.normal()),
+        ],
+        width,
+        5,
+    ));
+    for link in &guide.links {
+        let target = link.display_target();
+        let style = if link.url.is_some() {
+            theme.link()
+        } else {
+            theme.dim()
+        };
+        lines.extend(wrap(
+            &[
+                label(&format!("{} ", link.label)),
+                Segment::new(target, style),
+            ],
+            width,
+            2,
+        ));
+    }
+    if let Some(schedule) = &guide.schedule {
+        lines.push(Line::from(Span::styled(
+            super::text::inert(&schedule.title),
+            theme.heading(),
+        )));
+        let now = app.clock.now();
+        for event in &schedule.events {
+            let passed = chrono::DateTime::parse_from_rfc3339(&event.at).is_ok_and(|at| at <= now);
+            let (mark, style) = if passed {
+                ("✓ ", theme.dim())
+            } else {
+                ("· ", theme.normal())
+            };
+            lines.extend(wrap(
+                &[Segment::new(mark, style), Segment::new(event.line(), style)],
+                width,
+                2,
+            ));
+        }
+    }
+    for section in &guide.notes {
+        if let Some(title) = &section.title {
+            lines.push(Line::from(Span::styled(
+                super::text::inert(title),
+                theme.heading(),
+            )));
+        }
+        for item in &section.items {
+            let indent = usize::from(item.level) * 2;
+            let text = format!("{}{}", " ".repeat(indent), guide.item_text(item));
+            lines.extend(wrap_text(&text, theme.normal(), width, indent + 2));
+        }
+    }
+    lines
+}
