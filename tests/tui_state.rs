@@ -1,0 +1,306 @@
+//! The console driven headless: keys in, state and rendered frames out.
+#![allow(clippy::too_many_lines)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support_console::clock::parse_instant;
+use support_console::content;
+use support_console::tui::App;
+use support_console::tui::app::{Effect, Pane};
+
+fn app() -> App {
+    let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
+    let mut app = App::new(
+        content::load_embedded().expect("embedded content"),
+        now,
+        None,
+    );
+    app.color = false;
+    app
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for ch in text.chars() {
+        app.handle_key(&key(KeyCode::Char(ch)));
+    }
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| support_console::tui::ui::draw(app, frame))
+        .expect("draw");
+    screen_text(terminal.backend().buffer())
+}
+
+/// The screen as a person reads it: one line a row, a wide character once (not followed by
+/// the blank cell it covers).
+fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let symbol = buffer.cell((x, y)).map_or(" ", |c| c.symbol());
+            out.push_str(symbol);
+            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn starts_on_step_one_with_the_qa_list() {
+    let app = app();
+    assert_eq!(app.step, 0);
+    assert_eq!(app.focus, Pane::Qa);
+    assert_eq!(app.qa.selected, 0);
+    assert!(!app.qa.detail);
+}
+
+#[test]
+fn korean_ime_keys_move_like_their_latin_keys() {
+    let mut app = app();
+    type_text(&mut app, "ㅓ");
+    assert_eq!(app.qa.selected, 1, "ㅓ is j: down");
+    type_text(&mut app, "ㅏ");
+    assert_eq!(app.qa.selected, 0, "ㅏ is k: up");
+    type_text(&mut app, "ㅣ");
+    assert_eq!(app.step, 1, "ㅣ is l: next step");
+    assert!(app.qa.detail, "step 2 opens the answer");
+    type_text(&mut app, "ㅣ");
+    assert_eq!(
+        (app.step, app.focus),
+        (2, Pane::Sms),
+        "step 3 is the SMS pane"
+    );
+    type_text(&mut app, "ㅗ");
+    assert_eq!(app.step, 1, "ㅗ is h: previous step");
+    type_text(&mut app, "ㅂ");
+    assert!(app.quit, "ㅂ is q");
+}
+
+#[test]
+fn korean_search_finds_and_opens() {
+    let mut app = app();
+    type_text(&mut app, "/");
+    assert!(app.search.active);
+    type_text(&mut app, "ㄱㅇㄱㅈ");
+    assert!(!app.search.hits.is_empty());
+    let first = app.index.doc(app.search.hits[0].doc);
+    assert!(first.text.contains("가입 기준"), "{}", first.text);
+    // While typing, letters are text, not shortcuts.
+    type_text(&mut app, "q");
+    assert!(!app.quit);
+    app.handle_key(&key(KeyCode::Backspace));
+    app.handle_key(&key(KeyCode::Enter));
+    assert!(!app.search.active);
+    assert_eq!(
+        (app.focus, app.qa.selected, app.qa.detail),
+        (Pane::Qa, 1, true)
+    );
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("프로멤버십 가입 기준이 어떻게 되나요?"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn wrong_keyboard_mode_search_finds_the_signup_sms() {
+    let mut app = app();
+    type_text(&mut app, "/rkdlq qkdqjq");
+    let first = app.index.doc(app.search.hits[0].doc);
+    assert_eq!(first.id.as_ref(), "sms-signup-how-to");
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.focus, Pane::Sms);
+}
+
+#[test]
+fn esc_clears_search_then_leaves_the_field() {
+    let mut app = app();
+    type_text(&mut app, "/멤ㅂ");
+    assert!(!app.search.hits.is_empty());
+    app.handle_key(&key(KeyCode::Esc));
+    assert!(app.search.query.is_empty() && !app.search.active);
+}
+
+#[test]
+fn panes_by_number_tab_and_mouse() {
+    let mut app = app();
+    type_text(&mut app, "3");
+    assert_eq!(app.focus, Pane::Rules);
+    app.handle_key(&key(KeyCode::Tab));
+    assert_eq!(app.focus, Pane::Sms);
+    app.handle_key(&key(KeyCode::BackTab));
+    assert_eq!(app.focus, Pane::Rules);
+    render(&mut app, 120, 40);
+    let category = app.hitboxes.panes[0];
+    app.handle_event(&crossterm::event::Event::Mouse(
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: category.x + 2,
+            row: category.y + 2,
+            modifiers: KeyModifiers::NONE,
+        },
+    ));
+    assert_eq!(app.focus, Pane::Category);
+}
+
+#[test]
+fn copy_puts_the_focused_text_on_the_clipboard() {
+    let mut app = app();
+    type_text(&mut app, "y");
+    let Some(Effect::Copy(script)) = app.effects.pop() else {
+        panic!("no copy")
+    };
+    assert!(script.starts_with("기사님의 성공적인 비즈니스를 위해"));
+    type_text(&mut app, "1y");
+    assert_eq!(
+        app.effects.pop(),
+        Some(Effect::Copy(
+            "택시_기사 ▶ 가입/심사/내정보 ▶ 멤버십 ▶ 일반".into()
+        ))
+    );
+    assert!(app.toast.is_some());
+}
+
+#[test]
+fn rule_form_updates_as_the_agent_types() {
+    let mut app = app();
+    type_text(&mut app, "3");
+    app.rules.at.clear();
+    type_text(&mut app, "jj"); // to the rating field
+    app.handle_key(&key(KeyCode::Enter));
+    type_text(&mut app, "3.9");
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.rules.rating, "3.9");
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("예: 2024-12-05T10:00:00+09:00"),
+        "bad instant flagged: {screen}"
+    );
+    app.rules.at = "2024-11-20T10:00:00+09:00".into();
+    let screen = render(&mut app, 200, 50);
+    assert!(screen.contains("평점 3.9 < 4.0"), "{screen}");
+}
+
+#[test]
+fn help_is_generated_from_the_key_table() {
+    let mut app = app();
+    type_text(&mut app, "?");
+    assert!(app.help_open);
+    let screen = render(&mut app, 120, 40);
+    for binding in support_console::tui::keymap::BINDINGS {
+        assert!(
+            screen.contains(binding.label),
+            "{} missing from help",
+            binding.label
+        );
+    }
+    type_text(&mut app, "x");
+    assert!(!app.help_open);
+}
+
+#[test]
+fn content_escape_sequences_are_shown_inert() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
+    json["qa"][0]["questions"][0] = serde_json::json!("위험\u{1b}]52;c;AAAA\u{7}\u{1b}[2J 질문");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.json"),
+        serde_json::to_vec(&json).unwrap(),
+    )
+    .unwrap();
+    let loaded = content::load_dir(dir.path()).unwrap();
+    let mut app = App::new(loaded, None, None);
+    let screen = render(&mut app, 120, 40);
+    assert!(!screen.contains('\u{1b}'));
+    assert!(screen.contains("위험␛]52;c;AAAA␇␛[2J"), "{screen}");
+}
+
+#[test]
+fn too_small_says_so() {
+    let mut app = app();
+    let screen = render(&mut app, 59, 20);
+    assert!(screen.contains("need 60x20"), "{screen}");
+    for (w, h) in [(1, 1), (2, 50), (300, 3), (60, 19)] {
+        render(&mut app, w, h);
+    }
+}
+
+/// Full frames for each step at the three sizes the issue names.
+#[test]
+fn snapshots_of_each_step() {
+    for (width, height) in [(80, 24), (120, 40), (60, 20)] {
+        let mut app = app();
+        for step in 0..3 {
+            app.set_step(step);
+            let screen = render(&mut app, width, height);
+            assert!(screen.contains("프로멤버십(가입)"));
+            insta::assert_snapshot!(format!("step{}_{width}x{height}", step + 1), screen);
+        }
+    }
+}
+
+fn arbitrary_key() -> impl Strategy<Value = KeyEvent> {
+    let codes = prop_oneof![
+        any::<char>().prop_map(KeyCode::Char),
+        prop::sample::select(vec![
+            'j', 'k', 'h', 'l', 'g', 'G', '/', 'y', 's', ' ', '1', '2', '3', '4', 'ㅓ', 'ㅏ', '가',
+            '?'
+        ])
+        .prop_map(KeyCode::Char),
+        prop::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+        ]),
+    ];
+    let mods = prop::sample::select(vec![
+        KeyModifiers::NONE,
+        KeyModifiers::SHIFT,
+        KeyModifiers::ALT,
+    ]);
+    (codes, mods).prop_map(|(code, mods)| KeyEvent::new(code, mods))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Random keys at random sizes never panic (the quit key only ends the sequence).
+    #[test]
+    fn random_keys_at_random_sizes_never_panic(
+        keys in prop::collection::vec(arbitrary_key(), 1..40),
+        sizes in prop::collection::vec((1u16..220, 1u16..70), 1..4),
+    ) {
+        let mut app = app();
+        let mut terminal = Terminal::new(TestBackend::new(sizes[0].0, sizes[0].1)).unwrap();
+        for (n, key) in keys.iter().enumerate() {
+            app.handle_key(key);
+            app.quit = false;
+            let (w, h) = sizes[n % sizes.len()];
+            terminal.backend_mut().resize(w, h);
+            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h)).unwrap();
+            terminal.draw(|frame| support_console::tui::ui::draw(&mut app, frame)).unwrap();
+        }
+    }
+}
