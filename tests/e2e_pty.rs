@@ -1,0 +1,173 @@
+//! The real binary in a pseudo terminal: Korean typed in, steps changed, resized to 1x1 and
+//! back, quit with `q`; the screen read through a VT100 parser.
+
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Console {
+    writer: Box<dyn Write + Send>,
+    output: mpsc::Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Console {
+    fn start(cols: u16, rows: u16) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
+        command.args([
+            "--now",
+            "2024-12-05T10:00:00+09:00",
+            "--history",
+            "/dev/null/none",
+        ]);
+        command.env("TERM", "xterm-256color");
+        command.env("NO_COLOR", "1");
+        let child = pty.slave.spawn_command(command).expect("spawn");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let (sender, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            writer,
+            output,
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+            master: pty.master,
+            child,
+        }
+    }
+
+    fn pump(&mut self) {
+        while let Ok(bytes) = self.output.try_recv() {
+            self.parser.process(&bytes);
+            self.raw.extend_from_slice(&bytes);
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            if self.screen().contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        self.writer.write_all(text.as_bytes()).expect("write");
+        self.writer.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(80));
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        self.pump();
+        self.parser.set_size(rows, cols);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+#[test]
+fn korean_search_steps_resize_and_clean_quit() {
+    let mut console = Console::start(100, 30);
+    console.wait_for("프로멤버십(가입)");
+    console.wait_for("① 문의 탐색");
+
+    console.send("/");
+    console.send("결제 실패");
+    console.wait_for("검색 결과");
+    console.wait_for("결제 실패");
+    console.send("\r");
+    console.wait_for("Q2 프로멤버십 가입 기준이 어떻게 되나요?");
+
+    // Next step with the IME on: ㅣ is l. Step 3 puts the SMS template in front.
+    console.send("ㅣ");
+    console.send("l");
+    console.wait_for("LMS · 696 / 2,000 bytes");
+
+    console.resize(1, 1);
+    console.resize(100, 30);
+    console.send("ㅗ"); // h: back a step, and a redraw at the restored size
+    console.wait_for("① 문의 탐색");
+    console.wait_for("택시_기사");
+
+    console.send("q");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = console.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "console did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    console.pump();
+    let raw = String::from_utf8_lossy(&console.raw);
+    // Restored: left the alternate screen, showed the cursor, stopped mouse reporting.
+    assert!(raw.contains("\u{1b}[?1049l"), "alternate screen not left");
+    assert!(raw.contains("\u{1b}[?25h"), "cursor not shown again");
+    assert!(raw.contains("\u{1b}[?1000l"), "mouse capture not disabled");
+    assert!(!console.parser.screen().alternate_screen());
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut console = Console::start(100, 30);
+    console.wait_for("프로멤버십(가입)");
+    let pid = console.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while console.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "console ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    console.pump();
+    assert!(String::from_utf8_lossy(&console.raw).contains("\u{1b}[?1049l"));
+    assert!(!console.parser.screen().alternate_screen());
+}

@@ -1,0 +1,278 @@
+//! The eligibility engine at every boundary the guide draws.
+
+use std::process::Command;
+
+use support_console::clock::parse_instant;
+use support_console::content;
+use support_console::rules::{Member, Phase, Policy, Query, RatingInput};
+
+fn verdict(
+    at: &str,
+    member: Member,
+    rating: &str,
+    prev: Option<&str>,
+    prior: bool,
+) -> support_console::rules::Verdict {
+    let content = content::load_embedded().unwrap();
+    let guide = content.guide(0).unwrap();
+    let query = Query {
+        at: parse_instant(at).unwrap(),
+        member,
+        rating: if rating.is_empty() {
+            RatingInput::NotGiven
+        } else {
+            rating.parse().unwrap()
+        },
+        prev_month_avg: prev.map(|p| p.parse().unwrap()),
+        prior_benefit: prior,
+        renewal_date: None,
+    };
+    Policy::of(&content, guide).evaluate(&query)
+}
+
+#[test]
+fn phase_boundaries_in_kst_whatever_the_input_zone() {
+    let cases = [
+        ("2024-11-27T23:59:59+09:00", Phase::Open),
+        ("2024-11-28T00:00:00+09:00", Phase::Announced),
+        ("2024-11-30T23:59:59+09:00", Phase::Announced),
+        ("2024-11-30T14:59:59Z", Phase::Announced),
+        ("2024-12-01T00:00:00+09:00", Phase::SignupClosed),
+        ("2024-11-30T15:00:00Z", Phase::SignupClosed),
+        ("2024-11-30T10:00:00-05:00", Phase::SignupClosed),
+        ("2024-12-31T23:59:59+09:00", Phase::SignupClosed),
+        ("2025-01-01T00:00:00+09:00", Phase::RenewalClosed),
+        ("2024-12-31T15:00:00Z", Phase::RenewalClosed),
+        ("2026-11-25T12:00:00+09:00", Phase::RenewalClosed),
+    ];
+    for (at, phase) in cases {
+        assert_eq!(
+            verdict(at, Member::New, "4.5", None, false).phase,
+            phase,
+            "{at}"
+        );
+    }
+}
+
+#[test]
+fn signup_at_the_last_second_and_the_first_closed_second() {
+    let open = verdict("2024-11-30T23:59:59+09:00", Member::New, "4.0", None, false);
+    assert_eq!(open.signup.ok, Some(true));
+    assert_eq!(open.free_first_month.ok, Some(true));
+    let closed = verdict("2024-12-01T00:00:00+09:00", Member::New, "4.0", None, false);
+    assert_eq!(closed.signup.ok, Some(false));
+    assert!(
+        closed.signup.why[0]
+            .source
+            .contains("~11/30 23:59:59까지 신규 가입가능")
+    );
+    assert_eq!(closed.free_first_month.ok, Some(false));
+}
+
+#[test]
+fn rating_thresholds() {
+    let at = "2024-11-20T10:00:00+09:00";
+    let table = [
+        ("4.0", Some(true), Some(true)),
+        ("3.99", Some(false), Some(true)),
+        ("3.8", Some(false), Some(true)),
+        ("3.79", Some(false), Some(false)),
+        ("none", Some(true), Some(true)),
+        ("", None, None),
+    ];
+    for (rating, signup, renewal) in table {
+        let v = verdict(at, Member::New, rating, None, false);
+        assert_eq!(v.signup.ok, signup, "signup at {rating:?}");
+        assert_eq!(v.renewal.ok, renewal, "renewal at {rating:?}");
+        for answer in [&v.signup, &v.renewal] {
+            assert!(answer.why.iter().all(|r| !r.text.is_empty()));
+            assert!(
+                !answer.why[0].source.is_empty(),
+                "{rating}: cites the guide"
+            );
+        }
+    }
+    // Exactly on the renewal line, every wording the guide uses is shown.
+    let v = verdict(at, Member::Renewal, "3.8", None, false);
+    assert!(
+        v.renewal
+            .why
+            .iter()
+            .any(|r| r.source.contains("3.8점 이하로 평점이 하락하지 않을 경우"))
+    );
+}
+
+#[test]
+fn previous_month_average_and_the_gap() {
+    let at = "2024-12-10T10:00:00+09:00";
+    let v = verdict(at, Member::Renewal, "", Some("3.7"), false);
+    assert_eq!(v.payment.ok, Some(false));
+    assert!(v.payment.why[0].text.contains("네트워크 오류 메시지"));
+    assert_eq!(
+        verdict(at, Member::Renewal, "", Some("3.8"), false)
+            .payment
+            .ok,
+        Some(true)
+    );
+    let gap = verdict(at, Member::Renewal, "", Some("3.75"), false);
+    assert_eq!(
+        gap.payment.ok, None,
+        "the guide does not decide between 3.7 and 3.8"
+    );
+    assert!(gap.payment.why[0].text.contains("정하지 않습니다"));
+    assert_eq!(
+        verdict(at, Member::Renewal, "", None, false).payment.ok,
+        None
+    );
+    // From 2025-01-01 nothing renews, so nothing is charged.
+    let over = verdict(
+        "2025-01-01T00:00:00+09:00",
+        Member::Renewal,
+        "4.5",
+        Some("4.5"),
+        false,
+    );
+    assert_eq!(
+        (over.renewal.ok, over.payment.ok),
+        (Some(false), Some(false))
+    );
+    assert!(over.payment.why[0].text.contains("청구되지 않음"));
+}
+
+#[test]
+fn earlier_benefit_and_renewal_members_get_no_free_month() {
+    let at = "2024-11-20T10:00:00+09:00";
+    let v = verdict(at, Member::New, "4.2", None, true);
+    assert_eq!(v.free_first_month.ok, Some(false));
+    assert!(
+        v.free_first_month.why[0]
+            .source
+            .contains("앱 탈퇴 후 재가입시에도 동일")
+    );
+    assert_eq!(
+        verdict(at, Member::Renewal, "4.2", None, false)
+            .free_first_month
+            .ok,
+        Some(false)
+    );
+    assert_eq!(
+        verdict(at, Member::New, "4.2", None, false)
+            .free_first_month
+            .ok,
+        Some(true)
+    );
+}
+
+#[test]
+fn before_the_criteria_were_in_force_the_engine_does_not_guess() {
+    let v = verdict("2021-08-22T12:00:00+09:00", Member::New, "4.5", None, false);
+    assert_eq!(v.signup.ok, None);
+    assert!(v.signup.why[0].source.contains("21년 8월 23일부터 적용"));
+}
+
+fn check_json(args: &[&str], tz: &str, content_dir: Option<&std::path::Path>) -> serde_json::Value {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_support-console"));
+    command.arg("check").args(args).arg("--json").env("TZ", tz);
+    if let Some(dir) = content_dir {
+        command.arg("--content").arg(dir);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn cli_answers_in_kst_under_any_machine_zone() {
+    for tz in [
+        "UTC",
+        "America/New_York",
+        "Asia/Seoul",
+        "Pacific/Kiritimati",
+    ] {
+        let before = check_json(
+            &["--at", "2024-11-30T14:59:59Z", "--rating", "4.0"],
+            tz,
+            None,
+        );
+        assert_eq!(before["at"], "2024-11-30T23:59:59+09:00", "{tz}");
+        assert_eq!(before["phase"], "announced");
+        assert_eq!(before["signup"]["ok"], true);
+        let after = check_json(
+            &["--at", "2024-12-01T00:00:00+09:00", "--rating", "4.0"],
+            tz,
+            None,
+        );
+        assert_eq!(after["phase"], "signup_closed");
+        assert_eq!(after["signup"]["ok"], false);
+    }
+    let today = check_json(&[], "UTC", None);
+    assert_eq!(
+        today["phase"], "renewal_closed",
+        "the service is over today"
+    );
+    assert!(today["payment"]["ok"].is_boolean() || today["payment"]["ok"].is_null());
+}
+
+#[test]
+fn cli_rejects_bad_input_with_what_is_accepted() {
+    for (args, expected) in [
+        (vec!["--rating", "5.5"], "0.0 to 5.0"),
+        (vec!["--rating", "abc"], "0.0 to 5.0"),
+        (vec!["--prev-month-avg=-1"], "0.0 to 5.0"),
+        (vec!["--at", "yesterday"], "RFC 3339"),
+        (vec!["--member", "old"], "possible values"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
+            .arg("check")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(expected),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn changing_content_changes_answers_without_code() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
+    let rules = json["rules"].as_array_mut().unwrap();
+    for rule in rules.iter_mut() {
+        if rule["terms"]["kind"] == "min_rating" && rule["terms"]["applies_to"] == "signup" {
+            rule["terms"]["at_least"] = serde_json::json!(3.5);
+        }
+    }
+    json["schedule"]["events"][1]["at"] = serde_json::json!("2024-12-15T00:00:00+09:00");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.json"),
+        serde_json::to_vec_pretty(&json).unwrap(),
+    )
+    .unwrap();
+    let embedded = check_json(
+        &["--at", "2024-12-05T10:00:00+09:00", "--rating", "3.6"],
+        "UTC",
+        None,
+    );
+    assert_eq!(embedded["signup"]["ok"], false);
+    let edited = check_json(
+        &["--at", "2024-12-05T10:00:00+09:00", "--rating", "3.6"],
+        "UTC",
+        Some(dir.path()),
+    );
+    assert_eq!(edited["phase"], "announced");
+    assert_eq!(edited["signup"]["ok"], true);
+    assert!(
+        edited["signup"]["why"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("3.5")
+    );
+}
