@@ -304,3 +304,15 @@ proptest! {
         }
     }
 }
+
+/// The README lists exactly the key table, and shows the console at 120x40.
+#[test]
+fn readme_keys_match_the_key_table() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&support_console::tui::keymap::markdown_table()),
+        "regenerate the README key table"
+    );
+    assert!(readme.contains("① 문의 탐색 ▸ ② 사유별 처리 ▸ ③ 앱 조작 안내"));
+}

@@ -116,7 +116,7 @@ pub struct SearchIndex {
 }
 
 /// What the previous keystroke's search learnt, reused by the next.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SearchCache {
     /// Per query variant: its class sequence and the documents whose classes contain it.
     variants: Vec<(Vec<u8>, Vec<u32>)>,
