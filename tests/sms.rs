@@ -13,7 +13,7 @@ fn bin() -> Command {
 fn seed_template_count_equals_cp949() {
     let content = content::load_embedded().unwrap();
     let (_, template) = content.template("sms-signup-how-to").unwrap();
-    let rendered = sms::render(template, &Default::default());
+    let rendered = sms::render(template, &std::collections::BTreeMap::new());
     let (encoded, _, had_errors) = encoding_rs::EUC_KR.encode(&rendered.text);
     assert!(!had_errors);
     assert_eq!(rendered.measure.bytes, encoded.len());
