@@ -1,4 +1,5 @@
 //! Search over the embedded guide: each matching mode, ranking, and any query is safe.
+#![allow(clippy::cast_possible_truncation)] // ranges index short test strings
 
 use proptest::prelude::*;
 use support_console::content;
