@@ -5,14 +5,14 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::Action;
 use super::text::{Segment, inert, width as text_width, wrap, wrap_text};
-use super::ui::{Theme, pane_block};
+use super::ui::{Theme, pane_block, place_cursor};
 use crate::clock;
 use crate::rules::{Member, Query, Rating, RatingInput, Verdict, verdict_lines};
 
@@ -255,9 +255,9 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
             _ => "",
         };
         let label = format!(
-            "{:<width$}",
+            "{}{}",
             field.label(),
-            width = 14 - text_width(field.label()) + field.label().chars().count()
+            " ".repeat(14usize.saturating_sub(text_width(field.label())))
         );
         let label_style = if selected {
             theme.selected(true)
@@ -315,10 +315,8 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
     if let Some((x, row)) = cursor {
-        let y = inner.y + u16::try_from(row).unwrap_or(0);
-        if x < inner.right() && y < inner.bottom() {
-            frame.set_cursor_position(Position::new(x, y));
-        }
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+        place_cursor(frame, inner, x, y);
     }
 }
 

@@ -7,14 +7,14 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::Action;
 use super::text::{Segment, inert, truncate, width as text_width, wrap};
-use super::ui::{Theme, pane_block};
+use super::ui::{Theme, pane_block, place_cursor};
 use crate::clock;
 use crate::content::SmsTemplate;
 use crate::sms::history::{self, HistoryAction, HistoryEvent};
@@ -235,9 +235,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     {
         let y = inner.y + u16::try_from(row - scroll).unwrap_or(u16::MAX);
         let x = inner.x + u16::try_from(x).unwrap_or(u16::MAX);
-        if x < inner.right() && y < inner.bottom() {
-            frame.set_cursor_position(Position::new(x, y));
-        }
+        place_cursor(frame, inner, x, y);
     }
 }
 

@@ -114,6 +114,13 @@ impl Theme {
     }
 }
 
+/// Puts the terminal cursor at `(x, y)` when it lies inside `area` (so the IME composes there).
+pub fn place_cursor(frame: &mut Frame<'_>, area: Rect, x: u16, y: u16) {
+    if x < area.right() && y < area.bottom() {
+        frame.set_cursor_position(Position::new(x, y));
+    }
+}
+
 pub fn pane_block(theme: Theme, number: usize, title: &str, focused: bool) -> Block<'static> {
     let style = if focused { theme.accent() } else { theme.dim() };
     Block::new()
