@@ -1,130 +1,103 @@
-//! One keystroke's search over synthetic Korean content of 1k, 10k and 100k Q&A entries.
-#![allow(clippy::cast_possible_truncation)] // the generator indexes a small table
+//! One keystroke's search over synthetic Korean content of 1k, 10k and 100k Q&A entries:
+//! the time from a key press to a counted result list with the first page in order, as the
+//! console does it. Also prints the index's memory against the content's JSON size.
+
+#![allow(clippy::cast_precision_loss)] // megabytes and a ratio, printed for people to read
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use support_console::search::{Doc, DocKind, SearchCache, SearchIndex, Target};
+use support_console::search::{SearchCache, SearchIndex};
 
-const WORDS: &[&str] = &[
-    "가입",
-    "기준",
-    "평점",
-    "갱신",
-    "결제",
-    "실패",
-    "멤버십",
-    "프로",
-    "기사님",
-    "택시",
-    "포인트",
-    "환급",
-    "무료",
-    "한달",
-    "카카오",
-    "앱",
-    "메뉴",
-    "선택",
-    "안내",
-    "서비스",
-    "종료",
-    "신규",
-    "이용",
-    "제휴",
-    "보험",
-    "대출",
-    "타이어",
-    "지도",
-    "수요",
-    "단골",
-    "목적지",
-    "부스터",
-    "네트워크",
-    "오류",
-    "메시지",
-    "상담사",
-    "어드민",
-    "확인",
-    "방법",
-    "정기",
+/// (what the agent has typed, the next keystroke's query)
+const KEYSTROKES: &[(&str, &str)] = &[
+    ("", "ㄱ"),
+    ("", "가"),
+    ("가", "가입"),
+    ("가입 기", "가입 기준"),
+    ("ㄱㅇㄱ", "ㄱㅇㄱㅈ"),
+    ("rkdlq rlwn", "rkdlq rlwns"),
+    // A slip (맴 for 멤) found only by the one-syllable-slip fallback.
+    ("vmfhaoaqjtl", "vmfhaoaqjtlq"),
+    // Backspace.
+    ("가입 기준", "가입 기"),
 ];
 
-/// Deterministic pseudo-random Korean Q&A: a short question and a longer answer per entry.
-pub fn synthetic_docs(entries: usize) -> Vec<Doc> {
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        WORDS[(seed % WORDS.len() as u64) as usize]
-    };
-    let mut docs = Vec::with_capacity(entries * 2);
-    for n in 0..entries {
-        let question: Vec<&str> = (0..5).map(|_| next()).collect();
-        let answer: Vec<&str> = (0..25).map(|_| next()).collect();
-        let id: Arc<str> = Arc::from(format!("qa-{n}").as_str());
-        let title: Arc<str> = Arc::from(format!("{}?", question.join(" ")).as_str());
-        let target = Target::Qa { guide: 0, qa: n };
-        docs.push(Doc {
-            kind: DocKind::Question,
-            id: Arc::clone(&id),
-            title: Arc::clone(&title),
-            text: title.to_string(),
-            target,
-        });
-        docs.push(Doc {
-            kind: DocKind::Script,
-            id,
-            title,
-            text: answer.join(" "),
-            target,
-        });
+fn warm_cache(index: &SearchIndex, typed: &str) -> SearchCache {
+    let mut cache = SearchCache::default();
+    let mut query = String::new();
+    for ch in typed.chars() {
+        query.push(ch);
+        index.search_cached(&mut cache, &query);
     }
-    docs
+    cache
 }
 
 fn keystroke(c: &mut Criterion) {
     for entries in [1_000, 10_000, 100_000] {
-        let index = SearchIndex::from_docs(synthetic_docs(entries));
-        // The agent has typed "가입 기" and now types "준".
-        let mut warm = SearchCache::default();
-        for prefix in ["가", "가입", "가입 기"] {
-            index.search_cached(&mut warm, prefix);
-        }
-        c.bench_function(
-            &format!("keystroke 가입 기→가입 기준 {entries}"),
-            |b| {
+        let index = SearchIndex::from_docs(synthetic::synthetic_docs(entries));
+        for &(typed, next) in KEYSTROKES {
+            let warm = warm_cache(&index, typed);
+            let name = format!("keystroke {entries} \"{typed}\" → \"{next}\"");
+            c.bench_function(&name, |b| {
                 b.iter_batched(
                     || warm.clone(),
-                    |mut cache| black_box(index.search_cached(&mut cache, "가입 기준")),
-                    BatchSize::SmallInput,
+                    |mut cache| black_box(index.search_cached(&mut cache, next)),
+                    BatchSize::LargeInput,
                 );
-            },
-        );
-        let mut warm = SearchCache::default();
-        for prefix in ["ㄱ", "ㄱㅇ", "ㄱㅇㄱ"] {
-            index.search_cached(&mut warm, prefix);
+            });
         }
-        c.bench_function(
-            &format!("keystroke ㄱㅇㄱ→ㄱㅇㄱㅈ {entries}"),
-            |b| {
-                b.iter_batched(
-                    || warm.clone(),
-                    |mut cache| black_box(index.search_cached(&mut cache, "ㄱㅇㄱㅈ")),
-                    BatchSize::SmallInput,
-                );
-            },
-        );
-        c.bench_function(&format!("first keystroke 가 {entries}"), |b| {
-            b.iter(|| black_box(index.search("가")));
+    }
+}
+
+fn build(c: &mut Criterion) {
+    for entries in [1_000, 10_000, 100_000] {
+        let docs = synthetic::synthetic_docs(entries);
+        c.bench_function(&format!("index build {entries}"), |b| {
+            b.iter_batched(
+                || docs.clone(),
+                |docs| black_box(SearchIndex::from_docs(docs)),
+                BatchSize::LargeInput,
+            );
         });
     }
+}
+
+/// The index built from real content files, against their size on disk.
+fn memory_report(_: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("support-console-mem-{}", std::process::id()));
+    let json_bytes = match synthetic::write_content_dir(&dir, 100_000) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            println!(
+                "memory report skipped: cannot write {}: {err}",
+                dir.display()
+            );
+            return;
+        }
+    };
+    match support_console::content::load_dir(&dir) {
+        Ok(content) => {
+            let index = SearchIndex::build(&content);
+            let bytes = index.heap_bytes();
+            let ratio = bytes as f64 / json_bytes as f64;
+            println!(
+                "index memory at 100k entries: {:.1} MB for {:.1} MB of content JSON ({ratio:.2}x)",
+                bytes as f64 / 1e6,
+                json_bytes as f64 / 1e6,
+            );
+        }
+        Err(err) => println!("memory report skipped: {err}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = keystroke
+    targets = memory_report, keystroke, build
 }
 criterion_main!(benches);

@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::clock;
 use crate::content::{self, Content, ContentErrors};
 use crate::rules::{self, Member, Policy, Query, Rating, RatingInput};
-use crate::search::SearchIndex;
+use crate::search::{SearchCache, SearchIndex};
 use crate::sms::{self, history};
 
 #[derive(Debug, Parser)]
@@ -269,10 +269,11 @@ fn content_export(global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
 fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), UserError> {
     let content = load_content(global)?;
     let index = SearchIndex::build(&content);
-    let mut hits = index.search(query);
-    if let Some(limit) = limit {
-        hits.truncate(limit);
-    }
+    let mut results = index.search_cached(&mut SearchCache::default(), query);
+    // Only the hits printed are put in order.
+    let limit = limit.unwrap_or(usize::MAX);
+    results.rank_up_to(&index, limit);
+    let hits = &results.ranked()[..results.ranked().len().min(limit)];
     if global.json {
         let list: Vec<_> = hits
             .iter()
@@ -288,10 +289,12 @@ fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), 
                 })
             })
             .collect();
-        return out_json(&list);
+        let printed = out_json(&list);
+        exit_without_freeing((results, index, content));
+        return printed;
     }
     let mut text = String::new();
-    for hit in &hits {
+    for hit in hits {
         let doc = index.doc(hit.doc);
         let matched = doc.text.replace('\n', " ");
         let _ = writeln!(
@@ -306,7 +309,15 @@ fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), 
         let _ = writeln!(io::stderr(), "no match for \"{query}\"");
     }
     out(&text);
+    exit_without_freeing((results, index, content));
     Ok(())
+}
+
+/// The process ends once a command has printed. With a help centre loaded, handing hundreds
+/// of thousands of allocations back one by one takes longer than the search did, and the
+/// operating system takes the memory back at once anyway.
+fn exit_without_freeing<T>(loaded: T) {
+    std::mem::forget(loaded);
 }
 
 fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {

@@ -93,8 +93,8 @@ fn korean_search_finds_and_opens() {
     type_text(&mut app, "/");
     assert!(app.search.active);
     type_text(&mut app, "ㄱㅇㄱㅈ");
-    assert!(!app.search.hits.is_empty());
-    let first = app.index.doc(app.search.hits[0].doc);
+    assert!(!app.search.results.is_empty());
+    let first = app.index.doc(app.search.results.ranked()[0].doc);
     assert!(first.text.contains("가입 기준"), "{}", first.text);
     // While typing, letters are text, not shortcuts.
     type_text(&mut app, "q");
@@ -117,7 +117,7 @@ fn korean_search_finds_and_opens() {
 fn wrong_keyboard_mode_search_finds_the_signup_sms() {
     let mut app = app();
     type_text(&mut app, "/rkdlq qkdqjq");
-    let first = app.index.doc(app.search.hits[0].doc);
+    let first = app.index.doc(app.search.results.ranked()[0].doc);
     assert_eq!(first.id.as_ref(), "sms-signup-how-to");
     app.handle_key(&key(KeyCode::Enter));
     assert_eq!(app.focus, Pane::Sms);
@@ -127,7 +127,7 @@ fn wrong_keyboard_mode_search_finds_the_signup_sms() {
 fn esc_clears_search_then_leaves_the_field() {
     let mut app = app();
     type_text(&mut app, "/멤ㅂ");
-    assert!(!app.search.hits.is_empty());
+    assert!(!app.search.results.is_empty());
     app.handle_key(&key(KeyCode::Esc));
     assert!(app.search.query.is_empty() && !app.search.active);
 }

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -117,8 +118,8 @@ fn file_error(file: &str, message: String) -> ContentError {
 pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
-    for source in sources {
-        match parse_file(source) {
+    for (source, result) in sources.iter().zip(parse_all(sources)) {
+        match result {
             Ok(guide) => parsed.push((source, guide)),
             Err(error) => errors.push(error),
         }
@@ -126,15 +127,9 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
     if sources.is_empty() {
         errors.push(file_error("(content)", "no content files".into()));
     }
-    let texts: Vec<(&str, &Guide, String)> = parsed
+    let texts: Vec<(&str, &Guide, &[u8])> = parsed
         .iter()
-        .map(|(source, guide)| {
-            (
-                source.name.as_str(),
-                guide,
-                String::from_utf8_lossy(&source.bytes).into_owned(),
-            )
-        })
+        .map(|(source, guide)| (source.name.as_str(), guide, source.bytes.as_slice()))
         .collect();
     errors.extend(validate(&texts));
     if !errors.is_empty() {
@@ -151,6 +146,43 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
         })
         .collect();
     Ok(Content::new(guides))
+}
+
+/// Parses every file, in order; a large directory is spread over the machine's cores.
+fn parse_all(sources: &[SourceFile]) -> Vec<Result<Guide, ContentError>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(sources.len());
+    if workers <= 1 {
+        return sources.iter().map(parse_file).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<Guide, ContentError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(source) = sources.get(n) else {
+                            break done;
+                        };
+                        done.push((n, parse_file(source)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(done) => done,
+                // A parser panic is a bug; re-raise it on this thread rather than lose files.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_by_key(|(n, _)| *n);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {

@@ -6,43 +6,72 @@
 
 use std::fmt;
 
-/// One step of a JSON path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One step of a JSON path. Keys are the schema's own field names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seg {
-    Key(String),
+    Key(&'static str),
     Index(usize),
 }
 
+/// Deeper than any path of the content schema (`qa[1].sections[0].items[2].text` is 7).
+const MAX_DEPTH: usize = 8;
+
 /// A JSON path such as `qa[1].sms_templates[0]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JsonPath(pub Vec<Seg>);
+///
+/// Held inline and `Copy`: the validator builds one for every field it checks, and only the
+/// few that name a problem are ever printed, so building one must not allocate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonPath {
+    segs: [Seg; MAX_DEPTH],
+    len: usize,
+}
+
+impl Default for JsonPath {
+    fn default() -> Self {
+        Self::root()
+    }
+}
 
 impl JsonPath {
     pub fn root() -> Self {
-        Self(Vec::new())
+        Self {
+            segs: [Seg::Index(0); MAX_DEPTH],
+            len: 0,
+        }
+    }
+
+    pub fn segs(&self) -> &[Seg] {
+        &self.segs[..self.len]
     }
 
     #[must_use]
-    pub fn key(&self, key: &str) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.to_owned()));
-        Self(segs)
+    pub fn key(&self, key: &'static str) -> Self {
+        self.push(Seg::Key(key))
     }
 
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Index(index));
-        Self(segs)
+        self.push(Seg::Index(index))
+    }
+
+    /// A step past the schema's depth is dropped: the path then names the nearest ancestor,
+    /// which still points the author at the right place.
+    fn push(&self, seg: Seg) -> Self {
+        let mut path = *self;
+        if let Some(slot) = path.segs.get_mut(path.len) {
+            *slot = seg;
+            path.len += 1;
+        }
+        path
     }
 }
 
 impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
+        if self.len == 0 {
             return f.write_str("(document)");
         }
-        for (n, seg) in self.0.iter().enumerate() {
+        for (n, seg) in self.segs().iter().enumerate() {
             match seg {
                 Seg::Key(key) if n == 0 => f.write_str(key)?,
                 Seg::Key(key) => write!(f, ".{key}")?,
@@ -59,7 +88,7 @@ pub fn locate(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
         bytes: text.as_bytes(),
         pos: 0,
     };
-    let offset = scanner.find(&path.0)?;
+    let offset = scanner.find(path.segs())?;
     Some(line_col(text, offset))
 }
 

@@ -8,8 +8,9 @@ pub mod locate;
 pub mod model;
 mod validate;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::OnceLock;
 
 pub use load::{SourceFile, embedded_sources, load_dir, load_embedded, load_sources};
 pub use model::*;
@@ -72,7 +73,8 @@ pub struct LoadedGuide {
 #[derive(Debug, Clone)]
 pub struct Content {
     guides: Vec<LoadedGuide>,
-    version: String,
+    /// Computed when first asked for (it hashes all content; searching never needs it).
+    version: OnceLock<String>,
     sentences: HashMap<String, Citation>,
     templates: HashMap<String, (usize, usize)>,
 }
@@ -93,36 +95,47 @@ impl PartialEq for Content {
 impl Content {
     /// Builds lookups over already validated guides.
     fn new(guides: Vec<LoadedGuide>) -> Self {
+        // Only sentences that some rule cites are looked up by id; a help centre's worth of
+        // content has far more items than citations, so the others are not copied.
+        let cited: HashSet<&str> = guides
+            .iter()
+            .flat_map(|loaded| &loaded.guide.rules)
+            .flat_map(|rule| &rule.sources)
+            .map(String::as_str)
+            .collect();
         let mut sentences = HashMap::new();
         let mut templates = HashMap::new();
         for (guide_index, loaded) in guides.iter().enumerate() {
             let guide = &loaded.guide;
             for item in guide.citable_items() {
-                sentences.insert(
-                    item.id.clone(),
-                    Citation {
-                        guide: guide_index,
-                        text: guide.item_text(item),
-                    },
-                );
+                if cited.contains(item.id.as_str()) {
+                    sentences.insert(
+                        item.id.clone(),
+                        Citation {
+                            guide: guide_index,
+                            text: guide.item_text(item),
+                        },
+                    );
+                }
             }
             for event in guide.schedule.iter().flat_map(|s| &s.events) {
-                sentences.insert(
-                    event.id.clone(),
-                    Citation {
-                        guide: guide_index,
-                        text: event.line(),
-                    },
-                );
+                if cited.contains(event.id.as_str()) {
+                    sentences.insert(
+                        event.id.clone(),
+                        Citation {
+                            guide: guide_index,
+                            text: event.line(),
+                        },
+                    );
+                }
             }
             for (template_index, template) in guide.sms_templates.iter().enumerate() {
                 templates.insert(template.id.clone(), (guide_index, template_index));
             }
         }
-        let version = content_version(&guides);
         Self {
             guides,
-            version,
+            version: OnceLock::new(),
             sentences,
             templates,
         }
@@ -146,7 +159,7 @@ impl Content {
 
     /// A short fingerprint of the content, recorded with every SMS sent.
     pub fn version(&self) -> &str {
-        &self.version
+        self.version.get_or_init(|| content_version(&self.guides))
     }
 
     /// The text of a citable sentence (an item or a schedule line) by id.

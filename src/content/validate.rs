@@ -13,14 +13,15 @@ pub const RATING_MAX: f64 = 5.0;
 
 struct Reporter<'a> {
     file: &'a str,
-    text: &'a str,
+    /// The file's bytes, read as text only to place a problem (sound files never pay).
+    text: &'a [u8],
     errors: Vec<ContentError>,
 }
 
 impl Reporter<'_> {
     fn error(&mut self, path: &JsonPath, message: impl Into<String>) {
-        let (line, column) =
-            locate(self.text, path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let text = String::from_utf8_lossy(self.text);
+        let (line, column) = locate(&text, path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
         self.errors.push(ContentError {
             file: self.file.to_owned(),
             line,
@@ -31,7 +32,7 @@ impl Reporter<'_> {
     }
 
     fn require_text(&mut self, path: &JsonPath, value: &str, what: &str) {
-        if value.trim().is_empty() {
+        if is_blank(value) {
             self.error(
                 path,
                 format!("{what} is empty (a non-empty string is required)"),
@@ -40,116 +41,151 @@ impl Reporter<'_> {
     }
 }
 
-/// Where an id was first declared, for duplicate messages.
-struct Declared {
-    file: String,
-    path: String,
+/// Empty or only spaces. Stops at the first other character, where `trim` looks at both ends.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
 }
 
 /// Validates every guide against the others (ids are unique across all files).
-pub fn validate(files: &[(&str, &Guide, String)]) -> Vec<ContentError> {
+pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     let mut errors = Vec::new();
-    let mut ids: HashMap<String, Declared> = HashMap::new();
-    let mut citable: HashSet<String> = HashSet::new();
-    let mut templates: HashSet<String> = HashSet::new();
+    let mut capacity = 0;
+    for (_, guide, _) in files {
+        for_each_declared_id(guide, &mut |_, _, _| capacity += 1);
+    }
+    let mut ids = Declarations(HashMap::with_capacity(capacity));
 
     // First pass: declare ids, so references may point into other files.
-    for (file, guide, text) in files {
+    for (file_index, &(file, guide, text)) in files.iter().enumerate() {
         let mut reporter = Reporter {
             file,
             text,
             errors: Vec::new(),
         };
-        for (path, id) in declared_ids(guide) {
-            if id.trim().is_empty() {
+        let mut ordinal = 0;
+        for_each_declared_id(guide, &mut |path, id, kind| {
+            if is_blank(id) {
                 reporter.error(&path, "id is empty (a non-empty string is required)");
-                continue;
-            }
-            if let Some(first) = ids.get(id) {
+            } else if let Some(first) = ids.0.get(id) {
+                let (first_name, first_guide, _) = files[first.file];
+                let first_path = nth_declared_path(first_guide, first.ordinal)
+                    .map_or_else(|| "?".to_owned(), |path| path.to_string());
                 let message = format!(
-                    "duplicate id \"{id}\" (first declared in {} at {})",
-                    first.file, first.path
+                    "duplicate id \"{id}\" (first declared in {first_name} at {first_path})"
                 );
                 reporter.error(&path, message);
             } else {
-                ids.insert(
-                    id.to_owned(),
+                ids.0.insert(
+                    id,
                     Declared {
-                        file: (*file).to_owned(),
-                        path: path.to_string(),
+                        file: file_index,
+                        ordinal,
+                        kind,
                     },
                 );
             }
-        }
-        citable.extend(guide.citable_items().map(|item| item.id.clone()));
-        citable.extend(
-            guide
-                .schedule
-                .iter()
-                .flat_map(|s| &s.events)
-                .map(|e| e.id.clone()),
-        );
-        templates.extend(guide.sms_templates.iter().map(|t| t.id.clone()));
+            ordinal += 1;
+        });
         errors.append(&mut reporter.errors);
     }
 
-    for (file, guide, text) in files {
+    for &(file, guide, text) in files {
         let mut reporter = Reporter {
             file,
             text,
             errors: Vec::new(),
         };
-        check_guide(&mut reporter, guide, &citable, &templates);
+        check_guide(&mut reporter, guide, &ids);
         errors.append(&mut reporter.errors);
     }
     errors
 }
 
-/// Every id a guide declares that must be unique across all content, with its path.
-fn declared_ids(guide: &Guide) -> Vec<(JsonPath, &str)> {
+/// What an id names; rules may cite items and schedule events, Q&A may list templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdKind {
+    Guide,
+    Event,
+    Section,
+    Item,
+    Rule,
+    Qa,
+    Template,
+}
+
+/// Where an id was first declared: its file, and its ordinal among that file's declared ids
+/// (the path is rebuilt only for a duplicate, so the table stays small for large content).
+struct Declared {
+    file: usize,
+    ordinal: usize,
+    kind: IdKind,
+}
+
+struct Declarations<'a>(HashMap<&'a str, Declared>);
+
+impl Declarations<'_> {
+    fn is(&self, id: &str, kind: IdKind) -> bool {
+        self.0.get(id).is_some_and(|declared| declared.kind == kind)
+    }
+}
+
+/// Every id a guide declares that must be unique across all content, with its path, in a
+/// fixed order (an id's ordinal in this order locates it again).
+fn for_each_declared_id<'g>(guide: &'g Guide, visit: &mut impl FnMut(JsonPath, &'g str, IdKind)) {
     let root = JsonPath::root();
-    let mut ids = vec![(root.key("id"), guide.id.as_str())];
+    visit(root.key("id"), &guide.id, IdKind::Guide);
     if let Some(schedule) = &guide.schedule {
         for (n, event) in schedule.events.iter().enumerate() {
-            ids.push((
+            visit(
                 root.key("schedule").key("events").index(n).key("id"),
                 &event.id,
-            ));
+                IdKind::Event,
+            );
         }
     }
     for (s, section) in guide.notes.iter().enumerate() {
         let path = root.key("notes").index(s);
-        ids.push((path.key("id"), &section.id));
+        visit(path.key("id"), &section.id, IdKind::Section);
         for (i, item) in section.items.iter().enumerate() {
-            ids.push((path.key("items").index(i).key("id"), &item.id));
+            visit(path.key("items").index(i).key("id"), &item.id, IdKind::Item);
         }
     }
     for (r, rule) in guide.rules.iter().enumerate() {
-        ids.push((root.key("rules").index(r).key("id"), &rule.id));
+        visit(root.key("rules").index(r).key("id"), &rule.id, IdKind::Rule);
     }
     for (q, qa) in guide.qa.iter().enumerate() {
         let path = root.key("qa").index(q);
-        ids.push((path.key("id"), &qa.id));
+        visit(path.key("id"), &qa.id, IdKind::Qa);
         for (s, section) in qa.sections.iter().enumerate() {
             let path = path.key("sections").index(s);
-            ids.push((path.key("id"), &section.id));
+            visit(path.key("id"), &section.id, IdKind::Section);
             for (i, item) in section.items.iter().enumerate() {
-                ids.push((path.key("items").index(i).key("id"), &item.id));
+                visit(path.key("items").index(i).key("id"), &item.id, IdKind::Item);
             }
         }
     }
     for (t, template) in guide.sms_templates.iter().enumerate() {
-        ids.push((root.key("sms_templates").index(t).key("id"), &template.id));
+        visit(
+            root.key("sms_templates").index(t).key("id"),
+            &template.id,
+            IdKind::Template,
+        );
     }
-    ids
 }
 
-fn check_guide(
-    reporter: &mut Reporter<'_>,
-    guide: &Guide,
-    citable: &HashSet<String>,
-    templates: &HashSet<String>,
-) {
+fn nth_declared_path(guide: &Guide, wanted: usize) -> Option<JsonPath> {
+    let mut found = None;
+    let mut ordinal = 0;
+    for_each_declared_id(guide, &mut |path, _, _| {
+        if ordinal == wanted {
+            found = Some(path);
+        }
+        ordinal += 1;
+    });
+    found
+}
+
+fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {
     let root = JsonPath::root();
     reporter.require_text(&root.key("title"), &guide.title, "title");
     reporter.require_text(&root.key("heading"), &guide.heading, "heading");
@@ -200,12 +236,12 @@ fn check_guide(
         let path = root.key("notes").index(s);
         check_items(reporter, guide, &path, &section.items);
     }
-    check_rules(reporter, guide, citable);
-    check_qa(reporter, guide, templates);
+    check_rules(reporter, guide, ids);
+    check_qa(reporter, guide, ids);
     check_templates(reporter, guide);
 }
 
-fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, templates: &HashSet<String>) {
+fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {
     let root = JsonPath::root();
     for (q, qa) in guide.qa.iter().enumerate() {
         let path = root.key("qa").index(q);
@@ -226,7 +262,7 @@ fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, templates: &HashSet<Stri
             check_items(reporter, guide, &path, &section.items);
         }
         for (n, id) in qa.sms_templates.iter().enumerate() {
-            if !templates.contains(id) {
+            if !ids.is(id, IdKind::Template) {
                 reporter.error(
                     &path.key("sms_templates").index(n),
                     format!(
@@ -292,13 +328,13 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
 
 fn check_local_ids<'a>(
     reporter: &mut Reporter<'_>,
-    field: &str,
+    field: &'static str,
     ids: impl Iterator<Item = &'a str>,
 ) {
     let mut seen = HashSet::new();
     for (n, id) in ids.enumerate() {
         let path = JsonPath::root().key(field).index(n).key("id");
-        if id.trim().is_empty() {
+        if is_blank(id) {
             reporter.error(&path, "id is empty (a non-empty string is required)");
         } else if !seen.insert(id) {
             reporter.error(&path, format!("duplicate id \"{id}\" in {field}"));
@@ -387,7 +423,7 @@ fn check_schedule(reporter: &mut Reporter<'_>, guide: &Guide) {
     }
 }
 
-fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, citable: &HashSet<String>) {
+fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {
     let mut singletons: HashMap<String, usize> = HashMap::new();
     for (r, rule) in guide.rules.iter().enumerate() {
         let path = JsonPath::root().key("rules").index(r);
@@ -398,7 +434,7 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, citable: &HashSet<Str
             );
         }
         for (s, source) in rule.sources.iter().enumerate() {
-            if !citable.contains(source) {
+            if !(ids.is(source, IdKind::Item) || ids.is(source, IdKind::Event)) {
                 reporter.error(
                     &path.key("sources").index(s),
                     format!("unknown source \"{source}\" (expected the id of a note, answer or schedule item)"),

@@ -1,337 +1,233 @@
-//! Matching one query against one document text, Hangul-aware.
+//! Matching one reading of a query against one document's stored characters, and scoring.
+//!
+//! Scores are built so that every contiguous match ranks above every scattered one, then by
+//! the document's tier (questions and titles first), then by where and how cleanly it matched.
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-use unicode_normalization::UnicodeNormalization;
+use super::query::{Unit, Variant, WORD_START};
 
-use super::hangul::{self, initial_of, is_consonant, is_syllable, jamo_keys};
+const CONTIGUOUS: i64 = 10_000;
+const SCATTERED: i64 = 5_000;
+/// The tier step: a question's match outranks a body text's match of the same quality.
+pub(crate) const TIER: i64 = 1_000;
+/// The most fuzzy-matcher adds to a scattered match.
+pub(crate) const QUALITY_MAX: i64 = 900;
+const LOOSE_COST: i64 = 800;
 
-/// Longest query matched, in characters (a pasted page must not stall the console).
-const MAX_QUERY_CHARS: usize = 64;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Unit {
-    /// A whole syllable that must appear as is.
-    Exact(char),
-    /// A lone consonant: matches a syllable with that initial, or the letter itself.
-    Consonant(char),
-    /// The last syllable, perhaps half-typed: its jamo must start the document's jamo here
-    /// (and may run on into the next syllable: 깆 → 기준).
-    Partial(Vec<char>),
-    Other(char),
+/// What a document offers one reading of the query before fuzzy-matcher is consulted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// Every unit matched one after another; the score is final.
+    Contiguous { score: i64, start: u32, end: u32 },
+    /// Every unit matched in order with gaps; fuzzy-matcher's quality (0..=900) is added to
+    /// `base` when the hit is close enough to the top to matter.
+    Scattered { base: i64 },
 }
 
-/// One reading of the query (as typed, or as 2-set keystrokes).
-#[derive(Debug, Clone)]
-pub struct Variant {
-    units: Vec<Unit>,
-    /// The class each unit requires, in order.
-    pub classes: Vec<u8>,
-    pub class_set: u64,
-    /// Subtracted from scores of this reading (the wrong-mode reading is a guess).
-    penalty: i64,
-    /// The folded query, for fuzzy-matcher's scoring of scattered matches.
-    plain: String,
+/// Where the settled units of a reading first match in a document (leftmost, greedy), which
+/// is all a longer query needs to go on from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Progress {
+    /// Position of the first unit's match (`u32::MAX` before any unit matched).
+    pub first: u32,
+    /// Position after the last unit's match.
+    pub resume: u32,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PreparedQuery {
-    pub variants: Vec<Variant>,
-}
-
-impl PreparedQuery {
-    pub fn is_empty(&self) -> bool {
-        self.variants.is_empty()
-    }
-}
-
-fn fold(ch: char) -> char {
-    if ch.is_ascii() {
-        ch.to_ascii_lowercase()
-    } else {
-        ch.to_lowercase().next().unwrap_or(ch)
-    }
-}
-
-/// The class of a character: a syllable or consonant letter by its initial (1..=19), any
-/// other character by a hash (20..=63). Equal characters always share a class.
-fn class_of(ch: char) -> u8 {
-    let initial = if is_syllable(ch) {
-        initial_of(ch)
-    } else if is_consonant(ch) {
-        Some(ch)
-    } else {
-        None
+impl Progress {
+    pub const START: Self = Self {
+        first: u32::MAX,
+        resume: 0,
     };
-    if let Some(index) = initial.and_then(initial_index) {
-        return index;
-    }
-    let hash = u32::from(ch).wrapping_mul(2_654_435_761) >> 16;
-    // 44 buckets: the result is below 64.
-    #[allow(clippy::cast_possible_truncation)]
-    let bucket = (hash % 44) as u8;
-    20 + bucket
 }
 
-fn initial_index(consonant: char) -> Option<u8> {
-    const INITIALS: &str = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
-    INITIALS
-        .chars()
-        .position(|c| c == consonant)
-        .and_then(|p| u8::try_from(p + 1).ok())
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
-/// The classes of a document's characters, whitespace skipped.
-pub fn class_sequence(text: &str) -> Box<[u8]> {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| class_of(fold(c)))
-        .collect()
-}
-
-/// Whether `needle` occurs in `haystack` as a subsequence.
-pub fn contains_in_order(haystack: &[u8], needle: &[u8]) -> bool {
-    let mut rest = haystack;
-    for &class in needle {
-        match rest.iter().position(|&c| c == class) {
-            Some(at) => rest = &rest[at + 1..],
-            None => return false,
-        }
-    }
-    true
-}
-
-fn variant_of(folded: &[char], penalty: i64) -> Variant {
-    let mut units = Vec::with_capacity(folded.len());
-    for (n, &ch) in folded.iter().enumerate() {
-        let last = n + 1 == folded.len();
-        let unit = if is_syllable(ch) {
-            if last {
-                Unit::Partial(hangul::jamo_string(&ch.to_string()))
-            } else {
-                Unit::Exact(ch)
-            }
-        } else if initial_index(ch).is_some() {
-            Unit::Consonant(ch)
-        } else {
-            Unit::Other(ch)
-        };
-        units.push(unit);
-    }
-    let classes: Vec<u8> = folded.iter().map(|&c| class_of(c)).collect();
-    let class_set = classes.iter().fold(0u64, |set, &c| set | (1u64 << c));
-    Variant {
-        units,
-        classes,
-        class_set,
-        penalty,
-        plain: folded.iter().collect(),
-    }
-}
-
-/// Reads the query: NFC, control characters dropped, case and spaces folded; and, when it
-/// has Latin letters, a second reading as 2-set keystrokes.
-pub fn prepare_query(query: &str) -> PreparedQuery {
-    let clean: String = query.nfc().filter(|c| !c.is_control()).collect();
-    let folded: Vec<char> = clean
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(fold)
-        .take(MAX_QUERY_CHARS)
-        .collect();
-    if folded.is_empty() {
-        return PreparedQuery::default();
-    }
-    let mut variants = vec![variant_of(&folded, 0)];
-    if folded.iter().any(char::is_ascii_alphabetic) {
-        let converted: Vec<char> = hangul::latin_to_hangul(&clean)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(fold)
-            .take(MAX_QUERY_CHARS)
-            .collect();
-        if converted != folded && !converted.is_empty() {
-            variants.push(variant_of(&converted, 50));
-        }
-    }
-    PreparedQuery { variants }
-}
-
-/// Buffers reused from one document to the next.
-#[derive(Default)]
-pub struct Scratch {
-    /// The document's non-space characters: original char index, folded char, word start.
-    chars: Vec<(u32, char, bool)>,
-    skim: Option<SkimMatcherV2>,
-}
-
-fn jamo_of(ch: char) -> ([char; 6], usize) {
-    let mut out = [' '; 6];
-    let mut len = 0;
-    jamo_keys(ch, &mut |j| {
-        if len < out.len() {
-            out[len] = j;
-            len += 1;
-        }
-    });
-    (out, len)
-}
-
-/// How many document characters unit `unit` covers at `pos`, if it matches there.
-fn unit_matches(
-    unit: &Unit,
-    chars: &[(u32, char, bool)],
-    pos: usize,
-    lenient: bool,
-) -> Option<usize> {
-    let ch = chars.get(pos)?.1;
-    match unit {
-        Unit::Exact(want) => {
-            if ch == *want || (lenient && is_syllable(ch) && initial_of(ch) == initial_of(*want)) {
-                Some(1)
-            } else {
-                None
-            }
-        }
-        Unit::Consonant(want) => (ch == *want || initial_of(ch) == Some(*want)).then_some(1),
-        Unit::Other(want) => (ch == *want).then_some(1),
-        Unit::Partial(jamo) => {
-            let (here, here_len) = jamo_of(ch);
-            let here = &here[..here_len];
-            if here.starts_with(jamo) {
-                return Some(1);
-            }
-            if jamo.starts_with(here) {
-                let next = chars.get(pos + 1)?.1;
-                let (there, there_len) = jamo_of(next);
-                if there[..there_len].starts_with(&jamo[here.len()..]) {
-                    return Some(2);
-                }
-            }
-            if lenient && is_syllable(ch) && jamo.first() == here.first() {
-                return Some(1);
-            }
-            None
-        }
-    }
-}
-
-/// Matches all units one after another from `start`; returns the positions covered and how
-/// many units matched only leniently (a syllable with the same initial: 맴 for 멤).
-fn contiguous_at(
-    units: &[Unit],
-    chars: &[(u32, char, bool)],
-    start: usize,
-    allow_lenient: bool,
-) -> Option<(usize, usize)> {
-    let mut pos = start;
-    let mut lenient_used = 0;
+/// Goes on matching `units` (settled ones, one character each) in order from `progress`.
+/// Leftmost greedy matching finds a subsequence whenever one exists.
+#[inline]
+pub(crate) fn advance(units: &[Unit], chars: &[u32], mut progress: Progress) -> Option<Progress> {
     for unit in units {
-        if let Some(width) = unit_matches(unit, chars, pos, false) {
-            pos += width;
-        } else if allow_lenient && lenient_used == 0 {
-            pos += unit_matches(unit, chars, pos, true)?;
-            lenient_used += 1;
-        } else {
-            return None;
+        let (at, width) = unit.find(chars, progress.resume as usize)?;
+        if progress.first == u32::MAX {
+            progress.first = to_u32(at);
         }
+        progress.resume = to_u32(at + width);
     }
-    Some((pos, lenient_used))
+    Some(progress)
 }
 
-/// Scores and ranges of `variant` in `text`, or `None` when it does not match.
-pub fn match_doc(
-    variant: &Variant,
-    text: &str,
-    scratch: &mut Scratch,
-) -> Option<(i64, Vec<Range<usize>>)> {
-    let chars = &mut scratch.chars;
-    chars.clear();
-    let mut previous_space = true;
-    for (index, ch) in text.chars().enumerate() {
-        if ch.is_whitespace() {
-            previous_space = true;
-            continue;
+/// Matches the whole reading in a document whose settled units are known to match from
+/// `progress`. `None` when the last, half-typed unit is nowhere after them.
+pub(crate) fn evaluate(variant: &Variant, chars: &[u32], progress: Progress) -> Option<Found> {
+    let mut span_end = progress.resume as usize;
+    let mut first = progress.first as usize;
+    if let Some(last) = variant.last_partial() {
+        let (at, width) = last.find(chars, span_end)?;
+        if progress.first == u32::MAX {
+            first = at;
         }
-        let word_start = previous_space || (!ch.is_alphanumeric() && !is_syllable(ch));
-        chars.push((
-            u32::try_from(index).unwrap_or(u32::MAX),
-            fold(ch),
-            word_start,
-        ));
-        previous_space = false;
+        span_end = at + width;
     }
-    let units = &variant.units;
-    let consonant_units = i64::try_from(
-        units
-            .iter()
-            .filter(|u| matches!(u, Unit::Consonant(_)))
-            .count(),
-    )
-    .unwrap_or(0);
+    if let Some((score, start, end)) = best_contiguous(variant, chars, first) {
+        return Some(Found::Contiguous {
+            score,
+            start: to_u32(start),
+            end: to_u32(end),
+        });
+    }
+    let span = i64::try_from(span_end.saturating_sub(first + 1)).unwrap_or(i64::MAX);
+    Some(Found::Scattered {
+        base: SCATTERED - span.min(500) - 10 * variant.initials - variant.penalty,
+    })
+}
 
+/// A one-character query in one pass: where it first matches (the progress the next
+/// keystroke goes on from) and its best match. Most documents match a lone consonant, so
+/// this case is the slowest keystroke and worth a pass of its own.
+pub(crate) fn single(variant: &Variant, chars: &[u32]) -> Option<(Progress, Found)> {
+    let unit = variant.units.first()?;
+    let mut first: Option<usize> = None;
     let mut best: Option<(i64, usize, usize)> = None;
-    for allow_lenient in [false, true] {
-        if allow_lenient && (best.is_some() || units.len() < 4) {
-            break;
+    unit.each_match(chars, 0, |start, width| {
+        first.get_or_insert(start);
+        let score = contiguous_score(variant, chars, start, start + width, 0);
+        if best.is_none_or(|(s, _, _)| score > s) {
+            best = Some((score, start, start + width));
         }
-        for start in 0..chars.len() {
-            let Some((end, lenient)) = contiguous_at(units, chars, start, allow_lenient) else {
-                continue;
-            };
-            let mut score = 10_000 - i64::try_from(start.min(300)).unwrap_or(300);
-            if chars[start].2 {
-                score += 300;
+        ControlFlow::Continue(())
+    });
+    let first = first?;
+    let (score, start, end) = best?;
+    let progress = Progress {
+        first: to_u32(first),
+        resume: to_u32(first + 1),
+    };
+    let found = Found::Contiguous {
+        score,
+        start: to_u32(start),
+        end: to_u32(end),
+    };
+    Some((progress, found))
+}
+
+/// The best place where every unit matches one after another, searching from `from` (no
+/// contiguous match can start before the first unit's leftmost match).
+fn best_contiguous(variant: &Variant, chars: &[u32], from: usize) -> Option<(i64, usize, usize)> {
+    let (head, rest) = variant.units.split_first()?;
+    let mut best: Option<(i64, usize, usize)> = None;
+    head.each_match(chars, from, |start, width| {
+        let mut end = start + width;
+        let whole = rest.iter().all(|unit| match unit.at(chars, end) {
+            Some(width) => {
+                end += width;
+                true
             }
-            if start == 0 && end == chars.len() {
-                score += 600;
-            } else if end == chars.len() || chars.get(end).is_some_and(|c| c.2) {
-                score += 150;
-            }
-            score -=
-                800 * i64::try_from(lenient).unwrap_or(1) + 10 * consonant_units + variant.penalty;
+            None => false,
+        });
+        if whole {
+            let score = contiguous_score(variant, chars, start, end, 0);
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, start, end));
             }
         }
-    }
-    if let Some((score, start, end)) = best {
-        let positions: Vec<u32> = chars[start..end].iter().map(|c| c.0).collect();
-        return Some((score, merge_ranges(&positions)));
-    }
-
-    // Scattered: every unit in order, with gaps.
-    let mut positions = Vec::with_capacity(units.len() + 1);
-    let mut pos = 0;
-    for unit in units {
-        let (at, width) =
-            (pos..chars.len()).find_map(|p| unit_matches(unit, chars, p, false).map(|w| (p, w)))?;
-        positions.extend(chars[at..at + width].iter().map(|c| c.0));
-        pos = at + width;
-    }
-    let skim = scratch.skim.get_or_insert_with(SkimMatcherV2::default);
-    let folded: String = chars.iter().map(|c| c.1).collect();
-    let quality = skim
-        .fuzzy_match(&folded, &variant.plain)
-        .unwrap_or(0)
-        .clamp(0, 900);
-    let span =
-        i64::from(positions.last().copied().unwrap_or(0) - positions.first().copied().unwrap_or(0));
-    let score = 5_000 + quality - span.min(500) - 10 * consonant_units - variant.penalty;
-    Some((score, merge_ranges(&positions)))
+        ControlFlow::Continue(())
+    });
+    best
 }
 
-/// Sorted character indices to ranges of consecutive indices.
-fn merge_ranges(positions: &[u32]) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for &p in positions {
-        let p = p as usize;
-        match ranges.last_mut() {
-            Some(range) if range.end == p => range.end = p + 1,
-            _ => ranges.push(p..p + 1),
+fn contiguous_score(variant: &Variant, chars: &[u32], start: usize, end: usize, loose: i64) -> i64 {
+    let word_start = |pos: usize| chars.get(pos).is_some_and(|&c| c & WORD_START != 0);
+    let mut score = CONTIGUOUS - i64::try_from(start.min(300)).unwrap_or(300);
+    if word_start(start) {
+        score += 300;
+    }
+    if start == 0 && end == chars.len() {
+        score += 600;
+    } else if end == chars.len() || word_start(end) {
+        score += 150;
+    }
+    score - LOOSE_COST * loose - 10 * variant.initials - variant.penalty
+}
+
+/// A contiguous match in which one syllable may have only its initial right (맴버십 finds
+/// 멤버십). Tried only when exact matching finds almost nothing, and for queries of four or
+/// more characters, where one slip still leaves the intent clear.
+pub(crate) fn loose_contiguous(variant: &Variant, chars: &[u32]) -> Option<Found> {
+    let units = &variant.units;
+    if units.len() < 4 {
+        return None;
+    }
+    let mut best: Option<(i64, usize, usize)> = None;
+    // A loose match starts with the first unit's initial at least.
+    units[0].loose().each_match(chars, 0, |start, _| {
+        let mut end = start;
+        let mut loose = 0;
+        for unit in units {
+            if let Some(width) = unit.at(chars, end) {
+                end += width;
+            } else if loose == 0 && unit.loosely_at(chars, end) {
+                end += 1;
+                loose = 1;
+            } else {
+                return ControlFlow::Continue(());
+            }
         }
+        if loose == 1 {
+            let score = contiguous_score(variant, chars, start, end, 1);
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, start, end));
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    best.map(|(score, start, end)| Found::Contiguous {
+        score,
+        start: to_u32(start),
+        end: to_u32(end),
+    })
+}
+
+/// The stored positions a scattered match covers (greedy, leftmost), for highlighting.
+pub(crate) fn scattered_positions(variant: &Variant, chars: &[u32]) -> Vec<u32> {
+    let mut positions = Vec::with_capacity(variant.units.len() + 1);
+    let mut from = 0;
+    for unit in &variant.units {
+        let Some((at, width)) = unit.find(chars, from) else {
+            break;
+        };
+        positions.extend((at..at + width).map(to_u32));
+        from = at + width;
+    }
+    positions
+}
+
+/// Maps stored positions (whitespace skipped) to character ranges of the original text.
+pub(crate) fn text_ranges(
+    text: &str,
+    positions: impl IntoIterator<Item = u32>,
+) -> Vec<Range<usize>> {
+    let mut wanted = positions.into_iter().peekable();
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut stored = 0u32;
+    for (index, ch) in text.chars().enumerate() {
+        if ch.is_whitespace() {
+            continue;
+        }
+        let Some(&next) = wanted.peek() else {
+            break;
+        };
+        if next == stored {
+            wanted.next();
+            match ranges.last_mut() {
+                Some(range) if range.end == index => range.end = index + 1,
+                _ => ranges.push(index..index + 1),
+            }
+        }
+        stored += 1;
     }
     ranges
 }
@@ -339,17 +235,34 @@ fn merge_ranges(positions: &[u32]) -> Vec<Range<usize>> {
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {
+    use super::super::query::prepare_query;
     use super::*;
+    use crate::search::SearchIndex;
 
+    /// The ranges of the best reading's match of `query` in `text`.
     fn matches(query: &str, text: &str) -> Option<Vec<Range<usize>>> {
+        let chars = SearchIndex::stored_chars(text);
         let prepared = prepare_query(query);
-        let mut scratch = Scratch::default();
-        prepared
-            .variants
-            .iter()
-            .filter_map(|v| match_doc(v, text, &mut scratch))
-            .max_by_key(|(score, _)| *score)
-            .map(|(_, ranges)| ranges)
+        let mut best: Option<(i64, Vec<Range<usize>>)> = None;
+        for variant in &prepared.variants {
+            let found = advance(variant.settled(), &chars, Progress::START)
+                .and_then(|progress| evaluate(variant, &chars, progress))
+                .or_else(|| loose_contiguous(variant, &chars));
+            let (score, ranges) = match found {
+                Some(Found::Contiguous { score, start, end }) => {
+                    (score, text_ranges(text, start..end))
+                }
+                Some(Found::Scattered { base }) => (
+                    base,
+                    text_ranges(text, scattered_positions(variant, &chars)),
+                ),
+                None => continue,
+            };
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, ranges));
+            }
+        }
+        best.map(|(_, ranges)| ranges)
     }
 
     #[test]
@@ -359,6 +272,7 @@ mod tests {
             Some(vec![3..5, 6..8])
         );
         assert_eq!(matches("SMS", "기사 sms 템플릿"), Some(vec![3..6]));
+        assert_eq!(matches("가기", "가입 기준"), Some(vec![0..1, 3..4]));
     }
 
     #[test]
@@ -384,6 +298,23 @@ mod tests {
     fn wrong_keyboard_mode() {
         assert_eq!(matches("rkdlq rlwns", "가입 기준"), Some(vec![0..2, 3..5]));
         assert_eq!(matches("vmfhapaqjtlq", "프로멤버십"), Some(vec![0..5]));
+        // ㅐ for ㅔ: one syllable with the right initial is forgiven.
         assert_eq!(matches("vmfhaoaqjtlq", "프로멤버십"), Some(vec![0..5]));
+    }
+
+    #[test]
+    fn contiguous_beats_scattered_and_word_starts_count() {
+        let chars = SearchIndex::stored_chars("기준 가입 기준");
+        let variant = &prepare_query("가입기준").variants[0];
+        let found = advance(variant.settled(), &chars, Progress::START)
+            .and_then(|p| evaluate(variant, &chars, p));
+        assert!(matches!(
+            found,
+            Some(Found::Contiguous {
+                start: 2,
+                end: 6,
+                ..
+            })
+        ));
     }
 }

@@ -1,22 +1,33 @@
 //! Search that understands Korean: one index over everything an agent may look for.
 //!
 //! A query is read as "units": a whole syllable, a lone consonant (an initial-consonant
-//! query, ㅍㄹㅁㅂㅅ), a partial last syllable compared at jamo level (멤ㅂ, 깆 → 기준), or any
-//! other character. Latin letters are also tried as 2-set keystrokes (rkdlq → 가입).
+//! query, ㅍㄹㅁㅂㅅ), a half-typed last syllable compared at keystroke level (멤ㅂ, 깆 → 기준),
+//! or any other character. Latin letters are also tried as 2-set keystrokes (rkdlq → 가입).
 //! Contiguous matches rank above scattered ones; questions and titles above body text.
 //!
-//! Speed: every unit requires its "class" (a syllable's initial consonant, or the character)
-//! to appear in the document in order. That condition only narrows as a query grows, so the
-//! documents that passed it for the previous keystroke are the only ones scanned for the next.
+//! Speed, for a help centre's worth of content:
+//! - every document's text is stored once more as folded characters without spaces, in one
+//!   flat array, so matching walks memory in order and allocates nothing;
+//! - a 64-bit set of each document's character classes rules most non-matches out at once;
+//! - the units before a half-typed last syllable only grow as the agent types, so the
+//!   documents they matched (and where) are kept, and the next keystroke only looks at those,
+//!   from where the previous match ended;
+//! - results are ranked lazily ([`SearchResults`]): fuzzy-matcher scores only hits near the top.
 
 pub mod hangul;
 mod matcher;
+mod query;
+mod results;
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, RuleTerms, SectionKind};
-pub use matcher::{PreparedQuery, prepare_query};
+use matcher::Progress;
+use query::{PreparedQuery, Unit, Variant, WORD_START, class_of, ends_word, fold, prepare_query};
+use results::Pending;
+pub use results::{Hit, SearchResults};
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +83,7 @@ impl DocKind {
     }
 
     /// Questions and titles above aliases, above rules and lists, above body text.
-    fn tier(self) -> i64 {
+    fn tier(self) -> u8 {
         match self {
             Self::Question | Self::SmsTitle | Self::Guide => 3,
             Self::Alias => 2,
@@ -100,26 +111,67 @@ pub struct Doc {
     pub target: Target,
 }
 
-/// One search result. `ranges` are character ranges of the document's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub doc: usize,
-    pub score: i64,
-    pub ranges: Vec<Range<usize>>,
-}
+/// How many hits a search puts in order at once (more are ranked as the list scrolls).
+pub const FIRST_PAGE: usize = 100;
 
-/// The index: documents, each with its class sequence and class set for fast narrowing.
+/// With fewer exact hits than this, queries of four or more characters also look for
+/// one-syllable slips (맴버십 → 멤버십).
+const FEW_HITS: usize = 10;
+
+/// The index: every document, and its folded characters in one flat array.
 pub struct SearchIndex {
     docs: Vec<Doc>,
-    classes: Vec<Box<[u8]>>,
+    /// Folded non-space characters of every document, one after another, with
+    /// [`WORD_START`] marking the first character of each word.
+    chars: Vec<u32>,
+    /// Document `d`'s characters are `chars[bounds[d]..bounds[d + 1]]`.
+    bounds: Vec<usize>,
     class_sets: Vec<u64>,
+    /// Each document's [`DocKind::tier`], kept apart so a scan need not touch the documents.
+    tiers: Vec<u8>,
 }
 
-/// What the previous keystroke's search learnt, reused by the next.
+/// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
+/// so far, the documents they match and where their match ends.
 #[derive(Debug, Default, Clone)]
 pub struct SearchCache {
-    /// Per query variant: its class sequence and the documents whose classes contain it.
-    variants: Vec<(Vec<u8>, Vec<u32>)>,
+    levels: Vec<Level>,
+}
+
+#[derive(Debug, Clone)]
+struct Level {
+    units: Vec<Unit>,
+    candidates: Vec<(u32, Progress)>,
+}
+
+/// Levels kept: one per settled unit typed, so Backspace finds the shorter query's work.
+const LEVELS_KEPT: usize = 24;
+
+impl SearchCache {
+    /// The level with the most settled units that `units` starts with.
+    fn best_for(&self, units: &[Unit]) -> Option<&Level> {
+        self.levels
+            .iter()
+            .filter(|level| units.starts_with(&level.units))
+            .max_by_key(|level| level.units.len())
+    }
+
+    /// Keeps the levels on the path to the current query's readings, and the new ones.
+    fn keep(&mut self, query: &PreparedQuery, new: Vec<Level>) {
+        self.levels.retain(|level| {
+            query
+                .variants
+                .iter()
+                .any(|v| v.settled().starts_with(&level.units))
+                && !new.iter().any(|n| n.units == level.units)
+        });
+        self.levels.extend(new);
+        if self.levels.len() > LEVELS_KEPT {
+            self.levels.sort_by_key(|level| level.units.len());
+            let excess = self.levels.len() - LEVELS_KEPT;
+            self.levels.drain(..excess);
+        }
+    }
 }
 
 impl SearchIndex {
@@ -133,19 +185,32 @@ impl SearchIndex {
 
     /// An index over ready-made documents (benchmarks build synthetic ones).
     pub fn from_docs(docs: Vec<Doc>) -> Self {
-        let classes: Vec<Box<[u8]>> = docs
-            .iter()
-            .map(|doc| matcher::class_sequence(&doc.text))
-            .collect();
-        let class_sets = classes
-            .iter()
-            .map(|seq| seq.iter().fold(0u64, |set, &class| set | (1u64 << class)))
-            .collect();
+        let total: usize = docs.iter().map(|doc| doc.text.len()).sum();
+        let mut chars = Vec::with_capacity(total / 2);
+        let mut bounds = Vec::with_capacity(docs.len() + 1);
+        let mut class_sets = Vec::with_capacity(docs.len());
+        bounds.push(0);
+        for doc in &docs {
+            class_sets.push(store_chars(&doc.text, &mut chars));
+            bounds.push(chars.len());
+        }
+        chars.shrink_to_fit();
+        let tiers = docs.iter().map(|doc| doc.kind.tier()).collect();
         Self {
             docs,
-            classes,
+            chars,
+            bounds,
             class_sets,
+            tiers,
         }
+    }
+
+    /// A text as the index stores it (for tests of the matcher).
+    #[cfg(test)]
+    pub(crate) fn stored_chars(text: &str) -> Vec<u32> {
+        let mut chars = Vec::new();
+        store_chars(text, &mut chars);
+        chars
     }
 
     pub fn len(&self) -> usize {
@@ -164,81 +229,280 @@ impl SearchIndex {
         &self.docs
     }
 
-    /// Bytes held by the index beyond the documents' own strings (for the memory report).
+    fn chars(&self, doc: usize) -> &[u32] {
+        &self.chars[self.bounds[doc]..self.bounds[doc + 1]]
+    }
+
+    /// Bytes of memory the index holds: documents with their strings, the stored characters
+    /// and the class sets (for the memory report in the README).
     pub fn heap_bytes(&self) -> usize {
-        let docs: usize = self
-            .docs
-            .iter()
-            .map(|doc| std::mem::size_of::<Doc>() + doc.text.capacity())
-            .sum();
-        let classes: usize = self.classes.iter().map(|c| c.len() + 16).sum();
-        docs + classes + self.class_sets.len() * 8
+        let mut shared: HashSet<*const u8> = HashSet::new();
+        let mut strings = 0;
+        for doc in &self.docs {
+            strings += doc.text.capacity();
+            for arc in [&doc.id, &doc.title] {
+                if shared.insert(arc.as_ptr()) {
+                    // An Arc<str> allocation: two reference counts and the bytes.
+                    strings += 2 * std::mem::size_of::<usize>() + arc.len();
+                }
+            }
+        }
+        self.docs.capacity() * std::mem::size_of::<Doc>()
+            + strings
+            + self.chars.capacity() * 4
+            + self.bounds.capacity() * std::mem::size_of::<usize>()
+            + self.class_sets.capacity() * 8
+            + self.tiers.capacity()
     }
 
     /// Every hit for `query`, best first. An empty query lists everything in content order.
     pub fn search(&self, query: &str) -> Vec<Hit> {
         self.search_cached(&mut SearchCache::default(), query)
+            .into_all(self)
     }
 
-    /// Like [`search`](Self::search), reusing what the previous query in `cache` narrowed.
-    pub fn search_cached(&self, cache: &mut SearchCache, query: &str) -> Vec<Hit> {
+    /// The hits for `query`, counted, with the first [`FIRST_PAGE`] in order; reuses (and
+    /// updates) what earlier keystrokes left in `cache`.
+    pub fn search_cached(&self, cache: &mut SearchCache, query: &str) -> SearchResults {
         let prepared = prepare_query(query);
         if prepared.is_empty() {
-            cache.variants.clear();
-            return (0..self.docs.len())
-                .map(|doc| Hit {
-                    doc,
-                    score: 0,
-                    ranges: Vec::new(),
-                })
-                .collect();
+            cache.levels.clear();
+            return SearchResults::listing(self.docs.len());
         }
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut new_cache = Vec::with_capacity(prepared.variants.len());
-        let mut scratch = matcher::Scratch::default();
-        for variant in &prepared.variants {
-            let reuse = cache
-                .variants
-                .iter()
-                .find(|(classes, _)| variant.classes.starts_with(classes))
-                .map(|(_, docs)| docs.as_slice());
-            let mut survivors = Vec::new();
-            let mut consider = |doc: u32| {
-                let d = doc as usize;
-                if !matcher::contains_in_order(&self.classes[d], &variant.classes) {
-                    return;
-                }
-                survivors.push(doc);
-                if let Some((score, ranges)) =
-                    matcher::match_doc(variant, &self.docs[d].text, &mut scratch)
-                {
-                    let score = score + self.docs[d].kind.tier() * 1_000;
-                    hits.push(Hit {
-                        doc: d,
-                        score,
-                        ranges,
-                    });
-                }
+        let mut pending = Vec::new();
+        let mut levels = Vec::new();
+        for (v, variant) in prepared.variants.iter().enumerate() {
+            let settled = variant.settled();
+            let base = cache.best_for(settled);
+            let source = match base {
+                Some(level) => Source::Level(&level.candidates, level.units.len()),
+                None => Source::Docs(0..self.docs.len()),
             };
-            match reuse {
-                Some(docs) => docs.iter().copied().for_each(&mut consider),
-                None => (0..self.docs.len())
-                    .filter(|&d| self.class_sets[d] & variant.class_set == variant.class_set)
-                    .filter_map(|d| u32::try_from(d).ok())
-                    .for_each(&mut consider),
+            let keep = !settled.is_empty() && base.is_none_or(|l| l.units.len() < settled.len());
+            let (candidates, found) = self.scan_parallel(v, variant, &source, keep);
+            pending.extend(found);
+            // No settled units: every document is a candidate, which needs no list.
+            if keep {
+                levels.push(Level {
+                    units: settled.to_vec(),
+                    candidates,
+                });
             }
-            new_cache.push((variant.classes.clone(), survivors));
         }
-        cache.variants = new_cache;
-        if prepared.variants.len() > 1 {
-            // A document found by both readings keeps its better hit.
-            hits.sort_by(|a, b| a.doc.cmp(&b.doc).then(b.score.cmp(&a.score)));
-            hits.dedup_by_key(|hit| hit.doc);
+        cache.keep(&prepared, levels);
+        let mut total = self.distinct(&prepared, &pending);
+        if total < FEW_HITS {
+            self.add_loose(&prepared, &mut pending);
+            total = self.distinct(&prepared, &pending);
         }
-        // Best score first, ties in content order.
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        hits
+        let mut results = SearchResults::new(prepared, pending, total, self.docs.len());
+        results.rank_up_to(self, FIRST_PAGE);
+        results
     }
+
+    /// [`scan`](Self::scan) on every core when there is enough to share.
+    fn scan_parallel(
+        &self,
+        v: usize,
+        variant: &Variant,
+        source: &Source<'_>,
+        keep: bool,
+    ) -> (Vec<(u32, Progress)>, Vec<Pending>) {
+        let results = in_parallel(source, |part| self.scan(v, variant, part, keep));
+        let mut candidates = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
+        let mut pending = Vec::with_capacity(results.iter().map(|r| r.1.len()).sum());
+        for (c, p) in results {
+            candidates.extend(c);
+            pending.extend(p);
+        }
+        (candidates, pending)
+    }
+
+    /// Matches reading `variant` in the documents of `source`: returns the documents its
+    /// settled units match (when `keep`, for the next keystroke) and the hits.
+    fn scan(
+        &self,
+        v: usize,
+        variant: &Variant,
+        source: &Source<'_>,
+        keep: bool,
+    ) -> (Vec<(u32, Progress)>, Vec<Pending>) {
+        let settled = variant.settled();
+        let mut candidates = Vec::new();
+        let mut pending = Vec::new();
+        let single = variant.units.len() == 1;
+        let mut consider = |doc: u32, progress: Progress, done: usize| {
+            let d = doc as usize;
+            let chars = self.chars(d);
+            if single && done == 0 {
+                if let Some((progress, found)) = matcher::single(variant, chars) {
+                    if keep {
+                        candidates.push((doc, progress));
+                    }
+                    pending.push(Pending::new(doc, v, i64::from(self.tiers[d]), found));
+                }
+                return;
+            }
+            let Some(progress) = matcher::advance(&settled[done..], chars, progress) else {
+                return;
+            };
+            if keep {
+                candidates.push((doc, progress));
+            }
+            if self.class_sets[d] & variant.classes != variant.classes {
+                return;
+            }
+            if let Some(found) = matcher::evaluate(variant, chars, progress) {
+                pending.push(Pending::new(doc, v, i64::from(self.tiers[d]), found));
+            }
+        };
+        match source {
+            Source::Level(level, done) => {
+                for &(doc, progress) in *level {
+                    consider(doc, progress, *done);
+                }
+            }
+            Source::Docs(range) => {
+                for d in range.clone() {
+                    if self.class_sets[d] & variant.stable_classes == variant.stable_classes {
+                        consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START, 0);
+                    }
+                }
+            }
+        }
+        (candidates, pending)
+    }
+
+    /// How many documents the pending hits name (two readings may find the same one).
+    fn distinct(&self, prepared: &PreparedQuery, pending: &[Pending]) -> usize {
+        if prepared.variants.len() < 2 {
+            return pending.len();
+        }
+        let mut seen = vec![0u64; self.docs.len().div_ceil(64)];
+        let mut count = 0;
+        for hit in pending {
+            let (word, bit) = (hit.doc() / 64, 1u64 << (hit.doc() % 64));
+            if seen[word] & bit == 0 {
+                seen[word] |= bit;
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// Adds contiguous matches with one syllable slip, for documents not found already.
+    fn add_loose(&self, prepared: &PreparedQuery, pending: &mut Vec<Pending>) {
+        let found: HashSet<usize> = pending.iter().map(Pending::doc).collect();
+        for (v, variant) in prepared.variants.iter().enumerate() {
+            if variant.units.len() < 4 {
+                continue;
+            }
+            let all = Source::Docs(0..self.docs.len());
+            let shares = in_parallel(&all, |part| {
+                let Source::Docs(range) = part else {
+                    return Vec::new();
+                };
+                range
+                    .clone()
+                    .filter(|&d| {
+                        self.class_sets[d] & variant.classes == variant.classes
+                            && !found.contains(&d)
+                    })
+                    .filter_map(|d| {
+                        let hit = matcher::loose_contiguous(variant, self.chars(d))?;
+                        let doc = u32::try_from(d).ok()?;
+                        Some(Pending::new(doc, v, i64::from(self.tiers[d]), hit))
+                    })
+                    .collect()
+            });
+            pending.extend(shares.into_iter().flatten());
+        }
+    }
+}
+
+/// Runs `work` on consecutive shares of `source`, on every core when there is enough to
+/// share, and returns the results in order.
+fn in_parallel<T: Send>(source: &Source<'_>, work: impl Fn(&Source<'_>) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_WORKERS)
+        .min(source.len() / PER_WORKER)
+        .max(1);
+    if workers == 1 {
+        return vec![work(source)];
+    }
+    let parts = source.split(workers);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = parts
+            .iter()
+            .skip(1)
+            .map(|part| scope.spawn(move || work(part)))
+            .collect();
+        // This thread takes the first share itself.
+        let mut results = Vec::with_capacity(parts.len());
+        results.extend(parts.first().map(work));
+        for handle in handles {
+            match handle.join() {
+                Ok(result) => results.push(result),
+                // A panic in the matcher is a bug; raise it here rather than lose hits.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    })
+}
+
+/// Where a keystroke looks: the documents an earlier keystroke's settled units matched (and
+/// how many units that was), or a range of all documents.
+enum Source<'a> {
+    Level(&'a [(u32, Progress)], usize),
+    Docs(Range<usize>),
+}
+
+/// Below this many documents per core, one core is quicker than starting threads.
+const PER_WORKER: usize = 16_384;
+const MAX_WORKERS: usize = 8;
+
+impl Source<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Self::Level(level, _) => level.len(),
+            Self::Docs(range) => range.len(),
+        }
+    }
+
+    /// `parts` consecutive shares, in order.
+    fn split(&self, parts: usize) -> Vec<Self> {
+        let size = self.len().div_ceil(parts.max(1)).max(1);
+        match self {
+            Self::Level(level, done) => level
+                .chunks(size)
+                .map(|c| Source::Level(c, *done))
+                .collect(),
+            Self::Docs(range) => (range.start..range.end)
+                .step_by(size)
+                .map(|start| Source::Docs(start..(start + size).min(range.end)))
+                .collect(),
+        }
+    }
+}
+
+/// Appends a text's folded non-space characters to `chars`; returns its class set.
+fn store_chars(text: &str, chars: &mut Vec<u32>) -> u64 {
+    let mut classes = 0u64;
+    let mut word_start = true;
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            word_start = true;
+            continue;
+        }
+        let folded = fold(ch);
+        classes |= 1u64 << class_of(folded);
+        chars.push(u32::from(folded) | if word_start { WORD_START } else { 0 });
+        word_start = ends_word(ch);
+    }
+    classes
 }
 
 /// Collects the documents of each guide, in content order.

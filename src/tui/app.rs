@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use crate::clock;
 use crate::content::{Content, Guide, Qa};
 use crate::rules::Policy;
-use crate::search::{SearchCache, SearchIndex, Target};
+use crate::search::{SearchCache, SearchIndex, SearchResults, Target};
 
 use super::keymap::{self, Action, Scope};
 use super::{category, qa, rules, sms};
@@ -78,13 +78,16 @@ impl Clock {
     }
 }
 
+/// How far PgUp/PgDn move in the hit list.
+pub const HIT_PAGE: usize = 10;
+
 /// The search field above the Q&A list.
 #[derive(Debug, Default)]
 pub struct SearchState {
     /// The field has the keyboard.
     pub active: bool,
     pub query: String,
-    pub hits: Vec<crate::search::Hit>,
+    pub results: SearchResults,
     pub selected: usize,
 }
 
@@ -308,11 +311,10 @@ impl App {
                 self.open_selected_hit();
             }
             KeyCode::Tab => self.search.active = false,
-            KeyCode::Down => {
-                self.search.selected =
-                    (self.search.selected + 1).min(self.search.hits.len().saturating_sub(1));
-            }
-            KeyCode::Up => self.search.selected = self.search.selected.saturating_sub(1),
+            KeyCode::Down => self.select_hit(self.search.selected + 1),
+            KeyCode::Up => self.select_hit(self.search.selected.saturating_sub(1)),
+            KeyCode::PageDown => self.select_hit(self.search.selected + HIT_PAGE),
+            KeyCode::PageUp => self.select_hit(self.search.selected.saturating_sub(HIT_PAGE)),
             KeyCode::Backspace => {
                 self.search.query.pop();
                 self.run_search();
@@ -335,14 +337,21 @@ impl App {
 
     pub fn clear_search(&mut self) {
         self.search.query.clear();
-        self.search.hits.clear();
+        self.search.results = SearchResults::default();
         self.search.selected = 0;
         self.search.active = false;
     }
 
+    /// Selects the hit at `rank` (clamped to the last), ranking hits down to it.
+    pub fn select_hit(&mut self, rank: usize) {
+        let rank = rank.min(self.search.results.total().saturating_sub(1));
+        self.search.results.rank_up_to(&self.index, rank + 1);
+        self.search.selected = rank;
+    }
+
     fn run_search(&mut self) {
-        self.search.hits = if self.search.query.trim().is_empty() {
-            Vec::new()
+        self.search.results = if self.search.query.trim().is_empty() {
+            SearchResults::default()
         } else {
             self.index
                 .search_cached(&mut self.search_cache, &self.search.query)
@@ -352,7 +361,7 @@ impl App {
 
     /// Opens what the selected hit points to, in the pane that shows it.
     pub fn open_selected_hit(&mut self) {
-        let Some(hit) = self.search.hits.get(self.search.selected) else {
+        let Some(hit) = self.search.results.get(self.search.selected) else {
             return;
         };
         match self.index.doc(hit.doc).target {

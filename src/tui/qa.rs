@@ -1,16 +1,19 @@
 //! Q&A 스크립트: the questions (or the search hits), and the selected answer's script,
 //! notes and policy table, wrapped to the pane without breaking a syllable.
 
+use std::ops::Range;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::App;
+use super::app::{App, HIT_PAGE};
 use super::keymap::Action;
 use super::text::{Segment, highlighted, inert, truncate, wrap, wrap_text};
 use super::ui::{Theme, pane_block};
 use crate::content::{Qa, SectionKind};
+use crate::sms::group_thousands;
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -26,12 +29,14 @@ fn searching(app: &App) -> bool {
 
 pub fn handle(app: &mut App, action: Action) -> bool {
     if searching(app) && !app.qa.detail {
-        let last = app.search.hits.len().saturating_sub(1);
+        let selected = app.search.selected;
         match action {
-            Action::Down => app.search.selected = (app.search.selected + 1).min(last),
-            Action::Up => app.search.selected = app.search.selected.saturating_sub(1),
-            Action::Top => app.search.selected = 0,
-            Action::Bottom => app.search.selected = last,
+            Action::Down => app.select_hit(selected + 1),
+            Action::Up => app.select_hit(selected.saturating_sub(1)),
+            Action::PageDown => app.select_hit(selected + HIT_PAGE),
+            Action::PageUp => app.select_hit(selected.saturating_sub(HIT_PAGE)),
+            Action::Top => app.select_hit(0),
+            Action::Bottom => app.select_hit(usize::MAX),
             Action::Open => app.open_selected_hit(),
             Action::Back => app.clear_search(),
             _ => return false,
@@ -78,8 +83,8 @@ fn select(app: &mut App, index: usize) {
 
 pub fn click_row(app: &mut App, row: usize) {
     if searching(app) {
-        if row < app.search.hits.len() {
-            app.search.selected = row;
+        if row < app.search.results.total() {
+            app.select_hit(row);
         }
     } else if row < app.current_guide().map_or(0, |g| g.qa.len()) {
         app.qa.detail = false;
@@ -101,7 +106,10 @@ pub fn script_text(qa: &Qa) -> String {
 pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let theme = Theme::new(app.color);
     let title = if searching(app) {
-        format!("Q&A 스크립트 · 검색 결과 {}건", app.search.hits.len())
+        format!(
+            "Q&A 스크립트 · 검색 결과 {}건",
+            group_thousands(app.search.results.total())
+        )
     } else {
         "Q&A 스크립트".to_owned()
     };
@@ -109,7 +117,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = if searching(app) {
-        app.search.hits.len().max(1)
+        app.search.results.total().max(1)
     } else {
         app.current_guide().map_or(1, |g| g.qa.len().max(1))
     };
@@ -126,23 +134,22 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let width = usize::from(inner.width);
     let list_focused = focused && !app.qa.detail;
 
-    let (selected, lines) = if searching(app) {
-        (
-            app.search.selected,
-            hit_lines(app, theme, width, list_focused),
-        )
+    let height = usize::from(list_height);
+    let selected = if searching(app) {
+        app.search.selected
     } else {
-        (
-            app.qa.selected,
-            question_lines(app, theme, width, list_focused),
-        )
+        app.qa.selected
     };
-    let first = selected.saturating_sub(usize::from(list_height).saturating_sub(1));
-    let visible: Vec<Line<'static>> = lines
-        .into_iter()
-        .skip(first)
-        .take(usize::from(list_height))
-        .collect();
+    let first = selected.saturating_sub(height.saturating_sub(1));
+    let visible = if searching(app) {
+        hit_lines(app, theme, width, list_focused, first..first + height)
+    } else {
+        question_lines(app, theme, width, list_focused)
+            .into_iter()
+            .skip(first)
+            .take(height)
+            .collect()
+    };
     frame.render_widget(Paragraph::new(visible), list_area);
     app.hitboxes.lists[1] = (list_area, first);
     frame.render_widget(
@@ -187,17 +194,29 @@ fn question_lines(app: &App, theme: Theme, width: usize, focused: bool) -> Vec<L
         .collect()
 }
 
-fn hit_lines(app: &App, theme: Theme, width: usize, focused: bool) -> Vec<Line<'static>> {
-    if app.search.hits.is_empty() {
+/// The hits in `rows` (only those are drawn: a search may find a hundred thousand).
+fn hit_lines(
+    app: &mut App,
+    theme: Theme,
+    width: usize,
+    focused: bool,
+    rows: Range<usize>,
+) -> Vec<Line<'static>> {
+    if app.search.results.is_empty() {
         return vec![Line::from(Span::styled(
             format!("\"{}\"에 맞는 항목이 없습니다", inert(&app.search.query)),
             theme.dim(),
         ))];
     }
+    app.search.results.rank_up_to(&app.index, rows.end);
+    let app = &*app;
     app.search
-        .hits
+        .results
+        .ranked()
         .iter()
         .enumerate()
+        .skip(rows.start)
+        .take(rows.len())
         .map(|(index, hit)| {
             let doc = app.index.doc(hit.doc);
             let selected = index == app.search.selected;
@@ -238,7 +257,7 @@ fn hit_lines(app: &App, theme: Theme, width: usize, focused: bool) -> Vec<Line<'
 
 fn detail_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let qa = if searching(app) && !app.qa.detail {
-        app.search.hits.get(app.search.selected).and_then(|hit| {
+        app.search.results.get(app.search.selected).and_then(|hit| {
             match app.index.doc(hit.doc).target {
                 crate::search::Target::Qa { guide, qa } => app.content.guide(guide)?.qa.get(qa),
                 _ => None,

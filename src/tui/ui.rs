@@ -290,7 +290,10 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         ));
     } else if !app.search.query.is_empty() {
         spans.push(Span::styled(
-            format!("  {}건", app.search.hits.len()),
+            format!(
+                "  {}건",
+                crate::sms::group_thousands(app.search.results.total())
+            ),
             theme.dim(),
         ));
     }

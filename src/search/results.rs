@@ -1,0 +1,208 @@
+//! Search results ranked lazily: every match is counted at once, but only as many are put in
+//! order (and scored by fuzzy-matcher) as are shown. The order is exact all the same: a hit
+//! is given out only when no hit still waiting could outrank it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::ops::Range;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::SearchIndex;
+use super::matcher::{self, Found, QUALITY_MAX, TIER};
+use super::query::{PreparedQuery, char_of};
+
+/// One search result. `ranges` are character ranges of the document's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub doc: usize,
+    pub score: i64,
+    pub ranges: Vec<Range<usize>>,
+}
+
+/// A match waiting to be ranked. Ordered by score (or the best it could reach), then by
+/// content order, so the heap gives out the next hit in rank order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Pending {
+    /// Scores fit in 32 bits; a smaller entry is a faster heap.
+    bound: i32,
+    doc: Reverse<u32>,
+    /// The score is final (not waiting for fuzzy-matcher).
+    exact: bool,
+    variant: u8,
+    start: u32,
+    end: u32,
+}
+
+impl Pending {
+    pub(crate) fn new(doc: u32, variant: usize, tier: i64, found: Found) -> Self {
+        let variant = u8::try_from(variant).unwrap_or(u8::MAX);
+        let clamp = |score: i64| i32::try_from(score).unwrap_or(i32::MIN);
+        match found {
+            Found::Contiguous { score, start, end } => Self {
+                bound: clamp(score + tier * TIER),
+                doc: Reverse(doc),
+                exact: true,
+                variant,
+                start,
+                end,
+            },
+            Found::Scattered { base } => Self {
+                bound: clamp(base + tier * TIER + QUALITY_MAX),
+                doc: Reverse(doc),
+                exact: false,
+                variant,
+                start: 0,
+                end: 0,
+            },
+        }
+    }
+
+    pub(crate) fn doc(&self) -> usize {
+        self.doc.0 as usize
+    }
+}
+
+#[allow(clippy::cast_possible_truncation)] // 900 fits
+const QUALITY_MAX_32: i32 = QUALITY_MAX as i32;
+
+/// The hits of one query: how many there are, and the best of them in order.
+#[derive(Default)]
+pub struct SearchResults {
+    total: usize,
+    hits: Vec<Hit>,
+    pending: BinaryHeap<Pending>,
+    query: PreparedQuery,
+    /// Documents already given out, when two readings of the query may find the same one.
+    given: Option<Vec<u64>>,
+    /// An empty query lists every document in content order.
+    listing: bool,
+    skim: SkimMatcherV2,
+    folded: String,
+}
+
+impl std::fmt::Debug for SearchResults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchResults")
+            .field("total", &self.total)
+            .field("ranked", &self.hits.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchResults {
+    pub(crate) fn listing(total: usize) -> Self {
+        Self {
+            total,
+            listing: true,
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn new(
+        query: PreparedQuery,
+        pending: Vec<Pending>,
+        total: usize,
+        documents: usize,
+    ) -> Self {
+        let given = (query.variants.len() > 1).then(|| vec![0u64; documents.div_ceil(64)]);
+        Self {
+            total,
+            hits: Vec::new(),
+            // Building a heap is linear; only the hits asked for pay for their order.
+            pending: BinaryHeap::from(pending),
+            query,
+            given,
+            listing: false,
+            skim: SkimMatcherV2::default(),
+            folded: String::new(),
+        }
+    }
+
+    /// How many documents match.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The hits ranked so far, best first (see [`rank_up_to`](Self::rank_up_to)).
+    pub fn ranked(&self) -> &[Hit] {
+        &self.hits
+    }
+
+    pub fn get(&self, rank: usize) -> Option<&Hit> {
+        self.hits.get(rank)
+    }
+
+    /// Every hit, best first.
+    pub fn into_all(mut self, index: &SearchIndex) -> Vec<Hit> {
+        self.rank_up_to(index, usize::MAX);
+        self.hits
+    }
+
+    /// Puts the best `count` hits (or all, if fewer) in order.
+    pub fn rank_up_to(&mut self, index: &SearchIndex, count: usize) {
+        let count = count.min(self.total);
+        if self.listing {
+            let from = self.hits.len();
+            self.hits.extend((from..count).map(|doc| Hit {
+                doc,
+                score: 0,
+                ranges: Vec::new(),
+            }));
+            return;
+        }
+        while self.hits.len() < count {
+            let Some(top) = self.pending.pop() else {
+                break;
+            };
+            let doc = top.doc();
+            let Some(variant) = self.query.variants.get(usize::from(top.variant)) else {
+                continue;
+            };
+            let chars = index.chars(doc);
+            if !top.exact {
+                // Only now is fuzzy-matcher asked how good this scattered match is; the hit
+                // goes back to wait with its true score.
+                self.folded.clear();
+                self.folded
+                    .extend(chars.iter().filter_map(|&c| char::from_u32(char_of(c))));
+                let quality = self
+                    .skim
+                    .fuzzy_match(&self.folded, &variant.plain)
+                    .unwrap_or(0)
+                    .clamp(0, QUALITY_MAX);
+                let quality = i32::try_from(quality).unwrap_or(0);
+                self.pending.push(Pending {
+                    bound: top.bound - QUALITY_MAX_32 + quality,
+                    exact: true,
+                    ..top
+                });
+                continue;
+            }
+            if let Some(given) = &mut self.given {
+                let (word, bit) = (doc / 64, 1u64 << (doc % 64));
+                if given[word] & bit != 0 {
+                    // The other reading found it too, with a better score, already given.
+                    continue;
+                }
+                given[word] |= bit;
+            }
+            let text = &index.doc(doc).text;
+            let ranges = if top.end > top.start {
+                matcher::text_ranges(text, top.start..top.end)
+            } else {
+                matcher::text_ranges(text, matcher::scattered_positions(variant, chars))
+            };
+            self.hits.push(Hit {
+                doc,
+                score: i64::from(top.bound),
+                ranges,
+            });
+        }
+    }
+}
