@@ -293,24 +293,39 @@ fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), 
         exit_without_freeing((results, index, content));
         return printed;
     }
-    let mut text = String::new();
-    for hit in hits {
-        let doc = index.doc(hit.doc);
-        let matched = doc.text.replace('\n', " ");
-        let _ = writeln!(
-            text,
-            "{}\t{}\t{}",
-            doc.kind.label(),
-            sms::sanitize(&doc.title),
-            sms::sanitize(&matched)
-        );
-    }
     if hits.is_empty() {
         let _ = writeln!(io::stderr(), "no match for \"{query}\"");
     }
-    out(&text);
+    // Streamed: a search may print a hundred thousand lines. A closed pipe ends it quietly.
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut line = String::new();
+    for hit in hits {
+        let doc = index.doc(hit.doc);
+        line.clear();
+        line.push_str(doc.kind.label());
+        line.push('\t');
+        push_one_line(&mut line, &doc.title);
+        line.push('\t');
+        push_one_line(&mut line, &doc.text);
+        line.push('\n');
+        if stdout.write_all(line.as_bytes()).is_err() {
+            break;
+        }
+    }
+    let _ = stdout.flush();
+    drop(stdout);
     exit_without_freeing((results, index, content));
     Ok(())
+}
+
+/// Appends `value` on one line, with control characters removed (most text has none and is
+/// copied as is).
+fn push_one_line(out: &mut String, value: &str) {
+    if value.chars().any(char::is_control) {
+        out.push_str(&sms::sanitize(value).replace('\n', " "));
+    } else {
+        out.push_str(value);
+    }
 }
 
 /// The process ends once a command has printed. With a help centre loaded, handing hundreds

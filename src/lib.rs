@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod clock;
 pub mod content;
+mod parallel;
 pub mod rules;
 pub mod search;
 pub mod sms;

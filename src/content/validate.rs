@@ -89,15 +89,21 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
         errors.append(&mut reporter.errors);
     }
 
-    for &(file, guide, text) in files {
-        let mut reporter = Reporter {
-            file,
-            text,
-            errors: Vec::new(),
-        };
-        check_guide(&mut reporter, guide, &ids);
-        errors.append(&mut reporter.errors);
-    }
+    // Second pass, each file on its own (a help centre's files are checked on every core).
+    let checked = crate::parallel::in_shares(files.len(), 1, |share| {
+        let mut errors = Vec::new();
+        for &(file, guide, text) in &files[share] {
+            let mut reporter = Reporter {
+                file,
+                text,
+                errors: Vec::new(),
+            };
+            check_guide(&mut reporter, guide, &ids);
+            errors.append(&mut reporter.errors);
+        }
+        errors
+    });
+    errors.extend(checked.into_iter().flatten());
     errors
 }
 

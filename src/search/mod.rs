@@ -176,25 +176,42 @@ impl SearchCache {
 
 impl SearchIndex {
     pub fn build(content: &Content) -> Self {
-        let mut sink = DocSink::default();
-        for (g, guide) in content.guides().enumerate() {
-            sink.guide(g, guide);
-        }
-        Self::from_docs(sink.docs)
+        let guides: Vec<&Guide> = content.guides().collect();
+        let shares = crate::parallel::in_shares(guides.len(), GUIDES_PER_WORKER, |share| {
+            let mut sink = DocSink::default();
+            for g in share {
+                sink.guide(g, guides[g]);
+            }
+            sink.docs
+        });
+        Self::from_docs(shares.into_iter().flatten().collect())
     }
 
     /// An index over ready-made documents (benchmarks build synthetic ones).
     pub fn from_docs(docs: Vec<Doc>) -> Self {
-        let total: usize = docs.iter().map(|doc| doc.text.len()).sum();
-        let mut chars = Vec::with_capacity(total / 2);
+        let shares = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
+            let bytes: usize = docs[share.clone()].iter().map(|doc| doc.text.len()).sum();
+            // At most one stored character per byte; Korean text needs a third of that.
+            let mut chars = Vec::with_capacity(bytes / 2);
+            let mut ends = Vec::with_capacity(share.len());
+            let mut class_sets = Vec::with_capacity(share.len());
+            for doc in &docs[share] {
+                class_sets.push(store_chars(&doc.text, &mut chars));
+                ends.push(chars.len());
+            }
+            (chars, ends, class_sets)
+        });
+        let total: usize = shares.iter().map(|(chars, _, _)| chars.len()).sum();
+        let mut chars = Vec::with_capacity(total);
         let mut bounds = Vec::with_capacity(docs.len() + 1);
         let mut class_sets = Vec::with_capacity(docs.len());
         bounds.push(0);
-        for doc in &docs {
-            class_sets.push(store_chars(&doc.text, &mut chars));
-            bounds.push(chars.len());
+        for (share_chars, ends, sets) in shares {
+            let offset = chars.len();
+            chars.extend_from_slice(&share_chars);
+            bounds.extend(ends.into_iter().map(|end| offset + end));
+            class_sets.extend(sets);
         }
-        chars.shrink_to_fit();
         let tiers = docs.iter().map(|doc| doc.kind.tier()).collect();
         Self {
             docs,
@@ -423,34 +440,7 @@ impl SearchIndex {
 /// Runs `work` on consecutive shares of `source`, on every core when there is enough to
 /// share, and returns the results in order.
 fn in_parallel<T: Send>(source: &Source<'_>, work: impl Fn(&Source<'_>) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(MAX_WORKERS)
-        .min(source.len() / PER_WORKER)
-        .max(1);
-    if workers == 1 {
-        return vec![work(source)];
-    }
-    let parts = source.split(workers);
-    std::thread::scope(|scope| {
-        let work = &work;
-        let handles: Vec<_> = parts
-            .iter()
-            .skip(1)
-            .map(|part| scope.spawn(move || work(part)))
-            .collect();
-        // This thread takes the first share itself.
-        let mut results = Vec::with_capacity(parts.len());
-        results.extend(parts.first().map(work));
-        for handle in handles {
-            match handle.join() {
-                Ok(result) => results.push(result),
-                // A panic in the matcher is a bug; raise it here rather than lose hits.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        results
-    })
+    crate::parallel::in_shares(source.len(), PER_WORKER, |share| work(&source.slice(share)))
 }
 
 /// Where a keystroke looks: the documents an earlier keystroke's settled units matched (and
@@ -462,7 +452,8 @@ enum Source<'a> {
 
 /// Below this many documents per core, one core is quicker than starting threads.
 const PER_WORKER: usize = 16_384;
-const MAX_WORKERS: usize = 8;
+/// Guides to a core when building the index (a guide holds tens to thousands of documents).
+const GUIDES_PER_WORKER: usize = 4;
 
 impl Source<'_> {
     fn len(&self) -> usize {
@@ -472,18 +463,11 @@ impl Source<'_> {
         }
     }
 
-    /// `parts` consecutive shares, in order.
-    fn split(&self, parts: usize) -> Vec<Self> {
-        let size = self.len().div_ceil(parts.max(1)).max(1);
+    /// The part of this source at `share` (positions within it).
+    fn slice(&self, share: Range<usize>) -> Source<'_> {
         match self {
-            Self::Level(level, done) => level
-                .chunks(size)
-                .map(|c| Source::Level(c, *done))
-                .collect(),
-            Self::Docs(range) => (range.start..range.end)
-                .step_by(size)
-                .map(|start| Source::Docs(start..(start + size).min(range.end)))
-                .collect(),
+            Self::Level(level, done) => Source::Level(&level[share], *done),
+            Self::Docs(range) => Source::Docs(range.start + share.start..range.start + share.end),
         }
     }
 }

@@ -156,53 +156,86 @@ impl SearchResults {
             }));
             return;
         }
+        if count >= self.total {
+            // Everything is wanted: score all, then one sort beats a heap pop per hit.
+            let mut rest = std::mem::take(&mut self.pending).into_vec();
+            for pending in &mut rest {
+                if !pending.exact {
+                    *pending = self.with_quality(index, *pending);
+                }
+            }
+            rest.sort_unstable_by(|a, b| b.cmp(a));
+            for pending in rest {
+                self.give(index, pending);
+            }
+            return;
+        }
         while self.hits.len() < count {
             let Some(top) = self.pending.pop() else {
                 break;
             };
-            let doc = top.doc();
-            let Some(variant) = self.query.variants.get(usize::from(top.variant)) else {
-                continue;
-            };
-            let chars = index.chars(doc);
-            if !top.exact {
+            if top.exact {
+                self.give(index, top);
+            } else {
                 // Only now is fuzzy-matcher asked how good this scattered match is; the hit
                 // goes back to wait with its true score.
-                self.folded.clear();
-                self.folded
-                    .extend(chars.iter().filter_map(|&c| char::from_u32(char_of(c))));
-                let quality = self
-                    .skim
-                    .fuzzy_match(&self.folded, &variant.plain)
-                    .unwrap_or(0)
-                    .clamp(0, QUALITY_MAX);
-                let quality = i32::try_from(quality).unwrap_or(0);
-                self.pending.push(Pending {
-                    bound: top.bound - QUALITY_MAX_32 + quality,
-                    exact: true,
-                    ..top
-                });
-                continue;
+                let scored = self.with_quality(index, top);
+                self.pending.push(scored);
             }
-            if let Some(given) = &mut self.given {
-                let (word, bit) = (doc / 64, 1u64 << (doc % 64));
-                if given[word] & bit != 0 {
-                    // The other reading found it too, with a better score, already given.
-                    continue;
-                }
-                given[word] |= bit;
-            }
-            let text = &index.doc(doc).text;
-            let ranges = if top.end > top.start {
-                matcher::text_ranges(text, top.start..top.end)
-            } else {
-                matcher::text_ranges(text, matcher::scattered_positions(variant, chars))
-            };
-            self.hits.push(Hit {
-                doc,
-                score: i64::from(top.bound),
-                ranges,
-            });
         }
+    }
+
+    /// A scattered match with fuzzy-matcher's quality added: its final score.
+    fn with_quality(&mut self, index: &SearchIndex, pending: Pending) -> Pending {
+        let Some(variant) = self.query.variants.get(usize::from(pending.variant)) else {
+            return pending;
+        };
+        self.folded.clear();
+        self.folded.extend(
+            index
+                .chars(pending.doc())
+                .iter()
+                .filter_map(|&c| char::from_u32(char_of(c))),
+        );
+        let quality = self
+            .skim
+            .fuzzy_match(&self.folded, &variant.plain)
+            .unwrap_or(0)
+            .clamp(0, QUALITY_MAX);
+        Pending {
+            bound: pending.bound - QUALITY_MAX_32 + i32::try_from(quality).unwrap_or(0),
+            exact: true,
+            ..pending
+        }
+    }
+
+    /// Adds a hit with its final score to the ranked list, with its highlight ranges.
+    fn give(&mut self, index: &SearchIndex, pending: Pending) {
+        let doc = pending.doc();
+        let Some(variant) = self.query.variants.get(usize::from(pending.variant)) else {
+            return;
+        };
+        if let Some(given) = &mut self.given {
+            let (word, bit) = (doc / 64, 1u64 << (doc % 64));
+            if given[word] & bit != 0 {
+                // The other reading found it too, with a better score, already given.
+                return;
+            }
+            given[word] |= bit;
+        }
+        let text = &index.doc(doc).text;
+        let ranges = if pending.end > pending.start {
+            matcher::text_ranges(text, pending.start..pending.end)
+        } else {
+            matcher::text_ranges(
+                text,
+                matcher::scattered_positions(variant, index.chars(doc)),
+            )
+        };
+        self.hits.push(Hit {
+            doc,
+            score: i64::from(pending.bound),
+            ranges,
+        });
     }
 }

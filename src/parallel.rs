@@ -1,0 +1,63 @@
+//! Work split into consecutive shares, one per core, with the results kept in order.
+
+use std::ops::Range;
+
+const MAX_WORKERS: usize = 8;
+
+/// Runs `work` on consecutive shares of `0..len`, no share smaller than `min_share` (below
+/// that, starting a thread costs more than it saves), and returns the results in order.
+pub(crate) fn in_shares<R: Send>(
+    len: usize,
+    min_share: usize,
+    work: impl Fn(Range<usize>) -> R + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_WORKERS)
+        .min(len / min_share.max(1))
+        .max(1);
+    if workers == 1 {
+        return vec![work(0..len)];
+    }
+    let size = len.div_ceil(workers);
+    let shares: Vec<Range<usize>> = (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect();
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = shares
+            .iter()
+            .skip(1)
+            .map(|share| {
+                let share = share.clone();
+                scope.spawn(move || work(share))
+            })
+            .collect();
+        // This thread takes the first share itself.
+        let mut results = Vec::with_capacity(shares.len());
+        results.extend(shares.first().cloned().map(work));
+        for handle in handles {
+            match handle.join() {
+                Ok(result) => results.push(result),
+                // A panic in a worker is a bug; raise it here rather than lose its share.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_cover_everything_once_in_order() {
+        for len in [0, 1, 5, 100, 1_001] {
+            let ranges = in_shares(len, 10, |range| range);
+            let covered: Vec<usize> = ranges.into_iter().flatten().collect();
+            assert_eq!(covered, (0..len).collect::<Vec<_>>());
+        }
+    }
+}
