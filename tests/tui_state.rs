@@ -316,3 +316,31 @@ fn readme_keys_match_the_key_table() {
     );
     assert!(readme.contains("① 문의 탐색 ▸ ② 사유별 처리 ▸ ③ 앱 조작 안내"));
 }
+
+#[test]
+fn hit_list_pages_and_ranks_as_it_scrolls() {
+    let mut app = app();
+    type_text(&mut app, "/ㄱ");
+    let total = app.search.results.total();
+    assert!(total > 20, "{total}");
+    app.handle_key(&key(KeyCode::PageDown));
+    assert_eq!(app.search.selected, 10);
+    app.handle_key(&key(KeyCode::PageUp));
+    assert_eq!(app.search.selected, 0);
+    // In the list, End goes to the last hit, which ranks every hit before it.
+    app.handle_key(&key(KeyCode::Tab));
+    app.handle_key(&key(KeyCode::End));
+    assert_eq!(app.search.selected, total - 1);
+    assert_eq!(app.search.results.ranked().len(), total);
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains(&format!("검색 결과 {total}건")), "{screen}");
+    let hit = &app.search.results.ranked()[total - 1];
+    let last = app.index.doc(hit.doc);
+    // The list shows each hit from just before its first match.
+    let from = hit.ranges.first().map_or(0, |r| r.start);
+    let shown: String = last.text.chars().skip(from).take(4).collect();
+    assert!(
+        screen.contains(&shown),
+        "the last hit is drawn: {shown}\n{screen}"
+    );
+}

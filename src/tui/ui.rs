@@ -323,7 +323,7 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         ))
     } else if app.search.active {
         Line::from(Span::styled(
-            " 입력하면 바로 찾습니다 · ↑↓ 고르기 · Enter 열기 · Esc 지우기/닫기 · Tab 목록으로",
+            " 입력하면 바로 찾습니다 · ↑↓ PgUp PgDn 고르기 · Enter 열기 · Esc 지우기/닫기 · Tab 목록으로",
             theme.dim(),
         ))
     } else if app.rules.editing || app.sms.editing.is_some() {
