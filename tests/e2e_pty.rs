@@ -171,3 +171,42 @@ fn sigterm_restores_the_terminal() {
     assert!(String::from_utf8_lossy(&console.raw).contains("\u{1b}[?1049l"));
     assert!(!console.parser.screen().alternate_screen());
 }
+
+/// Closing the window under tmux (the way agents and this project's checks run it): before
+/// the fix, crossterm's poll spun on the dead tty and the console burnt a core forever.
+#[test]
+fn closing_the_terminal_ends_the_console() {
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args([
+                "-L",
+                &format!("support-console-test-{}", std::process::id()),
+            ])
+            .args(args)
+            .output()
+    };
+    let binary = env!("CARGO_BIN_EXE_support-console");
+    match tmux(&["new-session", "-d", "-x", "80", "-y", "24", binary]) {
+        Ok(output) if output.status.success() => {}
+        _ => {
+            eprintln!("tmux not available: skipped");
+            return;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let pane = tmux(&["display-message", "-p", "#{pane_pid}"]).expect("tmux display-message");
+    let pid = String::from_utf8_lossy(&pane.stdout).trim().to_owned();
+    assert!(!pid.is_empty(), "no pane pid");
+    let _ = tmux(&["kill-server"]);
+    let alive = || std::path::Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive() {
+        if Instant::now() > deadline {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+            panic!("the console outlived its terminal");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -296,8 +296,13 @@ impl SearchIndex {
                 None => Source::Docs(0..self.docs.len()),
             };
             let keep = !settled.is_empty() && base.is_none_or(|l| l.units.len() < settled.len());
-            let (candidates, found) = self.scan_parallel(v, variant, &source, keep);
-            pending.extend(found);
+            // On every core when there is enough to share; shares come back in order.
+            let shares = in_parallel(&source, |part| self.scan(v, variant, part, keep));
+            let mut candidates = Vec::with_capacity(shares.iter().map(|s| s.0.len()).sum());
+            for (share_candidates, share_pending) in shares {
+                candidates.extend(share_candidates);
+                pending.extend(share_pending);
+            }
             // No settled units: every document is a candidate, which needs no list.
             if keep {
                 levels.push(Level {
@@ -315,24 +320,6 @@ impl SearchIndex {
         let mut results = SearchResults::new(prepared, pending, total, self.docs.len());
         results.rank_up_to(self, FIRST_PAGE);
         results
-    }
-
-    /// [`scan`](Self::scan) on every core when there is enough to share.
-    fn scan_parallel(
-        &self,
-        v: usize,
-        variant: &Variant,
-        source: &Source<'_>,
-        keep: bool,
-    ) -> (Vec<(u32, Progress)>, Vec<Pending>) {
-        let results = in_parallel(source, |part| self.scan(v, variant, part, keep));
-        let mut candidates = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
-        let mut pending = Vec::with_capacity(results.iter().map(|r| r.1.len()).sum());
-        for (c, p) in results {
-            candidates.extend(c);
-            pending.extend(p);
-        }
-        (candidates, pending)
     }
 
     /// Matches reading `variant` in the documents of `source`: returns the documents its

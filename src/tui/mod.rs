@@ -2,7 +2,8 @@
 //! one file per pane draw it; this file owns the terminal and the event loop.
 //!
 //! The terminal is always given back as it was: on quit, on SIGTERM/SIGHUP, and on a panic
-//! (the hook restores first, then prints the message).
+//! (the hook restores first, then prints the message). When the terminal itself goes away
+//! (its window closed), the process ends rather than spin.
 
 pub mod app;
 pub mod category;
@@ -44,9 +45,7 @@ pub fn run(
     let links = known_urls(&app.content);
 
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    watch_signals(Arc::clone(&stop))?;
 
     // ratatui::init installs a hook that restores the terminal before a panic is printed;
     // ours also turns off mouse reporting and paste mode, which ratatui does not know about.
@@ -80,6 +79,32 @@ pub fn run(
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result
+}
+
+/// How long the loop has to notice a SIGTERM or SIGHUP before the process ends without it.
+const SIGNAL_GRACE: Duration = Duration::from_secs(1);
+
+/// On SIGTERM or SIGHUP, asks the loop to stop (it restores the terminal and returns). If it
+/// has not within [`SIGNAL_GRACE`], ends the process from here: once the terminal is gone,
+/// crossterm's `event::poll` never returns (crossterm issue #793: it re-reads a dead tty
+/// forever), and the console would be left spinning a core after its window was closed.
+/// Nothing is lost by ending then: SMS history is written through at the time of each send.
+fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                stop.store(true, Ordering::Relaxed);
+                std::thread::sleep(SIGNAL_GRACE);
+                // Still here: the loop is stuck on a dead terminal. Give back what can be.
+                let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+                ratatui::restore();
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
 }
 
 /// OSC 52: the terminal puts the text on the system clipboard (works over SSH too).
