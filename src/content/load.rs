@@ -9,6 +9,7 @@ use super::locate::line_col;
 use super::model::Guide;
 use super::validate::validate;
 use super::{Content, ContentError, ContentErrors, LoadedGuide};
+use crate::search::hangul::is_syllable;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_assets.rs"));
@@ -203,7 +204,7 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
 fn plainly_nfc(text: &str) -> bool {
     let unusual = text
         .char_indices()
-        .find(|&(_, c)| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c));
+        .find(|&(_, c)| c >= '\u{300}' && !is_syllable(c));
     match unusual {
         None => true,
         Some((at, _)) => {

@@ -184,7 +184,8 @@ pub fn key_for_jamo(jamo: char) -> Option<char> {
     KEYMAP.iter().find(|(_, j)| *j == jamo).map(|(key, _)| *key)
 }
 
-fn initial_index(jamo: char) -> Option<usize> {
+/// Index of an initial consonant letter (ㄱ = 0 … ㅎ = 18).
+pub fn initial_index(jamo: char) -> Option<usize> {
     INITIALS.iter().position(|&c| c == jamo)
 }
 

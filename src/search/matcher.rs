@@ -153,12 +153,17 @@ fn contiguous_score(variant: &Variant, chars: &[u32], start: usize, end: usize, 
     score - LOOSE_COST * loose - 10 * variant.initials - variant.penalty
 }
 
+/// Whether a reading is long enough for one slip to leave its intent clear.
+pub(crate) fn allows_slip(variant: &Variant) -> bool {
+    variant.units.len() >= 4
+}
+
 /// A contiguous match in which one syllable may have only its initial right (맴버십 finds
 /// 멤버십). Tried only when exact matching finds almost nothing, and for queries of four or
 /// more characters, where one slip still leaves the intent clear.
 pub(crate) fn loose_contiguous(variant: &Variant, chars: &[u32]) -> Option<Found> {
     let units = &variant.units;
-    if units.len() < 4 {
+    if !allows_slip(variant) {
         return None;
     }
     let mut best: Option<(i64, usize, usize)> = None;

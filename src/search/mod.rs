@@ -343,7 +343,7 @@ impl SearchIndex {
                     if keep {
                         candidates.push((doc, progress));
                     }
-                    pending.push(Pending::new(doc, v, i64::from(self.tiers[d]), found));
+                    pending.push(Pending::new(doc, v, self.tiers[d], found));
                 }
                 return;
             }
@@ -357,7 +357,7 @@ impl SearchIndex {
                 return;
             }
             if let Some(found) = matcher::evaluate(variant, chars, progress) {
-                pending.push(Pending::new(doc, v, i64::from(self.tiers[d]), found));
+                pending.push(Pending::new(doc, v, self.tiers[d], found));
             }
         };
         match source {
@@ -398,7 +398,7 @@ impl SearchIndex {
     fn add_loose(&self, prepared: &PreparedQuery, pending: &mut Vec<Pending>) {
         let found: HashSet<usize> = pending.iter().map(Pending::doc).collect();
         for (v, variant) in prepared.variants.iter().enumerate() {
-            if variant.units.len() < 4 {
+            if !matcher::allows_slip(variant) {
                 continue;
             }
             let all = Source::Docs(0..self.docs.len());
@@ -415,7 +415,7 @@ impl SearchIndex {
                     .filter_map(|d| {
                         let hit = matcher::loose_contiguous(variant, self.chars(d))?;
                         let doc = u32::try_from(d).ok()?;
-                        Some(Pending::new(doc, v, i64::from(self.tiers[d]), hit))
+                        Some(Pending::new(doc, v, self.tiers[d], hit))
                     })
                     .collect()
             });

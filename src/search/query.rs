@@ -5,7 +5,9 @@ use std::ops::ControlFlow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::hangul::{self, compose, initial_of, is_consonant, is_syllable, split_syllable};
+use super::hangul::{
+    self, compose, initial_index, initial_of, is_consonant, is_syllable, split_syllable,
+};
 
 /// Longest query matched, in characters (a pasted page must not stall the console).
 const MAX_QUERY_CHARS: usize = 64;
@@ -48,31 +50,18 @@ pub(crate) fn ends_word(ch: char) -> bool {
 /// other character by a hash (20..=63). A match needs every unit's class in the document,
 /// so a document's 64-bit class set rules most non-matches out with one AND.
 pub(crate) fn class_of(ch: char) -> u8 {
-    if is_syllable(ch) {
-        // Syllables are ordered by initial, 588 to an initial: 0..=18, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        return ((u32::from(ch) - 0xAC00) / 588) as u8 + 1;
-    }
-    if let Some(index) = Some(ch)
-        .filter(|&c| is_consonant(c))
-        .and_then(initial_index)
-    {
-        return index + 1;
-    }
-    let hash = u32::from(ch).wrapping_mul(2_654_435_761) >> 16;
-    // 44 buckets: the result is below 64.
+    let initial = match split_syllable(ch) {
+        Some((initial, _, _)) => Some(initial),
+        None => Some(ch)
+            .filter(|&c| is_consonant(c))
+            .and_then(initial_index),
+    };
+    // Initials number 19 and buckets 44: every class is below 64.
     #[allow(clippy::cast_possible_truncation)]
-    let bucket = (hash % 44) as u8;
-    20 + bucket
-}
-
-/// Index of an initial consonant (ㄱ = 0 … ㅎ = 18).
-fn initial_index(consonant: char) -> Option<u8> {
-    const INITIALS: &str = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
-    INITIALS
-        .chars()
-        .position(|c| c == consonant)
-        .and_then(|p| u8::try_from(p).ok())
+    match initial {
+        Some(index) => index as u8 + 1,
+        None => 20 + ((u32::from(ch).wrapping_mul(2_654_435_761) >> 16) % 44) as u8,
+    }
 }
 
 /// A lone consonant as a query character: the letter itself or any syllable it starts, which
@@ -86,7 +75,7 @@ pub(crate) struct Initial {
 
 impl Initial {
     fn of(consonant: char) -> Option<Self> {
-        let index = usize::from(initial_index(consonant)?);
+        let index = initial_index(consonant)?;
         Some(Self {
             letter: u32::from(consonant),
             first: u32::from(compose(index, 0, 0)?),
@@ -170,8 +159,10 @@ impl Partial {
         if ch.wrapping_sub(self.first) > self.last - self.first {
             return false;
         }
-        let offset = (ch - 0xAC00) as usize;
-        let (initial, medial, final_index) = (offset / 588, (offset % 588) / 28, offset % 28);
+        let Some((initial, medial, final_index)) = char::from_u32(ch).and_then(split_syllable)
+        else {
+            return false;
+        };
         initial == self.initial
             && self.medials & (1 << medial) != 0
             && self.finals & (1 << final_index) != 0

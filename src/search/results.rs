@@ -36,7 +36,8 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    pub(crate) fn new(doc: u32, variant: usize, tier: i64, found: Found) -> Self {
+    pub(crate) fn new(doc: u32, variant: usize, tier: u8, found: Found) -> Self {
+        let tier = i64::from(tier);
         let variant = u8::try_from(variant).unwrap_or(u8::MAX);
         let clamp = |score: i64| i32::try_from(score).unwrap_or(i32::MIN);
         match found {

@@ -127,7 +127,7 @@ pub fn measure(text: &str) -> Measure {
         bytes += encoded.len();
         // KS X 1001 puts both bytes in 0xA1..=0xFE; CP949's extension (the other 8,822
         // syllables) uses lower bytes, which strict EUC-KR gateways do not know.
-        if encoded.iter().any(|&b| b < 0xA1) && is_hangul_syllable(ch) {
+        if encoded.iter().any(|&b| b < 0xA1) && crate::search::hangul::is_syllable(ch) {
             risky.push(CharAt { ch, index });
         }
     }
@@ -137,10 +137,6 @@ pub fn measure(text: &str) -> Measure {
         unencodable,
         risky,
     }
-}
-
-fn is_hangul_syllable(ch: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&ch)
 }
 
 /// Removes what must never reach a phone or a terminal: escape sequences and control

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::app::App;
 use super::keymap::Action;
 use super::text::{Segment, truncate, wrap, wrap_text};
-use super::ui::{Theme, pane_block};
+use super::ui::{Theme, draw_scrolled, pane_block};
 use crate::content::Content;
 
 #[derive(Debug, Default)]
@@ -181,13 +181,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     app.hitboxes.lists[0] = (tree_area, first);
 
     let lines = info_lines(app, theme, usize::from(info_area.width));
-    let max_scroll = u16::try_from(lines.len().saturating_sub(usize::from(info_area.height)))
-        .unwrap_or(u16::MAX);
-    app.category.scroll = app.category.scroll.min(max_scroll);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((app.category.scroll, 0)),
-        info_area,
-    );
+    draw_scrolled(frame, info_area, &lines, 0, &mut app.category.scroll);
 }
 
 fn info_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {

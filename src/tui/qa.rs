@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::app::{App, HIT_PAGE};
 use super::keymap::Action;
 use super::text::{Segment, highlighted, inert, truncate, wrap, wrap_text};
-use super::ui::{Theme, pane_block};
+use super::ui::{Theme, draw_scrolled, pane_block};
 use crate::content::{Qa, SectionKind};
 use crate::sms::group_thousands;
 
@@ -161,13 +161,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     );
 
     let lines = detail_lines(app, theme, width);
-    let max_scroll = u16::try_from(lines.len().saturating_sub(usize::from(detail_area.height)))
-        .unwrap_or(u16::MAX);
-    app.qa.scroll = app.qa.scroll.min(max_scroll);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((app.qa.scroll, 0)),
-        detail_area,
-    );
+    draw_scrolled(frame, detail_area, &lines, 0, &mut app.qa.scroll);
 }
 
 fn question_lines(app: &App, theme: Theme, width: usize, focused: bool) -> Vec<Line<'static>> {

@@ -7,12 +7,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::Action;
 use super::text::{Segment, inert, width as text_width, wrap, wrap_text};
-use super::ui::{Theme, pane_block, place_cursor};
+use super::ui::{Theme, draw_scrolled, pane_block, place_cursor};
 use crate::clock;
 use crate::rules::{Member, Query, Rating, RatingInput, Verdict, verdict_lines};
 
@@ -300,20 +299,14 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     }
     lines.extend(rule_list(app, theme, width));
 
-    let form_rows = Field::ALL.len();
-    let scrollable = lines.len().saturating_sub(form_rows);
-    let visible = usize::from(inner.height).saturating_sub(form_rows);
-    let max_scroll = u16::try_from(scrollable.saturating_sub(visible)).unwrap_or(u16::MAX);
-    app.rules.scroll = app.rules.scroll.min(max_scroll);
     // The form stays in view; what follows scrolls.
-    let scroll = usize::from(app.rules.scroll);
-    let shown: Vec<Line<'static>> = lines
-        .iter()
-        .take(form_rows)
-        .cloned()
-        .chain(lines.iter().skip(form_rows + scroll).cloned())
-        .collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    draw_scrolled(
+        frame,
+        inner,
+        &lines,
+        Field::ALL.len(),
+        &mut app.rules.scroll,
+    );
     if let Some((x, row)) = cursor {
         let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
         place_cursor(frame, inner, x, y);

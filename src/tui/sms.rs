@@ -9,12 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::Action;
 use super::text::{Segment, inert, truncate, width as text_width, wrap};
-use super::ui::{Theme, pane_block, place_cursor};
+use super::ui::{Theme, draw_scrolled, pane_block, place_cursor};
 use crate::clock;
 use crate::content::SmsTemplate;
 use crate::sms::history::{self, HistoryAction, HistoryEvent};
@@ -211,18 +210,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let (lines, list_rows, cursor) = body_lines(app, theme, width, focused);
 
     // The list stays; the rest scrolls.
-    let visible_rows = usize::from(inner.height).saturating_sub(list_rows);
-    let max_scroll =
-        u16::try_from(lines.len().saturating_sub(list_rows + visible_rows)).unwrap_or(u16::MAX);
-    app.sms.scroll = app.sms.scroll.min(max_scroll);
-    let scroll = usize::from(app.sms.scroll);
-    let shown: Vec<Line<'static>> = lines
-        .iter()
-        .take(list_rows)
-        .cloned()
-        .chain(lines.iter().skip(list_rows + scroll).cloned())
-        .collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    draw_scrolled(frame, inner, &lines, list_rows, &mut app.sms.scroll);
     app.hitboxes.lists[3] = (
         Rect {
             height: u16::try_from(list_rows).unwrap_or(0).min(inner.height),
@@ -230,6 +218,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
         },
         0,
     );
+    let scroll = usize::from(app.sms.scroll);
     if let Some((x, row)) = cursor
         && row >= list_rows + scroll
     {

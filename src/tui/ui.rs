@@ -115,6 +115,29 @@ impl Theme {
 }
 
 /// Puts the terminal cursor at `(x, y)` when it lies inside `area` (so the IME composes there).
+/// Draws pre-wrapped `lines` in `area`: the first `pinned` always in view (a list, a form),
+/// the rest scrolled by `scroll`, which is first clamped so the last line can come up to the
+/// bottom and no further.
+pub fn draw_scrolled(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    lines: &[Line<'static>],
+    pinned: usize,
+    scroll: &mut u16,
+) {
+    let rows = usize::from(area.height).max(pinned);
+    let max_scroll = u16::try_from(lines.len().saturating_sub(rows)).unwrap_or(u16::MAX);
+    *scroll = (*scroll).min(max_scroll);
+    let shown: Vec<Line<'static>> = lines
+        .iter()
+        .take(pinned)
+        .chain(lines.iter().skip(pinned + usize::from(*scroll)))
+        .take(usize::from(area.height))
+        .cloned()
+        .collect();
+    frame.render_widget(Paragraph::new(shown), area);
+}
+
 pub fn place_cursor(frame: &mut Frame<'_>, area: Rect, x: u16, y: u16) {
     if x < area.right() && y < area.bottom() {
         frame.set_cursor_position(Position::new(x, y));
