@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::content::{Content, Guide, ItemKind, RuleTerms, SectionKind};
 use matcher::Progress;
 use query::{PreparedQuery, Unit, Variant, WORD_START, class_of, ends_word, fold, prepare_query};
-use results::Pending;
+use results::{DocSet, Pending};
 pub use results::{Hit, SearchResults};
 
 /// What a hit is.
@@ -382,21 +382,16 @@ impl SearchIndex {
         if prepared.variants.len() < 2 {
             return pending.len();
         }
-        let mut seen = vec![0u64; self.docs.len().div_ceil(64)];
-        let mut count = 0;
-        for hit in pending {
-            let (word, bit) = (hit.doc() / 64, 1u64 << (hit.doc() % 64));
-            if seen[word] & bit == 0 {
-                seen[word] |= bit;
-                count += 1;
-            }
-        }
-        count
+        let mut seen = DocSet::new(self.docs.len());
+        pending.iter().filter(|hit| seen.insert(hit.doc())).count()
     }
 
     /// Adds contiguous matches with one syllable slip, for documents not found already.
     fn add_loose(&self, prepared: &PreparedQuery, pending: &mut Vec<Pending>) {
-        let found: HashSet<usize> = pending.iter().map(Pending::doc).collect();
+        let mut found = DocSet::new(self.docs.len());
+        for hit in pending.iter() {
+            found.insert(hit.doc());
+        }
         for (v, variant) in prepared.variants.iter().enumerate() {
             if !matcher::allows_slip(variant) {
                 continue;
@@ -410,7 +405,7 @@ impl SearchIndex {
                     .clone()
                     .filter(|&d| {
                         self.class_sets[d] & variant.classes == variant.classes
-                            && !found.contains(&d)
+                            && !found.contains(d)
                     })
                     .filter_map(|d| {
                         let hit = matcher::loose_contiguous(variant, self.chars(d))?;

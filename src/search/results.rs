@@ -68,6 +68,27 @@ impl Pending {
 #[allow(clippy::cast_possible_truncation)] // 900 fits
 const QUALITY_MAX_32: i32 = QUALITY_MAX as i32;
 
+/// A set of documents, one bit each.
+pub(crate) struct DocSet(Vec<u64>);
+
+impl DocSet {
+    pub(crate) fn new(documents: usize) -> Self {
+        Self(vec![0; documents.div_ceil(64)])
+    }
+
+    pub(crate) fn contains(&self, doc: usize) -> bool {
+        self.0[doc / 64] & (1u64 << (doc % 64)) != 0
+    }
+
+    /// Adds `doc`; whether it was new.
+    pub(crate) fn insert(&mut self, doc: usize) -> bool {
+        let (word, bit) = (doc / 64, 1u64 << (doc % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+}
+
 /// The hits of one query: how many there are, and the best of them in order.
 #[derive(Default)]
 pub struct SearchResults {
@@ -76,7 +97,7 @@ pub struct SearchResults {
     pending: BinaryHeap<Pending>,
     query: PreparedQuery,
     /// Documents already given out, when two readings of the query may find the same one.
-    given: Option<Vec<u64>>,
+    given: Option<DocSet>,
     /// An empty query lists every document in content order.
     listing: bool,
     skim: SkimMatcherV2,
@@ -107,7 +128,7 @@ impl SearchResults {
         total: usize,
         documents: usize,
     ) -> Self {
-        let given = (query.variants.len() > 1).then(|| vec![0u64; documents.div_ceil(64)]);
+        let given = (query.variants.len() > 1).then(|| DocSet::new(documents));
         Self {
             total,
             hits: Vec::new(),
@@ -216,13 +237,11 @@ impl SearchResults {
         let Some(variant) = self.query.variants.get(usize::from(pending.variant)) else {
             return;
         };
-        if let Some(given) = &mut self.given {
-            let (word, bit) = (doc / 64, 1u64 << (doc % 64));
-            if given[word] & bit != 0 {
-                // The other reading found it too, with a better score, already given.
-                return;
-            }
-            given[word] |= bit;
+        if let Some(given) = &mut self.given
+            && !given.insert(doc)
+        {
+            // The other reading found it too, with a better score, already given.
+            return;
         }
         let text = &index.doc(doc).text;
         let ranges = if pending.end > pending.start {
