@@ -133,22 +133,78 @@ impl From<ContentErrors> for UserError {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Not locked for the whole run: the console's signal watcher must still be able to write
+    // to the terminal from its own thread.
+    let mut stdout = io::stdout();
+    let mut stderr = io::stderr();
+    let code = run_with(
+        std::env::args_os(),
+        &mut Streams {
+            out: &mut stdout,
+            err: &mut stderr,
+        },
+    );
+    ExitCode::from(code)
+}
+
+/// Where a command writes: standard output and standard error, or buffers in tests.
+pub struct Streams<'a> {
+    pub out: &'a mut dyn io::Write,
+    pub err: &'a mut dyn io::Write,
+}
+
+impl Streams<'_> {
+    /// Writes text to stdout through the character policy (`crate::text::visible`). A closed
+    /// pipe (`search … | head`) is not an error worth a message: the command ends quietly.
+    fn print(&mut self, text: &str) {
+        let _ = self.out.write_all(crate::text::visible(text).as_bytes());
+        let _ = self.out.flush();
+    }
+
+    /// A message on stderr, through the same policy.
+    fn warn(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{}", crate::text::visible(text));
+    }
+
+    /// Pretty JSON on stdout, every unsafe character escaped (`crate::text::escape_json`).
+    fn print_json(&mut self, value: &impl Serialize) -> Result<(), UserError> {
+        let mut text = serde_json::to_string_pretty(value)
+            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
+        text.push('\n');
+        let text = crate::text::escape_json(text);
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+        Ok(())
+    }
+}
+
+/// Runs the command line `args` (the program name first) and returns the exit code: 0 on
+/// success, 2 on bad input or content. Never panics on any input.
+pub fn run_with<I, T>(args: I, streams: &mut Streams<'_>) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            // clap echoes arguments in its messages: they go through the policy too.
+            let text = err.render().to_string();
+            if err.use_stderr() {
+                let _ = streams
+                    .err
+                    .write_all(crate::text::visible(&text).as_bytes());
+                return 2;
+            }
+            streams.print(&text);
+            return 0;
         }
     };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    match run(cli, streams) {
+        Ok(()) => 0,
         Err(UserError(message)) => {
-            let _ = writeln!(io::stderr(), "support-console: {message}");
-            ExitCode::from(2)
+            streams.warn(&format!("support-console: {message}"));
+            2
         }
     }
 }
@@ -160,7 +216,7 @@ pub fn load_content(global: &GlobalArgs) -> Result<Content, ContentErrors> {
     }
 }
 
-fn run(cli: Cli) -> Result<(), UserError> {
+fn run(cli: Cli, io: &mut Streams<'_>) -> Result<(), UserError> {
     let global = cli.global;
     match cli.command {
         None => {
@@ -177,33 +233,18 @@ fn run(cli: Cli) -> Result<(), UserError> {
         }
         Some(Command::Content {
             action: ContentAction::Check,
-        }) => content_check(&global),
+        }) => content_check(io, &global),
         Some(Command::Content {
             action: ContentAction::Export { dir },
-        }) => content_export(&global, &dir),
-        Some(Command::Search { query, limit }) => search(&global, &query, limit),
-        Some(Command::Check(args)) => check(&global, &args),
-        Some(Command::Sms(args)) => sms_command(&global, &args),
-        Some(Command::History) => history_command(&global),
+        }) => content_export(io, &global, &dir),
+        Some(Command::Search { query, limit }) => search(io, &global, &query, limit),
+        Some(Command::Check(args)) => check(io, &global, &args),
+        Some(Command::Sms(args)) => sms_command(io, &global, &args),
+        Some(Command::History) => history_command(io, &global),
     }
 }
 
-/// Writes to stdout; a closed pipe is not an error worth a message.
-fn out(text: &str) {
-    let mut stdout = io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-}
-
-fn out_json(value: &impl Serialize) -> Result<(), UserError> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
-    text.push('\n');
-    out(&text);
-    Ok(())
-}
-
-fn content_check(global: &GlobalArgs) -> Result<(), UserError> {
+fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserError> {
     match load_content(global) {
         Ok(content) => {
             let guides = content.guides().len();
@@ -211,7 +252,7 @@ fn content_check(global: &GlobalArgs) -> Result<(), UserError> {
             let rules: usize = content.guides().map(|g| g.rules.len()).sum();
             let templates = content.templates().count();
             if global.json {
-                out_json(&json!({
+                io.print_json(&json!({
                     "ok": true,
                     "guides": guides,
                     "qa": qa,
@@ -220,7 +261,7 @@ fn content_check(global: &GlobalArgs) -> Result<(), UserError> {
                     "version": content.version(),
                 }))
             } else {
-                out(&format!(
+                io.print(&format!(
                     "content OK: {guides} guide(s), {qa} Q&A, {rules} rule(s), {templates} SMS template(s); version {}\n",
                     content.version()
                 ));
@@ -234,14 +275,14 @@ fn content_check(global: &GlobalArgs) -> Result<(), UserError> {
                     .iter()
                     .map(|e| json!({"file": e.file, "line": e.line, "column": e.column, "path": e.path, "message": e.message}))
                     .collect();
-                out_json(&json!({"ok": false, "errors": list}))?;
+                io.print_json(&json!({"ok": false, "errors": list}))?;
             }
             Err(errors.into())
         }
     }
 }
 
-fn content_export(global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
+fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
     let content = load_content(global)?;
     std::fs::create_dir_all(dir)
         .map_err(|err| UserError(format!("{}: cannot create: {err}", dir.display())))?;
@@ -251,14 +292,14 @@ fn content_export(global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
         let mut text = serde_json::to_string_pretty(&loaded.guide)
             .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
         text.push('\n');
-        std::fs::write(&path, text)
+        write_whole(&path, text.as_bytes())
             .map_err(|err| UserError(format!("{}: cannot write: {err}", path.display())))?;
         written.push(path.display().to_string());
     }
     if global.json {
-        out_json(&json!({"written": written}))
+        io.print_json(&json!({"written": written}))
     } else {
-        out(&written.iter().fold(String::new(), |mut text, path| {
+        io.print(&written.iter().fold(String::new(), |mut text, path| {
             let _ = writeln!(text, "wrote {path}");
             text
         }));
@@ -266,7 +307,33 @@ fn content_export(global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
     }
 }
 
-fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), UserError> {
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, synced,
+/// then renamed over the target (a full disk leaves the old file, never a truncated one).
+pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path.file_name().map_or_else(
+        || "content".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+fn search(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    query: &str,
+    limit: Option<usize>,
+) -> Result<(), UserError> {
     let content = load_content(global)?;
     let index = SearchIndex::build(&content);
     let mut results = index.search_cached(&mut SearchCache::default(), query);
@@ -289,15 +356,15 @@ fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), 
                 })
             })
             .collect();
-        let printed = out_json(&list);
+        let printed = io.print_json(&list);
         exit_without_freeing((results, index, content));
         return printed;
     }
     if hits.is_empty() {
-        let _ = writeln!(io::stderr(), "no match for \"{query}\"");
+        io.warn(&format!("no match for \"{query}\""));
     }
     // Streamed: a search may print a hundred thousand lines. A closed pipe ends it quietly.
-    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, &mut *io.out);
     let mut line = String::new();
     for hit in hits {
         let doc = index.doc(hit.doc);
@@ -318,11 +385,11 @@ fn search(global: &GlobalArgs, query: &str, limit: Option<usize>) -> Result<(), 
     Ok(())
 }
 
-/// Appends `value` on one line, with control characters removed (most text has none and is
-/// copied as is).
+/// Appends `value` on one line, through the character policy (`crate::text`); a line break
+/// becomes a space so that each hit stays one line.
 fn push_one_line(out: &mut String, value: &str) {
-    if value.chars().any(char::is_control) {
-        out.push_str(&sms::sanitize(value).replace('\n', " "));
+    if value.chars().any(crate::text::is_unsafe) {
+        out.push_str(&crate::text::visible_line(&value.replace('\n', " ")));
     } else {
         out.push_str(value);
     }
@@ -335,7 +402,7 @@ fn exit_without_freeing<T>(loaded: T) {
     std::mem::forget(loaded);
 }
 
-fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {
+fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {
     let at = match (&args.at, &global.now) {
         (Some(text), _) | (None, Some(text)) => {
             clock::parse_instant(text).map_err(|e| UserError(format!("--at: {e}")))?
@@ -388,9 +455,9 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {
     };
     let verdict = Policy::of(&content, guide).evaluate(&query);
     if global.json {
-        out_json(&verdict)
+        io.print_json(&verdict)
     } else {
-        out(&(rules::verdict_lines(&verdict, &query).join("\n") + "\n"));
+        io.print(&(rules::verdict_lines(&verdict, &query).join("\n") + "\n"));
         Ok(())
     }
 }
@@ -405,11 +472,11 @@ fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, UserError> {
         .collect()
 }
 
-fn sms_command(global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
+fn sms_command(io: &mut Streams<'_>, global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
     let content = load_content(global)?;
     let values = parse_vars(&args.vars)?;
     let (id, title, rendered) = match (&args.id, &args.text) {
-        (None, None) => return list_templates(global, &content),
+        (None, None) => return list_templates(io, global, &content),
         (_, Some(text)) => (None, None, sms::render_free_text(text)),
         (Some(id), None) => {
             let (_, template) = content.template(id).ok_or_else(|| {
@@ -438,7 +505,7 @@ fn sms_command(global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
         }
     };
     if global.json {
-        return out_json(&json!({
+        return io.print_json(&json!({
             "id": id,
             "title": title,
             "text": rendered.text,
@@ -470,11 +537,15 @@ fn sms_command(global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
             risky.ch
         );
     }
-    out(&text);
+    io.print(&text);
     Ok(())
 }
 
-fn list_templates(global: &GlobalArgs, content: &Content) -> Result<(), UserError> {
+fn list_templates(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    content: &Content,
+) -> Result<(), UserError> {
     let templates: Vec<_> = content
         .templates()
         .map(|(guide, template)| {
@@ -497,7 +568,7 @@ fn list_templates(global: &GlobalArgs, content: &Content) -> Result<(), UserErro
                 })
             })
             .collect();
-        return out_json(&list);
+        return io.print_json(&list);
     }
     let mut text = String::new();
     for (_, template, rendered) in &templates {
@@ -509,11 +580,11 @@ fn list_templates(global: &GlobalArgs, content: &Content) -> Result<(), UserErro
             sms::counter_label(&rendered.measure)
         );
     }
-    out(&text);
+    io.print(&text);
     Ok(())
 }
 
-fn history_command(global: &GlobalArgs) -> Result<(), UserError> {
+fn history_command(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserError> {
     let path = global
         .history
         .clone()
@@ -522,10 +593,10 @@ fn history_command(global: &GlobalArgs) -> Result<(), UserError> {
     let read = history::read(&path)
         .map_err(|err| UserError(format!("{}: cannot read: {err}", path.display())))?;
     for warning in &read.warnings {
-        let _ = writeln!(io::stderr(), "warning: {warning}");
+        io.warn(&format!("warning: {warning}"));
     }
     if global.json {
-        return out_json(&read.events);
+        return io.print_json(&read.events);
     }
     let mut text = String::new();
     for event in &read.events {
@@ -540,6 +611,6 @@ fn history_command(global: &GlobalArgs) -> Result<(), UserError> {
             sms::sanitize(&event.text).replace('\n', " ⏎ ")
         );
     }
-    out(&text);
+    io.print(&text);
     Ok(())
 }

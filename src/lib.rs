@@ -10,4 +10,5 @@ mod parallel;
 pub mod rules;
 pub mod search;
 pub mod sms;
+pub mod text;
 pub mod tui;

@@ -1,6 +1,8 @@
 //! Reading content files: the embedded assets or every `*.json` under a directory.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
@@ -37,7 +39,21 @@ pub fn load_embedded() -> Result<Content, ContentErrors> {
     load_sources(&embedded_sources())
 }
 
-/// Every `*.json` file under `dir`, recursively, in path order.
+/// Largest content file read, in bytes. A guide of a whole help centre's section is a few
+/// megabytes of JSON (100 guides holding 100,000 Q&A entries are about 190 MB, 2 MB each);
+/// the limit leaves room for ten times that and stops a runaway file (or a link to a
+/// device) before it is read into memory.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Longest text (one JSON string, as written in the file), in bytes. A guide's longest
+/// text is an SMS template or a script paragraph of a few hundred bytes; 64 KiB is about
+/// 21,000 Hangul syllables, dozens of pages. Bounding every text keeps each keystroke's search
+/// and each frame's wrapping of one text short, whatever the content holds.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// Every `*.json` file under `dir`, recursively, in path order. Only regular files are read
+/// (a FIFO, device or socket is named and refused), each real path once; a link back to a
+/// directory being walked is named as a loop, not followed.
 pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
     let single = |message: String| {
         ContentErrors(vec![ContentError {
@@ -53,24 +69,25 @@ pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
             "not a directory (--content takes a directory of *.json files)".into(),
         ));
     }
-    let mut paths = Vec::new();
-    let mut errors = Vec::new();
-    collect_json_files(dir, &mut paths, &mut errors);
-    if paths.is_empty() && errors.is_empty() {
+    let mut walk = Walk::default();
+    walk.directory(dir);
+    let Walk {
+        mut files,
+        mut errors,
+        ..
+    } = walk;
+    if files.is_empty() && errors.is_empty() {
         return Err(single("no *.json content files in this directory".into()));
     }
-    paths.sort();
+    files.sort();
     let mut sources = Vec::new();
-    for path in paths {
-        match fs::read(&path) {
+    for path in files {
+        match read_regular_file(&path) {
             Ok(bytes) => sources.push(SourceFile {
                 name: path.display().to_string(),
                 bytes,
             }),
-            Err(err) => errors.push(file_error(
-                &path.display().to_string(),
-                format!("cannot read: {err}"),
-            )),
+            Err(message) => errors.push(file_error(&path.display().to_string(), message)),
         }
     }
     match load_sources(&sources) {
@@ -83,25 +100,145 @@ pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
     }
 }
 
-fn collect_json_files(dir: &Path, paths: &mut Vec<PathBuf>, errors: &mut Vec<ContentError>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            errors.push(file_error(
+/// The walk over a content directory: the files found, the problems met, and every real
+/// path already seen (so each is read once, and a loop is noticed rather than walked).
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    errors: Vec<ContentError>,
+    seen: HashSet<PathBuf>,
+    /// The real paths of the directories from the top down to the one being listed.
+    stack: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn directory(&mut self, dir: &Path) {
+        let real = match fs::canonicalize(dir) {
+            Ok(real) => real,
+            Err(err) => {
+                self.errors.push(file_error(
+                    &dir.display().to_string(),
+                    format!("cannot resolve: {err}"),
+                ));
+                return;
+            }
+        };
+        if let Some(ancestor) = self.stack.iter().find(|a| **a == real) {
+            self.errors.push(file_error(
                 &dir.display().to_string(),
-                format!("cannot list: {err}"),
+                format!(
+                    "symbolic link loop: leads back to {} (not followed; remove the link)",
+                    ancestor.display()
+                ),
             ));
             return;
         }
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json_files(&path, paths, errors);
-        } else if path.extension().is_some_and(|ext| ext == "json") {
-            paths.push(path);
+        if !self.seen.insert(real.clone()) {
+            return; // Another link to a directory already read: its files are in already.
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.errors.push(file_error(
+                    &dir.display().to_string(),
+                    format!("cannot list: {err}"),
+                ));
+                return;
+            }
+        };
+        self.stack.push(real);
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            // Follows links: what matters is what the name leads to.
+            match fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.directory(&path),
+                _ if path.extension().is_none_or(|ext| ext != "json") => {}
+                Ok(_) => match fs::canonicalize(&path) {
+                    Ok(real) => {
+                        // The same file by another name is read once.
+                        if self.seen.insert(real) {
+                            self.files.push(path);
+                        }
+                    }
+                    Err(err) => self.errors.push(file_error(
+                        &path.display().to_string(),
+                        format!("cannot resolve: {err}"),
+                    )),
+                },
+                Err(err) => self.errors.push(file_error(
+                    &path.display().to_string(),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        }
+        self.stack.pop();
+    }
+}
+
+/// What a path that is not a regular file is, in words.
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
         }
     }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a content file: only a regular file, only up to [`MAX_FILE_BYTES`]. The type is
+/// checked before opening (opening a FIFO would wait for a writer forever) and again on the
+/// opened file; the read stops at the limit whatever the size said.
+fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+    let refuse = |meta: &fs::Metadata| {
+        format!(
+            "{}, not a regular file: content is read only from regular *.json files",
+            kind_of(meta)
+        )
+    };
+    let too_large = |size: u64| {
+        format!(
+            "{size} bytes is more than the {MAX_FILE_BYTES} bytes a content file may hold (split the guides into several files)"
+        )
+    };
+    let meta = fs::metadata(path).map_err(|err| format!("cannot read: {err}"))?;
+    if !meta.is_file() {
+        return Err(refuse(&meta));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = fs::File::open(path).map_err(|err| format!("cannot read: {err}"))?;
+    let opened = file
+        .metadata()
+        .map_err(|err| format!("cannot read: {err}"))?;
+    if !opened.is_file() {
+        return Err(refuse(&opened));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read: {err}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn file_error(file: &str, message: String) -> ContentError {
@@ -159,21 +296,44 @@ fn parse_all(sources: &[SourceFile]) -> Vec<Result<Guide, ContentError>> {
 }
 
 fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
-    let text = std::str::from_utf8(&source.bytes).map_err(|err| {
-        let valid = &source.bytes[..err.valid_up_to()];
-        let valid = std::str::from_utf8(valid).unwrap_or_default();
+    let at = |line: usize, column: usize, message: String| ContentError {
+        file: source.name.clone(),
+        line: Some(line),
+        column: Some(column),
+        path: None,
+        message,
+    };
+    let bytes = source.bytes.as_slice();
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(at(
+            1,
+            1,
+            "the file starts with a byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM".into(),
+        ));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(at(
+            1,
+            1,
+            "the file starts with a UTF-16 byte order mark: content files must be UTF-8 JSON"
+                .into(),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        let offset = err.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
         let (line, column) = line_col(valid, valid.len());
-        ContentError {
-            file: source.name.clone(),
-            line: Some(line),
-            column: Some(column),
-            path: None,
-            message: format!(
-                "not UTF-8: invalid byte 0x{:02X} at byte offset {} (content files must be UTF-8 JSON)",
-                source.bytes.get(err.valid_up_to()).copied().unwrap_or(0),
-                err.valid_up_to()
+        let message = match bytes.get(offset..offset + 2) {
+            // ED A0..BF starts the UTF-8 form of U+D800..U+DFFF, which no text may hold.
+            Some(&[0xED, second]) if second >= 0xA0 => format!(
+                "a lone surrogate (U+D800 to U+DFFF) encoded as bytes at byte offset {offset}: surrogates are not characters, so this is not UTF-8 (was the file converted from UTF-16 or Java's modified UTF-8?)"
             ),
-        }
+            _ => format!(
+                "not UTF-8: invalid byte 0x{:02X} at byte offset {offset} (content files must be UTF-8 JSON)",
+                bytes.get(offset).copied().unwrap_or(0),
+            ),
+        };
+        at(line, column, message)
     })?;
     // NFC on the raw text keeps every JSON token intact (no ASCII character composes with a
     // quote, bracket or comma) and keeps line numbers, so positions in messages stay right.
@@ -184,13 +344,25 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
         normalized = text.nfc().collect();
         &normalized
     };
-    let guide: Guide = serde_json::from_str(text).map_err(|err| ContentError {
-        file: source.name.clone(),
-        line: Some(err.line()),
-        column: Some(err.column()),
-        path: None,
-        message: describe_json_error(&err),
+    // serde_json counts columns from 1 but reports 0 at the very start of a line (an error
+    // at the end of a file that ends with a line break): messages always say 1 there.
+    let guide: Guide = serde_json::from_str(text).map_err(|err| {
+        at(
+            err.line().max(1),
+            err.column().max(1),
+            describe_json_error(&err),
+        )
     })?;
+    if let Some((offset, length)) = overlong_text(text) {
+        let (line, column) = line_col(text, offset);
+        return Err(at(
+            line,
+            column,
+            format!(
+                "a text of {length} bytes is longer than the {MAX_TEXT_BYTES} bytes one text may hold (split it into several items)"
+            ),
+        ));
+    }
     if text.contains("\\u") {
         // Escaped code points were not seen by the raw-text pass: normalise the parsed strings.
         return renormalize(&guide).map_err(|err| file_error(&source.name, err));
@@ -213,8 +385,43 @@ fn plainly_nfc(text: &str) -> bool {
     }
 }
 
+/// The first JSON string of `text` longer than [`MAX_TEXT_BYTES`] as written: its opening
+/// quote's offset and its length. One pass: `memchr` finds each quote and backslash.
+fn overlong_text(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    loop {
+        let open = pos + memchr::memchr(b'"', &bytes[pos..])?;
+        let mut at = open + 1;
+        let close = loop {
+            let found = at + memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+            if bytes[found] == b'\\' {
+                at = found + 2;
+                if at > bytes.len() {
+                    return None;
+                }
+            } else {
+                break found;
+            }
+        };
+        let length = close - open - 1;
+        if length > MAX_TEXT_BYTES {
+            return Some((open, length));
+        }
+        pos = close + 1;
+    }
+}
+
 fn describe_json_error(err: &serde_json::Error) -> String {
     let message = err.to_string();
+    if message.contains("surrogate") {
+        return format!(
+            "a lone surrogate in a \\u escape ({}): JSON text must hold whole characters, so pair a high surrogate (\\uD800 to \\uDBFF) with a low one (\\uDC00 to \\uDFFF) or remove it",
+            message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(head, _)| head)
+        );
+    }
     // serde_json appends " at line L column C", which the location prefix already says.
     let message = message
         .rsplit_once(" at line ")

@@ -47,13 +47,20 @@ impl fmt::Display for ContentError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentErrors(pub Vec<ContentError>);
 
+/// How many problems a message lists before it sums up the rest: enough to fix a file by,
+/// few enough to read (a broken export can hold tens of thousands).
+pub const ERRORS_SHOWN: usize = 100;
+
 impl fmt::Display for ContentErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (n, error) in self.0.iter().enumerate() {
+        for (n, error) in self.0.iter().take(ERRORS_SHOWN).enumerate() {
             if n > 0 {
                 f.write_str("\n")?;
             }
             write!(f, "{error}")?;
+        }
+        if self.0.len() > ERRORS_SHOWN {
+            write!(f, "\n… and {} more", self.0.len() - ERRORS_SHOWN)?;
         }
         Ok(())
     }
@@ -215,9 +222,16 @@ impl Guide {
 
     /// An item's text as shown: a link item shows its link's address, or that it has none.
     pub fn item_text(&self, item: &Item) -> String {
+        self.item_shown(item).into_owned()
+    }
+
+    /// [`Guide::item_text`], borrowed where it is the item's own text (most items).
+    pub fn item_shown<'a>(&self, item: &'a Item) -> std::borrow::Cow<'a, str> {
         match (item.kind, item.link.as_deref().and_then(|id| self.link(id))) {
-            (ItemKind::Link, Some(link)) => format!("{}: {}", item.text, link.display_target()),
-            _ => item.text.clone(),
+            (ItemKind::Link, Some(link)) => {
+                std::borrow::Cow::Owned(format!("{}: {}", item.text, link.display_target()))
+            }
+            _ => std::borrow::Cow::Borrowed(&item.text),
         }
     }
 }

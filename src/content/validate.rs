@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate};
 
 use super::ContentError;
-use super::locate::{JsonPath, locate};
+use super::locate::{JsonPath, locate_all};
 use super::model::{Guide, Item, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect};
 
 /// Ratings are given on a 0.0 to 5.0 scale with at most two decimals.
@@ -13,22 +13,44 @@ pub const RATING_MAX: f64 = 5.0;
 
 struct Reporter<'a> {
     file: &'a str,
-    /// The file's bytes, read as text only to place a problem (sound files never pay).
+    /// The file's bytes, read as text only to place problems (sound files never pay).
     text: &'a [u8],
-    errors: Vec<ContentError>,
+    /// Problems found, placed in the file all at once by [`Reporter::finish`].
+    found: Vec<(JsonPath, String)>,
 }
 
-impl Reporter<'_> {
+impl<'a> Reporter<'a> {
+    fn new(file: &'a str, text: &'a [u8]) -> Self {
+        Self {
+            file,
+            text,
+            found: Vec::new(),
+        }
+    }
+
     fn error(&mut self, path: &JsonPath, message: impl Into<String>) {
+        self.found.push((*path, message.into()));
+    }
+
+    /// The problems with their lines and columns, found in one pass over the file.
+    fn finish(self) -> Vec<ContentError> {
+        if self.found.is_empty() {
+            return Vec::new();
+        }
         let text = String::from_utf8_lossy(self.text);
-        let (line, column) = locate(&text, path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
-        self.errors.push(ContentError {
-            file: self.file.to_owned(),
-            line,
-            column,
-            path: Some(path.to_string()),
-            message: message.into(),
-        });
+        let paths: Vec<JsonPath> = self.found.iter().map(|(path, _)| *path).collect();
+        let places = locate_all(&text, &paths);
+        self.found
+            .into_iter()
+            .zip(places)
+            .map(|((path, message), place)| ContentError {
+                file: self.file.to_owned(),
+                line: place.map(|(line, _)| line),
+                column: place.map(|(_, column)| column),
+                path: Some(path.to_string()),
+                message,
+            })
+            .collect()
     }
 
     fn require_text(&mut self, path: &JsonPath, value: &str, what: &str) {
@@ -57,11 +79,7 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
 
     // First pass: declare ids, so references may point into other files.
     for (file_index, &(file, guide, text)) in files.iter().enumerate() {
-        let mut reporter = Reporter {
-            file,
-            text,
-            errors: Vec::new(),
-        };
+        let mut reporter = Reporter::new(file, text);
         let mut ordinal = 0;
         for_each_declared_id(guide, &mut |path, id, kind| {
             if is_blank(id) {
@@ -86,20 +104,16 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
             }
             ordinal += 1;
         });
-        errors.append(&mut reporter.errors);
+        errors.extend(reporter.finish());
     }
 
     // Second pass, each file on its own (a help centre's files are checked on every core).
     let checked = crate::parallel::in_shares(files.len(), 1, |share| {
         let mut errors = Vec::new();
         for &(file, guide, text) in &files[share] {
-            let mut reporter = Reporter {
-                file,
-                text,
-                errors: Vec::new(),
-            };
+            let mut reporter = Reporter::new(file, text);
             check_guide(&mut reporter, guide, &ids);
-            errors.append(&mut reporter.errors);
+            errors.extend(reporter.finish());
         }
         errors
     });
@@ -350,7 +364,8 @@ fn check_local_ids<'a>(
 
 fn check_url(reporter: &mut Reporter<'_>, path: &JsonPath, url: &str) {
     let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let unsafe_char = |c: char| c.is_whitespace() || crate::text::is_unsafe(c);
+    if !scheme_ok || url.chars().any(unsafe_char) {
         reporter.error(
             path,
             format!("\"{url}\" is not an http(s) address without spaces"),

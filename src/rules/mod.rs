@@ -455,7 +455,7 @@ impl<'a> Policy<'a> {
             return Answer::new(None).because("이 가이드에는 첫 달 무료 규정이 없습니다", "");
         };
         let price = self.price.map_or_else(String::new, |(amount, _)| {
-            format!("{}원 ", crate::sms::group_thousands(amount as usize))
+            format!("{}원 ", crate::text::group_thousands(amount as usize))
         });
         if query.member == Member::Renewal {
             return Answer::new(Some(false)).because(
@@ -523,7 +523,7 @@ impl<'a> Policy<'a> {
                 answer = answer.because("갱신 기준", self.cite_first(renew_rule));
                 if let Some((amount, price_rule)) = self.price {
                     answer = answer.because(
-                        format!("월 {}원 정기결제", crate::sms::group_thousands(amount as usize)),
+                        format!("월 {}원 정기결제", crate::text::group_thousands(amount as usize)),
                         self.cite_first(price_rule),
                     );
                 }

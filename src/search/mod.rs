@@ -580,7 +580,7 @@ impl RuleTerms {
                 methods,
             } => format!(
                 "월 이용료 {}원 정기결제 ({})",
-                crate::sms::group_thousands(*amount_krw as usize),
+                crate::text::group_thousands(*amount_krw as usize),
                 methods.join(", ")
             ),
             RuleTerms::FreeFirstMonth { refunded_as, .. } => {

@@ -139,62 +139,11 @@ pub fn measure(text: &str) -> Measure {
     }
 }
 
-/// Removes what must never reach a phone or a terminal: escape sequences and control
-/// characters. Line breaks are kept (CR LF becomes LF, as sent); a tab becomes a space.
+/// Removes what must never reach a phone or a terminal (the project's one policy, in
+/// `crate::text`): escape sequences, control characters and invisible formatting. Line breaks
+/// are kept (CR LF becomes LF, as sent); a tab becomes a space.
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\n' => out.push('\n'),
-            '\t' => out.push(' '),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
-            '\u{1b}' => skip_escape_sequence(&mut chars),
-            // C1 CSI and OSC open sequences as ESC [ and ESC ] do.
-            '\u{9b}' => skip_until_final(&mut chars),
-            '\u{9d}' => skip_until_string_end(&mut chars),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    match chars.next() {
-        Some('[') => skip_until_final(chars),
-        Some(']' | 'P' | '_' | '^' | 'X') => skip_until_string_end(chars),
-        _ => {}
-    }
-}
-
-/// CSI: parameter and intermediate bytes, then one final byte in '@'..='~'.
-fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for ch in chars.by_ref() {
-        if ('@'..='~').contains(&ch) {
-            break;
-        }
-    }
-}
-
-/// OSC, DCS and friends end at BEL or ST (ESC \ or U+009C).
-fn skip_until_string_end(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\u{7}' | '\u{9c}' => break,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                break;
-            }
-            _ => {}
-        }
-    }
+    crate::text::message(text)
 }
 
 /// A template filled with variable values, ready to preview.
@@ -314,21 +263,9 @@ pub fn counter_label(measure: &Measure) -> String {
     format!(
         "{} · {} / {} bytes",
         measure.kind.label(),
-        group_thousands(measure.bytes),
-        group_thousands(measure.kind.limit())
+        crate::text::group_thousands(measure.bytes),
+        crate::text::group_thousands(measure.kind.limit())
     )
-}
-
-pub fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -425,6 +362,6 @@ mod tests {
             counter_label(&measure(&"가".repeat(348))),
             "LMS · 696 / 2,000 bytes"
         );
-        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(crate::text::group_thousands(1_234_567), "1,234,567");
     }
 }

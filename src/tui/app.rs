@@ -187,7 +187,10 @@ impl App {
         }
     }
 
-    pub fn copy(&mut self, what: &str, text: String) {
+    /// Puts `text` on the clipboard, as a message: the character policy of `crate::text`
+    /// removes escape sequences, controls and invisible formatting first.
+    pub fn copy(&mut self, what: &str, text: &str) {
+        let text = crate::text::message(text);
         let chars = text.chars().count();
         self.effects.push(Effect::Copy(text));
         self.toast(format!("복사함: {what} ({chars}자)"));
@@ -267,7 +270,7 @@ impl App {
             }
             Action::CopyCategory => {
                 if let Some(path) = self.current_guide().map(Guide::category_path) {
-                    self.copy("상담 유형", path);
+                    self.copy("상담 유형", &path);
                 }
             }
             Action::Back if !self.search.query.is_empty() => self.clear_search(),

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::Action;
-use super::text::{Segment, truncate, wrap, wrap_text};
+use super::text::{Block, Segment, lines_of, truncate};
 use super::ui::{Theme, draw_scrolled, pane_block};
 use crate::content::Content;
 
@@ -106,7 +106,7 @@ pub fn handle(app: &mut App, action: Action) -> bool {
                 .current_guide()
                 .map(crate::content::Guide::category_path)
             {
-                app.copy("상담 유형", path);
+                app.copy("상담 유형", &path);
             }
             return true;
         }
@@ -180,30 +180,36 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     frame.render_widget(Paragraph::new(tree), tree_area);
     app.hitboxes.lists[0] = (tree_area, first);
 
-    let lines = info_lines(app, theme, usize::from(info_area.width));
-    draw_scrolled(frame, info_area, &lines, 0, &mut app.category.scroll);
+    let mut scroll = app.category.scroll;
+    let width = usize::from(info_area.width);
+    draw_scrolled(
+        frame,
+        info_area,
+        lines_of(info_blocks(app, theme), width),
+        0,
+        &mut scroll,
+    );
+    app.category.scroll = scroll;
 }
 
-fn info_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
+fn info_blocks(app: &App, theme: Theme) -> Vec<Block<'_>> {
     let Some(guide) = app.current_guide() else {
-        return vec![Line::from("가이드가 없습니다")];
+        return vec![Line::from("가이드가 없습니다").into()];
     };
-    let mut lines = Vec::new();
+    let mut lines: Vec<Block<'_>> = Vec::new();
     let label = |text: &str| Segment::new(text.to_owned(), theme.dim());
-    lines.extend(wrap(
-        &[
+    lines.push(Block::segments(
+        vec![
             label("경로 "),
             Segment::new(guide.category_path(), theme.strong()),
         ],
-        width,
         5,
     ));
-    lines.extend(wrap(
-        &[
+    lines.push(Block::segments(
+        vec![
             label("응대 "),
             Segment::new(guide.handling_order_line(), theme.normal()),
         ],
-        width,
         5,
     ));
     for link in &guide.links {
@@ -213,20 +219,22 @@ fn info_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
         } else {
             theme.dim()
         };
-        lines.extend(wrap(
-            &[
+        lines.push(Block::segments(
+            vec![
                 label(&format!("{} ", link.label)),
                 Segment::new(target, style),
             ],
-            width,
             2,
         ));
     }
     if let Some(schedule) = &guide.schedule {
-        lines.push(Line::from(Span::styled(
-            super::text::inert(&schedule.title),
-            theme.heading(),
-        )));
+        lines.push(
+            Line::from(Span::styled(
+                super::text::inert(&schedule.title),
+                theme.heading(),
+            ))
+            .into(),
+        );
         let now = app.clock.now();
         for event in &schedule.events {
             let passed = chrono::DateTime::parse_from_rfc3339(&event.at).is_ok_and(|at| at <= now);
@@ -235,24 +243,24 @@ fn info_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
             } else {
                 ("· ", theme.normal())
             };
-            lines.extend(wrap(
-                &[Segment::new(mark, style), Segment::new(event.line(), style)],
-                width,
+            lines.push(Block::segments(
+                vec![Segment::new(mark, style), Segment::new(event.line(), style)],
                 2,
             ));
         }
     }
     for section in &guide.notes {
         if let Some(title) = &section.title {
-            lines.push(Line::from(Span::styled(
-                super::text::inert(title),
-                theme.heading(),
-            )));
+            lines.push(Line::from(Span::styled(super::text::inert(title), theme.heading())).into());
         }
         for item in &section.items {
             let indent = usize::from(item.level) * 2;
-            let text = format!("{}{}", " ".repeat(indent), guide.item_text(item));
-            lines.extend(wrap_text(&text, theme.normal(), width, indent + 2));
+            lines.push(Block::text(
+                guide.item_shown(item),
+                theme.normal(),
+                indent,
+                indent + 2,
+            ));
         }
     }
     lines

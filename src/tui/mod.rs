@@ -1,7 +1,7 @@
 //! The console: ratatui over crossterm. `App` holds the state and handles events; `ui` and
 //! one file per pane draw it; this file owns the terminal and the event loop.
 //!
-//! The terminal is always given back as it was: on quit, on SIGTERM/SIGHUP, and on a panic
+//! The terminal is always given back as it was: on quit, on SIGINT/SIGQUIT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2, and on a panic
 //! (the hook restores first, then prints the message). When the terminal itself goes away
 //! (its window closed), the process ends rather than spin.
 
@@ -81,17 +81,19 @@ pub fn run(
     result
 }
 
-/// How long the loop has to notice a SIGTERM or SIGHUP before the process ends without it.
+/// How long the loop has to notice a signal before the process ends without it.
 const SIGNAL_GRACE: Duration = Duration::from_secs(1);
 
-/// On SIGTERM or SIGHUP, asks the loop to stop (it restores the terminal and returns). If it
+/// On SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1 or SIGUSR2 (all of which would otherwise end
+/// the process with the terminal left raw), asks the loop to stop (it restores the terminal and returns). If it
 /// has not within [`SIGNAL_GRACE`], ends the process from here: once the terminal is gone,
 /// crossterm's `event::poll` never returns (crossterm issue #793: it re-reads a dead tty
 /// forever), and the console would be left spinning a core after its window was closed.
 /// Nothing is lost by ending then: SMS history is written through at the time of each send.
 fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {

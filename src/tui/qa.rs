@@ -10,10 +10,10 @@ use ratatui::widgets::Paragraph;
 
 use super::app::{App, HIT_PAGE};
 use super::keymap::Action;
-use super::text::{Segment, highlighted, inert, truncate, wrap, wrap_text};
+use super::text::{Block, Segment, highlighted, inert, lines_of, truncate, wrap};
 use super::ui::{Theme, draw_scrolled, pane_block};
 use crate::content::{Qa, SectionKind};
-use crate::sms::group_thousands;
+use crate::text::group_thousands;
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -47,7 +47,7 @@ pub fn handle(app: &mut App, action: Action) -> bool {
     match action {
         Action::Copy => {
             if let Some(script) = app.current_qa().map(script_text) {
-                app.copy("스크립트", script);
+                app.copy("스크립트", &script);
             }
         }
         Action::Open if !app.qa.detail => {
@@ -144,11 +144,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let visible = if searching(app) {
         hit_lines(app, theme, width, list_focused, first..first + height)
     } else {
-        question_lines(app, theme, width, list_focused)
-            .into_iter()
-            .skip(first)
-            .take(height)
-            .collect()
+        question_lines(app, theme, width, list_focused, first..first + height)
     };
     frame.render_widget(Paragraph::new(visible), list_area);
     app.hitboxes.lists[1] = (list_area, first);
@@ -160,18 +156,37 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
         rule_area,
     );
 
-    let lines = detail_lines(app, theme, width);
-    draw_scrolled(frame, detail_area, &lines, 0, &mut app.qa.scroll);
+    let mut scroll = app.qa.scroll;
+    draw_scrolled(
+        frame,
+        detail_area,
+        lines_of(detail_blocks(app, theme), width),
+        0,
+        &mut scroll,
+    );
+    app.qa.scroll = scroll;
 }
 
-fn question_lines(app: &App, theme: Theme, width: usize, focused: bool) -> Vec<Line<'static>> {
+/// The questions in `rows` (only those are laid out: a guide may hold thousands).
+fn question_lines(
+    app: &App,
+    theme: Theme,
+    width: usize,
+    focused: bool,
+    rows: Range<usize>,
+) -> Vec<Line<'static>> {
     let Some(guide) = app.current_guide() else {
-        return vec![Line::from("Q&A가 없습니다")];
+        return vec![Line::from("Q&A가 없습니다")]
+            .into_iter()
+            .skip(rows.start)
+            .collect();
     };
     guide
         .qa
         .iter()
         .enumerate()
+        .skip(rows.start)
+        .take(rows.len())
         .map(|(index, qa)| {
             let label = qa
                 .label
@@ -249,105 +264,119 @@ fn hit_lines(
         .collect()
 }
 
-fn detail_lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
-    let qa = if searching(app) && !app.qa.detail {
+fn detail_blocks(app: &App, theme: Theme) -> Vec<Block<'_>> {
+    let shown = if searching(app) && !app.qa.detail {
         app.search.results.get(app.search.selected).and_then(|hit| {
             match app.index.doc(hit.doc).target {
-                crate::search::Target::Qa { guide, qa } => app.content.guide(guide)?.qa.get(qa),
+                crate::search::Target::Qa { guide, qa } => {
+                    let guide = app.content.guide(guide)?;
+                    Some((guide, guide.qa.get(qa)?))
+                }
                 _ => None,
             }
         })
     } else {
-        app.current_qa()
+        app.current_guide().zip(app.current_qa())
     };
-    let Some(qa) = qa else {
+    let Some((guide, qa)) = shown else {
         return if searching(app) {
-            vec![Line::from(Span::styled(
-                "Enter: 선택한 항목을 해당 창에서 엽니다",
-                theme.dim(),
-            ))]
+            vec![
+                Line::from(Span::styled(
+                    "Enter: 선택한 항목을 해당 창에서 엽니다",
+                    theme.dim(),
+                ))
+                .into(),
+            ]
         } else {
             Vec::new()
         };
     };
-    let Some(guide) = app.current_guide() else {
-        return Vec::new();
-    };
-    let mut lines = Vec::new();
+    let mut lines: Vec<Block<'_>> = Vec::new();
     let label = qa.label.clone().unwrap_or_default();
     for question in &qa.questions {
-        lines.extend(wrap(
-            &[Segment::new(format!("{label} {question}"), theme.strong())],
-            width,
+        lines.push(Block::segments(
+            vec![Segment::new(format!("{label} {question}"), theme.strong())],
             4,
         ));
     }
     for section in &qa.sections {
-        lines.push(Line::default());
-        let (heading, body) = match section.kind {
-            SectionKind::Script => (theme.heading(), theme.script()),
-            SectionKind::Note => (theme.heading(), theme.dim()),
-            SectionKind::PolicyTable => (theme.heading(), theme.normal()),
-        };
-        if let Some(title) = &section.title {
-            let suffix = if section.kind == SectionKind::Script {
-                "  (읽어 드리는 말)"
-            } else {
-                ""
-            };
-            lines.push(Line::from(vec![
-                Span::styled(inert(title), heading),
-                Span::styled(suffix, theme.dim()),
-            ]));
-        }
-        for item in &section.items {
-            let indent = usize::from(item.level) * 2;
-            let text = format!("{}{}", " ".repeat(indent), guide.item_text(item));
-            let prefix = if section.kind == SectionKind::PolicyTable {
-                "│ "
-            } else {
-                ""
-            };
-            for line in wrap_text(&text, body, width.saturating_sub(prefix.len()), indent + 2) {
-                let mut spans = vec![Span::styled(prefix, theme.dim())];
-                spans.extend(line.spans);
-                lines.push(Line::from(spans));
-            }
-            if section.kind == SectionKind::Script {
-                lines.push(Line::default());
-            }
-        }
+        section_blocks(guide, section, theme, &mut lines);
     }
     for id in &qa.sms_templates {
         if let Some((_, template)) = app.content.template(id) {
-            lines.push(Line::default());
-            lines.extend(wrap(
-                &[
+            lines.push(Line::default().into());
+            lines.push(Block::segments(
+                vec![
                     Segment::new(format!("[{}]", template.label()), theme.link()),
                     Segment::new("  → 4번 SMS 창", theme.dim()),
                 ],
-                width,
                 2,
             ));
         }
     }
     if !qa.rules.is_empty() {
-        lines.push(Line::default());
+        lines.push(Line::default().into());
         let mark = if app.step == 1 { "★ " } else { "" };
-        lines.push(Line::from(Span::styled(
-            format!("{mark}관련 규정 (3번 창)"),
-            theme.heading(),
-        )));
+        lines.push(
+            Line::from(Span::styled(
+                format!("{mark}관련 규정 (3번 창)"),
+                theme.heading(),
+            ))
+            .into(),
+        );
         for id in &qa.rules {
             if let Some(rule) = guide.rule(id) {
-                lines.extend(wrap_text(
-                    &format!("· {}", rule.terms.summary()),
+                lines.push(Block::text(
+                    format!("· {}", rule.terms.summary()),
                     theme.normal(),
-                    width,
+                    0,
                     2,
                 ));
             }
         }
     }
     lines
+}
+
+/// One answer section: its heading, then its items (a table's rows behind a rule).
+fn section_blocks<'a>(
+    guide: &crate::content::Guide,
+    section: &'a crate::content::AnswerSection,
+    theme: Theme,
+    lines: &mut Vec<Block<'a>>,
+) {
+    lines.push(Line::default().into());
+    let (heading, body) = match section.kind {
+        SectionKind::Script => (theme.heading(), theme.script()),
+        SectionKind::Note => (theme.heading(), theme.dim()),
+        SectionKind::PolicyTable => (theme.heading(), theme.normal()),
+    };
+    if let Some(title) = &section.title {
+        let suffix = if section.kind == SectionKind::Script {
+            "  (읽어 드리는 말)"
+        } else {
+            ""
+        };
+        lines.push(
+            Line::from(vec![
+                Span::styled(inert(title), heading),
+                Span::styled(suffix, theme.dim()),
+            ])
+            .into(),
+        );
+    }
+    for item in &section.items {
+        let indent = usize::from(item.level) * 2;
+        let prefix = (section.kind == SectionKind::PolicyTable).then_some(("│ ", theme.dim()));
+        lines.push(Block::Text {
+            text: guide.item_shown(item),
+            style: body,
+            lead: indent,
+            indent: indent + 2,
+            prefix,
+        });
+        if section.kind == SectionKind::Script {
+            lines.push(Line::default().into());
+        }
+    }
 }

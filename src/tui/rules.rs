@@ -210,7 +210,7 @@ pub fn handle(app: &mut App, action: Action) -> bool {
             if let (Some(query), Some(policy)) = (query, app.policy()) {
                 let verdict = policy.evaluate(&query);
                 let text = verdict_lines(&verdict, &query).join("\n");
-                app.copy("판정", text);
+                app.copy("판정", &text);
             } else {
                 app.toast("기준 시각을 고쳐야 판정할 수 있습니다");
             }
@@ -300,13 +300,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     lines.extend(rule_list(app, theme, width));
 
     // The form stays in view; what follows scrolls.
-    draw_scrolled(
-        frame,
-        inner,
-        &lines,
-        Field::ALL.len(),
-        &mut app.rules.scroll,
-    );
+    draw_scrolled(frame, inner, lines, Field::ALL.len(), &mut app.rules.scroll);
     if let Some((x, row)) = cursor {
         let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
         place_cursor(frame, inner, x, y);

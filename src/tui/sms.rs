@@ -187,7 +187,7 @@ fn record(app: &mut App, action: HistoryAction) {
         text: rendered.text.clone(),
     };
     if action == HistoryAction::Copied {
-        app.copy("SMS", rendered.text.clone());
+        app.copy("SMS", &rendered.text);
     } else {
         app.toast(format!("발송함으로 기록: {}", template.title));
     }
@@ -210,7 +210,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>, area: Rect, focused: bool) {
     let (lines, list_rows, cursor) = body_lines(app, theme, width, focused);
 
     // The list stays; the rest scrolls.
-    draw_scrolled(frame, inner, &lines, list_rows, &mut app.sms.scroll);
+    draw_scrolled(frame, inner, lines, list_rows, &mut app.sms.scroll);
     app.hitboxes.lists[3] = (
         Rect {
             height: u16::try_from(list_rows).unwrap_or(0).min(inner.height),

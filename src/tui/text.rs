@@ -1,6 +1,7 @@
 //! Text for the terminal: control characters made inert, and wrapping by display width that
 //! never splits a syllable (or any grapheme) across cells or lines.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use ratatui::style::Style;
@@ -8,18 +9,10 @@ use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Shows control characters as visible symbols, so content can never drive the terminal.
+/// Text for one row of the console: the project's character policy (`crate::text`), with
+/// line breaks shown as symbols, so content can never drive the terminal.
 pub fn inert(text: &str) -> String {
-    text.chars()
-        .map(|ch| match ch {
-            '\u{1b}' => '␛',
-            '\t' => ' ',
-            c if u32::from(c) < 0x20 => char::from_u32(0x2400 + u32::from(c)).unwrap_or('�'),
-            '\u{7f}' => '␡',
-            c if ('\u{80}'..='\u{9f}').contains(&c) => '�',
-            c => c,
-        })
-        .collect()
+    crate::text::visible_line(text).into_owned()
 }
 
 /// Display width in terminal cells.
@@ -158,6 +151,88 @@ pub fn wrap(segments: &[Segment], max_width: usize, indent: usize) -> Vec<Line<'
         }
     }
     lines
+}
+
+/// Something a scrolled pane shows, wrapped only once it comes into view: a pane of a
+/// long guide lists its blocks (cheap: text is borrowed) and only the blocks up to the bottom
+/// of the view are ever wrapped.
+#[derive(Debug, Clone)]
+pub enum Block<'a> {
+    /// A line already laid out.
+    Line(Line<'static>),
+    /// Styled segments of one logical line, wrapped with `indent` cells on continuations.
+    Segments {
+        segments: Vec<Segment>,
+        indent: usize,
+    },
+    /// Text that may hold line breaks: `lead` spaces before its first line, `indent` cells
+    /// on continuations, and `prefix` (a table's rule) before every line drawn.
+    Text {
+        text: Cow<'a, str>,
+        style: Style,
+        lead: usize,
+        indent: usize,
+        prefix: Option<(&'static str, Style)>,
+    },
+}
+
+impl<'a> Block<'a> {
+    pub fn text(text: impl Into<Cow<'a, str>>, style: Style, lead: usize, indent: usize) -> Self {
+        Self::Text {
+            text: text.into(),
+            style,
+            lead,
+            indent,
+            prefix: None,
+        }
+    }
+
+    pub fn segments(segments: Vec<Segment>, indent: usize) -> Self {
+        Self::Segments { segments, indent }
+    }
+
+    /// The block's lines at `width` cells.
+    pub fn lines(self, width: usize) -> Vec<Line<'static>> {
+        match self {
+            Self::Line(line) => vec![line],
+            Self::Segments { segments, indent } => wrap(&segments, width, indent),
+            Self::Text {
+                text,
+                style,
+                lead,
+                indent,
+                prefix,
+            } => {
+                let text = if lead > 0 {
+                    Cow::Owned(format!("{}{text}", " ".repeat(lead)))
+                } else {
+                    text
+                };
+                let Some((prefix, prefix_style)) = prefix else {
+                    return wrap_text(&text, style, width, indent);
+                };
+                wrap_text(&text, style, width.saturating_sub(prefix.len()), indent)
+                    .into_iter()
+                    .map(|line| {
+                        let mut spans = vec![Span::styled(prefix, prefix_style)];
+                        spans.extend(line.spans);
+                        Line::from(spans)
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+impl From<Line<'static>> for Block<'_> {
+    fn from(line: Line<'static>) -> Self {
+        Self::Line(line)
+    }
+}
+
+/// The lines of `blocks` at `width`, each block wrapped only when the iterator reaches it.
+pub fn lines_of(blocks: Vec<Block<'_>>, width: usize) -> impl Iterator<Item = Line<'static>> + '_ {
+    blocks.into_iter().flat_map(move |block| block.lines(width))
 }
 
 /// Wraps plain text that may hold line breaks.

@@ -114,30 +114,41 @@ impl Theme {
     }
 }
 
-/// Puts the terminal cursor at `(x, y)` when it lies inside `area` (so the IME composes there).
-/// Draws pre-wrapped `lines` in `area`: the first `pinned` always in view (a list, a form),
-/// the rest scrolled by `scroll`, which is first clamped so the last line can come up to the
-/// bottom and no further.
+/// Draws `lines` in `area`: the first `pinned` always in view (a list, a form), the rest
+/// scrolled by `scroll`, which is clamped so the last line can come up to the bottom and no
+/// further. Lines are taken from the iterator only down to the bottom of the view, so a
+/// pane over a long guide wraps what is seen and what lies above it, never the rest.
 pub fn draw_scrolled(
     frame: &mut Frame<'_>,
     area: Rect,
-    lines: &[Line<'static>],
+    lines: impl IntoIterator<Item = Line<'static>>,
     pinned: usize,
     scroll: &mut u16,
 ) {
-    let rows = usize::from(area.height).max(pinned);
-    let max_scroll = u16::try_from(lines.len().saturating_sub(rows)).unwrap_or(u16::MAX);
-    *scroll = (*scroll).min(max_scroll);
-    let shown: Vec<Line<'static>> = lines
-        .iter()
-        .take(pinned)
-        .chain(lines.iter().skip(pinned + usize::from(*scroll)))
-        .take(usize::from(area.height))
-        .cloned()
-        .collect();
+    let height = usize::from(area.height);
+    let mut lines = lines.into_iter();
+    let mut shown: Vec<Line<'static>> = lines.by_ref().take(pinned).collect();
+    let rows = height.saturating_sub(shown.len());
+    // The last `rows` lines read, of at most scroll + rows: the view, or (when the text ends
+    // first) the view scrolled as far as it goes.
+    let mut window = std::collections::VecDeque::with_capacity(rows);
+    let mut read: usize = 0;
+    for line in lines.take(usize::from(*scroll) + rows) {
+        read += 1;
+        if rows > 0 {
+            if window.len() == rows {
+                window.pop_front();
+            }
+            window.push_back(line);
+        }
+    }
+    *scroll = (*scroll).min(u16::try_from(read.saturating_sub(rows)).unwrap_or(u16::MAX));
+    shown.truncate(height);
+    shown.extend(window);
     frame.render_widget(Paragraph::new(shown), area);
 }
 
+/// Puts the terminal cursor at `(x, y)` when it lies inside `area` (so the IME composes there).
 pub fn place_cursor(frame: &mut Frame<'_>, area: Rect, x: u16, y: u16) {
     if x < area.right() && y < area.bottom() {
         frame.set_cursor_position(Position::new(x, y));
@@ -212,6 +223,18 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     }
     if app.help_open {
         draw_help(app, frame, area, theme);
+    }
+    scrub(frame.buffer_mut());
+}
+
+/// The last guard of the character policy (`crate::text`): whatever a pane drew, no cell of
+/// the frame holds a character that could drive the terminal or hide text.
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::text::is_unsafe) {
+            let shown = crate::text::visible_line(cell.symbol()).into_owned();
+            cell.set_symbol(if shown.is_empty() { " " } else { &shown });
+        }
     }
 }
 
@@ -315,7 +338,7 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         spans.push(Span::styled(
             format!(
                 "  {}건",
-                crate::sms::group_thousands(app.search.results.total())
+                crate::text::group_thousands(app.search.results.total())
             ),
             theme.dim(),
         ));
