@@ -26,6 +26,10 @@ impl Console {
                 pixel_height: 0,
             })
             .expect("a pty");
+        Self::start_on(pty, cols, rows)
+    }
+
+    fn start_on(pty: portable_pty::PtyPair, cols: u16, rows: u16) -> Self {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
         command.args([
             "--now",
@@ -149,6 +153,67 @@ fn korean_search_steps_resize_and_clean_quit() {
     assert!(raw.contains("\u{1b}[?25h"), "cursor not shown again");
     assert!(raw.contains("\u{1b}[?1000l"), "mouse capture not disabled");
     assert!(!console.parser.screen().alternate_screen());
+}
+
+/// The terminal's settings as `stty -g` prints them.
+fn stty(tty: &std::path::Path) -> String {
+    let output = std::process::Command::new("stty")
+        .arg("-F")
+        .arg(tty)
+        .arg("-g")
+        .output()
+        .expect("stty");
+    assert!(output.status.success(), "stty failed");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// SIGINT and SIGQUIT (sent from outside: in raw mode the keys do not raise them) end the
+/// console with the terminal as it was before: same settings, alternate screen off.
+#[test]
+fn sigint_and_sigquit_restore_the_terminal_settings() {
+    for signal in ["INT", "QUIT", "USR1"] {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let tty = pty.master.tty_name().expect("tty name");
+        let before = stty(&tty);
+        let mut console = Console::start_on(pty, 100, 30);
+        console.wait_for("프로멤버십(가입)");
+        assert_ne!(
+            stty(&tty),
+            before,
+            "the console did not put the terminal in raw mode"
+        );
+        let pid = console.child.process_id().expect("pid");
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while console.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "console ignored SIG{signal}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        console.pump();
+        assert_eq!(stty(&tty), before, "SIG{signal} left the terminal changed");
+        assert!(!console.parser.screen().alternate_screen(), "SIG{signal}");
+        let raw = String::from_utf8_lossy(&console.raw);
+        assert!(
+            raw.contains("\u{1b}[?1000l"),
+            "SIG{signal}: mouse reporting left on"
+        );
+        assert!(
+            raw.contains("\u{1b}[?2004l"),
+            "SIG{signal}: bracketed paste left on"
+        );
+    }
 }
 
 #[test]

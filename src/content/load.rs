@@ -347,11 +347,12 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
     // serde_json counts columns from 1 but reports 0 at the very start of a line (an error
     // at the end of a file that ends with a line break): messages always say 1 there.
     let guide: Guide = serde_json::from_str(text).map_err(|err| {
-        at(
-            err.line().max(1),
-            err.column().max(1),
-            describe_json_error(&err),
-        )
+        let message = if escape_before(text, err.line(), err.column()).is_some_and(is_surrogate) {
+            lone_surrogate_message(&err)
+        } else {
+            describe_json_error(&err)
+        };
+        at(err.line().max(1), err.column().max(1), message)
     })?;
     if let Some((offset, length)) = overlong_text(text) {
         let (line, column) = line_col(text, offset);
@@ -412,15 +413,33 @@ fn overlong_text(text: &str) -> Option<(usize, usize)> {
     }
 }
 
+/// The code point of the last `\uXXXX` escape on `line` before `column`, if any: where
+/// `serde_json` stops inside an escape, this says which one.
+fn escape_before(text: &str, line: usize, column: usize) -> Option<u32> {
+    let line = text.lines().nth(line.checked_sub(1)?)?;
+    let upto: String = line.chars().take(column).collect();
+    let at = upto.rfind("\\u")?;
+    u32::from_str_radix(upto.get(at + 2..at + 6)?, 16).ok()
+}
+
+fn is_surrogate(code: u32) -> bool {
+    (0xD800..=0xDFFF).contains(&code)
+}
+
+fn lone_surrogate_message(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    format!(
+        "a lone surrogate in a \\u escape ({}): JSON text must hold whole characters, so pair a high surrogate (\\uD800 to \\uDBFF) with a low one (\\uDC00 to \\uDFFF) or remove it",
+        message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(head, _)| head)
+    )
+}
+
 fn describe_json_error(err: &serde_json::Error) -> String {
     let message = err.to_string();
     if message.contains("surrogate") {
-        return format!(
-            "a lone surrogate in a \\u escape ({}): JSON text must hold whole characters, so pair a high surrogate (\\uD800 to \\uDBFF) with a low one (\\uDC00 to \\uDFFF) or remove it",
-            message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(head, _)| head)
-        );
+        return lone_surrogate_message(err);
     }
     // serde_json appends " at line L column C", which the location prefix already says.
     let message = message

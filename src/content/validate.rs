@@ -77,6 +77,7 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     }
     let mut ids = Declarations(HashMap::with_capacity(capacity));
 
+    let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
     // First pass: declare ids, so references may point into other files.
     for (file_index, &(file, guide, text)) in files.iter().enumerate() {
         let mut reporter = Reporter::new(file, text);
@@ -86,8 +87,14 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
                 reporter.error(&path, "id is empty (a non-empty string is required)");
             } else if let Some(first) = ids.0.get(id) {
                 let (first_name, first_guide, _) = files[first.file];
-                let first_path = nth_declared_path(first_guide, first.ordinal)
-                    .map_or_else(|| "?".to_owned(), |path| path.to_string());
+                // Each file's declared paths are listed once, on its first duplicate: a
+                // broken export with thousands of duplicates stays linear.
+                let paths = declared_paths
+                    .entry(first.file)
+                    .or_insert_with(|| declared_path_list(first_guide));
+                let first_path = paths
+                    .get(first.ordinal)
+                    .map_or_else(|| "?".to_owned(), ToString::to_string);
                 let message = format!(
                     "duplicate id \"{id}\" (first declared in {first_name} at {first_path})"
                 );
@@ -193,16 +200,11 @@ fn for_each_declared_id<'g>(guide: &'g Guide, visit: &mut impl FnMut(JsonPath, &
     }
 }
 
-fn nth_declared_path(guide: &Guide, wanted: usize) -> Option<JsonPath> {
-    let mut found = None;
-    let mut ordinal = 0;
-    for_each_declared_id(guide, &mut |path, _, _| {
-        if ordinal == wanted {
-            found = Some(path);
-        }
-        ordinal += 1;
-    });
-    found
+/// The path of every id a guide declares, in declaration order (an ordinal indexes it).
+fn declared_path_list(guide: &Guide) -> Vec<JsonPath> {
+    let mut paths = Vec::new();
+    for_each_declared_id(guide, &mut |path, _, _| paths.push(path));
+    paths
 }
 
 fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {

@@ -1,0 +1,654 @@
+//! Content and input written by an attacker: escape sequences in every text, files that are
+//! not files, links that loop, texts and error lists too large, random damage to the JSON.
+//! Every way out of the program must stay clean; every load must end, with exit 0 or 2.
+#![allow(clippy::too_many_lines)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support_console::cli::{Streams, run_with};
+use support_console::content::{self, SourceFile};
+use support_console::text::is_unsafe;
+use support_console::tui::App;
+use support_console::tui::app::Effect;
+
+/// What an attacker puts in every text: OSC 52 (set the clipboard), clear screen, BEL, C1
+/// CSI, and a right-to-left override.
+const PAYLOAD: &str = "\u{1b}]52;c;SElKQUNLRUQ=\u{7}\u{1b}[2J\u{7}\u{9b}31m\u{202e}";
+
+fn embedded_json() -> serde_json::Value {
+    let source = &content::embedded_sources()[0];
+    serde_json::from_slice(&source.bytes).expect("embedded JSON")
+}
+
+/// Keys whose strings are free text or ids (and references to ids, changed alike so that
+/// they still resolve). Enumerations, dates, addresses and variable names are left alone.
+const TEXT_KEYS: &[&str] = &[
+    "id",
+    "heading",
+    "title",
+    "status",
+    "tags",
+    "category",
+    "label",
+    "placeholder",
+    "date_label",
+    "text",
+    "detail",
+    "link",
+    "sources",
+    "refunded_as",
+    "app_message",
+    "questions",
+    "aliases",
+    "sms_templates",
+    "rules",
+    "audience",
+    "example",
+];
+
+fn poison(value: &mut serde_json::Value, key: Option<&str>) {
+    match value {
+        serde_json::Value::String(text) if key.is_some_and(|k| TEXT_KEYS.contains(&k)) => {
+            text.push_str(PAYLOAD);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| poison(v, key)),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                poison(v, Some(k.as_str()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn write_guide(dir: &Path, name: &str, value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).expect("JSON");
+    std::fs::write(dir.join(name), text).expect("write guide");
+}
+
+/// Runs the command line in-process; returns the exit code, stdout and stderr.
+fn run(args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = run_with(
+        std::iter::once("support-console").chain(args.iter().copied()),
+        &mut Streams {
+            out: &mut out,
+            err: &mut err,
+        },
+    );
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+fn assert_clean(what: &str, text: &str) {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| is_unsafe(c) && c != '\n' && c != '\t')
+    {
+        panic!("{what}: raw U+{:04X} in output:\n{text}", u32::from(c));
+    }
+}
+
+#[test]
+fn escapes_in_content_never_leave_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut guide = embedded_json();
+    poison(&mut guide, None);
+    write_guide(dir.path(), "guide.json", &guide);
+    let content_dir = dir.path().to_str().expect("path");
+    let template = format!("sms-membership-signup{PAYLOAD}");
+    let history = dir.path().join("history.jsonl");
+    let event = serde_json::json!({
+        "at": format!("2024-12-05T10:00:00+09:00{PAYLOAD}"),
+        "action": "sent",
+        "guide_id": format!("g{PAYLOAD}"),
+        "template_id": format!("t{PAYLOAD}"),
+        "content_version": format!("v{PAYLOAD}"),
+        "bytes": 10,
+        "kind": format!("LMS{PAYLOAD}"),
+        "text": format!("본문{PAYLOAD}"),
+    });
+    std::fs::write(&history, format!("{event}\n")).expect("history");
+    let history = history.to_str().expect("path");
+    let export_dir = tempfile::tempdir().expect("tempdir");
+    let export = export_dir.path().to_str().expect("path");
+
+    let mut runs: Vec<Vec<&str>> = vec![
+        vec!["content", "check"],
+        vec!["content", "export", export],
+        vec!["search", ""],
+        vec!["search", "가입"],
+        vec!["search", "SElKQUNL"],
+        vec!["sms"],
+        vec!["sms", &template],
+        vec!["sms", "--text", PAYLOAD],
+        vec!["history", "--history", history],
+        vec!["sms", "no-such-template\u{1b}]52;c;QQ==\u{7}"],
+        vec!["--bogus\u{1b}]52;c;QQ==\u{7}"],
+    ];
+    for member in ["new", "renewal"] {
+        for rating in ["none", "3.8", "4.5", "3.0"] {
+            for average in ["3.5", "3.75", "4.0"] {
+                for at in [
+                    "2021-01-01T00:00:00+09:00",
+                    "2024-11-20T10:00:00+09:00",
+                    "2024-12-15T10:00:00+09:00",
+                    "2026-01-01T10:00:00+09:00",
+                ] {
+                    runs.push(vec![
+                        "check",
+                        "--member",
+                        member,
+                        "--rating",
+                        rating,
+                        "--prev-month-avg",
+                        average,
+                        "--at",
+                        at,
+                        "--prior-benefit",
+                    ]);
+                }
+            }
+        }
+    }
+    let mut checked = 0;
+    for args in &runs {
+        for json in [false, true] {
+            let mut full: Vec<&str> = args.clone();
+            full.extend(["--content", content_dir]);
+            if json {
+                full.push("--json");
+            }
+            let (code, out, err) = run(&full);
+            assert!(code == 0 || code == 2, "{full:?}: exit {code}");
+            assert_clean(&format!("{full:?} stdout"), &out);
+            assert_clean(&format!("{full:?} stderr"), &err);
+            if json && code == 0 && !out.is_empty() {
+                let parsed: serde_json::Value = serde_json::from_str(&out)
+                    .unwrap_or_else(|e| panic!("{full:?}: not JSON ({e}):\n{out}"));
+                // Escaped, not lost: the attacker's text is still there for a program to see.
+                if args[0] == "search" && args[1] == "SElKQUNL" {
+                    let text = parsed[0]["text"].as_str().unwrap_or_default();
+                    assert!(text.contains("\u{1b}]52;c;SElK"), "{out}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100);
+    // The poisoned content is valid content: the checks above ran on it, not on an error.
+    let (code, _, err) = run(&["content", "check", "--content", content_dir]);
+    assert_eq!(code, 0, "{err}");
+
+    // Errors that quote content (a dangling reference named by its poisoned id).
+    let mut broken = guide.clone();
+    broken["qa"][0]["sms_templates"][0] = serde_json::json!(format!("missing{PAYLOAD}"));
+    let bad_dir = tempfile::tempdir().expect("tempdir");
+    write_guide(bad_dir.path(), "guide.json", &broken);
+    let bad = bad_dir.path().to_str().expect("path");
+    for json in [false, true] {
+        let mut args = vec!["content", "check", "--content", bad];
+        if json {
+            args.push("--json");
+        }
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2);
+        assert!(err.contains("unknown SMS template"), "{err}");
+        assert_clean("content check errors", &(out + &err));
+    }
+
+    // The console: every pane, the hit list, help; frames and every copy.
+    let loaded = content::load_dir(dir.path()).expect("poisoned content loads");
+    let now = support_console::clock::parse_instant("2024-12-05T10:00:00+09:00").ok();
+    let mut app = App::new(loaded, now, None);
+    let mut frames = 0;
+    let mut copies = 0;
+    let mut shown_inert = false;
+    let keys: &[&[KeyCode]] = &[
+        &[],
+        &[KeyCode::Char('y'), KeyCode::Char('c')],
+        &[KeyCode::Enter, KeyCode::Char('y')],
+        &[KeyCode::Char('l'), KeyCode::Char('y')],
+        &[KeyCode::Char('3'), KeyCode::Char('y'), KeyCode::Char('j')],
+        &[KeyCode::Char('4'), KeyCode::Char('y')],
+        &[KeyCode::Char('1'), KeyCode::Char('j'), KeyCode::Char('y')],
+        &[KeyCode::Char('/'), KeyCode::Char('가'), KeyCode::Down],
+        &[KeyCode::Enter, KeyCode::Char('y')],
+        &[KeyCode::Char('?')],
+    ];
+    for sequence in keys {
+        for code in *sequence {
+            app.handle_key(&KeyEvent::new(*code, KeyModifiers::NONE));
+        }
+        for (width, height) in [(120, 40), (80, 24), (200, 50)] {
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+            terminal
+                .draw(|frame| support_console::tui::ui::draw(&mut app, frame))
+                .expect("draw");
+            for cell in &terminal.backend().buffer().content {
+                assert_clean("console cell", cell.symbol());
+                shown_inert |= cell.symbol() == "␛";
+            }
+            frames += 1;
+        }
+        for effect in app.effects.drain(..) {
+            let Effect::Copy(text) = effect;
+            assert_clean("copy", &text);
+            copies += 1;
+        }
+    }
+    assert!(frames >= 30);
+    assert!(
+        shown_inert,
+        "content's escapes are shown as symbols, not dropped silently"
+    );
+    assert!(copies >= 5, "only {copies} copies made");
+}
+
+/// Runs the real binary on `dir`; a generous timeout only catches a hang.
+fn check_dir_process(dir: &Path) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["content", "check", "--content"])
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            }
+            return (status.code().unwrap_or(-1), err);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("content check hung on {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn dir_with_guide() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_guide(dir.path(), "guide.json", &embedded_json());
+    dir
+}
+
+#[test]
+fn a_fifo_is_refused_not_waited_on() {
+    let dir = dir_with_guide();
+    let fifo = dir.path().join("p.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("p.json") && err.contains("named pipe (FIFO)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_to_a_device_is_refused() {
+    let dir = dir_with_guide();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("z.json")).expect("symlink");
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("z.json") && err.contains("character device"),
+        "{err}"
+    );
+}
+
+#[test]
+fn symlink_loops_are_named_once_not_walked() {
+    // A pair of links to the directory itself: walked, this grows exponentially.
+    let dir = dir_with_guide();
+    std::os::unix::fs::symlink(".", dir.path().join("a")).expect("symlink");
+    std::os::unix::fs::symlink(".", dir.path().join("b")).expect("symlink");
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("symbolic link loop").count(), 2, "{err}");
+    assert!(!err.contains("duplicate id"), "{err}");
+
+    // One link back: named as a loop, not thousands of duplicate ids.
+    let dir = dir_with_guide();
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    std::os::unix::fs::symlink("..", dir.path().join("sub/up")).expect("symlink");
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains("sub/up") && err.contains("symbolic link loop"),
+        "{err}"
+    );
+
+    // A second name for a file already read is read once (no duplicate ids).
+    let dir = dir_with_guide();
+    std::os::unix::fs::symlink("guide.json", dir.path().join("same.json")).expect("symlink");
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_five_megabyte_text_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut guide = embedded_json();
+    guide["notes"][0]["items"][0]["text"] = serde_json::json!("가".repeat(5 * 1024 * 1024 / 3));
+    write_guide(dir.path(), "guide.json", &guide);
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("guide.json:") && err.contains("longer than the 65536 bytes"),
+        "{err}"
+    );
+}
+
+/// A guide holding `entries` Q&A entries, each naming an SMS template that does not exist.
+pub fn dangling_guide(entries: usize) -> serde_json::Value {
+    let mut guide = embedded_json();
+    let mut first = guide["qa"][0].clone();
+    // One section of one item keeps the file of 20,000 entries under the size limit.
+    first["sections"] = serde_json::json!([first["sections"][0].clone()]);
+    first["sections"][0]["items"] = serde_json::json!([first["sections"][0]["items"][0].clone()]);
+    let qa: Vec<serde_json::Value> = (0..entries)
+        .map(|n| {
+            let mut entry = first.clone();
+            entry["id"] = serde_json::json!(format!("qa-{n}"));
+            for (s, section) in entry["sections"]
+                .as_array_mut()
+                .expect("sections")
+                .iter_mut()
+                .enumerate()
+            {
+                section["id"] = serde_json::json!(format!("qa-{n}-s{s}"));
+                for (i, item) in section["items"]
+                    .as_array_mut()
+                    .expect("items")
+                    .iter_mut()
+                    .enumerate()
+                {
+                    item["id"] = serde_json::json!(format!("qa-{n}-s{s}-i{i}"));
+                }
+            }
+            entry["sms_templates"] = serde_json::json!([format!("missing-{n}")]);
+            entry["rules"] = serde_json::json!([]);
+            entry
+        })
+        .collect();
+    guide["qa"] = serde_json::json!(qa);
+    guide["rules"] = serde_json::json!([]);
+    guide
+}
+
+#[test]
+fn twenty_thousand_dangling_references_are_reported_quickly_and_summed_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_guide(dir.path(), "guide.json", &dangling_guide(20_000));
+    let (code, err) = check_dir_process(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown SMS template \"missing-0\""), "{err}");
+    assert!(err.contains("… and 19900 more"), "{err}");
+    // The JSON report lists every one, each with its line.
+    let (code, out, _) = run(&[
+        "content",
+        "check",
+        "--json",
+        "--content",
+        dir.path().to_str().expect("path"),
+    ]);
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 20_000);
+    let mut lines: Vec<u64> = errors
+        .iter()
+        .map(|e| e["line"].as_u64().expect("line"))
+        .collect();
+    lines.dedup();
+    assert_eq!(lines.len(), 20_000, "each error on its own line");
+}
+
+#[test]
+fn messages_name_a_bom_a_lone_surrogate_and_count_columns_from_one() {
+    let guide = serde_json::to_vec_pretty(&embedded_json()).expect("JSON");
+    let load = |bytes: Vec<u8>| {
+        content::load_sources(&[SourceFile {
+            name: "g.json".into(),
+            bytes,
+        }])
+        .expect_err("must fail")
+        .to_string()
+    };
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(&guide);
+    let message = load(with_bom);
+    assert!(message.starts_with("g.json:1:1:") && message.contains("byte order mark (BOM"));
+
+    let escaped = String::from_utf8(guide.clone()).expect("UTF-8").replacen(
+        "\"title\": \"",
+        "\"title\": \"\\ud800",
+        1,
+    );
+    let message = load(escaped.into_bytes());
+    assert!(message.contains("lone surrogate"), "{message}");
+
+    let mut encoded = guide.clone();
+    let at = encoded
+        .windows(7)
+        .position(|w| w == b"\"title\"")
+        .expect("title")
+        + 10;
+    encoded.splice(at..at, [0xED, 0xA0, 0x80]);
+    let message = load(encoded);
+    assert!(
+        message.contains("lone surrogate (U+D800 to U+DFFF)"),
+        "{message}"
+    );
+
+    // Cut off after a line break: serde_json says column 0 there.
+    let mut cut = guide.clone();
+    let end = cut.iter().rposition(|&b| b == b'\n').expect("newline");
+    cut.truncate(end + 1);
+    let message = load(cut);
+    assert!(!message.contains(":0:"), "{message}");
+    assert!(message.contains("unexpected end of file"), "{message}");
+}
+
+#[test]
+fn export_writes_whole_files_or_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["content", "export", out.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("listing")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["pro-membership-signup.json".to_owned()]);
+    // A target that cannot be written (a directory in the file's place) leaves no temporary
+    // file behind and the directory as it was.
+    let blocked = dir.path().join("blocked");
+    std::fs::create_dir_all(blocked.join("pro-membership-signup.json")).expect("mkdir");
+    let (code, _, err) = run(&["content", "export", blocked.to_str().expect("path")]);
+    assert_eq!(code, 2, "{err}");
+    let left: Vec<PathBuf> = std::fs::read_dir(&blocked)
+        .expect("listing")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].is_dir());
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' search '' | head -c 1 >/dev/null",
+            env!("CARGO_BIN_EXE_support-console")
+        ))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("sh");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
+
+/// Small damage to the guide's JSON, chosen by `seed`: text, bytes or structure.
+fn mutate(seed: u64, base: &serde_json::Value, raw: &[u8]) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let pick = |n: u64, r: u64| usize::try_from(r % n.max(1)).unwrap_or(0);
+    #[allow(clippy::single_match_else)] // two kinds of damage, one in four of the bytes kind
+    match next() % 4 {
+        // Bytes: flip, cut, or insert.
+        0 => {
+            let mut bytes = raw.to_vec();
+            for _ in 0..=(next() % 4) {
+                let at = pick(bytes.len() as u64, next());
+                match next() % 3 {
+                    0 => bytes[at] ^= 1 << (next() % 8),
+                    1 => bytes.truncate(at),
+                    _ => bytes.insert(at, u8::try_from(next() % 256).unwrap_or(0)),
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            bytes
+        }
+        // Structure: replace, remove or duplicate one value somewhere.
+        _ => {
+            let mut value = base.clone();
+            let mut paths = Vec::new();
+            collect_paths(&value, &mut Vec::new(), &mut paths);
+            for _ in 0..=(next() % 3) {
+                let path = &paths[pick(paths.len() as u64, next())];
+                let replacement = match next() % 9 {
+                    0 => serde_json::Value::Null,
+                    1 => serde_json::json!(""),
+                    2 => serde_json::json!(-1),
+                    3 => serde_json::json!(1e308),
+                    4 => serde_json::json!(5.001),
+                    5 => serde_json::json!([]),
+                    6 => serde_json::json!({}),
+                    7 => serde_json::json!("\u{1b}[2J{{x}}\u{202e}2024-13-45T99:00:00+09:00"),
+                    _ => serde_json::json!("2024-12-01T00:00:00+09:00"),
+                };
+                if let Some(slot) = pointer(&mut value, path) {
+                    *slot = replacement;
+                }
+            }
+            serde_json::to_vec(&value).unwrap_or_default()
+        }
+    }
+}
+
+fn collect_paths(value: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(at.clone());
+    match value {
+        serde_json::Value::Array(items) => {
+            for (n, item) in items.iter().enumerate() {
+                at.push(n.to_string());
+                collect_paths(item, at, out);
+                at.pop();
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                at.push(key.clone());
+                collect_paths(item, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn pointer<'a>(
+    value: &'a mut serde_json::Value,
+    path: &[String],
+) -> Option<&'a mut serde_json::Value> {
+    let pointer = path.iter().fold(String::new(), |mut pointer, p| {
+        pointer.push('/');
+        pointer.push_str(p);
+        pointer
+    });
+    value.pointer_mut(&pointer)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// Damaged content never panics: it loads or is refused, and whatever loads answers
+    /// searches, checks and SMS. Every 25th case runs the whole command line (exit 0 or 2).
+    #[test]
+    fn damaged_content_never_panics(seed in any::<u64>()) {
+        let base = embedded_json();
+        let raw = content::embedded_sources()[0].bytes.clone();
+        let bytes = mutate(seed, &base, &raw);
+        let loaded = content::load_sources(&[SourceFile { name: "g.json".into(), bytes: bytes.clone() }]);
+        if let Ok(loaded) = &loaded {
+            let index = support_console::search::SearchIndex::build(loaded);
+            let mut cache = support_console::search::SearchCache::default();
+            for query in ["가입", "ㄱㅇ", "rkdlq", "멤버쉽"] {
+                let mut results = index.search_cached(&mut cache, query);
+                results.rank_up_to(&index, 50);
+            }
+            for guide in loaded.guides() {
+                let policy = support_console::rules::Policy::of(loaded, guide);
+                for at in ["2021-01-01T00:00:00+09:00", "2024-12-05T10:00:00+09:00"] {
+                    let mut query = support_console::rules::Query::at(
+                        support_console::clock::parse_instant(at).expect("instant"),
+                    );
+                    query.rating = "3.8".parse().expect("rating");
+                    query.prev_month_avg = "3.75".parse().ok();
+                    let _ = policy.evaluate(&query);
+                }
+                for template in &guide.sms_templates {
+                    let _ = support_console::sms::render(template, &std::collections::BTreeMap::new());
+                }
+            }
+        }
+        if seed % 25 == 0 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("g.json"), &bytes).expect("write");
+            let dir = dir.path().to_str().expect("path");
+            for args in [
+                vec!["content", "check", "--content", dir],
+                vec!["search", "가입", "--content", dir, "--json"],
+                vec!["check", "--member", "renewal", "--rating", "4", "--content", dir],
+                vec!["sms", "--content", dir],
+            ] {
+                let (code, _, _) = run(&args);
+                prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}");
+                if args[0] == "content" {
+                    prop_assert_eq!(code == 0, loaded.is_ok());
+                }
+            }
+        }
+    }
+}
