@@ -171,7 +171,7 @@ fn stty(tty: &std::path::Path) -> String {
 /// console with the terminal as it was before: same settings, alternate screen off.
 #[test]
 fn sigint_and_sigquit_restore_the_terminal_settings() {
-    for signal in ["INT", "QUIT", "USR1"] {
+    for signal in ["INT", "QUIT", "USR1", "USR2", "HUP"] {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,

@@ -279,14 +279,14 @@ fn body_lines(
             let editing = app.sms.editing == Some(index);
             let label = format!(
                 "{}{} ",
-                variable.label,
+                inert(&variable.label),
                 if variable.required { "*" } else { "" }
             );
             let hint = if value.is_empty() {
                 variable
                     .example
                     .clone()
-                    .map(|e| format!("예: {e}"))
+                    .map(|e| format!("예: {}", inert(&e)))
                     .unwrap_or_default()
             } else {
                 String::new()

@@ -22,6 +22,8 @@ pub fn width(text: &str) -> usize {
 
 /// Cuts `text` to at most `max` cells, ending with '…' when cut.
 pub fn truncate(text: &str, max: usize) -> String {
+    // Shown as the character policy says, whatever the caller passed in.
+    let text = &*crate::text::visible_line(text);
     if width(text) <= max {
         return text.to_owned();
     }
