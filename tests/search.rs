@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use support_console::content;
-use support_console::search::hangul::initial_of;
+use support_console::hangul::initial_of;
 use support_console::search::{DocKind, Hit, SearchCache, SearchIndex};
 
 fn index() -> SearchIndex {

@@ -11,7 +11,7 @@ use super::locate::line_col;
 use super::model::Guide;
 use super::validate::validate;
 use super::{Content, ContentError, ContentErrors, LoadedGuide};
-use crate::search::hangul::is_syllable;
+use crate::hangul::is_syllable;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_assets.rs"));

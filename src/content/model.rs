@@ -266,6 +266,11 @@ pub struct SmsTemplate {
 }
 
 impl SmsTemplate {
+    /// Every `{{name}}` in the template's text, in order.
+    pub fn placeholders(&self) -> Vec<Placeholder> {
+        placeholders(&self.text)
+    }
+
     /// The label the guide uses to refer to the template, e.g. "기사 SMS 템플릿 - 멤버십 가입 방법 안내".
     pub fn label(&self) -> String {
         match &self.audience {
@@ -288,4 +293,31 @@ pub struct SmsVariable {
 
 fn default_true() -> bool {
     true
+}
+
+/// A `{{name}}` in a template text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    pub name: String,
+    /// Byte range of the whole `{{...}}` in the text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every `{{name}}` in `text`, in order. Spaces inside the braces are allowed.
+pub fn placeholders(text: &str) -> Vec<Placeholder> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{{").map(|n| n + from) {
+        let Some(close) = text[open + 2..].find("}}").map(|n| n + open + 2) else {
+            break;
+        };
+        found.push(Placeholder {
+            name: text[open + 2..close].trim().to_owned(),
+            start: open,
+            end: close + 2,
+        });
+        from = close + 2;
+    }
+    found
 }

@@ -334,7 +334,7 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
                 );
             }
         }
-        for placeholder in crate::sms::placeholders(&template.text) {
+        for placeholder in template.placeholders() {
             if !names.contains(placeholder.name.as_str()) {
                 reporter.error(
                     &path.key("text"),

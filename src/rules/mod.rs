@@ -5,6 +5,7 @@
 //! the answer is `ok: null` and says why, rather than guessing.
 
 mod rating;
+mod summary;
 
 use std::fmt::Write as _;
 
@@ -12,6 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 pub use rating::{ACCEPTED_RATINGS, Rating, RatingInput};
+pub use summary::summary;
 
 use crate::clock::{format_kst, rfc3339_kst, start_of_day_kst};
 use crate::content::{

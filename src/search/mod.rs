@@ -14,7 +14,6 @@
 //!   from where the previous match ended;
 //! - results are ranked lazily ([`SearchResults`]): fuzzy-matcher scores only hits near the top.
 
-pub mod hangul;
 mod matcher;
 mod query;
 mod results;
@@ -23,7 +22,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::content::{Content, Guide, ItemKind, RuleTerms, SectionKind};
+use crate::content::{Content, Guide, ItemKind, SectionKind};
 use matcher::Progress;
 use query::{PreparedQuery, Unit, Variant, WORD_START, class_of, ends_word, fold, prepare_query};
 use results::{DocSet, Pending};
@@ -506,7 +505,7 @@ impl DocSink {
         }
         for (r, rule) in guide.rules.iter().enumerate() {
             let id: Arc<str> = Arc::from(rule.id.as_str());
-            let summary = rule.terms.summary();
+            let summary = crate::rules::summary(&rule.terms);
             let title: Arc<str> = Arc::from(summary.as_str());
             self.add(
                 DocKind::Rule,
@@ -566,58 +565,6 @@ impl DocSink {
             for item in &section.items {
                 self.add(kind, &id, &title, guide.item_text(item), target);
             }
-        }
-    }
-}
-
-impl RuleTerms {
-    /// A short Korean name for the rule, with its values (lists and search show it).
-    pub fn summary(&self) -> String {
-        match self {
-            RuleTerms::InForceFrom { date } => format!("평점 기준 적용일 {date}"),
-            RuleTerms::MonthlyPrice {
-                amount_krw,
-                methods,
-            } => format!(
-                "월 이용료 {}원 정기결제 ({})",
-                crate::text::group_thousands(*amount_krw as usize),
-                methods.join(", ")
-            ),
-            RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-                format!("첫 가입 한 달 무료 (결제 후 {refunded_as} 환급, 1회)")
-            }
-            RuleTerms::MinRating {
-                applies_to,
-                at_least,
-            } => match applies_to {
-                crate::content::MembershipEvent::Signup => {
-                    format!("가입 기준 평점 {at_least:.1} 이상")
-                }
-                crate::content::MembershipEvent::Renewal => {
-                    format!("갱신 기준 평점 {at_least:.1} 이상")
-                }
-            },
-            RuleTerms::UnratedAllowed { signup, renewal } => match (signup, renewal) {
-                (true, true) => "평점 없음: 가입·갱신 가능".to_owned(),
-                (true, false) => "평점 없음: 가입만 가능".to_owned(),
-                (false, true) => "평점 없음: 갱신만 가능".to_owned(),
-                (false, false) => "평점 없음: 가입·갱신 불가".to_owned(),
-            },
-            RuleTerms::PaymentFailure {
-                prev_month_avg_at_most,
-                app_message,
-            } => {
-                format!("전월 평균 {prev_month_avg_at_most:.1} 이하: 결제 실패 (\"{app_message}\")")
-            }
-            RuleTerms::SignupChannel {
-                driver_app,
-                agent_admin,
-            } => match (driver_app, agent_admin) {
-                (true, false) => "가입 경로: 기사 앱 직접 (상담사 어드민 가입 불가)".to_owned(),
-                (true, true) => "가입 경로: 기사 앱 또는 상담사 어드민".to_owned(),
-                (false, true) => "가입 경로: 상담사 어드민".to_owned(),
-                (false, false) => "가입 경로: 정해지지 않음".to_owned(),
-            },
         }
     }
 }

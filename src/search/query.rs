@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::hangul::{
+use crate::hangul::{
     self, compose, initial_index, initial_of, is_consonant, is_syllable, split_syllable,
 };
 

@@ -14,32 +14,7 @@ pub const SMS_MAX_BYTES: usize = 90;
 /// Largest message that goes as a long LMS.
 pub const LMS_MAX_BYTES: usize = 2_000;
 
-/// A `{{name}}` in a template text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placeholder {
-    pub name: String,
-    /// Byte range of the whole `{{...}}` in the text.
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Every `{{name}}` in `text`, in order. Spaces inside the braces are allowed.
-pub fn placeholders(text: &str) -> Vec<Placeholder> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find("{{").map(|n| n + from) {
-        let Some(close) = text[open + 2..].find("}}").map(|n| n + open + 2) else {
-            break;
-        };
-        found.push(Placeholder {
-            name: text[open + 2..close].trim().to_owned(),
-            start: open,
-            end: close + 2,
-        });
-        from = close + 2;
-    }
-    found
-}
+pub use crate::content::{Placeholder, placeholders};
 
 /// How a message goes out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::search::hangul::key_for_jamo;
+use crate::hangul::key_for_jamo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

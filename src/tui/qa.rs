@@ -327,7 +327,7 @@ fn detail_blocks(app: &App, theme: Theme) -> Vec<Block<'_>> {
         for id in &qa.rules {
             if let Some(rule) = guide.rule(id) {
                 lines.push(Block::text(
-                    format!("· {}", rule.terms.summary()),
+                    format!("· {}", crate::rules::summary(&rule.terms)),
                     theme.normal(),
                     0,
                     2,

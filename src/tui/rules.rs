@@ -368,7 +368,7 @@ fn rule_list(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
         let mark = if marked { "★ " } else { "· " };
         lines.extend(wrap(
             &[Segment::new(
-                format!("{mark}{}", rule.terms.summary()),
+                format!("{mark}{}", crate::rules::summary(&rule.terms)),
                 style,
             )],
             width,
