@@ -102,7 +102,7 @@ pub fn measure(text: &str) -> Measure {
         bytes += encoded.len();
         // KS X 1001 puts both bytes in 0xA1..=0xFE; CP949's extension (the other 8,822
         // syllables) uses lower bytes, which strict EUC-KR gateways do not know.
-        if encoded.iter().any(|&b| b < 0xA1) && crate::search::hangul::is_syllable(ch) {
+        if encoded.iter().any(|&b| b < 0xA1) && crate::hangul::is_syllable(ch) {
             risky.push(CharAt { ch, index });
         }
     }
