@@ -603,11 +603,11 @@ fn history_command(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), User
         let _ = writeln!(
             text,
             "{}\t{}\t{}\t{} bytes {}\t{}",
-            event.at,
+            clock::rfc3339_kst(&event.at),
             event.action.label(),
             event.template_id.as_deref().unwrap_or("(직접 입력)"),
             event.bytes,
-            event.kind,
+            event.kind.label(),
             sms::sanitize(&event.text).replace('\n', " ⏎ ")
         );
     }

@@ -71,6 +71,19 @@ mod layers {
         graph
     }
 
+    fn visit<'a>(
+        module: &'a str,
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+    ) {
+        assert!(!path.contains(&module), "import loop: {path:?} -> {module}");
+        path.push(module);
+        for next in graph.get(module).into_iter().flatten() {
+            visit(next, graph, path);
+        }
+        path.pop();
+    }
+
     #[test]
     fn nothing_imports_upward_and_there_is_no_loop() {
         let graph = imports();
@@ -98,18 +111,6 @@ mod layers {
             assert!(!graph[domain].contains("cli"), "{domain} imports the CLI");
         }
         // No loop among modules of one floor: a depth-first walk never meets its own path.
-        fn visit<'a>(
-            module: &'a str,
-            graph: &'a BTreeMap<String, BTreeSet<String>>,
-            path: &mut Vec<&'a str>,
-        ) {
-            assert!(!path.contains(&module), "import loop: {path:?} -> {module}");
-            path.push(module);
-            for next in graph.get(module).into_iter().flatten() {
-                visit(next, graph, path);
-            }
-            path.pop();
-        }
         for module in graph.keys() {
             visit(module, &graph, &mut Vec::new());
         }

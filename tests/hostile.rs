@@ -15,7 +15,7 @@ use support_console::cli::{Streams, run_with};
 use support_console::content::{self, SourceFile};
 use support_console::text::is_unsafe;
 use support_console::tui::App;
-use support_console::tui::app::Effect;
+use support_console::tui::command::Effect;
 
 /// What an attacker puts in every text: OSC 52 (set the clipboard), clear screen, BEL, C1
 /// CSI, and a right-to-left override.

@@ -113,13 +113,13 @@ fn append_many_helper() {
     };
     for i in 0..200 {
         let event = history::HistoryEvent {
-            at: "2024-11-29T10:00:00+09:00".into(),
+            at: chrono::DateTime::parse_from_rfc3339("2024-11-29T10:00:00+09:00").unwrap(),
             action: history::HistoryAction::Sent,
             guide_id: Some("g".into()),
             template_id: Some("t".into()),
             content_version: "v".into(),
             bytes: 2_000,
-            kind: "LMS".into(),
+            kind: support_console::sms::MessageKind::Lms,
             // Long lines make interleaving likely if appends were not whole.
             text: format!("writer {id} line {i} {}", "가".repeat(900)),
         };

@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use support_console::clock::parse_instant;
 use support_console::content;
 use support_console::tui::App;
-use support_console::tui::app::{Effect, Pane};
+use support_console::tui::command::{Effect, Pane, Step};
 
 fn app() -> App {
     let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
@@ -17,7 +17,7 @@ fn app() -> App {
         now,
         None,
     );
-    app.color = false;
+    app.theme = support_console::tui::theme::Theme::new(false);
     app
 }
 
@@ -59,7 +59,7 @@ fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
 #[test]
 fn starts_on_step_one_with_the_qa_list() {
     let app = app();
-    assert_eq!(app.step, 0);
+    assert_eq!(app.step, Step::Explore);
     assert_eq!(app.focus, Pane::Qa);
     assert_eq!(app.qa.selected, 0);
     assert!(!app.qa.detail);
@@ -73,16 +73,16 @@ fn korean_ime_keys_move_like_their_latin_keys() {
     type_text(&mut app, "ㅏ");
     assert_eq!(app.qa.selected, 0, "ㅏ is k: up");
     type_text(&mut app, "ㅣ");
-    assert_eq!(app.step, 1, "ㅣ is l: next step");
+    assert_eq!(app.step, Step::Handle, "ㅣ is l: next step");
     assert!(app.qa.detail, "step 2 opens the answer");
     type_text(&mut app, "ㅣ");
     assert_eq!(
         (app.step, app.focus),
-        (2, Pane::Sms),
+        (Step::Guide, Pane::Sms),
         "step 3 is the SMS pane"
     );
     type_text(&mut app, "ㅗ");
-    assert_eq!(app.step, 1, "ㅗ is h: previous step");
+    assert_eq!(app.step, Step::Handle, "ㅗ is h: previous step");
     type_text(&mut app, "ㅂ");
     assert!(app.quit, "ㅂ is q");
 }
@@ -142,7 +142,10 @@ fn panes_by_number_tab_and_mouse() {
     app.handle_key(&key(KeyCode::BackTab));
     assert_eq!(app.focus, Pane::Rules);
     render(&mut app, 120, 40);
-    let category = app.hitboxes.panes[0];
+    let category = app
+        .hitboxes
+        .pane_area(Pane::Category)
+        .expect("category drawn");
     app.handle_event(&crossterm::event::Event::Mouse(
         crossterm::event::MouseEvent {
             kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
@@ -181,13 +184,13 @@ fn rule_form_updates_as_the_agent_types() {
     app.handle_key(&key(KeyCode::Enter));
     type_text(&mut app, "3.9");
     app.handle_key(&key(KeyCode::Enter));
-    assert_eq!(app.rules.rating, "3.9");
+    assert_eq!(app.rules.rating.text(), "3.9");
     let screen = render(&mut app, 120, 40);
     assert!(
         screen.contains("예: 2024-12-05T10:00:00+09:00"),
         "bad instant flagged: {screen}"
     );
-    app.rules.at = "2024-11-20T10:00:00+09:00".into();
+    app.rules.at.set("2024-11-20T10:00:00+09:00");
     let screen = render(&mut app, 200, 50);
     assert!(screen.contains("평점 3.9 < 4.0"), "{screen}");
 }
@@ -242,11 +245,11 @@ fn too_small_says_so() {
 fn snapshots_of_each_step() {
     for (width, height) in [(80, 24), (120, 40), (60, 20)] {
         let mut app = app();
-        for step in 0..3 {
+        for step in Step::ALL {
             app.set_step(step);
             let screen = render(&mut app, width, height);
             assert!(screen.contains("프로멤버십(가입)"));
-            insta::assert_snapshot!(format!("step{}_{width}x{height}", step + 1), screen);
+            insta::assert_snapshot!(format!("step{}_{width}x{height}", step.index() + 1), screen);
         }
     }
 }

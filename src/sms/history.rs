@@ -5,7 +5,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+
+use super::MessageKind;
 
 /// What the agent did with the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,15 +29,15 @@ impl HistoryAction {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEvent {
-    /// KST, RFC 3339.
-    pub at: String,
+    /// When it happened (written as RFC 3339 in KST).
+    pub at: DateTime<FixedOffset>,
     pub action: HistoryAction,
     pub guide_id: Option<String>,
     /// Absent for free text.
     pub template_id: Option<String>,
     pub content_version: String,
     pub bytes: usize,
-    pub kind: String,
+    pub kind: MessageKind,
     pub text: String,
 }
 
@@ -127,13 +130,13 @@ mod tests {
 
     fn event(text: &str) -> HistoryEvent {
         HistoryEvent {
-            at: "2024-11-29T10:00:00+09:00".into(),
+            at: DateTime::parse_from_rfc3339("2024-11-29T10:00:00+09:00").unwrap(),
             action: HistoryAction::Sent,
             guide_id: Some("g".into()),
             template_id: Some("t".into()),
             content_version: "v".into(),
             bytes: 4,
-            kind: "SMS".into(),
+            kind: MessageKind::Sms,
             text: text.into(),
         }
     }

@@ -5,7 +5,7 @@ pub mod history;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::SmsTemplate;
 
@@ -17,7 +17,7 @@ pub const LMS_MAX_BYTES: usize = 2_000;
 pub use crate::content::{Placeholder, placeholders};
 
 /// How a message goes out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageKind {
     #[serde(rename = "SMS")]

@@ -1,5 +1,8 @@
-//! The console's state and its reaction to keys, mouse and time. Nothing here draws or
-//! touches the terminal, so tests drive it headless.
+//! The console's state and its reaction to keys, mouse and time. Keys go to the text field
+//! that has the keyboard, then to the focused pane, which answers consumed (with commands)
+//! or not; what no pane takes is global. Every command is carried out in [`App::apply`], the
+//! one place where selecting a guide or a question resets what depends on it. Nothing here
+//! draws or touches the terminal, so tests drive it headless.
 
 use std::path::PathBuf;
 
@@ -7,64 +10,19 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Position;
 
+use super::command::{Command, Effect, Pane, Step};
+use super::keymap::{self, Action, Scope};
+use super::line_editor::Edit;
+use super::panes::{Context, Outcome, category, qa, rule_form, templates};
+use super::report::{FrameReport, Hitboxes};
+use super::search_field::{HIT_PAGE, SearchState};
+use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa};
-use crate::rules::Policy;
-use crate::search::{SearchCache, SearchIndex, SearchResults, Target};
-
-use super::keymap::{self, Action, Scope};
-use super::{category, qa, rules, sms};
-
-/// The four panes, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Category,
-    Qa,
-    Rules,
-    Sms,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Category, Pane::Qa, Pane::Rules, Pane::Sms];
-
-    pub fn index(self) -> usize {
-        match self {
-            Pane::Category => 0,
-            Pane::Qa => 1,
-            Pane::Rules => 2,
-            Pane::Sms => 3,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Category => "상담 유형",
-            Pane::Qa => "Q&A 스크립트",
-            Pane::Rules => "규정 조회",
-            Pane::Sms => "SMS 템플릿",
-        }
-    }
-
-    fn scope(self) -> Scope {
-        match self {
-            Pane::Category | Pane::Qa => Scope::Move,
-            Pane::Rules => Scope::Rules,
-            Pane::Sms => Scope::Sms,
-        }
-    }
-}
-
-/// The guide's handling flow.
-pub const STEPS: [&str; 3] = ["문의 탐색", "사유별 처리", "앱 조작 안내"];
-
-/// What the event loop must do outside the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
-}
+use crate::search::{SearchCache, SearchIndex, Target};
+use crate::sms::history;
 
 /// The console's clock: fixed for training and tests, else the real time in KST.
 #[derive(Debug, Clone, Copy)]
@@ -78,25 +36,21 @@ impl Clock {
     }
 }
 
-/// How far PgUp/PgDn move in the hit list.
-pub const HIT_PAGE: usize = 10;
-
-/// The search field above the Q&A list.
-#[derive(Debug, Default)]
-pub struct SearchState {
-    /// The field has the keyboard.
-    pub active: bool,
-    pub query: String,
-    pub results: SearchResults,
-    pub selected: usize,
-}
-
-/// Where things were drawn last, for the mouse.
-#[derive(Debug, Default, Clone)]
-pub struct Hitboxes {
-    pub panes: [Rect; 4],
-    /// Per pane: the list area and the index of its first visible row.
-    pub lists: [(Rect, usize); 4],
+/// The context a pane sees, built from the app's fields one by one so that a pane's own
+/// state can be borrowed mutably beside it.
+macro_rules! context {
+    ($app:expr) => {
+        Context {
+            content: &$app.content,
+            index: &$app.index,
+            search: &$app.search,
+            guide: $app.guide,
+            qa: $app.qa.selected,
+            step: $app.step,
+            now: $app.clock.now(),
+            theme: $app.theme,
+        }
+    };
 }
 
 pub struct App {
@@ -105,21 +59,23 @@ pub struct App {
     search_cache: SearchCache,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
+    /// The guide shown.
     pub guide: usize,
-    pub step: usize,
+    pub step: Step,
     pub focus: Pane,
     pub category: category::State,
     pub qa: qa::State,
     pub search: SearchState,
-    pub rules: rules::State,
-    pub sms: sms::State,
+    pub rules: rule_form::State,
+    pub sms: templates::State,
     pub help_open: bool,
     pub help_scroll: u16,
     pub toast: Option<(String, u32)>,
     pub quit: bool,
     pub effects: Vec<Effect>,
+    /// Where the last frame drew each pane and list (for the mouse).
     pub hitboxes: Hitboxes,
-    pub color: bool,
+    pub theme: Theme,
 }
 
 /// How many ticks (of the event loop's idle timeout) a toast stays.
@@ -133,8 +89,8 @@ impl App {
     ) -> Self {
         let index = SearchIndex::build(&content);
         let clock = Clock { fixed: now };
-        let rules = rules::State::new(clock.now());
-        let sms = sms::State::new(history_path.as_deref());
+        let rules = rule_form::State::new(clock.now());
+        let sms = templates::State::new(history_path.as_deref());
         let category = category::State::new(&content);
         Self {
             content,
@@ -143,7 +99,7 @@ impl App {
             clock,
             history_path,
             guide: 0,
-            step: 0,
+            step: Step::Explore,
             focus: Pane::Qa,
             category,
             qa: qa::State::default(),
@@ -156,8 +112,12 @@ impl App {
             quit: false,
             effects: Vec::new(),
             hitboxes: Hitboxes::default(),
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            theme: Theme::from_env(),
         }
+    }
+
+    pub fn context(&self) -> Context<'_> {
+        context!(self)
     }
 
     pub fn current_guide(&self) -> Option<&Guide> {
@@ -168,12 +128,7 @@ impl App {
         self.current_guide()?.qa.get(self.qa.selected)
     }
 
-    pub fn policy(&self) -> Option<Policy<'_>> {
-        self.current_guide()
-            .map(|guide| Policy::of(&self.content, guide))
-    }
-
-    pub fn toast(&mut self, message: impl Into<String>) {
+    fn toast(&mut self, message: impl Into<String>) {
         self.toast = Some((message.into(), TOAST_TICKS));
     }
 
@@ -187,30 +142,50 @@ impl App {
         }
     }
 
-    /// Puts `text` on the clipboard, as a message: the character policy of `crate::text`
-    /// removes escape sequences, controls and invisible formatting first.
-    pub fn copy(&mut self, what: &str, text: &str) {
-        let text = crate::text::message(text);
-        let chars = text.chars().count();
-        self.effects.push(Effect::Copy(text));
-        self.toast(format!("복사함: {what} ({chars}자)"));
+    /// The key table's scope of the focused pane (for the footer).
+    pub fn footer_scope(&self) -> Scope {
+        match self.focus {
+            Pane::Category | Pane::Qa => Scope::Move,
+            Pane::Rules => Scope::Rules,
+            Pane::Sms => Scope::Sms,
+        }
     }
 
-    pub fn footer_scope(&self) -> Scope {
-        self.focus.scope()
+    /// Whether a text field has the keyboard (the search line, a rule input, an SMS variable).
+    pub fn editing(&self) -> bool {
+        self.search.active || self.rules.editing || self.sms.editing.is_some()
     }
 
     pub fn handle_event(&mut self, event: &Event) {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
-            Event::Paste(text) => {
-                for ch in text.chars().filter(|c| !c.is_control()) {
-                    self.handle_key(&KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
-                }
-            }
+            Event::Paste(text) => self.paste(text),
             _ => {}
         }
+    }
+
+    /// A paste goes into the text field that has the keyboard, and nowhere else: replayed as
+    /// keys it would act as shortcuts (a `q` in it would quit).
+    fn paste(&mut self, text: &str) {
+        if self.search.active {
+            if self.search.query.insert_str(text) {
+                self.run_search();
+            }
+            return;
+        }
+        if let Some(editor) = self.rules.active_editor() {
+            editor.insert_str(text);
+            return;
+        }
+        if self.sms.editing.is_some() {
+            let ctx = context!(self);
+            if let Some(editor) = self.sms.active_editor(&ctx) {
+                editor.insert_str(text);
+            }
+            return;
+        }
+        self.toast("붙여넣기는 입력 칸에서만 됩니다 (/ 검색, Enter 입력)");
     }
 
     pub fn handle_key(&mut self, key: &KeyEvent) {
@@ -231,10 +206,15 @@ impl App {
             self.search_key(key);
             return;
         }
-        if self.focus == Pane::Rules && rules::handle_input(self, key) {
-            return;
-        }
-        if self.focus == Pane::Sms && sms::handle_input(self, key) {
+        let outcome = match self.focus {
+            Pane::Rules => self.rules.handle_input(key),
+            Pane::Sms => {
+                let ctx = context!(self);
+                self.sms.handle_input(&ctx, key)
+            }
+            Pane::Category | Pane::Qa => Outcome::Ignored,
+        };
+        if self.take(outcome) {
             return;
         }
         if let Some(action) = keymap::resolve(key) {
@@ -242,62 +222,137 @@ impl App {
         }
     }
 
-    /// Routes an action to the focused pane; what it does not consume is global.
-    pub fn dispatch(&mut self, action: Action) {
-        let consumed = match self.focus {
-            Pane::Category => category::handle(self, action),
-            Pane::Qa => qa::handle(self, action),
-            Pane::Rules => rules::handle(self, action),
-            Pane::Sms => sms::handle(self, action),
-        };
-        if consumed {
-            return;
-        }
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Help => {
-                self.help_open = true;
-                self.help_scroll = 0;
-            }
-            Action::NextPane => self.focus = Pane::ALL[(self.focus.index() + 1) % 4],
-            Action::PrevPane => self.focus = Pane::ALL[(self.focus.index() + 3) % 4],
-            Action::FocusPane(n) => self.focus = Pane::ALL[n.min(3)],
-            Action::NextStep => self.set_step((self.step + 1).min(STEPS.len() - 1)),
-            Action::PrevStep => self.set_step(self.step.saturating_sub(1)),
-            Action::Search => {
-                self.search.active = true;
-                self.focus = Pane::Qa;
-            }
-            Action::CopyCategory => {
-                if let Some(path) = self.current_guide().map(Guide::category_path) {
-                    self.copy("상담 유형", &path);
+    /// Applies a pane's commands; whether the pane took the key.
+    fn take(&mut self, outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::Ignored => false,
+            Outcome::Consumed(commands) => {
+                for command in commands {
+                    self.apply(command);
                 }
+                true
             }
-            Action::Back if !self.search.query.is_empty() => self.clear_search(),
-            _ => {}
         }
     }
 
+    /// Routes an action to the focused pane; what it does not consume is global.
+    pub fn dispatch(&mut self, action: Action) {
+        let ctx = context!(self);
+        let outcome = match self.focus {
+            Pane::Category => self.category.handle(&ctx, action),
+            Pane::Qa => self.qa.handle(&ctx, action),
+            Pane::Rules => self.rules.handle(&ctx, action),
+            Pane::Sms => self.sms.handle(&ctx, action),
+        };
+        if self.take(outcome) {
+            return;
+        }
+        let command = match action {
+            Action::Quit => Command::Quit,
+            Action::Help => Command::OpenHelp,
+            Action::NextPane => Command::Focus(self.focus.next()),
+            Action::PrevPane => Command::Focus(self.focus.previous()),
+            Action::FocusPane(n) => Command::Focus(Pane::nth(n)),
+            Action::NextStep => Command::SetStep(self.step.next()),
+            Action::PrevStep => Command::SetStep(self.step.previous()),
+            Action::Search => Command::ActivateSearch,
+            Action::CopyCategory => match self.current_guide() {
+                Some(guide) => Command::Copy {
+                    what: "상담 유형",
+                    text: guide.category_path(),
+                },
+                None => return,
+            },
+            Action::Back if self.search.searching() => Command::ClearSearch,
+            _ => return,
+        };
+        self.apply(command);
+    }
+
+    /// Carries out one command. The only place where the guide, the question, the step or
+    /// the focus change, and where what depends on them is reset.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::Quit => self.quit = true,
+            Command::OpenHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
+            Command::Focus(pane) => self.focus = pane,
+            Command::SetStep(step) => self.set_step(step),
+            Command::SelectGuide(guide) => self.select_guide(guide),
+            Command::SelectQa(index) => self.select_qa(index),
+            Command::ActivateSearch => {
+                self.search.active = true;
+                self.focus = Pane::Qa;
+            }
+            Command::ClearSearch => self.clear_search(),
+            Command::SelectHit(rank) => self.select_hit(rank),
+            Command::OpenHit => self.open_selected_hit(),
+            Command::Copy { what, text } => self.copy(what, &text),
+            Command::Toast(message) => self.toast(message),
+            Command::Record(event) => {
+                if let Some(path) = self.history_path.clone()
+                    && let Err(err) = history::append(&path, &event)
+                {
+                    self.toast(format!("기록 실패: {} ({err})", path.display()));
+                }
+                self.sms.recent.push(event);
+            }
+        }
+    }
+
+    /// Shows `guide`: the tree's selection, the question, the rule opened from search and
+    /// the SMS selection all start over in it.
+    fn select_guide(&mut self, guide: usize) {
+        if self.content.guide(guide).is_none() {
+            return;
+        }
+        self.guide = guide;
+        self.category.show_guide(&self.content, guide);
+        self.qa = qa::State::default();
+        self.rules.highlight = None;
+        self.rules.scroll = 0;
+        self.sms.reset();
+    }
+
+    /// Selects a question of the guide shown; its own templates are listed anew.
+    fn select_qa(&mut self, index: usize) {
+        if index != self.qa.selected {
+            self.sms.reset();
+        }
+        self.qa.select(index);
+    }
+
     /// Moves through the handling flow; each step puts the agent where that step is done.
-    pub fn set_step(&mut self, step: usize) {
-        self.step = step.min(STEPS.len() - 1);
-        match self.step {
-            0 => {
+    pub fn set_step(&mut self, step: Step) {
+        self.step = step;
+        match step {
+            Step::Explore => {
                 self.focus = Pane::Qa;
                 self.qa.detail = false;
             }
-            1 => {
+            Step::Handle => {
                 self.focus = Pane::Qa;
                 self.qa.detail = true;
                 self.qa.scroll = 0;
                 self.rules.scroll = 0;
             }
-            _ => {
+            Step::Guide => {
                 self.focus = Pane::Sms;
-                self.sms.selected = 0;
+                self.sms.select(0);
                 self.sms.scroll = 0;
             }
         }
+    }
+
+    /// Puts `text` on the clipboard, as a message: the character policy of `crate::text`
+    /// removes escape sequences, controls and invisible formatting first.
+    fn copy(&mut self, what: &str, text: &str) {
+        let text = crate::text::message(text);
+        let chars = text.chars().count();
+        self.effects.push(Effect::Copy(text));
+        self.toast(format!("복사함: {what} ({chars}자)"));
     }
 
     fn search_key(&mut self, key: &KeyEvent) {
@@ -317,32 +372,19 @@ impl App {
             KeyCode::Down => self.select_hit(self.search.selected + 1),
             KeyCode::Up => self.select_hit(self.search.selected.saturating_sub(1)),
             KeyCode::PageDown => self.select_hit(self.search.selected + HIT_PAGE),
-            KeyCode::PageUp => self.select_hit(self.search.selected.saturating_sub(HIT_PAGE)),
-            KeyCode::Backspace => {
-                self.search.query.pop();
-                self.run_search();
+            KeyCode::PageUp => {
+                self.select_hit(self.search.selected.saturating_sub(HIT_PAGE));
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.search.query.clear();
-                self.run_search();
+            _ => {
+                if self.search.query.handle(key) == Edit::Changed {
+                    self.run_search();
+                }
             }
-            KeyCode::Char(ch)
-                if !ch.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL)
-                // A pasted page would only slow every keystroke after it.
-                && self.search.query.chars().count() < 200 =>
-            {
-                self.search.query.push(ch);
-                self.run_search();
-            }
-            _ => {}
         }
     }
 
     pub fn clear_search(&mut self) {
-        self.search.query.clear();
-        self.search.results = SearchResults::default();
-        self.search.selected = 0;
-        self.search.active = false;
+        self.search = SearchState::default();
     }
 
     /// Selects the hit at `rank` (clamped to the last), ranking hits down to it.
@@ -353,66 +395,87 @@ impl App {
     }
 
     fn run_search(&mut self) {
-        self.search.results = if self.search.query.trim().is_empty() {
-            SearchResults::default()
-        } else {
+        self.search.results = if self.search.searching() {
             self.index
-                .search_cached(&mut self.search_cache, &self.search.query)
+                .search_cached(&mut self.search_cache, self.search.query.text())
+        } else {
+            crate::search::SearchResults::default()
         };
         self.search.selected = 0;
     }
 
-    /// Opens what the selected hit points to, in the pane that shows it.
+    /// Opens what the selected hit points to, in the pane that shows it, in its guide.
     pub fn open_selected_hit(&mut self) {
         let Some(hit) = self.search.results.get(self.search.selected) else {
             return;
         };
-        match self.index.doc(hit.doc).target {
-            Target::Guide { guide } => {
-                self.guide = guide;
-                self.focus = Pane::Category;
-            }
-            Target::Qa { guide, qa } => {
-                self.guide = guide;
-                self.qa.selected = qa;
-                self.qa.detail = true;
-                self.qa.scroll = 0;
+        let target = self.index.doc(hit.doc).target;
+        let guide = match target {
+            Target::Guide { guide }
+            | Target::Qa { guide, .. }
+            | Target::Template { guide, .. }
+            | Target::Rule { guide, .. } => guide,
+        };
+        if guide != self.guide {
+            self.select_guide(guide);
+        }
+        match target {
+            Target::Guide { .. } => self.focus = Pane::Category,
+            Target::Qa { qa, .. } => {
+                self.select_qa(qa);
+                self.qa.open(qa);
                 self.focus = Pane::Qa;
             }
-            Target::Template { guide, template } => {
-                self.guide = guide;
+            Target::Template { template, .. } => {
                 self.sms.select_template(template);
                 self.focus = Pane::Sms;
             }
-            Target::Rule { guide, rule } => {
-                self.guide = guide;
+            Target::Rule { rule, .. } => {
                 self.rules.highlight = Some(rule);
                 self.focus = Pane::Rules;
             }
         }
     }
 
+    /// Before a frame of `height` rows: the hits that can be seen are put in order (drawing
+    /// only reads them).
+    pub fn prepare_frame(&mut self, height: u16) {
+        let visible = self.search.selected + usize::from(height) + 1;
+        self.search.results.rank_up_to(&self.index, visible);
+    }
+
+    /// After a frame: where things were drawn, and how far each text really scrolled.
+    pub fn frame_drawn(&mut self, report: FrameReport) {
+        for (pane, scroll) in &report.scrolls {
+            match pane {
+                Pane::Category => self.category.scroll = *scroll,
+                Pane::Qa => self.qa.scroll = *scroll,
+                Pane::Rules => self.rules.scroll = *scroll,
+                Pane::Sms => self.sms.scroll = *scroll,
+            }
+        }
+        self.hitboxes = report.hitboxes;
+    }
+
     fn handle_mouse(&mut self, mouse: MouseEvent) {
         let at = Position::new(mouse.column, mouse.row);
-        let Some(pane) = Pane::ALL
-            .into_iter()
-            .find(|p| self.hitboxes.panes[p.index()].contains(at))
-        else {
+        let Some(pane) = self.hitboxes.pane_at(at) else {
             return;
         };
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 self.focus = pane;
-                let (list, first) = self.hitboxes.lists[pane.index()];
-                if list.contains(at) {
-                    let row = first + usize::from(at.y - list.y);
-                    match pane {
-                        Pane::Category => category::click_row(self, row),
-                        Pane::Qa => qa::click_row(self, row),
-                        Pane::Rules => {}
-                        Pane::Sms => self.sms.selected = row,
-                    }
-                }
+                let Some(row) = self.hitboxes.list_row(pane, at) else {
+                    return;
+                };
+                let ctx = context!(self);
+                let outcome = match pane {
+                    Pane::Category => self.category.click(&ctx, row),
+                    Pane::Qa => self.qa.click(&ctx, row),
+                    Pane::Sms => self.sms.click(&ctx, row),
+                    Pane::Rules => Outcome::Ignored,
+                };
+                self.take(outcome);
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let previous = self.focus;

@@ -6,13 +6,16 @@
 //! (its window closed), the process ends rather than spin.
 
 pub mod app;
-pub mod category;
+pub mod command;
 pub mod keymap;
-pub mod qa;
-pub mod rules;
-pub mod sms;
+pub mod line_editor;
+pub mod panes;
+pub mod report;
+pub mod search_field;
 pub mod text;
+pub mod theme;
 pub mod ui;
+pub mod widgets;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -29,7 +32,7 @@ use crossterm::{cursor, execute, queue};
 use ratatui::buffer::Buffer;
 
 pub use app::App;
-use app::Effect;
+use command::Effect;
 
 use crate::content::Content;
 
@@ -60,7 +63,7 @@ pub fn run(
     let result = (|| -> io::Result<()> {
         while !app.quit && !stop.load(Ordering::Relaxed) {
             let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
-            write_hyperlinks(completed.buffer, &links, app.color)?;
+            write_hyperlinks(completed.buffer, &links, app.theme.color())?;
             for effect in app.effects.drain(..) {
                 match effect {
                     Effect::Copy(text) => write_clipboard(&text)?,

@@ -1,16 +1,19 @@
 //! Layout and the console's chrome: header, stepper, search field, footer, help, and the
-//! message for a terminal too small to use.
+//! message for a terminal too small to use. [`draw_frame`] only reads the app and returns
+//! what the frame settled; [`draw`] is the whole round (prepare, draw, hand back).
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::app::{App, Pane, STEPS};
+use super::app::App;
+use super::command::{Pane, Step};
 use super::keymap;
+use super::report::FrameReport;
 use super::text::{inert, truncate, width as text_width};
-use super::{category, qa, rules, sms};
+use super::theme::Theme;
 use crate::clock;
 
 /// Smallest usable terminal.
@@ -20,169 +23,23 @@ pub const MIN_HEIGHT: u16 = 20;
 pub const WIDE_WIDTH: u16 = 100;
 pub const WIDE_HEIGHT: u16 = 30;
 
-/// Styles, with colour only when `NO_COLOR` is not set.
-#[derive(Debug, Clone, Copy)]
-pub struct Theme {
-    color: bool,
-}
-
-impl Theme {
-    pub fn new(color: bool) -> Self {
-        Self { color }
-    }
-
-    fn fg(self, color: Color) -> Style {
-        if self.color {
-            Style::new().fg(color)
-        } else {
-            Style::new()
-        }
-    }
-
-    pub fn normal(self) -> Style {
-        Style::new()
-    }
-
-    pub fn dim(self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
-    }
-
-    pub fn strong(self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
-    }
-
-    pub fn heading(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn accent(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn script(self) -> Style {
-        self.fg(Color::White)
-    }
-
-    pub fn link(self) -> Style {
-        self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
-    }
-
-    pub fn ok(self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn warn(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn error(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn editing(self) -> Style {
-        Style::new().add_modifier(Modifier::UNDERLINED)
-    }
-
-    /// The selected row: reversed when its pane has focus, underlined otherwise.
-    pub fn selected(self, focused: bool) -> Style {
-        if focused {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-        }
-    }
-
-    /// Matched characters of a search hit, on top of the row's style.
-    pub fn matched(self, base: Style) -> Style {
-        base.patch(self.fg(Color::Yellow))
-            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-    }
-
-    fn badge(self) -> Style {
-        if self.color {
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-        }
-    }
-}
-
-/// Draws `lines` in `area`: the first `pinned` always in view (a list, a form), the rest
-/// scrolled by `scroll`, which is clamped so the last line can come up to the bottom and no
-/// further. Lines are taken from the iterator only down to the bottom of the view, so a
-/// pane over a long guide wraps what is seen and what lies above it, never the rest.
-pub fn draw_scrolled(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    lines: impl IntoIterator<Item = Line<'static>>,
-    pinned: usize,
-    scroll: &mut u16,
-) {
-    let height = usize::from(area.height);
-    let mut lines = lines.into_iter();
-    let mut shown: Vec<Line<'static>> = lines.by_ref().take(pinned).collect();
-    let rows = height.saturating_sub(shown.len());
-    // The last `rows` lines read, of at most scroll + rows: the view, or (when the text ends
-    // first) the view scrolled as far as it goes.
-    let mut window = std::collections::VecDeque::with_capacity(rows);
-    let mut read: usize = 0;
-    for line in lines.take(usize::from(*scroll) + rows) {
-        read += 1;
-        if rows > 0 {
-            if window.len() == rows {
-                window.pop_front();
-            }
-            window.push_back(line);
-        }
-    }
-    *scroll = (*scroll).min(u16::try_from(read.saturating_sub(rows)).unwrap_or(u16::MAX));
-    shown.truncate(height);
-    shown.extend(window);
-    frame.render_widget(Paragraph::new(shown), area);
-}
-
-/// Puts the terminal cursor at `(x, y)` when it lies inside `area` (so the IME composes there).
-pub fn place_cursor(frame: &mut Frame<'_>, area: Rect, x: u16, y: u16) {
-    if x < area.right() && y < area.bottom() {
-        frame.set_cursor_position(Position::new(x, y));
-    }
-}
-
-pub fn pane_block(theme: Theme, number: usize, title: &str, focused: bool) -> Block<'static> {
-    let style = if focused { theme.accent() } else { theme.dim() };
-    Block::new()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(style)
-        .title(Span::styled(
-            format!(" {number} {title} "),
-            if focused {
-                theme.accent()
-            } else {
-                theme.strong()
-            },
-        ))
-}
-
+/// One frame, start to end: the app prepares what the frame needs, the frame is drawn from
+/// a shared borrow, and what it settled goes back to the app.
 pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
+    app.prepare_frame(frame.area().height);
+    let report = draw_frame(app, frame);
+    app.frame_drawn(report);
+}
+
+/// Draws the console; reads the app, never writes it.
+pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
+    let mut report = FrameReport::default();
     let area = frame.area();
-    app.hitboxes = super::app::Hitboxes::default();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         draw_too_small(frame, area);
-        return;
+        return report;
     }
-    let theme = Theme::new(app.color);
+    let theme = app.theme;
     let wide = area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT;
     let [header, search, body, footer] = Layout::vertical([
         Constraint::Length(2),
@@ -203,19 +60,19 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
             Layout::vertical([Constraint::Percentage(50), Constraint::Min(0)]).areas(right);
         let areas = [category_area, qa_area, rules_area, sms_area];
         for pane in Pane::ALL {
-            draw_pane(app, frame, pane, areas[pane.index()]);
+            draw_pane(app, frame, pane, areas[pane.index()], &mut report);
         }
     } else {
         let [tabs, pane_area] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         draw_tabs(app, frame, tabs, theme);
-        draw_pane(app, frame, app.focus, pane_area);
+        draw_pane(app, frame, app.focus, pane_area, &mut report);
     }
     draw_footer(app, frame, footer, theme);
     if app.search.active {
         let prefix = text_width(SEARCH_LABEL);
-        let x = search.x
-            + u16::try_from(prefix + text_width(&inert(&app.search.query))).unwrap_or(u16::MAX);
+        let x =
+            search.x + u16::try_from(prefix + app.search.query.cursor_cells()).unwrap_or(u16::MAX);
         frame.set_cursor_position(Position::new(
             x.min(search.right().saturating_sub(1)),
             search.y,
@@ -225,6 +82,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         draw_help(app, frame, area, theme);
     }
     scrub(frame.buffer_mut());
+    report
 }
 
 /// The last guard of the character policy (`crate::text`): whatever a pane drew, no cell of
@@ -238,20 +96,17 @@ fn scrub(buffer: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn draw_pane(app: &mut App, frame: &mut Frame<'_>, pane: Pane, area: Rect) {
-    app.hitboxes.panes[pane.index()] = area;
+fn draw_pane(app: &App, frame: &mut Frame<'_>, pane: Pane, area: Rect, report: &mut FrameReport) {
+    let ctx = app.context();
     let focused = app.focus == pane && !app.search.active;
-    match pane {
-        Pane::Category => category::draw(app, frame, area, focused),
-        Pane::Qa => qa::draw(
-            app,
-            frame,
-            area,
-            focused || (app.search.active && pane == Pane::Qa),
-        ),
-        Pane::Rules => rules::draw(app, frame, area, focused),
-        Pane::Sms => sms::draw(app, frame, area, focused),
-    }
+    let drawn = match pane {
+        Pane::Category => app.category.draw(&ctx, frame, area, focused),
+        // The hit list is the search line's: it shows as focused while the agent types.
+        Pane::Qa => app.qa.draw(&ctx, frame, area, focused || app.search.active),
+        Pane::Rules => app.rules.draw(&ctx, frame, area, focused),
+        Pane::Sms => app.sms.draw(&ctx, frame, area, focused),
+    };
+    report.pane(pane, area, drawn);
 }
 
 fn draw_too_small(frame: &mut Frame<'_>, area: Rect) {
@@ -281,6 +136,7 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     }
     let now = app.clock.now();
     let phase = app
+        .context()
         .policy()
         .map(|p| p.phase_at(&now).0.label())
         .unwrap_or_default();
@@ -291,12 +147,12 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         theme.accent(),
     ));
     let mut stepper = vec![Span::raw(" ")];
-    for (index, step) in STEPS.iter().enumerate() {
-        if index > 0 {
+    for step in Step::ALL {
+        if step.index() > 0 {
             stepper.push(Span::styled(" ▸ ", theme.dim()));
         }
-        let label = format!("{} {step}", ["①", "②", "③"][index]);
-        let style = if index == app.step {
+        let label = format!("{} {}", step.mark(), step.label());
+        let style = if step == app.step {
             theme.selected(true).add_modifier(Modifier::BOLD)
         } else {
             theme.dim()
@@ -327,7 +183,7 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     };
     let mut spans = vec![
         Span::styled(SEARCH_LABEL, label_style),
-        Span::styled(inert(&app.search.query), theme.strong()),
+        Span::styled(inert(app.search.query.text()), theme.strong()),
     ];
     if app.search.query.is_empty() && !app.search.active {
         spans.push(Span::styled(

@@ -1,0 +1,131 @@
+//! The console's vocabulary: its panes, the steps of the handling flow, and the commands a
+//! pane returns instead of changing anything outside itself. `App::apply` carries commands
+//! out, in one place: whatever depends on the guide or the question shown is reset there.
+
+use crate::sms::history::HistoryEvent;
+
+/// The four panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Category,
+    Qa,
+    Rules,
+    Sms,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Category, Pane::Qa, Pane::Rules, Pane::Sms];
+
+    pub fn index(self) -> usize {
+        match self {
+            Pane::Category => 0,
+            Pane::Qa => 1,
+            Pane::Rules => 2,
+            Pane::Sms => 3,
+        }
+    }
+
+    /// The pane with number key `n + 1`, the last for anything larger.
+    pub fn nth(n: usize) -> Self {
+        Self::ALL[n.min(Self::ALL.len() - 1)]
+    }
+
+    #[must_use]
+    pub fn next(self) -> Self {
+        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+    }
+
+    #[must_use]
+    pub fn previous(self) -> Self {
+        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Category => "상담 유형",
+            Pane::Qa => "Q&A 스크립트",
+            Pane::Rules => "규정 조회",
+            Pane::Sms => "SMS 템플릿",
+        }
+    }
+}
+
+/// A step of the guide's handling flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Step {
+    /// 문의 탐색: find what the driver asks about.
+    #[default]
+    Explore,
+    /// 사유별 처리: read the answer and the policy that decides it.
+    Handle,
+    /// 앱 조작 안내: walk the driver through the app, send the SMS.
+    Guide,
+}
+
+impl Step {
+    pub const ALL: [Step; 3] = [Step::Explore, Step::Handle, Step::Guide];
+
+    pub fn index(self) -> usize {
+        match self {
+            Step::Explore => 0,
+            Step::Handle => 1,
+            Step::Guide => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Explore => "문의 탐색",
+            Step::Handle => "사유별 처리",
+            Step::Guide => "앱 조작 안내",
+        }
+    }
+
+    /// ①, ②, ③.
+    pub fn mark(self) -> &'static str {
+        ["①", "②", "③"][self.index()]
+    }
+
+    #[must_use]
+    pub fn next(self) -> Self {
+        Self::ALL[(self.index() + 1).min(Self::ALL.len() - 1)]
+    }
+
+    #[must_use]
+    pub fn previous(self) -> Self {
+        Self::ALL[self.index().saturating_sub(1)]
+    }
+}
+
+/// What a pane (or the app itself) asks to happen beyond its own state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    OpenHelp,
+    Focus(Pane),
+    SetStep(Step),
+    /// Show another guide: everything that points into a guide starts over there.
+    SelectGuide(usize),
+    /// Select a question of the current guide (its templates are listed anew).
+    SelectQa(usize),
+    ActivateSearch,
+    ClearSearch,
+    /// Select the search hit at this rank.
+    SelectHit(usize),
+    /// Open what the selected hit points to.
+    OpenHit,
+    Copy {
+        what: &'static str,
+        text: String,
+    },
+    Toast(String),
+    /// Record an SMS copied or sent (written to the history file).
+    Record(HistoryEvent),
+}
+
+/// What the event loop must do outside the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+}

@@ -1,0 +1,269 @@
+//! 상담 유형: the tree of categories and guides, and the selected guide's ticket path,
+//! handling order, link slots, schedule and reference notes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::command::{Command, Step};
+use super::super::keymap::Action;
+use super::super::report::PaneDrawn;
+use super::super::text::{Block, Segment, inert, lines_of, truncate};
+use super::super::theme::Theme;
+use super::super::widgets::{draw_scrolled, pane_block};
+use super::{Context, Outcome};
+use crate::content::Content;
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub row: usize,
+    pub scroll: u16,
+}
+
+impl State {
+    /// Starts on the row of the first guide.
+    pub fn new(content: &Content) -> Self {
+        let mut state = Self::default();
+        state.show_guide(content, 0);
+        state
+    }
+
+    /// Puts the selection on `guide`'s row, its information from the top.
+    pub fn show_guide(&mut self, content: &Content, guide: usize) {
+        if let Some(row) = rows(content).iter().position(|r| r.guide == Some(guide)) {
+            self.row = row;
+        }
+        self.scroll = 0;
+    }
+
+    pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
+        let rows = rows(ctx.content);
+        let last = rows.len().saturating_sub(1);
+        match action {
+            Action::Down => self.row = (self.row + 1).min(last),
+            Action::Up => self.row = self.row.saturating_sub(1),
+            Action::Top => self.row = 0,
+            Action::Bottom => self.row = last,
+            Action::PageDown => self.scroll = self.scroll.saturating_add(5),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            Action::Open => {
+                return if rows.get(self.row).and_then(|r| r.guide).is_some() {
+                    Outcome::command(Command::SetStep(Step::Explore))
+                } else {
+                    Outcome::done()
+                };
+            }
+            Action::Copy => {
+                return match ctx.current_guide() {
+                    Some(guide) => Outcome::command(Command::Copy {
+                        what: "상담 유형",
+                        text: guide.category_path(),
+                    }),
+                    None => Outcome::done(),
+                };
+            }
+            _ => return Outcome::Ignored,
+        }
+        self.select_guide_at_row(ctx, &rows)
+    }
+
+    /// A guide row other than the guide shown opens that guide.
+    fn select_guide_at_row(&self, ctx: &Context<'_>, rows: &[Row]) -> Outcome {
+        match rows.get(self.row).and_then(|r| r.guide) {
+            Some(guide) if guide != ctx.guide => Outcome::command(Command::SelectGuide(guide)),
+            _ => Outcome::done(),
+        }
+    }
+
+    pub fn click(&mut self, ctx: &Context<'_>, row: usize) -> Outcome {
+        let rows = rows(ctx.content);
+        if row >= rows.len() {
+            return Outcome::done();
+        }
+        self.row = row;
+        self.select_guide_at_row(ctx, &rows)
+    }
+
+    pub fn draw(
+        &self,
+        ctx: &Context<'_>,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        focused: bool,
+    ) -> PaneDrawn {
+        let theme = ctx.theme;
+        let block = pane_block(theme, 1, "상담 유형", focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let rows = rows(ctx.content);
+        let tree_height = u16::try_from(rows.len())
+            .unwrap_or(u16::MAX)
+            .min(inner.height / 2)
+            .max(1);
+        let [tree_area, info_area] =
+            Layout::vertical([Constraint::Length(tree_height), Constraint::Min(0)]).areas(inner);
+
+        let first = self
+            .row
+            .saturating_sub(usize::from(tree_height).saturating_sub(1));
+        let width = usize::from(tree_area.width);
+        let tree: Vec<Line<'static>> = rows
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(usize::from(tree_height))
+            .map(|(index, row)| {
+                let marker = if row.guide.is_some() { "• " } else { "▾ " };
+                let label = truncate(
+                    &format!("{}{marker}{}", "  ".repeat(row.depth), inert(&row.label)),
+                    width,
+                );
+                let style = if index == self.row {
+                    theme.selected(focused)
+                } else if row.guide == Some(ctx.guide) {
+                    theme.accent()
+                } else {
+                    theme.normal()
+                };
+                Line::from(Span::styled(label, style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(tree), tree_area);
+
+        let width = usize::from(info_area.width);
+        let scroll = draw_scrolled(
+            frame,
+            info_area,
+            lines_of(info_blocks(ctx, theme), width),
+            0,
+            self.scroll,
+        );
+        PaneDrawn {
+            list: Some((tree_area, first)),
+            scroll,
+        }
+    }
+}
+
+/// One row of the category tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub depth: usize,
+    pub label: String,
+    pub guide: Option<usize>,
+}
+
+/// The category tree, flattened: shared path prefixes once, each guide under its path.
+pub fn rows(content: &Content) -> Vec<Row> {
+    #[derive(Default)]
+    struct Node {
+        label: String,
+        children: Vec<Node>,
+        guides: Vec<(usize, String)>,
+    }
+    fn flatten(node: &Node, depth: usize, out: &mut Vec<Row>) {
+        for child in &node.children {
+            out.push(Row {
+                depth,
+                label: child.label.clone(),
+                guide: None,
+            });
+            flatten(child, depth + 1, out);
+        }
+        for (index, title) in &node.guides {
+            out.push(Row {
+                depth,
+                label: title.clone(),
+                guide: Some(*index),
+            });
+        }
+    }
+    let mut root = Node::default();
+    for (index, guide) in content.guides().enumerate() {
+        let mut node = &mut root;
+        for level in &guide.category {
+            let position = node.children.iter().position(|c| &c.label == level);
+            let position = position.unwrap_or_else(|| {
+                node.children.push(Node {
+                    label: level.clone(),
+                    ..Node::default()
+                });
+                node.children.len() - 1
+            });
+            node = &mut node.children[position];
+        }
+        node.guides.push((index, guide.title.clone()));
+    }
+    let mut out = Vec::new();
+    flatten(&root, 0, &mut out);
+    out
+}
+
+fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme) -> Vec<Block<'a>> {
+    let Some(guide) = ctx.current_guide() else {
+        return vec![Line::from("가이드가 없습니다").into()];
+    };
+    let mut lines: Vec<Block<'_>> = Vec::new();
+    let label = |text: &str| Segment::new(text.to_owned(), theme.dim());
+    lines.push(Block::segments(
+        vec![
+            label("경로 "),
+            Segment::new(guide.category_path(), theme.strong()),
+        ],
+        5,
+    ));
+    lines.push(Block::segments(
+        vec![
+            label("응대 "),
+            Segment::new(guide.handling_order_line(), theme.normal()),
+        ],
+        5,
+    ));
+    for link in &guide.links {
+        let target = link.display_target();
+        let style = if link.url.is_some() {
+            theme.link()
+        } else {
+            theme.dim()
+        };
+        lines.push(Block::segments(
+            vec![
+                label(&format!("{} ", link.label)),
+                Segment::new(target, style),
+            ],
+            2,
+        ));
+    }
+    if let Some(schedule) = &guide.schedule {
+        lines.push(Line::from(Span::styled(inert(&schedule.title), theme.heading())).into());
+        let now = ctx.now;
+        for event in &schedule.events {
+            let passed = chrono::DateTime::parse_from_rfc3339(&event.at).is_ok_and(|at| at <= now);
+            let (mark, style) = if passed {
+                ("✓ ", theme.dim())
+            } else {
+                ("· ", theme.normal())
+            };
+            lines.push(Block::segments(
+                vec![Segment::new(mark, style), Segment::new(event.line(), style)],
+                2,
+            ));
+        }
+    }
+    for section in &guide.notes {
+        if let Some(title) = &section.title {
+            lines.push(Line::from(Span::styled(inert(title), theme.heading())).into());
+        }
+        for item in &section.items {
+            let indent = usize::from(item.level) * 2;
+            lines.push(Block::text(
+                guide.item_shown(item),
+                theme.normal(),
+                indent,
+                indent + 2,
+            ));
+        }
+    }
+    lines
+}

@@ -1,0 +1,405 @@
+//! Q&A 스크립트: the questions (or the search hits), and the selected answer's script,
+//! notes and policy table, wrapped to the pane without breaking a syllable.
+
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::command::{Command, Step};
+use super::super::keymap::Action;
+use super::super::report::PaneDrawn;
+use super::super::search_field::HIT_PAGE;
+use super::super::text::{Block, Segment, highlighted, inert, lines_of, truncate, wrap};
+use super::super::theme::Theme;
+use super::super::widgets::{draw_scrolled, pane_block};
+use super::{Context, Outcome};
+use crate::content::{Qa, SectionKind};
+use crate::text::group_thousands;
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub selected: usize,
+    /// The answer (not the list) has the keys.
+    pub detail: bool,
+    pub scroll: u16,
+}
+
+impl State {
+    /// Selects question `index`, its answer from the top.
+    pub fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.selected = index;
+            self.scroll = 0;
+        }
+    }
+
+    /// Opens question `index` in the answer view.
+    pub fn open(&mut self, index: usize) {
+        self.selected = index;
+        self.detail = true;
+        self.scroll = 0;
+    }
+
+    pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
+        if ctx.search.searching() && !self.detail {
+            let selected = ctx.search.selected;
+            let command = match action {
+                Action::Down => Command::SelectHit(selected + 1),
+                Action::Up => Command::SelectHit(selected.saturating_sub(1)),
+                Action::PageDown => Command::SelectHit(selected + HIT_PAGE),
+                Action::PageUp => Command::SelectHit(selected.saturating_sub(HIT_PAGE)),
+                Action::Top => Command::SelectHit(0),
+                Action::Bottom => Command::SelectHit(usize::MAX),
+                Action::Open => Command::OpenHit,
+                Action::Back => Command::ClearSearch,
+                _ => return Outcome::Ignored,
+            };
+            return Outcome::command(command);
+        }
+        let last = ctx
+            .current_guide()
+            .map_or(0, |g| g.qa.len())
+            .saturating_sub(1);
+        let select = |index: usize| Outcome::command(Command::SelectQa(index));
+        match action {
+            Action::Copy => {
+                return match ctx.current_qa() {
+                    Some(qa) => Outcome::command(Command::Copy {
+                        what: "스크립트",
+                        text: script_text(qa),
+                    }),
+                    None => Outcome::done(),
+                };
+            }
+            Action::Open if !self.detail => {
+                self.detail = true;
+                self.scroll = 0;
+            }
+            Action::Back if self.detail => self.detail = false,
+            Action::Down if !self.detail => return select((self.selected + 1).min(last)),
+            Action::Up if !self.detail => return select(self.selected.saturating_sub(1)),
+            Action::Top if !self.detail => return select(0),
+            Action::Bottom if !self.detail => return select(last),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(10),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = u16::MAX,
+            _ => return Outcome::Ignored,
+        }
+        Outcome::done()
+    }
+
+    pub fn click(&mut self, ctx: &Context<'_>, row: usize) -> Outcome {
+        if ctx.search.searching() {
+            if row < ctx.search.results.total() {
+                return Outcome::command(Command::SelectHit(row));
+            }
+        } else if row < ctx.current_guide().map_or(0, |g| g.qa.len()) {
+            self.detail = false;
+            return Outcome::command(Command::SelectQa(row));
+        }
+        Outcome::done()
+    }
+
+    pub fn draw(
+        &self,
+        ctx: &Context<'_>,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        focused: bool,
+    ) -> PaneDrawn {
+        let theme = ctx.theme;
+        let searching = ctx.search.searching();
+        let title = if searching {
+            format!(
+                "Q&A 스크립트 · 검색 결과 {}건",
+                group_thousands(ctx.search.results.total())
+            )
+        } else {
+            "Q&A 스크립트".to_owned()
+        };
+        let block = pane_block(theme, 2, &title, focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let rows = if searching {
+            ctx.search.results.total().max(1)
+        } else {
+            ctx.current_guide().map_or(1, |g| g.qa.len().max(1))
+        };
+        let list_height = u16::try_from(rows)
+            .unwrap_or(u16::MAX)
+            .min(inner.height.saturating_sub(3) / 2)
+            .max(1);
+        let [list_area, rule_area, detail_area] = Layout::vertical([
+            Constraint::Length(list_height),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        let width = usize::from(inner.width);
+        let list_focused = focused && !self.detail;
+
+        let height = usize::from(list_height);
+        let selected = if searching {
+            ctx.search.selected
+        } else {
+            self.selected
+        };
+        let first = selected.saturating_sub(height.saturating_sub(1));
+        let visible = if searching {
+            hit_lines(ctx, width, list_focused, first..first + height)
+        } else {
+            self.question_lines(ctx, width, list_focused, first..first + height)
+        };
+        frame.render_widget(Paragraph::new(visible), list_area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "─".repeat(usize::from(rule_area.width)),
+                theme.dim(),
+            )),
+            rule_area,
+        );
+
+        let scroll = draw_scrolled(
+            frame,
+            detail_area,
+            lines_of(self.detail_blocks(ctx), width),
+            0,
+            self.scroll,
+        );
+        PaneDrawn {
+            list: Some((list_area, first)),
+            scroll,
+        }
+    }
+
+    /// The questions in `rows` (only those are laid out: a guide may hold thousands).
+    fn question_lines(
+        &self,
+        ctx: &Context<'_>,
+        width: usize,
+        focused: bool,
+        rows: Range<usize>,
+    ) -> Vec<Line<'static>> {
+        let theme = ctx.theme;
+        let Some(guide) = ctx.current_guide() else {
+            return vec![Line::from("Q&A가 없습니다")];
+        };
+        guide
+            .qa
+            .iter()
+            .enumerate()
+            .skip(rows.start)
+            .take(rows.len())
+            .map(|(index, qa)| {
+                let label = qa
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| format!("Q{}", index + 1));
+                let text = truncate(&format!("{label} {}", inert(&qa.title())), width);
+                let style = if index == self.selected {
+                    theme.selected(focused)
+                } else {
+                    theme.normal()
+                };
+                Line::from(Span::styled(text, style))
+            })
+            .collect()
+    }
+
+    fn detail_blocks<'a>(&self, ctx: &Context<'a>) -> Vec<Block<'a>> {
+        let theme = ctx.theme;
+        let shown = if ctx.search.searching() && !self.detail {
+            ctx.search.results.get(ctx.search.selected).and_then(|hit| {
+                match ctx.index.doc(hit.doc).target {
+                    crate::search::Target::Qa { guide, qa } => {
+                        let guide = ctx.content.guide(guide)?;
+                        Some((guide, guide.qa.get(qa)?))
+                    }
+                    _ => None,
+                }
+            })
+        } else {
+            ctx.current_guide().zip(ctx.current_qa())
+        };
+        let Some((guide, qa)) = shown else {
+            return if ctx.search.searching() {
+                vec![
+                    Line::from(Span::styled(
+                        "Enter: 선택한 항목을 해당 창에서 엽니다",
+                        theme.dim(),
+                    ))
+                    .into(),
+                ]
+            } else {
+                Vec::new()
+            };
+        };
+        let mut lines: Vec<Block<'_>> = Vec::new();
+        let label = qa.label.clone().unwrap_or_default();
+        for question in &qa.questions {
+            lines.push(Block::segments(
+                vec![Segment::new(format!("{label} {question}"), theme.strong())],
+                4,
+            ));
+        }
+        for section in &qa.sections {
+            section_blocks(guide, section, theme, &mut lines);
+        }
+        for id in &qa.sms_templates {
+            if let Some((_, template)) = ctx.content.template(id) {
+                lines.push(Line::default().into());
+                lines.push(Block::segments(
+                    vec![
+                        Segment::new(format!("[{}]", template.label()), theme.link()),
+                        Segment::new("  → 4번 SMS 창", theme.dim()),
+                    ],
+                    2,
+                ));
+            }
+        }
+        if !qa.rules.is_empty() {
+            lines.push(Line::default().into());
+            let mark = if ctx.step == Step::Handle { "★ " } else { "" };
+            lines.push(
+                Line::from(Span::styled(
+                    format!("{mark}관련 규정 (3번 창)"),
+                    theme.heading(),
+                ))
+                .into(),
+            );
+            for id in &qa.rules {
+                if let Some(rule) = guide.rule(id) {
+                    lines.push(Block::text(
+                        format!("· {}", crate::rules::summary(&rule.terms)),
+                        theme.normal(),
+                        0,
+                        2,
+                    ));
+                }
+            }
+        }
+        lines
+    }
+}
+
+/// The hits in `rows` (only those are drawn: a search may find a hundred thousand). The app
+/// ranks the hits of the visible page before the frame is drawn.
+fn hit_lines(
+    ctx: &Context<'_>,
+    width: usize,
+    focused: bool,
+    rows: Range<usize>,
+) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let search = ctx.search;
+    if search.results.is_empty() {
+        return vec![Line::from(Span::styled(
+            format!("\"{}\"에 맞는 항목이 없습니다", inert(search.query.text())),
+            theme.dim(),
+        ))];
+    }
+    search
+        .results
+        .ranked()
+        .iter()
+        .enumerate()
+        .skip(rows.start)
+        .take(rows.len())
+        .map(|(index, hit)| {
+            let doc = ctx.index.doc(hit.doc);
+            let selected = index == search.selected;
+            let base = if selected {
+                theme.selected(focused)
+            } else {
+                theme.normal()
+            };
+            let kind = format!("[{}] ", doc.kind.label());
+            // Ranges count characters of the text as stored; the policy applies per segment.
+            let text = doc.text.replace('\n', " ");
+            // Show the text around the first match so the match is visible in narrow panes.
+            let first_match = hit.ranges.first().map_or(0, |r| r.start);
+            let skip = first_match.saturating_sub(8);
+            let shown: String = text.chars().skip(skip).collect();
+            let ranges: Vec<_> = hit
+                .ranges
+                .iter()
+                .filter(|r| r.end > skip)
+                .map(|r| r.start.saturating_sub(skip)..r.end - skip)
+                .collect();
+            let mut segments = vec![Segment::new(
+                kind,
+                if selected { base } else { theme.dim() },
+            )];
+            if skip > 0 {
+                segments.push(Segment::new("…", base));
+            }
+            segments.extend(highlighted(&shown, &ranges, base, theme.matched(base)));
+            let mut line = wrap(&segments, width + 1, 0)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            line.spans.retain(|s| !s.content.is_empty());
+            line
+        })
+        .collect()
+}
+
+/// The script to read out, as copied: every script item, blank line between.
+pub fn script_text(qa: &Qa) -> String {
+    qa.sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Script)
+        .flat_map(|s| &s.items)
+        .map(|i| crate::sms::sanitize(&i.text))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// One answer section: its heading, then its items (a table's rows behind a rule).
+fn section_blocks<'a>(
+    guide: &crate::content::Guide,
+    section: &'a crate::content::AnswerSection,
+    theme: Theme,
+    lines: &mut Vec<Block<'a>>,
+) {
+    lines.push(Line::default().into());
+    let (heading, body) = match section.kind {
+        SectionKind::Script => (theme.heading(), theme.script()),
+        SectionKind::Note => (theme.heading(), theme.dim()),
+        SectionKind::PolicyTable => (theme.heading(), theme.normal()),
+    };
+    if let Some(title) = &section.title {
+        let suffix = if section.kind == SectionKind::Script {
+            "  (읽어 드리는 말)"
+        } else {
+            ""
+        };
+        lines.push(
+            Line::from(vec![
+                Span::styled(inert(title), heading),
+                Span::styled(suffix, theme.dim()),
+            ])
+            .into(),
+        );
+    }
+    for item in &section.items {
+        let indent = usize::from(item.level) * 2;
+        let prefix = (section.kind == SectionKind::PolicyTable).then_some(("│ ", theme.dim()));
+        lines.push(Block::Text {
+            text: guide.item_shown(item),
+            style: body,
+            lead: indent,
+            indent: indent + 2,
+            prefix,
+        });
+        if section.kind == SectionKind::Script {
+            lines.push(Line::default().into());
+        }
+    }
+}

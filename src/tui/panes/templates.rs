@@ -1,0 +1,466 @@
+//! SMS 템플릿: the selected Q&A's templates (or all), a form for variables, the preview
+//! wrapped as a phone shows it, the carriers' byte count, problems marked in the text, and the
+//! recent record of what was copied or sent.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::Timelike as _;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::super::command::Command;
+use super::super::keymap::Action;
+use super::super::line_editor::{FieldKind, LineEditor};
+use super::super::report::PaneDrawn;
+use super::super::text::{Segment, inert, truncate, width as text_width, wrap};
+use super::super::theme::Theme;
+use super::super::widgets::{draw_scrolled, pane_block, place_cursor};
+use super::{Context, Outcome};
+use crate::clock;
+use crate::content::SmsTemplate;
+use crate::sms::history::{self, HistoryAction, HistoryEvent};
+use crate::sms::{self, Rendered};
+
+/// A phone shows about this many cells on a line.
+const PHONE_CELLS: usize = 36;
+
+#[derive(Debug)]
+pub struct State {
+    /// The template selected, by its place in the list shown.
+    pub selected: usize,
+    pub scroll: u16,
+    /// Variable values by template id, then variable name.
+    pub values: BTreeMap<String, BTreeMap<String, LineEditor>>,
+    /// The variable being typed into, by its index.
+    pub editing: Option<usize>,
+    pub recent: Vec<HistoryEvent>,
+    pub history_warning: Option<String>,
+    /// Every template of the guide, not only the selected Q&A's (after opening one from search).
+    pub show_all: bool,
+}
+
+impl State {
+    pub fn new(history: Option<&Path>) -> Self {
+        let (recent, history_warning) = match history.map(history::read) {
+            Some(Ok(read)) => (read.events, read.warnings.into_iter().next()),
+            Some(Err(err)) => (Vec::new(), Some(format!("기록을 읽지 못했습니다: {err}"))),
+            None => (Vec::new(), None),
+        };
+        Self {
+            selected: 0,
+            scroll: 0,
+            values: BTreeMap::new(),
+            editing: None,
+            recent,
+            history_warning,
+            show_all: false,
+        }
+    }
+
+    /// Back to the first template of the list, its form closed (another guide or question).
+    pub fn reset(&mut self) {
+        self.show_all = false;
+        self.selected = 0;
+        self.scroll = 0;
+        self.editing = None;
+    }
+
+    /// Selects a template of the list shown: its preview from the top, its form closed.
+    pub fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.selected = index;
+            self.scroll = 0;
+        }
+        self.editing = None;
+    }
+
+    /// Selects a template opened from search, wherever it is in the guide's list.
+    pub fn select_template(&mut self, template: usize) {
+        self.show_all = true;
+        self.select(template);
+        self.scroll = 0;
+    }
+
+    /// The templates shown: the selected Q&A's, or every template of the guide when it has
+    /// none (or after one was opened from search).
+    pub fn visible<'a>(&self, ctx: &Context<'a>) -> Vec<&'a SmsTemplate> {
+        let Some(guide) = ctx.current_guide() else {
+            return Vec::new();
+        };
+        let of_qa: Vec<&SmsTemplate> = ctx
+            .current_qa()
+            .map(|qa| {
+                qa.sms_templates
+                    .iter()
+                    .filter_map(|id| guide.sms_templates.iter().find(|t| &t.id == id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if of_qa.is_empty() || self.show_all {
+            guide.sms_templates.iter().collect()
+        } else {
+            of_qa
+        }
+    }
+
+    fn selected_template<'a>(&self, ctx: &Context<'a>) -> Option<&'a SmsTemplate> {
+        let list = self.visible(ctx);
+        list.get(self.selected.min(list.len().saturating_sub(1)))
+            .copied()
+    }
+
+    fn render(&self, template: &SmsTemplate) -> Rendered {
+        let values: BTreeMap<String, String> = self
+            .values
+            .get(&template.id)
+            .into_iter()
+            .flatten()
+            .map(|(name, editor)| (name.clone(), editor.text().to_owned()))
+            .collect();
+        sms::render(template, &values)
+    }
+
+    /// The variable being typed into, if any.
+    pub fn active_editor(&mut self, ctx: &Context<'_>) -> Option<&mut LineEditor> {
+        let variable = self.editing?;
+        let template = self.selected_template(ctx)?;
+        let name = template.variables.get(variable)?.name.clone();
+        Some(
+            self.values
+                .entry(template.id.clone())
+                .or_default()
+                .entry(name)
+                .or_insert_with(|| LineEditor::new(FieldKind::SmsVariable)),
+        )
+    }
+
+    /// Keys while a variable is being typed into: every key is the form's.
+    pub fn handle_input(&mut self, ctx: &Context<'_>, key: &KeyEvent) -> Outcome {
+        let Some(variable) = self.editing else {
+            return Outcome::Ignored;
+        };
+        let Some(count) = self.selected_template(ctx).map(|t| t.variables.len()) else {
+            self.editing = None;
+            return Outcome::Ignored;
+        };
+        match key.code {
+            KeyCode::Esc => self.editing = None,
+            KeyCode::Enter | KeyCode::Tab => {
+                self.editing = (variable + 1 < count).then_some(variable + 1);
+            }
+            _ => match self.active_editor(ctx) {
+                Some(editor) => {
+                    editor.handle(key);
+                }
+                None => self.editing = None,
+            },
+        }
+        Outcome::done()
+    }
+
+    pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
+        let last = self.visible(ctx).len().saturating_sub(1);
+        match action {
+            Action::Down => self.select((self.selected + 1).min(last)),
+            Action::Up => self.select(self.selected.saturating_sub(1)),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(last),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(5),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            Action::Open => {
+                if self
+                    .selected_template(ctx)
+                    .is_some_and(|t| !t.variables.is_empty())
+                {
+                    self.editing = Some(0);
+                }
+            }
+            Action::Copy => return self.record(ctx, HistoryAction::Copied),
+            Action::MarkSent => return self.record(ctx, HistoryAction::Sent),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::done()
+    }
+
+    pub fn click(&mut self, ctx: &Context<'_>, row: usize) -> Outcome {
+        if row < self.visible(ctx).len() {
+            self.select(row);
+        }
+        Outcome::done()
+    }
+
+    /// Copies or marks sent, refusing a message that would break on the way, and records it.
+    fn record(&self, ctx: &Context<'_>, action: HistoryAction) -> Outcome {
+        let Some(template) = self.selected_template(ctx) else {
+            return Outcome::command(Command::Toast("SMS 템플릿이 없습니다".into()));
+        };
+        let rendered = self.render(template);
+        if let Some(reason) = rendered.blocking().into_iter().next() {
+            return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
+        }
+        let event = HistoryEvent {
+            at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
+            action,
+            guide_id: ctx.current_guide().map(|g| g.id.clone()),
+            template_id: Some(template.id.clone()),
+            content_version: ctx.content.version().to_owned(),
+            bytes: rendered.measure.bytes,
+            kind: rendered.measure.kind,
+            text: rendered.text.clone(),
+        };
+        let first = if action == HistoryAction::Copied {
+            Command::Copy {
+                what: "SMS",
+                text: rendered.text,
+            }
+        } else {
+            Command::Toast(format!("발송함으로 기록: {}", template.title))
+        };
+        Outcome::Consumed(vec![first, Command::Record(event)])
+    }
+
+    pub fn draw(
+        &self,
+        ctx: &Context<'_>,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        focused: bool,
+    ) -> PaneDrawn {
+        let theme = ctx.theme;
+        let block = pane_block(theme, 4, "SMS 템플릿", focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let width = usize::from(inner.width);
+        let (lines, list_rows, cursor) = self.body_lines(ctx, width, focused);
+
+        // The list stays; the rest scrolls.
+        let scroll = draw_scrolled(frame, inner, lines, list_rows, self.scroll);
+        let list = Rect {
+            height: u16::try_from(list_rows).unwrap_or(0).min(inner.height),
+            ..inner
+        };
+        let shown_from = list_rows + usize::from(scroll);
+        if let Some((x, row)) = cursor
+            && row >= shown_from
+        {
+            let y = inner.y + u16::try_from(row - shown_from + list_rows).unwrap_or(u16::MAX);
+            let x = inner.x + u16::try_from(x).unwrap_or(u16::MAX);
+            place_cursor(frame, inner, x, y);
+        }
+        PaneDrawn {
+            list: Some((list, 0)),
+            scroll,
+        }
+    }
+
+    /// The pane's lines, how many of them are the template list, and where the cursor goes.
+    #[allow(clippy::too_many_lines)] // one straight run of sections, top to bottom as drawn
+    fn body_lines(
+        &self,
+        ctx: &Context<'_>,
+        width: usize,
+        focused: bool,
+    ) -> (Vec<Line<'static>>, usize, Option<(usize, usize)>) {
+        let theme = ctx.theme;
+        let templates = self.visible(ctx);
+        let selected = self.selected.min(templates.len().saturating_sub(1));
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        if templates.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "이 가이드에는 SMS 템플릿이 없습니다",
+                theme.dim(),
+            )));
+        }
+        for (index, template) in templates.iter().enumerate() {
+            let rendered = self.render(template);
+            let counter = sms::counter_label(&rendered.measure);
+            let title = truncate(
+                &inert(&template.label()),
+                width.saturating_sub(text_width(&counter) + 2),
+            );
+            let style = if index == selected {
+                theme.selected(focused)
+            } else {
+                theme.normal()
+            };
+            let pad = width.saturating_sub(text_width(&title) + text_width(&counter));
+            lines.push(Line::from(vec![
+                Span::styled(title, style),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(counter, theme.dim()),
+            ]));
+        }
+        let list_rows = lines.len();
+        let mut cursor = None;
+        if let Some(template) = templates.get(selected).copied() {
+            let rendered = self.render(template);
+            lines.push(Line::default());
+            for (index, variable) in template.variables.iter().enumerate() {
+                let editor = self
+                    .values
+                    .get(&template.id)
+                    .and_then(|v| v.get(&variable.name));
+                let value = editor.map(|e| e.text().to_owned()).unwrap_or_default();
+                let editing = self.editing == Some(index);
+                let label = format!(
+                    "{}{} ",
+                    inert(&variable.label),
+                    if variable.required { "*" } else { "" }
+                );
+                let hint = if value.is_empty() {
+                    variable
+                        .example
+                        .clone()
+                        .map(|e| format!("예: {}", inert(&e)))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                if editing {
+                    let before = editor.map_or(0, LineEditor::cursor_cells);
+                    cursor = Some((text_width(&label) + before, lines.len()));
+                }
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        label,
+                        if editing {
+                            theme.selected(true)
+                        } else {
+                            theme.dim()
+                        },
+                    ),
+                    Span::styled(
+                        inert(&value),
+                        if editing {
+                            theme.editing()
+                        } else {
+                            theme.normal()
+                        },
+                    ),
+                    Span::styled(hint, theme.dim()),
+                ]));
+            }
+            let status = counter_line(&rendered, theme);
+            lines.push(status);
+            for reason in rendered.blocking() {
+                lines.extend(wrap(
+                    &[Segment::new(format!("⚠ {reason}"), theme.error())],
+                    width,
+                    2,
+                ));
+            }
+            for risky in &rendered.measure.risky {
+                lines.extend(wrap(
+                    &[Segment::new(
+                        format!(
+                            "주의: {}번째 '{}'는 KS X 1001 밖의 한글 (깨질 수 있음)",
+                            risky.index + 1,
+                            risky.ch
+                        ),
+                        theme.warn(),
+                    )],
+                    width,
+                    2,
+                ));
+            }
+            let phone = PHONE_CELLS.min(width.saturating_sub(2)).max(8);
+            lines.push(Line::from(Span::styled(
+                format!("┌{}", "─".repeat(phone)),
+                theme.dim(),
+            )));
+            for preview_line in preview_lines(&rendered, theme, phone) {
+                let mut spans = vec![Span::styled("│", theme.dim())];
+                spans.extend(preview_line.spans);
+                lines.push(Line::from(spans));
+            }
+            lines.push(Line::from(Span::styled(
+                format!("└{}", "─".repeat(phone)),
+                theme.dim(),
+            )));
+        }
+        lines.push(Line::from(Span::styled("최근 기록", theme.heading())));
+        if let Some(warning) = &self.history_warning {
+            lines.extend(wrap(
+                &[Segment::new(format!("⚠ {warning}"), theme.warn())],
+                width,
+                2,
+            ));
+        }
+        if self.recent.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "아직 없음 (y 복사, s 발송 기록)",
+                theme.dim(),
+            )));
+        }
+        for event in self.recent.iter().rev().take(3) {
+            let when = event
+                .at
+                .with_timezone(&clock::kst())
+                .format("%m-%d %H:%M")
+                .to_string();
+            let text = format!(
+                "{when} {} {} {}B",
+                event.action.label(),
+                event.template_id.as_deref().unwrap_or("직접 입력"),
+                event.bytes
+            );
+            lines.push(Line::from(Span::styled(
+                truncate(&text, width),
+                theme.dim(),
+            )));
+        }
+
+        (lines, list_rows, cursor)
+    }
+}
+
+fn counter_line(rendered: &Rendered, theme: Theme) -> Line<'static> {
+    let sendable = rendered.blocking().is_empty();
+    Line::from(vec![
+        Span::styled(sms::counter_label(&rendered.measure), theme.strong()),
+        Span::raw("  "),
+        if sendable {
+            Span::styled("보낼 수 있음", theme.ok())
+        } else {
+            Span::styled("보낼 수 없음", theme.error())
+        },
+    ])
+}
+
+/// The message as a phone wraps it, with unsendable characters and unfilled placeholders
+/// marked where they are.
+fn preview_lines(rendered: &Rendered, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+    let bad: Vec<usize> = rendered
+        .measure
+        .unencodable
+        .iter()
+        .map(|c| c.index)
+        .collect();
+    let risky: Vec<usize> = rendered.measure.risky.iter().map(|c| c.index).collect();
+    let mut lines = Vec::new();
+    let mut index = 0;
+    for line in rendered.text.split('\n') {
+        let mut segments: Vec<Segment> = Vec::new();
+        for ch in line.chars() {
+            let style =
+                if bad.contains(&index) || rendered.unfilled.iter().any(|r| r.contains(&index)) {
+                    theme.error()
+                } else if risky.contains(&index) {
+                    theme.warn()
+                } else {
+                    theme.normal()
+                };
+            match segments.last_mut() {
+                Some(last) if last.style == style => last.text.push(ch),
+                _ => segments.push(Segment::new(ch.to_string(), style)),
+            }
+            index += 1;
+        }
+        index += 1; // the line break
+        lines.extend(wrap(&segments, cells, 0));
+    }
+    lines
+}
