@@ -347,3 +347,231 @@ fn hit_list_pages_and_ranks_as_it_scrolls() {
         "the last hit is drawn: {shown}\n{screen}"
     );
 }
+
+/// The seed guide and a second guide (`tests/fixtures/two-guides`), loaded as a help centre.
+/// Files load in path order: guide 0 is the call-cancel guide ("A"), guide 1 the
+/// membership guide ("B").
+fn two_guides() -> App {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("pro-membership-signup.json"),
+        &content::embedded_sources()[0].bytes,
+    )
+    .expect("seed");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/two-guides/call-cancel-fee.json"
+        ),
+        dir.path().join("call-cancel-fee.json"),
+    )
+    .expect("fixture");
+    let loaded = content::load_dir(dir.path()).expect("two guides");
+    let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
+    let mut app = App::new(loaded, now, None);
+    app.theme = support_console::tui::theme::Theme::new(false);
+    assert_eq!(
+        app.current_guide().map(|g| g.id.as_str()),
+        Some("call-cancel-fee")
+    );
+    app
+}
+
+/// Makes guide A's selections point at things guide B does not have at those places.
+fn stale_selections_in_a(app: &mut App) {
+    type_text(app, "2j"); // A's Q2
+    assert_eq!(app.qa.selected, 1);
+    type_text(app, "4j"); // A's second template
+    app.rules.highlight = Some(0);
+    app.sms.show_all = true;
+}
+
+/// Everything that points into a guide points into `guide`.
+fn assert_all_inside(app: &App, guide: usize) {
+    assert_eq!(app.guide, guide);
+    let rows = support_console::tui::panes::category::rows(&app.content);
+    assert_eq!(rows[app.category.row].guide, Some(guide), "tree row");
+    let shown = app.current_guide().expect("guide");
+    assert!(app.qa.selected < shown.qa.len(), "question");
+    if let Some(rule) = app.rules.highlight {
+        assert!(rule < shown.rules.len(), "rule highlight");
+    }
+    let ctx = app.context();
+    let templates = app.sms.visible(&ctx);
+    assert!(
+        templates.is_empty() || app.sms.selected < templates.len(),
+        "SMS selection"
+    );
+    for template in templates {
+        assert!(
+            shown.sms_templates.iter().any(|t| t.id == template.id),
+            "template {} is not guide {guide}'s",
+            template.id
+        );
+    }
+}
+
+/// Searches `query` and selects the first hit of `kind`.
+fn select_first_hit_of(app: &mut App, query: &str, kind: support_console::search::DocKind) {
+    app.apply(support_console::tui::command::Command::ClearSearch);
+    type_text(app, "/");
+    type_text(app, query);
+    let total = app.search.results.total();
+    app.select_hit(total);
+    let rank = app
+        .search
+        .results
+        .ranked()
+        .iter()
+        .position(|hit| app.index.doc(hit.doc).kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} hit for {query}"));
+    app.select_hit(rank);
+}
+
+#[test]
+fn opening_a_hit_of_another_guide_moves_every_selection_there() {
+    use support_console::search::DocKind;
+
+    // A question of B.
+    let mut app = two_guides();
+    stale_selections_in_a(&mut app);
+    select_first_hit_of(&mut app, "가입 기준이 어떻게", DocKind::Question);
+    app.handle_key(&key(KeyCode::Enter));
+    assert_all_inside(&app, 1);
+    assert_eq!(app.qa.selected, 1, "B's Q2 is open");
+    assert!(app.qa.detail);
+    assert_eq!(app.focus, Pane::Qa);
+
+    // A rule of B.
+    let mut app = two_guides();
+    stale_selections_in_a(&mut app);
+    select_first_hit_of(&mut app, "갱신 기준 평점", DocKind::Rule);
+    app.handle_key(&key(KeyCode::Enter));
+    assert_all_inside(&app, 1);
+    assert_eq!(app.focus, Pane::Rules);
+    let rule = app.rules.highlight.expect("rule highlighted");
+    assert_eq!(
+        app.current_guide().expect("B").rules[rule].id,
+        "rule-renew-rating"
+    );
+    assert_eq!(app.qa.selected, 0, "A's question does not carry over");
+
+    // A template of B.
+    let mut app = two_guides();
+    stale_selections_in_a(&mut app);
+    select_first_hit_of(&mut app, "가입 방법 안내", DocKind::SmsTitle);
+    app.handle_key(&key(KeyCode::Enter));
+    assert_all_inside(&app, 1);
+    assert_eq!(app.focus, Pane::Sms);
+    let ctx = app.context();
+    assert_eq!(
+        app.sms.visible(&ctx)[app.sms.selected].id,
+        "sms-signup-how-to"
+    );
+    assert_eq!(app.rules.highlight, None, "A's rule highlight is gone");
+
+    // And back to A through the tree: B's selections do not carry over either.
+    let mut app = two_guides();
+    select_first_hit_of(&mut app, "가입 기준이 어떻게", DocKind::Question);
+    app.handle_key(&key(KeyCode::Enter));
+    type_text(&mut app, "1");
+    for _ in 0..10 {
+        type_text(&mut app, "k");
+    }
+    type_text(&mut app, "jjj"); // 택시_기사 ▸ 운행 ▸ 콜 취소 ▸ • 콜 취소 수수료
+    assert_all_inside(&app, 0);
+    assert_eq!(app.qa.selected, 0);
+}
+
+#[test]
+fn clicking_a_template_closes_its_variable_form() {
+    let mut app = two_guides();
+    type_text(&mut app, "4");
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(
+        app.sms.editing,
+        Some(0),
+        "A's first template has a variable"
+    );
+    type_text(&mut app, "12월");
+    render(&mut app, 120, 40);
+    let area = app.hitboxes.pane_area(Pane::Sms).expect("SMS pane");
+    let click = |app: &mut App, row: u16| {
+        app.handle_event(&crossterm::event::Event::Mouse(
+            crossterm::event::MouseEvent {
+                kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+                column: area.x + 3,
+                row: area.y + 1 + row,
+                modifiers: KeyModifiers::NONE,
+            },
+        ));
+    };
+    click(&mut app, 0);
+    assert_eq!(
+        app.sms.editing, None,
+        "clicking the same template closes the form"
+    );
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.sms.editing, Some(0));
+    click(&mut app, 1);
+    assert_eq!((app.sms.selected, app.sms.editing), (1, None));
+    // The value typed is kept for when the form opens again.
+    click(&mut app, 0);
+    app.handle_key(&key(KeyCode::Enter));
+    let ctx = app.context();
+    let id = &app.sms.visible(&ctx)[0].id;
+    assert_eq!(app.sms.values[id]["date"].text(), "12월");
+}
+
+#[test]
+fn backspace_inside_a_korean_word_removes_one_syllable() {
+    let mut app = app();
+    type_text(&mut app, "/가입기준");
+    app.handle_key(&key(KeyCode::Left));
+    app.handle_key(&key(KeyCode::Backspace));
+    assert_eq!(app.search.query.text(), "가입준");
+    let hits = app.search.results.total();
+    app.handle_key(&key(KeyCode::End));
+    app.handle_key(&key(KeyCode::Backspace));
+    assert_eq!(app.search.query.text(), "가입");
+    assert!(
+        app.search.results.total() > hits,
+        "the search follows the edit"
+    );
+    // The terminal cursor sits after the syllables before it (2 cells each).
+    app.handle_key(&key(KeyCode::Left));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|frame| support_console::tui::ui::draw(&mut app, frame))
+        .expect("draw");
+    let cursor = terminal.get_cursor_position().expect("cursor");
+    let label = unicode_width::UnicodeWidthStr::width(" / 검색: ");
+    assert_eq!(usize::from(cursor.x), label + 2, "after 가, before 입");
+}
+
+#[test]
+fn a_paste_outside_a_field_is_ignored_not_replayed_as_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let history = dir.path().join("history.jsonl");
+    let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
+    let mut app = App::new(
+        content::load_embedded().expect("embedded"),
+        now,
+        Some(history.clone()),
+    );
+    for pane in ["4", "1", "2", "3"] {
+        type_text(&mut app, pane);
+        app.handle_event(&crossterm::event::Event::Paste("yes sss q".into()));
+        assert!(!app.quit, "a q in a paste does not quit");
+        assert!(app.effects.is_empty(), "nothing copied");
+        assert!(app.sms.recent.is_empty(), "nothing recorded as sent");
+        assert!(!history.exists(), "nothing written to the history");
+        let (notice, _) = app.toast.clone().expect("a notice says why");
+        assert!(notice.contains("붙여넣기는 입력 칸에서만"), "{notice}");
+    }
+    // In the search field the same paste is text.
+    type_text(&mut app, "/");
+    app.handle_event(&crossterm::event::Event::Paste("가입\n기준".into()));
+    assert_eq!(app.search.query.text(), "가입 기준");
+    assert!(!app.search.results.is_empty());
+}

@@ -1,5 +1,6 @@
-//! The console: ratatui over crossterm. `App` holds the state and handles events; `ui` and
-//! one file per pane draw it; this file owns the terminal and the event loop.
+//! The console: ratatui over crossterm. `App` holds the state, routes events to the panes
+//! (`panes/`) and applies the commands they return; `ui` draws a frame from `&App`; this file
+//! owns the terminal and the event loop.
 //!
 //! The terminal is always given back as it was: on quit, on SIGINT/SIGQUIT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2, and on a panic
 //! (the hook restores first, then prints the message). When the terminal itself goes away
