@@ -275,3 +275,53 @@ fn closing_the_terminal_ends_the_console() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Typing without a field: a query typed without `/` (in either keyboard mode) becomes a
+/// search, a rating typed on the rule form goes into its field, and quitting with inputs
+/// asks first. Nothing quits, nothing is lost.
+#[test]
+fn typing_outside_a_field_loses_nothing_and_quitting_asks() {
+    let mut console = Console::start(120, 40);
+    console.wait_for("프로멤버십(가입)");
+    console.send("rkdlq rlwns");
+    console.wait_for("/ 검색: rkdlq rlwns");
+    console.wait_for("검색 결과");
+    assert!(
+        console.child.try_wait().expect("wait").is_none(),
+        "q quit the console"
+    );
+    console.send("\u{1b}\u{1b}"); // clear the search, leave the field
+    console.wait_for("질문·스크립트·규정·SMS");
+    console.send("ㄱㅇㄱㅈㅂ");
+    console.wait_for("/ 검색: ㄱㅇㄱㅈㅂ");
+    assert!(
+        console.child.try_wait().expect("wait").is_none(),
+        "ㅂ quit the console"
+    );
+    console.send("\u{1b}\u{1b}");
+    console.wait_for("질문·스크립트·규정·SMS");
+
+    // The rule form: to the rating field, then 4.1 without Enter.
+    console.send("3");
+    console.send("jj");
+    console.send("4.1");
+    console.wait_for("평점           4.1");
+    console.wait_for("3 규정 조회");
+    console.send("\r"); // done typing
+    console.send("q");
+    console.wait_for("종료할까요?");
+    console.send("n");
+    console.wait_for("취소했습니다");
+    assert!(
+        console.child.try_wait().expect("wait").is_none(),
+        "quit without asking"
+    );
+    console.send("q");
+    console.wait_for("종료할까요?");
+    console.send("y");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while console.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "did not quit after yes");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -76,15 +76,21 @@ fn rating_thresholds() {
         ("4.0", Some(true), Some(true)),
         ("3.99", Some(false), Some(true)),
         ("3.8", Some(false), Some(true)),
-        ("3.79", Some(false), Some(false)),
+        ("3.79", Some(false), None),
+        ("3.7", Some(false), Some(false)),
         ("none", Some(true), Some(true)),
         ("", None, None),
     ];
     for (rating, signup, renewal) in table {
-        let v = verdict(at, Member::New, rating, None, false);
-        assert_eq!(v.signup.ok, signup, "signup at {rating:?}");
-        assert_eq!(v.renewal.ok, renewal, "renewal at {rating:?}");
-        for answer in [&v.signup, &v.renewal] {
+        // A new driver is asked about joining; a member about renewing (the rating stands in
+        // for the previous month's average when that is not given).
+        let new = verdict(at, Member::New, rating, None, false);
+        let member = verdict(at, Member::Renewal, rating, None, false);
+        assert_eq!(new.signup.ok, signup, "signup at {rating:?}");
+        assert_eq!(member.renewal.ok, renewal, "renewal at {rating:?}");
+        assert_eq!(member.payment.ok, renewal, "payment agrees at {rating:?}");
+        assert!(!new.renewal.applies && !member.signup.applies);
+        for answer in [&new.signup, &member.renewal] {
             assert!(answer.why.iter().all(|r| !r.text.is_empty()));
             assert!(
                 !answer.why[0].source.is_empty(),
@@ -120,6 +126,18 @@ fn previous_month_average_and_the_gap() {
         "the guide does not decide between 3.7 and 3.8"
     );
     assert!(gap.payment.why[0].text.contains("정하지 않습니다"));
+    assert_eq!(gap.renewal.ok, None, "renewal agrees with the payment");
+    assert!(
+        gap.payment
+            .why
+            .iter()
+            .any(|r| r.text.contains("선임 상담사 확인")),
+        "the gap says what to do instead"
+    );
+    assert_eq!(
+        gap.summary,
+        "2024-12-10 갱신 회원 · 전월 평균 3.75 → 가이드 기준 없음(3.7~3.8): 선임 상담사 확인"
+    );
     assert_eq!(
         verdict(at, Member::Renewal, "", None, false).payment.ok,
         None
@@ -137,6 +155,9 @@ fn previous_month_average_and_the_gap() {
         (Some(false), Some(false))
     );
     assert!(over.payment.why[0].text.contains("청구되지 않음"));
+    // "No charge" and "the payment fails" are different words.
+    assert_eq!(over.payment.label, "청구 없음");
+    assert_eq!(v.payment.label, "결제 실패");
 }
 
 #[test]
@@ -149,11 +170,15 @@ fn earlier_benefit_and_renewal_members_get_no_free_month() {
             .source
             .contains("앱 탈퇴 후 재가입시에도 동일")
     );
-    assert_eq!(
-        verdict(at, Member::Renewal, "4.2", None, false)
-            .free_first_month
-            .ok,
-        Some(false)
+    let member = verdict(at, Member::Renewal, "4.2", None, false);
+    assert!(
+        !member.free_first_month.applies,
+        "a member's free month does not apply"
+    );
+    assert!(
+        member.free_first_month.why[0]
+            .source
+            .contains("첫 가입시 한달 무료")
     );
     assert_eq!(
         verdict(at, Member::New, "4.2", None, false)
@@ -168,6 +193,14 @@ fn before_the_criteria_were_in_force_the_engine_does_not_guess() {
     let v = verdict("2021-08-22T12:00:00+09:00", Member::New, "4.5", None, false);
     assert_eq!(v.signup.ok, None);
     assert!(v.signup.why[0].source.contains("21년 8월 23일부터 적용"));
+    let v = verdict(
+        "2021-08-22T12:00:00+09:00",
+        Member::Renewal,
+        "4.5",
+        Some("4.5"),
+        false,
+    );
+    assert_eq!((v.renewal.ok, v.payment.ok), (None, None));
 }
 
 fn check_json(args: &[&str], tz: &str, content_dir: Option<&std::path::Path>) -> serde_json::Value {
@@ -275,4 +308,65 @@ fn changing_content_changes_answers_without_code() {
             .unwrap()
             .contains("3.5")
     );
+}
+
+/// For a member, one input decides renewal and the next payment: they never disagree, with or
+/// without a rating beside the average; for a new driver neither applies. The JSON keeps its
+/// fields and adds `applies`, `outcome`, `label` and the one-line `summary`.
+#[test]
+fn check_json_renewal_and_payment_agree_and_new_drivers_are_not_asked() {
+    for average in ["3.7", "3.72", "3.75", "3.79", "3.8", "4.5"] {
+        for rating in [None, Some("3.5"), Some("4.2")] {
+            let mut args = vec![
+                "--member",
+                "renewal",
+                "--prev-month-avg",
+                average,
+                "--at",
+                "2024-12-15T10:00:00+09:00",
+            ];
+            if let Some(rating) = rating {
+                args.extend(["--rating", rating]);
+            }
+            let json = check_json(&args, "UTC", None);
+            let (renewal, payment) = (&json["renewal"], &json["payment"]);
+            assert_eq!(renewal["ok"], payment["ok"], "{average} {rating:?}: {json}");
+            assert_eq!(renewal["applies"], true);
+            assert_eq!(payment["applies"], true);
+            assert_eq!(json["signup"]["applies"], false);
+            assert_eq!(json["free_first_month"]["applies"], false);
+            let expected = match average {
+                "3.7" => serde_json::json!(false),
+                "3.8" | "4.5" => serde_json::json!(true),
+                _ => serde_json::Value::Null,
+            };
+            assert_eq!(payment["ok"], expected, "{average}");
+            if rating.is_some() {
+                assert!(
+                    renewal["why"].to_string().contains("전월 평균으로 판단"),
+                    "says which input the guide uses: {json}"
+                );
+            }
+            for field in [
+                "at",
+                "phase",
+                "signup",
+                "renewal",
+                "free_first_month",
+                "payment",
+            ] {
+                assert!(json.get(field).is_some(), "{field} kept");
+            }
+            assert!(
+                json["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(average))
+            );
+        }
+    }
+    let json = check_json(&["--member", "new", "--rating", "4.5"], "UTC", None);
+    assert_eq!(json["renewal"]["applies"], false);
+    assert_eq!(json["payment"]["applies"], false);
+    assert_eq!(json["renewal"]["outcome"], "not_applicable");
+    assert_eq!(json["signup"]["applies"], true);
 }

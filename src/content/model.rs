@@ -39,6 +39,10 @@ pub struct Guide {
     pub qa: Vec<Qa>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sms_templates: Vec<SmsTemplate>,
+    /// What an agent does when the guide's rules do not decide a case (written by the content
+    /// team, e.g. "운영팀 확인"); absent, the console says the case goes to a senior agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,6 +133,20 @@ pub struct Item {
     /// For `link` items: the id of a link of the guide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// What the sentence offers the driver (a recommendation to join): once the schedule
+    /// closes it, the console warns where the sentence is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<Offer>,
+}
+
+/// What a script sentence or an SMS template offers, so that a schedule event can close it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Offer {
+    /// Joining: closed by a `signup_closed` event.
+    Signup,
+    /// Renewing: closed by a `renewal_closed` event.
+    Renewal,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if hands a reference
@@ -263,6 +281,9 @@ pub struct SmsTemplate {
     pub text: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<SmsVariable>,
+    /// What the message offers (see [`Offer`]): after the schedule closes it, sending asks first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<Offer>,
 }
 
 impl SmsTemplate {

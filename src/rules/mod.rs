@@ -111,19 +111,60 @@ pub struct Reason {
     pub source: String,
 }
 
+/// How a question came out. `ok` says yes, no or undecided; the outcome names the case in
+/// words an agent can paste ("no charge" and "the payment fails" are both a no).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Yes,
+    No,
+    /// The guide does not decide, or an input is missing.
+    Undecided,
+    /// The question does not concern the driver asked about (a new driver's renewal).
+    NotApplicable,
+    /// The next payment fails (the app shows the guide's message).
+    PaymentFails,
+    /// Nothing will be charged (no renewal takes place).
+    NoCharge,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
-    /// `None` where the guide does not decide or an input is missing.
+    /// Whether the question concerns the driver asked about.
+    pub applies: bool,
+    /// `None` where the guide does not decide, an input is missing, or it does not apply.
     pub ok: Option<bool>,
+    pub outcome: Outcome,
+    /// The outcome in the agent's words ("정상 결제", "결제 실패", "청구 없음", …).
+    pub label: String,
     pub why: Vec<Reason>,
 }
 
 impl Answer {
     fn new(ok: Option<bool>) -> Self {
+        let outcome = match ok {
+            Some(true) => Outcome::Yes,
+            Some(false) => Outcome::No,
+            None => Outcome::Undecided,
+        };
         Self {
+            applies: true,
             ok,
+            outcome,
+            label: String::new(),
             why: Vec::new(),
         }
+    }
+
+    fn with(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    fn not_applicable(why: impl Into<String>) -> Self {
+        let mut answer = Self::new(None).with(Outcome::NotApplicable);
+        answer.applies = false;
+        answer.because(why, "")
     }
 
     fn because(mut self, text: impl Into<String>, source: impl Into<String>) -> Self {
@@ -134,12 +175,9 @@ impl Answer {
         self
     }
 
-    pub fn verdict_label(&self) -> &'static str {
-        match self.ok {
-            Some(true) => "예",
-            Some(false) => "아니오",
-            None => "판단 불가",
-        }
+    /// The outcome's words, as shown beside the question.
+    pub fn verdict_label(&self) -> &str {
+        &self.label
     }
 }
 
@@ -148,6 +186,8 @@ pub struct Verdict {
     /// The instant in KST, RFC 3339.
     pub at: String,
     pub phase: Phase,
+    /// The verdict on one line, fit for a ticket.
+    pub summary: String,
     pub signup: Answer,
     pub renewal: Answer,
     pub free_first_month: Answer,
@@ -166,7 +206,12 @@ pub struct Policy<'a> {
     free_month: Option<(&'a str, bool, &'a Rule)>,
     price: Option<(u32, &'a Rule)>,
     channel: Option<(bool, bool, &'a Rule)>,
+    /// What to do where the guide does not decide (the guide's own words, or the default).
+    escalation: &'a str,
 }
+
+/// Where a guide names no escalation for an undecided case.
+pub const DEFAULT_ESCALATION: &str = "선임 상담사 확인";
 
 impl<'a> Policy<'a> {
     /// Reads the guide's rules. Content is validated on load, so values that do not parse
@@ -193,6 +238,11 @@ impl<'a> Policy<'a> {
             free_month: None,
             price: None,
             channel: None,
+            escalation: guide
+                .escalation
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+                .unwrap_or(DEFAULT_ESCALATION),
         };
         for rule in &guide.rules {
             match &rule.terms {
@@ -278,21 +328,48 @@ impl<'a> Policy<'a> {
             .map(|(at, _, event)| (*at, *event))
     }
 
-    /// Answers every question for `query`.
+    /// Answers every question for `query`. The member kind decides what is asked: a new
+    /// driver's renewal and payment, and a member's signup and free month, are marked as not
+    /// applying.
     pub fn evaluate(&self, query: &Query) -> Verdict {
         let (phase, _) = self.phase_at(&query.at);
-        let signup = self.signup(query, phase);
-        let renewal = self.renewal(query);
-        let free_first_month = self.free_first_month(query, &signup);
-        let payment = self.payment(query);
-        Verdict {
+        let (signup, free_first_month, renewal, payment) = match query.member {
+            Member::New => {
+                let signup = self.signup(query, phase);
+                let free = self.free_first_month(query, &signup);
+                (
+                    signup,
+                    free,
+                    Answer::not_applicable("신규 가입 문의: 갱신은 해당 없음"),
+                    Answer::not_applicable("신규 가입 문의: 정기결제는 해당 없음"),
+                )
+            }
+            Member::Renewal => {
+                let (renewal, payment) = self.renewal_and_payment(query);
+                let mut free =
+                    Answer::not_applicable("첫 달 무료는 첫 가입에만 적용: 갱신 회원은 해당 없음");
+                if let Some((_, _, rule)) = self.free_month {
+                    free.why[0].source = self.cite_first(rule);
+                }
+                (
+                    Answer::not_applicable("갱신 회원 문의: 신규 가입은 해당 없음"),
+                    free,
+                    renewal,
+                    payment,
+                )
+            }
+        };
+        let mut verdict = Verdict {
             at: rfc3339_kst(&query.at),
             phase,
-            signup,
-            renewal,
-            free_first_month,
-            payment,
-        }
+            summary: String::new(),
+            signup: labelled(signup, ["가입 가능", "가입 불가", "판단 불가"]),
+            renewal: labelled(renewal, ["갱신", "갱신 안 됨", "판단 불가"]),
+            free_first_month: labelled(free_first_month, ["적용", "미적용", "판단 불가"]),
+            payment: labelled(payment, ["정상 결제", "결제 안 됨", "판단 불가"]),
+        };
+        verdict.summary = summary_line(&verdict, query, self.escalation);
+        verdict
     }
 
     /// `Some(answer)` when the rating criteria are not yet in force at `at`.
@@ -432,26 +509,6 @@ impl<'a> Policy<'a> {
         })
     }
 
-    fn renewal(&self, query: &Query) -> Answer {
-        if let Some(reason) = self.renewals_stopped(query) {
-            let mut answer = Answer::new(Some(false));
-            answer.why.push(reason);
-            return answer;
-        }
-        let when = Self::renewal_instant(query);
-        let mut answer = match self.before_in_force(&when) {
-            Some(answer) => answer,
-            None => self.rating_answer(query.rating, self.renew_min, |u| u.1, "갱신"),
-        };
-        if let Some((start, event)) = self.event_for(Phase::RenewalClosed) {
-            answer = answer.because(
-                format!("{}부터는 갱신되지 않습니다", format_kst(&start)),
-                event.line(),
-            );
-        }
-        answer
-    }
-
     fn free_first_month(&self, query: &Query, signup: &Answer) -> Answer {
         let Some((refunded_as, prior_excludes, rule)) = self.free_month else {
             return Answer::new(None).because("이 가이드에는 첫 달 무료 규정이 없습니다", "");
@@ -459,12 +516,6 @@ impl<'a> Policy<'a> {
         let price = self.price.map_or_else(String::new, |(amount, _)| {
             format!("{}원 ", crate::text::group_thousands(amount as usize))
         });
-        if query.member == Member::Renewal {
-            return Answer::new(Some(false)).because(
-                "첫 달 무료는 첫 가입에만 적용: 갱신 회원은 해당 없음",
-                self.cite_first(rule),
-            );
-        }
         if query.prior_benefit && prior_excludes {
             return Answer::new(Some(false)).because(
                 "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 후 재가입도 동일)",
@@ -487,62 +538,257 @@ impl<'a> Policy<'a> {
         }
     }
 
-    fn payment(&self, query: &Query) -> Answer {
+    /// Renewal and the next payment, decided together by one input as the guide does: the
+    /// previous month's average (else the rating given) renews and pays at or above the
+    /// renewal line, fails the payment at or below the failure line, and is not decided in
+    /// between. The two answers never disagree.
+    fn renewal_and_payment(&self, query: &Query) -> (Answer, Answer) {
         if let Some(reason) = self.renewals_stopped(query) {
-            let mut answer = Answer::new(Some(false));
-            answer.why.push(Reason {
-                text: format!("다음 정기결제가 없습니다 (청구되지 않음): {}", reason.text),
-                source: reason.source,
-            });
-            return answer;
+            let mut renewal = Answer::new(Some(false));
+            renewal.why.push(reason.clone());
+            let payment = Answer::new(Some(false)).with(Outcome::NoCharge).because(
+                format!("다음 정기결제가 없습니다 (청구되지 않음): {}", reason.text),
+                reason.source,
+            );
+            return (renewal, labelled_as(payment, "청구 없음"));
         }
-        let Some((fail_at_most, message, rule)) = self.payment_failure else {
-            return Answer::new(None).because("이 가이드에는 결제 실패 기준이 없습니다", "");
-        };
-        let source = self.cite(rule, 0..);
         let when = Self::renewal_instant(query);
         if let Some(answer) = self.before_in_force(&when) {
-            return answer;
+            return (answer.clone(), answer);
         }
-        let Some(average) = query.prev_month_avg else {
-            return Answer::new(None).because(
-                format!("전월 평균 평점을 입력하면 판단합니다 ({fail_at_most} 이하면 결제 실패)"),
-                source,
-            );
+        let (renewal, payment) = self.decide_renewal(query);
+        let renewal = match self.event_for(Phase::RenewalClosed) {
+            Some((start, event)) => renewal.because(
+                format!("{}부터는 갱신되지 않습니다", format_kst(&start)),
+                event.line(),
+            ),
+            None => renewal,
         };
-        if average <= fail_at_most {
-            return Answer::new(Some(false)).because(
-                format!("전월 평균 {average} ≤ {fail_at_most}: 다음 결제일에 결제 실패, 앱에 \"{message}\" 노출"),
-                source,
+        (renewal, payment)
+    }
+
+    /// At or above the renewal line: renews, and the next payment goes through.
+    fn renews_and_pays(
+        &self,
+        value: Rating,
+        input: &str,
+        renew_min: Rating,
+        renew_rule: &Rule,
+    ) -> (Answer, Answer) {
+        let failure = self.payment_failure;
+        let mut renewal = Answer::new(Some(true)).because(
+            format!("{input} ≥ {renew_min}: 갱신 기준 충족"),
+            self.cite_first(renew_rule),
+        );
+        if value == renew_min {
+            // Exactly on the line: every wording the guide uses for it.
+            for id in renew_rule.sources.iter().skip(1) {
+                if let Some(citation) = self.content.sentence(id) {
+                    renewal = renewal.because(
+                        format!("기준선과 같은 {value}점: 가이드의 다른 문구도 함께 확인하세요"),
+                        citation.text.replace('\n', " "),
+                    );
+                }
+            }
+        }
+        let mut payment = Answer::new(Some(true));
+        if let Some((fail_at_most, _, rule)) = failure {
+            payment = payment.because(
+                format!("{input}: 결제 실패 기준({fail_at_most} 이하)에 해당하지 않고 갱신 기준({renew_min} 이상) 충족"),
+                self.cite(rule, 0..),
+            );
+        }
+        if let Some((amount, price_rule)) = self.price {
+            payment = payment.because(
+                format!(
+                    "월 {}원 정기결제",
+                    crate::text::group_thousands(amount as usize)
+                ),
+                self.cite_first(price_rule),
+            );
+        }
+        (renewal, payment)
+    }
+
+    /// A member with no rating yet: the unrated rule decides renewal; nothing can fail the
+    /// payment.
+    fn unrated_renewal(&self) -> (Answer, Answer) {
+        let renewal = self.rating_answer(RatingInput::Unrated, self.renew_min, |u| u.1, "갱신");
+        let payment = match renewal.ok {
+            Some(true) => Answer::new(Some(true)).because(
+                "평점이 없어 결제 실패 기준(전월 평균)에 해당하지 않습니다",
+                renewal
+                    .why
+                    .first()
+                    .map(|r| r.source.clone())
+                    .unwrap_or_default(),
+            ),
+            _ => Answer::new(renewal.ok),
+        };
+        (renewal, payment)
+    }
+
+    /// The deciding input against the guide's two lines.
+    fn decide_renewal(&self, query: &Query) -> (Answer, Answer) {
+        let failure = self.payment_failure;
+        let both = |answer: Answer| (answer.clone(), answer);
+        let value = match (query.prev_month_avg, query.rating) {
+            (Some(average), rating) => {
+                let mut note = None;
+                if let RatingInput::Rated(rating) = rating {
+                    note = Some(format!(
+                        "평점 {rating}, 전월 평균 {average} 모두 입력됨: 가이드는 갱신과 결제를 전월 평균으로 판단합니다"
+                    ));
+                }
+                (average, format!("전월 평균 {average}"), note)
+            }
+            (None, RatingInput::Rated(rating)) => (
+                rating,
+                format!("평점 {rating}"),
+                Some(
+                    "전월 평균이 입력되지 않아 평점으로 판단합니다 (가이드 기준은 전월 평균)"
+                        .to_owned(),
+                ),
+            ),
+            (None, RatingInput::Unrated) => return self.unrated_renewal(),
+            (None, RatingInput::NotGiven) => {
+                let lines = match (self.renew_min, failure) {
+                    (Some((min, _)), Some((fail, _, _))) => {
+                        format!(" ({min} 이상 갱신·결제, {fail} 이하 결제 실패)")
+                    }
+                    _ => String::new(),
+                };
+                let source = failure
+                    .map(|(_, _, rule)| self.cite(rule, 0..))
+                    .unwrap_or_default();
+                return both(Answer::new(None).because(
+                    format!("전월 평균 평점을 입력하면 판단합니다{lines}"),
+                    source,
+                ));
+            }
+        };
+        let (value, input, note) = value;
+        let with_note = |answer: Answer| match &note {
+            Some(note) => answer.because(note.clone(), ""),
+            None => answer,
+        };
+        if let Some((fail_at_most, message, rule)) = failure
+            && value <= fail_at_most
+        {
+            let source = self.cite(rule, 0..);
+            let renewal = Answer::new(Some(false)).because(
+                format!("{input} ≤ {fail_at_most}: 다음 결제일에 결제가 실패해 갱신되지 않습니다"),
+                source.clone(),
+            );
+            let payment = Answer::new(Some(false))
+                .with(Outcome::PaymentFails)
+                .because(
+                    format!(
+                        "{input} ≤ {fail_at_most}: 다음 결제일에 결제 실패, 앱에 \"{message}\" 노출"
+                    ),
+                    source,
+                );
+            return (
+                with_note(renewal),
+                with_note(labelled_as(payment, "결제 실패")),
             );
         }
         match self.renew_min {
-            Some((renew_min, renew_rule)) if average >= renew_min => {
-                let mut answer = Answer::new(Some(true)).because(
-                    format!("전월 평균 {average}: 결제 실패 기준({fail_at_most} 이하)에 해당하지 않고 갱신 기준({renew_min} 이상) 충족"),
-                    source,
-                );
-                answer = answer.because("갱신 기준", self.cite_first(renew_rule));
-                if let Some((amount, price_rule)) = self.price {
-                    answer = answer.because(
-                        format!("월 {}원 정기결제", crate::text::group_thousands(amount as usize)),
-                        self.cite_first(price_rule),
-                    );
-                }
-                answer
+            Some((renew_min, renew_rule)) if value >= renew_min => {
+                let (renewal, payment) = self.renews_and_pays(value, &input, renew_min, renew_rule);
+                (with_note(renewal), with_note(payment))
             }
-            Some((renew_min, renew_rule)) => Answer::new(None)
-                .because(
-                    format!(
-                        "전월 평균 {average}: 가이드는 {fail_at_most} 이하(결제 실패)와 {renew_min} 이상(갱신 가능)만 정하고, 그 사이는 정하지 않습니다"
-                    ),
-                    source,
-                )
-                .because("갱신 기준", self.cite_first(renew_rule)),
-            None => Answer::new(None).because(
-                format!("전월 평균 {average}: 가이드는 {fail_at_most} 이하일 때만 정합니다"),
-                source,
-            ),
+            Some((renew_min, renew_rule)) => {
+                let fail =
+                    failure.map_or_else(String::new, |(f, _, _)| format!("{f} 이하(결제 실패)와 "));
+                let gap = Answer::new(None)
+                    .because(
+                        format!("{input}: 가이드는 {fail}{renew_min} 이상(갱신)만 정하고, 그 사이는 정하지 않습니다"),
+                        failure.map(|(_, _, rule)| self.cite(rule, 0..)).unwrap_or_default(),
+                    )
+                    .because("갱신 기준", self.cite_first(renew_rule))
+                    .because(format!("할 일: {}", self.escalation), "");
+                let range = failure.map_or_else(
+                    || format!("{renew_min} 미만"),
+                    |(f, _, _)| format!("{f}~{renew_min}"),
+                );
+                let gap = labelled_as(with_note(gap), &format!("가이드 기준 없음({range})"));
+                (gap.clone(), gap)
+            }
+            None => both(with_note(Answer::new(None).because(
+                format!("{input}: 이 가이드에는 갱신 평점 기준이 없습니다"),
+                "",
+            ))),
+        }
+    }
+}
+
+/// Gives an answer its words: `[yes, no, undecided]`, unless it has its own already.
+fn labelled(mut answer: Answer, words: [&str; 3]) -> Answer {
+    if answer.label.is_empty() {
+        answer.label = match answer.outcome {
+            Outcome::NotApplicable => "해당 없음".to_owned(),
+            Outcome::Yes => words[0].to_owned(),
+            Outcome::No | Outcome::PaymentFails | Outcome::NoCharge => words[1].to_owned(),
+            Outcome::Undecided => words[2].to_owned(),
+        };
+    }
+    answer
+}
+
+fn labelled_as(mut answer: Answer, label: &str) -> Answer {
+    label.clone_into(&mut answer.label);
+    answer
+}
+
+/// The verdict on one line for a ticket: date, who, the deciding input, the outcome.
+/// `2024-12-15 갱신 회원 · 전월 평균 3.72 → 가이드 기준 없음(3.7~3.8): 선임 상담사 확인`
+fn summary_line(verdict: &Verdict, query: &Query, escalation: &str) -> String {
+    let date = crate::clock::format_kst(&query.at);
+    let date = date.get(..10).unwrap_or(&date);
+    let rating = match query.rating {
+        RatingInput::Rated(rating) => Some(format!("평점 {rating}")),
+        RatingInput::Unrated => Some("평점 없음".to_owned()),
+        RatingInput::NotGiven => None,
+    };
+    match query.member {
+        Member::New => {
+            let mut inputs = vec![rating.unwrap_or_else(|| "평점 미입력".to_owned())];
+            if query.prior_benefit {
+                inputs.push("과거 무료혜택 있음".to_owned());
+            }
+            let mut outcome = verdict.signup.label.clone();
+            if verdict.phase >= Phase::SignupClosed {
+                outcome.push_str(" (신규 가입 중단)");
+            }
+            if verdict.signup.ok == Some(true) {
+                let _ = write!(outcome, " · 첫 달 무료 {}", verdict.free_first_month.label);
+            }
+            format!("{date} 신규 가입 · {} → {outcome}", inputs.join(" · "))
+        }
+        Member::Renewal => {
+            let input = match (query.prev_month_avg, rating) {
+                (Some(average), _) => format!("전월 평균 {average}"),
+                (None, Some(rating)) => rating,
+                (None, None) => "전월 평균 미입력".to_owned(),
+            };
+            let outcome = match verdict.payment.outcome {
+                Outcome::PaymentFails => format!(
+                    "결제 실패 · 갱신 안 됨 ({})",
+                    verdict
+                        .payment
+                        .why
+                        .first()
+                        .map_or("", |r| r.text.split_once("앱에 ").map_or("", |(_, m)| m))
+                ),
+                Outcome::NoCharge => "갱신 안 됨 · 청구 없음 (서비스 종료)".to_owned(),
+                Outcome::Yes => "갱신 · 정상 결제".to_owned(),
+                _ if verdict.renewal.label.starts_with("가이드 기준 없음") => {
+                    format!("{}: {escalation}", verdict.renewal.label)
+                }
+                _ => "판단 불가".to_owned(),
+            };
+            format!("{date} 갱신 회원 · {input} → {outcome}")
         }
     }
 }
@@ -556,8 +802,9 @@ pub fn verdict_lines(verdict: &Verdict, query: &Query) -> Vec<String> {
             query.member.label()
         ),
         format!("서비스 단계: {}", verdict.phase.label()),
+        format!("요약: {}", verdict.summary),
     ];
-    for (title, answer) in verdict.answers() {
+    for (title, answer) in verdict.applying() {
         lines.push(format!("{title}: {}", answer.verdict_label()));
         for reason in &answer.why {
             lines.push(format!("  - {}", reason.text));
@@ -566,14 +813,39 @@ pub fn verdict_lines(verdict: &Verdict, query: &Query) -> Vec<String> {
             }
         }
     }
+    let folded = verdict.not_applying();
+    if !folded.is_empty() {
+        lines.push(format!(
+            "해당 없음 ({}): {}",
+            query.member.label(),
+            folded.join(", ")
+        ));
+    }
     lines
 }
 
 impl Verdict {
+    /// The answers that concern the driver asked about, with their titles.
+    pub fn applying(&self) -> Vec<(&'static str, &Answer)> {
+        self.answers()
+            .into_iter()
+            .filter(|(_, answer)| answer.applies)
+            .collect()
+    }
+
+    /// The titles of the answers that do not concern the driver asked about.
+    pub fn not_applying(&self) -> Vec<&'static str> {
+        self.answers()
+            .into_iter()
+            .filter(|(_, answer)| !answer.applies)
+            .map(|(title, _)| title)
+            .collect()
+    }
+
     /// The four answers with their Korean titles, in reading order.
     pub fn answers(&self) -> [(&'static str, &Answer); 4] {
         [
-            ("가입 가능", &self.signup),
+            ("신규 가입", &self.signup),
             ("갱신", &self.renewal),
             ("첫 달 무료", &self.free_first_month),
             ("다음 결제", &self.payment),

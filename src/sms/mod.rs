@@ -295,6 +295,7 @@ mod tests {
             id: "t".into(),
             title: "t".into(),
             audience: None,
+            offers: None,
             text: "{{name}} 기사님, {{ date }}까지 {{opt}}{{nope}}".into(),
             variables: vec![
                 SmsVariable {

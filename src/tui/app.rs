@@ -36,6 +36,10 @@ impl Clock {
     }
 }
 
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
 /// The context a pane sees, built from the app's fields one by one so that a pane's own
 /// state can be borrowed mutably beside it.
 macro_rules! context {
@@ -70,12 +74,22 @@ pub struct App {
     pub sms: templates::State,
     pub help_open: bool,
     pub help_scroll: u16,
+    /// A question waiting for y/n before something is done (quit with inputs, send after
+    /// the schedule closed what the template offers).
+    pub confirm: Option<Confirm>,
     pub toast: Option<(String, u32)>,
     pub quit: bool,
     pub effects: Vec<Effect>,
     /// Where the last frame drew each pane and list (for the mouse).
     pub hitboxes: Hitboxes,
     pub theme: Theme,
+}
+
+/// A yes/no question over the console: `y` (ㅛ) or Enter does `then`, any other key cancels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub then: Command,
 }
 
 /// How many ticks (of the event loop's idle timeout) a toast stays.
@@ -108,6 +122,7 @@ impl App {
             sms,
             help_open: false,
             help_scroll: 0,
+            confirm: None,
             toast: None,
             quit: false,
             effects: Vec::new(),
@@ -189,8 +204,18 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: &KeyEvent) {
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
+        if let Some(confirm) = self.confirm.take() {
+            let yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y' | 'ㅛ'))
+                || is_ctrl_c(key);
+            if yes {
+                self.apply(confirm.then);
+            } else {
+                self.toast("취소했습니다");
+            }
+            return;
+        }
+        if is_ctrl_c(key) {
+            self.request_quit();
             return;
         }
         if self.help_open {
@@ -217,8 +242,49 @@ impl App {
         if self.take(outcome) {
             return;
         }
-        if let Some(action) = keymap::resolve(key) {
-            self.dispatch(action);
+        if let Some(action) = keymap::resolve(key)
+            && self.dispatch(action)
+        {
+            return;
+        }
+        // Typed where no field has the keyboard and no shortcut took it: the agent is
+        // searching (a query typed without `/` first, or in the wrong keyboard mode).
+        if let KeyCode::Char(c) = key.code
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            && !c.is_control()
+        {
+            self.apply(Command::ActivateSearch);
+            self.search_key(key);
+        }
+    }
+
+    /// What quitting now would lose: rule inputs, SMS variables typed, an open wrap-up.
+    pub fn unsaved(&self) -> Vec<&'static str> {
+        let mut lost = Vec::new();
+        if self.rules.has_inputs() {
+            lost.push("규정 조회 입력");
+        }
+        if self.sms.has_values() {
+            lost.push("SMS 변수");
+        }
+        lost
+    }
+
+    /// `q` or Ctrl-C: at once when nothing would be lost, else after a yes.
+    fn request_quit(&mut self) {
+        let lost = self.unsaved();
+        if lost.is_empty() {
+            self.quit = true;
+        } else {
+            self.confirm = Some(Confirm {
+                question: format!(
+                    "종료하면 {}이(가) 사라집니다. 종료할까요? (y/Enter 종료 · 다른 키 취소)",
+                    lost.join(", ")
+                ),
+                then: Command::Quit,
+            });
         }
     }
 
@@ -235,8 +301,9 @@ impl App {
         }
     }
 
-    /// Routes an action to the focused pane; what it does not consume is global.
-    pub fn dispatch(&mut self, action: Action) {
+    /// Routes an action to the focused pane; what it does not consume is global. Returns
+    /// whether anything took it.
+    pub fn dispatch(&mut self, action: Action) -> bool {
         let ctx = context!(self);
         let outcome = match self.focus {
             Pane::Category => self.category.handle(&ctx, action),
@@ -245,10 +312,13 @@ impl App {
             Pane::Sms => self.sms.handle(&ctx, action),
         };
         if self.take(outcome) {
-            return;
+            return true;
         }
         let command = match action {
-            Action::Quit => Command::Quit,
+            Action::Quit => {
+                self.request_quit();
+                return true;
+            }
             Action::Help => Command::OpenHelp,
             Action::NextPane => Command::Focus(self.focus.next()),
             Action::PrevPane => Command::Focus(self.focus.previous()),
@@ -261,12 +331,13 @@ impl App {
                     what: "상담 유형",
                     text: guide.category_path(),
                 },
-                None => return,
+                None => return true,
             },
             Action::Back if self.search.searching() => Command::ClearSearch,
-            _ => return,
+            _ => return false,
         };
         self.apply(command);
+        true
     }
 
     /// Carries out one command. The only place where the guide, the question, the step or
@@ -485,7 +556,7 @@ impl App {
                 } else {
                     Action::Up
                 };
-                self.dispatch(action);
+                let _ = self.dispatch(action);
                 self.focus = previous;
             }
             _ => {}

@@ -27,6 +27,7 @@ pub enum Action {
     Search,
     Copy,
     CopyCategory,
+    CopyDetail,
     MarkSent,
     Toggle,
 }
@@ -247,6 +248,14 @@ pub const BINDINGS: &[Binding] = &[
         Action::Toggle,
         Scope::Rules,
         "선택 항목 바꾸기 (신규/갱신, 과거 혜택)",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('Y'), NONE)],
+        "Y",
+        Action::CopyDetail,
+        Scope::Rules,
+        "판정을 근거 문장까지 복사 (y는 티켓용 한 줄)",
         false
     ),
     bind!(

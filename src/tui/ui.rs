@@ -81,6 +81,9 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     if app.help_open {
         draw_help(app, frame, area, theme);
     }
+    if let Some(confirm) = &app.confirm {
+        draw_confirm(&confirm.question, frame, area, theme);
+    }
     scrub(frame.buffer_mut());
     report
 }
@@ -250,6 +253,49 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Clears `popup` for an overlay, and the cell left of it where a double-width character
+/// of the screen beneath straddles its edge (drawn half, it would push the border aside).
+fn clear_for_overlay(frame: &mut Frame<'_>, popup: Rect) {
+    let buffer = frame.buffer_mut();
+    if popup.x > 0 {
+        for y in popup.top()..popup.bottom() {
+            if let Some(cell) = buffer.cell_mut((popup.x - 1, y))
+                && text_width(cell.symbol()) > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+    frame.render_widget(Clear, popup);
+}
+
+/// A yes/no question in a box over the middle of the screen.
+fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(64);
+    let lines = super::text::wrap_text(
+        question,
+        theme.strong(),
+        usize::from(width.saturating_sub(2)),
+        0,
+    );
+    let height = (u16::try_from(lines.len()).unwrap_or(u16::MAX) + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 2,
+        width,
+        height,
+    };
+    clear_for_overlay(frame, popup);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(theme.warn())
+        .title(" 확인 ");
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let width = area.width.saturating_sub(4).min(76);
     let height = area.height.saturating_sub(2);
@@ -259,7 +305,7 @@ fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         width,
         height,
     };
-    frame.render_widget(Clear, popup);
+    clear_for_overlay(frame, popup);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
@@ -267,10 +313,16 @@ fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         .title(" 도움말 · 아무 키나 누르면 닫힘 (↑↓ 스크롤) ");
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let mut lines = vec![Line::from(Span::styled(
+    let mut lines: Vec<Line<'static>> = [
         "한글 입력 상태에서도 단축키가 됩니다 (ㅓ=j, ㅏ=k, ㅂ=q …)",
-        theme.dim(),
-    ))];
+        "단축키가 아닌 글자·한글은 어디서 치든 검색으로 들어갑니다 (/ 없이도)",
+        "규정 조회의 숫자 칸(평점·전월 평균·날짜)에서는 숫자가 칸에 들어갑니다",
+        "입력 칸: ←→ 이동, Home/End, C-u 앞부분 지우기, C-w 한 단어 지우기",
+        "규정 입력·SMS 변수가 있으면 종료 전에 한 번 묻습니다",
+    ]
+    .into_iter()
+    .map(|text| Line::from(Span::styled(text, theme.dim())))
+    .collect();
     for (heading, text) in keymap::help_lines() {
         match heading {
             Some(heading) => {

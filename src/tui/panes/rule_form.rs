@@ -3,7 +3,7 @@
 //! sentence; below it, every rule of the guide with its source.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -184,9 +184,35 @@ impl State {
         (query, errors)
     }
 
-    /// Keys while a field is being typed into: every key is the field's.
+    /// Whether anything was entered that quitting would lose.
+    pub fn has_inputs(&self) -> bool {
+        !self.rating.is_empty()
+            || !self.prev_month_avg.is_empty()
+            || !self.renewal_date.is_empty()
+            || self.member != Member::New
+            || self.prior_benefit
+    }
+
+    /// Keys while a field is being typed into: every key is the field's. Not yet typing, a
+    /// digit or a decimal point on a text field starts it afresh (a rating typed as `4.1`
+    /// goes into the field, not to panes 4 and 1).
     pub fn handle_input(&mut self, key: &KeyEvent) -> Outcome {
         if !self.editing {
+            let plain = !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            if let KeyCode::Char(c) = key.code
+                && plain
+                && (c.is_ascii_digit() || c == '.')
+                && self.current().is_text()
+            {
+                self.editing = true;
+                if let Some(editor) = self.active_editor() {
+                    editor.clear();
+                    editor.handle(key);
+                }
+                return Outcome::done();
+            }
             return Outcome::Ignored;
         }
         match key.code {
@@ -212,14 +238,21 @@ impl State {
             Action::Open if field.is_text() => self.editing = true,
             Action::Open | Action::Toggle => self.toggle(field),
             Action::Back if self.highlight.is_some() => self.highlight = None,
-            Action::Copy => {
+            Action::Copy | Action::CopyDetail => {
                 let (query, _) = self.query();
                 let command = match (query, ctx.policy()) {
                     (Some(query), Some(policy)) => {
                         let verdict = policy.evaluate(&query);
-                        Command::Copy {
-                            what: "판정",
-                            text: verdict_lines(&verdict, &query).join("\n"),
+                        if action == Action::Copy {
+                            Command::Copy {
+                                what: "판정 한 줄",
+                                text: verdict.summary,
+                            }
+                        } else {
+                            Command::Copy {
+                                what: "판정과 근거",
+                                text: verdict_lines(&verdict, &query).join("\n"),
+                            }
                         }
                     }
                     _ => Command::Toast("기준 시각을 고쳐야 판정할 수 있습니다".into()),
@@ -329,12 +362,22 @@ impl State {
     }
 }
 
+/// The verdict: phase, the one-line summary, then each answer that concerns the driver with
+/// its reasons; the answers that do not are folded into one line.
 fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled("단계 ", theme.dim()),
         Span::styled(verdict.phase.label(), theme.strong()),
     ])];
-    for (title, answer) in verdict.answers() {
+    lines.extend(wrap(
+        &[
+            Segment::new("요약 ", theme.dim()),
+            Segment::new(verdict.summary.clone(), theme.strong()),
+        ],
+        width,
+        5,
+    ));
+    for (title, answer) in verdict.applying() {
         let style = match answer.ok {
             Some(true) => theme.ok(),
             Some(false) => theme.error(),
@@ -342,7 +385,7 @@ fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'stat
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{title}: "), theme.strong()),
-            Span::styled(answer.verdict_label(), style),
+            Span::styled(answer.verdict_label().to_owned(), style),
         ]));
         for reason in &answer.why {
             lines.extend(wrap(
@@ -361,6 +404,13 @@ fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'stat
                 ));
             }
         }
+    }
+    let folded = verdict.not_applying();
+    if !folded.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("해당 없음: {}", folded.join(", ")),
+            theme.dim(),
+        )));
     }
     lines
 }

@@ -60,6 +60,14 @@ impl State {
         }
     }
 
+    /// Whether any variable has a value that quitting would lose.
+    pub fn has_values(&self) -> bool {
+        self.values
+            .values()
+            .flat_map(BTreeMap::values)
+            .any(|editor| !editor.is_empty())
+    }
+
     /// Back to the first template of the list, its form closed (another guide or question).
     pub fn reset(&mut self) {
         self.show_all = false;
