@@ -15,9 +15,10 @@ use serde_json::json;
 
 use crate::clock;
 use crate::content::{self, Content, ContentErrors};
+use crate::history::{self, EventKind, Filter, Log};
 use crate::rules::{self, Member, Policy, Query, Rating, RatingInput};
 use crate::search::{SearchCache, SearchIndex};
-use crate::sms::{self, history};
+use crate::sms;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,7 +44,8 @@ pub struct GlobalArgs {
     /// The console's clock (training, or answering about a past date); default: now, in KST.
     #[arg(long, global = true, value_name = "RFC3339")]
     pub now: Option<String>,
-    /// The SMS history file (default: the user's data directory).
+    /// The consultation log, a SQLite database (default: the user's data directory); an older
+    /// JSON-lines history named here is imported into FILE.sqlite3 beside it.
     #[arg(long, global = true, value_name = "FILE")]
     pub history: Option<PathBuf>,
 }
@@ -68,8 +70,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List, render or measure SMS templates.
     Sms(SmsArgs),
-    /// The record of SMS copied or sent.
-    History,
+    /// The consultation log: copies, SMS sent and call wrap-ups.
+    History(HistoryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +110,26 @@ pub struct CheckArgs {
     /// Which guide's rules (default: the first guide that has rules).
     #[arg(long, value_name = "ID")]
     pub guide: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Sent,
+    Copy,
+    Wrapup,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// From this date (KST, YYYY-MM-DD) or instant (RFC 3339) on.
+    #[arg(long, value_name = "D")]
+    pub since: Option<String>,
+    /// Up to this date (KST, the whole day included) or before this instant.
+    #[arg(long, value_name = "D")]
+    pub until: Option<String>,
+    /// Only events of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
 }
 
 #[derive(Debug, Args)]
@@ -240,7 +262,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<(), UserError> {
         Some(Command::Search { query, limit }) => search(io, &global, &query, limit),
         Some(Command::Check(args)) => check(io, &global, &args),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
-        Some(Command::History) => history_command(io, &global),
+        Some(Command::History(args)) => history_command(io, &global, &args),
     }
 }
 
@@ -584,30 +606,100 @@ fn list_templates(
     Ok(())
 }
 
-fn history_command(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserError> {
+/// A `--since`/`--until` bound: a KST date (its start, or for `until` the next day's start,
+/// so the whole day is included) or an RFC 3339 instant.
+fn bound(
+    text: &str,
+    flag: &str,
+    end: bool,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, UserError> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let date = if end {
+            date.succ_opt().unwrap_or(date)
+        } else {
+            date
+        };
+        return clock::start_of_day_kst(date)
+            .ok_or_else(|| UserError(format!("{flag}: \"{text}\" 날짜를 KST로 바꿀 수 없습니다")));
+    }
+    clock::parse_instant(text).map_err(|_| {
+        UserError(format!(
+            "{flag}: \"{text}\"는 날짜가 아닙니다: YYYY-MM-DD (KST) 또는 RFC 3339 시각을 쓰세요"
+        ))
+    })
+}
+
+fn history_command(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    args: &HistoryArgs,
+) -> Result<(), UserError> {
+    let filter = Filter {
+        since: args
+            .since
+            .as_deref()
+            .map(|t| bound(t, "--since", false))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|t| bound(t, "--until", true))
+            .transpose()?,
+        kind: args.kind.map(|kind| match kind {
+            KindArg::Sent => EventKind::Sent,
+            KindArg::Copy => EventKind::Copy,
+            KindArg::Wrapup => EventKind::Wrapup,
+        }),
+    };
     let path = global
         .history
         .clone()
         .or_else(history::default_path)
-        .ok_or_else(|| UserError("no history file: set --history FILE (HOME is not set)".into()))?;
-    let read = history::read(&path)
-        .map_err(|err| UserError(format!("{}: cannot read: {err}", path.display())))?;
-    for warning in &read.warnings {
-        io.warn(&format!("warning: {warning}"));
+        .ok_or_else(|| {
+            UserError(
+                "기록 위치를 알 수 없습니다: --history FILE을 지정하세요 (HOME이 없음)".into(),
+            )
+        })?;
+    let Some((log, opened)) =
+        Log::open_existing(&path).map_err(|err| UserError(err.to_string()))?
+    else {
+        io.warn(&format!(
+            "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
+            path.display()
+        ));
+        if global.json {
+            return io.print_json(&Vec::<history::LogEvent>::new());
+        }
+        return Ok(());
+    };
+    if opened.imported > 0 {
+        io.warn(&format!("이전 기록 {}건을 가져왔습니다", opened.imported));
     }
+    for warning in &opened.warnings {
+        io.warn(&format!("경고: {warning}"));
+    }
+    let events = log
+        .events(&filter)
+        .map_err(|err| UserError(err.to_string()))?;
     if global.json {
-        return io.print_json(&read.events);
+        return io.print_json(&events);
     }
     let mut text = String::new();
-    for event in &read.events {
+    for event in &events {
+        let as_of = event
+            .as_of
+            .map(|t| format!(" (기준 {})", clock::rfc3339_kst(&t)))
+            .unwrap_or_default();
+        let message = match (event.message_kind, event.bytes) {
+            (Some(kind), Some(bytes)) => format!("{} {bytes} bytes", kind.label()),
+            _ => String::new(),
+        };
         let _ = writeln!(
             text,
-            "{}\t{}\t{}\t{} bytes {}\t{}",
+            "{}{as_of}\t{}\t{}\t{message}\t{}",
             clock::rfc3339_kst(&event.at),
-            event.action.label(),
-            event.template_id.as_deref().unwrap_or("(직접 입력)"),
-            event.bytes,
             event.kind.label(),
+            event.template_id.as_deref().unwrap_or("-"),
             sms::sanitize(&event.text).replace('\n', " ⏎ ")
         );
     }

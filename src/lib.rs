@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod content;
 pub mod hangul;
+pub mod history;
 mod parallel;
 pub mod rules;
 pub mod search;
@@ -26,7 +27,7 @@ mod layers {
         match module {
             "hangul" | "text" | "clock" | "parallel" => Some(0),
             "content" => Some(1),
-            "search" | "rules" | "sms" => Some(2),
+            "search" | "rules" | "sms" | "history" => Some(2),
             "cli" | "tui" => Some(3),
             _ => None,
         }

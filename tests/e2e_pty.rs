@@ -30,13 +30,18 @@ impl Console {
     }
 
     fn start_on(pty: portable_pty::PtyPair, cols: u16, rows: u16) -> Self {
+        Self::start_with_history(pty, cols, rows, std::path::Path::new("/dev/null/none"))
+    }
+
+    fn start_with_history(
+        pty: portable_pty::PtyPair,
+        cols: u16,
+        rows: u16,
+        history: &std::path::Path,
+    ) -> Self {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
-        command.args([
-            "--now",
-            "2024-12-05T10:00:00+09:00",
-            "--history",
-            "/dev/null/none",
-        ]);
+        command.args(["--now", "2024-12-05T10:00:00+09:00", "--history"]);
+        command.arg(history);
         command.env("TERM", "xterm-256color");
         command.env("NO_COLOR", "1");
         let child = pty.slave.spawn_command(command).expect("spawn");
@@ -324,4 +329,63 @@ fn typing_outside_a_field_loses_nothing_and_quitting_asks() {
         assert!(Instant::now() < deadline, "did not quit after yes");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Another program holds the log locked for 5 s while the agent marks an SMS sent: the
+/// console keeps answering keys, says the record is waiting, and writes it once the lock
+/// is gone.
+#[test]
+fn a_locked_log_never_freezes_the_console() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.sqlite3");
+    drop(support_console::history::Log::open(&path).expect("log"));
+    let locker = rusqlite::Connection::open(&path).expect("second connection");
+    locker
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta (key, value) VALUES ('lock', 'held');")
+        .expect("exclusive lock");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pty");
+    let mut console = Console::start_with_history(pty, 120, 40, &path);
+    console.wait_for("프로멤버십(가입)");
+    let locked_at = Instant::now();
+    console.send("4");
+    console.send("s");
+    console.wait_for("발송함으로 기록");
+    // Keys are answered at once while the writer waits on the lock.
+    for (key, shown) in [
+        ("1", "1 상담 유형 ━"),
+        ("3", "3 규정 조회 ━"),
+        ("2", "2 Q&A 스크립트 ━"),
+    ] {
+        let asked = Instant::now();
+        console.send(key);
+        console.wait_for(shown);
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "{key} took {:?}",
+            asked.elapsed()
+        );
+    }
+    console.wait_for("기록 실패");
+    assert!(
+        locked_at.elapsed() < Duration::from_secs(5),
+        "checked while still locked"
+    );
+    std::thread::sleep(Duration::from_secs(5).saturating_sub(locked_at.elapsed()));
+    locker.execute_batch("ROLLBACK;").expect("release");
+    console.wait_for("기록 저장됨");
+    let (log, _) = support_console::history::Log::open(&path).expect("log");
+    let events = log
+        .events(&support_console::history::Filter::default())
+        .expect("events");
+    assert_eq!(events.len(), 1, "the waiting event was written");
+    assert_eq!(events[0].kind, support_console::history::EventKind::Sent);
+    assert!(events[0].as_of.is_some(), "--now is kept as as_of");
+    console.send("q");
 }

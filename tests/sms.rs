@@ -1,9 +1,11 @@
-//! SMS measuring against CP949, the CLI's JSON, and the history file under concurrent writers.
+//! SMS measuring against CP949, the CLI's JSON, and the consultation log (SQLite) under
+//! concurrent writers, its JSON-lines import and the history command.
 
 use std::process::Command;
 
 use support_console::content;
-use support_console::sms::{self, MessageKind, history};
+use support_console::history::{EventKind, Filter, Log, LogEvent};
+use support_console::sms::{self, MessageKind};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))
@@ -63,11 +65,27 @@ fn cli_json_shapes() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// Two processes append at once; every line must come back whole.
+fn event(text: String) -> LogEvent {
+    LogEvent {
+        at: chrono::DateTime::parse_from_rfc3339("2024-11-29T10:00:00+09:00").unwrap(),
+        as_of: None,
+        kind: EventKind::Sent,
+        guide_id: Some("g".into()),
+        template_id: Some("t".into()),
+        content_version: "v".into(),
+        message_kind: Some(support_console::sms::MessageKind::Lms),
+        bytes: Some(2_000),
+        text,
+    }
+}
+
+/// Two processes write at once, each to its own connection: every event is there, whole.
 #[test]
-fn concurrent_appends_from_two_processes_stay_whole() {
+fn two_processes_writing_at_once_lose_no_event() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("history.jsonl");
+    let path = dir.path().join("log.sqlite3");
+    // Created first, so that both writers meet a database in WAL mode.
+    Log::open(&path).unwrap();
     let writers: Vec<_> = (0..2)
         .map(|n| {
             Command::new(std::env::current_exe().unwrap())
@@ -87,23 +105,22 @@ fn concurrent_appends_from_two_processes_stay_whole() {
     for mut writer in writers {
         assert!(writer.wait().unwrap().success());
     }
-    let read = history::read(&path).unwrap();
-    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
-    assert_eq!(read.events.len(), 400);
+    let (log, _) = Log::open(&path).unwrap();
+    let events = log.events(&Filter::default()).unwrap();
+    assert_eq!(events.len(), 400);
     for n in 0..2 {
-        assert_eq!(
-            read.events
-                .iter()
-                .filter(|e| e.text.starts_with(&format!("writer {n} ")))
-                .count(),
-            200
-        );
+        let mine: Vec<_> = events
+            .iter()
+            .filter(|e| e.text.starts_with(&format!("writer {n} ")))
+            .collect();
+        assert_eq!(mine.len(), 200);
+        assert!(mine.iter().all(|e| e.text.chars().count() > 900), "whole");
     }
 }
 
 /// Run only as a child of the test above.
 #[test]
-#[ignore = "helper process for concurrent_appends_from_two_processes_stay_whole"]
+#[ignore = "helper process for two_processes_writing_at_once_lose_no_event"]
 fn append_many_helper() {
     let (Some(path), Some(id)) = (
         std::env::var_os("HISTORY_HELPER_PATH"),
@@ -111,37 +128,130 @@ fn append_many_helper() {
     ) else {
         return;
     };
+    let (mut log, _) = Log::open(std::path::Path::new(&path)).unwrap();
     for i in 0..200 {
-        let event = history::HistoryEvent {
-            at: chrono::DateTime::parse_from_rfc3339("2024-11-29T10:00:00+09:00").unwrap(),
-            action: history::HistoryAction::Sent,
-            guide_id: Some("g".into()),
-            template_id: Some("t".into()),
-            content_version: "v".into(),
-            bytes: 2_000,
-            kind: support_console::sms::MessageKind::Lms,
-            // Long lines make interleaving likely if appends were not whole.
-            text: format!("writer {id} line {i} {}", "가".repeat(900)),
-        };
-        history::append(std::path::Path::new(&path), &event).unwrap();
+        let text = format!("writer {id} line {i} {}", "가".repeat(900));
+        // A busy database is waited on (bounded); a failed wait is retried, as the console's
+        // writer does.
+        let mut tries = 0;
+        while let Err(err) = log.append(&event(text.clone())) {
+            tries += 1;
+            assert!(tries < 50, "{err}");
+        }
     }
 }
 
+/// An older JSON-lines history is imported once on the first open, the torn last line
+/// skipped with a warning, the old file kept.
 #[test]
-fn history_command_skips_a_torn_line() {
+fn json_lines_history_is_imported_once() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("h.jsonl");
+    let old = dir.path().join("history.jsonl");
     let good = r#"{"at":"2024-11-29T10:00:00+09:00","action":"copied","guide_id":"g","template_id":"t","content_version":"v","bytes":3,"kind":"SMS","text":"abc"}"#;
-    std::fs::write(&path, format!("{good}\n{}", &good[..40])).unwrap();
+    let sent = good.replace("copied", "sent").replace("abc", "def");
+    std::fs::write(&old, format!("{good}\n{sent}\n{}", &good[..40])).unwrap();
+    // The default database beside it picks it up.
+    let database = dir.path().join("history.sqlite3");
+    let (log, opened) = Log::open(&database).unwrap();
+    assert_eq!(opened.imported, 2);
+    assert_eq!(opened.warnings.len(), 1, "{:?}", opened.warnings);
+    assert!(opened.warnings[0].contains("history.jsonl:3"));
+    let events = log.events(&Filter::default()).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![EventKind::Copy, EventKind::Sent]
+    );
+    drop(log);
+    assert!(old.exists(), "the old file is kept");
+    let (log, opened) = Log::open(&database).unwrap();
+    assert_eq!(opened.imported, 0, "imported once");
+    assert_eq!(log.events(&Filter::default()).unwrap().len(), 2);
+
+    // Named directly with --history, the JSON lines go into FILE.sqlite3 beside it.
+    let output = bin()
+        .args(["history", "--json", "--history"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn history_command_filters_and_says_when_there_is_no_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sqlite3");
     let output = bin()
         .arg("history")
-        .arg("--json")
         .arg("--history")
         .arg(&path)
         .output()
         .unwrap();
     assert!(output.status.success());
-    let events: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(events.as_array().unwrap().len(), 1);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("skipped"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("기록이 없습니다"),
+        "a missing log says so in Korean"
+    );
+    let (mut log, _) = Log::open(&path).unwrap();
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    for (when, kind) in [
+        ("2024-12-04T23:59:59+09:00", EventKind::Copy),
+        ("2024-12-05T00:00:00+09:00", EventKind::Sent),
+        ("2024-12-05T23:59:59+09:00", EventKind::Wrapup),
+        ("2024-12-06T00:00:00+09:00", EventKind::Sent),
+    ] {
+        let mut e = event(when.to_owned());
+        e.at = at(when);
+        e.kind = kind;
+        e.as_of = Some(at("2024-01-01T00:00:00+09:00"));
+        log.append(&e).unwrap();
+    }
+    let list = |args: &[&str]| -> Vec<String> {
+        let output = bin()
+            .arg("history")
+            .arg("--json")
+            .arg("--history")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let events: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(list(&[]).len(), 4);
+    // A date is a KST day, the whole of it.
+    assert_eq!(
+        list(&["--since", "2024-12-05", "--until", "2024-12-05"]),
+        vec!["2024-12-05T00:00:00+09:00", "2024-12-05T23:59:59+09:00"]
+    );
+    assert_eq!(list(&["--kind", "sent"]).len(), 2);
+    assert_eq!(
+        list(&["--kind", "wrapup"]),
+        vec!["2024-12-05T23:59:59+09:00"]
+    );
+    let output = bin()
+        .args(["history", "--since", "어제", "--history"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    // The simulated instant is kept apart from the real one.
+    let output = bin()
+        .arg("history")
+        .arg("--history")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("(기준 2024-01-01T00:00:00+09:00)"));
 }

@@ -552,7 +552,7 @@ fn backspace_inside_a_korean_word_removes_one_syllable() {
 #[test]
 fn a_paste_outside_a_field_is_ignored_not_replayed_as_keys() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let history = dir.path().join("history.jsonl");
+    let history = dir.path().join("log.sqlite3");
     let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
     let mut app = App::new(
         content::load_embedded().expect("embedded"),
@@ -565,10 +565,15 @@ fn a_paste_outside_a_field_is_ignored_not_replayed_as_keys() {
         assert!(!app.quit, "a q in a paste does not quit");
         assert!(app.effects.is_empty(), "nothing copied");
         assert!(app.sms.recent.is_empty(), "nothing recorded as sent");
-        assert!(!history.exists(), "nothing written to the history");
         let (notice, _) = app.toast.clone().expect("a notice says why");
         assert!(notice.contains("붙여넣기는 입력 칸에서만"), "{notice}");
     }
+    app.finish();
+    let (log, _) = support_console::history::Log::open(&history).expect("log");
+    let events = log
+        .events(&support_console::history::Filter::default())
+        .expect("events");
+    assert!(events.is_empty(), "nothing written to the log: {events:?}");
     // In the search field the same paste is text.
     type_text(&mut app, "/");
     app.handle_event(&crossterm::event::Event::Paste("가입\n기준".into()));

@@ -1,8 +1,6 @@
 //! SMS templates: filling variables, cleaning input, and measuring a message as Korean
 //! carriers do (bytes in EUC-KR / CP949, SMS up to 90 bytes, LMS up to 2,000).
 
-pub mod history;
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +41,16 @@ impl MessageKind {
             Self::Sms => "SMS",
             Self::Lms => "LMS",
             Self::TooLong => "too_long",
+        }
+    }
+
+    /// The kind from its label (`SMS`, `LMS`, `too_long`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "SMS" => Some(Self::Sms),
+            "LMS" => Some(Self::Lms),
+            "too_long" => Some(Self::TooLong),
+            _ => None,
         }
     }
 

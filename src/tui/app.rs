@@ -21,8 +21,9 @@ use super::search_field::{HIT_PAGE, SearchState};
 use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa};
+use crate::history::writer::{LogWriter, WriteReport};
+use crate::history::{EventKind, Filter, Log, LogEvent};
 use crate::search::{SearchCache, SearchIndex, Target};
-use crate::sms::history;
 
 /// The console's clock: fixed for training and tests, else the real time in KST.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +64,10 @@ pub struct App {
     search_cache: SearchCache,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
+    /// Writes the consultation log off the UI thread (none in tests without a log).
+    log: Option<LogWriter>,
+    /// A lasting notice while the log cannot be written (events wait and are retried).
+    pub log_notice: Option<String>,
     /// The guide shown.
     pub guide: usize,
     pub step: Step,
@@ -104,7 +109,14 @@ impl App {
         let index = SearchIndex::build(&content);
         let clock = Clock { fixed: now };
         let rules = rule_form::State::new(clock.now());
-        let sms = templates::State::new(history_path.as_deref());
+        let (recent, warning) = history_path
+            .as_deref()
+            .map(recent_events)
+            .unwrap_or_default();
+        let sms = templates::State::new(recent, warning);
+        let log = history_path
+            .clone()
+            .and_then(|path| LogWriter::start(path).ok());
         let category = category::State::new(&content);
         Self {
             content,
@@ -112,6 +124,8 @@ impl App {
             search_cache: SearchCache::default(),
             clock,
             history_path,
+            log,
+            log_notice: None,
             guide: 0,
             step: Step::Explore,
             focus: Pane::Qa,
@@ -147,8 +161,40 @@ impl App {
         self.toast = Some((message.into(), TOAST_TICKS));
     }
 
-    /// Idle time passed: toasts fade.
+    /// Takes in what the log writer reported: a failure stays on screen until a write works.
+    pub fn poll_log(&mut self) {
+        let reports = self
+            .log
+            .as_ref()
+            .map(LogWriter::reports)
+            .unwrap_or_default();
+        for report in reports {
+            match report {
+                WriteReport::Written => {
+                    if self.log_notice.take().is_some() {
+                        self.toast("기록 저장됨 (대기하던 기록 포함)");
+                    }
+                }
+                WriteReport::Failed { message, pending } => {
+                    self.log_notice = Some(format!(
+                        "기록 실패: {message} · {pending}건 대기, 자동으로 다시 시도합니다"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Before the process ends: lets the log writer store what it holds (a few seconds at
+    /// most, so a locked database cannot hold the exit forever).
+    pub fn finish(&mut self) {
+        if let Some(log) = self.log.take() {
+            log.finish(std::time::Duration::from_secs(3));
+        }
+    }
+
+    /// Idle time passed: toasts fade, the log writer is heard.
     pub fn tick(&mut self) {
+        self.poll_log();
         if let Some((_, ticks)) = &mut self.toast {
             *ticks = ticks.saturating_sub(1);
             if *ticks == 0 {
@@ -172,6 +218,7 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: &Event) {
+        self.poll_log();
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
@@ -362,13 +409,16 @@ impl App {
             Command::OpenHit => self.open_selected_hit(),
             Command::Copy { what, text } => self.copy(what, &text),
             Command::Toast(message) => self.toast(message),
-            Command::Record(event) => {
-                if let Some(path) = self.history_path.clone()
-                    && let Err(err) = history::append(&path, &event)
-                {
-                    self.toast(format!("기록 실패: {} ({err})", path.display()));
+            Command::Record(mut event) => {
+                // The log keeps the real time; a simulated clock (--now) is kept beside it.
+                event.as_of = self.clock.fixed.map(|_| event.at);
+                event.at = clock::now_kst();
+                if let Some(log) = &self.log {
+                    log.write(event.clone());
                 }
-                self.sms.recent.push(event);
+                if event.kind != EventKind::Wrapup {
+                    self.sms.recent.push(event);
+                }
             }
         }
     }
@@ -561,5 +611,23 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+/// The latest copies and sends of the log at `path`, and the first warning opening it gave.
+fn recent_events(path: &std::path::Path) -> (Vec<LogEvent>, Option<String>) {
+    match Log::open(path) {
+        Ok((log, opened)) => {
+            let mut events: Vec<LogEvent> = log
+                .events(&Filter::default())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e.kind != EventKind::Wrapup)
+                .collect();
+            let keep = events.len().saturating_sub(20);
+            events.drain(..keep);
+            (events, opened.warnings.into_iter().next())
+        }
+        Err(err) => (Vec::new(), Some(format!("기록을 열지 못했습니다: {err}"))),
     }
 }

@@ -2,7 +2,7 @@
 //! pane returns instead of changing anything outside itself. `App::apply` carries commands
 //! out, in one place: whatever depends on the guide or the question shown is reset there.
 
-use crate::sms::history::HistoryEvent;
+use crate::history::LogEvent;
 
 /// The four panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -119,8 +119,8 @@ pub enum Command {
         text: String,
     },
     Toast(String),
-    /// Record an SMS copied or sent (written to the history file).
-    Record(HistoryEvent),
+    /// Record an event in the consultation log (the app stamps the real time on it).
+    Record(LogEvent),
 }
 
 /// What the event loop must do outside the app.

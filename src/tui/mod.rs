@@ -82,6 +82,7 @@ pub fn run(
 
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
+    app.finish();
     result
 }
 

@@ -226,6 +226,12 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             truncate(&format!(" {}", inert(message)), usize::from(area.width)),
             theme.accent(),
         ))
+    } else if let Some(notice) = &app.log_notice {
+        // Stays until the log can be written again: nobody should think a send was recorded.
+        Line::from(Span::styled(
+            truncate(&format!(" ⚠ {}", inert(notice)), usize::from(area.width)),
+            theme.error(),
+        ))
     } else if app.search.active {
         Line::from(Span::styled(
             " 입력하면 바로 찾습니다 · ↑↓ PgUp PgDn 고르기 · Enter 열기 · Esc 지우기/닫기 · Tab 목록으로",

@@ -194,8 +194,9 @@ impl State {
     }
 
     /// Keys while a field is being typed into: every key is the field's. Not yet typing, a
-    /// digit or a decimal point on a text field starts it afresh (a rating typed as `4.1`
-    /// goes into the field, not to panes 4 and 1).
+    /// digit or a decimal point on a numeric field (rating, last month's average) starts it
+    /// afresh: a rating typed as `4.1` goes into the field, not to panes 4 and 1. On the
+    /// other fields digits still pick panes.
     pub fn handle_input(&mut self, key: &KeyEvent) -> Outcome {
         if !self.editing {
             let plain = !key
@@ -204,7 +205,7 @@ impl State {
             if let KeyCode::Char(c) = key.code
                 && plain
                 && (c.is_ascii_digit() || c == '.')
-                && self.current().is_text()
+                && matches!(self.current(), Field::Rating | Field::PrevMonthAvg)
             {
                 self.editing = true;
                 if let Some(editor) = self.active_editor() {

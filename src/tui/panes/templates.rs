@@ -3,7 +3,6 @@
 //! recent record of what was copied or sent.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::Timelike as _;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -21,7 +20,7 @@ use super::super::widgets::{draw_scrolled, pane_block, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
 use crate::content::SmsTemplate;
-use crate::sms::history::{self, HistoryAction, HistoryEvent};
+use crate::history::{EventKind, LogEvent};
 use crate::sms::{self, Rendered};
 
 /// A phone shows about this many cells on a line.
@@ -36,19 +35,15 @@ pub struct State {
     pub values: BTreeMap<String, BTreeMap<String, LineEditor>>,
     /// The variable being typed into, by its index.
     pub editing: Option<usize>,
-    pub recent: Vec<HistoryEvent>,
+    /// The latest copies and sends (newest last).
+    pub recent: Vec<LogEvent>,
     pub history_warning: Option<String>,
     /// Every template of the guide, not only the selected Q&A's (after opening one from search).
     pub show_all: bool,
 }
 
 impl State {
-    pub fn new(history: Option<&Path>) -> Self {
-        let (recent, history_warning) = match history.map(history::read) {
-            Some(Ok(read)) => (read.events, read.warnings.into_iter().next()),
-            Some(Err(err)) => (Vec::new(), Some(format!("기록을 읽지 못했습니다: {err}"))),
-            None => (Vec::new(), None),
-        };
+    pub fn new(recent: Vec<LogEvent>, history_warning: Option<String>) -> Self {
         Self {
             selected: 0,
             scroll: 0,
@@ -186,8 +181,8 @@ impl State {
                     self.editing = Some(0);
                 }
             }
-            Action::Copy => return self.record(ctx, HistoryAction::Copied),
-            Action::MarkSent => return self.record(ctx, HistoryAction::Sent),
+            Action::Copy => return self.record(ctx, EventKind::Copy),
+            Action::MarkSent => return self.record(ctx, EventKind::Sent),
             _ => return Outcome::Ignored,
         }
         Outcome::done()
@@ -201,7 +196,7 @@ impl State {
     }
 
     /// Copies or marks sent, refusing a message that would break on the way, and records it.
-    fn record(&self, ctx: &Context<'_>, action: HistoryAction) -> Outcome {
+    fn record(&self, ctx: &Context<'_>, kind: EventKind) -> Outcome {
         let Some(template) = self.selected_template(ctx) else {
             return Outcome::command(Command::Toast("SMS 템플릿이 없습니다".into()));
         };
@@ -209,17 +204,18 @@ impl State {
         if let Some(reason) = rendered.blocking().into_iter().next() {
             return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
         }
-        let event = HistoryEvent {
+        let event = LogEvent {
             at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
-            action,
+            as_of: None,
+            kind,
             guide_id: ctx.current_guide().map(|g| g.id.clone()),
             template_id: Some(template.id.clone()),
             content_version: ctx.content.version().to_owned(),
-            bytes: rendered.measure.bytes,
-            kind: rendered.measure.kind,
+            message_kind: Some(rendered.measure.kind),
+            bytes: Some(rendered.measure.bytes),
             text: rendered.text.clone(),
         };
-        let first = if action == HistoryAction::Copied {
+        let first = if kind == EventKind::Copy {
             Command::Copy {
                 what: "SMS",
                 text: rendered.text,
@@ -411,9 +407,9 @@ impl State {
                 .to_string();
             let text = format!(
                 "{when} {} {} {}B",
-                event.action.label(),
+                event.kind.label(),
                 event.template_id.as_deref().unwrap_or("직접 입력"),
-                event.bytes
+                event.bytes.unwrap_or(0)
             );
             lines.push(Line::from(Span::styled(
                 truncate(&text, width),
