@@ -580,3 +580,130 @@ fn a_paste_outside_a_field_is_ignored_not_replayed_as_keys() {
     assert_eq!(app.search.query.text(), "가입 기준");
     assert!(!app.search.results.is_empty());
 }
+
+fn app_at(now: &str) -> App {
+    let mut app = App::new(
+        content::load_embedded().expect("embedded content"),
+        parse_instant(now).ok(),
+        None,
+    );
+    app.theme = support_console::tui::theme::Theme::new(false);
+    app
+}
+
+/// After signups closed (2024-12-15), Q1's recommendation and the signup SMS carry the
+/// schedule's warning, and marking the SMS sent asks first. The header keeps the phase at
+/// 60x20.
+#[test]
+fn date_aware_warnings_after_signups_closed() {
+    let mut app = app_at("2024-12-15T10:00:00+09:00");
+    app.set_step(Step::Handle);
+    let screen = render(&mut app, 120, 40);
+    insta::assert_snapshot!("warning_q1_2024-12-15_120x40", screen);
+    assert!(screen.contains("추천드립니다."));
+    assert!(
+        screen.contains("⚠ 일정상 신규 가입이 중단되었습니다"),
+        "{screen}"
+    );
+    app.set_step(Step::Guide);
+    let screen = render(&mut app, 120, 40);
+    insta::assert_snapshot!("warning_sms_2024-12-15_120x40", screen);
+    assert!(
+        screen.matches("⚠ 일정상 신규 가입이").count() >= 2,
+        "{screen}"
+    );
+    type_text(&mut app, "s");
+    assert!(app.confirm.is_some(), "sending asks first");
+    assert!(app.sms.recent.is_empty());
+    type_text(&mut app, "y");
+    assert_eq!(app.sms.recent.len(), 1, "recorded after yes");
+    // Before signups closed: no warning.
+    let mut before = app_at("2024-11-20T10:00:00+09:00");
+    before.set_step(Step::Handle);
+    assert!(!render(&mut before, 120, 40).contains("⚠ 일정상"));
+    // The service's end warns on every script.
+    let mut over = app_at("2025-02-01T10:00:00+09:00");
+    over.set_step(Step::Handle);
+    assert!(render(&mut over, 120, 40).contains("⚠ 일정상 서비스 종료 후입니다"));
+    // 60x20: the header keeps date and phase.
+    let mut narrow = app_at("2024-12-15T10:00:00+09:00");
+    let screen = render(&mut narrow, 60, 20);
+    let header = screen.lines().next().expect("header");
+    assert!(
+        header.contains("2024-12-15") && header.contains("가입 중단"),
+        "{header}"
+    );
+}
+
+/// The wrap-up assembles the call: category, guide and content version, the questions
+/// opened, the verdict of the rule inputs in one line, the SMS sent, the memo; Enter copies
+/// it, logs it and starts a new call.
+#[test]
+fn wrap_up_note_copies_and_starts_a_new_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("log.sqlite3");
+    let mut app = App::new(
+        content::load_embedded().expect("embedded"),
+        parse_instant("2024-12-15T10:00:00+09:00").ok(),
+        Some(log.clone()),
+    );
+    app.theme = support_console::tui::theme::Theme::new(false);
+    type_text(&mut app, "j");
+    app.handle_key(&key(KeyCode::Enter)); // Q2 opened
+    type_text(&mut app, "3jj");
+    type_text(&mut app, "3.72");
+    app.handle_key(&key(KeyCode::Enter));
+    type_text(&mut app, "k ");
+    type_text(&mut app, "4s");
+    type_text(&mut app, "y"); // yes to the schedule's warning: recorded as sent
+    type_text(&mut app, "w");
+    assert!(app.call.wrapping_up);
+    type_text(&mut app, "기사님 재문의 예정");
+    app.call.started = None; // the timer is real time: left out of the snapshot
+    let screen = render(&mut app, 120, 40);
+    insta::assert_snapshot!("wrapup_120x40", screen);
+    let note = app.wrapup_note();
+    assert_eq!(
+        note.lines().skip(1).collect::<Vec<_>>(),
+        vec![
+            "상담 유형: 택시_기사 ▶ 가입/심사/내정보 ▶ 멤버십 ▶ 일반",
+            &format!(
+                "가이드: 프로멤버십(가입) (pro-membership-signup · 콘텐츠 {})",
+                app.content.version()
+            ),
+            "문의: Q2 프로멤버십 가입 기준이 어떻게 되나요? 프로멤버십 가입 기준은 왜 생긴건가요?",
+            "판정: 2024-12-15 갱신 회원 · 평점 3.72 → 가이드 기준 없음(3.7~3.8): 선임 상담사 확인",
+            "SMS 발송: 기사 SMS 템플릿 - 멤버십 가입 방법 안내 (sms-signup-how-to) · LMS 696 bytes",
+            "메모: 기사님 재문의 예정",
+        ],
+        "{note}"
+    );
+    assert!(note.starts_with("[상담 정리] 2024-12-15 10:00 KST"));
+    app.effects.clear();
+    app.handle_key(&key(KeyCode::Enter));
+    let Some(Effect::Copy(copied)) = app.effects.pop() else {
+        panic!("the note is copied")
+    };
+    assert_eq!(copied, note);
+    assert!(!app.call.wrapping_up && app.call.memo.is_empty() && app.call.questions.is_empty());
+    assert!(!app.rules.has_inputs(), "inputs cleared for the next call");
+    assert_eq!(app.step, Step::Explore);
+    app.finish();
+    let (log, _) = support_console::history::Log::open(&log).expect("log");
+    let events = log
+        .events(&support_console::history::Filter::default())
+        .expect("events");
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            support_console::history::EventKind::Sent,
+            support_console::history::EventKind::Wrapup
+        ]
+    );
+    assert_eq!(events[1].text, note);
+    assert!(
+        events[1].as_of.is_some(),
+        "the simulated clock is kept apart"
+    );
+}

@@ -84,7 +84,11 @@ impl LogWriter {
     }
 }
 
-fn flush(path: &std::path::Path, log: &mut Option<Log>, pending: &mut Vec<LogEvent>) -> WriteReport {
+fn flush(
+    path: &std::path::Path,
+    log: &mut Option<Log>,
+    pending: &mut Vec<LogEvent>,
+) -> WriteReport {
     if log.is_none() {
         match Log::open(path) {
             Ok((opened, _)) => *log = Some(opened),

@@ -17,7 +17,7 @@ pub use summary::summary;
 
 use crate::clock::{format_kst, rfc3339_kst, start_of_day_kst};
 use crate::content::{
-    Content, Guide, MembershipEvent, Rule, RuleTerms, ScheduleEffect, ScheduleEvent,
+    Content, Guide, MembershipEvent, Offer, Rule, RuleTerms, ScheduleEffect, ScheduleEvent,
 };
 
 /// Who the question is about.
@@ -83,6 +83,16 @@ impl Phase {
             Self::Announced => "종료 공지 · 가입/갱신 가능",
             Self::SignupClosed => "신규 가입 중단 · 갱신은 가능",
             Self::RenewalClosed => "신규 가입 중단 · 갱신 중단: 서비스 종료",
+        }
+    }
+
+    /// A short form for narrow screens.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::Open => "운영 중",
+            Self::Announced => "종료 공지",
+            Self::SignupClosed => "가입 중단",
+            Self::RenewalClosed => "서비스 종료",
         }
     }
 
@@ -319,6 +329,29 @@ impl<'a> Policy<'a> {
             .map_or((Phase::Open, None), |(_, phase, event)| {
                 (*phase, Some(*event))
             })
+    }
+
+    /// Whether the schedule has closed what a script or an SMS offers by `at`, and the
+    /// warning to show beside it: signups closed close an offer to join; the end of
+    /// renewals (the service's end) closes every offer. Derived from the schedule alone: the
+    /// console adds no words to the guide's.
+    pub fn closed(&self, offer: Option<Offer>, at: &DateTime<FixedOffset>) -> Option<String> {
+        let (phase, _) = self.phase_at(at);
+        if phase >= Phase::RenewalClosed {
+            let (_, event) = self.event_for(Phase::RenewalClosed)?;
+            return Some(format!(
+                "⚠ 일정상 서비스 종료 후입니다 ({}): 이 안내를 그대로 하면 안 됩니다",
+                event.line()
+            ));
+        }
+        if phase >= Phase::SignupClosed && offer == Some(Offer::Signup) {
+            let (_, event) = self.event_for(Phase::SignupClosed)?;
+            return Some(format!(
+                "⚠ 일정상 신규 가입이 중단되었습니다 ({}): 가입 권유·가입 안내는 하지 마세요",
+                event.line()
+            ));
+        }
+        None
     }
 
     fn event_for(&self, phase: Phase) -> Option<(DateTime<FixedOffset>, &'a ScheduleEvent)> {

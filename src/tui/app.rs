@@ -4,7 +4,9 @@
 //! one place where selecting a guide or a question resets what depends on it. Nothing here
 //! draws or touches the terminal, so tests drive it headless.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{
@@ -14,7 +16,7 @@ use ratatui::layout::Position;
 
 use super::command::{Command, Effect, Pane, Step};
 use super::keymap::{self, Action, Scope};
-use super::line_editor::Edit;
+use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
 use super::report::{FrameReport, Hitboxes};
 use super::search_field::{HIT_PAGE, SearchState};
@@ -82,6 +84,7 @@ pub struct App {
     /// A question waiting for y/n before something is done (quit with inputs, send after
     /// the schedule closed what the template offers).
     pub confirm: Option<Confirm>,
+    pub call: Call,
     pub toast: Option<(String, u32)>,
     pub quit: bool,
     pub effects: Vec<Effect>,
@@ -90,11 +93,38 @@ pub struct App {
     pub theme: Theme,
 }
 
+/// The call being handled, from the agent's first key to its wrap-up.
+#[derive(Debug)]
+pub struct Call {
+    /// The first key of the call (the header counts from it).
+    pub started: Option<Instant>,
+    /// The questions opened, once each, in order: (guide, question).
+    pub questions: Vec<(usize, usize)>,
+    /// What was copied and sent during the call.
+    pub events: Vec<LogEvent>,
+    /// The agent's own words for the ticket.
+    pub memo: LineEditor,
+    /// The wrap-up is open.
+    pub wrapping_up: bool,
+}
+
+impl Call {
+    fn new() -> Self {
+        Self {
+            started: None,
+            questions: Vec::new(),
+            events: Vec::new(),
+            memo: LineEditor::new(FieldKind::Memo),
+            wrapping_up: false,
+        }
+    }
+}
+
 /// A yes/no question over the console: `y` (ㅛ) or Enter does `then`, any other key cancels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,
-    pub then: Command,
+    pub then: Vec<Command>,
 }
 
 /// How many ticks (of the event loop's idle timeout) a toast stays.
@@ -137,6 +167,7 @@ impl App {
             help_open: false,
             help_scroll: 0,
             confirm: None,
+            call: Call::new(),
             toast: None,
             quit: false,
             effects: Vec::new(),
@@ -219,6 +250,9 @@ impl App {
 
     pub fn handle_event(&mut self, event: &Event) {
         self.poll_log();
+        if matches!(event, Event::Key(_) | Event::Paste(_)) && self.call.started.is_none() {
+            self.call.started = Some(Instant::now());
+        }
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
@@ -230,6 +264,10 @@ impl App {
     /// A paste goes into the text field that has the keyboard, and nowhere else: replayed as
     /// keys it would act as shortcuts (a `q` in it would quit).
     fn paste(&mut self, text: &str) {
+        if self.call.wrapping_up {
+            self.call.memo.insert_str(text);
+            return;
+        }
         if self.search.active {
             if self.search.query.insert_str(text) {
                 self.run_search();
@@ -255,7 +293,9 @@ impl App {
             let yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y' | 'ㅛ'))
                 || is_ctrl_c(key);
             if yes {
-                self.apply(confirm.then);
+                for command in confirm.then {
+                    self.apply(command);
+                }
             } else {
                 self.toast("취소했습니다");
             }
@@ -263,6 +303,10 @@ impl App {
         }
         if is_ctrl_c(key) {
             self.request_quit();
+            return;
+        }
+        if self.call.wrapping_up {
+            self.wrapup_key(key);
             return;
         }
         if self.help_open {
@@ -316,6 +360,9 @@ impl App {
         if self.sms.has_values() {
             lost.push("SMS 변수");
         }
+        if self.call.wrapping_up || !self.call.memo.is_empty() {
+            lost.push("상담 정리 메모");
+        }
         lost
     }
 
@@ -330,7 +377,7 @@ impl App {
                     "종료하면 {}이(가) 사라집니다. 종료할까요? (y/Enter 종료 · 다른 키 취소)",
                     lost.join(", ")
                 ),
-                then: Command::Quit,
+                then: vec![Command::Quit],
             });
         }
     }
@@ -373,6 +420,7 @@ impl App {
             Action::NextStep => Command::SetStep(self.step.next()),
             Action::PrevStep => Command::SetStep(self.step.previous()),
             Action::Search => Command::ActivateSearch,
+            Action::WrapUp => Command::OpenWrapUp,
             Action::CopyCategory => match self.current_guide() {
                 Some(guide) => Command::Copy {
                     what: "상담 유형",
@@ -400,6 +448,12 @@ impl App {
             Command::SetStep(step) => self.set_step(step),
             Command::SelectGuide(guide) => self.select_guide(guide),
             Command::SelectQa(index) => self.select_qa(index),
+            Command::OpenQuestion(index) => {
+                self.select_qa(index);
+                self.qa.open(index);
+                self.note_question();
+            }
+            Command::OpenWrapUp => self.call.wrapping_up = true,
             Command::ActivateSearch => {
                 self.search.active = true;
                 self.focus = Pane::Qa;
@@ -409,6 +463,7 @@ impl App {
             Command::OpenHit => self.open_selected_hit(),
             Command::Copy { what, text } => self.copy(what, &text),
             Command::Toast(message) => self.toast(message),
+            Command::Ask { question, then } => self.confirm = Some(Confirm { question, then }),
             Command::Record(mut event) => {
                 // The log keeps the real time; a simulated clock (--now) is kept beside it.
                 event.as_of = self.clock.fixed.map(|_| event.at);
@@ -417,6 +472,7 @@ impl App {
                     log.write(event.clone());
                 }
                 if event.kind != EventKind::Wrapup {
+                    self.call.events.push(event.clone());
                     self.sms.recent.push(event);
                 }
             }
@@ -458,6 +514,7 @@ impl App {
                 self.qa.detail = true;
                 self.qa.scroll = 0;
                 self.rules.scroll = 0;
+                self.note_question();
             }
             Step::Guide => {
                 self.focus = Pane::Sms;
@@ -546,6 +603,7 @@ impl App {
                 self.select_qa(qa);
                 self.qa.open(qa);
                 self.focus = Pane::Qa;
+                self.note_question();
             }
             Target::Template { template, .. } => {
                 self.sms.select_template(template);
@@ -556,6 +614,114 @@ impl App {
                 self.focus = Pane::Rules;
             }
         }
+    }
+
+    /// The call's time so far, from its first key ("3:07").
+    pub fn call_elapsed(&self) -> Option<String> {
+        let seconds = self.call.started?.elapsed().as_secs();
+        Some(format!("{}:{:02}", seconds / 60, seconds % 60))
+    }
+
+    /// The question shown is one the call asked about (once each, for the wrap-up).
+    fn note_question(&mut self) {
+        let opened = (self.guide, self.qa.selected);
+        if self.current_qa().is_some() && !self.call.questions.contains(&opened) {
+            self.call.questions.push(opened);
+        }
+    }
+
+    /// Keys while the wrap-up is open: typing goes to the memo; Enter copies the note, saves
+    /// it to the log and starts a new call; Esc closes it (the memo is kept).
+    fn wrapup_key(&mut self, key: &KeyEvent) {
+        match key.code {
+            KeyCode::Esc => self.call.wrapping_up = false,
+            KeyCode::Enter => self.finish_call(),
+            _ => {
+                self.call.memo.handle(key);
+            }
+        }
+    }
+
+    /// The ticket note of the call so far: category, guide and content version, questions
+    /// opened, the rule inputs' one-line verdict, the SMS copied or sent, the memo.
+    pub fn wrapup_note(&self) -> String {
+        let mut note = String::new();
+        let now = self.clock.now();
+        let _ = write!(note, "[상담 정리] {}", clock::format_kst(&now));
+        if let Some(elapsed) = self.call_elapsed() {
+            let _ = write!(note, " · 통화 {elapsed}");
+        }
+        note.push('\n');
+        if let Some(guide) = self.current_guide() {
+            let _ = writeln!(note, "상담 유형: {}", guide.category_path());
+            let _ = writeln!(
+                note,
+                "가이드: {} ({} · 콘텐츠 {})",
+                guide.title,
+                guide.id,
+                self.content.version()
+            );
+        }
+        for &(guide, qa) in &self.call.questions {
+            if let Some(qa) = self.content.guide(guide).and_then(|g| g.qa.get(qa)) {
+                let label = qa.label.clone().unwrap_or_default();
+                let _ = writeln!(note, "문의: {label} {}", qa.title());
+            }
+        }
+        if self.call.questions.is_empty() {
+            note.push_str("문의: (열어 본 질문 없음)\n");
+        }
+        if self.rules.has_inputs() {
+            let (query, _) = self.rules.query();
+            if let (Some(query), Some(policy)) = (query, self.context().policy()) {
+                let _ = writeln!(note, "판정: {}", policy.evaluate(&query).summary);
+            }
+        }
+        for event in &self.call.events {
+            let template = event
+                .template_id
+                .as_deref()
+                .and_then(|id| self.content.template(id))
+                .map_or_else(
+                    || "직접 작성".to_owned(),
+                    |(_, t)| format!("{} ({})", t.label(), t.id),
+                );
+            let kind = event.message_kind.map_or("", |k| k.label());
+            let _ = writeln!(
+                note,
+                "SMS {}: {template} · {kind} {} bytes",
+                event.kind.label(),
+                event.bytes.unwrap_or(0)
+            );
+        }
+        let memo = self.call.memo.text().trim();
+        let _ = write!(note, "메모: {}", if memo.is_empty() { "-" } else { memo });
+        note
+    }
+
+    /// Copies the note, saves it to the log, and starts a new call: inputs cleared, the
+    /// timer from the next key.
+    fn finish_call(&mut self) {
+        let note = self.wrapup_note();
+        self.copy("상담 정리", &note);
+        self.apply(Command::Record(LogEvent {
+            at: self.clock.now(),
+            as_of: None,
+            kind: EventKind::Wrapup,
+            guide_id: self.current_guide().map(|g| g.id.clone()),
+            template_id: None,
+            content_version: self.content.version().to_owned(),
+            message_kind: None,
+            bytes: None,
+            text: note,
+        }));
+        self.call = Call::new();
+        self.rules = rule_form::State::new(self.clock.now());
+        self.sms.clear_values();
+        self.clear_search();
+        self.qa = qa::State::default();
+        self.set_step(Step::Explore);
+        self.toast("상담 정리를 복사하고 저장했습니다 · 새 상담");
     }
 
     /// Before a frame of `height` rows: the hits that can be seen are put in order (drawing

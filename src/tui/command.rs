@@ -108,6 +108,10 @@ pub enum Command {
     SelectGuide(usize),
     /// Select a question of the current guide (its templates are listed anew).
     SelectQa(usize),
+    /// Open a question of the current guide in the answer view (noted for the wrap-up).
+    OpenQuestion(usize),
+    /// Open the call's wrap-up.
+    OpenWrapUp,
     ActivateSearch,
     ClearSearch,
     /// Select the search hit at this rank.
@@ -121,6 +125,11 @@ pub enum Command {
     Toast(String),
     /// Record an event in the consultation log (the app stamps the real time on it).
     Record(LogEvent),
+    /// Ask the agent first; on yes, carry out the commands.
+    Ask {
+        question: String,
+        then: Vec<Command>,
+    },
 }
 
 /// What the event loop must do outside the app.

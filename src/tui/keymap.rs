@@ -29,6 +29,7 @@ pub enum Action {
     CopyCategory,
     CopyDetail,
     MarkSent,
+    WrapUp,
     Toggle,
 }
 
@@ -161,6 +162,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Global,
         "상담 유형 경로 복사 (티켓 분류용)",
         false
+    ),
+    bind!(
+        [(KeyCode::Char('w'), NONE)],
+        "w",
+        Action::WrapUp,
+        Scope::Global,
+        "상담 정리 (티켓 메모: 유형·문의·판정·SMS + 메모, 복사·저장 후 새 상담)",
+        true
     ),
     bind!(
         [(KeyCode::Char('?'), NONE)],

@@ -20,6 +20,8 @@ pub enum FieldKind {
     RuleInput,
     /// An SMS variable: a name, a car number, a date, an address.
     SmsVariable,
+    /// The agent's memo in a call's wrap-up.
+    Memo,
 }
 
 impl FieldKind {
@@ -27,6 +29,7 @@ impl FieldKind {
         match self {
             Self::Search | Self::SmsVariable => 200,
             Self::RuleInput => 40,
+            Self::Memo => 1_000,
         }
     }
 }

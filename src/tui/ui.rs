@@ -81,6 +81,9 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     if app.help_open {
         draw_help(app, frame, area, theme);
     }
+    if app.call.wrapping_up {
+        draw_wrapup(app, frame, area, theme);
+    }
     if let Some(confirm) = &app.confirm {
         draw_confirm(&confirm.question, frame, area, theme);
     }
@@ -129,26 +132,82 @@ fn draw_too_small(frame: &mut Frame<'_>, area: Rect) {
 
 fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let width = usize::from(area.width);
-    let mut first = vec![Span::styled(" support-console ", theme.dim())];
-    if let Some(guide) = app.current_guide() {
-        first.push(Span::styled(inert(&guide.title), theme.strong()));
-        if let Some(status) = &guide.status {
-            first.push(Span::raw(" "));
-            first.push(Span::styled(format!(" {} ", inert(status)), theme.badge()));
-        }
-    }
+    // Right: today and the service's phase on it, always whole; the guide's publication
+    // status is a badge of the title, labelled as the article's. When the title would not
+    // fit, the phase and date take their short forms, then the program's name goes.
     let now = app.clock.now();
-    let phase = app
-        .context()
-        .policy()
-        .map(|p| p.phase_at(&now).0.label())
-        .unwrap_or_default();
-    let today = format!("  오늘 {} KST · {phase}", clock::format_kst_date(&now));
-    let used: usize = first.iter().map(|s| text_width(&s.content)).sum();
+    let phase = app.context().policy().map(|p| p.phase_at(&now).0);
+    let title = app
+        .current_guide()
+        .map_or(String::new(), |g| inert(&g.title));
+    let badge = app
+        .current_guide()
+        .and_then(|g| g.status.as_ref())
+        .map(|status| format!(" 글 상태: {} ", inert(status)));
+    let call = app
+        .call_elapsed()
+        .map_or(String::new(), |elapsed| format!(" 통화 {elapsed} ·"));
+    // Three forms, widest first: full words; short phase and date; and, where even that
+    // does not fit, the labels dropped (the badge's colour and the `·` still set them apart).
+    let right_for = |form: u8| {
+        let phase = phase.map_or("", |p| {
+            if form == 0 {
+                p.label()
+            } else {
+                p.short_label()
+            }
+        });
+        let date = if form == 0 {
+            format!("{} KST", clock::format_kst_date(&now))
+        } else {
+            clock::format_kst(&now)
+                .get(..10)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        if form == 2 {
+            format!("{call} {date} · {phase} ")
+        } else {
+            format!("{call} 오늘 {date} · 단계: {phase} ")
+        }
+    };
+    let badge_for = |form: u8| {
+        badge.as_ref().map(|b| {
+            if form == 2 {
+                b.replace(" 글 상태: ", " ")
+            } else {
+                b.clone()
+            }
+        })
+    };
+    let needed = |form: u8, name: &str| {
+        text_width(name)
+            + text_width(&title)
+            + badge_for(form).map_or(0, |b| text_width(&b) + 1)
+            + text_width(&right_for(form))
+    };
+    let form = (0..2).find(|&f| needed(f, " support-console ") <= width);
+    let (form, name) = match form {
+        Some(form) => (form, " support-console "),
+        None if needed(1, " ") <= width => (1, " "),
+        None => (2, " "),
+    };
+    let right = right_for(form);
+    let badge = badge_for(form);
+    let badge_cells = badge.as_ref().map_or(0, |b| text_width(b) + 1);
+    let room = width.saturating_sub(text_width(&right));
+    let mut first = vec![Span::styled(name, theme.dim())];
     first.push(Span::styled(
-        truncate(&today, width.saturating_sub(used)),
-        theme.accent(),
+        truncate(&title, room.saturating_sub(text_width(name) + badge_cells)),
+        theme.strong(),
     ));
+    if let Some(badge) = badge {
+        first.push(Span::raw(" "));
+        first.push(Span::styled(badge, theme.badge()));
+    }
+    let used: usize = first.iter().map(|s| text_width(&s.content)).sum();
+    first.push(Span::raw(" ".repeat(room.saturating_sub(used))));
+    first.push(Span::styled(truncate(&right, width), theme.accent()));
     let mut stepper = vec![Span::raw(" ")];
     for step in Step::ALL {
         if step.index() > 0 {
@@ -273,6 +332,63 @@ fn clear_for_overlay(frame: &mut Frame<'_>, popup: Rect) {
         }
     }
     frame.render_widget(Clear, popup);
+}
+
+/// The call's wrap-up over the panes: the ticket note as it will be copied, the memo typed
+/// in place (the terminal cursor in it).
+fn draw_wrapup(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(96);
+    let height = area.height.saturating_sub(4).max(3);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 2.min(area.height.saturating_sub(height)),
+        width,
+        height,
+    };
+    clear_for_overlay(frame, popup);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(theme.accent())
+        .title(" 상담 정리 · 메모 입력 · Enter 복사·저장·새 상담 · Esc 닫기 ");
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let text_width_cells = usize::from(inner.width);
+    let note = app.wrapup_note();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for line in note.lines().filter(|l| !l.starts_with("메모: ")) {
+        lines.extend(super::text::wrap_text(
+            line,
+            theme.normal(),
+            text_width_cells,
+            4,
+        ));
+    }
+    lines.push(Line::default());
+    let label = "메모: ";
+    let memo = super::text::wrap(
+        &[
+            super::text::Segment::new(label, theme.strong()),
+            super::text::Segment::new(app.call.memo.text(), theme.editing()),
+        ],
+        text_width_cells,
+        0,
+    );
+    let memo_row = lines.len();
+    lines.extend(memo);
+    let shown = lines.len().min(usize::from(inner.height));
+    let skip = lines.len() - shown;
+    frame.render_widget(Paragraph::new(lines.split_off(skip)), inner);
+    // The cursor: after what is typed before it, on the memo's wrapped lines.
+    let before = text_width(label) + app.call.memo.cursor_cells();
+    let row = memo_row + before / text_width_cells.max(1);
+    let column = before % text_width_cells.max(1);
+    if let (Ok(row), Ok(column)) = (
+        u16::try_from(row.saturating_sub(skip)),
+        u16::try_from(column),
+    ) {
+        super::widgets::place_cursor(frame, inner, inner.x + column, inner.y + row);
+    }
 }
 
 /// A yes/no question in a box over the middle of the screen.

@@ -75,8 +75,7 @@ impl State {
                 };
             }
             Action::Open if !self.detail => {
-                self.detail = true;
-                self.scroll = 0;
+                return Outcome::command(Command::OpenQuestion(self.selected));
             }
             Action::Back if self.detail => self.detail = false,
             Action::Down if !self.detail => return select((self.selected + 1).min(last)),
@@ -248,8 +247,22 @@ impl State {
                 4,
             ));
         }
+        // Once the schedule has closed what the answer offers, the warning stands above it
+        // (service over) or under the sentence that offers it (signups closed).
+        let policy = crate::rules::Policy::of(ctx.content, guide);
+        let over = policy.closed(None, &ctx.now);
+        if let Some(warning) = &over {
+            lines.push(Block::text(warning.clone(), theme.warn(), 0, 2));
+        }
+        let closed = |offer| {
+            if over.is_some() {
+                None
+            } else {
+                policy.closed(offer, &ctx.now)
+            }
+        };
         for section in &qa.sections {
-            section_blocks(guide, section, theme, &mut lines);
+            section_blocks(guide, section, theme, &closed, &mut lines);
         }
         for id in &qa.sms_templates {
             if let Some((_, template)) = ctx.content.template(id) {
@@ -366,6 +379,7 @@ fn section_blocks<'a>(
     guide: &crate::content::Guide,
     section: &'a crate::content::AnswerSection,
     theme: Theme,
+    closed: &dyn Fn(Option<crate::content::Offer>) -> Option<String>,
     lines: &mut Vec<Block<'a>>,
 ) {
     lines.push(Line::default().into());
@@ -398,6 +412,11 @@ fn section_blocks<'a>(
             indent: indent + 2,
             prefix,
         });
+        if item.offers.is_some()
+            && let Some(warning) = closed(item.offers)
+        {
+            lines.push(Block::text(warning, theme.warn(), indent, indent + 2));
+        }
         if section.kind == SectionKind::Script {
             lines.push(Line::default().into());
         }

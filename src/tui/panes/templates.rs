@@ -63,6 +63,12 @@ impl State {
             .any(|editor| !editor.is_empty())
     }
 
+    /// Forgets every variable typed (a new call).
+    pub fn clear_values(&mut self) {
+        self.values.clear();
+        self.editing = None;
+    }
+
     /// Back to the first template of the list, its form closed (another guide or question).
     pub fn reset(&mut self) {
         self.show_all = false;
@@ -223,7 +229,19 @@ impl State {
         } else {
             Command::Toast(format!("발송함으로 기록: {}", template.title))
         };
-        Outcome::Consumed(vec![first, Command::Record(event)])
+        let commands = vec![first, Command::Record(event)];
+        let closed = ctx
+            .policy()
+            .and_then(|policy| policy.closed(template.offers, &ctx.now));
+        match closed {
+            Some(warning) if kind == EventKind::Sent => Outcome::command(Command::Ask {
+                question: format!(
+                    "{warning}\n그래도 발송함으로 기록할까요? (y/Enter 기록 · 다른 키 취소)"
+                ),
+                then: commands,
+            }),
+            _ => Outcome::Consumed(commands),
+        }
     }
 
     pub fn draw(
@@ -349,6 +367,13 @@ impl State {
             }
             let status = counter_line(&rendered, theme);
             lines.push(status);
+            // The schedule has closed what the template offers: said beside the count.
+            if let Some(warning) = ctx
+                .policy()
+                .and_then(|policy| policy.closed(template.offers, &ctx.now))
+            {
+                lines.extend(wrap(&[Segment::new(warning, theme.warn())], width, 2));
+            }
             for reason in rendered.blocking() {
                 lines.extend(wrap(
                     &[Segment::new(format!("⚠ {reason}"), theme.error())],
