@@ -24,7 +24,7 @@ use crate::sms;
 #[command(
     name = "support-console",
     version,
-    about = "Korean support agents' console for driver guides (with no subcommand: open the console)"
+    about = "택시 기사 상담용 가이드 콘솔 (하위 명령 없이 실행하면 콘솔이 열립니다)"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -36,49 +36,71 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Load every *.json under DIR instead of the embedded content.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help = "내장 콘텐츠 대신 DIR 아래 모든 *.json을 읽습니다"
+    )]
     pub content: Option<PathBuf>,
     /// Print machine-readable JSON.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help = "프로그램이 읽을 JSON으로 출력합니다")]
     pub json: bool,
     /// The console's clock (training, or answering about a past date); default: now, in KST.
-    #[arg(long, global = true, value_name = "RFC3339")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "RFC3339",
+        help = "콘솔의 시계 (교육용, 지난 날짜 문의용); 기본: 지금 (KST)"
+    )]
     pub now: Option<String>,
     /// The consultation log, a SQLite database (default: the user's data directory); an older
     /// JSON-lines history named here is imported into FILE.sqlite3 beside it.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help = "상담 기록 데이터베이스 (SQLite; 기본: 사용자 데이터 폴더). 예전 JSON 줄 기록을 지정하면 옆의 FILE.sqlite3로 가져옵니다"
+    )]
     pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate or export content.
+    #[command(about = "콘텐츠 검사·내보내기")]
     Content {
         #[command(subcommand)]
         action: ContentAction,
     },
     /// Search everything an agent may look for (Korean-aware).
+    #[command(about = "질문·스크립트·규정·SMS 검색 (초성·영타 가능)")]
     Search {
         /// The query; empty lists everything in content order.
-        #[arg(default_value = "")]
+        #[arg(default_value = "", help = "검색어; 비우면 전부를 콘텐츠 순서로")]
         query: String,
         /// At most N hits.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", help = "최대 N건")]
         limit: Option<usize>,
     },
     /// What applies to a driver at an instant: signup, renewal, free month, payment.
+    #[command(about = "기사님에게 그 시각에 적용되는 규정: 가입·갱신·첫 달 무료·결제")]
     Check(CheckArgs),
     /// List, render or measure SMS templates.
+    #[command(about = "SMS 템플릿 목록·채우기·바이트 계산 (보낼 수 없으면 종료 코드 1)")]
     Sms(SmsArgs),
     /// The consultation log: copies, SMS sent and call wrap-ups.
+    #[command(about = "상담 기록: 복사·SMS 발송·상담 정리")]
     History(HistoryArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ContentAction {
     /// Validate the content (exit 2 with every problem on stderr).
+    #[command(about = "콘텐츠 검사 (문제가 있으면 모두 stderr에, 종료 코드 2)")]
     Check,
     /// Write the loaded content as pretty JSON files into DIR.
+    #[command(about = "읽은 콘텐츠를 DIR에 JSON 파일로 씁니다")]
     Export { dir: PathBuf },
 }
 
@@ -91,24 +113,40 @@ pub enum MemberArg {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The instant to answer for (default: now).
-    #[arg(long, value_name = "RFC3339")]
+    #[arg(long, value_name = "RFC3339", help = "판단할 시각 (기본: 지금)")]
     pub at: Option<String>,
-    #[arg(long, value_enum, default_value = "new")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "new",
+        help = "new: 신규 가입 문의, renewal: 갱신 회원 문의"
+    )]
     pub member: MemberArg,
     /// The driver's rating, or "none" when there is none yet.
-    #[arg(long, value_name = "X|none")]
+    #[arg(long, value_name = "X|none", help = "기사님 평점, 아직 없으면 none")]
     pub rating: Option<String>,
     /// Last month's average rating.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", help = "전월 평균 평점 (갱신·결제를 판단)")]
     pub prev_month_avg: Option<String>,
     /// The driver had the free first month before (also after leaving the app and rejoining).
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "예전에 첫 달 무료를 받은 적 있음 (앱 탈퇴 후 재가입 포함)"
+    )]
     pub prior_benefit: bool,
     /// The next renewal (payment) date of a current subscription, KST.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(
+        long,
+        value_name = "YYYY-MM-DD",
+        help = "이용 중인 멤버십의 다음 갱신(결제)일, KST"
+    )]
     pub renewal_date: Option<String>,
     /// Which guide's rules (default: the first guide that has rules).
-    #[arg(long, value_name = "ID")]
+    #[arg(
+        long,
+        value_name = "ID",
+        help = "어느 가이드의 규정인지 (기본: 규정이 있는 첫 가이드)"
+    )]
     pub guide: Option<String>,
 }
 
@@ -122,26 +160,66 @@ pub enum KindArg {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// From this date (KST, YYYY-MM-DD) or instant (RFC 3339) on.
-    #[arg(long, value_name = "D")]
+    #[arg(
+        long,
+        value_name = "D",
+        help = "이 날짜(KST, YYYY-MM-DD)나 시각(RFC 3339)부터"
+    )]
     pub since: Option<String>,
     /// Up to this date (KST, the whole day included) or before this instant.
-    #[arg(long, value_name = "D")]
+    #[arg(
+        long,
+        value_name = "D",
+        help = "이 날짜까지(그날 포함, KST)나 이 시각 전까지"
+    )]
     pub until: Option<String>,
     /// Only events of this kind.
-    #[arg(long, value_enum)]
+    #[arg(
+        long,
+        value_enum,
+        help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리"
+    )]
     pub kind: Option<KindArg>,
 }
 
 #[derive(Debug, Args)]
 pub struct SmsArgs {
     /// The template id; with neither ID nor --text, the templates are listed.
+    #[arg(help = "템플릿 id; ID도 --text도 없으면 템플릿 목록")]
     pub id: Option<String>,
     /// A variable's value.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
+    #[arg(long = "var", value_name = "NAME=VALUE", help = "변수 값")]
     pub vars: Vec<String>,
     /// Measure this free text instead of a template.
-    #[arg(long, value_name = "TEXT", conflicts_with = "id")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "id",
+        help = "템플릿 대신 이 글을 잽니다"
+    )]
     pub text: Option<String>,
+}
+
+/// How a command that ran ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success,
+    /// `sms`: the message cannot be sent as it is (the report was printed): exit 1.
+    NotSendable,
+}
+
+/// clap's kinds of error, in Korean.
+fn clap_kind_ko(kind: clap::error::ErrorKind) -> &'static str {
+    use clap::error::ErrorKind;
+    match kind {
+        ErrorKind::UnknownArgument => "알 수 없는 옵션",
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "잘못된 값",
+        ErrorKind::MissingRequiredArgument => "빠진 값",
+        ErrorKind::InvalidSubcommand => "알 수 없는 하위 명령",
+        ErrorKind::ArgumentConflict => "함께 쓸 수 없는 옵션",
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "값의 개수가 맞지 않음",
+        _ => "잘못된 입력",
+    }
 }
 
 /// A failure the user must fix: printed on stderr, exit 2.
@@ -150,7 +228,7 @@ pub struct UserError(pub String);
 
 impl From<ContentErrors> for UserError {
     fn from(errors: ContentErrors) -> Self {
-        Self(format!("content is not valid:\n{errors}"))
+        Self(format!("콘텐츠가 올바르지 않습니다:\n{errors}"))
     }
 }
 
@@ -191,7 +269,7 @@ impl Streams<'_> {
     /// Pretty JSON on stdout, every unsafe character escaped (`crate::text::escape_json`).
     fn print_json(&mut self, value: &impl Serialize) -> Result<(), UserError> {
         let mut text = serde_json::to_string_pretty(value)
-            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
+            .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
         text.push('\n');
         let text = crate::text::escape_json(text);
         let _ = self.out.write_all(text.as_bytes());
@@ -210,9 +288,14 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
-            // clap echoes arguments in its messages: they go through the policy too.
+            // clap echoes arguments in its messages: they go through the policy too. Its
+            // own words are English; a Korean line says what went wrong first.
             let text = err.render().to_string();
             if err.use_stderr() {
+                streams.warn(&format!(
+                    "support-console: 명령을 이해하지 못했습니다 ({}). 도움말: support-console --help",
+                    clap_kind_ko(err.kind())
+                ));
                 let _ = streams
                     .err
                     .write_all(crate::text::visible(&text).as_bytes());
@@ -223,7 +306,8 @@ where
         }
     };
     match run(cli, streams) {
-        Ok(()) => 0,
+        Ok(Exit::Success) => 0,
+        Ok(Exit::NotSendable) => 1,
         Err(UserError(message)) => {
             streams.warn(&format!("support-console: {message}"));
             2
@@ -238,10 +322,16 @@ pub fn load_content(global: &GlobalArgs) -> Result<Content, ContentErrors> {
     }
 }
 
-fn run(cli: Cli, io: &mut Streams<'_>) -> Result<(), UserError> {
+fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
     let global = cli.global;
     match cli.command {
         None => {
+            use std::io::IsTerminal as _;
+            if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+                return Err(UserError(
+                    "콘솔은 터미널에서 실행해야 합니다 (입출력이 터미널이 아님). 스크립트에서는 하위 명령을 쓰세요: content, search, check, sms, history (support-console --help)".into(),
+                ));
+            }
             let content = load_content(&global)?;
             let now = match &global.now {
                 Some(text) => {
@@ -251,18 +341,21 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<(), UserError> {
             };
             let history = global.history.clone().or_else(history::default_path);
             crate::tui::run(content, now, history)
-                .map_err(|err| UserError(format!("console: {err}")))
+                .map(|()| Exit::Success)
+                .map_err(|err| UserError(format!("콘솔을 열 수 없습니다: {err}")))
         }
         Some(Command::Content {
             action: ContentAction::Check,
-        }) => content_check(io, &global),
+        }) => content_check(io, &global).map(|()| Exit::Success),
         Some(Command::Content {
             action: ContentAction::Export { dir },
-        }) => content_export(io, &global, &dir),
-        Some(Command::Search { query, limit }) => search(io, &global, &query, limit),
-        Some(Command::Check(args)) => check(io, &global, &args),
+        }) => content_export(io, &global, &dir).map(|()| Exit::Success),
+        Some(Command::Search { query, limit }) => {
+            search(io, &global, &query, limit).map(|()| Exit::Success)
+        }
+        Some(Command::Check(args)) => check(io, &global, &args).map(|()| Exit::Success),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
-        Some(Command::History(args)) => history_command(io, &global, &args),
+        Some(Command::History(args)) => history_command(io, &global, &args).map(|()| Exit::Success),
     }
 }
 
@@ -284,7 +377,7 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
                 }))
             } else {
                 io.print(&format!(
-                    "content OK: {guides} guide(s), {qa} Q&A, {rules} rule(s), {templates} SMS template(s); version {}\n",
+                    "콘텐츠 정상: 가이드 {guides}개, Q&A {qa}개, 규정 {rules}개, SMS 템플릿 {templates}개; 버전 {}\n",
                     content.version()
                 ));
                 Ok(())
@@ -307,22 +400,22 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
 fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
     let content = load_content(global)?;
     std::fs::create_dir_all(dir)
-        .map_err(|err| UserError(format!("{}: cannot create: {err}", dir.display())))?;
+        .map_err(|err| UserError(format!("{}: 폴더를 만들 수 없습니다: {err}", dir.display())))?;
     let mut written = Vec::new();
     for loaded in content.loaded_guides() {
         let path = dir.join(&loaded.file_name);
         let mut text = serde_json::to_string_pretty(&loaded.guide)
-            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
+            .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
         text.push('\n');
         write_whole(&path, text.as_bytes())
-            .map_err(|err| UserError(format!("{}: cannot write: {err}", path.display())))?;
+            .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
         written.push(path.display().to_string());
     }
     if global.json {
         io.print_json(&json!({"written": written}))
     } else {
         io.print(&written.iter().fold(String::new(), |mut text, path| {
-            let _ = writeln!(text, "wrote {path}");
+            let _ = writeln!(text, "저장함: {path}");
             text
         }));
         Ok(())
@@ -383,7 +476,7 @@ fn search(
         return printed;
     }
     if hits.is_empty() {
-        io.warn(&format!("no match for \"{query}\""));
+        io.warn(&format!("\"{query}\"에 맞는 항목이 없습니다"));
     }
     // Streamed: a search may print a hundred thousand lines. A closed pipe ends it quietly.
     let mut stdout = io::BufWriter::with_capacity(1 << 16, &mut *io.out);
@@ -448,7 +541,7 @@ fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<
         Some(text) => Some(
             chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
                 UserError(format!(
-                    "--renewal-date: \"{text}\" is not a date: expected YYYY-MM-DD (KST)"
+                    "--renewal-date: \"{text}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요"
                 ))
             })?,
         ),
@@ -458,11 +551,11 @@ fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<
     let guide = match &args.guide {
         Some(id) => content
             .guide_by_id(id)
-            .ok_or_else(|| UserError(format!("--guide: no guide with id \"{id}\"")))?,
+            .ok_or_else(|| UserError(format!("--guide: id가 \"{id}\"인 가이드가 없습니다")))?,
         None => content
             .guides()
             .find(|g| !g.rules.is_empty())
-            .ok_or_else(|| UserError("no guide in the content has rules".into()))?,
+            .ok_or_else(|| UserError("콘텐츠에 규정이 있는 가이드가 없습니다".into()))?,
     };
     let query = Query {
         at,
@@ -489,27 +582,33 @@ fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, UserError> {
         .map(|pair| {
             pair.split_once('=')
                 .map(|(name, value)| (name.trim().to_owned(), value.to_owned()))
-                .ok_or_else(|| UserError(format!("--var: \"{pair}\" is not NAME=VALUE")))
+                .ok_or_else(|| UserError(format!("--var: \"{pair}\"는 NAME=VALUE 꼴이 아닙니다")))
         })
         .collect()
 }
 
-fn sms_command(io: &mut Streams<'_>, global: &GlobalArgs, args: &SmsArgs) -> Result<(), UserError> {
+/// Lists, renders or measures; exit 1 when the message cannot be sent as it is (the report
+/// printed all the same), so a script can tell.
+fn sms_command(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    args: &SmsArgs,
+) -> Result<Exit, UserError> {
     let content = load_content(global)?;
     let values = parse_vars(&args.vars)?;
     let (id, title, rendered) = match (&args.id, &args.text) {
-        (None, None) => return list_templates(io, global, &content),
+        (None, None) => return list_templates(io, global, &content).map(|()| Exit::Success),
         (_, Some(text)) => (None, None, sms::render_free_text(text)),
         (Some(id), None) => {
             let (_, template) = content.template(id).ok_or_else(|| {
                 UserError(format!(
-                    "no SMS template with id \"{id}\" (run `support-console sms` to list them)"
+                    "id가 \"{id}\"인 SMS 템플릿이 없습니다 (`support-console sms`로 목록을 보세요)"
                 ))
             })?;
             for name in values.keys() {
                 if !template.variables.iter().any(|v| &v.name == name) {
                     return Err(UserError(format!(
-                        "--var: template \"{id}\" has no variable \"{name}\" (it has: {})",
+                        "--var: 템플릿 \"{id}\"에는 변수 \"{name}\"가 없습니다 (있는 변수: {})",
                         template
                             .variables
                             .iter()
@@ -526,19 +625,26 @@ fn sms_command(io: &mut Streams<'_>, global: &GlobalArgs, args: &SmsArgs) -> Res
             )
         }
     };
+    let exit = if rendered.blocking().is_empty() {
+        Exit::Success
+    } else {
+        Exit::NotSendable
+    };
     if global.json {
-        return io.print_json(&json!({
-            "id": id,
-            "title": title,
-            "text": rendered.text,
-            "bytes": rendered.measure.bytes,
-            "kind": rendered.measure.kind,
-            "unencodable": rendered.measure.unencodable,
-            "risky": rendered.measure.risky,
-            "missing": rendered.missing,
-            "unknown": rendered.unknown,
-            "sendable": rendered.blocking().is_empty(),
-        }));
+        return io
+            .print_json(&json!({
+                "id": id,
+                "title": title,
+                "text": rendered.text,
+                "bytes": rendered.measure.bytes,
+                "kind": rendered.measure.kind,
+                "unencodable": rendered.measure.unencodable,
+                "risky": rendered.measure.risky,
+                "missing": rendered.missing,
+                "unknown": rendered.unknown,
+                "sendable": rendered.blocking().is_empty(),
+            }))
+            .map(|()| exit);
     }
     let mut text = String::new();
     if let Some(title) = &title {
@@ -560,7 +666,7 @@ fn sms_command(io: &mut Streams<'_>, global: &GlobalArgs, args: &SmsArgs) -> Res
         );
     }
     io.print(&text);
-    Ok(())
+    Ok(exit)
 }
 
 fn list_templates(

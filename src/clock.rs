@@ -18,8 +18,8 @@ pub fn now_kst() -> DateTime<FixedOffset> {
 }
 
 /// What `--at`/`--now` accept, for error messages.
-pub const ACCEPTED_INSTANTS: &str = "an RFC 3339 instant such as 2024-12-05T10:00:00+09:00 or 2024-12-05T01:00:00Z \
-     (also accepted: 2024-12-05T10:00 or 2024-12-05, read as KST)";
+pub const ACCEPTED_INSTANTS: &str = "RFC 3339 시각 (예: 2024-12-05T10:00:00+09:00, 2024-12-05T01:00:00Z; \
+     2024-12-05T10:00이나 2024-12-05도 되며 KST로 읽습니다)";
 
 /// Parses an instant and expresses it in KST. A date or date-time without an offset is KST.
 pub fn parse_instant(text: &str) -> Result<DateTime<FixedOffset>, String> {
@@ -41,7 +41,7 @@ pub fn parse_instant(text: &str) -> Result<DateTime<FixedOffset>, String> {
         return from_kst_naive(date.and_time(chrono::NaiveTime::MIN), text);
     }
     Err(format!(
-        "\"{text}\" is not a valid instant: expected {ACCEPTED_INSTANTS}"
+        "\"{text}\"은 올바른 시각이 아닙니다: {ACCEPTED_INSTANTS}"
     ))
 }
 
@@ -49,7 +49,7 @@ fn from_kst_naive(naive: NaiveDateTime, text: &str) -> Result<DateTime<FixedOffs
     kst()
         .from_local_datetime(&naive)
         .single()
-        .ok_or_else(|| format!("\"{text}\" is not a valid instant in KST"))
+        .ok_or_else(|| format!("\"{text}\"은 KST로 있을 수 없는 시각입니다"))
 }
 
 /// Midnight KST at the start of `date`.

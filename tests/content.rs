@@ -427,7 +427,7 @@ fn truncated_json_names_file_and_line() {
     let (code, stderr) = check_dir(&[("guide.json", bytes[..bytes.len() / 2].to_vec())]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("guide.json:"), "{stderr}");
-    assert!(stderr.contains("truncated JSON"), "{stderr}");
+    assert!(stderr.contains("JSON이 잘렸나요?"), "{stderr}");
 }
 
 #[test]
@@ -454,10 +454,10 @@ fn duplicate_id_across_files() {
     ]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("b.json:") && stderr.contains("duplicate id \"qa-what-is\""),
+        stderr.contains("b.json:") && stderr.contains("id \"qa-what-is\"가 중복됩니다"),
         "{stderr}"
     );
-    assert!(stderr.contains("first declared in"), "{stderr}");
+    assert!(stderr.contains("처음 선언: "), "{stderr}");
 }
 
 #[test]
@@ -469,11 +469,11 @@ fn dangling_sms_reference_and_bad_threshold_both_reported() {
     let (code, stderr) = check_dir(&[("guide.json", bytes)]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("qa[0].sms_templates[0]: unknown SMS template \"sms-nowhere\""),
+        stderr.contains("qa[0].sms_templates[0]: 없는 SMS 템플릿 \"sms-nowhere\""),
         "{stderr}"
     );
     assert!(
-        stderr.contains("rules[3].terms.at_least: rating threshold 7.5 is outside 0.0 to 5.0"),
+        stderr.contains("rules[3].terms.at_least: 평점 기준 7.5이 0.0~5.0 밖입니다"),
         "{stderr}"
     );
     // Every message names a line.
@@ -494,7 +494,8 @@ fn impossible_date() {
     let (code, stderr) = check_dir(&[("guide.json", bytes)]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("schedule.events[1].at") && stderr.contains("not a valid RFC 3339 instant"),
+        stderr.contains("schedule.events[1].at")
+            && stderr.contains("올바른 RFC 3339 시각이 아닙니다"),
         "{stderr}"
     );
 }
@@ -506,7 +507,7 @@ fn not_utf8() {
     let (code, stderr) = check_dir(&[("latin.json", bytes)]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("latin.json:") && stderr.contains("not UTF-8"),
+        stderr.contains("latin.json:") && stderr.contains("UTF-8이 아닙니다"),
         "{stderr}"
     );
 }
@@ -515,7 +516,7 @@ fn not_utf8() {
 fn empty_directory() {
     let (code, stderr) = check_dir(&[]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("no *.json content files"), "{stderr}");
+    assert!(stderr.contains("*.json 콘텐츠 파일이 없습니다"), "{stderr}");
 }
 
 #[test]

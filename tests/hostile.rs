@@ -203,7 +203,7 @@ fn escapes_in_content_never_leave_raw() {
         }
         let (code, out, err) = run(&args);
         assert_eq!(code, 2);
-        assert!(err.contains("unknown SMS template"), "{err}");
+        assert!(err.contains("없는 SMS 템플릿"), "{err}");
         assert_clean("content check errors", &(out + &err));
     }
 
@@ -297,7 +297,7 @@ fn a_fifo_is_refused_not_waited_on() {
     let (code, err) = check_dir_process(dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("p.json") && err.contains("named pipe (FIFO)"),
+        err.contains("p.json") && err.contains("이름 있는 파이프(FIFO)"),
         "{err}"
     );
 }
@@ -308,10 +308,7 @@ fn a_link_to_a_device_is_refused() {
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("z.json")).expect("symlink");
     let (code, err) = check_dir_process(dir.path());
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("z.json") && err.contains("character device"),
-        "{err}"
-    );
+    assert!(err.contains("z.json") && err.contains("문자 장치"), "{err}");
 }
 
 #[test]
@@ -322,8 +319,8 @@ fn symlink_loops_are_named_once_not_walked() {
     std::os::unix::fs::symlink(".", dir.path().join("b")).expect("symlink");
     let (code, err) = check_dir_process(dir.path());
     assert_eq!(code, 2, "{err}");
-    assert_eq!(err.matches("symbolic link loop").count(), 2, "{err}");
-    assert!(!err.contains("duplicate id"), "{err}");
+    assert_eq!(err.matches("심볼릭 링크 순환").count(), 2, "{err}");
+    assert!(!err.contains("중복"), "{err}");
 
     // One link back: named as a loop, not thousands of duplicate ids.
     let dir = dir_with_guide();
@@ -333,7 +330,7 @@ fn symlink_loops_are_named_once_not_walked() {
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.lines().count(), 2, "{err}");
     assert!(
-        err.contains("sub/up") && err.contains("symbolic link loop"),
+        err.contains("sub/up") && err.contains("심볼릭 링크 순환"),
         "{err}"
     );
 
@@ -353,7 +350,7 @@ fn a_five_megabyte_text_is_refused_with_its_place() {
     let (code, err) = check_dir_process(dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("guide.json:") && err.contains("longer than the 65536 bytes"),
+        err.contains("guide.json:") && err.contains("한도 65536바이트보다 깁니다"),
         "{err}"
     );
 }
@@ -401,8 +398,8 @@ fn twenty_thousand_dangling_references_are_reported_quickly_and_summed_up() {
     write_guide(dir.path(), "guide.json", &dangling_guide(20_000));
     let (code, err) = check_dir_process(dir.path());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("unknown SMS template \"missing-0\""), "{err}");
-    assert!(err.contains("… and 19900 more"), "{err}");
+    assert!(err.contains("없는 SMS 템플릿 \"missing-0\""), "{err}");
+    assert!(err.contains("… 외 19900건"), "{err}");
     // The JSON report lists every one, each with its line.
     let (code, out, _) = run(&[
         "content",
@@ -437,7 +434,7 @@ fn messages_name_a_bom_a_lone_surrogate_and_count_columns_from_one() {
     let mut with_bom = vec![0xEF, 0xBB, 0xBF];
     with_bom.extend_from_slice(&guide);
     let message = load(with_bom);
-    assert!(message.starts_with("g.json:1:1:") && message.contains("byte order mark (BOM"));
+    assert!(message.starts_with("g.json:1:1:") && message.contains("바이트 순서 표시(BOM"));
 
     let escaped = String::from_utf8(guide.clone()).expect("UTF-8").replacen(
         "\"title\": \"",
@@ -445,7 +442,7 @@ fn messages_name_a_bom_a_lone_surrogate_and_count_columns_from_one() {
         1,
     );
     let message = load(escaped.into_bytes());
-    assert!(message.contains("lone surrogate"), "{message}");
+    assert!(message.contains("짝 없는 서로게이트"), "{message}");
 
     let mut encoded = guide.clone();
     let at = encoded
@@ -456,7 +453,7 @@ fn messages_name_a_bom_a_lone_surrogate_and_count_columns_from_one() {
     encoded.splice(at..at, [0xED, 0xA0, 0x80]);
     let message = load(encoded);
     assert!(
-        message.contains("lone surrogate (U+D800 to U+DFFF)"),
+        message.contains("서로게이트(U+D800~U+DFFF)가 바이트로"),
         "{message}"
     );
 
@@ -466,7 +463,7 @@ fn messages_name_a_bom_a_lone_surrogate_and_count_columns_from_one() {
     cut.truncate(end + 1);
     let message = load(cut);
     assert!(!message.contains(":0:"), "{message}");
-    assert!(message.contains("unexpected end of file"), "{message}");
+    assert!(message.contains("파일이 중간에 끝납니다"), "{message}");
 }
 
 #[test]

@@ -253,11 +253,11 @@ fn cli_answers_in_kst_under_any_machine_zone() {
 #[test]
 fn cli_rejects_bad_input_with_what_is_accepted() {
     for (args, expected) in [
-        (vec!["--rating", "5.5"], "0.0 to 5.0"),
-        (vec!["--rating", "abc"], "0.0 to 5.0"),
-        (vec!["--prev-month-avg=-1"], "0.0 to 5.0"),
+        (vec!["--rating", "5.5"], "0.0~5.0"),
+        (vec!["--rating", "abc"], "0.0~5.0"),
+        (vec!["--prev-month-avg=-1"], "0.0~5.0"),
         (vec!["--at", "yesterday"], "RFC 3339"),
-        (vec!["--member", "old"], "possible values"),
+        (vec!["--member", "old"], "잘못된 값"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
             .arg("check")

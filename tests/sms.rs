@@ -255,3 +255,35 @@ fn history_command_filters_and_says_when_there_is_no_log() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).contains("(기준 2024-01-01T00:00:00+09:00)"));
 }
+
+/// A message that cannot go as it is exits 1, with the whole report still printed; a good
+/// one exits 0; bad input stays 2.
+#[test]
+fn sms_exits_1_when_the_message_cannot_be_sent() {
+    let output = bin()
+        .args(["sms", "--text", "기사님 안녕하세요 😀", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["sendable"], false);
+    assert_eq!(report["unencodable"][0]["char"], "😀");
+    let output = bin().args(["sms", "--text", "😀"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("보낼 수 없음"));
+    let output = bin()
+        .args(["sms", "--text", &"가".repeat(1_001)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "too long for an LMS");
+    let output = bin()
+        .args(["sms", "--text", "기사님 안녕하세요"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let output = bin().args(["sms", "sms-signup-how-to"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let output = bin().args(["sms", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SMS 템플릿이 없습니다"));
+}

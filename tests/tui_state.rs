@@ -707,3 +707,50 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
         "the simulated clock is kept apart"
     );
 }
+
+/// A message written in the console: from a filled template or from scratch, counted live,
+/// refused while it holds what EUC-KR cannot carry, recorded like a template once it can go.
+#[test]
+fn free_text_sms_is_written_checked_and_recorded() {
+    let mut app = app();
+    type_text(&mut app, "4e");
+    let draft = app.sms.draft.as_ref().expect("draft");
+    assert!(
+        draft
+            .editor
+            .text()
+            .starts_with("카카오 T 파트너 운영센터입니다.")
+    );
+    assert_eq!(draft.from.as_deref(), Some("sms-signup-how-to"));
+    // From scratch: clear it, write two lines.
+    app.handle_key(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    type_text(&mut app, "기사님 안녕하세요");
+    app.handle_key(&key(KeyCode::Enter));
+    type_text(&mut app, "확인 부탁드립니다 😀");
+    assert_eq!(
+        app.sms.draft.as_ref().expect("draft").editor.text(),
+        "기사님 안녕하세요\n확인 부탁드립니다 😀"
+    );
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("보낼 수 없음"), "{screen}");
+    assert!(screen.contains("EUC-KR로 보낼 수"), "{screen}");
+    app.handle_key(&key(KeyCode::Esc)); // done typing
+    type_text(&mut app, "s");
+    assert!(app.sms.recent.is_empty(), "an emoji blocks the send");
+    type_text(&mut app, "e");
+    app.handle_key(&key(KeyCode::Backspace));
+    app.handle_key(&key(KeyCode::Backspace));
+    app.handle_key(&key(KeyCode::Esc));
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("SMS · 35 / 90 bytes  보낼 수 있음"),
+        "{screen}"
+    );
+    type_text(&mut app, "s");
+    let sent = app.sms.recent.last().expect("recorded");
+    assert_eq!(sent.text, "기사님 안녕하세요\n확인 부탁드립니다");
+    assert_eq!(sent.bytes, Some(35));
+    // Esc out of typing, then Esc again throws the draft away.
+    app.handle_key(&key(KeyCode::Esc));
+    assert!(app.sms.draft.is_none());
+}

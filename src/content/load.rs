@@ -66,7 +66,7 @@ pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
     };
     if !dir.is_dir() {
         return Err(single(
-            "not a directory (--content takes a directory of *.json files)".into(),
+            "폴더가 아닙니다 (--content에는 *.json 콘텐츠 파일이 든 폴더를 지정하세요)".into(),
         ));
     }
     let mut walk = Walk::default();
@@ -77,7 +77,7 @@ pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
         ..
     } = walk;
     if files.is_empty() && errors.is_empty() {
-        return Err(single("no *.json content files in this directory".into()));
+        return Err(single("이 폴더에 *.json 콘텐츠 파일이 없습니다".into()));
     }
     files.sort();
     let mut sources = Vec::new();
@@ -118,7 +118,7 @@ impl Walk {
             Err(err) => {
                 self.errors.push(file_error(
                     &dir.display().to_string(),
-                    format!("cannot resolve: {err}"),
+                    format!("경로를 확인할 수 없습니다: {err}"),
                 ));
                 return;
             }
@@ -127,7 +127,7 @@ impl Walk {
             self.errors.push(file_error(
                 &dir.display().to_string(),
                 format!(
-                    "symbolic link loop: leads back to {} (not followed; remove the link)",
+                    "심볼릭 링크 순환: {}(으)로 되돌아갑니다 (따라가지 않음, 링크를 지우세요)",
                     ancestor.display()
                 ),
             ));
@@ -141,7 +141,7 @@ impl Walk {
             Err(err) => {
                 self.errors.push(file_error(
                     &dir.display().to_string(),
-                    format!("cannot list: {err}"),
+                    format!("폴더를 읽을 수 없습니다: {err}"),
                 ));
                 return;
             }
@@ -163,12 +163,12 @@ impl Walk {
                     }
                     Err(err) => self.errors.push(file_error(
                         &path.display().to_string(),
-                        format!("cannot resolve: {err}"),
+                        format!("경로를 확인할 수 없습니다: {err}"),
                     )),
                 },
                 Err(err) => self.errors.push(file_error(
                     &path.display().to_string(),
-                    format!("cannot read: {err}"),
+                    format!("읽을 수 없습니다: {err}"),
                 )),
             }
         }
@@ -183,22 +183,22 @@ fn kind_of(meta: &fs::Metadata) -> &'static str {
         use std::os::unix::fs::FileTypeExt as _;
         let kind = meta.file_type();
         if kind.is_fifo() {
-            return "a named pipe (FIFO)";
+            return "이름 있는 파이프(FIFO)";
         }
         if kind.is_char_device() {
-            return "a character device";
+            return "문자 장치(character device)";
         }
         if kind.is_block_device() {
-            return "a block device";
+            return "블록 장치(block device)";
         }
         if kind.is_socket() {
-            return "a socket";
+            return "소켓";
         }
     }
     if meta.is_dir() {
-        "a directory"
+        "폴더"
     } else {
-        "not a regular file"
+        "일반 파일이 아님"
     }
 }
 
@@ -208,33 +208,33 @@ fn kind_of(meta: &fs::Metadata) -> &'static str {
 fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
     let refuse = |meta: &fs::Metadata| {
         format!(
-            "{}, not a regular file: content is read only from regular *.json files",
+            "{}입니다: 콘텐츠는 일반 *.json 파일에서만 읽습니다",
             kind_of(meta)
         )
     };
     let too_large = |size: u64| {
         format!(
-            "{size} bytes is more than the {MAX_FILE_BYTES} bytes a content file may hold (split the guides into several files)"
+            "{size}바이트: 콘텐츠 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (가이드를 여러 파일로 나누세요)"
         )
     };
-    let meta = fs::metadata(path).map_err(|err| format!("cannot read: {err}"))?;
+    let meta = fs::metadata(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
     if !meta.is_file() {
         return Err(refuse(&meta));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()));
     }
-    let file = fs::File::open(path).map_err(|err| format!("cannot read: {err}"))?;
+    let file = fs::File::open(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
     let opened = file
         .metadata()
-        .map_err(|err| format!("cannot read: {err}"))?;
+        .map_err(|err| format!("읽을 수 없습니다: {err}"))?;
     if !opened.is_file() {
         return Err(refuse(&opened));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|err| format!("cannot read: {err}"))?;
+        .map_err(|err| format!("읽을 수 없습니다: {err}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
@@ -262,7 +262,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
         }
     }
     if sources.is_empty() {
-        errors.push(file_error("(content)", "no content files".into()));
+        errors.push(file_error("(content)", "콘텐츠 파일이 없습니다".into()));
     }
     let texts: Vec<(&str, &Guide, &[u8])> = parsed
         .iter()
@@ -308,14 +308,14 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
         return Err(at(
             1,
             1,
-            "the file starts with a byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM".into(),
+            "파일이 바이트 순서 표시(BOM, EF BB BF 바이트)로 시작합니다: BOM 없는 UTF-8로 저장하세요".into(),
         ));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(at(
             1,
             1,
-            "the file starts with a UTF-16 byte order mark: content files must be UTF-8 JSON"
+            "파일이 UTF-16 바이트 순서 표시(BOM)로 시작합니다: 콘텐츠 파일은 UTF-8 JSON이어야 합니다"
                 .into(),
         ));
     }
@@ -326,10 +326,10 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
         let message = match bytes.get(offset..offset + 2) {
             // ED A0..BF starts the UTF-8 form of U+D800..U+DFFF, which no text may hold.
             Some(&[0xED, second]) if second >= 0xA0 => format!(
-                "a lone surrogate (U+D800 to U+DFFF) encoded as bytes at byte offset {offset}: surrogates are not characters, so this is not UTF-8 (was the file converted from UTF-16 or Java's modified UTF-8?)"
+                "바이트 위치 {offset}에 짝 없는 서로게이트(U+D800~U+DFFF)가 바이트로 들어 있습니다: 서로게이트는 글자가 아니므로 UTF-8이 아닙니다 (UTF-16이나 Java의 변형 UTF-8에서 바꾼 파일인가요?)"
             ),
             _ => format!(
-                "not UTF-8: invalid byte 0x{:02X} at byte offset {offset} (content files must be UTF-8 JSON)",
+                "UTF-8이 아닙니다: 바이트 위치 {offset}에 잘못된 바이트 0x{:02X} (콘텐츠 파일은 UTF-8 JSON이어야 합니다)",
                 bytes.get(offset).copied().unwrap_or(0),
             ),
         };
@@ -360,7 +360,7 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
             line,
             column,
             format!(
-                "a text of {length} bytes is longer than the {MAX_TEXT_BYTES} bytes one text may hold (split it into several items)"
+                "{length}바이트짜리 글: 글 하나의 한도 {MAX_TEXT_BYTES}바이트보다 깁니다 (여러 항목으로 나누세요)"
             ),
         ));
     }
@@ -429,7 +429,7 @@ fn is_surrogate(code: u32) -> bool {
 fn lone_surrogate_message(err: &serde_json::Error) -> String {
     let message = err.to_string();
     format!(
-        "a lone surrogate in a \\u escape ({}): JSON text must hold whole characters, so pair a high surrogate (\\uD800 to \\uDBFF) with a low one (\\uDC00 to \\uDFFF) or remove it",
+        "\\u 이스케이프에 짝 없는 서로게이트가 있습니다 ({}): JSON 글에는 온전한 글자만 들어갑니다. 상위 서로게이트(\\uD800~\\uDBFF) 뒤에 하위 서로게이트(\\uDC00~\\uDFFF)를 붙이거나 지우세요",
         message
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(head, _)| head)
@@ -447,10 +447,10 @@ fn describe_json_error(err: &serde_json::Error) -> String {
         .map_or(message.as_str(), |(head, _)| head);
     match err.classify() {
         serde_json::error::Category::Eof => {
-            format!("unexpected end of file: {message} (truncated JSON?)")
+            format!("파일이 중간에 끝납니다: {message} (JSON이 잘렸나요?)")
         }
-        serde_json::error::Category::Syntax => format!("invalid JSON: {message}"),
-        serde_json::error::Category::Data => format!("unexpected content: {message}"),
+        serde_json::error::Category::Syntax => format!("잘못된 JSON: {message}"),
+        serde_json::error::Category::Data => format!("예상과 다른 내용: {message}"),
         serde_json::error::Category::Io => message.to_owned(),
     }
 }

@@ -60,7 +60,7 @@ impl fmt::Display for ContentErrors {
             write!(f, "{error}")?;
         }
         if self.0.len() > ERRORS_SHOWN {
-            write!(f, "\n… and {} more", self.0.len() - ERRORS_SHOWN)?;
+            write!(f, "\n… 외 {}건", self.0.len() - ERRORS_SHOWN)?;
         }
         Ok(())
     }

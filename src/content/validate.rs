@@ -57,7 +57,7 @@ impl<'a> Reporter<'a> {
         if is_blank(value) {
             self.error(
                 path,
-                format!("{what} is empty (a non-empty string is required)"),
+                format!("{what}이(가) 비어 있습니다 (빈 글은 안 됩니다)"),
             );
         }
     }
@@ -84,7 +84,7 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
         let mut ordinal = 0;
         for_each_declared_id(guide, &mut |path, id, kind| {
             if is_blank(id) {
-                reporter.error(&path, "id is empty (a non-empty string is required)");
+                reporter.error(&path, "id가 비어 있습니다 (빈 글은 안 됩니다)");
             } else if let Some(first) = ids.0.get(id) {
                 let (first_name, first_guide, _) = files[first.file];
                 // Each file's declared paths are listed once, on its first duplicate: a
@@ -95,9 +95,8 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
                 let first_path = paths
                     .get(first.ordinal)
                     .map_or_else(|| "?".to_owned(), ToString::to_string);
-                let message = format!(
-                    "duplicate id \"{id}\" (first declared in {first_name} at {first_path})"
-                );
+                let message =
+                    format!("id \"{id}\"가 중복됩니다 (처음 선언: {first_name}의 {first_path})");
                 reporter.error(&path, message);
             } else {
                 ids.0.insert(
@@ -209,21 +208,21 @@ fn declared_path_list(guide: &Guide) -> Vec<JsonPath> {
 
 fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {
     let root = JsonPath::root();
-    reporter.require_text(&root.key("title"), &guide.title, "title");
-    reporter.require_text(&root.key("heading"), &guide.heading, "heading");
+    reporter.require_text(&root.key("제목"), &guide.title, "제목");
+    reporter.require_text(&root.key("머리글"), &guide.heading, "머리글");
     if guide.category.is_empty() {
         reporter.error(
             &root.key("category"),
-            "category path is empty (at least one level is required)",
+            "상담 유형 경로가 비어 있습니다 (한 단계 이상 필요)",
         );
     }
     for (n, level) in guide.category.iter().enumerate() {
-        reporter.require_text(&root.key("category").index(n), level, "category level");
+        reporter.require_text(&root.key("category").index(n), level, "상담 유형 단계");
     }
     if guide.handling_order.is_empty() {
         reporter.error(
             &root.key("handling_order"),
-            "handling order is empty (at least one step is required)",
+            "응대 순서가 비어 있습니다 (한 단계 이상 필요)",
         );
     }
     check_local_ids(
@@ -235,7 +234,7 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
         reporter.require_text(
             &root.key("handling_order").index(n).key("label"),
             &step.label,
-            "step label",
+            "응대 단계 이름",
         );
     }
     check_local_ids(
@@ -245,7 +244,7 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     );
     for (n, link) in guide.links.iter().enumerate() {
         let path = root.key("links").index(n);
-        reporter.require_text(&path.key("label"), &link.label, "link label");
+        reporter.require_text(&path.key("label"), &link.label, "링크 이름");
         if let Some(url) = &link.url {
             check_url(reporter, &path.key("url"), url);
         }
@@ -268,16 +267,13 @@ fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) 
     for (q, qa) in guide.qa.iter().enumerate() {
         let path = root.key("qa").index(q);
         if qa.questions.is_empty() {
-            reporter.error(
-                &path.key("questions"),
-                "no question (at least one is required)",
-            );
+            reporter.error(&path.key("questions"), "질문이 없습니다 (하나 이상 필요)");
         }
         for (n, question) in qa.questions.iter().enumerate() {
-            reporter.require_text(&path.key("questions").index(n), question, "question");
+            reporter.require_text(&path.key("questions").index(n), question, "질문");
         }
         for (n, alias) in qa.aliases.iter().enumerate() {
-            reporter.require_text(&path.key("aliases").index(n), alias, "alias");
+            reporter.require_text(&path.key("aliases").index(n), alias, "별칭");
         }
         for (s, section) in qa.sections.iter().enumerate() {
             let path = path.key("sections").index(s);
@@ -287,9 +283,7 @@ fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) 
             if !ids.is(id, IdKind::Template) {
                 reporter.error(
                     &path.key("sms_templates").index(n),
-                    format!(
-                        "unknown SMS template \"{id}\" (expected the id of an sms_templates entry)"
-                    ),
+                    format!("없는 SMS 템플릿 \"{id}\" (sms_templates 항목의 id여야 합니다)"),
                 );
             }
         }
@@ -297,7 +291,7 @@ fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) 
             if guide.rule(id).is_none() {
                 reporter.error(
                     &path.key("rules").index(n),
-                    format!("unknown rule \"{id}\" (expected the id of a rule of this guide)"),
+                    format!("없는 규정 \"{id}\" (이 가이드 rules 항목의 id여야 합니다)"),
                 );
             }
         }
@@ -308,8 +302,8 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
     let root = JsonPath::root();
     for (t, template) in guide.sms_templates.iter().enumerate() {
         let path = root.key("sms_templates").index(t);
-        reporter.require_text(&path.key("title"), &template.title, "template title");
-        reporter.require_text(&path.key("text"), &template.text, "template text");
+        reporter.require_text(&path.key("제목"), &template.title, "템플릿 제목");
+        reporter.require_text(&path.key("본문"), &template.text, "템플릿 본문");
         let mut names = HashSet::new();
         for (v, variable) in template.variables.iter().enumerate() {
             let var_path = path.key("variables").index(v).key("name");
@@ -322,7 +316,7 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
                 reporter.error(
                     &var_path,
                     format!(
-                        "variable name \"{}\" must be lowercase ASCII letters, digits or _",
+                        "변수 이름 \"{}\"에는 영어 소문자·숫자·_만 쓸 수 있습니다",
                         variable.name
                     ),
                 );
@@ -330,16 +324,16 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
             if !names.insert(variable.name.as_str()) {
                 reporter.error(
                     &var_path,
-                    format!("variable \"{}\" is declared twice", variable.name),
+                    format!("변수 \"{}\"가 두 번 선언되었습니다", variable.name),
                 );
             }
         }
         for placeholder in template.placeholders() {
             if !names.contains(placeholder.name.as_str()) {
                 reporter.error(
-                    &path.key("text"),
+                    &path.key("본문"),
                     format!(
-                        "placeholder {{{{{}}}}} is not a declared variable of this template",
+                        "자리표시 {{{{{}}}}}가 이 템플릿의 변수로 선언되지 않았습니다",
                         placeholder.name
                     ),
                 );
@@ -357,9 +351,9 @@ fn check_local_ids<'a>(
     for (n, id) in ids.enumerate() {
         let path = JsonPath::root().key(field).index(n).key("id");
         if is_blank(id) {
-            reporter.error(&path, "id is empty (a non-empty string is required)");
+            reporter.error(&path, "id가 비어 있습니다 (빈 글은 안 됩니다)");
         } else if !seen.insert(id) {
-            reporter.error(&path, format!("duplicate id \"{id}\" in {field}"));
+            reporter.error(&path, format!("{field} 안에서 id \"{id}\"가 중복됩니다"));
         }
     }
 }
@@ -370,7 +364,7 @@ fn check_url(reporter: &mut Reporter<'_>, path: &JsonPath, url: &str) {
     if !scheme_ok || url.chars().any(unsafe_char) {
         reporter.error(
             path,
-            format!("\"{url}\" is not an http(s) address without spaces"),
+            format!("\"{url}\"은 공백 없는 http(s) 주소가 아닙니다"),
         );
     }
 }
@@ -378,30 +372,30 @@ fn check_url(reporter: &mut Reporter<'_>, path: &JsonPath, url: &str) {
 fn check_items(reporter: &mut Reporter<'_>, guide: &Guide, path: &JsonPath, items: &[Item]) {
     for (i, item) in items.iter().enumerate() {
         let path = path.key("items").index(i);
-        reporter.require_text(&path.key("text"), &item.text, "text");
+        reporter.require_text(&path.key("본문"), &item.text, "본문");
         match item.kind {
             ItemKind::Link => match &item.link {
                 Some(id) if guide.link(id).is_some() => {}
                 Some(id) => reporter.error(
                     &path.key("link"),
-                    format!("unknown link \"{id}\" (expected the id of one of this guide's links)"),
+                    format!("없는 링크 \"{id}\" (이 가이드 링크의 id여야 합니다)"),
                 ),
                 None => reporter.error(
                     &path,
-                    "a link item needs \"link\": the id of one of this guide's links",
+                    "링크 항목에는 \"link\"(이 가이드 링크의 id)가 필요합니다",
                 ),
             },
             ItemKind::AppPath => {
                 if item.path.is_empty() {
                     reporter.error(
                         &path,
-                        "an app_path item needs \"path\": the menu steps in order",
+                        "app_path 항목에는 \"path\"(메뉴 단계 순서)가 필요합니다",
                     );
                 } else if !item.text.contains(&item.path.join(">")) {
                     reporter.error(
                         &path.key("path"),
                         format!(
-                            "the steps joined by '>' (\"{}\") do not appear in the item's text",
+                            "'>'로 이은 단계(\"{}\")가 항목 본문에 없습니다",
                             item.path.join(">")
                         ),
                     );
@@ -417,31 +411,28 @@ fn check_schedule(reporter: &mut Reporter<'_>, guide: &Guide) {
         return;
     };
     let root = JsonPath::root().key("schedule");
-    reporter.require_text(&root.key("title"), &schedule.title, "schedule title");
+    reporter.require_text(&root.key("제목"), &schedule.title, "일정 제목");
     let mut previous = None;
     let mut effects: HashSet<ScheduleEffect> = HashSet::new();
     for (n, event) in schedule.events.iter().enumerate() {
         let path = root.key("events").index(n);
-        reporter.require_text(&path.key("text"), &event.text, "event text");
+        reporter.require_text(&path.key("본문"), &event.text, "일정 내용");
         match DateTime::parse_from_rfc3339(&event.at) {
             Ok(at) => {
                 if previous.is_some_and(|p| at < p) {
-                    reporter.error(&path.key("at"), "events must be in time order");
+                    reporter.error(&path.key("at"), "일정은 시간 순서여야 합니다");
                 }
                 previous = Some(at);
             }
             Err(err) => reporter.error(
                 &path.key("at"),
-                format!("\"{}\" is not a valid RFC 3339 instant ({err}); expected e.g. 2024-12-01T00:00:00+09:00", event.at),
+                format!("\"{}\"은 올바른 RFC 3339 시각이 아닙니다 ({err}); 예: 2024-12-01T00:00:00+09:00", event.at),
             ),
         }
         if let Some(effect) = event.effect
             && !effects.insert(effect)
         {
-            reporter.error(
-                &path.key("effect"),
-                "this effect is already given by an earlier event",
-            );
+            reporter.error(&path.key("effect"), "이 효과는 앞선 일정이 이미 정했습니다");
         }
     }
 }
@@ -453,14 +444,14 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
         if rule.sources.is_empty() {
             reporter.error(
                 &path.key("sources"),
-                "a rule must cite at least one sentence of the guide",
+                "규정은 가이드 문장을 하나 이상 근거로 들어야 합니다",
             );
         }
         for (s, source) in rule.sources.iter().enumerate() {
             if !(ids.is(source, IdKind::Item) || ids.is(source, IdKind::Event)) {
                 reporter.error(
                     &path.key("sources").index(s),
-                    format!("unknown source \"{source}\" (expected the id of a note, answer or schedule item)"),
+                    format!("없는 근거 \"{source}\" (노트·답변·일정 항목의 id여야 합니다)"),
                 );
             }
         }
@@ -470,7 +461,7 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
                 if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
                     reporter.error(
                         &terms.key("date"),
-                        format!("\"{date}\" is not a valid date; expected YYYY-MM-DD"),
+                        format!("\"{date}\"은 올바른 날짜가 아닙니다; YYYY-MM-DD로 쓰세요"),
                     );
                 }
                 "in_force_from".to_owned()
@@ -480,18 +471,19 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
                 methods,
             } => {
                 if *amount_krw == 0 {
-                    reporter.error(&terms.key("amount_krw"), "price must be more than 0 won");
+                    reporter.error(&terms.key("amount_krw"), "금액은 0원보다 커야 합니다");
                 }
                 if methods.is_empty() {
-                    reporter.error(
-                        &terms.key("methods"),
-                        "at least one payment method is required",
-                    );
+                    reporter.error(&terms.key("methods"), "결제 수단이 하나 이상 필요합니다");
                 }
                 "monthly_price".to_owned()
             }
             RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-                reporter.require_text(&terms.key("refunded_as"), refunded_as, "refunded_as");
+                reporter.require_text(
+                    &terms.key("환급 방식(refunded_as)"),
+                    refunded_as,
+                    "환급 방식(refunded_as)",
+                );
                 "free_first_month".to_owned()
             }
             RuleTerms::MinRating {
@@ -514,7 +506,11 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
                     &terms.key("prev_month_avg_at_most"),
                     *prev_month_avg_at_most,
                 );
-                reporter.require_text(&terms.key("app_message"), app_message, "app_message");
+                reporter.require_text(
+                    &terms.key("앱 메시지(app_message)"),
+                    app_message,
+                    "앱 메시지(app_message)",
+                );
                 "payment_failure".to_owned()
             }
             RuleTerms::SignupChannel { .. } => "signup_channel".to_owned(),
@@ -522,7 +518,7 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
         if let Some(first) = singletons.insert(key.clone(), r) {
             reporter.error(
                 &terms,
-                format!("a second {key} rule (rules[{first}] already gives it)"),
+                format!("{key} 규정이 두 번째입니다 (rules[{first}]에 이미 있음)"),
             );
         }
     }
@@ -530,14 +526,11 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
 
 fn check_rating(reporter: &mut Reporter<'_>, path: &JsonPath, value: f64) {
     if !(0.0..=RATING_MAX).contains(&value) {
-        reporter.error(
-            path,
-            format!("rating threshold {value} is outside 0.0 to 5.0"),
-        );
+        reporter.error(path, format!("평점 기준 {value}이 0.0~5.0 밖입니다"));
     } else if ((value * 100.0).round() - value * 100.0).abs() > 1e-6 {
         reporter.error(
             path,
-            format!("rating threshold {value} has more than two decimals"),
+            format!("평점 기준 {value}에 소수 셋째 자리 이상이 있습니다"),
         );
     }
 }

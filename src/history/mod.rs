@@ -366,7 +366,7 @@ fn insert(connection: &Connection, event: &LogEvent) -> rusqlite::Result<usize> 
             event.guide_id,
             event.template_id,
             event.content_version,
-            event.message_kind.map(MessageKind::label),
+            event.message_kind.map(MessageKind::code),
             event.bytes.and_then(|b| i64::try_from(b).ok()),
             event.text,
         ],

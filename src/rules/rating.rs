@@ -7,8 +7,7 @@ use std::str::FromStr;
 use serde::{Serialize, Serializer};
 
 /// What the rating inputs accept, for error messages.
-pub const ACCEPTED_RATINGS: &str =
-    "a number from 0.0 to 5.0 with at most two decimals (e.g. 3.8 or 4.25)";
+pub const ACCEPTED_RATINGS: &str = "0.0~5.0의 수, 소수 둘째 자리까지 (예: 3.8, 4.25)";
 
 /// A rating from 0.00 to 5.00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,7 +45,7 @@ impl FromStr for Rating {
     /// Parses decimal text exactly: "4", "3.8", "3.75" (a comma works as the decimal mark).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim().replace(',', ".");
-        let invalid = || format!("\"{text}\" is not a rating: expected {ACCEPTED_RATINGS}");
+        let invalid = || format!("\"{text}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}");
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
         if whole.is_empty() && fraction.is_empty()
             || fraction.len() > 2
@@ -113,7 +112,7 @@ impl FromStr for RatingInput {
             other => other
                 .parse()
                 .map(Self::Rated)
-                .map_err(|err| format!("{err}, or \"none\" for no rating yet")),
+                .map_err(|err| format!("{err}; 평점이 아직 없으면 \"none\"")),
         }
     }
 }

@@ -36,7 +36,17 @@ impl MessageKind {
         }
     }
 
+    /// As shown to agents.
     pub fn label(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Lms => "LMS",
+            Self::TooLong => "길이 초과",
+        }
+    }
+
+    /// As stored and in JSON (`SMS`, `LMS`, `too_long`).
+    pub fn code(self) -> &'static str {
         match self {
             Self::Sms => "SMS",
             Self::Lms => "LMS",
@@ -49,7 +59,7 @@ impl MessageKind {
         match text {
             "SMS" => Some(Self::Sms),
             "LMS" => Some(Self::Lms),
-            "too_long" => Some(Self::TooLong),
+            "too_long" | "길이 초과" => Some(Self::TooLong),
             _ => None,
         }
     }

@@ -245,7 +245,7 @@ impl App {
 
     /// Whether a text field has the keyboard (the search line, a rule input, an SMS variable).
     pub fn editing(&self) -> bool {
-        self.search.active || self.rules.editing || self.sms.editing.is_some()
+        self.search.active || self.rules.editing || self.sms.typing()
     }
 
     pub fn handle_event(&mut self, event: &Event) {
@@ -278,7 +278,7 @@ impl App {
             editor.insert_str(text);
             return;
         }
-        if self.sms.editing.is_some() {
+        if self.sms.typing() {
             let ctx = context!(self);
             if let Some(editor) = self.sms.active_editor(&ctx) {
                 editor.insert_str(text);

@@ -29,6 +29,7 @@ pub enum Action {
     CopyCategory,
     CopyDetail,
     MarkSent,
+    Compose,
     WrapUp,
     Toggle,
 }
@@ -265,6 +266,14 @@ pub const BINDINGS: &[Binding] = &[
         Action::CopyDetail,
         Scope::Rules,
         "판정을 근거 문장까지 복사 (y는 티켓용 한 줄)",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('e'), NONE)],
+        "e",
+        Action::Compose,
+        Scope::Sms,
+        "SMS 직접 쓰기·고치기 (고른 템플릿 내용에서 시작, Esc 끝, 다시 Esc 버리기)",
         false
     ),
     bind!(

@@ -22,6 +22,8 @@ pub enum FieldKind {
     SmsVariable,
     /// The agent's memo in a call's wrap-up.
     Memo,
+    /// An SMS written or edited in the console: line breaks are part of it (Enter makes one).
+    Message,
 }
 
 impl FieldKind {
@@ -30,6 +32,8 @@ impl FieldKind {
             Self::Search | Self::SmsVariable => 200,
             Self::RuleInput => 40,
             Self::Memo => 1_000,
+            // An LMS holds 2,000 bytes; room to type past it and see the count say so.
+            Self::Message => 2_500,
         }
     }
 }
@@ -87,6 +91,11 @@ impl LineEditor {
         self.insert_str(text);
     }
 
+    /// The text before the cursor.
+    pub fn before_cursor(&self) -> &str {
+        &self.text[..self.cursor]
+    }
+
     /// Display cells before the cursor (where the terminal cursor goes).
     pub fn cursor_cells(&self) -> usize {
         width(&crate::text::visible_line(&self.text[..self.cursor]))
@@ -96,10 +105,15 @@ impl LineEditor {
     /// the field's limit. Returns whether anything went in.
     pub fn insert_str(&mut self, text: &str) -> bool {
         let room = self.kind.limit().saturating_sub(self.text.chars().count());
+        let keeps_lines = self.kind == FieldKind::Message;
         let clean: String = text
             .chars()
-            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-            .filter(|&c| !crate::text::is_unsafe(c))
+            .map(|c| match c {
+                '\n' if keeps_lines => '\n',
+                '\n' | '\t' => ' ',
+                c => c,
+            })
+            .filter(|&c| c == '\n' || !crate::text::is_unsafe(c))
             .take(room)
             .collect();
         if clean.is_empty() {
@@ -150,6 +164,7 @@ impl LineEditor {
                 let mut buffer = [0u8; 4];
                 changed(self.insert_str(c.encode_utf8(&mut buffer)))
             }
+            KeyCode::Enter if self.kind == FieldKind::Message => changed(self.insert_str("\n")),
             KeyCode::Backspace => changed(self.delete(self.previous_boundary(), self.cursor)),
             KeyCode::Delete => changed(self.delete(self.cursor, self.next_boundary())),
             KeyCode::Left => self.move_to(self.previous_boundary()),

@@ -296,7 +296,12 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             " 입력하면 바로 찾습니다 · ↑↓ PgUp PgDn 고르기 · Enter 열기 · Esc 지우기/닫기 · Tab 목록으로",
             theme.dim(),
         ))
-    } else if app.rules.editing || app.sms.editing.is_some() {
+    } else if app.sms.draft.as_ref().is_some_and(|d| d.editing) {
+        Line::from(Span::styled(
+            " SMS 작성 중 · Enter 줄바꿈 · ←→ Home End 이동 · C-u 앞부분 지우기 · Esc 끝",
+            theme.dim(),
+        ))
+    } else if app.rules.editing || app.sms.typing() {
         Line::from(Span::styled(
             " 입력 중 · Enter/Tab 다음 · Esc 끝내기",
             theme.dim(),

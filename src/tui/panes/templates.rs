@@ -40,6 +40,19 @@ pub struct State {
     pub history_warning: Option<String>,
     /// Every template of the guide, not only the selected Q&A's (after opening one from search).
     pub show_all: bool,
+    /// A message written or edited in the console, sent instead of the template while it
+    /// exists.
+    pub draft: Option<Draft>,
+}
+
+/// A message written in the console: from scratch, or a filled template edited.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub editor: LineEditor,
+    /// The template it started from, if any.
+    pub from: Option<String>,
+    /// The keyboard is in it.
+    pub editing: bool,
 }
 
 impl State {
@@ -52,21 +65,30 @@ impl State {
             recent,
             history_warning,
             show_all: false,
+            draft: None,
         }
     }
 
     /// Whether any variable has a value that quitting would lose.
     pub fn has_values(&self) -> bool {
-        self.values
-            .values()
-            .flat_map(BTreeMap::values)
-            .any(|editor| !editor.is_empty())
+        self.draft.as_ref().is_some_and(|d| !d.editor.is_empty())
+            || self
+                .values
+                .values()
+                .flat_map(BTreeMap::values)
+                .any(|editor| !editor.is_empty())
     }
 
-    /// Forgets every variable typed (a new call).
+    /// Forgets every variable typed and the draft (a new call).
     pub fn clear_values(&mut self) {
         self.values.clear();
         self.editing = None;
+        self.draft = None;
+    }
+
+    /// Whether the keyboard is in a text of this pane (a variable or the draft).
+    pub fn typing(&self) -> bool {
+        self.editing.is_some() || self.draft.as_ref().is_some_and(|d| d.editing)
     }
 
     /// Back to the first template of the list, its form closed (another guide or question).
@@ -132,8 +154,11 @@ impl State {
         sms::render(template, &values)
     }
 
-    /// The variable being typed into, if any.
+    /// The variable or draft being typed into, if any.
     pub fn active_editor(&mut self, ctx: &Context<'_>) -> Option<&mut LineEditor> {
+        if self.draft.as_ref().is_some_and(|d| d.editing) {
+            return self.draft.as_mut().map(|d| &mut d.editor);
+        }
         let variable = self.editing?;
         let template = self.selected_template(ctx)?;
         let name = template.variables.get(variable)?.name.clone();
@@ -146,8 +171,17 @@ impl State {
         )
     }
 
-    /// Keys while a variable is being typed into: every key is the form's.
+    /// Keys while a variable or the draft is being typed into: every key is the field's. In
+    /// the draft Enter is a line break and Esc ends typing.
     pub fn handle_input(&mut self, ctx: &Context<'_>, key: &KeyEvent) -> Outcome {
+        if let Some(draft) = self.draft.as_mut().filter(|d| d.editing) {
+            if key.code == KeyCode::Esc {
+                draft.editing = false;
+            } else {
+                draft.editor.handle(key);
+            }
+            return Outcome::done();
+        }
         let Some(variable) = self.editing else {
             return Outcome::Ignored;
         };
@@ -189,9 +223,30 @@ impl State {
             }
             Action::Copy => return self.record(ctx, EventKind::Copy),
             Action::MarkSent => return self.record(ctx, EventKind::Sent),
+            Action::Compose => self.compose(ctx),
+            Action::Back if self.draft.is_some() => {
+                self.draft = None;
+                return Outcome::command(Command::Toast("직접 작성한 SMS를 버렸습니다".into()));
+            }
             _ => return Outcome::Ignored,
         }
         Outcome::done()
+    }
+
+    /// Starts (or goes back to) the draft: from the selected template as filled so far.
+    fn compose(&mut self, ctx: &Context<'_>) {
+        if let Some(draft) = &mut self.draft {
+            draft.editing = true;
+            return;
+        }
+        let template = self.selected_template(ctx);
+        let text = template.map_or_else(String::new, |t| self.render(t).text);
+        self.editing = None;
+        self.draft = Some(Draft {
+            editor: LineEditor::with_text(FieldKind::Message, &text),
+            from: template.map(|t| t.id.clone()),
+            editing: true,
+        });
     }
 
     pub fn click(&mut self, ctx: &Context<'_>, row: usize) -> Outcome {
@@ -203,8 +258,13 @@ impl State {
 
     /// Copies or marks sent, refusing a message that would break on the way, and records it.
     fn record(&self, ctx: &Context<'_>, kind: EventKind) -> Outcome {
+        if let Some(draft) = &self.draft {
+            return Self::record_draft(ctx, draft, kind);
+        }
         let Some(template) = self.selected_template(ctx) else {
-            return Outcome::command(Command::Toast("SMS 템플릿이 없습니다".into()));
+            return Outcome::command(Command::Toast(
+                "SMS 템플릿이 없습니다 (e로 직접 쓰기)".into(),
+            ));
         };
         let rendered = self.render(template);
         if let Some(reason) = rendered.blocking().into_iter().next() {
@@ -242,6 +302,37 @@ impl State {
             }),
             _ => Outcome::Consumed(commands),
         }
+    }
+
+    /// Copies or marks sent the draft, with the same checks as a template.
+    fn record_draft(ctx: &Context<'_>, draft: &Draft, kind: EventKind) -> Outcome {
+        let rendered = sms::render_free_text(draft.editor.text());
+        if rendered.text.trim().is_empty() {
+            return Outcome::command(Command::Toast("보낼 내용이 없습니다".into()));
+        }
+        if let Some(reason) = rendered.blocking().into_iter().next() {
+            return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
+        }
+        let event = LogEvent {
+            at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
+            as_of: None,
+            kind,
+            guide_id: ctx.current_guide().map(|g| g.id.clone()),
+            template_id: draft.from.clone(),
+            content_version: ctx.content.version().to_owned(),
+            message_kind: Some(rendered.measure.kind),
+            bytes: Some(rendered.measure.bytes),
+            text: rendered.text.clone(),
+        };
+        let first = if kind == EventKind::Copy {
+            Command::Copy {
+                what: "직접 작성 SMS",
+                text: rendered.text,
+            }
+        } else {
+            Command::Toast("직접 작성 SMS를 발송함으로 기록".into())
+        };
+        Outcome::Consumed(vec![first, Command::Record(event)])
     }
 
     pub fn draw(
@@ -317,7 +408,9 @@ impl State {
         }
         let list_rows = lines.len();
         let mut cursor = None;
-        if let Some(template) = templates.get(selected).copied() {
+        if let Some(draft) = &self.draft {
+            cursor = Self::draft_lines(draft, theme, width, &mut lines);
+        } else if let Some(template) = templates.get(selected).copied() {
             let rendered = self.render(template);
             lines.push(Line::default());
             for (index, variable) in template.variables.iter().enumerate() {
@@ -443,6 +536,65 @@ impl State {
         }
 
         (lines, list_rows, cursor)
+    }
+}
+
+impl State {
+    /// The draft: its heading, the count and checks, and the text as a phone wraps it with
+    /// the cursor where the agent types. Returns the cursor's place (cells, line).
+    fn draft_lines(
+        draft: &Draft,
+        theme: Theme,
+        width: usize,
+        lines: &mut Vec<Line<'static>>,
+    ) -> Option<(usize, usize)> {
+        let rendered = sms::render_free_text(draft.editor.text());
+        lines.push(Line::default());
+        let heading = match &draft.from {
+            Some(id) => format!("✎ 직접 작성 ({id}에서 고침)"),
+            None => "✎ 직접 작성".to_owned(),
+        };
+        let hint = if draft.editing {
+            "  Enter 줄바꿈 · Esc 끝"
+        } else {
+            "  e 고치기 · Esc 버리기 · y 복사 · s 발송 기록"
+        };
+        lines.push(Line::from(vec![
+            Span::styled(heading, theme.heading()),
+            Span::styled(hint, theme.dim()),
+        ]));
+        lines.push(counter_line(&rendered, theme));
+        for reason in rendered.blocking() {
+            lines.extend(wrap(
+                &[Segment::new(format!("⚠ {reason}"), theme.error())],
+                width,
+                2,
+            ));
+        }
+        let phone = PHONE_CELLS.min(width.saturating_sub(2)).max(8);
+        lines.push(Line::from(Span::styled(
+            format!("┌{}", "─".repeat(phone)),
+            theme.dim(),
+        )));
+        let top = lines.len();
+        for preview_line in preview_lines(&rendered, theme, phone) {
+            let mut spans = vec![Span::styled("│", theme.dim())];
+            spans.extend(preview_line.spans);
+            lines.push(Line::from(spans));
+        }
+        lines.push(Line::from(Span::styled(
+            format!("└{}", "─".repeat(phone)),
+            theme.dim(),
+        )));
+        if !draft.editing {
+            return None;
+        }
+        // The cursor: the text before it, wrapped the same way, ends where it stands.
+        let before = sms::render_free_text(draft.editor.before_cursor());
+        let wrapped = preview_lines(&before, theme, phone);
+        let row = wrapped.len().saturating_sub(1);
+        let column = wrapped.last().map_or(0, Line::width);
+        Some((1 + column, top + row))
     }
 }
 
