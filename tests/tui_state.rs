@@ -317,7 +317,25 @@ fn readme_keys_match_the_key_table() {
         readme.contains(&support_console::tui::keymap::markdown_table()),
         "regenerate the README key table"
     );
-    assert!(readme.contains("① 문의 탐색 ▸ ② 사유별 처리 ▸ ③ 앱 조작 안내"));
+    // The capture is the step-one snapshot at 120x40, line for line (trailing blanks aside).
+    let snapshot = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/tui_state__step1_120x40.snap"
+    ))
+    .unwrap();
+    let frame: String = snapshot
+        .splitn(3, "---\n")
+        .nth(2)
+        .expect("snapshot body")
+        .trim_end_matches('\n')
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect();
+    assert!(frame.lines().count() == 40, "the whole frame");
+    assert!(
+        readme.contains(&format!("```\n{frame}```")),
+        "the README capture differs from the snapshot: copy the snapshot into the README"
+    );
 }
 
 #[test]
