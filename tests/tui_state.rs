@@ -329,8 +329,11 @@ fn readme_keys_match_the_key_table() {
         .expect("snapshot body")
         .trim_end_matches('\n')
         .lines()
-        .map(|line| format!("{}\n", line.trim_end()))
-        .collect();
+        .fold(String::new(), |mut frame, line| {
+            frame.push_str(line.trim_end());
+            frame.push('\n');
+            frame
+        });
     assert!(frame.lines().count() == 40, "the whole frame");
     assert!(
         readme.contains(&format!("```\n{frame}```")),
