@@ -194,9 +194,9 @@ impl State {
     }
 
     /// Keys while a field is being typed into: every key is the field's. Not yet typing, a
-    /// digit or a decimal point on a numeric field (rating, last month's average) starts it
-    /// afresh: a rating typed as `4.1` goes into the field, not to panes 4 and 1. On the
-    /// other fields digits still pick panes.
+    /// digit or a decimal point on an empty numeric field (rating, last month's average)
+    /// starts it: a rating typed as `4.1` goes into the field, not to panes 4 and 1. Once the
+    /// field holds a value (changed with Enter), and on the other fields, digits pick panes.
     pub fn handle_input(&mut self, key: &KeyEvent) -> Outcome {
         if !self.editing {
             let plain = !key
@@ -206,6 +206,7 @@ impl State {
                 && plain
                 && (c.is_ascii_digit() || c == '.')
                 && matches!(self.current(), Field::Rating | Field::PrevMonthAvg)
+                && self.editor(self.current()).is_some_and(LineEditor::is_empty)
             {
                 self.editing = true;
                 if let Some(editor) = self.active_editor() {
