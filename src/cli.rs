@@ -63,6 +63,15 @@ pub struct GlobalArgs {
         help = "상담 기록 데이터베이스 (SQLite; 기본: 사용자 데이터 폴더). 예전 JSON 줄 기록을 지정하면 옆의 FILE.sqlite3로 가져옵니다"
     )]
     pub history: Option<PathBuf>,
+    /// Days events are kept in the log; older ones are removed at start.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = history::DEFAULT_RETENTION_DAYS,
+        help = "상담 기록 보관 일수: 시작할 때 이보다 오래된 기록을 지웁니다"
+    )]
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,8 +99,16 @@ pub enum Command {
     #[command(about = "SMS 템플릿 목록·채우기·바이트 계산 (보낼 수 없으면 종료 코드 1)")]
     Sms(SmsArgs),
     /// The consultation log: copies, SMS sent and call wrap-ups.
-    #[command(about = "상담 기록: 복사·SMS 발송·상담 정리")]
-    History(HistoryArgs),
+    #[command(
+        about = "상담 기록: 복사·SMS 발송·상담 정리",
+        args_conflicts_with_subcommands = true
+    )]
+    History {
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+        #[command(flatten)]
+        args: HistoryArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +165,28 @@ pub struct CheckArgs {
         help = "어느 가이드의 규정인지 (기본: 규정이 있는 첫 가이드)"
     )]
     pub guide: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Remove every event before a date.
+    #[command(about = "이 날짜(KST) 전의 기록을 모두 지우고 몇 건인지 알립니다")]
+    Purge {
+        #[arg(
+            long,
+            value_name = "D",
+            help = "이 날짜(KST 0시)나 시각 전의 기록을 지웁니다"
+        )]
+        before: String,
+    },
+    /// Write events as JSON lines, owner-only.
+    #[command(about = "기록을 JSON 줄로 내보냅니다 (본인만 읽는 파일)")]
+    Export {
+        #[arg(long, value_name = "FILE", help = "내보낼 파일")]
+        out: PathBuf,
+        #[command(flatten)]
+        args: HistoryArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -340,7 +379,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 None => None,
             };
             let history = global.history.clone().or_else(history::default_path);
-            crate::tui::run(content, now, history)
+            crate::tui::run(content, now, history, global.retention_days)
                 .map(|()| Exit::Success)
                 .map_err(|err| UserError(format!("콘솔을 열 수 없습니다: {err}")))
         }
@@ -355,7 +394,9 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
         }
         Some(Command::Check(args)) => check(io, &global, &args).map(|()| Exit::Success),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
-        Some(Command::History(args)) => history_command(io, &global, &args).map(|()| Exit::Success),
+        Some(Command::History { action, args }) => {
+            history_command(io, &global, action.as_ref(), &args).map(|()| Exit::Success)
+        }
     }
 }
 
@@ -735,12 +776,8 @@ fn bound(
     })
 }
 
-fn history_command(
-    io: &mut Streams<'_>,
-    global: &GlobalArgs,
-    args: &HistoryArgs,
-) -> Result<(), UserError> {
-    let filter = Filter {
+fn history_filter(args: &HistoryArgs) -> Result<Filter, UserError> {
+    Ok(Filter {
         since: args
             .since
             .as_deref()
@@ -756,42 +793,21 @@ fn history_command(
             KindArg::Copy => EventKind::Copy,
             KindArg::Wrapup => EventKind::Wrapup,
         }),
-    };
-    let path = global
-        .history
-        .clone()
-        .or_else(history::default_path)
-        .ok_or_else(|| {
-            UserError(
-                "기록 위치를 알 수 없습니다: --history FILE을 지정하세요 (HOME이 없음)".into(),
-            )
-        })?;
-    let Some((log, opened)) =
-        Log::open_existing(&path).map_err(|err| UserError(err.to_string()))?
-    else {
-        io.warn(&format!(
-            "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
-            path.display()
-        ));
-        if global.json {
-            return io.print_json(&Vec::<history::LogEvent>::new());
-        }
-        return Ok(());
-    };
-    if opened.imported > 0 {
-        io.warn(&format!("이전 기록 {}건을 가져왔습니다", opened.imported));
-    }
-    for warning in &opened.warnings {
-        io.warn(&format!("경고: {warning}"));
-    }
-    let events = log
-        .events(&filter)
-        .map_err(|err| UserError(err.to_string()))?;
+    })
+}
+
+/// The events as JSON, or one line each: time (and the simulated instant), kind, template,
+/// message size, text.
+fn print_events(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    events: &[history::LogEvent],
+) -> Result<(), UserError> {
     if global.json {
         return io.print_json(&events);
     }
     let mut text = String::new();
-    for event in &events {
+    for event in events {
         let as_of = event
             .as_of
             .map(|t| format!(" (기준 {})", clock::rfc3339_kst(&t)))
@@ -811,4 +827,95 @@ fn history_command(
     }
     io.print(&text);
     Ok(())
+}
+
+fn history_command(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    action: Option<&HistoryAction>,
+    args: &HistoryArgs,
+) -> Result<(), UserError> {
+    // Every input is read before the log is touched: a typo changes nothing.
+    let filter = history_filter(args)?;
+    let purge_before = match action {
+        Some(HistoryAction::Purge { before }) => Some(bound(before, "--before", false)?),
+        _ => None,
+    };
+    let export_filter = match action {
+        Some(HistoryAction::Export { args, .. }) => Some(history_filter(args)?),
+        _ => None,
+    };
+    let path = global
+        .history
+        .clone()
+        .or_else(history::default_path)
+        .ok_or_else(|| {
+            UserError(
+                "기록 위치를 알 수 없습니다: --history FILE을 지정하세요 (HOME이 없음)".into(),
+            )
+        })?;
+    let Some((mut log, opened)) =
+        Log::open_existing(&path).map_err(|err| UserError(err.to_string()))?
+    else {
+        io.warn(&format!(
+            "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
+            path.display()
+        ));
+        if global.json {
+            return io.print_json(&Vec::<history::LogEvent>::new());
+        }
+        return Ok(());
+    };
+    if opened.imported > 0 {
+        io.warn(&format!("이전 기록 {}건을 가져왔습니다", opened.imported));
+    }
+    for warning in &opened.warnings {
+        io.warn(&format!("경고: {warning}"));
+    }
+    let expired = log
+        .apply_retention(global.retention_days, clock::now_kst())
+        .map_err(|err| UserError(err.to_string()))?;
+    if expired > 0 {
+        io.warn(&format!(
+            "보관 기간({}일)이 지난 기록 {expired}건을 지웠습니다",
+            global.retention_days
+        ));
+    }
+    match action {
+        Some(HistoryAction::Purge { .. }) => {
+            let before = purge_before.unwrap_or_else(clock::now_kst);
+            let removed = log
+                .purge_before(before)
+                .map_err(|err| UserError(err.to_string()))?;
+            if global.json {
+                return io.print_json(
+                    &json!({"removed": removed, "before": clock::rfc3339_kst(&before)}),
+                );
+            }
+            io.print(&format!(
+                "{} 전의 기록 {removed}건을 지웠습니다\n",
+                clock::format_kst(&before)
+            ));
+            return Ok(());
+        }
+        Some(HistoryAction::Export { out, .. }) => {
+            let written = log
+                .export(&export_filter.unwrap_or_default(), out)
+                .map_err(|err| UserError(err.to_string()))?;
+            if global.json {
+                return io
+                    .print_json(&json!({"written": written, "out": out.display().to_string()}));
+            }
+            io.print(&format!(
+                "기록 {written}건을 {}에 내보냈습니다 (본인만 읽을 수 있는 파일)\n",
+                out.display()
+            ));
+            return Ok(());
+        }
+        None => {}
+    }
+    let events = log
+        .events(&filter)
+        .map_err(|err| UserError(err.to_string()))?;
+    print_events(io, global, &events)
 }

@@ -169,7 +169,13 @@ fn json_lines_history_is_imported_once() {
 
     // Named directly with --history, the JSON lines go into FILE.sqlite3 beside it.
     let output = bin()
-        .args(["history", "--json", "--history"])
+        .args([
+            "history",
+            "--json",
+            "--retention-days",
+            "100000",
+            "--history",
+        ])
         .arg(&old)
         .output()
         .unwrap();
@@ -208,9 +214,11 @@ fn history_command_filters_and_says_when_there_is_no_log() {
         log.append(&e).unwrap();
     }
     let list = |args: &[&str]| -> Vec<String> {
+        // Events of 2024: kept, whatever today's date (the default keeps 365 days).
         let output = bin()
             .arg("history")
             .arg("--json")
+            .args(["--retention-days", "100000"])
             .arg("--history")
             .arg(&path)
             .args(args)
@@ -248,12 +256,24 @@ fn history_command_filters_and_says_when_there_is_no_log() {
     assert_eq!(output.status.code(), Some(2));
     // The simulated instant is kept apart from the real one.
     let output = bin()
+        .args(["history", "--retention-days", "100000", "--history"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("(기준 2024-01-01T00:00:00+09:00)"));
+    // With the default limit, events older than 365 days go at start, and it says so.
+    let output = bin()
         .arg("history")
         .arg("--history")
         .arg(&path)
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).contains("(기준 2024-01-01T00:00:00+09:00)"));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("보관 기간(365일)이 지난 기록 4건을 지웠습니다"),
+        "{said}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty());
 }
 
 /// A message that cannot go as it is exits 1, with the whole report still printed; a good
@@ -286,4 +306,157 @@ fn sms_exits_1_when_the_message_cannot_be_sent() {
     let output = bin().args(["sms", "nope"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("SMS 템플릿이 없습니다"));
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The log and what comes out of it are the agent's alone, whatever the umask says.
+#[cfg(unix)]
+#[test]
+fn log_files_and_exports_are_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("support-console");
+    let path = folder.join("log.sqlite3");
+    let (mut log, opened) = Log::open(&path).unwrap();
+    assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
+    log.append(&event("기사님 010-1234-5678".into())).unwrap();
+    assert_eq!(mode(&folder), 0o700, "the folder made for it");
+    assert_eq!(mode(&path), 0o600, "the database");
+    let wal = dir.path().join("support-console/log.sqlite3-wal");
+    assert!(wal.exists(), "WAL mode");
+    assert_eq!(mode(&wal), 0o600, "the WAL file");
+    let shm = dir.path().join("support-console/log.sqlite3-shm");
+    assert_eq!(mode(&shm), 0o600, "the shared-memory file");
+    drop(log);
+    // Exported through the command line: owner-only too, even over a wider file.
+    let out = dir.path().join("export.jsonl");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let output = bin()
+        .args(["history", "export", "--out"])
+        .arg(&out)
+        .arg("--history")
+        .arg(&path)
+        .args(["--retention-days", "100000"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1건"));
+    assert_eq!(mode(&out), 0o600, "the export");
+    let line = std::fs::read_to_string(&out).unwrap();
+    let exported: LogEvent = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(exported.text, "기사님 010-1234-5678");
+
+    // A log left readable by others is tightened on open, and the agent is told.
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let (_log, opened) = Log::open(&path).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    assert!(
+        opened
+            .warnings
+            .iter()
+            .any(|w| w.contains("(644)") && w.contains("본인만")),
+        "{:?}",
+        opened.warnings
+    );
+}
+
+/// Purge and retention remove exactly the events before the boundary (an instant in KST),
+/// in one transaction, while another process keeps writing.
+#[test]
+fn purge_and_retention_remove_exactly_the_older_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sqlite3");
+    let (mut log, _) = Log::open(&path).unwrap();
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    for when in [
+        "2024-12-04T14:59:59Z", // 23:59:59 KST on the 4th
+        "2024-12-04T15:00:00Z", // midnight KST on the 5th
+        "2024-12-05T00:00:01+09:00",
+    ] {
+        let mut e = event(when.to_owned());
+        e.at = at(when);
+        log.append(&e).unwrap();
+    }
+    drop(log);
+    // A second process writes events of today while the purge runs.
+    let writer = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "append_recent_helper",
+            "--nocapture",
+            "--include-ignored",
+        ])
+        .env("HISTORY_HELPER_PATH", &path)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let output = bin()
+        .args([
+            "history",
+            "purge",
+            "--before",
+            "2024-12-05",
+            "--json",
+            "--history",
+        ])
+        .arg(&path)
+        .args(["--retention-days", "100000"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["removed"], 1, "only the event before midnight KST");
+    assert_eq!(report["before"], "2024-12-05T00:00:00+09:00");
+    assert!(writer.wait_with_output().unwrap().status.success());
+    let (mut log, _) = Log::open(&path).unwrap();
+    let events = log.events(&Filter::default()).unwrap();
+    let texts: Vec<&str> = events.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        &texts[..2],
+        ["2024-12-04T15:00:00Z", "2024-12-05T00:00:01+09:00"]
+    );
+    assert_eq!(events.len(), 2 + 100, "the writer's events all arrived");
+
+    // Retention: 365 days back from a chosen now, to the second.
+    let now = at("2025-12-05T00:00:01+09:00");
+    assert_eq!(
+        log.apply_retention(365, now).unwrap(),
+        1,
+        "the event 365 days and 1 s old"
+    );
+    let left = log.events(&Filter::default()).unwrap();
+    assert_eq!(left.len(), 101);
+    assert_eq!(left[0].text, "2024-12-05T00:00:01+09:00");
+}
+
+/// Run only as a child of the test above: writes 100 events stamped now.
+#[test]
+#[ignore = "helper process for purge_and_retention_remove_exactly_the_older_events"]
+fn append_recent_helper() {
+    let Some(path) = std::env::var_os("HISTORY_HELPER_PATH") else {
+        return;
+    };
+    let (mut log, _) = Log::open(std::path::Path::new(&path)).unwrap();
+    for i in 0..100 {
+        let mut e = event(format!("now {i}"));
+        e.at = support_console::clock::now_kst();
+        let mut tries = 0;
+        while let Err(err) = log.append(&e) {
+            tries += 1;
+            assert!(tries < 50, "{err}");
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //! send. An older JSON-lines history is imported once, on the first open.
 
 mod import;
+pub mod private;
 pub mod writer;
 
 use std::fmt;
@@ -21,6 +22,9 @@ use crate::clock;
 use crate::sms::MessageKind;
 
 pub use import::import_json_lines;
+
+/// How many days events are kept when nothing else is said (`--retention-days`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 
 /// How long a write waits for another writer's lock before it gives up (and is retried).
 pub const BUSY_WAIT: Duration = Duration::from_secs(2);
@@ -164,10 +168,14 @@ impl Log {
         } else {
             (path.to_owned(), Some(path.with_extension("jsonl")))
         };
-        if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        if let Some(dir) = database.parent() {
+            private::create_private_dir(dir)
                 .map_err(|e| error(format!("기록 폴더를 만들 수 없습니다: {e}")))?;
         }
+        private::create_private_file(&database)
+            .map_err(|e| error(format!("기록 파일을 만들 수 없습니다: {e}")))?;
+        let tightened = private::tighten(&database)
+            .map_err(|e| error(format!("기록 파일 권한을 좁힐 수 없습니다: {e}")))?;
         let connection = Connection::open_with_flags(
             &database,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -194,6 +202,15 @@ impl Log {
         let mut opened = Opened::default();
         if let Some(legacy) = legacy.filter(|p| p.is_file()) {
             opened = log.import_once(&legacy)?;
+        }
+        // SQLite makes the WAL and shared-memory files with the database's mode; made before
+        // the database was tightened, they are tightened too.
+        let later = private::tighten(&log.path).map_err(|e| log.error(e.to_string()))?;
+        for (path, mode) in tightened.into_iter().chain(later) {
+            opened.warnings.push(format!(
+                "{}: 다른 사용자도 읽을 수 있던 기록 파일({mode:o})을 본인만 읽도록(600) 바꿨습니다",
+                path.display()
+            ));
         }
         Ok((log, opened))
     }
@@ -274,6 +291,59 @@ impl Log {
         insert(&self.connection, event)
             .map(|_| ())
             .map_err(|e| self.error(describe(&e)))
+    }
+
+    /// Removes every event before `before`, in one transaction, and gives the space back.
+    /// Returns how many were removed.
+    pub fn purge_before(&mut self, before: DateTime<FixedOffset>) -> Result<usize, LogError> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| LogError {
+            path: path.clone(),
+            message: describe(&e),
+        };
+        let transaction = self.connection.transaction().map_err(fail)?;
+        let removed = transaction
+            .execute(
+                "DELETE FROM events WHERE at_unix < ?1",
+                params![before.timestamp()],
+            )
+            .map_err(fail)?;
+        transaction.commit().map_err(fail)?;
+        if removed > 0 {
+            // The freed pages go back to the file system (VACUUM runs outside a transaction;
+            // a busy database keeps its pages, and the next purge tries again).
+            let _ = self
+                .connection
+                .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+            let _ = private::tighten(&self.path);
+        }
+        Ok(removed)
+    }
+
+    /// Applies a retention limit: events older than `days` days before `now` are removed.
+    pub fn apply_retention(
+        &mut self,
+        days: u32,
+        now: DateTime<FixedOffset>,
+    ) -> Result<usize, LogError> {
+        self.purge_before(now - chrono::Duration::days(i64::from(days)))
+    }
+
+    /// Writes the events that pass `filter` to `out` as JSON lines, owner-only, whole or not
+    /// at all. Returns how many were written.
+    pub fn export(&self, filter: &Filter, out: &Path) -> Result<usize, LogError> {
+        let events = self.events(filter)?;
+        let mut text = String::new();
+        for event in &events {
+            let line = serde_json::to_string(event).map_err(|e| self.error(e.to_string()))?;
+            text.push_str(&crate::text::escape_json(line));
+            text.push('\n');
+        }
+        private::write_private(out, text.as_bytes()).map_err(|e| LogError {
+            path: out.to_owned(),
+            message: format!("내보낼 파일을 쓸 수 없습니다: {e}"),
+        })?;
+        Ok(events.len())
     }
 
     /// The events that pass `filter`, oldest first.

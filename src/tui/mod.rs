@@ -44,8 +44,20 @@ pub fn run(
     content: Content,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
+    retention_days: u32,
 ) -> io::Result<()> {
+    // The retention limit applies at start, by the real clock (not --now).
+    let expired = history.as_deref().map_or(0, |path| {
+        crate::history::Log::open(path)
+            .and_then(|(mut log, _)| log.apply_retention(retention_days, crate::clock::now_kst()))
+            .unwrap_or(0)
+    });
     let mut app = App::new(content, now, history);
+    if expired > 0 {
+        app.apply(command::Command::Toast(format!(
+            "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
+        )));
+    }
     let links = known_urls(&app.content);
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -206,7 +206,9 @@ impl State {
                 && plain
                 && (c.is_ascii_digit() || c == '.')
                 && matches!(self.current(), Field::Rating | Field::PrevMonthAvg)
-                && self.editor(self.current()).is_some_and(LineEditor::is_empty)
+                && self
+                    .editor(self.current())
+                    .is_some_and(LineEditor::is_empty)
             {
                 self.editing = true;
                 if let Some(editor) = self.active_editor() {
