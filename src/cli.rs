@@ -89,8 +89,13 @@ pub enum Command {
         #[arg(default_value = "", help = "검색어; 비우면 전부를 콘텐츠 순서로")]
         query: String,
         /// At most N hits.
-        #[arg(long, value_name = "N", help = "최대 N건")]
-        limit: Option<usize>,
+        #[arg(
+            long,
+            value_name = "N",
+            value_parser = clap::value_parser!(u64).range(1..),
+            help = "최대 N건 (1 이상; 0은 거부하고, 빼면 전부)"
+        )]
+        limit: Option<u64>,
     },
     /// What applies to a driver at an instant: signup, renewal, free month, payment.
     #[command(about = "기사님에게 그 시각에 적용되는 규정: 가입·갱신·첫 달 무료·결제")]
@@ -390,6 +395,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             action: ContentAction::Export { dir },
         }) => content_export(io, &global, &dir).map(|()| Exit::Success),
         Some(Command::Search { query, limit }) => {
+            let limit = limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
             search(io, &global, &query, limit).map(|()| Exit::Success)
         }
         Some(Command::Check(args)) => check(io, &global, &args).map(|()| Exit::Success),

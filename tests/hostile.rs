@@ -649,3 +649,19 @@ proptest! {
         }
     }
 }
+
+/// Started without a terminal (from a script, or with input from /dev/null), the console
+/// says in Korean to run it in a terminal and exits 2: never a panic.
+#[test]
+fn without_a_terminal_the_console_exits_2_with_a_korean_message() {
+    let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("터미널에서 실행해야 합니다"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -234,7 +234,16 @@ fn content_escape_sequences_are_shown_inert() {
 fn too_small_says_so() {
     let mut app = app();
     let screen = render(&mut app, 59, 20);
-    assert!(screen.contains("need 60x20"), "{screen}");
+    assert!(screen.contains("최소 60x20"), "{screen}");
+    // Keys act unseen there: all but quit are ignored.
+    type_text(&mut app, "j3/");
+    assert_eq!(
+        (app.qa.selected, app.focus, app.search.active),
+        (0, Pane::Qa, false)
+    );
+    type_text(&mut app, "q");
+    assert!(app.quit);
+    app.quit = false;
     for (w, h) in [(1, 1), (2, 50), (300, 3), (60, 19)] {
         render(&mut app, w, h);
     }
@@ -774,4 +783,281 @@ fn free_text_sms_is_written_checked_and_recorded() {
     // Esc out of typing, then Esc again throws the draft away.
     app.handle_key(&key(KeyCode::Esc));
     assert!(app.sms.draft.is_none());
+}
+
+/// What a key may change, to tell whether it did anything.
+fn fingerprint(app: &App) -> String {
+    format!(
+        "{:?}",
+        (
+            (
+                app.focus,
+                app.step,
+                app.guide,
+                app.category.row,
+                app.category.scroll
+            ),
+            (app.qa.selected, app.qa.detail, app.qa.scroll),
+            (
+                app.search.active,
+                app.search.query.text().to_owned(),
+                app.search.selected
+            ),
+            (
+                app.rules.field,
+                app.rules.editing,
+                app.rules.at.text().to_owned(),
+                app.rules.scroll
+            ),
+            (
+                app.sms.selected,
+                app.sms.editing,
+                app.sms
+                    .draft
+                    .as_ref()
+                    .map(|d| (d.editing, d.editor.text().to_owned()))
+            ),
+            (
+                app.help_open,
+                app.quit,
+                app.confirm.is_some(),
+                app.call.wrapping_up
+            ),
+            (app.effects.len(), app.toast.clone()),
+            // Where each text's cursor stands.
+            (
+                app.search.query.cursor_cells(),
+                app.rules.at.cursor_cells(),
+                app.sms.draft.as_ref().map(|d| d.editor.cursor_cells()),
+                app.call.memo.cursor_cells(),
+            ),
+        )
+    )
+}
+
+/// Every key a footer names does something where it is named: for each place the agent
+/// can be, each hint's key is pressed in a fresh console brought to that place.
+#[test]
+fn every_key_a_footer_names_does_something_there() {
+    type Setup = fn() -> App;
+    let places: Vec<(&str, Setup)> = vec![
+        ("category pane on the guide", || {
+            let mut app = app();
+            type_text(&mut app, "1");
+            app
+        }),
+        ("question list", app),
+        ("answer", || {
+            let mut app = app();
+            app.handle_key(&key(KeyCode::Enter));
+            app
+        }),
+        ("hit list", || {
+            let mut app = app();
+            type_text(&mut app, "/가");
+            app.handle_key(&key(KeyCode::Tab));
+            app
+        }),
+        ("rule pane", || {
+            let mut app = app();
+            type_text(&mut app, "3");
+            app
+        }),
+        ("SMS pane", || {
+            let mut app = app();
+            type_text(&mut app, "4");
+            app
+        }),
+        ("search line", || {
+            let mut app = app();
+            type_text(&mut app, "/가");
+            app
+        }),
+        ("rule input", || {
+            let mut app = app();
+            type_text(&mut app, "3");
+            app.handle_key(&key(KeyCode::Enter));
+            app.handle_key(&key(KeyCode::End));
+            app
+        }),
+        ("SMS variable", || {
+            let mut app = two_guides();
+            type_text(&mut app, "4");
+            app.handle_key(&key(KeyCode::Enter));
+            type_text(&mut app, "12월");
+            app
+        }),
+        ("SMS draft", || {
+            let mut app = app();
+            type_text(&mut app, "4e");
+            app
+        }),
+        ("wrap-up", || {
+            let mut app = app();
+            type_text(&mut app, "w메모");
+            app
+        }),
+    ];
+    let mut pressed = 0;
+    for (place, setup) in places {
+        let mut probe = setup();
+        render(&mut probe, 120, 40);
+        let hints = probe.footer_hints();
+        assert!(!hints.is_empty(), "{place}: an empty footer");
+        for hint in hints {
+            let mut app = setup();
+            render(&mut app, 120, 40);
+            app.effects.clear();
+            app.toast = None;
+            let before = fingerprint(&app);
+            app.handle_key(&KeyEvent::new(hint.key.0, hint.key.1));
+            assert_ne!(
+                fingerprint(&app),
+                before,
+                "{place}: '{} {}' did nothing",
+                hint.label,
+                hint.help
+            );
+            pressed += 1;
+        }
+    }
+    assert!(pressed > 40, "{pressed}");
+}
+
+/// The rows of `screen` between `top` and `bottom` (inclusive) whose border characters
+/// (`left`, `right`) stand where an overlay drew them.
+fn assert_box_whole(screen: &str, what: &str) {
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows
+        .iter()
+        .position(|r| r.contains('┏'))
+        .unwrap_or_else(|| panic!("{what}: no box\n{screen}"));
+    let column = |row: &str, c: char| {
+        row.char_indices()
+            .find(|(_, x)| *x == c)
+            .map(|(at, _)| unicode_width::UnicodeWidthStr::width(&row[..at]))
+    };
+    let left = column(rows[top], '┏').expect("corner");
+    let bottom = (top + 1..rows.len())
+        .find(|&r| {
+            rows[r].char_indices().any(|(at, c)| {
+                c == '┗' && unicode_width::UnicodeWidthStr::width(&rows[r][..at]) == left
+            })
+        })
+        .unwrap_or_else(|| panic!("{what}: no bottom under the top corner\n{screen}"));
+    for row in &rows[top + 1..bottom] {
+        let cells: Vec<(usize, char)> = row
+            .chars()
+            .scan(0, |at, c| {
+                let here = *at;
+                *at += unicode_width::UnicodeWidthChar::width(c).unwrap_or(1);
+                Some((here, c))
+            })
+            .collect();
+        assert!(
+            cells.iter().any(|&(at, c)| at == left && c == '┃'),
+            "{what}: left border broken in row {row:?}\n{screen}"
+        );
+        assert!(
+            cells.iter().filter(|&&(_, c)| c == '┃').count() >= 2,
+            "{what}: right border broken in row {row:?}\n{screen}"
+        );
+    }
+}
+
+/// Overlays draw whole over Korean text: no border of theirs is lost to a wide character
+/// straddling its edge, at each size.
+#[test]
+fn overlays_draw_whole_over_korean_text() {
+    let fresh = app;
+    for (width, height) in [(60, 20), (100, 30), (120, 40)] {
+        let mut app = fresh();
+        app.set_step(Step::Handle);
+        type_text(&mut app, "?");
+        let screen = render(&mut app, width, height);
+        assert_box_whole(&screen, &format!("help {width}x{height}"));
+        insta::assert_snapshot!(format!("help_{width}x{height}"), screen);
+
+        let mut app = app_at("2024-12-15T10:00:00+09:00");
+        app.set_step(Step::Guide);
+        type_text(&mut app, "s"); // asks: the schedule closed signups
+        let screen = render(&mut app, width, height);
+        assert_box_whole(&screen, &format!("confirm {width}x{height}"));
+
+        let mut app = fresh();
+        app.set_step(Step::Handle);
+        type_text(&mut app, "w");
+        app.call.started = None;
+        let screen = render(&mut app, width, height);
+        assert_box_whole(&screen, &format!("wrap-up {width}x{height}"));
+    }
+}
+
+/// Opening a rule hit scrolls the rule into view; a hit in an answer's sentence marks it
+/// and brings it into view; the wheel over the answer scrolls it, over the list it moves.
+#[test]
+fn hits_open_where_they_point_and_the_wheel_scrolls_what_is_under_it() {
+    let fresh = app;
+    let mut app = fresh();
+    type_text(&mut app, "/갱신 기준 평점");
+    let total = app.search.results.total();
+    app.select_hit(total);
+    let rank = app
+        .search
+        .results
+        .ranked()
+        .iter()
+        .position(|hit| app.index.doc(hit.doc).kind == support_console::search::DocKind::Rule)
+        .expect("a rule hit");
+    app.select_hit(rank);
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.focus, Pane::Rules);
+    let screen = render(&mut app, 120, 40);
+    assert!(app.rules.scroll > 0, "scrolled to the rule");
+    assert!(screen.contains("★ 갱신 기준 평점 3.8 이상"), "{screen}");
+
+    // A sentence deep in Q2's answer.
+    let mut app = fresh();
+    type_text(&mut app, "/평점이 하락하지 않을 경우");
+    let hit = app.search.results.ranked().first().expect("hit").clone();
+    assert_eq!(
+        app.index.doc(hit.doc).kind,
+        support_console::search::DocKind::Script
+    );
+    app.handle_key(&key(KeyCode::Enter));
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        app.qa.scroll > 0,
+        "scrolled to the sentence: mark {:?} detail {} scroll {}\n{screen}",
+        app.qa.mark,
+        app.qa.detail,
+        app.qa.scroll
+    );
+    assert!(screen.contains("▶ "), "marked:\n{screen}");
+    assert!(screen.contains("하락하지 않을 경우"), "in view:\n{screen}");
+
+    // The wheel: over the answer it scrolls the answer, over the list it moves the selection.
+    let mut app = fresh();
+    render(&mut app, 120, 40);
+    let wheel = |app: &mut App, column: u16, row: u16| {
+        app.handle_event(&crossterm::event::Event::Mouse(
+            crossterm::event::MouseEvent {
+                kind: crossterm::event::MouseEventKind::ScrollDown,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            },
+        ));
+    };
+    let qa = app.hitboxes.pane_area(Pane::Qa).expect("qa pane");
+    let answer_row = qa.y + qa.height - 3;
+    wheel(&mut app, qa.x + 5, answer_row);
+    assert_eq!(
+        (app.qa.selected, app.qa.scroll),
+        (0, 3),
+        "the answer scrolled"
+    );
+    let list_row = qa.y + 1;
+    wheel(&mut app, qa.x + 5, list_row);
+    assert_eq!(app.qa.selected, 1, "over the list the selection moves");
 }

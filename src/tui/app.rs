@@ -15,7 +15,7 @@ use crossterm::event::{
 use ratatui::layout::Position;
 
 use super::command::{Command, Effect, Pane, Step};
-use super::keymap::{self, Action, Scope};
+use super::keymap::{self, Action, FooterMode, Scope};
 use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
 use super::report::{FrameReport, Hitboxes};
@@ -90,6 +90,8 @@ pub struct App {
     pub effects: Vec<Effect>,
     /// Where the last frame drew each pane and list (for the mouse).
     pub hitboxes: Hitboxes,
+    /// The last frame found the terminal too small: keys act unseen, so only quit works.
+    pub too_small: bool,
     pub theme: Theme,
 }
 
@@ -126,6 +128,9 @@ pub struct Confirm {
     pub question: String,
     pub then: Vec<Command>,
 }
+
+/// Lines one notch of the mouse wheel scrolls a text.
+const WHEEL_LINES: u16 = 3;
 
 /// How many ticks (of the event loop's idle timeout) a toast stays.
 const TOAST_TICKS: u32 = 8;
@@ -172,6 +177,7 @@ impl App {
             quit: false,
             effects: Vec::new(),
             hitboxes: Hitboxes::default(),
+            too_small: false,
             theme: Theme::from_env(),
         }
     }
@@ -231,6 +237,44 @@ impl App {
             if *ticks == 0 {
                 self.toast = None;
             }
+        }
+    }
+
+    /// The keys the footer names now: those of the text field with the keyboard, or the
+    /// focused pane's and the global ones that do something here.
+    pub fn footer_hints(&self) -> Vec<keymap::Hint> {
+        let mode = if self.call.wrapping_up {
+            FooterMode::WrapUp
+        } else if self.search.active {
+            FooterMode::Search
+        } else if self.sms.draft.as_ref().is_some_and(|d| d.editing) {
+            FooterMode::Draft
+        } else if self.rules.editing {
+            FooterMode::RuleInput
+        } else if self.sms.editing.is_some() {
+            FooterMode::SmsVariable
+        } else {
+            FooterMode::Panes(self.footer_scope())
+        };
+        keymap::footer(mode)
+            .into_iter()
+            .filter(|hint| hint.action.is_none_or(|action| self.offers(action)))
+            .collect()
+    }
+
+    /// Whether `action` does anything where the agent is (the footer names only those).
+    fn offers(&self, action: Action) -> bool {
+        let searching = self.search.searching();
+        match (action, self.focus) {
+            (Action::Open, Pane::Category) => crate::tui::panes::category::rows(&self.content)
+                .get(self.category.row)
+                .is_some_and(|row| row.guide.is_some()),
+            (Action::Open | Action::Copy, Pane::Qa) if searching && !self.qa.detail => {
+                !self.search.results.is_empty()
+            }
+            (Action::Open, Pane::Qa) => !self.qa.detail && self.current_qa().is_some(),
+            (Action::Copy, Pane::Qa) => self.current_qa().is_some(),
+            _ => true,
         }
     }
 
@@ -303,6 +347,13 @@ impl App {
         }
         if is_ctrl_c(key) {
             self.request_quit();
+            return;
+        }
+        if self.too_small {
+            // Nothing can be seen: only quitting (and resizing) does anything.
+            if keymap::resolve(key) == Some(Action::Quit) {
+                self.request_quit();
+            }
             return;
         }
         if self.call.wrapping_up {
@@ -587,7 +638,8 @@ impl App {
         let Some(hit) = self.search.results.get(self.search.selected) else {
             return;
         };
-        let target = self.index.doc(hit.doc).target;
+        let hit_doc = hit.doc;
+        let target = self.index.doc(hit_doc).target;
         let guide = match target {
             Target::Guide { guide }
             | Target::Qa { guide, .. }
@@ -604,6 +656,19 @@ impl App {
                 self.qa.open(qa);
                 self.focus = Pane::Qa;
                 self.note_question();
+                // A hit in the answer's text: that sentence is marked and brought into view.
+                let text = &self.index.doc(hit_doc).text;
+                let item = self.current_qa().and_then(|qa| {
+                    qa.sections
+                        .iter()
+                        .flat_map(|section| &section.items)
+                        .find(|item| item.text == *text)
+                        .map(|item| item.id.clone())
+                });
+                if item.is_some() {
+                    self.qa.mark = item;
+                    self.qa.reveal = true;
+                }
             }
             Target::Template { template, .. } => {
                 self.sms.select_template(template);
@@ -611,6 +676,7 @@ impl App {
             }
             Target::Rule { rule, .. } => {
                 self.rules.highlight = Some(rule);
+                self.rules.reveal = true;
                 self.focus = Pane::Rules;
             }
         }
@@ -742,9 +808,16 @@ impl App {
             }
         }
         self.hitboxes = report.hitboxes;
+        self.too_small = report.too_small;
+        // What was to be brought into view has been, at the scroll just taken in.
+        self.rules.reveal = false;
+        self.qa.reveal = false;
     }
 
     fn handle_mouse(&mut self, mouse: MouseEvent) {
+        if self.too_small {
+            return;
+        }
         let at = Position::new(mouse.column, mouse.row);
         let Some(pane) = self.hitboxes.pane_at(at) else {
             return;
@@ -763,6 +836,23 @@ impl App {
                     Pane::Rules => Outcome::Ignored,
                 };
                 self.take(outcome);
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+                if self.hitboxes.over_text(pane, at) =>
+            {
+                // The wheel scrolls the text under the pointer, not the selection.
+                let down = mouse.kind == MouseEventKind::ScrollDown;
+                let scroll = match pane {
+                    Pane::Category => &mut self.category.scroll,
+                    Pane::Qa => &mut self.qa.scroll,
+                    Pane::Rules => &mut self.rules.scroll,
+                    Pane::Sms => &mut self.sms.scroll,
+                };
+                *scroll = if down {
+                    scroll.saturating_add(WHEEL_LINES)
+                } else {
+                    scroll.saturating_sub(WHEEL_LINES)
+                };
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let previous = self.focus;

@@ -306,15 +306,94 @@ pub fn resolve(key: &KeyEvent) -> Option<Action> {
         .map(|binding| binding.action)
 }
 
-/// The footer's hints for the focused pane.
-pub fn hints(scope: Scope) -> Vec<(&'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| {
-            b.hint && (b.scope == Scope::Global || b.scope == Scope::Move || b.scope == scope)
-        })
-        .map(|b| (b.label, short_help(b.help)))
-        .collect()
+/// A key the footer offers: how it is written, what it does, and the key itself (so a test
+/// can press every key a footer names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    pub label: &'static str,
+    pub help: &'static str,
+    pub key: (KeyCode, KeyModifiers),
+    /// The action it stands for, where it comes from the key table.
+    pub action: Option<Action>,
+}
+
+/// What has the keyboard, for the footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FooterMode {
+    /// No text field: the focused pane's keys and the global ones.
+    Panes(Scope),
+    Search,
+    RuleInput,
+    SmsVariable,
+    Draft,
+    WrapUp,
+}
+
+const fn hint(label: &'static str, help: &'static str, code: KeyCode) -> Hint {
+    Hint {
+        label,
+        help,
+        key: (code, NONE),
+        action: None,
+    }
+}
+
+/// The keys of each text field, as its footer names them.
+const SEARCH_HINTS: &[Hint] = &[
+    hint("↓", "다음 결과", KeyCode::Down),
+    hint("PgDn", "한 쪽 아래", KeyCode::PageDown),
+    hint("Enter", "열기", KeyCode::Enter),
+    hint("Esc", "지우기·닫기", KeyCode::Esc),
+    hint("Tab", "목록으로", KeyCode::Tab),
+];
+const RULE_INPUT_HINTS: &[Hint] = &[
+    hint("Enter", "입력 끝", KeyCode::Enter),
+    hint("Tab", "입력 끝", KeyCode::Tab),
+    hint("Esc", "입력 끝", KeyCode::Esc),
+    hint("←", "커서 이동", KeyCode::Left),
+];
+const SMS_VARIABLE_HINTS: &[Hint] = &[
+    hint("Enter", "다음 변수", KeyCode::Enter),
+    hint("Esc", "입력 끝", KeyCode::Esc),
+];
+const DRAFT_HINTS: &[Hint] = &[
+    hint("Enter", "줄바꿈", KeyCode::Enter),
+    hint("←", "커서 이동", KeyCode::Left),
+    Hint {
+        label: "C-u",
+        help: "앞부분 지우기",
+        key: (KeyCode::Char('u'), CTRL),
+        action: None,
+    },
+    hint("Esc", "작성 끝", KeyCode::Esc),
+];
+const WRAPUP_HINTS: &[Hint] = &[
+    hint("Enter", "복사·저장·새 상담", KeyCode::Enter),
+    hint("Esc", "닫기 (메모는 남음)", KeyCode::Esc),
+];
+
+/// The footer's keys in `mode`: a text field's own, or the key table's hints for the
+/// focused pane's scope and the global ones.
+pub fn footer(mode: FooterMode) -> Vec<Hint> {
+    match mode {
+        FooterMode::Search => SEARCH_HINTS.to_vec(),
+        FooterMode::RuleInput => RULE_INPUT_HINTS.to_vec(),
+        FooterMode::SmsVariable => SMS_VARIABLE_HINTS.to_vec(),
+        FooterMode::Draft => DRAFT_HINTS.to_vec(),
+        FooterMode::WrapUp => WRAPUP_HINTS.to_vec(),
+        FooterMode::Panes(scope) => BINDINGS
+            .iter()
+            .filter(|b| {
+                b.hint && (b.scope == Scope::Global || b.scope == Scope::Move || b.scope == scope)
+            })
+            .map(|b| Hint {
+                label: b.label,
+                help: short_help(b.help),
+                key: b.keys[0],
+                action: Some(b.action),
+            })
+            .collect(),
+    }
 }
 
 fn short_help(help: &'static str) -> &'static str {

@@ -11,6 +11,8 @@ pub struct Hitboxes {
     pub panes: Vec<(Pane, Rect)>,
     /// Each pane's list: its area and the index of its first visible row.
     pub lists: Vec<(Pane, Rect, usize)>,
+    /// Each pane's scrolling text.
+    pub texts: Vec<(Pane, Rect)>,
 }
 
 impl Hitboxes {
@@ -24,6 +26,13 @@ impl Hitboxes {
             .iter()
             .find(|(_, area)| area.contains(at))
             .map(|(pane, _)| *pane)
+    }
+
+    /// Whether a point is over `pane`'s scrolling text.
+    pub fn over_text(&self, pane: Pane, at: Position) -> bool {
+        self.texts
+            .iter()
+            .any(|(p, area)| *p == pane && area.contains(at))
     }
 
     /// The row of `pane`'s list under a point.
@@ -42,11 +51,15 @@ pub struct PaneDrawn {
     pub list: Option<(Rect, usize)>,
     /// The scroll shown (clamped to the text).
     pub scroll: u16,
+    /// The area of the text that scrolls (the mouse wheel scrolls it there).
+    pub text: Option<Rect>,
 }
 
 /// Everything a frame hands back.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FrameReport {
+    /// The terminal was too small to show the console (only quitting works then).
+    pub too_small: bool,
     pub hitboxes: Hitboxes,
     /// The scroll shown per pane drawn.
     pub scrolls: Vec<(Pane, u16)>,
@@ -57,6 +70,9 @@ impl FrameReport {
         self.hitboxes.panes.push((pane, area));
         if let Some((list, first)) = drawn.list {
             self.hitboxes.lists.push((pane, list, first));
+        }
+        if let Some(text) = drawn.text {
+            self.hitboxes.texts.push((pane, text));
         }
         self.scrolls.push((pane, drawn.scroll));
     }

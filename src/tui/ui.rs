@@ -37,6 +37,7 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         draw_too_small(frame, area);
+        report.too_small = true;
         return report;
     }
     let theme = app.theme;
@@ -55,7 +56,7 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
             Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
                 .areas(body);
         let [category_area, qa_area] =
-            Layout::vertical([Constraint::Percentage(34), Constraint::Min(0)]).areas(left);
+            Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(left);
         let [rules_area, sms_area] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Min(0)]).areas(right);
         let areas = [category_area, qa_area, rules_area, sms_area];
@@ -117,7 +118,7 @@ fn draw_pane(app: &App, frame: &mut Frame<'_>, pane: Pane, area: Rect, report: &
 
 fn draw_too_small(frame: &mut Frame<'_>, area: Rect) {
     let message = format!(
-        "터미널이 너무 작습니다 (need {MIN_WIDTH}x{MIN_HEIGHT}, now {}x{})",
+        "터미널이 너무 작습니다 (최소 {MIN_WIDTH}x{MIN_HEIGHT}, 지금 {}x{}) · 창을 키우세요 · q 종료",
         area.width, area.height
     );
     let lines: Vec<Line<'static>> =
@@ -291,32 +292,22 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             truncate(&format!(" ⚠ {}", inert(notice)), usize::from(area.width)),
             theme.error(),
         ))
-    } else if app.search.active {
-        Line::from(Span::styled(
-            " 입력하면 바로 찾습니다 · ↑↓ PgUp PgDn 고르기 · Enter 열기 · Esc 지우기/닫기 · Tab 목록으로",
-            theme.dim(),
-        ))
-    } else if app.sms.draft.as_ref().is_some_and(|d| d.editing) {
-        Line::from(Span::styled(
-            " SMS 작성 중 · Enter 줄바꿈 · ←→ Home End 이동 · C-u 앞부분 지우기 · Esc 끝",
-            theme.dim(),
-        ))
-    } else if app.rules.editing || app.sms.typing() {
-        Line::from(Span::styled(
-            " 입력 중 · Enter/Tab 다음 · Esc 끝내기",
-            theme.dim(),
-        ))
     } else {
         let mut spans = Vec::new();
-        let mut used = 0;
-        for (keys, help) in keymap::hints(app.footer_scope()) {
-            let piece = format!(" {keys} {help} ");
+        if app.search.active {
+            spans.push(Span::styled(" 입력하면 바로 찾습니다 ·", theme.dim()));
+        } else if app.editing() {
+            spans.push(Span::styled(" 입력 중 ·", theme.dim()));
+        }
+        let mut used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
+        for hint in app.footer_hints() {
+            let piece = format!(" {} {} ", hint.label, hint.help);
             used += text_width(&piece);
             if used > usize::from(area.width) {
                 break;
             }
-            spans.push(Span::styled(format!(" {keys}"), theme.strong()));
-            spans.push(Span::styled(format!(" {help} "), theme.dim()));
+            spans.push(Span::styled(format!(" {}", hint.label), theme.strong()));
+            spans.push(Span::styled(format!(" {} ", hint.help), theme.dim()));
         }
         Line::from(spans)
     };

@@ -99,7 +99,7 @@ impl State {
         let rows = rows(ctx.content);
         let tree_height = u16::try_from(rows.len())
             .unwrap_or(u16::MAX)
-            .min(inner.height / 2)
+            .min(inner.height / 3)
             .max(1);
         let [tree_area, info_area] =
             Layout::vertical([Constraint::Length(tree_height), Constraint::Min(0)]).areas(inner);
@@ -142,6 +142,7 @@ impl State {
         PaneDrawn {
             list: Some((tree_area, first)),
             scroll,
+            text: Some(info_area),
         }
     }
 }
@@ -213,6 +214,23 @@ fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme) -> Vec<Block<'a>> {
         ],
         5,
     ));
+    // The schedule right under the path: on a dated guide it decides what may be said.
+    if let Some(schedule) = &guide.schedule {
+        lines.push(Line::from(Span::styled(inert(&schedule.title), theme.heading())).into());
+        let now = ctx.now;
+        for event in &schedule.events {
+            let passed = chrono::DateTime::parse_from_rfc3339(&event.at).is_ok_and(|at| at <= now);
+            let (mark, style) = if passed {
+                ("✓ ", theme.dim())
+            } else {
+                ("· ", theme.normal())
+            };
+            lines.push(Block::segments(
+                vec![Segment::new(mark, style), Segment::new(event.line(), style)],
+                2,
+            ));
+        }
+    }
     lines.push(Block::segments(
         vec![
             label("응대 "),
@@ -234,22 +252,6 @@ fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme) -> Vec<Block<'a>> {
             ],
             2,
         ));
-    }
-    if let Some(schedule) = &guide.schedule {
-        lines.push(Line::from(Span::styled(inert(&schedule.title), theme.heading())).into());
-        let now = ctx.now;
-        for event in &schedule.events {
-            let passed = chrono::DateTime::parse_from_rfc3339(&event.at).is_ok_and(|at| at <= now);
-            let (mark, style) = if passed {
-                ("✓ ", theme.dim())
-            } else {
-                ("· ", theme.normal())
-            };
-            lines.push(Block::segments(
-                vec![Segment::new(mark, style), Segment::new(event.line(), style)],
-                2,
-            ));
-        }
     }
     for section in &guide.notes {
         if let Some(title) = &section.title {

@@ -25,6 +25,10 @@ pub struct State {
     /// The answer (not the list) has the keys.
     pub detail: bool,
     pub scroll: u16,
+    /// The sentence a search hit pointed into (an item id), marked in the answer.
+    pub mark: Option<String>,
+    /// The next frame scrolls the marked sentence into view.
+    pub reveal: bool,
 }
 
 impl State {
@@ -33,6 +37,7 @@ impl State {
         if index != self.selected {
             self.selected = index;
             self.scroll = 0;
+            self.mark = None;
         }
     }
 
@@ -41,6 +46,7 @@ impl State {
         self.selected = index;
         self.detail = true;
         self.scroll = 0;
+        self.mark = None;
     }
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
@@ -55,6 +61,13 @@ impl State {
                 Action::Bottom => Command::SelectHit(usize::MAX),
                 Action::Open => Command::OpenHit,
                 Action::Back => Command::ClearSearch,
+                Action::Copy => match ctx.search.results.get(selected) {
+                    Some(hit) => Command::Copy {
+                        what: "검색 결과",
+                        text: ctx.index.doc(hit.doc).text.clone(),
+                    },
+                    None => Command::Toast("복사할 검색 결과가 없습니다".into()),
+                },
                 _ => return Outcome::Ignored,
             };
             return Outcome::command(command);
@@ -164,16 +177,23 @@ impl State {
             rule_area,
         );
 
-        let scroll = draw_scrolled(
-            frame,
-            detail_area,
-            lines_of(self.detail_blocks(ctx), width),
-            0,
-            self.scroll,
-        );
+        let blocks = self.detail_blocks(ctx);
+        // A sentence opened from search comes to the top of the answer (one line above it).
+        let scroll = match blocks.iter().position(is_marked) {
+            Some(at) if self.reveal => {
+                let above: usize = blocks[..at]
+                    .iter()
+                    .map(|b| b.clone().lines(width).len())
+                    .sum();
+                u16::try_from(above.saturating_sub(1)).unwrap_or(u16::MAX)
+            }
+            _ => self.scroll,
+        };
+        let scroll = draw_scrolled(frame, detail_area, lines_of(blocks, width), 0, scroll);
         PaneDrawn {
             list: Some((list_area, first)),
             scroll,
+            text: Some(detail_area),
         }
     }
 
@@ -227,7 +247,7 @@ impl State {
             ctx.current_guide().zip(ctx.current_qa())
         };
         let Some((guide, qa)) = shown else {
-            return if ctx.search.searching() {
+            return if ctx.search.searching() && !ctx.search.results.is_empty() {
                 vec![
                     Line::from(Span::styled(
                         "Enter: 선택한 항목을 해당 창에서 엽니다",
@@ -261,8 +281,13 @@ impl State {
                 policy.closed(offer, &ctx.now)
             }
         };
+        let marked = if self.detail || !ctx.search.searching() {
+            self.mark.as_deref()
+        } else {
+            None
+        };
         for section in &qa.sections {
-            section_blocks(guide, section, theme, &closed, &mut lines);
+            section_blocks(guide, section, theme, &closed, marked, &mut lines);
         }
         for id in &qa.sms_templates {
             if let Some((_, template)) = ctx.content.template(id) {
@@ -301,6 +326,19 @@ impl State {
     }
 }
 
+/// What stands before the sentence a search hit pointed into.
+const MARK: &str = "▶ ";
+
+fn is_marked(block: &Block<'_>) -> bool {
+    matches!(
+        block,
+        Block::Text {
+            prefix: Some((MARK, _)),
+            ..
+        }
+    )
+}
+
 /// The hits in `rows` (only those are drawn: a search may find a hundred thousand). The app
 /// ranks the hits of the visible page before the frame is drawn.
 fn hit_lines(
@@ -335,10 +373,21 @@ fn hit_lines(
             let kind = format!("[{}] ", doc.kind.label());
             // Ranges count characters of the text as stored; the policy applies per segment.
             let text = doc.text.replace('\n', " ");
-            // Show the text around the first match so the match is visible in narrow panes.
-            let first_match = hit.ranges.first().map_or(0, |r| r.start);
-            let skip = first_match.saturating_sub(8);
-            let shown: String = text.chars().skip(skip).collect();
+            // From the start when the first match fits; else from the start of the word the
+            // match is in, so the match stays visible. The end is cut at a word, marked '…'.
+            let chars: Vec<char> = text.chars().collect();
+            let first = hit.ranges.first().map_or(0..0, Clone::clone);
+            let room = (width + 1).saturating_sub(super::super::text::width(&kind) + 1);
+            let head: String = chars[..first.end.min(chars.len())].iter().collect();
+            let skip = if super::super::text::width(&head) <= room {
+                0
+            } else {
+                chars[..first.start.min(chars.len())]
+                    .iter()
+                    .rposition(|c| *c == ' ')
+                    .map_or(first.start, |space| space + 1)
+            };
+            let shown: String = chars[skip.min(chars.len())..].iter().collect();
             let ranges: Vec<_> = hit
                 .ranges
                 .iter()
@@ -353,10 +402,12 @@ fn hit_lines(
                 segments.push(Segment::new("…", base));
             }
             segments.extend(highlighted(&shown, &ranges, base, theme.matched(base)));
-            let mut line = wrap(&segments, width + 1, 0)
-                .into_iter()
-                .next()
-                .unwrap_or_default();
+            let lines = wrap(&segments, width.saturating_sub(1), 0);
+            let cut = lines.len() > 1;
+            let mut line = lines.into_iter().next().unwrap_or_default();
+            if cut {
+                line.spans.push(Span::styled("…", base));
+            }
             line.spans.retain(|s| !s.content.is_empty());
             line
         })
@@ -380,6 +431,7 @@ fn section_blocks<'a>(
     section: &'a crate::content::AnswerSection,
     theme: Theme,
     closed: &dyn Fn(Option<crate::content::Offer>) -> Option<String>,
+    marked: Option<&str>,
     lines: &mut Vec<Block<'a>>,
 ) {
     lines.push(Line::default().into());
@@ -404,10 +456,20 @@ fn section_blocks<'a>(
     }
     for item in &section.items {
         let indent = usize::from(item.level) * 2;
-        let prefix = (section.kind == SectionKind::PolicyTable).then_some(("│ ", theme.dim()));
+        let is_marked = marked == Some(item.id.as_str());
+        let prefix = if is_marked {
+            // The sentence a search hit pointed into.
+            Some((MARK, theme.accent()))
+        } else {
+            (section.kind == SectionKind::PolicyTable).then_some(("│ ", theme.dim()))
+        };
         lines.push(Block::Text {
             text: guide.item_shown(item),
-            style: body,
+            style: if is_marked {
+                body.patch(theme.accent())
+            } else {
+                body
+            },
             lead: indent,
             indent: indent + 2,
             prefix,

@@ -68,6 +68,8 @@ pub struct State {
     pub scroll: u16,
     /// A rule opened from search, by its index in the guide.
     pub highlight: Option<usize>,
+    /// The next frame scrolls the highlighted rule into view.
+    pub reveal: bool,
 }
 
 impl State {
@@ -83,6 +85,7 @@ impl State {
             renewal_date: LineEditor::new(FieldKind::RuleInput),
             scroll: 0,
             highlight: None,
+            reveal: false,
         }
     }
 
@@ -354,15 +357,29 @@ impl State {
                 theme.dim(),
             ))),
         }
-        lines.extend(rule_list(ctx, self.highlight, theme, width));
+        let list_starts = lines.len();
+        let (rules, highlighted_at) = rule_list(ctx, self.highlight, theme, width);
+        lines.extend(rules);
 
-        // The form stays in view; what follows scrolls.
-        let scroll = draw_scrolled(frame, inner, lines, Field::ALL.len(), self.scroll);
+        // The form stays in view; what follows scrolls. A rule opened from search comes up
+        // to the top of the scrolled part.
+        let pinned = Field::ALL.len();
+        let scroll = match highlighted_at {
+            Some(at) if self.reveal => {
+                u16::try_from((list_starts + at).saturating_sub(pinned)).unwrap_or(u16::MAX)
+            }
+            _ => self.scroll,
+        };
+        let scroll = draw_scrolled(frame, inner, lines, pinned, scroll);
         if let Some((x, row)) = cursor {
             let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
             place_cursor(frame, inner, x, y);
         }
-        PaneDrawn { list: None, scroll }
+        PaneDrawn {
+            list: None,
+            scroll,
+            text: Some(inner),
+        }
     }
 }
 
@@ -419,15 +436,18 @@ fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'stat
     lines
 }
 
+/// The guide's rules, each with its first source; and the line where the highlighted rule
+/// starts.
 fn rule_list(
     ctx: &Context<'_>,
     highlight: Option<usize>,
     theme: Theme,
     width: usize,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, Option<usize>) {
     let Some(guide) = ctx.current_guide() else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
+    let mut highlighted_at = None;
     let mut lines = vec![
         Line::default(),
         Line::from(Span::styled("가이드 규정", theme.heading())),
@@ -447,6 +467,9 @@ fn rule_list(
             theme.strong()
         };
         let mark = if marked { "★ " } else { "· " };
+        if highlight == Some(index) {
+            highlighted_at = Some(lines.len());
+        }
         lines.extend(wrap(
             &[Segment::new(
                 format!("{mark}{}", crate::rules::summary(&rule.terms)),
@@ -464,5 +487,5 @@ fn rule_list(
             ));
         }
     }
-    lines
+    (lines, highlighted_at)
 }

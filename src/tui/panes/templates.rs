@@ -213,12 +213,16 @@ impl State {
             Action::Bottom => self.select(last),
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            // Enter starts typing: the template's variables, or (with none) the message.
             Action::Open => {
                 if self
                     .selected_template(ctx)
                     .is_some_and(|t| !t.variables.is_empty())
+                    && self.draft.is_none()
                 {
                     self.editing = Some(0);
+                } else {
+                    self.compose(ctx);
                 }
             }
             Action::Copy => return self.record(ctx, EventKind::Copy),
@@ -366,6 +370,7 @@ impl State {
         PaneDrawn {
             list: Some((list, 0)),
             scroll,
+            text: Some(inner),
         }
     }
 
