@@ -1036,6 +1036,31 @@ fn hits_open_where_they_point_and_the_wheel_scrolls_what_is_under_it() {
     assert!(screen.contains("▶ "), "marked:\n{screen}");
     assert!(screen.contains("하락하지 않을 경우"), "in view:\n{screen}");
 
+    // A note of the guide (a partner service): marked in the category pane, in view.
+    let mut app = fresh();
+    type_text(&mut app, "/목적지 부스터");
+    let total = app.search.results.total();
+    app.select_hit(total);
+    let rank = app
+        .search
+        .results
+        .ranked()
+        .iter()
+        .position(|hit| {
+            matches!(
+                app.index.doc(hit.doc).target,
+                support_console::search::Target::Guide { .. }
+            )
+        })
+        .expect("a note of the guide");
+    app.select_hit(rank);
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.focus, Pane::Category);
+    let screen = render(&mut app, 120, 40);
+    assert!(app.category.mark.is_some(), "marked");
+    assert!(screen.contains("▶ "), "{screen}");
+    assert!(screen.contains("목적지 부스터"), "{screen}");
+
     // The wheel: over the answer it scrolls the answer, over the list it moves the selection.
     let mut app = fresh();
     render(&mut app, 120, 40);

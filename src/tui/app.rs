@@ -650,7 +650,23 @@ impl App {
             self.select_guide(guide);
         }
         match target {
-            Target::Guide { .. } => self.focus = Pane::Category,
+            Target::Guide { .. } => {
+                self.focus = Pane::Category;
+                // A hit in one of the guide's notes: that note is marked and brought up.
+                let text = &self.index.doc(hit_doc).text;
+                let item = self.current_guide().and_then(|guide| {
+                    guide
+                        .notes
+                        .iter()
+                        .flat_map(|section| &section.items)
+                        .find(|item| guide.item_text(item) == *text)
+                        .map(|item| item.id.clone())
+                });
+                if item.is_some() {
+                    self.category.mark = item;
+                    self.category.reveal = true;
+                }
+            }
             Target::Qa { qa, .. } => {
                 self.select_qa(qa);
                 self.qa.open(qa);
@@ -812,6 +828,7 @@ impl App {
         // What was to be brought into view has been, at the scroll just taken in.
         self.rules.reveal = false;
         self.qa.reveal = false;
+        self.category.reveal = false;
     }
 
     fn handle_mouse(&mut self, mouse: MouseEvent) {

@@ -19,6 +19,10 @@ use crate::content::Content;
 pub struct State {
     pub row: usize,
     pub scroll: u16,
+    /// A note a search hit pointed into (an item id), marked in the guide's information.
+    pub mark: Option<String>,
+    /// The next frame scrolls the marked note into view.
+    pub reveal: bool,
 }
 
 impl State {
@@ -35,6 +39,7 @@ impl State {
             self.row = row;
         }
         self.scroll = 0;
+        self.mark = None;
     }
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
@@ -132,13 +137,19 @@ impl State {
         frame.render_widget(Paragraph::new(tree), tree_area);
 
         let width = usize::from(info_area.width);
-        let scroll = draw_scrolled(
-            frame,
-            info_area,
-            lines_of(info_blocks(ctx, theme), width),
-            0,
-            self.scroll,
-        );
+        let blocks = info_blocks(ctx, theme, self.mark.as_deref());
+        // A note opened from search comes to the top (one line above it).
+        let scroll = match blocks.iter().position(is_marked) {
+            Some(at) if self.reveal => {
+                let above: usize = blocks[..at]
+                    .iter()
+                    .map(|b| b.clone().lines(width).len())
+                    .sum();
+                u16::try_from(above.saturating_sub(1)).unwrap_or(u16::MAX)
+            }
+            _ => self.scroll,
+        };
+        let scroll = draw_scrolled(frame, info_area, lines_of(blocks, width), 0, scroll);
         PaneDrawn {
             list: Some((tree_area, first)),
             scroll,
@@ -201,7 +212,20 @@ pub fn rows(content: &Content) -> Vec<Row> {
     out
 }
 
-fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme) -> Vec<Block<'a>> {
+/// What stands before the note a search hit pointed into.
+const MARK: &str = "▶ ";
+
+fn is_marked(block: &Block<'_>) -> bool {
+    matches!(
+        block,
+        Block::Text {
+            prefix: Some((MARK, _)),
+            ..
+        }
+    )
+}
+
+fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme, marked: Option<&str>) -> Vec<Block<'a>> {
     let Some(guide) = ctx.current_guide() else {
         return vec![Line::from("가이드가 없습니다").into()];
     };
@@ -259,12 +283,18 @@ fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme) -> Vec<Block<'a>> {
         }
         for item in &section.items {
             let indent = usize::from(item.level) * 2;
-            lines.push(Block::text(
-                guide.item_shown(item),
-                theme.normal(),
-                indent,
-                indent + 2,
-            ));
+            let is_marked = marked == Some(item.id.as_str());
+            lines.push(Block::Text {
+                text: guide.item_shown(item),
+                style: if is_marked {
+                    theme.accent()
+                } else {
+                    theme.normal()
+                },
+                lead: indent,
+                indent: indent + 2,
+                prefix: is_marked.then_some((MARK, theme.accent())),
+            });
         }
     }
     lines
