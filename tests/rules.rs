@@ -276,12 +276,56 @@ fn cli_rejects_bad_input_with_what_is_accepted() {
 fn changing_content_changes_answers_without_code() {
     let mut json: serde_json::Value =
         serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
-    let rules = json["rules"].as_array_mut().unwrap();
-    for rule in rules.iter_mut() {
+    // The content team changes the threshold and the sentences that state it: validation
+    // holds a rule's value against its sources, so one without the other does not load.
+    let mut sources = Vec::new();
+    for rule in json["rules"].as_array_mut().unwrap().iter_mut() {
         if rule["terms"]["kind"] == "min_rating" && rule["terms"]["applies_to"] == "signup" {
             rule["terms"]["at_least"] = serde_json::json!(3.5);
+            sources = rule["sources"].as_array().unwrap().clone();
         }
     }
+    fn restate(value: &mut serde_json::Value, sources: &[serde_json::Value]) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("id").is_some_and(|id| sources.contains(id)) {
+                    if let Some(serde_json::Value::String(text)) = map.get_mut("text") {
+                        *text = text.replace("4.0", "3.5");
+                    }
+                }
+                map.values_mut().for_each(|v| restate(v, sources));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| restate(v, sources)),
+            _ => {}
+        }
+    }
+    restate(&mut json, &sources);
+    // The same change without the sentences is refused, naming both.
+    let mut unstated =
+        serde_json::from_slice::<serde_json::Value>(&content::embedded_sources()[0].bytes).unwrap();
+    for rule in unstated["rules"].as_array_mut().unwrap().iter_mut() {
+        if rule["terms"]["kind"] == "monthly_price" {
+            rule["terms"]["amount_krw"] = serde_json::json!(45000);
+        }
+    }
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("g.json"),
+        serde_json::to_vec_pretty(&unstated).unwrap(),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["content", "check", "--content"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("rules[1].terms.amount_krw: 규정 값 45000원")
+            && said.contains("월 39,000원 정기결제"),
+        "{said}"
+    );
     json["schedule"]["events"][1]["at"] = serde_json::json!("2024-12-15T00:00:00+09:00");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -369,4 +413,57 @@ fn check_json_renewal_and_payment_agree_and_new_drivers_are_not_asked() {
     assert_eq!(json["payment"]["applies"], false);
     assert_eq!(json["renewal"]["outcome"], "not_applicable");
     assert_eq!(json["signup"]["applies"], true);
+}
+
+/// Every flag of a rule is honoured: with rejoining not counted, the answer and the form's
+/// box say so.
+#[test]
+fn rejoin_counts_as_prior_is_read_from_content() {
+    let content = content::load_embedded().unwrap();
+    let guide = content.guide(0).unwrap();
+    let mut query = Query::at(parse_instant("2024-11-20T10:00:00+09:00").unwrap());
+    query.rating = "4.2".parse().unwrap();
+    query.prior_benefit = true;
+    let counted = Policy::of(&content, guide).evaluate(&query);
+    assert!(
+        counted.free_first_month.why[0]
+            .text
+            .contains("앱 탈퇴 후 재가입도 동일")
+    );
+    assert!(
+        Policy::of(&content, guide)
+            .prior_benefit_hint()
+            .contains("탈퇴 후 재가입 포함")
+    );
+
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
+    for rule in json["rules"].as_array_mut().unwrap().iter_mut() {
+        if rule["terms"]["kind"] == "free_first_month" {
+            rule["terms"]["rejoin_counts_as_prior"] = serde_json::json!(false);
+        }
+    }
+    let edited = content::load_sources(&[content::SourceFile {
+        name: "g.json".into(),
+        bytes: serde_json::to_vec(&json).unwrap(),
+    }])
+    .unwrap();
+    let guide = edited.guide(0).unwrap();
+    let policy = Policy::of(&edited, guide);
+    let answer = policy.evaluate(&query).free_first_month;
+    assert!(
+        !answer.why[0].text.contains("앱 탈퇴 후 재가입도 동일"),
+        "{:?}",
+        answer.why
+    );
+    assert!(
+        answer.why[0]
+            .text
+            .contains("탈퇴 전 계정의 혜택은 세지 않음")
+    );
+    assert!(
+        policy
+            .prior_benefit_hint()
+            .contains("탈퇴 전 계정의 혜택은 빼고")
+    );
 }

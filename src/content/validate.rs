@@ -441,6 +441,7 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     let mut singletons: HashMap<String, usize> = HashMap::new();
     for (r, rule) in guide.rules.iter().enumerate() {
         let path = JsonPath::root().key("rules").index(r);
+        check_values_are_cited(reporter, guide, rule, &path.key("terms"));
         if rule.sources.is_empty() {
             reporter.error(
                 &path.key("sources"),
@@ -532,5 +533,181 @@ fn check_rating(reporter: &mut Reporter<'_>, path: &JsonPath, value: f64) {
             path,
             format!("평점 기준 {value}에 소수 셋째 자리 이상이 있습니다"),
         );
+    }
+}
+
+/// The sentences of `guide` a rule cites, as shown (items and schedule lines).
+fn cited_texts(guide: &Guide, rule: &super::model::Rule) -> Vec<String> {
+    rule.sources
+        .iter()
+        .filter_map(|id| {
+            guide
+                .citable_items()
+                .find(|item| &item.id == id)
+                .map(|item| guide.item_text(item))
+                .or_else(|| {
+                    guide
+                        .schedule
+                        .iter()
+                        .flat_map(|s| &s.events)
+                        .find(|event| &event.id == id)
+                        .map(super::model::ScheduleEvent::line)
+                })
+        })
+        .collect()
+}
+
+/// Whether `number` stands in `text` as a number of its own (not inside a longer one:
+/// 4 is not found in 24/12/01 nor in 4.5).
+fn has_number(text: &str, number: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(number).any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + number.len()).copied();
+        let after_next = bytes.get(at + number.len() + 1).copied();
+        let digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
+        !digit(before)
+            && before != Some(b'.')
+            && !digit(after)
+            && !(after == Some(b'.') && digit(after_next))
+            && !(after == Some(b',') && digit(after_next))
+    })
+}
+
+/// The ways a guide writes a rating: 4.0 as "4.0" or "4", 3.75 as "3.75".
+fn rating_spellings(value: f64) -> Vec<String> {
+    let hundredths = (value * 100.0).round();
+    let mut spellings = vec![format!("{value}")];
+    if (hundredths % 100.0).abs() < f64::EPSILON {
+        spellings.push(format!("{:.1}", value));
+        spellings.push(format!("{:.0}", value));
+    } else if (hundredths % 10.0).abs() < f64::EPSILON {
+        spellings.push(format!("{:.1}", value));
+    } else {
+        spellings.push(format!("{:.2}", value));
+    }
+    spellings
+}
+
+/// The ways a guide writes an amount: 39000 as "39,000" or "39000".
+fn amount_spellings(amount: u32) -> Vec<String> {
+    vec![
+        amount.to_string(),
+        crate::text::group_thousands(amount as usize),
+    ]
+}
+
+/// The ways a guide writes a date: 2021-08-23 as "21년 8월 23일", "21/08/23", "2021.08.23" …
+fn date_spellings(date: &NaiveDate) -> Vec<String> {
+    use chrono::Datelike as _;
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    let yy = y % 100;
+    vec![
+        format!("{y}-{m:02}-{d:02}"),
+        format!("{yy:02}/{m:02}/{d:02}"),
+        format!("{y}/{m:02}/{d:02}"),
+        format!("{yy:02}.{m:02}.{d:02}"),
+        format!("{y}.{m:02}.{d:02}"),
+        format!("{yy}년 {m}월 {d}일"),
+        format!("{y}년 {m}월 {d}일"),
+    ]
+}
+
+/// Every number, amount and date a rule holds must stand in a sentence it cites, in one of
+/// the guide's spellings: a rule whose value was changed without its sentence (a price of
+/// 45000 citing "월 39,000원") is an error naming both.
+fn check_values_are_cited(
+    reporter: &mut Reporter<'_>,
+    guide: &Guide,
+    rule: &super::model::Rule,
+    terms: &JsonPath,
+) {
+    let cited = cited_texts(guide, rule);
+    if cited.is_empty() {
+        return; // Unknown sources are reported on their own.
+    }
+    let mut values: Vec<(&'static str, String, Vec<String>)> = Vec::new();
+    match &rule.terms {
+        RuleTerms::InForceFrom { date } => {
+            if let Ok(parsed) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                values.push(("date", date.clone(), date_spellings(&parsed)));
+            }
+        }
+        RuleTerms::MonthlyPrice { amount_krw, .. } => {
+            values.push((
+                "amount_krw",
+                format!("{amount_krw}원"),
+                amount_spellings(*amount_krw),
+            ));
+        }
+        RuleTerms::MinRating { at_least, .. } => {
+            values.push((
+                "at_least",
+                format!("평점 {at_least}"),
+                rating_spellings(*at_least),
+            ));
+        }
+        RuleTerms::PaymentFailure {
+            prev_month_avg_at_most,
+            app_message,
+        } => {
+            values.push((
+                "prev_month_avg_at_most",
+                format!("전월 평균 {prev_month_avg_at_most}"),
+                rating_spellings(*prev_month_avg_at_most),
+            ));
+            values.push((
+                "app_message",
+                format!("\"{app_message}\""),
+                vec![app_message.clone()],
+            ));
+        }
+        RuleTerms::FreeFirstMonth { refunded_as, .. } => {
+            values.push((
+                "refunded_as",
+                refunded_as.clone(),
+                vec![refunded_as.clone()],
+            ));
+        }
+        RuleTerms::UnratedAllowed { .. } | RuleTerms::SignupChannel { .. } => {}
+    }
+    for (field, shown, spellings) in values {
+        let found = cited.iter().any(|sentence| {
+            spellings.iter().any(|spelling| {
+                if field == "app_message" || field == "refunded_as" {
+                    sentence.contains(spelling.as_str())
+                } else {
+                    has_number(sentence, spelling)
+                }
+            })
+        });
+        if !found {
+            reporter.error(
+                &terms.key(field),
+                format!(
+                    "규정 값 {shown}이(가) 근거 문장에 없습니다: \"{}\" (값과 문장 중 하나를 고치세요)",
+                    cited.join("\" / \"").replace('\n', " ")
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_stand_on_their_own() {
+        assert!(has_number("평점 4.0점 이상", "4.0"));
+        assert!(has_number("평점 4점 이상", "4"));
+        assert!(!has_number("24/12/01", "4"));
+        assert!(!has_number("평점 4.5 이상", "4"));
+        assert!(has_number("월 39,000원", "39,000"));
+        assert!(!has_number("월 139,000원", "39,000"));
+        assert!(rating_spellings(4.0).contains(&"4.0".to_owned()));
+        assert!(rating_spellings(4.25).contains(&"4.25".to_owned()));
+        let date = NaiveDate::from_ymd_opt(2021, 8, 23).unwrap_or_default();
+        assert!(date_spellings(&date).contains(&"21년 8월 23일".to_owned()));
     }
 }

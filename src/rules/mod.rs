@@ -213,7 +213,9 @@ pub struct Policy<'a> {
     renew_min: Option<(Rating, &'a Rule)>,
     unrated: Option<(bool, bool, &'a Rule)>,
     payment_failure: Option<(Rating, &'a str, &'a Rule)>,
-    free_month: Option<(&'a str, bool, &'a Rule)>,
+    /// (refunded as, an earlier benefit excludes, rejoining after leaving the app counts as
+    /// earlier, the rule)
+    free_month: Option<(&'a str, bool, bool, &'a Rule)>,
     price: Option<(u32, &'a Rule)>,
     channel: Option<(bool, bool, &'a Rule)>,
     /// What to do where the guide does not decide (the guide's own words, or the default).
@@ -284,9 +286,14 @@ impl<'a> Policy<'a> {
                 RuleTerms::FreeFirstMonth {
                     refunded_as,
                     prior_benefit_excludes,
-                    ..
+                    rejoin_counts_as_prior,
                 } => {
-                    policy.free_month = Some((refunded_as.as_str(), *prior_benefit_excludes, rule));
+                    policy.free_month = Some((
+                        refunded_as.as_str(),
+                        *prior_benefit_excludes,
+                        *rejoin_counts_as_prior,
+                        rule,
+                    ));
                 }
                 RuleTerms::MonthlyPrice { amount_krw, .. } => {
                     policy.price = Some((*amount_krw, rule));
@@ -329,6 +336,16 @@ impl<'a> Policy<'a> {
             .map_or((Phase::Open, None), |(_, phase, event)| {
                 (*phase, Some(*event))
             })
+    }
+
+    /// What the rule form's "earlier free month" box means in this guide: whether a benefit
+    /// had before leaving the app and rejoining counts (the rule's `rejoin_counts_as_prior`).
+    pub fn prior_benefit_hint(&self) -> &'static str {
+        match self.free_month {
+            Some((_, _, true, _)) => "받은 적 있음 (탈퇴 후 재가입 포함)",
+            Some((_, _, false, _)) => "받은 적 있음 (탈퇴 전 계정의 혜택은 빼고)",
+            None => "받은 적 있음",
+        }
     }
 
     /// Whether the schedule has closed what a script or an SMS offers by `at`, and the
@@ -381,7 +398,7 @@ impl<'a> Policy<'a> {
                 let (renewal, payment) = self.renewal_and_payment(query);
                 let mut free =
                     Answer::not_applicable("첫 달 무료는 첫 가입에만 적용: 갱신 회원은 해당 없음");
-                if let Some((_, _, rule)) = self.free_month {
+                if let Some((_, _, _, rule)) = self.free_month {
                     free.why[0].source = self.cite_first(rule);
                 }
                 (
@@ -543,17 +560,19 @@ impl<'a> Policy<'a> {
     }
 
     fn free_first_month(&self, query: &Query, signup: &Answer) -> Answer {
-        let Some((refunded_as, prior_excludes, rule)) = self.free_month else {
+        let Some((refunded_as, prior_excludes, rejoin_counts, rule)) = self.free_month else {
             return Answer::new(None).because("이 가이드에는 첫 달 무료 규정이 없습니다", "");
         };
         let price = self.price.map_or_else(String::new, |(amount, _)| {
             format!("{}원 ", crate::text::group_thousands(amount as usize))
         });
         if query.prior_benefit && prior_excludes {
-            return Answer::new(Some(false)).because(
-                "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 후 재가입도 동일)",
-                self.cite(rule, 1..),
-            );
+            let text = if rejoin_counts {
+                "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 후 재가입도 동일)"
+            } else {
+                "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 전 계정의 혜택은 세지 않음)"
+            };
+            return Answer::new(Some(false)).because(text, self.cite(rule, 1..));
         }
         match signup.ok {
             Some(false) => Answer::new(Some(false)).because(

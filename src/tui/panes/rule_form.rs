@@ -293,12 +293,16 @@ impl State {
                     Member::New => "(•) 신규 가입  ( ) 갱신".to_owned(),
                     Member::Renewal => "( ) 신규 가입  (•) 갱신".to_owned(),
                 },
-                Field::PriorBenefit => if self.prior_benefit {
-                    "[x] 받은 적 있음 (탈퇴 후 재가입 포함)"
-                } else {
-                    "[ ] 없음"
+                Field::PriorBenefit => {
+                    if self.prior_benefit {
+                        let hint = ctx
+                            .policy()
+                            .map_or("받은 적 있음", |p| p.prior_benefit_hint());
+                        format!("[x] {hint}")
+                    } else {
+                        "[ ] 없음".to_owned()
+                    }
                 }
-                .to_owned(),
                 _ => self
                     .editor(field)
                     .map(|e| e.text().to_owned())
