@@ -27,7 +27,8 @@ fn embedded_json() -> serde_json::Value {
 }
 
 /// Keys whose strings are free text or ids (and references to ids, changed alike so that
-/// they still resolve). Enumerations, dates, addresses and variable names are left alone.
+/// they still resolve). Enumerations, dates, addresses and variable names are left alone, and
+/// so are rule values that must stand in their sentences (`refunded_as`, `app_message`).
 const TEXT_KEYS: &[&str] = &[
     "id",
     "heading",
@@ -42,8 +43,6 @@ const TEXT_KEYS: &[&str] = &[
     "detail",
     "link",
     "sources",
-    "refunded_as",
-    "app_message",
     "questions",
     "aliases",
     "sms_templates",

@@ -272,6 +272,22 @@ fn cli_rejects_bad_input_with_what_is_accepted() {
     }
 }
 
+/// Rewrites the threshold in the sentences whose ids are `sources`.
+fn restate(value: &mut serde_json::Value, sources: &[serde_json::Value]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("id").is_some_and(|id| sources.contains(id))
+                && let Some(serde_json::Value::String(text)) = map.get_mut("text")
+            {
+                *text = text.replace("4.0", "3.5");
+            }
+            map.values_mut().for_each(|v| restate(v, sources));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| restate(v, sources)),
+        _ => {}
+    }
+}
+
 #[test]
 fn changing_content_changes_answers_without_code() {
     let mut json: serde_json::Value =
@@ -283,20 +299,6 @@ fn changing_content_changes_answers_without_code() {
         if rule["terms"]["kind"] == "min_rating" && rule["terms"]["applies_to"] == "signup" {
             rule["terms"]["at_least"] = serde_json::json!(3.5);
             sources = rule["sources"].as_array().unwrap().clone();
-        }
-    }
-    fn restate(value: &mut serde_json::Value, sources: &[serde_json::Value]) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if map.get("id").is_some_and(|id| sources.contains(id)) {
-                    if let Some(serde_json::Value::String(text)) = map.get_mut("text") {
-                        *text = text.replace("4.0", "3.5");
-                    }
-                }
-                map.values_mut().for_each(|v| restate(v, sources));
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| restate(v, sources)),
-            _ => {}
         }
     }
     restate(&mut json, &sources);

@@ -566,11 +566,11 @@ fn has_number(text: &str, number: &str) -> bool {
         let after = bytes.get(at + number.len()).copied();
         let after_next = bytes.get(at + number.len() + 1).copied();
         let digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
-        !digit(before)
-            && before != Some(b'.')
-            && !digit(after)
-            && !(after == Some(b'.') && digit(after_next))
-            && !(after == Some(b',') && digit(after_next))
+        let inside_a_longer_number = digit(before)
+            || before == Some(b'.')
+            || digit(after)
+            || (matches!(after, Some(b'.' | b',')) && digit(after_next));
+        !inside_a_longer_number
     })
 }
 
@@ -579,12 +579,12 @@ fn rating_spellings(value: f64) -> Vec<String> {
     let hundredths = (value * 100.0).round();
     let mut spellings = vec![format!("{value}")];
     if (hundredths % 100.0).abs() < f64::EPSILON {
-        spellings.push(format!("{:.1}", value));
-        spellings.push(format!("{:.0}", value));
+        spellings.push(format!("{value:.1}"));
+        spellings.push(format!("{value:.0}"));
     } else if (hundredths % 10.0).abs() < f64::EPSILON {
-        spellings.push(format!("{:.1}", value));
+        spellings.push(format!("{value:.1}"));
     } else {
-        spellings.push(format!("{:.2}", value));
+        spellings.push(format!("{value:.2}"));
     }
     spellings
 }
@@ -598,7 +598,7 @@ fn amount_spellings(amount: u32) -> Vec<String> {
 }
 
 /// The ways a guide writes a date: 2021-08-23 as "21년 8월 23일", "21/08/23", "2021.08.23" …
-fn date_spellings(date: &NaiveDate) -> Vec<String> {
+fn date_spellings(date: NaiveDate) -> Vec<String> {
     use chrono::Datelike as _;
     let (y, m, d) = (date.year(), date.month(), date.day());
     let yy = y % 100;
@@ -630,7 +630,7 @@ fn check_values_are_cited(
     match &rule.terms {
         RuleTerms::InForceFrom { date } => {
             if let Ok(parsed) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-                values.push(("date", date.clone(), date_spellings(&parsed)));
+                values.push(("date", date.clone(), date_spellings(parsed)));
             }
         }
         RuleTerms::MonthlyPrice { amount_krw, .. } => {
@@ -708,6 +708,6 @@ mod tests {
         assert!(rating_spellings(4.0).contains(&"4.0".to_owned()));
         assert!(rating_spellings(4.25).contains(&"4.25".to_owned()));
         let date = NaiveDate::from_ymd_opt(2021, 8, 23).unwrap_or_default();
-        assert!(date_spellings(&date).contains(&"21년 8월 23일".to_owned()));
+        assert!(date_spellings(date).contains(&"21년 8월 23일".to_owned()));
     }
 }

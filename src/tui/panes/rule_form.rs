@@ -271,6 +271,30 @@ impl State {
         Outcome::done()
     }
 
+    /// A field's value as the form shows it.
+    fn field_value(&self, ctx: &Context<'_>, field: Field) -> String {
+        match field {
+            Field::Member => match self.member {
+                Member::New => "(•) 신규 가입  ( ) 갱신".to_owned(),
+                Member::Renewal => "( ) 신규 가입  (•) 갱신".to_owned(),
+            },
+            Field::PriorBenefit => {
+                if self.prior_benefit {
+                    let hint = ctx
+                        .policy()
+                        .map_or("받은 적 있음", |p| p.prior_benefit_hint());
+                    format!("[x] {hint}")
+                } else {
+                    "[ ] 없음".to_owned()
+                }
+            }
+            _ => self
+                .editor(field)
+                .map(|e| e.text().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn draw(
         &self,
         ctx: &Context<'_>,
@@ -288,26 +312,7 @@ impl State {
         let mut cursor = None;
         for (index, field) in Field::ALL.into_iter().enumerate() {
             let selected = focused && index == self.field;
-            let value = match field {
-                Field::Member => match self.member {
-                    Member::New => "(•) 신규 가입  ( ) 갱신".to_owned(),
-                    Member::Renewal => "( ) 신규 가입  (•) 갱신".to_owned(),
-                },
-                Field::PriorBenefit => {
-                    if self.prior_benefit {
-                        let hint = ctx
-                            .policy()
-                            .map_or("받은 적 있음", |p| p.prior_benefit_hint());
-                        format!("[x] {hint}")
-                    } else {
-                        "[ ] 없음".to_owned()
-                    }
-                }
-                _ => self
-                    .editor(field)
-                    .map(|e| e.text().to_owned())
-                    .unwrap_or_default(),
-            };
+            let value = self.field_value(ctx, field);
             let placeholder = match field {
                 Field::Rating if value.is_empty() => "미입력 (평점 없음: none)",
                 Field::PrevMonthAvg if value.is_empty() => "미입력",
