@@ -120,7 +120,7 @@ impl Console {
 fn korean_search_steps_resize_and_clean_quit() {
     let mut console = Console::start(100, 30);
     console.wait_for("프로멤버십(가입)");
-    console.wait_for("① 문의 탐색");
+    console.wait_for("① 멤버십 문의사항 탐색");
 
     // Each wait is for what only the behaviour can put on screen: the first frame shows
     // Q1's answer, the Q&A pane focused (thick border) and no hit list.

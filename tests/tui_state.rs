@@ -59,7 +59,7 @@ fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
 #[test]
 fn starts_on_step_one_with_the_qa_list() {
     let app = app();
-    assert_eq!(app.step, Step::Explore);
+    assert_eq!(app.step, Step(0));
     assert_eq!(app.focus, Pane::Qa);
     assert_eq!(app.qa.selected, 0);
     assert!(!app.qa.detail);
@@ -73,16 +73,16 @@ fn korean_ime_keys_move_like_their_latin_keys() {
     type_text(&mut app, "ㅏ");
     assert_eq!(app.qa.selected, 0, "ㅏ is k: up");
     type_text(&mut app, "ㅣ");
-    assert_eq!(app.step, Step::Handle, "ㅣ is l: next step");
+    assert_eq!(app.step, Step(1), "ㅣ is l: next step");
     assert!(app.qa.detail, "step 2 opens the answer");
     type_text(&mut app, "ㅣ");
     assert_eq!(
         (app.step, app.focus),
-        (Step::Guide, Pane::Sms),
+        (Step(2), Pane::Sms),
         "step 3 is the SMS pane"
     );
     type_text(&mut app, "ㅗ");
-    assert_eq!(app.step, Step::Handle, "ㅗ is h: previous step");
+    assert_eq!(app.step, Step(1), "ㅗ is h: previous step");
     type_text(&mut app, "ㅂ");
     assert!(app.quit, "ㅂ is q");
 }
@@ -254,7 +254,7 @@ fn too_small_says_so() {
 fn snapshots_of_each_step() {
     for (width, height) in [(80, 24), (120, 40), (60, 20)] {
         let mut app = app();
-        for step in Step::ALL {
+        for step in (0..3).map(Step) {
             app.set_step(step);
             let screen = render(&mut app, width, height);
             assert!(screen.contains("프로멤버십(가입)"));
@@ -627,7 +627,7 @@ fn app_at(now: &str) -> App {
 #[test]
 fn date_aware_warnings_after_signups_closed() {
     let mut app = app_at("2024-12-15T10:00:00+09:00");
-    app.set_step(Step::Handle);
+    app.set_step(Step(1));
     let screen = render(&mut app, 120, 40);
     insta::assert_snapshot!("warning_q1_2024-12-15_120x40", screen);
     assert!(screen.contains("추천드립니다."));
@@ -635,7 +635,7 @@ fn date_aware_warnings_after_signups_closed() {
         screen.contains("⚠ 일정상 신규 가입이 중단되었습니다"),
         "{screen}"
     );
-    app.set_step(Step::Guide);
+    app.set_step(Step(2));
     let screen = render(&mut app, 120, 40);
     insta::assert_snapshot!("warning_sms_2024-12-15_120x40", screen);
     assert!(
@@ -649,11 +649,11 @@ fn date_aware_warnings_after_signups_closed() {
     assert_eq!(app.sms.recent.len(), 1, "recorded after yes");
     // Before signups closed: no warning.
     let mut before = app_at("2024-11-20T10:00:00+09:00");
-    before.set_step(Step::Handle);
+    before.set_step(Step(1));
     assert!(!render(&mut before, 120, 40).contains("⚠ 일정상"));
     // The service's end warns on every script.
     let mut over = app_at("2025-02-01T10:00:00+09:00");
-    over.set_step(Step::Handle);
+    over.set_step(Step(1));
     assert!(render(&mut over, 120, 40).contains("⚠ 일정상 서비스 종료 후입니다"));
     // 60x20: the header keeps date and phase.
     let mut narrow = app_at("2024-12-15T10:00:00+09:00");
@@ -717,7 +717,7 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
     assert_eq!(copied, note);
     assert!(!app.call.wrapping_up && app.call.memo.is_empty() && app.call.questions.is_empty());
     assert!(!app.rules.has_inputs(), "inputs cleared for the next call");
-    assert_eq!(app.step, Step::Explore);
+    assert_eq!(app.step, Step(0));
     app.finish();
     let (log, _) = support_console::history::Log::open(&log).expect("log");
     let events = log
@@ -972,20 +972,20 @@ fn overlays_draw_whole_over_korean_text() {
     let fresh = app;
     for (width, height) in [(60, 20), (100, 30), (120, 40)] {
         let mut app = fresh();
-        app.set_step(Step::Handle);
+        app.set_step(Step(1));
         type_text(&mut app, "?");
         let screen = render(&mut app, width, height);
         assert_box_whole(&screen, &format!("help {width}x{height}"));
         insta::assert_snapshot!(format!("help_{width}x{height}"), screen);
 
         let mut app = app_at("2024-12-15T10:00:00+09:00");
-        app.set_step(Step::Guide);
+        app.set_step(Step(2));
         type_text(&mut app, "s"); // asks: the schedule closed signups
         let screen = render(&mut app, width, height);
         assert_box_whole(&screen, &format!("confirm {width}x{height}"));
 
         let mut app = fresh();
-        app.set_step(Step::Handle);
+        app.set_step(Step(1));
         type_text(&mut app, "w");
         app.call.started = None;
         let screen = render(&mut app, width, height);
@@ -1085,4 +1085,43 @@ fn hits_open_where_they_point_and_the_wheel_scrolls_what_is_under_it() {
     let list_row = qa.y + 1;
     wheel(&mut app, qa.x + 5, list_row);
     assert_eq!(app.qa.selected, 1, "over the list the selection moves");
+}
+
+fn embedded_app() -> App {
+    app()
+}
+
+/// The stepper is the shown guide's own handling order: its labels, its number of steps,
+/// and the pane each step names (the second step of the call-cancel guide is the rule form).
+#[test]
+fn the_stepper_is_the_guides_handling_order() {
+    let mut app = two_guides();
+    let screen = render(&mut app, 120, 40);
+    let stepper = screen.lines().nth(1).expect("stepper");
+    assert!(
+        stepper.contains("① 취소 문의 확인 ▸ ② 수수료 기준 안내"),
+        "{stepper}"
+    );
+    assert!(!stepper.contains('③'), "two steps only: {stepper}");
+    type_text(&mut app, "l");
+    assert_eq!(
+        (app.step, app.focus),
+        (Step(1), Pane::Rules),
+        "the content names the pane"
+    );
+    type_text(&mut app, "l");
+    assert_eq!(app.step, Step(1), "the last step stays");
+    // The membership guide: three steps, the default mapping (questions, answer, SMS).
+    let mut app = embedded_app();
+    let stepper = render(&mut app, 120, 40)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        stepper.contains("① 멤버십 문의사항 탐색 ▸ ② 사유별 처리방법 확인 ▸ ③ 앱 조작 안내"),
+        "{stepper}"
+    );
+    type_text(&mut app, "ll");
+    assert_eq!((app.step, app.focus), (Step(2), Pane::Sms));
 }

@@ -50,6 +50,37 @@ pub struct Guide {
 pub struct HandlingStep {
     pub id: String,
     pub label: String,
+    /// Where the console puts the agent on this step; absent, by the step's place: the
+    /// questions first, then the answer, then the SMS templates (later steps: the answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<StepFocus>,
+}
+
+/// What a step of the handling order puts in front of the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepFocus {
+    /// The category tree and the guide's notes.
+    Category,
+    /// The list of questions (or search hits).
+    Questions,
+    /// The selected question's answer, with its rules starred.
+    Answer,
+    /// The rule form.
+    Rules,
+    /// The SMS templates.
+    Sms,
+}
+
+impl HandlingStep {
+    /// Where this step, the `index`-th, puts the agent.
+    pub fn focus_at(&self, index: usize) -> StepFocus {
+        self.focus.unwrap_or(match index {
+            0 => StepFocus::Questions,
+            2 => StepFocus::Sms,
+            _ => StepFocus::Answer,
+        })
+    }
 }
 
 /// A link slot. The guide may name a screen without giving its address: `url` is then absent

@@ -22,7 +22,7 @@ use super::report::{FrameReport, Hitboxes};
 use super::search_field::{HIT_PAGE, SearchState};
 use super::theme::Theme;
 use crate::clock;
-use crate::content::{Content, Guide, Qa};
+use crate::content::{Content, Guide, Qa, StepFocus};
 use crate::history::writer::{LogWriter, WriteReport};
 use crate::history::{EventKind, Filter, Log, LogEvent};
 use crate::search::{SearchCache, SearchIndex, Target};
@@ -162,7 +162,7 @@ impl App {
             log,
             log_notice: None,
             guide: 0,
-            step: Step::Explore,
+            step: Step::default(),
             focus: Pane::Qa,
             category,
             qa: qa::State::default(),
@@ -468,7 +468,7 @@ impl App {
             Action::NextPane => Command::Focus(self.focus.next()),
             Action::PrevPane => Command::Focus(self.focus.previous()),
             Action::FocusPane(n) => Command::Focus(Pane::nth(n)),
-            Action::NextStep => Command::SetStep(self.step.next()),
+            Action::NextStep => Command::SetStep(self.step.next(self.step_count())),
             Action::PrevStep => Command::SetStep(self.step.previous()),
             Action::Search => Command::ActivateSearch,
             Action::WrapUp => Command::OpenWrapUp,
@@ -537,6 +537,7 @@ impl App {
             return;
         }
         self.guide = guide;
+        self.step = Step(self.step.index().min(self.step_count() - 1));
         self.category.show_guide(&self.content, guide);
         self.qa = qa::State::default();
         self.rules.highlight = None;
@@ -552,22 +553,31 @@ impl App {
         self.qa.select(index);
     }
 
-    /// Moves through the handling flow; each step puts the agent where that step is done.
+    /// How many steps the shown guide's handling order has.
+    pub fn step_count(&self) -> usize {
+        self.current_guide()
+            .map_or(1, |g| g.handling_order.len().max(1))
+    }
+
+    /// Moves through the handling flow; each step puts the agent where the guide says that
+    /// step is done.
     pub fn set_step(&mut self, step: Step) {
-        self.step = step;
-        match step {
-            Step::Explore => {
+        self.step = Step(step.index().min(self.step_count() - 1));
+        match self.context().step_focus() {
+            StepFocus::Questions => {
                 self.focus = Pane::Qa;
                 self.qa.detail = false;
             }
-            Step::Handle => {
+            StepFocus::Answer => {
                 self.focus = Pane::Qa;
                 self.qa.detail = true;
                 self.qa.scroll = 0;
                 self.rules.scroll = 0;
                 self.note_question();
             }
-            Step::Guide => {
+            StepFocus::Rules => self.focus = Pane::Rules,
+            StepFocus::Category => self.focus = Pane::Category,
+            StepFocus::Sms => {
                 self.focus = Pane::Sms;
                 self.sms.select(0);
                 self.sms.scroll = 0;
@@ -802,7 +812,7 @@ impl App {
         self.sms.clear_values();
         self.clear_search();
         self.qa = qa::State::default();
-        self.set_step(Step::Explore);
+        self.set_step(Step::default());
         self.toast("상담 정리를 복사하고 저장했습니다 · 새 상담");
     }
 

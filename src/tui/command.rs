@@ -50,50 +50,32 @@ impl Pane {
     }
 }
 
-/// A step of the guide's handling flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Step {
-    /// 문의 탐색: find what the driver asks about.
-    #[default]
-    Explore,
-    /// 사유별 처리: read the answer and the policy that decides it.
-    Handle,
-    /// 앱 조작 안내: walk the driver through the app, send the SMS.
-    Guide,
-}
+/// A step of the shown guide's handling order (응대 순서), by its place: the guide's content
+/// names the steps and what each puts in front of the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Step(pub usize);
 
 impl Step {
-    pub const ALL: [Step; 3] = [Step::Explore, Step::Handle, Step::Guide];
-
     pub fn index(self) -> usize {
-        match self {
-            Step::Explore => 0,
-            Step::Handle => 1,
-            Step::Guide => 2,
-        }
+        self.0
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Step::Explore => "문의 탐색",
-            Step::Handle => "사유별 처리",
-            Step::Guide => "앱 조작 안내",
-        }
+    /// ①, ②, ③ … (circled up to 20, then "(21)").
+    pub fn mark(self) -> String {
+        char::from_u32(0x2460 + u32::try_from(self.0).unwrap_or(u32::MAX))
+            .filter(|_| self.0 < 20)
+            .map_or_else(|| format!("({})", self.0 + 1), String::from)
     }
 
-    /// ①, ②, ③.
-    pub fn mark(self) -> &'static str {
-        ["①", "②", "③"][self.index()]
-    }
-
+    /// The next step of `count`, staying on the last.
     #[must_use]
-    pub fn next(self) -> Self {
-        Self::ALL[(self.index() + 1).min(Self::ALL.len() - 1)]
+    pub fn next(self, count: usize) -> Self {
+        Self((self.0 + 1).min(count.saturating_sub(1)))
     }
 
     #[must_use]
     pub fn previous(self) -> Self {
-        Self::ALL[self.index().saturating_sub(1)]
+        Self(self.0.saturating_sub(1))
     }
 }
 

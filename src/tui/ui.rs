@@ -210,12 +210,16 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     first.push(Span::raw(" ".repeat(room.saturating_sub(used))));
     first.push(Span::styled(truncate(&right, width), theme.accent()));
     let mut stepper = vec![Span::raw(" ")];
-    for step in Step::ALL {
-        if step.index() > 0 {
+    // The shown guide's own handling order (응대 순서), however many steps it has.
+    let steps = app
+        .current_guide()
+        .map_or(&[][..], |g| g.handling_order.as_slice());
+    for (index, step) in steps.iter().enumerate() {
+        if index > 0 {
             stepper.push(Span::styled(" ▸ ", theme.dim()));
         }
-        let label = format!("{} {}", step.mark(), step.label());
-        let style = if step == app.step {
+        let label = format!("{} {}", Step(index).mark(), inert(&step.label));
+        let style = if Step(index) == app.step {
             theme.selected(true).add_modifier(Modifier::BOLD)
         } else {
             theme.dim()

@@ -54,7 +54,7 @@ impl State {
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
             Action::Open => {
                 return if rows.get(self.row).and_then(|r| r.guide).is_some() {
-                    Outcome::command(Command::SetStep(Step::Explore))
+                    Outcome::command(Command::SetStep(Step::default()))
                 } else {
                     Outcome::done()
                 };

@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset};
 use super::command::{Command, Step};
 use super::search_field::SearchState;
 use super::theme::Theme;
-use crate::content::{Content, Guide, Qa};
+use crate::content::{Content, Guide, Qa, StepFocus};
 use crate::rules::Policy;
 use crate::search::SearchIndex;
 
@@ -42,6 +42,15 @@ impl<'a> Context<'a> {
 
     pub fn current_qa(&self) -> Option<&'a Qa> {
         self.current_guide()?.qa.get(self.qa)
+    }
+
+    /// What the current step puts in front of the agent (by the guide's handling order).
+    pub fn step_focus(&self) -> StepFocus {
+        self.current_guide()
+            .and_then(|g| g.handling_order.get(self.step.index()))
+            .map_or(StepFocus::Questions, |step| {
+                step.focus_at(self.step.index())
+            })
     }
 
     pub fn policy(&self) -> Option<Policy<'a>> {

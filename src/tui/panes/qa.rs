@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::command::{Command, Step};
+use super::super::command::Command;
 use super::super::keymap::Action;
 use super::super::report::PaneDrawn;
 use super::super::search_field::HIT_PAGE;
@@ -303,7 +303,11 @@ impl State {
         }
         if !qa.rules.is_empty() {
             lines.push(Line::default().into());
-            let mark = if ctx.step == Step::Handle { "★ " } else { "" };
+            let mark = if ctx.step_focus() == crate::content::StepFocus::Answer {
+                "★ "
+            } else {
+                ""
+            };
             lines.push(
                 Line::from(Span::styled(
                     format!("{mark}관련 규정 (3번 창)"),

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::super::command::{Command, Step};
+use super::super::command::Command;
 use super::super::keymap::Action;
 use super::super::line_editor::{FieldKind, LineEditor};
 use super::super::report::PaneDrawn;
@@ -461,7 +461,7 @@ fn rule_list(
         Line::default(),
         Line::from(Span::styled("가이드 규정", theme.heading())),
     ];
-    let related: Vec<&String> = if ctx.step == Step::Handle {
+    let related: Vec<&String> = if ctx.step_focus() == crate::content::StepFocus::Answer {
         ctx.current_qa()
             .map(|qa| qa.rules.iter().collect())
             .unwrap_or_default()
