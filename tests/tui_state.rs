@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 use support_console::clock::parse_instant;
 use support_console::content;
 use support_console::tui::App;
@@ -252,15 +253,77 @@ fn too_small_says_so() {
 /// Full frames for each step at the three sizes the issue names.
 #[test]
 fn snapshots_of_each_step() {
+    let labels = [
+        "① 멤버십 문의사항 탐색",
+        "② 사유별 처리방법 확인",
+        "③ 앱 조작 안내",
+    ];
     for (width, height) in [(80, 24), (120, 40), (60, 20)] {
         let mut app = app();
         for step in (0..3).map(Step) {
             app.set_step(step);
-            let screen = render(&mut app, width, height);
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+            terminal
+                .draw(|frame| support_console::tui::ui::draw(&mut app, frame))
+                .expect("draw");
+            let buffer = terminal.backend().buffer().clone();
+            let screen = screen_text(&buffer);
             assert!(screen.contains("프로멤버십(가입)"));
             insta::assert_snapshot!(format!("step{}_{width}x{height}", step.index() + 1), screen);
+            // What the plain text cannot show: the current step is the reversed one, and the
+            // focused pane's selected row (step ①: the question list) is reversed too.
+            let stepper = styled_runs(&buffer, 1, Modifier::REVERSED);
+            assert_eq!(stepper.len(), 1, "one current step: {stepper:?}");
+            let label = labels[step.index()];
+            assert!(
+                stepper[0].chars().count() >= 3 && label.starts_with(stepper[0].as_str()),
+                "{width}x{height}: {stepper:?} is not {label}"
+            );
+            let selected: Vec<String> = (2..height)
+                .flat_map(|y| styled_runs(&buffer, y, Modifier::REVERSED))
+                .collect();
+            match step.index() {
+                0 => assert!(
+                    selected
+                        .iter()
+                        .any(|r| r.starts_with("Q1 프로 멤버십이 무엇인가요?")),
+                    "{selected:?}"
+                ),
+                2 => assert!(
+                    selected.iter().any(|r| r.starts_with("기사 SMS 템플릿")),
+                    "{selected:?}"
+                ),
+                _ => assert!(
+                    selected.is_empty() || width < 100,
+                    "the answer has the keys, no row: {selected:?}"
+                ),
+            }
         }
     }
+}
+
+/// The runs of text on row `y` drawn with `modifier` (how a style-only meaning is read).
+fn styled_runs(buffer: &ratatui::buffer::Buffer, y: u16, modifier: Modifier) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut current = String::new();
+    let mut x = 0;
+    while x < buffer.area.width {
+        let Some(cell) = buffer.cell((x, y)) else {
+            break;
+        };
+        if cell.modifier.contains(modifier) {
+            current.push_str(cell.symbol());
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current).trim_end().to_owned());
+        }
+        // A double-width character covers the next cell.
+        let cells = unicode_width::UnicodeWidthStr::width(cell.symbol()).max(1);
+        x += u16::try_from(cells).unwrap_or(1);
+    }
+    if !current.is_empty() {
+        runs.push(current.trim_end().to_owned());
+    }
+    runs
 }
 
 fn arbitrary_key() -> impl Strategy<Value = KeyEvent> {
