@@ -247,7 +247,17 @@ fn cli_answers_in_kst_under_any_machine_zone() {
         today["phase"], "renewal_closed",
         "the service is over today"
     );
-    assert!(today["payment"]["ok"].is_boolean() || today["payment"]["ok"].is_null());
+    // Today a new driver is not asked about payment; a member's next payment is no charge.
+    assert_eq!(today["payment"]["applies"], false);
+    assert_eq!(today["payment"]["ok"], serde_json::Value::Null);
+    let member = check_json(
+        &["--member", "renewal", "--prev-month-avg", "4.5"],
+        "UTC",
+        None,
+    );
+    assert_eq!(member["payment"]["outcome"], "no_charge");
+    assert_eq!(member["payment"]["label"], "청구 없음");
+    assert_eq!(member["renewal"]["ok"], false);
 }
 
 #[test]
