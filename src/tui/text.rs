@@ -232,6 +232,35 @@ impl From<Line<'static>> for Block<'_> {
     }
 }
 
+/// What stands before a sentence a search hit pointed into.
+pub const MARK: &str = "▶ ";
+
+/// Whether a block is the marked sentence.
+pub fn is_marked(block: &Block<'_>) -> bool {
+    matches!(
+        block,
+        Block::Text {
+            prefix: Some((MARK, _)),
+            ..
+        }
+    )
+}
+
+/// The scroll that brings the marked block to the top of a view of `width` (one line above
+/// it), when `reveal` asks for it; else `scroll` as it was.
+pub fn reveal_scroll(blocks: &[Block<'_>], width: usize, reveal: bool, scroll: u16) -> u16 {
+    match blocks.iter().position(is_marked) {
+        Some(at) if reveal => {
+            let above: usize = blocks[..at]
+                .iter()
+                .map(|b| b.clone().lines(width).len())
+                .sum();
+            u16::try_from(above.saturating_sub(1)).unwrap_or(u16::MAX)
+        }
+        _ => scroll,
+    }
+}
+
 /// The lines of `blocks` at `width`, each block wrapped only when the iterator reaches it.
 pub fn lines_of(blocks: Vec<Block<'_>>, width: usize) -> impl Iterator<Item = Line<'static>> + '_ {
     blocks.into_iter().flat_map(move |block| block.lines(width))

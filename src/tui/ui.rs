@@ -318,6 +318,20 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// An overlay's frame: the area cleared (see [`clear_for_overlay`]) and a thick border with
+/// `title` drawn; returns the inside.
+fn overlay(frame: &mut Frame<'_>, popup: Rect, title: &str, style: Style) -> Rect {
+    clear_for_overlay(frame, popup);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(style)
+        .title(title.to_owned());
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    inner
+}
+
 /// Clears `popup` for an overlay, and the cell left of it where a double-width character
 /// of the screen beneath straddles its edge (drawn half, it would push the border aside).
 fn clear_for_overlay(frame: &mut Frame<'_>, popup: Rect) {
@@ -345,14 +359,12 @@ fn draw_wrapup(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         width,
         height,
     };
-    clear_for_overlay(frame, popup);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(theme.accent())
-        .title(" 상담 정리 · 메모 입력 · Enter 복사·저장·새 상담 · Esc 닫기 ");
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = overlay(
+        frame,
+        popup,
+        " 상담 정리 · 메모 입력 · Enter 복사·저장·새 상담 · Esc 닫기 ",
+        theme.accent(),
+    );
     let text_width_cells = usize::from(inner.width);
     let note = app.wrapup_note();
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -407,14 +419,7 @@ fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme)
         width,
         height,
     };
-    clear_for_overlay(frame, popup);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(theme.warn())
-        .title(" 확인 ");
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = overlay(frame, popup, " 확인 ", theme.warn());
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -427,14 +432,12 @@ fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         width,
         height,
     };
-    clear_for_overlay(frame, popup);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(theme.accent())
-        .title(" 도움말 · 아무 키나 누르면 닫힘 (↑↓ 스크롤) ");
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = overlay(
+        frame,
+        popup,
+        " 도움말 · 아무 키나 누르면 닫힘 (↑↓ 스크롤) ",
+        theme.accent(),
+    );
     let mut lines: Vec<Line<'static>> = [
         "한글 입력 상태에서도 단축키가 됩니다 (ㅓ=j, ㅏ=k, ㅂ=q …)",
         "단축키가 아닌 글자·한글은 어디서 치든 검색으로 들어갑니다 (/ 없이도)",

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::super::command::{Command, Step};
 use super::super::keymap::Action;
 use super::super::report::PaneDrawn;
-use super::super::text::{Block, Segment, inert, lines_of, truncate};
+use super::super::text::{Block, MARK, Segment, inert, lines_of, reveal_scroll, truncate};
 use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, pane_block};
 use super::{Context, Outcome};
@@ -139,16 +139,7 @@ impl State {
         let width = usize::from(info_area.width);
         let blocks = info_blocks(ctx, theme, self.mark.as_deref());
         // A note opened from search comes to the top (one line above it).
-        let scroll = match blocks.iter().position(is_marked) {
-            Some(at) if self.reveal => {
-                let above: usize = blocks[..at]
-                    .iter()
-                    .map(|b| b.clone().lines(width).len())
-                    .sum();
-                u16::try_from(above.saturating_sub(1)).unwrap_or(u16::MAX)
-            }
-            _ => self.scroll,
-        };
+        let scroll = reveal_scroll(&blocks, width, self.reveal, self.scroll);
         let scroll = draw_scrolled(frame, info_area, lines_of(blocks, width), 0, scroll);
         PaneDrawn {
             list: Some((tree_area, first)),
@@ -210,19 +201,6 @@ pub fn rows(content: &Content) -> Vec<Row> {
     let mut out = Vec::new();
     flatten(&root, 0, &mut out);
     out
-}
-
-/// What stands before the note a search hit pointed into.
-const MARK: &str = "▶ ";
-
-fn is_marked(block: &Block<'_>) -> bool {
-    matches!(
-        block,
-        Block::Text {
-            prefix: Some((MARK, _)),
-            ..
-        }
-    )
 }
 
 fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme, marked: Option<&str>) -> Vec<Block<'a>> {

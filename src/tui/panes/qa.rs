@@ -12,7 +12,9 @@ use super::super::command::Command;
 use super::super::keymap::Action;
 use super::super::report::PaneDrawn;
 use super::super::search_field::HIT_PAGE;
-use super::super::text::{Block, Segment, highlighted, inert, lines_of, truncate, wrap};
+use super::super::text::{
+    Block, MARK, Segment, highlighted, inert, lines_of, reveal_scroll, truncate, wrap,
+};
 use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, pane_block};
 use super::{Context, Outcome};
@@ -179,16 +181,7 @@ impl State {
 
         let blocks = self.detail_blocks(ctx);
         // A sentence opened from search comes to the top of the answer (one line above it).
-        let scroll = match blocks.iter().position(is_marked) {
-            Some(at) if self.reveal => {
-                let above: usize = blocks[..at]
-                    .iter()
-                    .map(|b| b.clone().lines(width).len())
-                    .sum();
-                u16::try_from(above.saturating_sub(1)).unwrap_or(u16::MAX)
-            }
-            _ => self.scroll,
-        };
+        let scroll = reveal_scroll(&blocks, width, self.reveal, self.scroll);
         let scroll = draw_scrolled(frame, detail_area, lines_of(blocks, width), 0, scroll);
         PaneDrawn {
             list: Some((list_area, first)),
@@ -328,19 +321,6 @@ impl State {
         }
         lines
     }
-}
-
-/// What stands before the sentence a search hit pointed into.
-const MARK: &str = "▶ ";
-
-fn is_marked(block: &Block<'_>) -> bool {
-    matches!(
-        block,
-        Block::Text {
-            prefix: Some((MARK, _)),
-            ..
-        }
-    )
 }
 
 /// The hits in `rows` (only those are drawn: a search may find a hundred thousand). The app
