@@ -4,10 +4,9 @@
 //! the guide's sentences that decide it. Where the guide leaves a gap, or an input is missing,
 //! the answer is `ok: null` and says why, rather than guessing.
 
+pub mod phrases;
 mod rating;
 mod summary;
-
-use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -34,8 +33,8 @@ pub enum Member {
 impl Member {
     pub fn label(self) -> &'static str {
         match self {
-            Self::New => "신규 가입",
-            Self::Renewal => "갱신(기존 회원)",
+            Self::New => phrases::MEMBER_NEW,
+            Self::Renewal => phrases::MEMBER_RENEWAL,
         }
     }
 }
@@ -79,20 +78,20 @@ pub enum Phase {
 impl Phase {
     pub fn label(self) -> &'static str {
         match self {
-            Self::Open => "운영 중",
-            Self::Announced => "종료 공지 · 가입/갱신 가능",
-            Self::SignupClosed => "신규 가입 중단 · 갱신은 가능",
-            Self::RenewalClosed => "신규 가입 중단 · 갱신 중단: 서비스 종료",
+            Self::Open => phrases::PHASES[0].0,
+            Self::Announced => phrases::PHASES[1].0,
+            Self::SignupClosed => phrases::PHASES[2].0,
+            Self::RenewalClosed => phrases::PHASES[3].0,
         }
     }
 
     /// A short form for narrow screens.
     pub fn short_label(self) -> &'static str {
         match self {
-            Self::Open => "운영 중",
-            Self::Announced => "종료 공지",
-            Self::SignupClosed => "가입 중단",
-            Self::RenewalClosed => "서비스 종료",
+            Self::Open => phrases::PHASES[0].1,
+            Self::Announced => phrases::PHASES[1].1,
+            Self::SignupClosed => phrases::PHASES[2].1,
+            Self::RenewalClosed => phrases::PHASES[3].1,
         }
     }
 
@@ -222,8 +221,7 @@ pub struct Policy<'a> {
     escalation: &'a str,
 }
 
-/// Where a guide names no escalation for an undecided case.
-pub const DEFAULT_ESCALATION: &str = "선임 상담사 확인";
+pub use phrases::DEFAULT_ESCALATION;
 
 impl<'a> Policy<'a> {
     /// Reads the guide's rules. Content is validated on load, so values that do not parse
@@ -342,9 +340,9 @@ impl<'a> Policy<'a> {
     /// had before leaving the app and rejoining counts (the rule's `rejoin_counts_as_prior`).
     pub fn prior_benefit_hint(&self) -> &'static str {
         match self.free_month {
-            Some((_, _, true, _)) => "받은 적 있음 (탈퇴 후 재가입 포함)",
-            Some((_, _, false, _)) => "받은 적 있음 (탈퇴 전 계정의 혜택은 빼고)",
-            None => "받은 적 있음",
+            Some((_, _, true, _)) => phrases::PRIOR_BENEFIT_WITH_REJOIN,
+            Some((_, _, false, _)) => phrases::PRIOR_BENEFIT_WITHOUT_REJOIN,
+            None => phrases::PRIOR_BENEFIT,
         }
     }
 
@@ -356,17 +354,11 @@ impl<'a> Policy<'a> {
         let (phase, _) = self.phase_at(at);
         if phase >= Phase::RenewalClosed {
             let (_, event) = self.event_for(Phase::RenewalClosed)?;
-            return Some(format!(
-                "⚠ 일정상 서비스 종료 후입니다 ({}): 이 안내를 그대로 하면 안 됩니다",
-                event.line()
-            ));
+            return Some(phrases::closed_service(&event.line()));
         }
         if phase >= Phase::SignupClosed && offer == Some(Offer::Signup) {
             let (_, event) = self.event_for(Phase::SignupClosed)?;
-            return Some(format!(
-                "⚠ 일정상 신규 가입이 중단되었습니다 ({}): 가입 권유·가입 안내는 하지 마세요",
-                event.line()
-            ));
+            return Some(phrases::closed_signup(&event.line()));
         }
         None
     }
@@ -390,19 +382,18 @@ impl<'a> Policy<'a> {
                 (
                     signup,
                     free,
-                    Answer::not_applicable("신규 가입 문의: 갱신은 해당 없음"),
-                    Answer::not_applicable("신규 가입 문의: 정기결제는 해당 없음"),
+                    Answer::not_applicable(phrases::NEW_NOT_RENEWAL),
+                    Answer::not_applicable(phrases::NEW_NOT_PAYMENT),
                 )
             }
             Member::Renewal => {
                 let (renewal, payment) = self.renewal_and_payment(query);
-                let mut free =
-                    Answer::not_applicable("첫 달 무료는 첫 가입에만 적용: 갱신 회원은 해당 없음");
+                let mut free = Answer::not_applicable(phrases::MEMBER_NO_FREE_MONTH);
                 if let Some((_, _, _, rule)) = self.free_month {
                     free.why[0].source = self.cite_first(rule);
                 }
                 (
-                    Answer::not_applicable("갱신 회원 문의: 신규 가입은 해당 없음"),
+                    Answer::not_applicable(phrases::MEMBER_NOT_SIGNUP),
                     free,
                     renewal,
                     payment,
@@ -413,10 +404,10 @@ impl<'a> Policy<'a> {
             at: rfc3339_kst(&query.at),
             phase,
             summary: String::new(),
-            signup: labelled(signup, ["가입 가능", "가입 불가", "판단 불가"]),
-            renewal: labelled(renewal, ["갱신", "갱신 안 됨", "판단 불가"]),
-            free_first_month: labelled(free_first_month, ["적용", "미적용", "판단 불가"]),
-            payment: labelled(payment, ["정상 결제", "결제 안 됨", "판단 불가"]),
+            signup: labelled(signup, phrases::SIGNUP_WORDS),
+            renewal: labelled(renewal, phrases::RENEWAL_WORDS),
+            free_first_month: labelled(free_first_month, phrases::FREE_MONTH_WORDS),
+            payment: labelled(payment, phrases::PAYMENT_WORDS),
         };
         verdict.summary = summary_line(&verdict, query, self.escalation);
         verdict
@@ -427,10 +418,7 @@ impl<'a> Policy<'a> {
         let (date, rule) = self.in_force?;
         let start = start_of_day_kst(date)?;
         (*at < start).then(|| {
-            Answer::new(None).because(
-                format!("평점 기준은 {date}부터 적용: 그 전에 어떤 기준이었는지 가이드에 없습니다"),
-                self.cite_first(rule),
-            )
+            Answer::new(None).because(phrases::criteria_not_yet(date), self.cite_first(rule))
         })
     }
 
@@ -441,30 +429,19 @@ impl<'a> Policy<'a> {
                 .map_or((String::new(), String::new()), |(at, e)| {
                     (format_kst(&at), e.line())
                 });
-            Answer::new(Some(false))
-                .because(format!("신규 가입은 {start}부터 중단되었습니다"), event)
+            Answer::new(Some(false)).because(phrases::signups_closed_since(start), event)
         } else if let Some(answer) = self.before_in_force(&query.at) {
             answer
         } else {
-            self.rating_answer(query.rating, self.join_min, |u| u.0, "가입")
+            self.rating_answer(query.rating, self.join_min, |u| u.0, phrases::SIGNUP)
         };
         if phase == Phase::Announced
             && let Some((at, event)) = self.event_for(Phase::SignupClosed)
         {
-            answer = answer.because(
-                format!("종료 공지됨: {} 전까지만 신규 가입 가능", format_kst(&at)),
-                event.line(),
-            );
+            answer = answer.because(phrases::announced_until(format_kst(&at)), event.line());
         }
         if let Some((driver_app, agent_admin, rule)) = self.channel {
-            let how = match (driver_app, agent_admin) {
-                (true, false) => {
-                    "가입은 기사님이 기사 앱에서 직접: 상담사가 어드민으로 가입해 드릴 수 없습니다"
-                }
-                (true, true) => "기사 앱 또는 상담사 어드민으로 가입",
-                (false, true) => "상담사 어드민으로만 가입",
-                (false, false) => "가이드에 가입 경로가 정해져 있지 않습니다",
-            };
+            let how = phrases::channel(driver_app, agent_admin);
             answer = answer.because(how, self.cite_first(rule));
         }
         answer
@@ -480,32 +457,24 @@ impl<'a> Policy<'a> {
         what: &str,
     ) -> Answer {
         let Some((min, rule)) = threshold else {
-            return Answer::new(None)
-                .because(format!("이 가이드에는 {what} 평점 기준이 없습니다"), "");
+            return Answer::new(None).because(phrases::no_rating_rule(what), "");
         };
         match rating {
-            RatingInput::NotGiven => Answer::new(None).because(
-                format!("평점을 입력하면 판단합니다 ({what} 기준: 평점 {min} 이상)"),
-                self.cite_first(rule),
-            ),
+            RatingInput::NotGiven => {
+                Answer::new(None).because(phrases::enter_rating(what, min), self.cite_first(rule))
+            }
             RatingInput::Unrated => match self.unrated {
                 Some((signup, renewal, unrated_rule)) => {
                     let allowed = unrated_allows(&(signup, renewal));
-                    let text = if allowed {
-                        format!("평점이 아직 없는 경우에도 {what} 가능")
-                    } else {
-                        format!("평점이 없는 경우 {what} 불가")
-                    };
+                    let text = phrases::unrated(what, allowed);
                     Answer::new(Some(allowed)).because(text, self.cite_first(unrated_rule))
                 }
-                None => Answer::new(None).because(
-                    format!("평점이 없는 경우의 {what} 기준은 가이드에 없습니다"),
-                    self.cite_first(rule),
-                ),
+                None => Answer::new(None)
+                    .because(phrases::unrated_not_in_guide(what), self.cite_first(rule)),
             },
             RatingInput::Rated(rating) if rating >= min => {
                 let mut answer = Answer::new(Some(true)).because(
-                    format!("평점 {rating} ≥ {min}: {what} 기준 충족"),
+                    phrases::meets(phrases::rating(rating), min, what),
                     self.cite_first(rule),
                 );
                 if rating == min {
@@ -514,9 +483,7 @@ impl<'a> Policy<'a> {
                     for id in rule.sources.iter().skip(1) {
                         if let Some(citation) = self.content.sentence(id) {
                             answer = answer.because(
-                                format!(
-                                    "기준선과 같은 {rating}점: 가이드의 다른 문구도 함께 확인하세요"
-                                ),
+                                phrases::on_the_line(rating),
                                 citation.text.replace('\n', " "),
                             );
                         }
@@ -524,10 +491,8 @@ impl<'a> Policy<'a> {
                 }
                 answer
             }
-            RatingInput::Rated(rating) => Answer::new(Some(false)).because(
-                format!("평점 {rating} < {min}: {what} 기준(평점 {min} 이상) 미달"),
-                self.cite_first(rule),
-            ),
+            RatingInput::Rated(rating) => Answer::new(Some(false))
+                .because(phrases::below(rating, min, what), self.cite_first(rule)),
         }
     }
 
@@ -546,12 +511,9 @@ impl<'a> Policy<'a> {
             return None;
         }
         let (start, event) = self.event_for(Phase::RenewalClosed)?;
-        let mut text = format!(
-            "{}부터 갱신 중단: 남은 구독기간을 이용한 뒤 갱신 없이 종료",
-            format_kst(&start)
-        );
+        let mut text = phrases::renewals_stop(format_kst(&start));
         if query.renewal_date.is_some() {
-            let _ = write!(text, " (갱신일 {} 기준)", format_kst(&when));
+            text.push_str(&phrases::on_renewal_date(format_kst(&when)));
         }
         Some(Reason {
             text,
@@ -561,30 +523,21 @@ impl<'a> Policy<'a> {
 
     fn free_first_month(&self, query: &Query, signup: &Answer) -> Answer {
         let Some((refunded_as, prior_excludes, rejoin_counts, rule)) = self.free_month else {
-            return Answer::new(None).because("이 가이드에는 첫 달 무료 규정이 없습니다", "");
+            return Answer::new(None).because(phrases::NO_FREE_MONTH_RULE, "");
         };
         let price = self.price.map_or_else(String::new, |(amount, _)| {
-            format!("{}원 ", crate::text::group_thousands(amount as usize))
+            phrases::won(&crate::text::group_thousands(amount as usize))
         });
         if query.prior_benefit && prior_excludes {
-            let text = if rejoin_counts {
-                "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 후 재가입도 동일)"
-            } else {
-                "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 전 계정의 혜택은 세지 않음)"
-            };
+            let text = phrases::prior_excludes(rejoin_counts);
             return Answer::new(Some(false)).because(text, self.cite(rule, 1..));
         }
         match signup.ok {
-            Some(false) => Answer::new(Some(false)).because(
-                "가입할 수 없으므로 첫 달 무료도 해당 없음",
-                self.cite_first(rule),
-            ),
-            None => Answer::new(None).because(
-                "가입 가능 여부가 정해지면 판단합니다",
-                self.cite_first(rule),
-            ),
+            Some(false) => Answer::new(Some(false))
+                .because(phrases::NO_SIGNUP_NO_FREE_MONTH, self.cite_first(rule)),
+            None => Answer::new(None).because(phrases::WHEN_SIGNUP_DECIDED, self.cite_first(rule)),
             Some(true) => Answer::new(Some(true)).because(
-                format!("첫 가입 한 달 무료: {price}결제 후 {refunded_as}로 환급"),
+                phrases::free_month(&price, refunded_as),
                 self.cite_first(rule),
             ),
         }
@@ -598,11 +551,10 @@ impl<'a> Policy<'a> {
         if let Some(reason) = self.renewals_stopped(query) {
             let mut renewal = Answer::new(Some(false));
             renewal.why.push(reason.clone());
-            let payment = Answer::new(Some(false)).with(Outcome::NoCharge).because(
-                format!("다음 정기결제가 없습니다 (청구되지 않음): {}", reason.text),
-                reason.source,
-            );
-            return (renewal, labelled_as(payment, "청구 없음"));
+            let payment = Answer::new(Some(false))
+                .with(Outcome::NoCharge)
+                .because(phrases::no_charge(&reason.text), reason.source);
+            return (renewal, labelled_as(payment, phrases::NO_CHARGE));
         }
         let when = Self::renewal_instant(query);
         if let Some(answer) = self.before_in_force(&when) {
@@ -610,10 +562,9 @@ impl<'a> Policy<'a> {
         }
         let (renewal, payment) = self.decide_renewal(query);
         let renewal = match self.event_for(Phase::RenewalClosed) {
-            Some((start, event)) => renewal.because(
-                format!("{}부터는 갱신되지 않습니다", format_kst(&start)),
-                event.line(),
-            ),
+            Some((start, event)) => {
+                renewal.because(phrases::no_renewal_from(format_kst(&start)), event.line())
+            }
             None => renewal,
         };
         (renewal, payment)
@@ -629,7 +580,7 @@ impl<'a> Policy<'a> {
     ) -> (Answer, Answer) {
         let failure = self.payment_failure;
         let mut renewal = Answer::new(Some(true)).because(
-            format!("{input} ≥ {renew_min}: 갱신 기준 충족"),
+            phrases::meets(input, renew_min, phrases::RENEWAL),
             self.cite_first(renew_rule),
         );
         if value == renew_min {
@@ -637,7 +588,7 @@ impl<'a> Policy<'a> {
             for id in renew_rule.sources.iter().skip(1) {
                 if let Some(citation) = self.content.sentence(id) {
                     renewal = renewal.because(
-                        format!("기준선과 같은 {value}점: 가이드의 다른 문구도 함께 확인하세요"),
+                        phrases::on_the_line(value),
                         citation.text.replace('\n', " "),
                     );
                 }
@@ -646,16 +597,13 @@ impl<'a> Policy<'a> {
         let mut payment = Answer::new(Some(true));
         if let Some((fail_at_most, _, rule)) = failure {
             payment = payment.because(
-                format!("{input}: 결제 실패 기준({fail_at_most} 이하)에 해당하지 않고 갱신 기준({renew_min} 이상) 충족"),
+                phrases::pays(input, fail_at_most, renew_min),
                 self.cite(rule, 0..),
             );
         }
         if let Some((amount, price_rule)) = self.price {
             payment = payment.because(
-                format!(
-                    "월 {}원 정기결제",
-                    crate::text::group_thousands(amount as usize)
-                ),
+                phrases::monthly_price(&crate::text::group_thousands(amount as usize)),
                 self.cite_first(price_rule),
             );
         }
@@ -665,10 +613,15 @@ impl<'a> Policy<'a> {
     /// A member with no rating yet: the unrated rule decides renewal; nothing can fail the
     /// payment.
     fn unrated_renewal(&self) -> (Answer, Answer) {
-        let renewal = self.rating_answer(RatingInput::Unrated, self.renew_min, |u| u.1, "갱신");
+        let renewal = self.rating_answer(
+            RatingInput::Unrated,
+            self.renew_min,
+            |u| u.1,
+            phrases::RENEWAL,
+        );
         let payment = match renewal.ok {
             Some(true) => Answer::new(Some(true)).because(
-                "평점이 없어 결제 실패 기준(전월 평균)에 해당하지 않습니다",
+                phrases::UNRATED_CANNOT_FAIL,
                 renewal
                     .why
                     .first()
@@ -688,35 +641,25 @@ impl<'a> Policy<'a> {
             (Some(average), rating) => {
                 let mut note = None;
                 if let RatingInput::Rated(rating) = rating {
-                    note = Some(format!(
-                        "평점 {rating}, 전월 평균 {average} 모두 입력됨: 가이드는 갱신과 결제를 전월 평균으로 판단합니다"
-                    ));
+                    note = Some(phrases::both_inputs(rating, average));
                 }
-                (average, format!("전월 평균 {average}"), note)
+                (average, phrases::average(average), note)
             }
             (None, RatingInput::Rated(rating)) => (
                 rating,
-                format!("평점 {rating}"),
-                Some(
-                    "전월 평균이 입력되지 않아 평점으로 판단합니다 (가이드 기준은 전월 평균)"
-                        .to_owned(),
-                ),
+                phrases::rating(rating),
+                Some(phrases::RATING_STANDS_IN.to_owned()),
             ),
             (None, RatingInput::Unrated) => return self.unrated_renewal(),
             (None, RatingInput::NotGiven) => {
                 let lines = match (self.renew_min, failure) {
-                    (Some((min, _)), Some((fail, _, _))) => {
-                        format!(" ({min} 이상 갱신·결제, {fail} 이하 결제 실패)")
-                    }
+                    (Some((min, _)), Some((fail, _, _))) => phrases::lines_hint(min, fail),
                     _ => String::new(),
                 };
                 let source = failure
                     .map(|(_, _, rule)| self.cite(rule, 0..))
                     .unwrap_or_default();
-                return both(Answer::new(None).because(
-                    format!("전월 평균 평점을 입력하면 판단합니다{lines}"),
-                    source,
-                ));
+                return both(Answer::new(None).because(phrases::enter_average(&lines), source));
             }
         };
         let (value, input, note) = value;
@@ -729,20 +672,18 @@ impl<'a> Policy<'a> {
         {
             let source = self.cite(rule, 0..);
             let renewal = Answer::new(Some(false)).because(
-                format!("{input} ≤ {fail_at_most}: 다음 결제일에 결제가 실패해 갱신되지 않습니다"),
+                phrases::fails_no_renewal(&input, fail_at_most),
                 source.clone(),
             );
             let payment = Answer::new(Some(false))
                 .with(Outcome::PaymentFails)
                 .because(
-                    format!(
-                        "{input} ≤ {fail_at_most}: 다음 결제일에 결제 실패, 앱에 \"{message}\" 노출"
-                    ),
+                    phrases::payment_fails(&input, fail_at_most, message),
                     source,
                 );
             return (
                 with_note(renewal),
-                with_note(labelled_as(payment, "결제 실패")),
+                with_note(labelled_as(payment, phrases::PAYMENT_FAILS)),
             );
         }
         match self.renew_min {
@@ -751,26 +692,26 @@ impl<'a> Policy<'a> {
                 (with_note(renewal), with_note(payment))
             }
             Some((renew_min, renew_rule)) => {
-                let fail =
-                    failure.map_or_else(String::new, |(f, _, _)| format!("{f} 이하(결제 실패)와 "));
+                let fail = failure.map_or_else(String::new, |(f, _, _)| phrases::gap_lower(f));
                 let gap = Answer::new(None)
                     .because(
-                        format!("{input}: 가이드는 {fail}{renew_min} 이상(갱신)만 정하고, 그 사이는 정하지 않습니다"),
-                        failure.map(|(_, _, rule)| self.cite(rule, 0..)).unwrap_or_default(),
+                        phrases::gap(&input, &fail, renew_min),
+                        failure
+                            .map(|(_, _, rule)| self.cite(rule, 0..))
+                            .unwrap_or_default(),
                     )
-                    .because("갱신 기준", self.cite_first(renew_rule))
-                    .because(format!("할 일: {}", self.escalation), "");
+                    .because(phrases::RENEWAL_CRITERIA, self.cite_first(renew_rule))
+                    .because(phrases::to_do(self.escalation), "");
                 let range = failure.map_or_else(
-                    || format!("{renew_min} 미만"),
-                    |(f, _, _)| format!("{f}~{renew_min}"),
+                    || phrases::under(renew_min),
+                    |(f, _, _)| phrases::range(f, renew_min),
                 );
-                let gap = labelled_as(with_note(gap), &format!("가이드 기준 없음({range})"));
+                let gap = labelled_as(with_note(gap), &phrases::gap_label(&range));
                 (gap.clone(), gap)
             }
-            None => both(with_note(Answer::new(None).because(
-                format!("{input}: 이 가이드에는 갱신 평점 기준이 없습니다"),
-                "",
-            ))),
+            None => both(with_note(
+                Answer::new(None).because(phrases::no_renewal_rule(&input), ""),
+            )),
         }
     }
 }
@@ -779,7 +720,7 @@ impl<'a> Policy<'a> {
 fn labelled(mut answer: Answer, words: [&str; 3]) -> Answer {
     if answer.label.is_empty() {
         answer.label = match answer.outcome {
-            Outcome::NotApplicable => "해당 없음".to_owned(),
+            Outcome::NotApplicable => phrases::NOT_APPLICABLE.to_owned(),
             Outcome::Yes => words[0].to_owned(),
             Outcome::No | Outcome::PaymentFails | Outcome::NoCharge => words[1].to_owned(),
             Outcome::Undecided => words[2].to_owned(),
@@ -799,48 +740,45 @@ fn summary_line(verdict: &Verdict, query: &Query, escalation: &str) -> String {
     let date = crate::clock::format_kst(&query.at);
     let date = date.get(..10).unwrap_or(&date);
     let rating = match query.rating {
-        RatingInput::Rated(rating) => Some(format!("평점 {rating}")),
-        RatingInput::Unrated => Some("평점 없음".to_owned()),
+        RatingInput::Rated(rating) => Some(phrases::rating(rating)),
+        RatingInput::Unrated => Some(phrases::NO_RATING.to_owned()),
         RatingInput::NotGiven => None,
     };
     match query.member {
         Member::New => {
-            let mut inputs = vec![rating.unwrap_or_else(|| "평점 미입력".to_owned())];
+            let mut inputs = vec![rating.unwrap_or_else(|| phrases::RATING_NOT_GIVEN.to_owned())];
             if query.prior_benefit {
-                inputs.push("과거 무료혜택 있음".to_owned());
+                inputs.push(phrases::HAD_FREE_MONTH.to_owned());
             }
             let mut outcome = verdict.signup.label.clone();
             if verdict.phase >= Phase::SignupClosed {
-                outcome.push_str(" (신규 가입 중단)");
+                outcome.push_str(phrases::SIGNUPS_CLOSED_NOTE);
             }
             if verdict.signup.ok == Some(true) {
-                let _ = write!(outcome, " · 첫 달 무료 {}", verdict.free_first_month.label);
+                outcome.push_str(&phrases::free_month_note(&verdict.free_first_month.label));
             }
-            format!("{date} 신규 가입 · {} → {outcome}", inputs.join(" · "))
+            phrases::new_driver_line(date, &inputs.join(" · "), &outcome)
         }
         Member::Renewal => {
             let input = match (query.prev_month_avg, rating) {
-                (Some(average), _) => format!("전월 평균 {average}"),
+                (Some(average), _) => phrases::average(average),
                 (None, Some(rating)) => rating,
-                (None, None) => "전월 평균 미입력".to_owned(),
+                (None, None) => phrases::AVERAGE_NOT_GIVEN.to_owned(),
             };
             let outcome = match verdict.payment.outcome {
-                Outcome::PaymentFails => format!(
-                    "결제 실패 · 갱신 안 됨 ({})",
-                    verdict
-                        .payment
-                        .why
-                        .first()
-                        .map_or("", |r| r.text.split_once("앱에 ").map_or("", |(_, m)| m))
-                ),
-                Outcome::NoCharge => "갱신 안 됨 · 청구 없음 (서비스 종료)".to_owned(),
-                Outcome::Yes => "갱신 · 정상 결제".to_owned(),
-                _ if verdict.renewal.label.starts_with("가이드 기준 없음") => {
-                    format!("{}: {escalation}", verdict.renewal.label)
+                Outcome::PaymentFails => {
+                    phrases::fails_summary(verdict.payment.why.first().map_or("", |r| {
+                        r.text.split_once(phrases::APP_SHOWS).map_or("", |(_, m)| m)
+                    }))
                 }
-                _ => "판단 불가".to_owned(),
+                Outcome::NoCharge => phrases::ENDS_NO_CHARGE.to_owned(),
+                Outcome::Yes => phrases::RENEWS_AND_PAYS.to_owned(),
+                _ if verdict.renewal.label.starts_with(phrases::GAP) => {
+                    phrases::gap_summary(&verdict.renewal.label, escalation)
+                }
+                _ => phrases::UNDECIDED.to_owned(),
             };
-            format!("{date} 갱신 회원 · {input} → {outcome}")
+            phrases::member_line(date, &input, &outcome)
         }
     }
 }
@@ -848,29 +786,24 @@ fn summary_line(verdict: &Verdict, query: &Query, escalation: &str) -> String {
 /// The verdict as lines an agent reads (the `check` command's plain output).
 pub fn verdict_lines(verdict: &Verdict, query: &Query) -> Vec<String> {
     let mut lines = vec![
-        format!(
-            "기준 시각: {} · {}",
-            format_kst(&query.at),
-            query.member.label()
-        ),
-        format!("서비스 단계: {}", verdict.phase.label()),
-        format!("요약: {}", verdict.summary),
+        phrases::at_line(format_kst(&query.at), query.member.label()),
+        phrases::phase_line(verdict.phase.label()),
+        phrases::summary_line(&verdict.summary),
     ];
     for (title, answer) in verdict.applying() {
         lines.push(format!("{title}: {}", answer.verdict_label()));
         for reason in &answer.why {
             lines.push(format!("  - {}", reason.text));
             if !reason.source.is_empty() {
-                lines.push(format!("    근거: \"{}\"", reason.source));
+                lines.push(phrases::source_line(&reason.source));
             }
         }
     }
     let folded = verdict.not_applying();
     if !folded.is_empty() {
-        lines.push(format!(
-            "해당 없음 ({}): {}",
+        lines.push(phrases::folded_line(
             query.member.label(),
-            folded.join(", ")
+            &folded.join(", "),
         ));
     }
     lines
@@ -897,10 +830,10 @@ impl Verdict {
     /// The four answers with their Korean titles, in reading order.
     pub fn answers(&self) -> [(&'static str, &Answer); 4] {
         [
-            ("신규 가입", &self.signup),
-            ("갱신", &self.renewal),
-            ("첫 달 무료", &self.free_first_month),
-            ("다음 결제", &self.payment),
+            (phrases::TITLES[0], &self.signup),
+            (phrases::TITLES[1], &self.renewal),
+            (phrases::TITLES[2], &self.free_first_month),
+            (phrases::TITLES[3], &self.payment),
         ]
     }
 }

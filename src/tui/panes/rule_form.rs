@@ -17,7 +17,7 @@ use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, pane_block, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
-use crate::rules::{Member, Query, Rating, RatingInput, Verdict, verdict_lines};
+use crate::rules::{Member, Query, Rating, RatingInput, Verdict, phrases, verdict_lines};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -396,12 +396,12 @@ impl State {
 /// its reasons; the answers that do not are folded into one line.
 fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
-        Span::styled("단계 ", theme.dim()),
+        Span::styled(phrases::PHASE_HEADING, theme.dim()),
         Span::styled(verdict.phase.label(), theme.strong()),
     ])];
     lines.extend(wrap(
         &[
-            Segment::new("요약 ", theme.dim()),
+            Segment::new(phrases::SUMMARY_HEADING, theme.dim()),
             Segment::new(verdict.summary.clone(), theme.strong()),
         ],
         width,
@@ -425,10 +425,7 @@ fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'stat
             ));
             if !reason.source.is_empty() {
                 lines.extend(wrap(
-                    &[Segment::new(
-                        format!("    근거 \"{}\"", reason.source),
-                        theme.dim(),
-                    )],
+                    &[Segment::new(phrases::cited(&reason.source), theme.dim())],
                     width,
                     5,
                 ));
@@ -438,7 +435,7 @@ fn verdict_view(verdict: &Verdict, theme: Theme, width: usize) -> Vec<Line<'stat
     let folded = verdict.not_applying();
     if !folded.is_empty() {
         lines.push(Line::from(Span::styled(
-            format!("해당 없음: {}", folded.join(", ")),
+            phrases::folded(&folded.join(", ")),
             theme.dim(),
         )));
     }

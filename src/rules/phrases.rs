@@ -1,0 +1,292 @@
+//! Every phrase the rule engine says, in one table. The guide's own sentences come from
+//! content (cited beside each reason); these are the console's words around them: verdict
+//! labels, reasons, the one-line summary and the warnings derived from the schedule.
+
+use std::fmt::Display;
+
+/// Where a guide names no escalation for an undecided case.
+pub const DEFAULT_ESCALATION: &str = "선임 상담사 확인";
+
+/// Who the question is about.
+pub const MEMBER_NEW: &str = "신규 가입";
+pub const MEMBER_RENEWAL: &str = "갱신(기존 회원)";
+
+/// The service's phases (open, announced, signups closed, renewals closed): the full words,
+/// and the short ones for narrow screens.
+pub const PHASES: [(&str, &str); 4] = [
+    ("운영 중", "운영 중"),
+    ("종료 공지 · 가입/갱신 가능", "종료 공지"),
+    ("신규 가입 중단 · 갱신은 가능", "가입 중단"),
+    ("신규 가입 중단 · 갱신 중단: 서비스 종료", "서비스 종료"),
+];
+
+/// The answers' titles, in reading order: signup, renewal, free month, payment.
+pub const TITLES: [&str; 4] = ["신규 가입", "갱신", "첫 달 무료", "다음 결제"];
+/// Each answer's words for yes, no and undecided.
+pub const SIGNUP_WORDS: [&str; 3] = ["가입 가능", "가입 불가", UNDECIDED];
+pub const RENEWAL_WORDS: [&str; 3] = ["갱신", "갱신 안 됨", UNDECIDED];
+pub const FREE_MONTH_WORDS: [&str; 3] = ["적용", "미적용", UNDECIDED];
+pub const PAYMENT_WORDS: [&str; 3] = ["정상 결제", "결제 안 됨", UNDECIDED];
+pub const UNDECIDED: &str = "판단 불가";
+pub const NOT_APPLICABLE: &str = "해당 없음";
+pub const PAYMENT_FAILS: &str = "결제 실패";
+pub const NO_CHARGE: &str = "청구 없음";
+/// How an undecided renewal between the guide's two lines starts its label.
+pub const GAP: &str = "가이드 기준 없음";
+
+// Not applicable to the driver asked about.
+pub const NEW_NOT_RENEWAL: &str = "신규 가입 문의: 갱신은 해당 없음";
+pub const NEW_NOT_PAYMENT: &str = "신규 가입 문의: 정기결제는 해당 없음";
+pub const MEMBER_NOT_SIGNUP: &str = "갱신 회원 문의: 신규 가입은 해당 없음";
+pub const MEMBER_NO_FREE_MONTH: &str = "첫 달 무료는 첫 가입에만 적용: 갱신 회원은 해당 없음";
+
+// The form's box for an earlier free month.
+pub const PRIOR_BENEFIT: &str = "받은 적 있음";
+pub const PRIOR_BENEFIT_WITH_REJOIN: &str = "받은 적 있음 (탈퇴 후 재가입 포함)";
+pub const PRIOR_BENEFIT_WITHOUT_REJOIN: &str = "받은 적 있음 (탈퇴 전 계정의 혜택은 빼고)";
+
+/// After the service's end, beside any script or SMS.
+pub fn closed_service(event: &str) -> String {
+    format!("⚠ 일정상 서비스 종료 후입니다 ({event}): 이 안내를 그대로 하면 안 됩니다")
+}
+
+/// After signups closed, beside an offer to join.
+pub fn closed_signup(event: &str) -> String {
+    format!("⚠ 일정상 신규 가입이 중단되었습니다 ({event}): 가입 권유·가입 안내는 하지 마세요")
+}
+
+pub fn criteria_not_yet(date: impl Display) -> String {
+    format!("평점 기준은 {date}부터 적용: 그 전에 어떤 기준이었는지 가이드에 없습니다")
+}
+
+pub fn signups_closed_since(start: impl Display) -> String {
+    format!("신규 가입은 {start}부터 중단되었습니다")
+}
+
+pub fn announced_until(until: impl Display) -> String {
+    format!("종료 공지됨: {until} 전까지만 신규 가입 가능")
+}
+
+/// How a driver joins, from the signup-channel rule.
+pub fn channel(driver_app: bool, agent_admin: bool) -> &'static str {
+    match (driver_app, agent_admin) {
+        (true, false) => {
+            "가입은 기사님이 기사 앱에서 직접: 상담사가 어드민으로 가입해 드릴 수 없습니다"
+        }
+        (true, true) => "기사 앱 또는 상담사 어드민으로 가입",
+        (false, true) => "상담사 어드민으로만 가입",
+        (false, false) => "가이드에 가입 경로가 정해져 있지 않습니다",
+    }
+}
+
+/// `what` is 가입 or 갱신.
+pub const SIGNUP: &str = "가입";
+pub const RENEWAL: &str = "갱신";
+
+pub fn no_rating_rule(what: &str) -> String {
+    format!("이 가이드에는 {what} 평점 기준이 없습니다")
+}
+
+pub fn enter_rating(what: &str, min: impl Display) -> String {
+    format!("평점을 입력하면 판단합니다 ({what} 기준: 평점 {min} 이상)")
+}
+
+pub fn unrated(what: &str, allowed: bool) -> String {
+    if allowed {
+        format!("평점이 아직 없는 경우에도 {what} 가능")
+    } else {
+        format!("평점이 없는 경우 {what} 불가")
+    }
+}
+
+pub fn unrated_not_in_guide(what: &str) -> String {
+    format!("평점이 없는 경우의 {what} 기준은 가이드에 없습니다")
+}
+
+pub fn meets(input: impl Display, min: impl Display, what: &str) -> String {
+    format!("{input} ≥ {min}: {what} 기준 충족")
+}
+
+pub fn on_the_line(value: impl Display) -> String {
+    format!("기준선과 같은 {value}점: 가이드의 다른 문구도 함께 확인하세요")
+}
+
+pub fn below(rating: impl Display, min: impl Display, what: &str) -> String {
+    format!("평점 {rating} < {min}: {what} 기준(평점 {min} 이상) 미달")
+}
+
+pub fn renewals_stop(start: impl Display) -> String {
+    format!("{start}부터 갱신 중단: 남은 구독기간을 이용한 뒤 갱신 없이 종료")
+}
+
+pub fn on_renewal_date(date: impl Display) -> String {
+    format!(" (갱신일 {date} 기준)")
+}
+
+pub fn no_renewal_from(start: impl Display) -> String {
+    format!("{start}부터는 갱신되지 않습니다")
+}
+
+pub const NO_FREE_MONTH_RULE: &str = "이 가이드에는 첫 달 무료 규정이 없습니다";
+pub const NO_SIGNUP_NO_FREE_MONTH: &str = "가입할 수 없으므로 첫 달 무료도 해당 없음";
+pub const WHEN_SIGNUP_DECIDED: &str = "가입 가능 여부가 정해지면 판단합니다";
+
+pub fn prior_excludes(rejoin_counts: bool) -> &'static str {
+    if rejoin_counts {
+        "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 후 재가입도 동일)"
+    } else {
+        "과거에 혜택을 받았으면 재가입 시 미적용 (앱 탈퇴 전 계정의 혜택은 세지 않음)"
+    }
+}
+
+pub fn won(amount: &str) -> String {
+    format!("{amount}원 ")
+}
+
+pub fn free_month(price: &str, refunded_as: &str) -> String {
+    format!("첫 가입 한 달 무료: {price}결제 후 {refunded_as}로 환급")
+}
+
+pub fn no_charge(reason: &str) -> String {
+    format!("다음 정기결제가 없습니다 (청구되지 않음): {reason}")
+}
+
+pub fn pays(input: &str, fail_at_most: impl Display, renew_min: impl Display) -> String {
+    format!(
+        "{input}: 결제 실패 기준({fail_at_most} 이하)에 해당하지 않고 갱신 기준({renew_min} 이상) 충족"
+    )
+}
+
+pub fn monthly_price(amount: &str) -> String {
+    format!("월 {amount}원 정기결제")
+}
+
+pub const UNRATED_CANNOT_FAIL: &str = "평점이 없어 결제 실패 기준(전월 평균)에 해당하지 않습니다";
+
+pub fn both_inputs(rating: impl Display, average: impl Display) -> String {
+    format!(
+        "평점 {rating}, 전월 평균 {average} 모두 입력됨: 가이드는 갱신과 결제를 전월 평균으로 판단합니다"
+    )
+}
+
+pub fn average(value: impl Display) -> String {
+    format!("전월 평균 {value}")
+}
+
+pub fn rating(value: impl Display) -> String {
+    format!("평점 {value}")
+}
+
+pub const RATING_STANDS_IN: &str =
+    "전월 평균이 입력되지 않아 평점으로 판단합니다 (가이드 기준은 전월 평균)";
+
+pub fn lines_hint(min: impl Display, fail: impl Display) -> String {
+    format!(" ({min} 이상 갱신·결제, {fail} 이하 결제 실패)")
+}
+
+pub fn enter_average(lines: &str) -> String {
+    format!("전월 평균 평점을 입력하면 판단합니다{lines}")
+}
+
+pub fn fails_no_renewal(input: &str, fail_at_most: impl Display) -> String {
+    format!("{input} ≤ {fail_at_most}: 다음 결제일에 결제가 실패해 갱신되지 않습니다")
+}
+
+pub fn payment_fails(input: &str, fail_at_most: impl Display, message: &str) -> String {
+    format!("{input} ≤ {fail_at_most}: 다음 결제일에 결제 실패, 앱에 \"{message}\" 노출")
+}
+
+pub fn gap_lower(fail: impl Display) -> String {
+    format!("{fail} 이하(결제 실패)와 ")
+}
+
+pub fn gap(input: &str, lower: &str, renew_min: impl Display) -> String {
+    format!("{input}: 가이드는 {lower}{renew_min} 이상(갱신)만 정하고, 그 사이는 정하지 않습니다")
+}
+
+pub const RENEWAL_CRITERIA: &str = "갱신 기준";
+
+pub fn to_do(escalation: &str) -> String {
+    format!("할 일: {escalation}")
+}
+
+pub fn under(min: impl Display) -> String {
+    format!("{min} 미만")
+}
+
+pub fn range(fail: impl Display, min: impl Display) -> String {
+    format!("{fail}~{min}")
+}
+
+pub fn gap_label(range: &str) -> String {
+    format!("{GAP}({range})")
+}
+
+pub fn no_renewal_rule(input: &str) -> String {
+    format!("{input}: 이 가이드에는 갱신 평점 기준이 없습니다")
+}
+
+// The one-line summary.
+pub const NO_RATING: &str = "평점 없음";
+pub const RATING_NOT_GIVEN: &str = "평점 미입력";
+pub const AVERAGE_NOT_GIVEN: &str = "전월 평균 미입력";
+pub const HAD_FREE_MONTH: &str = "과거 무료혜택 있음";
+pub const SIGNUPS_CLOSED_NOTE: &str = " (신규 가입 중단)";
+pub const RENEWS_AND_PAYS: &str = "갱신 · 정상 결제";
+pub const ENDS_NO_CHARGE: &str = "갱신 안 됨 · 청구 없음 (서비스 종료)";
+
+pub fn free_month_note(label: &str) -> String {
+    format!(" · 첫 달 무료 {label}")
+}
+
+pub fn fails_summary(message: &str) -> String {
+    format!("결제 실패 · 갱신 안 됨 ({message})")
+}
+
+pub fn gap_summary(label: &str, escalation: &str) -> String {
+    format!("{label}: {escalation}")
+}
+
+pub fn new_driver_line(date: &str, inputs: &str, outcome: &str) -> String {
+    format!("{date} 신규 가입 · {inputs} → {outcome}")
+}
+
+pub fn member_line(date: &str, input: &str, outcome: &str) -> String {
+    format!("{date} 갱신 회원 · {input} → {outcome}")
+}
+
+/// Where the app's message stands in a failed payment's reason ("… 앱에 \"…\" 노출").
+pub const APP_SHOWS: &str = "앱에 ";
+
+// The verdict as lines (the `check` command's text).
+pub fn at_line(at: impl Display, member: &str) -> String {
+    format!("기준 시각: {at} · {member}")
+}
+
+pub fn phase_line(phase: &str) -> String {
+    format!("서비스 단계: {phase}")
+}
+
+pub fn summary_line(summary: &str) -> String {
+    format!("요약: {summary}")
+}
+
+pub fn source_line(source: &str) -> String {
+    format!("    근거: \"{source}\"")
+}
+
+/// The verdict on screen: its headings, a cited sentence, the answers folded away.
+pub const PHASE_HEADING: &str = "단계 ";
+pub const SUMMARY_HEADING: &str = "요약 ";
+
+pub fn cited(source: &str) -> String {
+    format!("    근거 \"{source}\"")
+}
+
+pub fn folded(titles: &str) -> String {
+    format!("{NOT_APPLICABLE}: {titles}")
+}
+
+pub fn folded_line(member: &str, titles: &str) -> String {
+    format!("{NOT_APPLICABLE} ({member}): {titles}")
+}
