@@ -30,6 +30,21 @@ pub fn pane_block(theme: Theme, number: usize, title: &str, focused: bool) -> Bl
         ))
 }
 
+/// Draws a pane's frame over `area` and returns the inside.
+pub fn framed(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: Theme,
+    number: usize,
+    title: &str,
+    focused: bool,
+) -> Rect {
+    let block = pane_block(theme, number, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
 /// Draws `lines` in `area`: the first `pinned` always in view (a list, a form), the rest
 /// scrolled by `scroll`. Returns the scroll actually shown: as asked, or less where the text
 /// ends first (the last line comes up to the bottom and no further). Lines are taken from

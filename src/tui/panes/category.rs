@@ -11,7 +11,7 @@ use super::super::keymap::Action;
 use super::super::report::PaneDrawn;
 use super::super::text::{Block, MARK, Segment, inert, lines_of, reveal_scroll, truncate};
 use super::super::theme::Theme;
-use super::super::widgets::{draw_scrolled, pane_block};
+use super::super::widgets::{draw_scrolled, framed};
 use super::{Context, Outcome};
 use crate::content::Content;
 
@@ -98,9 +98,7 @@ impl State {
         focused: bool,
     ) -> PaneDrawn {
         let theme = ctx.theme;
-        let block = pane_block(theme, 1, "상담 유형", focused);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let inner = framed(frame, area, theme, 1, "상담 유형", focused);
         let rows = rows(ctx.content);
         let tree_height = u16::try_from(rows.len())
             .unwrap_or(u16::MAX)

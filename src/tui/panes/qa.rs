@@ -16,7 +16,7 @@ use super::super::text::{
     Block, MARK, Segment, highlighted, inert, lines_of, reveal_scroll, truncate, wrap,
 };
 use super::super::theme::Theme;
-use super::super::widgets::{draw_scrolled, pane_block};
+use super::super::widgets::{draw_scrolled, framed};
 use super::{Context, Outcome};
 use crate::content::{Qa, SectionKind};
 use crate::text::group_thousands;
@@ -137,9 +137,7 @@ impl State {
         } else {
             "Q&A 스크립트".to_owned()
         };
-        let block = pane_block(theme, 2, &title, focused);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let inner = framed(frame, area, theme, 2, &title, focused);
         let rows = if searching {
             ctx.search.results.total().max(1)
         } else {

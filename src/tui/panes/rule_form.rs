@@ -14,7 +14,7 @@ use super::super::line_editor::{FieldKind, LineEditor};
 use super::super::report::PaneDrawn;
 use super::super::text::{Segment, inert, width as text_width, wrap, wrap_text};
 use super::super::theme::Theme;
-use super::super::widgets::{draw_scrolled, pane_block, place_cursor};
+use super::super::widgets::{draw_scrolled, framed, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
 use crate::rules::{Member, Query, Rating, RatingInput, Verdict, phrases, verdict_lines};
@@ -303,9 +303,7 @@ impl State {
         focused: bool,
     ) -> PaneDrawn {
         let theme = ctx.theme;
-        let block = pane_block(theme, 3, "규정 조회", focused);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let inner = framed(frame, area, theme, 3, "규정 조회", focused);
         let width = usize::from(inner.width);
         let (query, errors) = self.query();
         let mut lines: Vec<Line<'static>> = Vec::new();

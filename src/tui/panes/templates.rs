@@ -16,7 +16,7 @@ use super::super::line_editor::{FieldKind, LineEditor};
 use super::super::report::PaneDrawn;
 use super::super::text::{Segment, inert, truncate, width as text_width, wrap};
 use super::super::theme::Theme;
-use super::super::widgets::{draw_scrolled, pane_block, place_cursor};
+use super::super::widgets::{draw_scrolled, framed, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
 use crate::content::SmsTemplate;
@@ -274,26 +274,13 @@ impl State {
         if let Some(reason) = rendered.blocking().into_iter().next() {
             return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
         }
-        let event = LogEvent {
-            at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
-            as_of: None,
+        let commands = record_message(
+            ctx,
             kind,
-            guide_id: ctx.current_guide().map(|g| g.id.clone()),
-            template_id: Some(template.id.clone()),
-            content_version: ctx.content.version().to_owned(),
-            message_kind: Some(rendered.measure.kind),
-            bytes: Some(rendered.measure.bytes),
-            text: rendered.text.clone(),
-        };
-        let first = if kind == EventKind::Copy {
-            Command::Copy {
-                what: "SMS",
-                text: rendered.text,
-            }
-        } else {
-            Command::Toast(format!("발송함으로 기록: {}", template.title))
-        };
-        let commands = vec![first, Command::Record(event)];
+            rendered,
+            Some(template.id.clone()),
+            ("SMS", format!("발송함으로 기록: {}", template.title)),
+        );
         let closed = ctx
             .policy()
             .and_then(|policy| policy.closed(template.offers, &ctx.now));
@@ -317,26 +304,16 @@ impl State {
         if let Some(reason) = rendered.blocking().into_iter().next() {
             return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
         }
-        let event = LogEvent {
-            at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
-            as_of: None,
+        Outcome::Consumed(record_message(
+            ctx,
             kind,
-            guide_id: ctx.current_guide().map(|g| g.id.clone()),
-            template_id: draft.from.clone(),
-            content_version: ctx.content.version().to_owned(),
-            message_kind: Some(rendered.measure.kind),
-            bytes: Some(rendered.measure.bytes),
-            text: rendered.text.clone(),
-        };
-        let first = if kind == EventKind::Copy {
-            Command::Copy {
-                what: "직접 작성 SMS",
-                text: rendered.text,
-            }
-        } else {
-            Command::Toast("직접 작성 SMS를 발송함으로 기록".into())
-        };
-        Outcome::Consumed(vec![first, Command::Record(event)])
+            rendered,
+            draft.from.clone(),
+            (
+                "직접 작성 SMS",
+                "직접 작성 SMS를 발송함으로 기록".to_owned(),
+            ),
+        ))
     }
 
     pub fn draw(
@@ -347,9 +324,7 @@ impl State {
         focused: bool,
     ) -> PaneDrawn {
         let theme = ctx.theme;
-        let block = pane_block(theme, 4, "SMS 템플릿", focused);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let inner = framed(frame, area, theme, 4, "SMS 템플릿", focused);
         let width = usize::from(inner.width);
         let (lines, list_rows, cursor) = self.body_lines(ctx, width, focused);
 
@@ -542,6 +517,38 @@ impl State {
 
         (lines, list_rows, cursor)
     }
+}
+
+/// What copying (or marking sent) a message does: the copy (or a toast saying what was
+/// marked), and the log event. `said` is what was copied, and the toast for a send.
+fn record_message(
+    ctx: &Context<'_>,
+    kind: EventKind,
+    rendered: Rendered,
+    template_id: Option<String>,
+    said: (&'static str, String),
+) -> Vec<Command> {
+    let event = LogEvent {
+        at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
+        as_of: None,
+        kind,
+        guide_id: ctx.current_guide().map(|g| g.id.clone()),
+        template_id,
+        content_version: ctx.content.version().to_owned(),
+        message_kind: Some(rendered.measure.kind),
+        bytes: Some(rendered.measure.bytes),
+        text: rendered.text.clone(),
+    };
+    let (what, sent) = said;
+    let first = if kind == EventKind::Copy {
+        Command::Copy {
+            what,
+            text: rendered.text,
+        }
+    } else {
+        Command::Toast(sent)
+    };
+    vec![first, Command::Record(event)]
 }
 
 impl State {
