@@ -840,6 +840,12 @@ fn free_text_sms_is_written_checked_and_recorded() {
         "{screen}"
     );
     type_text(&mut app, "s");
+    // Edited from the signup template after signups closed: it asks first, like the template.
+    assert!(
+        app.confirm.is_some(),
+        "the draft offers what its template offers"
+    );
+    type_text(&mut app, "y");
     let sent = app.sms.recent.last().expect("recorded");
     assert_eq!(sent.text, "기사님 안녕하세요\n확인 부탁드립니다");
     assert_eq!(sent.bytes, Some(35));

@@ -281,18 +281,7 @@ impl State {
             Some(template.id.clone()),
             ("SMS", format!("발송함으로 기록: {}", template.title)),
         );
-        let closed = ctx
-            .policy()
-            .and_then(|policy| policy.closed(template.offers, &ctx.now));
-        match closed {
-            Some(warning) if kind == EventKind::Sent => Outcome::command(Command::Ask {
-                question: format!(
-                    "{warning}\n그래도 발송함으로 기록할까요? (y/Enter 기록 · 다른 키 취소)"
-                ),
-                then: commands,
-            }),
-            _ => Outcome::Consumed(commands),
-        }
+        ask_if_closed(ctx, template.offers, kind, commands)
     }
 
     /// Copies or marks sent the draft, with the same checks as a template.
@@ -304,7 +293,7 @@ impl State {
         if let Some(reason) = rendered.blocking().into_iter().next() {
             return Outcome::command(Command::Toast(format!("보낼 수 없음: {reason}")));
         }
-        Outcome::Consumed(record_message(
+        let commands = record_message(
             ctx,
             kind,
             rendered,
@@ -313,7 +302,14 @@ impl State {
                 "직접 작성 SMS",
                 "직접 작성 SMS를 발송함으로 기록".to_owned(),
             ),
-        ))
+        );
+        // Edited from a template, it still offers what the template offers.
+        let offers = draft
+            .from
+            .as_deref()
+            .and_then(|id| ctx.content.template(id))
+            .and_then(|(_, template)| template.offers);
+        ask_if_closed(ctx, offers, kind, commands)
     }
 
     pub fn draw(
@@ -516,6 +512,27 @@ impl State {
         }
 
         (lines, list_rows, cursor)
+    }
+}
+
+/// Marking sent what the schedule has closed asks first; anything else goes through.
+fn ask_if_closed(
+    ctx: &Context<'_>,
+    offers: Option<crate::content::Offer>,
+    kind: EventKind,
+    commands: Vec<Command>,
+) -> Outcome {
+    let closed = ctx
+        .policy()
+        .and_then(|policy| policy.closed(offers, &ctx.now));
+    match closed {
+        Some(warning) if kind == EventKind::Sent => Outcome::command(Command::Ask {
+            question: format!(
+                "{warning}\n그래도 발송함으로 기록할까요? (y/Enter 기록 · 다른 키 취소)"
+            ),
+            then: commands,
+        }),
+        _ => Outcome::Consumed(commands),
     }
 }
 
