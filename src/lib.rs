@@ -8,6 +8,7 @@ pub mod clock;
 pub mod content;
 pub mod hangul;
 pub mod history;
+pub mod import;
 mod parallel;
 pub mod rules;
 pub mod search;
@@ -27,7 +28,7 @@ mod layers {
         match module {
             "hangul" | "text" | "clock" | "parallel" => Some(0),
             "content" => Some(1),
-            "search" | "rules" | "sms" | "history" => Some(2),
+            "search" | "rules" | "sms" | "history" | "import" => Some(2),
             "cli" | "tui" => Some(3),
             _ => None,
         }

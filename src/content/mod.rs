@@ -247,6 +247,27 @@ impl Link {
     }
 }
 
+/// A guide's fingerprint with its import stamp left out: an importer records it, and a
+/// guide whose fingerprint no longer matches its stamp was edited after the import.
+pub fn fingerprint(guide: &Guide) -> String {
+    let mut unstamped = guide.clone();
+    if let Some(source) = &mut unstamped.source {
+        source.imported_hash.clear();
+    }
+    fnv(serde_json::to_string(&unstamped)
+        .unwrap_or_default()
+        .bytes())
+}
+
+fn fnv(bytes: impl Iterator<Item = u8>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// FNV-1a over the canonical JSON of the guides: stable across runs and machines.
 fn content_version(guides: &[LoadedGuide]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

@@ -43,6 +43,40 @@ pub struct Guide {
     /// team, e.g. "운영팀 확인"); absent, the console says the case goes to a senior agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
+    /// Where the guide was imported from (absent for a guide written by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ArticleSource>,
+}
+
+/// The help-centre article a guide was imported from, and a fingerprint of what the import
+/// wrote, so a second import can tell a file someone edited by hand from its own output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleSource {
+    /// The help centre's article id (known from an API response).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<u64>,
+    /// The article's address in the help centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When the help centre last changed the article (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section_id: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The article is an unpublished draft in the help centre.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// The file it was imported from, as named on the command line.
+    pub file: String,
+    /// `markdown`, `html` or `zendesk-json`.
+    pub format: String,
+    /// Fingerprint of the guide as the import wrote it (this field left empty).
+    pub imported_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +198,9 @@ pub struct Item {
     /// For `link` items: the id of a link of the guide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// For a row of a table with several columns: its cells, verbatim (`text` joins them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
     /// What the sentence offers the driver (a recommendation to join): once the schedule
     /// closes it, the console warns where the sentence is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +247,101 @@ pub struct Rule {
     /// Ids of the sentences that state this rule; the first is the one read out.
     pub sources: Vec<String>,
     pub terms: RuleTerms,
+    /// A rule the importer proposed is a draft until someone reviews it; drafts never answer.
+    #[serde(default, skip_serializing_if = "RuleStatus::is_reviewed")]
+    pub status: RuleStatus,
+}
+
+/// Whether a rule may answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    #[default]
+    Reviewed,
+    Draft,
+}
+
+impl RuleStatus {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if hands a reference
+    fn is_reviewed(&self) -> bool {
+        *self == RuleStatus::Reviewed
+    }
+}
+
+impl Rule {
+    pub fn is_draft(&self) -> bool {
+        self.status == RuleStatus::Draft
+    }
+}
+
+/// What kind of number a threshold rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputUnit {
+    /// A driver rating, 0.0 to 5.0.
+    Rating,
+    /// A percentage, 0 to 100.
+    Percent,
+    /// A count (calls, days, times).
+    Count,
+    /// An amount of won.
+    AmountKrw,
+}
+
+/// How a value is held against a threshold, in the guide's words (이상, 이하, 초과, 미만).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    Above,
+    Below,
+}
+
+impl Comparison {
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        // Hundredths are the finest step a guide writes; compare on them so 3.8 is 3.8.
+        let (v, t) = ((value * 100.0).round(), (threshold * 100.0).round());
+        match self {
+            Comparison::AtLeast => v >= t,
+            Comparison::AtMost => v <= t,
+            Comparison::Above => v > t,
+            Comparison::Below => v < t,
+        }
+    }
+
+    /// The guide's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "이상",
+            Comparison::AtMost => "이하",
+            Comparison::Above => "초과",
+            Comparison::Below => "미만",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "이상" => Some(Comparison::AtLeast),
+            "이하" => Some(Comparison::AtMost),
+            "초과" => Some(Comparison::Above),
+            "미만" => Some(Comparison::Below),
+            _ => None,
+        }
+    }
+}
+
+/// A threshold value and the days (KST, inclusive) it holds; open ends hold forever.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedValue {
+    pub value: f64,
+    /// First day it holds, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last day it holds, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// Which membership event a rating threshold applies to.
@@ -252,6 +384,26 @@ pub enum RuleTerms {
     SignupChannel {
         driver_app: bool,
         agent_admin: bool,
+    },
+    /// A threshold on a named input whose value may change at effective dates: "평점 4.0
+    /// 이상 가입 가능", "수락률 80% 이상 (~2025-02-28), 85% 이상 (2025-03-01~)".
+    Threshold {
+        /// The input's name as the agent asks for it ("평점", "수락률").
+        input: String,
+        unit: InputUnit,
+        comparison: Comparison,
+        /// What the threshold is for, in the guide's words ("가입 기준").
+        subject: String,
+        /// What holds when the value meets it, in the guide's words ("가입 가능").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
+        /// The value, by the days it holds, in date order.
+        values: Vec<DatedValue>,
+    },
+    /// A schedule event of the guide changes what the membership engine answers.
+    ScheduleChange {
+        event: String,
+        effect: ScheduleEffect,
     },
 }
 

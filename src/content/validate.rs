@@ -457,71 +457,173 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
             }
         }
         let terms = path.key("terms");
-        let key = match &rule.terms {
-            RuleTerms::InForceFrom { date } => {
-                if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
-                    reporter.error(
-                        &terms.key("date"),
-                        format!("\"{date}\"은 올바른 날짜가 아닙니다; YYYY-MM-DD로 쓰세요"),
-                    );
-                }
-                "in_force_from".to_owned()
-            }
-            RuleTerms::MonthlyPrice {
-                amount_krw,
-                methods,
-            } => {
-                if *amount_krw == 0 {
-                    reporter.error(&terms.key("amount_krw"), "금액은 0원보다 커야 합니다");
-                }
-                if methods.is_empty() {
-                    reporter.error(&terms.key("methods"), "결제 수단이 하나 이상 필요합니다");
-                }
-                "monthly_price".to_owned()
-            }
-            RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-                reporter.require_text(
-                    &terms.key("환급 방식(refunded_as)"),
-                    refunded_as,
-                    "환급 방식(refunded_as)",
-                );
-                "free_first_month".to_owned()
-            }
-            RuleTerms::MinRating {
-                applies_to,
-                at_least,
-            } => {
-                check_rating(reporter, &terms.key("at_least"), *at_least);
-                match applies_to {
-                    MembershipEvent::Signup => "min_rating/signup".to_owned(),
-                    MembershipEvent::Renewal => "min_rating/renewal".to_owned(),
-                }
-            }
-            RuleTerms::UnratedAllowed { .. } => "unrated_allowed".to_owned(),
-            RuleTerms::PaymentFailure {
-                prev_month_avg_at_most,
-                app_message,
-            } => {
-                check_rating(
-                    reporter,
-                    &terms.key("prev_month_avg_at_most"),
-                    *prev_month_avg_at_most,
-                );
-                reporter.require_text(
-                    &terms.key("앱 메시지(app_message)"),
-                    app_message,
-                    "앱 메시지(app_message)",
-                );
-                "payment_failure".to_owned()
-            }
-            RuleTerms::SignupChannel { .. } => "signup_channel".to_owned(),
-        };
+        let key = rule_key(reporter, rule, ids, &terms);
+        // Drafts may disagree with each other and with reviewed rules: a reviewer picks one.
+        if rule.is_draft() {
+            continue;
+        }
         if let Some(first) = singletons.insert(key.clone(), r) {
             reporter.error(
                 &terms,
                 format!("{key} 규정이 두 번째입니다 (rules[{first}]에 이미 있음)"),
             );
         }
+    }
+}
+
+/// Checks a rule's terms and names its kind: two reviewed rules of one kind conflict.
+fn rule_key(
+    reporter: &mut Reporter<'_>,
+    rule: &super::model::Rule,
+    ids: &Declarations<'_>,
+    terms: &JsonPath,
+) -> String {
+    match &rule.terms {
+        RuleTerms::InForceFrom { date } => {
+            if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+                reporter.error(
+                    &terms.key("date"),
+                    format!("\"{date}\"은 올바른 날짜가 아닙니다; YYYY-MM-DD로 쓰세요"),
+                );
+            }
+            "in_force_from".to_owned()
+        }
+        RuleTerms::MonthlyPrice {
+            amount_krw,
+            methods,
+        } => {
+            if *amount_krw == 0 {
+                reporter.error(&terms.key("amount_krw"), "금액은 0원보다 커야 합니다");
+            }
+            if methods.is_empty() && !rule.is_draft() {
+                reporter.error(&terms.key("methods"), "결제 수단이 하나 이상 필요합니다");
+            }
+            "monthly_price".to_owned()
+        }
+        RuleTerms::FreeFirstMonth { refunded_as, .. } => {
+            reporter.require_text(
+                &terms.key("환급 방식(refunded_as)"),
+                refunded_as,
+                "환급 방식(refunded_as)",
+            );
+            "free_first_month".to_owned()
+        }
+        RuleTerms::MinRating {
+            applies_to,
+            at_least,
+        } => {
+            check_rating(reporter, &terms.key("at_least"), *at_least);
+            match applies_to {
+                MembershipEvent::Signup => "min_rating/signup".to_owned(),
+                MembershipEvent::Renewal => "min_rating/renewal".to_owned(),
+            }
+        }
+        RuleTerms::UnratedAllowed { .. } => "unrated_allowed".to_owned(),
+        RuleTerms::PaymentFailure {
+            prev_month_avg_at_most,
+            app_message,
+        } => {
+            check_rating(
+                reporter,
+                &terms.key("prev_month_avg_at_most"),
+                *prev_month_avg_at_most,
+            );
+            reporter.require_text(
+                &terms.key("앱 메시지(app_message)"),
+                app_message,
+                "앱 메시지(app_message)",
+            );
+            "payment_failure".to_owned()
+        }
+        RuleTerms::SignupChannel { .. } => "signup_channel".to_owned(),
+        RuleTerms::Threshold {
+            input,
+            unit,
+            subject,
+            values,
+            ..
+        } => {
+            reporter.require_text(&terms.key("input"), input, "입력 이름(input)");
+            reporter.require_text(&terms.key("subject"), subject, "적용 대상(subject)");
+            check_dated_values(reporter, &terms.key("values"), *unit, values);
+            format!("threshold/{input}/{subject}")
+        }
+        RuleTerms::ScheduleChange { event, .. } => {
+            if !ids.is(event, IdKind::Event) {
+                reporter.error(
+                    &terms.key("event"),
+                    format!("없는 일정 \"{event}\" (schedule.events의 id여야 합니다)"),
+                );
+            }
+            format!("schedule_change/{event}")
+        }
+    }
+}
+
+/// A threshold's values: at least one, each in range for its unit, with real dates in
+/// order and no two holding on the same day.
+fn check_dated_values(
+    reporter: &mut Reporter<'_>,
+    path: &JsonPath,
+    unit: super::model::InputUnit,
+    values: &[super::model::DatedValue],
+) {
+    use super::model::InputUnit;
+    if values.is_empty() {
+        reporter.error(path, "기준 값이 하나 이상 필요합니다");
+    }
+    let date = |reporter: &mut Reporter<'_>, at: &JsonPath, text: &Option<String>| {
+        text.as_ref().and_then(|text| {
+            let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            if parsed.is_none() {
+                reporter.error(
+                    at,
+                    format!("\"{text}\"은 올바른 날짜가 아닙니다; YYYY-MM-DD로 쓰세요"),
+                );
+            }
+            parsed
+        })
+    };
+    let mut previous_until: Option<Option<NaiveDate>> = None;
+    for (v, value) in values.iter().enumerate() {
+        let at = path.index(v);
+        match unit {
+            InputUnit::Rating => check_rating(reporter, &at.key("value"), value.value),
+            InputUnit::Percent if !(0.0..=100.0).contains(&value.value) => {
+                reporter.error(
+                    &at.key("value"),
+                    format!("비율 {}%가 0~100 밖입니다", value.value),
+                );
+            }
+            InputUnit::Count | InputUnit::AmountKrw
+                if value.value < 0.0 || value.value.fract() != 0.0 =>
+            {
+                reporter.error(
+                    &at.key("value"),
+                    format!("{}은 0 이상의 정수여야 합니다", value.value),
+                );
+            }
+            _ => {}
+        }
+        let from = date(reporter, &at.key("from"), &value.from);
+        let until = date(reporter, &at.key("until"), &value.until);
+        if let (Some(from), Some(until)) = (from, until)
+            && until < from
+        {
+            reporter.error(&at.key("until"), "끝나는 날이 시작하는 날보다 앞섭니다");
+        }
+        match previous_until {
+            Some(None) => reporter.error(
+                &at,
+                "앞의 값이 끝나는 날(until) 없이 계속되므로 이 값은 적용될 수 없습니다",
+            ),
+            Some(Some(end)) if from.is_none_or(|from| from <= end) => reporter.error(
+                &at.key("from"),
+                format!("앞의 값이 {end}까지이므로 이 값은 그다음 날부터여야 합니다"),
+            ),
+            _ => {}
+        }
+        previous_until = Some(until);
     }
 }
 
@@ -585,6 +687,16 @@ fn rating_spellings(value: f64) -> Vec<String> {
         spellings.push(format!("{value:.1}"));
     } else {
         spellings.push(format!("{value:.2}"));
+    }
+    spellings
+}
+
+/// The ways a guide writes a threshold: a rating's spellings, and whole numbers grouped.
+fn number_spellings(value: f64) -> Vec<String> {
+    let mut spellings = rating_spellings(value);
+    if value.fract() == 0.0 && (0.0..f64::from(u32::MAX)).contains(&value) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked just above
+        spellings.extend(amount_spellings(value as u32));
     }
     spellings
 }
@@ -669,7 +781,23 @@ fn check_values_are_cited(
                 vec![refunded_as.clone()],
             ));
         }
-        RuleTerms::UnratedAllowed { .. } | RuleTerms::SignupChannel { .. } => {}
+        RuleTerms::Threshold { values: dated, .. } => {
+            for value in dated {
+                values.push((
+                    "values",
+                    format!("{}", value.value),
+                    number_spellings(value.value),
+                ));
+                for day in [&value.from, &value.until].into_iter().flatten() {
+                    if let Ok(parsed) = NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+                        values.push(("values", day.clone(), date_spellings(parsed)));
+                    }
+                }
+            }
+        }
+        RuleTerms::UnratedAllowed { .. }
+        | RuleTerms::SignupChannel { .. }
+        | RuleTerms::ScheduleChange { .. } => {}
     }
     for (field, shown, spellings) in values {
         let found = cited.iter().any(|sentence| {

@@ -7,6 +7,7 @@
 pub mod phrases;
 mod rating;
 mod summary;
+pub mod threshold;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -236,6 +237,19 @@ impl<'a> Policy<'a> {
                 Some((at, Phase::from_effect(event.effect?), event))
             })
             .collect();
+        // A reviewed rule may give an event its effect (the importer proposes these).
+        for rule in guide.rules.iter().filter(|rule| !rule.is_draft()) {
+            if let RuleTerms::ScheduleChange { event, effect } = &rule.terms
+                && let Some(found) = guide
+                    .schedule
+                    .iter()
+                    .flat_map(|s| &s.events)
+                    .find(|e| &e.id == event && e.effect.is_none())
+                && let Ok(at) = DateTime::parse_from_rfc3339(&found.at)
+            {
+                events.push((at, Phase::from_effect(*effect), found));
+            }
+        }
         events.sort_by_key(|(at, _, _)| *at);
         let mut policy = Self {
             content,
@@ -254,7 +268,8 @@ impl<'a> Policy<'a> {
                 .filter(|e| !e.trim().is_empty())
                 .unwrap_or(DEFAULT_ESCALATION),
         };
-        for rule in &guide.rules {
+        // Drafts never answer: only what someone reviewed decides a verdict.
+        for rule in guide.rules.iter().filter(|rule| !rule.is_draft()) {
             match &rule.terms {
                 RuleTerms::InForceFrom { date } => {
                     policy.in_force = NaiveDate::parse_from_str(date, "%Y-%m-%d")
@@ -300,6 +315,7 @@ impl<'a> Policy<'a> {
                     driver_app,
                     agent_admin,
                 } => policy.channel = Some((*driver_app, *agent_admin, rule)),
+                RuleTerms::Threshold { .. } | RuleTerms::ScheduleChange { .. } => {}
             }
         }
         policy

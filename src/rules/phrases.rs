@@ -290,3 +290,37 @@ pub fn folded(titles: &str) -> String {
 pub fn folded_line(member: &str, titles: &str) -> String {
     format!("{NOT_APPLICABLE} ({member}): {titles}")
 }
+
+// Threshold rules (any guide): one line per rule, its reason and what to do without one.
+pub const THRESHOLD_MET: &str = "충족";
+pub const THRESHOLD_NOT_MET: &str = "충족하지 않음";
+pub const THRESHOLD_NOT_IN_FORCE: &str = "이 시각에 적용되는 기준 없음";
+
+pub fn threshold_heading(guide: &str, input: &str, value: &str, at: &str) -> String {
+    format!("{guide} · {input} {value} · {at} 기준")
+}
+
+pub fn threshold_no_input(input: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        format!("이 가이드에는 검토된 기준 규정이 없습니다 (\"{input}\")")
+    } else {
+        format!(
+            "\"{input}\"에 대한 규정이 없습니다. 이 가이드의 입력: {}",
+            known.join(", ")
+        )
+    }
+}
+
+pub fn threshold_only_drafts(input: &str, drafts: usize) -> String {
+    format!(
+        "\"{input}\" 규정은 검토 전 초안 {drafts}건뿐이라 답하지 않습니다 (content check로 초안을 보고, 검토 후 status를 지우세요)"
+    )
+}
+
+pub fn threshold_bad_value(input: &str, value: &str, expected: &str) -> String {
+    format!("{input} 값 \"{value}\"을 읽을 수 없습니다: {expected}")
+}
+
+pub fn threshold_in_force_other(days: &str) -> String {
+    format!("{THRESHOLD_NOT_IN_FORCE} (기준이 있는 기간: {days})")
+}

@@ -17,6 +17,13 @@ pub fn summary(terms: &RuleTerms) -> String {
         RuleTerms::MonthlyPrice {
             amount_krw,
             methods,
+        } if methods.is_empty() => format!(
+            "월 이용료 {}원 정기결제",
+            crate::text::group_thousands(*amount_krw as usize)
+        ),
+        RuleTerms::MonthlyPrice {
+            amount_krw,
+            methods,
         } => format!(
             "월 이용료 {}원 정기결제 ({})",
             crate::text::group_thousands(*amount_krw as usize),
@@ -60,5 +67,39 @@ pub fn summary(terms: &RuleTerms) -> String {
             (false, true) => "가입 경로: 상담사 어드민".to_owned(),
             (false, false) => "가입 경로: 정해지지 않음".to_owned(),
         },
+        RuleTerms::Threshold {
+            input,
+            unit,
+            comparison,
+            subject,
+            values,
+            ..
+        } => {
+            let values: Vec<String> = values
+                .iter()
+                .map(|v| {
+                    let days = super::threshold::days_text(v);
+                    format!(
+                        "{} {}{}",
+                        super::threshold::value_text(*unit, v.value),
+                        comparison.word(),
+                        if days.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({days})")
+                        }
+                    )
+                })
+                .collect();
+            format!("{subject}: {input} {}", values.join(", "))
+        }
+        RuleTerms::ScheduleChange { event, effect } => {
+            let what = match effect {
+                crate::content::ScheduleEffect::Notice => "종료 공지",
+                crate::content::ScheduleEffect::SignupClosed => "신규 가입 중단",
+                crate::content::ScheduleEffect::RenewalClosed => "갱신 중단 (서비스 종료)",
+            };
+            format!("일정 {event}부터 {what}")
+        }
     }
 }

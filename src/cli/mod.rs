@@ -3,6 +3,8 @@
 //! Exit codes: 0 on success, 2 on bad input or bad content (with a message on stderr).
 //! Output errors such as a closed pipe end the command quietly.
 
+mod import;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
@@ -124,6 +126,24 @@ pub enum ContentAction {
     /// Write the loaded content as pretty JSON files into DIR.
     #[command(about = "읽은 콘텐츠를 DIR에 JSON 파일로 씁니다")]
     Export { dir: PathBuf },
+    /// Import help-centre articles (Markdown export, HTML body, articles API JSON) as guides.
+    #[command(
+        about = "도움말 센터 문서(Markdown 내보내기, HTML 본문, articles API JSON)를 가이드로 가져옵니다 (문제가 하나라도 있으면 아무것도 쓰지 않음)"
+    )]
+    Import {
+        #[arg(
+            required = true,
+            value_name = "FILE",
+            help = "가져올 파일들 (형식은 내용으로 판단)"
+        )]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR", help = "가이드 JSON을 쓸 폴더")]
+        out: PathBuf,
+        #[arg(long, value_enum, help = "형식을 정해 줍니다 (기본: 내용으로 판단)")]
+        format: Option<import::FormatArg>,
+        #[arg(long, help = "지난 가져오기 뒤에 손으로 고친 가이드도 덮어씁니다")]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -170,6 +190,13 @@ pub struct CheckArgs {
         help = "어느 가이드의 규정인지 (기본: 규정이 있는 첫 가이드)"
     )]
     pub guide: Option<String>,
+    /// A value for the guide's threshold rules, e.g. 수락률=82 (any guide).
+    #[arg(
+        long,
+        value_name = "NAME=VALUE",
+        help = "가이드 기준 규정의 입력 값 (예: 수락률=82, 평점=4.1); 어느 가이드든"
+    )]
+    pub input: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +269,13 @@ pub struct SmsArgs {
         help = "템플릿 대신 이 글을 잽니다"
     )]
     pub text: Option<String>,
+    /// Only this guide's templates (listing), or check the template is this guide's.
+    #[arg(
+        long,
+        value_name = "ID",
+        help = "이 가이드의 템플릿만 (목록), 또는 템플릿이 이 가이드의 것인지 확인"
+    )]
+    pub guide: Option<String>,
 }
 
 /// How a command that ran ends.
@@ -394,6 +428,25 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
         Some(Command::Content {
             action: ContentAction::Export { dir },
         }) => content_export(io, &global, &dir).map(|()| Exit::Success),
+        Some(Command::Content {
+            action:
+                ContentAction::Import {
+                    files,
+                    out,
+                    format,
+                    force,
+                },
+        }) => import::run(
+            io,
+            &global,
+            &import::ImportArgs {
+                files: &files,
+                out: &out,
+                format,
+                force,
+            },
+        )
+        .map(|()| Exit::Success),
         Some(Command::Search { query, limit }) => {
             let limit = limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
             search(io, &global, &query, limit).map(|()| Exit::Success)
@@ -413,20 +466,51 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
             let qa: usize = content.guides().map(|g| g.qa.len()).sum();
             let rules: usize = content.guides().map(|g| g.rules.len()).sum();
             let templates = content.templates().count();
+            let drafts: Vec<(&content::Guide, &content::Rule)> = content
+                .guides()
+                .flat_map(|g| g.rules.iter().filter(|r| r.is_draft()).map(move |r| (g, r)))
+                .collect();
             if global.json {
+                let list: Vec<_> = drafts
+                    .iter()
+                    .map(|(guide, rule)| {
+                        json!({
+                            "guide_id": guide.id,
+                            "rule_id": rule.id,
+                            "summary": rules::summary(&rule.terms),
+                            "sources": rule.sources,
+                        })
+                    })
+                    .collect();
                 io.print_json(&json!({
                     "ok": true,
                     "guides": guides,
                     "qa": qa,
                     "rules": rules,
+                    "draft_rules": list,
                     "sms_templates": templates,
                     "version": content.version(),
                 }))
             } else {
-                io.print(&format!(
-                    "콘텐츠 정상: 가이드 {guides}개, Q&A {qa}개, 규정 {rules}개, SMS 템플릿 {templates}개; 버전 {}\n",
+                let mut text = format!(
+                    "콘텐츠 정상: 가이드 {guides}개, Q&A {qa}개, 규정 {rules}개 (검토 전 초안 {}건), SMS 템플릿 {templates}개; 버전 {}\n",
+                    drafts.len(),
                     content.version()
-                ));
+                );
+                if !drafts.is_empty() {
+                    text.push_str("초안 규정 (검토 전이라 답하지 않음; 검토 후 \"status\": \"draft\"를 지우세요):\n");
+                    for (guide, rule) in &drafts {
+                        let _ = writeln!(
+                            text,
+                            "  {} {}: {} (근거: {})",
+                            guide.id,
+                            rule.id,
+                            rules::summary(&rule.terms),
+                            rule.sources.join(", ")
+                        );
+                    }
+                }
+                io.print(&text);
                 Ok(())
             }
         }
@@ -595,10 +679,11 @@ fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<
         None => None,
     };
     let content = load_content(global)?;
+    if let Some(input) = &args.input {
+        return check_input(io, global, &content, args, input, &at);
+    }
     let guide = match &args.guide {
-        Some(id) => content
-            .guide_by_id(id)
-            .ok_or_else(|| UserError(format!("--guide: id가 \"{id}\"인 가이드가 없습니다")))?,
+        Some(id) => find_guide(&content, id)?,
         None => content
             .guides()
             .find(|g| !g.rules.is_empty())
@@ -624,6 +709,65 @@ fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<
     }
 }
 
+/// A guide by its id, or a message listing the ids there are.
+fn find_guide<'a>(content: &'a Content, id: &str) -> Result<&'a content::Guide, UserError> {
+    content.guide_by_id(id).ok_or_else(|| {
+        let ids: Vec<&str> = content.guides().map(|g| g.id.as_str()).take(20).collect();
+        UserError(format!(
+            "--guide: id가 \"{id}\"인 가이드가 없습니다 (있는 가이드: {}{})",
+            ids.join(", "),
+            if content.guides().len() > ids.len() {
+                " …"
+            } else {
+                ""
+            }
+        ))
+    })
+}
+
+/// `check --input NAME=VALUE`: every reviewed threshold rule on NAME, at the instant.
+fn check_input(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    content: &Content,
+    args: &CheckArgs,
+    input: &str,
+    at: &chrono::DateTime<chrono::FixedOffset>,
+) -> Result<(), UserError> {
+    use crate::rules::threshold;
+    let (name, value) = input
+        .split_once('=')
+        .map(|(n, v)| (n.trim(), v.trim()))
+        .filter(|(n, _)| !n.is_empty())
+        .ok_or_else(|| {
+            UserError(format!(
+                "--input: \"{input}\"는 NAME=VALUE 꼴이 아닙니다 (예: 수락률=82)"
+            ))
+        })?;
+    let guide = match &args.guide {
+        Some(id) => find_guide(content, id)?,
+        None => content
+            .guides()
+            .find(|g| threshold::inputs(g).iter().any(|(n, _)| threshold::same_name(n, name)))
+            .ok_or_else(|| {
+                UserError(format!(
+                    "--input: \"{name}\"을 입력으로 받는 검토된 규정이 있는 가이드가 없습니다 (--guide로 가이드를 정하세요)"
+                ))
+            })?,
+    };
+    let unit = threshold::unit_of(guide, name).map_err(|e| UserError(format!("--input: {e}")))?;
+    let value = threshold::parse_value(unit, name, value)
+        .map_err(|e| UserError(format!("--input: {e}")))?;
+    let verdict = threshold::evaluate(content, guide, name, value, at)
+        .map_err(|e| UserError(format!("--input: {e}")))?;
+    if global.json {
+        io.print_json(&verdict)
+    } else {
+        io.print(&(verdict.lines(guide, unit, at).join("\n") + "\n"));
+        Ok(())
+    }
+}
+
 fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, UserError> {
     vars.iter()
         .map(|pair| {
@@ -643,15 +787,30 @@ fn sms_command(
 ) -> Result<Exit, UserError> {
     let content = load_content(global)?;
     let values = parse_vars(&args.vars)?;
+    let guide = args
+        .guide
+        .as_deref()
+        .map(|id| find_guide(&content, id))
+        .transpose()?;
     let (id, title, rendered) = match (&args.id, &args.text) {
-        (None, None) => return list_templates(io, global, &content).map(|()| Exit::Success),
+        (None, None) => {
+            return list_templates(io, global, &content, guide).map(|()| Exit::Success);
+        }
         (_, Some(text)) => (None, None, sms::render_free_text(text)),
         (Some(id), None) => {
-            let (_, template) = content.template(id).ok_or_else(|| {
+            let (owner, template) = content.template(id).ok_or_else(|| {
                 UserError(format!(
                     "id가 \"{id}\"인 SMS 템플릿이 없습니다 (`support-console sms`로 목록을 보세요)"
                 ))
             })?;
+            if let Some(guide) = guide
+                && guide.id != owner.id
+            {
+                return Err(UserError(format!(
+                    "SMS 템플릿 \"{id}\"은 가이드 \"{}\"의 것이 아니라 \"{}\"의 것입니다",
+                    guide.id, owner.id
+                )));
+            }
             for name in values.keys() {
                 if !template.variables.iter().any(|v| &v.name == name) {
                     return Err(UserError(format!(
@@ -720,9 +879,11 @@ fn list_templates(
     io: &mut Streams<'_>,
     global: &GlobalArgs,
     content: &Content,
+    only: Option<&content::Guide>,
 ) -> Result<(), UserError> {
     let templates: Vec<_> = content
         .templates()
+        .filter(|(guide, _)| only.is_none_or(|only| only.id == guide.id))
         .map(|(guide, template)| {
             let rendered = sms::render(template, &BTreeMap::new());
             (guide, template, rendered)
