@@ -9,6 +9,9 @@ use support_console::content::{
     self, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, SectionKind,
 };
 
+#[path = "content/import.rs"]
+mod import;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))
 }

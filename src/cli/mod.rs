@@ -592,7 +592,10 @@ fn search(
             .iter()
             .map(|hit| {
                 let doc = index.doc(hit.doc);
+                let guide = content.guide(doc.target.guide());
                 json!({
+                    "guide_id": guide.map(|g| g.id.as_str()),
+                    "guide": guide.map(|g| g.title.as_str()),
                     "kind": doc.kind.as_str(),
                     "id": &*doc.id,
                     "title": &*doc.title,
@@ -617,6 +620,11 @@ fn search(
         line.clear();
         line.push_str(doc.kind.label());
         line.push('\t');
+        // Each hit names its guide: a help centre has many.
+        if let Some(guide) = content.guide(doc.target.guide()) {
+            push_one_line(&mut line, &guide.title);
+            line.push('\t');
+        }
         push_one_line(&mut line, &doc.title);
         line.push('\t');
         push_one_line(&mut line, &doc.text);

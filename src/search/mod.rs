@@ -101,6 +101,18 @@ pub enum Target {
     Rule { guide: usize, rule: usize },
 }
 
+impl Target {
+    /// The guide a hit belongs to (its index in content order).
+    pub fn guide(self) -> usize {
+        match self {
+            Target::Guide { guide }
+            | Target::Qa { guide, .. }
+            | Target::Template { guide, .. }
+            | Target::Rule { guide, .. } => guide,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub kind: DocKind,
