@@ -571,7 +571,7 @@ fn opening_a_hit_of_another_guide_moves_every_selection_there() {
     for _ in 0..10 {
         type_text(&mut app, "k");
     }
-    type_text(&mut app, "jjj"); // 택시_기사 ▸ 운행 ▸ 콜 취소 ▸ • 콜 취소 수수료
+    type_text(&mut app, "jj"); // 택시_기사, 운행 ▸ 콜 취소, • 콜 취소 수수료
     assert_all_inside(&app, 0);
     assert_eq!(app.qa.selected, 0);
 }
@@ -1193,4 +1193,147 @@ fn the_stepper_is_the_guides_handling_order() {
     );
     type_text(&mut app, "ll");
     assert_eq!((app.step, app.focus), (Step(2), Pane::Sms));
+}
+
+/// The four fixture articles imported as a help centre, the dated 수락률 rule reviewed.
+fn help_centre(now: &str) -> App {
+    use support_console::content::{RuleStatus, RuleTerms};
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in [
+        "seed-api.json",
+        "acceptance-rate.md",
+        "card-payment.html",
+        "api-page-2.json",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/articles")
+            .join(name);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let file = support_console::import::read_file(&path, &text, None);
+        for imported in file.guides {
+            let mut guide = imported.guide;
+            for rule in &mut guide.rules {
+                if let RuleTerms::Threshold {
+                    values, outcome, ..
+                } = &mut rule.terms
+                    && values.len() == 2
+                {
+                    rule.status = RuleStatus::Reviewed;
+                    *outcome = Some("우선 배차 대상".into());
+                }
+            }
+            let json = serde_json::to_string_pretty(&guide).expect("json");
+            std::fs::write(dir.path().join(format!("{}.json", guide.id)), json).expect("write");
+        }
+    }
+    let loaded = content::load_dir(dir.path()).expect("help centre");
+    let mut app = App::new(loaded, parse_instant(now).ok(), None);
+    app.theme = support_console::tui::theme::Theme::new(false);
+    app
+}
+
+#[test]
+fn a_help_centre_tree_names_guides_with_badges_and_hits_with_guides() {
+    let mut app = help_centre("2025-02-20T10:00:00+09:00");
+    assert_eq!(app.content.guides().len(), 4);
+    type_text(&mut app, "1");
+    assert_eq!(app.focus, Pane::Category);
+    let screen = render(&mut app, 120, 40);
+    // Every guide of the help centre is in the tree, with its status badge.
+    for title in [
+        "[서비스종료] 프로멤버십(가입)",
+        "[변경안내] 수락률 기준 변경(우선 배차)",
+        "[운영중] 카드 결제 오류 안내",
+        "[운영중] 운행 중 사고 접수",
+    ] {
+        assert!(screen.contains(title), "{title}\n{screen}");
+    }
+    insta::assert_snapshot!("help_centre_tree_120x40", screen);
+
+    // Search covers all guides; each hit names its guide; opening one opens its guide.
+    type_text(&mut app, "/");
+    for ch in "승인 거절".chars() {
+        app.handle_key(&key(KeyCode::Char(ch)));
+    }
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("[질문·카드 결제 오류 안내]"), "{screen}");
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(
+        app.current_guide().map(|g| g.id.as_str()),
+        Some("article-card-payment")
+    );
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen
+            .lines()
+            .take(3)
+            .any(|l| l.contains("카드 결제 오류 안내")),
+        "the header names the guide:\n{screen}"
+    );
+}
+
+#[test]
+fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
+    let mut app = help_centre("2025-02-20T10:00:00+09:00");
+    // Open the acceptance-rate guide from search.
+    type_text(&mut app, "/");
+    for ch in "우선 배차 수락률 기준이".chars() {
+        app.handle_key(&key(KeyCode::Char(ch)));
+    }
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(
+        app.current_guide().map(|g| g.id.as_str()),
+        Some("article-acceptance-rate")
+    );
+    app.handle_key(&key(KeyCode::Esc));
+    type_text(&mut app, "3");
+    assert_eq!(app.focus, Pane::Rules);
+    assert_eq!(app.rules.inputs.len(), 1);
+    assert_eq!(app.rules.inputs[0].name, "수락률");
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        !screen.contains("전월 평균"),
+        "no membership fields:\n{screen}"
+    );
+    assert!(screen.contains("수락률을(를) 입력하면"), "{screen}");
+    // The instant, then the input: a number typed on it goes into it.
+    type_text(&mut app, "j82");
+    app.handle_key(&key(KeyCode::Enter));
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("✓ 적용 기준: 수락률 80% 이상 (~2025-02-28) → 충족: 우선"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("help_centre_rules_120x40", screen);
+    // After the change the same value falls short of 85%.
+    type_text(&mut app, "k");
+    app.handle_key(&key(KeyCode::Enter));
+    app.rules.at.set("2025-03-02T10:00:00+09:00");
+    app.handle_key(&key(KeyCode::Enter));
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지"),
+        "{screen}"
+    );
+    // The membership guide keeps its own form.
+    type_text(&mut app, "1");
+    type_text(&mut app, "gj");
+    let rows = support_console::tui::panes::category::rows(&app.content);
+    let membership = rows
+        .iter()
+        .position(|r| r.label == "프로멤버십(가입)")
+        .expect("row");
+    for _ in 0..membership {
+        type_text(&mut app, "j");
+    }
+    let _ = rows;
+    assert_eq!(
+        app.current_guide().map(|g| g.title.as_str()),
+        Some("프로멤버십(가입)")
+    );
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("검토 전 초안"),
+        "imported rules are drafts and do not answer:\n{screen}"
+    );
 }

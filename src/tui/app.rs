@@ -143,7 +143,10 @@ impl App {
     ) -> Self {
         let index = SearchIndex::build(&content);
         let clock = Clock { fixed: now };
-        let rules = rule_form::State::new(clock.now());
+        let mut rules = rule_form::State::new(clock.now());
+        if let Some(first) = content.guide(0) {
+            rules.for_guide(first);
+        }
         let (recent, warning) = history_path
             .as_deref()
             .map(recent_events)
@@ -542,6 +545,9 @@ impl App {
         self.qa = qa::State::default();
         self.rules.highlight = None;
         self.rules.scroll = 0;
+        if let Some(shown) = self.content.guide(guide) {
+            self.rules.for_guide(shown);
+        }
         self.sms.reset();
     }
 
@@ -809,6 +815,9 @@ impl App {
         }));
         self.call = Call::new();
         self.rules = rule_form::State::new(self.clock.now());
+        if let Some(shown) = self.content.guide(self.guide) {
+            self.rules.for_guide(shown);
+        }
         self.sms.clear_values();
         self.clear_search();
         self.qa = qa::State::default();

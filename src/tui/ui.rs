@@ -55,8 +55,11 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
                 .areas(body);
+        // Choosing a guide from a help centre's tree needs room; reading, the questions do.
+        let category_share = if app.focus == Pane::Category { 65 } else { 40 };
         let [category_area, qa_area] =
-            Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(left);
+            Layout::vertical([Constraint::Percentage(category_share), Constraint::Min(0)])
+                .areas(left);
         let [rules_area, sms_area] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Min(0)]).areas(right);
         let areas = [category_area, qa_area, rules_area, sms_area];

@@ -54,7 +54,9 @@ fn the_seed_imports_with_every_text_of_the_hand_made_guide() {
     .expect("the imported seed passes content check");
 
     let embedded = content::load_embedded().expect("embedded");
-    let hand = embedded.guide_by_id("pro-membership-signup").expect("guide");
+    let hand = embedded
+        .guide_by_id("pro-membership-signup")
+        .expect("guide");
     assert_eq!(imported.heading, hand.heading);
     assert_eq!(imported.title, hand.title);
     assert_eq!(imported.status, hand.status);
@@ -89,7 +91,11 @@ fn the_seed_imports_with_every_text_of_the_hand_made_guide() {
         g.notes
             .iter()
             .filter_map(|s| s.title.clone())
-            .chain(g.qa.iter().flat_map(|q| &q.sections).filter_map(|s| s.title.clone()))
+            .chain(
+                g.qa.iter()
+                    .flat_map(|q| &q.sections)
+                    .filter_map(|s| s.title.clone()),
+            )
             .collect()
     };
     assert_eq!(titles(&imported), titles(hand));
@@ -123,7 +129,11 @@ fn the_seed_imports_with_every_text_of_the_hand_made_guide() {
         .expect("app path");
     assert_eq!(
         path.path,
-        ["기사앱 메뉴", "프로 제휴서비스", "카카오 T 택시 기사 안심보험"]
+        [
+            "기사앱 메뉴",
+            "프로 제휴서비스",
+            "카카오 T 택시 기사 안심보험"
+        ]
     );
 }
 
@@ -154,11 +164,17 @@ fn markdown_html_and_the_api_give_the_same_guide() {
 fn a_policy_change_with_a_schedule_and_a_dated_table() {
     let guide = one("acceptance-rate.md");
     assert_eq!(guide.id, "article-acceptance-rate");
-    assert_eq!(guide.heading, "(변경안내) [배차] 수락률 기준 변경(우선 배차)");
+    assert_eq!(
+        guide.heading,
+        "(변경안내) [배차] 수락률 기준 변경(우선 배차)"
+    );
     assert_eq!(guide.title, "수락률 기준 변경(우선 배차)");
     assert_eq!(guide.status.as_deref(), Some("변경안내"));
     assert_eq!(guide.tags, ["배차"]);
-    assert_eq!(guide.category, ["택시_기사", "배차/운행", "우선 배차", "수락률"]);
+    assert_eq!(
+        guide.category,
+        ["택시_기사", "배차/운행", "우선 배차", "수락률"]
+    );
     assert_eq!(
         guide.handling_order_line(),
         "수락률 문의 확인 ▶ 적용 기준 안내 ▶ 앱 확인 경로 안내"
@@ -223,7 +239,10 @@ fn a_policy_change_with_a_schedule_and_a_dated_table() {
     );
     let q2 = &guide.qa[1];
     assert_eq!(q2.sections[1].kind, SectionKind::Note);
-    assert_eq!(q2.sections[1].items[1].text, "ㄴ 오류로 보이는 경우 운영팀 확인 요청");
+    assert_eq!(
+        q2.sections[1].items[1].text,
+        "ㄴ 오류로 보이는 경우 운영팀 확인 요청"
+    );
 
     // The dated table is proposed as one rule whose value changes on 2025-03-01.
     let dated = guide
@@ -247,7 +266,10 @@ fn a_policy_change_with_a_schedule_and_a_dated_table() {
     assert_eq!(*comparison, Comparison::AtLeast);
     assert_eq!(values[0].until.as_deref(), Some("2025-02-28"));
     assert_eq!(values[1].from.as_deref(), Some("2025-03-01"));
-    assert_eq!(dated.sources, [table.items[1].id.clone(), table.items[2].id.clone()]);
+    assert_eq!(
+        dated.sources,
+        [table.items[1].id.clone(), table.items[2].id.clone()]
+    );
 }
 
 #[test]
@@ -255,9 +277,15 @@ fn an_article_with_two_sms_templates() {
     let guide = one("card-payment.html");
     assert_eq!(guide.heading, "(운영중) [결제] 카드 결제 오류 안내");
     assert_eq!(guide.title, "카드 결제 오류 안내");
-    assert_eq!(guide.category, ["택시_기사", "결제/정산", "카드 결제", "오류"]);
+    assert_eq!(
+        guide.category,
+        ["택시_기사", "결제/정산", "카드 결제", "오류"]
+    );
     assert_eq!(guide.notes[0].items.len(), 4);
-    assert_eq!(guide.notes[0].items[1].text, "ㄴ 단말기 재부팅 후 재시도 안내");
+    assert_eq!(
+        guide.notes[0].items[1].text,
+        "ㄴ 단말기 재부팅 후 재시도 안내"
+    );
     assert_eq!(guide.notes[0].items[1].level, 1);
     assert_eq!(guide.qa.len(), 2);
     assert_eq!(guide.qa[0].questions, ["카드 결제가 안 돼요"]);
@@ -272,8 +300,11 @@ fn an_article_with_two_sms_templates() {
     assert_eq!(first.variables.len(), 1);
     assert_eq!(first.variables[0].name, "driver_name");
     assert_eq!(guide.sms_templates[1].title, "승인 거절 안내");
-    assert_eq!(guide.qa[0].sms_templates, [first.id.clone()]);
-    assert_eq!(guide.qa[1].sms_templates, [guide.sms_templates[1].id.clone()]);
+    assert_eq!(guide.qa[0].sms_templates, std::slice::from_ref(&first.id));
+    assert_eq!(
+        guide.qa[1].sms_templates,
+        [guide.sms_templates[1].id.clone()]
+    );
 }
 
 #[test]
@@ -286,7 +317,10 @@ fn an_article_with_no_questions_from_an_api_page() {
     assert_eq!(guide.category, ["택시_기사", "안전/사고", "사고 접수"]);
     let table = &guide.notes[1];
     assert_eq!(table.title.as_deref(), Some("② 사고 유형별 처리"));
-    assert_eq!(table.items[2].cells, ["인명 피해", "112·119 신고 후 운영팀 이관"]);
+    assert_eq!(
+        table.items[2].cells,
+        ["인명 피해", "112·119 신고 후 운영팀 이관"]
+    );
     let link = table.items.last().expect("link");
     assert_eq!(link.kind, ItemKind::Link);
     assert_eq!(
@@ -309,7 +343,10 @@ fn a_line_with_no_place_is_kept_visible_and_reported() {
     let file = import::read_file(Path::new("memo.md"), &text, None);
     let imported = &file.guides[0];
     assert_eq!(imported.unplaced.len(), 1);
-    assert_eq!(imported.unplaced[0].text, "작성자 메모: 3월 첫 주에 다시 검토");
+    assert_eq!(
+        imported.unplaced[0].text,
+        "작성자 메모: 3월 첫 주에 다시 검토"
+    );
     assert_eq!(imported.unplaced[0].line, Some(10));
     let section = imported.guide.notes.last().expect("unplaced section");
     assert_eq!(section.title.as_deref(), Some(import::UNPLACED_TITLE));
@@ -333,8 +370,13 @@ fn path(p: &Path) -> &str {
 fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("help-centre");
-    let inputs = ["seed-api.json", "acceptance-rate.md", "card-payment.html", "api-page-2.json"]
-        .map(|name| fixture(name).display().to_string());
+    let inputs = [
+        "seed-api.json",
+        "acceptance-rate.md",
+        "card-payment.html",
+        "api-page-2.json",
+    ]
+    .map(|name| fixture(name).display().to_string());
     let mut args = vec!["content", "import"];
     args.extend(inputs.iter().map(String::as_str));
     args.extend(["--out", path(&out), "--json"]);
@@ -342,7 +384,10 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     assert_eq!(code, 0, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json report");
     assert_eq!(report["written"].as_array().map(Vec::len), Some(4));
-    assert_eq!(report["files"][1]["guides"][0]["unplaced"], serde_json::json!([]));
+    assert_eq!(
+        report["files"][1]["guides"][0]["unplaced"],
+        serde_json::json!([])
+    );
 
     let (code, stdout, _) = run(&["--content", path(&out), "content", "check"]);
     assert_eq!(code, 0);
@@ -421,13 +466,7 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
 
     // A guide edited since the import is not overwritten without --force.
     let acceptance = fixture("acceptance-rate.md");
-    let (code, _, stderr) = run(&[
-        "content",
-        "import",
-        path(&acceptance),
-        "--out",
-        path(&out),
-    ]);
+    let (code, _, stderr) = run(&["content", "import", path(&acceptance), "--out", path(&out)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("손으로 고친"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
@@ -441,13 +480,7 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     ]);
     assert_eq!(code, 0, "{stderr}");
     // An unchanged import may be repeated.
-    let (code, _, stderr) = run(&[
-        "content",
-        "import",
-        path(&acceptance),
-        "--out",
-        path(&out),
-    ]);
+    let (code, _, stderr) = run(&["content", "import", path(&acceptance), "--out", path(&out)]);
     assert_eq!(code, 0, "{stderr}");
     // `sms --guide` lists that guide's templates only.
     let (code, stdout, _) = run(&[
@@ -486,7 +519,11 @@ fn bad_articles_are_refused_by_name_and_nothing_is_written() {
     for (name, _) in cases {
         args.push(fixture(&format!("bad/{name}")).display().to_string());
     }
-    args.extend(["--out".to_owned(), path(&out).to_owned(), "--json".to_owned()]);
+    args.extend([
+        "--out".to_owned(),
+        path(&out).to_owned(),
+        "--json".to_owned(),
+    ]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, stdout, _) = run(&args);
     assert_eq!(code, 2);
@@ -494,7 +531,11 @@ fn bad_articles_are_refused_by_name_and_nothing_is_written() {
     let files = report["files"].as_array().expect("files");
     assert_eq!(files.len(), 6);
     assert_eq!(files[0]["ok"], true);
-    assert!(files[1..].iter().all(|f| f["ok"] == false && f["errors"][0].is_string()));
+    assert!(
+        files[1..]
+            .iter()
+            .all(|f| f["ok"] == false && f["errors"][0].is_string())
+    );
     assert_eq!(report["written"], serde_json::json!([]));
     assert!(!out.exists());
 }
@@ -518,6 +559,17 @@ fn the_effect_of_a_schedule_is_a_draft_until_reviewed() {
             ScheduleEffect::RenewalClosed
         ]
     );
-    assert!(guide.rules.iter().all(support_console::content::Rule::is_draft));
-    assert!(guide.schedule.iter().flat_map(|s| &s.events).all(|e| e.effect.is_none()));
+    assert!(
+        guide
+            .rules
+            .iter()
+            .all(support_console::content::Rule::is_draft)
+    );
+    assert!(
+        guide
+            .schedule
+            .iter()
+            .flat_map(|s| &s.events)
+            .all(|e| e.effect.is_none())
+    );
 }

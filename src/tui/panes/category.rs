@@ -9,7 +9,9 @@ use ratatui::widgets::Paragraph;
 use super::super::command::{Command, Step};
 use super::super::keymap::Action;
 use super::super::report::PaneDrawn;
-use super::super::text::{Block, MARK, Segment, inert, lines_of, reveal_scroll, truncate};
+use super::super::text::{
+    Block, MARK, Segment, inert, lines_of, reveal_scroll, truncate, width as text_width,
+};
 use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, framed};
 use super::{Context, Outcome};
@@ -100,9 +102,15 @@ impl State {
         let theme = ctx.theme;
         let inner = framed(frame, area, theme, 1, "상담 유형", focused);
         let rows = rows(ctx.content);
+        // Choosing a guide, the tree takes up to two thirds of the pane; reading one, a third.
+        let room = if focused {
+            inner.height * 2 / 3
+        } else {
+            inner.height / 3
+        };
         let tree_height = u16::try_from(rows.len())
             .unwrap_or(u16::MAX)
-            .min(inner.height / 3)
+            .min(room)
             .max(1);
         let [tree_area, info_area] =
             Layout::vertical([Constraint::Length(tree_height), Constraint::Min(0)]).areas(inner);
@@ -118,10 +126,6 @@ impl State {
             .take(usize::from(tree_height))
             .map(|(index, row)| {
                 let marker = if row.guide.is_some() { "• " } else { "▾ " };
-                let label = truncate(
-                    &format!("{}{marker}{}", "  ".repeat(row.depth), inert(&row.label)),
-                    width,
-                );
                 let style = if index == self.row {
                     theme.selected(focused)
                 } else if row.guide == Some(ctx.guide) {
@@ -129,7 +133,24 @@ impl State {
                 } else {
                     theme.normal()
                 };
-                Line::from(Span::styled(label, style))
+                let lead = format!("{}{marker}", "  ".repeat(row.depth));
+                let badge = row
+                    .status
+                    .as_deref()
+                    .map(|status| format!("[{}] ", inert(status)))
+                    .unwrap_or_default();
+                let room = width.saturating_sub(text_width(&lead) + text_width(&badge));
+                let mut spans = vec![Span::styled(lead, style)];
+                if !badge.is_empty() {
+                    let badge_style = if index == self.row {
+                        style
+                    } else {
+                        theme.warn()
+                    };
+                    spans.push(Span::styled(badge, badge_style));
+                }
+                spans.push(Span::styled(truncate(&inert(&row.label), room), style));
+                Line::from(spans)
             })
             .collect();
         frame.render_widget(Paragraph::new(tree), tree_area);
@@ -153,30 +174,43 @@ pub struct Row {
     pub depth: usize,
     pub label: String,
     pub guide: Option<usize>,
+    /// A guide's status badge (서비스종료, 변경안내).
+    pub status: Option<String>,
 }
 
-/// The category tree, flattened: shared path prefixes once, each guide under its path.
+/// The category tree, flattened: shared path prefixes once, each guide under its path. A
+/// category with one sub-category and no guide of its own shares its row with it
+/// (`가입/심사/내정보 ▸ 멤버십 ▸ 일반`): a help centre's paths are deep, the pane is short.
 pub fn rows(content: &Content) -> Vec<Row> {
     #[derive(Default)]
     struct Node {
         label: String,
         children: Vec<Node>,
-        guides: Vec<(usize, String)>,
+        guides: Vec<(usize, String, Option<String>)>,
     }
     fn flatten(node: &Node, depth: usize, out: &mut Vec<Row>) {
         for child in &node.children {
+            let mut label = child.label.clone();
+            let mut inner = child;
+            while inner.guides.is_empty() && inner.children.len() == 1 {
+                inner = &inner.children[0];
+                label.push_str(" ▸ ");
+                label.push_str(&inner.label);
+            }
             out.push(Row {
                 depth,
-                label: child.label.clone(),
+                label,
                 guide: None,
+                status: None,
             });
-            flatten(child, depth + 1, out);
+            flatten(inner, depth + 1, out);
         }
-        for (index, title) in &node.guides {
+        for (index, title, status) in &node.guides {
             out.push(Row {
                 depth,
                 label: title.clone(),
                 guide: Some(*index),
+                status: status.clone(),
             });
         }
     }
@@ -194,7 +228,8 @@ pub fn rows(content: &Content) -> Vec<Row> {
             });
             node = &mut node.children[position];
         }
-        node.guides.push((index, guide.title.clone()));
+        node.guides
+            .push((index, guide.title.clone(), guide.status.clone()));
     }
     let mut out = Vec::new();
     flatten(&root, 0, &mut out);

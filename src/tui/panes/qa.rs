@@ -321,6 +321,9 @@ impl State {
     }
 }
 
+/// How many cells a hit's guide name takes at most.
+const GUIDE_TAG_CELLS: usize = 20;
+
 /// The hits in `rows` (only those are drawn: a search may find a hundred thousand). The app
 /// ranks the hits of the visible page before the frame is drawn.
 fn hit_lines(
@@ -352,7 +355,16 @@ fn hit_lines(
             } else {
                 theme.normal()
             };
-            let kind = format!("[{}] ", doc.kind.label());
+            // With several guides loaded, each hit names its guide (shortened: the text
+            // matters more).
+            let kind = match ctx.content.guide(doc.target.guide()) {
+                Some(guide) if ctx.content.guides().len() > 1 => format!(
+                    "[{}·{}] ",
+                    doc.kind.label(),
+                    super::super::text::truncate(&guide.title, GUIDE_TAG_CELLS)
+                ),
+                _ => format!("[{}] ", doc.kind.label()),
+            };
             // Ranges count characters of the text as stored; the policy applies per segment.
             let text = doc.text.replace('\n', " ");
             // From the start when the first match fits; else from the start of the word the

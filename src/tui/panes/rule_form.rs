@@ -1,6 +1,8 @@
-//! 규정 조회: a form (instant, signup or renewal, rating, last month's average, earlier
-//! benefit, renewal date) whose answers update as the agent types, each with the guide's
-//! sentence; below it, every rule of the guide with its source.
+//! 규정 조회: a form whose answers update as the agent types, each with the guide's
+//! sentence; below it, every rule of the guide with its source. The fields are the current
+//! guide's: the instant; for the membership guide signup or renewal, rating, last month's
+//! average, earlier benefit and renewal date; for any guide, one field per input its
+//! reviewed threshold rules read (수락률, 평점…).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -17,6 +19,8 @@ use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, framed, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
+use crate::content::{Guide, InputUnit, RuleTerms};
+use crate::rules::threshold;
 use crate::rules::{Member, Query, Rating, RatingInput, Verdict, phrases, verdict_lines};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,32 +31,49 @@ pub enum Field {
     PrevMonthAvg,
     PriorBenefit,
     RenewalDate,
+    /// The `n`-th input of the guide's threshold rules.
+    Input(usize),
 }
 
+/// The membership form's fields, after the instant.
+const MEMBERSHIP: [Field; 5] = [
+    Field::Member,
+    Field::Rating,
+    Field::PrevMonthAvg,
+    Field::PriorBenefit,
+    Field::RenewalDate,
+];
+
 impl Field {
-    pub const ALL: [Field; 6] = [
-        Field::At,
-        Field::Member,
-        Field::Rating,
-        Field::PrevMonthAvg,
-        Field::PriorBenefit,
-        Field::RenewalDate,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            Field::At => "기준 시각",
-            Field::Member => "구분",
-            Field::Rating => "평점",
-            Field::PrevMonthAvg => "전월 평균",
-            Field::PriorBenefit => "과거 무료혜택",
-            Field::RenewalDate => "갱신일",
-        }
-    }
-
     fn is_text(self) -> bool {
         !matches!(self, Field::Member | Field::PriorBenefit)
     }
+
+    /// A number typed on the empty field starts typing into it.
+    fn is_numeric(self) -> bool {
+        matches!(self, Field::Rating | Field::PrevMonthAvg | Field::Input(_))
+    }
+}
+
+/// A typed threshold input: its place, and its name, unit and value or what is wrong.
+type TypedInput<'a> = (usize, Result<(&'a str, InputUnit, f64), String>);
+
+/// One input of the guide's threshold rules, as the form holds it.
+#[derive(Debug)]
+pub struct ThresholdInput {
+    pub name: String,
+    pub unit: InputUnit,
+    pub editor: LineEditor,
+}
+
+/// Whether a guide has rules the membership engine reads (reviewed ones).
+fn has_membership_rules(guide: &Guide) -> bool {
+    guide.rules.iter().filter(|r| !r.is_draft()).any(|r| {
+        !matches!(
+            r.terms,
+            RuleTerms::Threshold { .. } | RuleTerms::ScheduleChange { .. }
+        )
+    })
 }
 
 #[derive(Debug)]
@@ -65,6 +86,10 @@ pub struct State {
     pub prev_month_avg: LineEditor,
     pub prior_benefit: bool,
     pub renewal_date: LineEditor,
+    /// The current guide's threshold inputs.
+    pub inputs: Vec<ThresholdInput>,
+    /// The fields the current guide's rules need, in order.
+    pub fields: Vec<Field>,
     pub scroll: u16,
     /// A rule opened from search, by its index in the guide.
     pub highlight: Option<usize>,
@@ -83,14 +108,57 @@ impl State {
             prev_month_avg: LineEditor::new(FieldKind::RuleInput),
             prior_benefit: false,
             renewal_date: LineEditor::new(FieldKind::RuleInput),
+            inputs: Vec::new(),
+            fields: std::iter::once(Field::At).chain(MEMBERSHIP).collect(),
             scroll: 0,
             highlight: None,
             reveal: false,
         }
     }
 
+    /// The form for `guide`'s rules: its fields, and its threshold inputs (a value typed
+    /// for an input of the same name on another guide is kept).
+    pub fn for_guide(&mut self, guide: &Guide) {
+        let mut fields = vec![Field::At];
+        let membership = has_membership_rules(guide);
+        if membership {
+            fields.extend(MEMBERSHIP);
+        }
+        let old = std::mem::take(&mut self.inputs);
+        for (n, (name, unit)) in threshold::inputs(guide).into_iter().enumerate() {
+            let editor = old
+                .iter()
+                .find(|i| threshold::same_name(&i.name, name))
+                .map_or_else(
+                    || LineEditor::new(FieldKind::RuleInput),
+                    |i| LineEditor::with_text(FieldKind::RuleInput, i.editor.text()),
+                );
+            self.inputs.push(ThresholdInput {
+                name: name.to_owned(),
+                unit,
+                editor,
+            });
+            fields.push(Field::Input(n));
+        }
+        self.fields = fields;
+        self.field = self.field.min(self.fields.len() - 1);
+        self.editing = false;
+    }
+
     fn current(&self) -> Field {
-        Field::ALL[self.field.min(Field::ALL.len() - 1)]
+        self.fields.get(self.field).copied().unwrap_or(Field::At)
+    }
+
+    fn label(&self, field: Field) -> &str {
+        match field {
+            Field::At => "기준 시각",
+            Field::Member => "구분",
+            Field::Rating => "평점",
+            Field::PrevMonthAvg => "전월 평균",
+            Field::PriorBenefit => "과거 무료혜택",
+            Field::RenewalDate => "갱신일",
+            Field::Input(n) => self.inputs.get(n).map_or("", |i| i.name.as_str()),
+        }
     }
 
     fn editor(&self, field: Field) -> Option<&LineEditor> {
@@ -99,6 +167,7 @@ impl State {
             Field::Rating => Some(&self.rating),
             Field::PrevMonthAvg => Some(&self.prev_month_avg),
             Field::RenewalDate => Some(&self.renewal_date),
+            Field::Input(n) => self.inputs.get(n).map(|i| &i.editor),
             Field::Member | Field::PriorBenefit => None,
         }
     }
@@ -113,8 +182,41 @@ impl State {
             Field::Rating => Some(&mut self.rating),
             Field::PrevMonthAvg => Some(&mut self.prev_month_avg),
             Field::RenewalDate => Some(&mut self.renewal_date),
+            Field::Input(n) => self.inputs.get_mut(n).map(|i| &mut i.editor),
             Field::Member | Field::PriorBenefit => None,
         }
+    }
+
+    /// Each threshold input with a value: its name, unit and value, or what is wrong.
+    fn threshold_values(&self) -> Vec<TypedInput<'_>> {
+        self.inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, input)| !input.editor.text().trim().is_empty())
+            .map(|(n, input)| {
+                let parsed = threshold::parse_value(input.unit, &input.name, input.editor.text())
+                    .map(|value| (input.name.as_str(), input.unit, value))
+                    .map_err(|e| e.to_string());
+                (n, parsed)
+            })
+            .collect()
+    }
+
+    /// The threshold answers for what was typed, as lines to read or copy.
+    fn threshold_lines(&self, ctx: &Context<'_>, at: &DateTime<FixedOffset>) -> Vec<String> {
+        let Some(guide) = ctx.current_guide() else {
+            return Vec::new();
+        };
+        self.threshold_values()
+            .into_iter()
+            .filter_map(|(_, parsed)| parsed.ok())
+            .filter_map(|(name, unit, value)| {
+                threshold::evaluate(ctx.content, guide, name, value, at)
+                    .ok()
+                    .map(|verdict| verdict.lines(guide, unit, at))
+            })
+            .flatten()
+            .collect()
     }
 
     fn toggle(&mut self, field: Field) {
@@ -189,7 +291,8 @@ impl State {
 
     /// Whether anything was entered that quitting would lose.
     pub fn has_inputs(&self) -> bool {
-        !self.rating.is_empty()
+        self.inputs.iter().any(|i| !i.editor.is_empty())
+            || !self.rating.is_empty()
             || !self.prev_month_avg.is_empty()
             || !self.renewal_date.is_empty()
             || self.member != Member::New
@@ -208,7 +311,7 @@ impl State {
             if let KeyCode::Char(c) = key.code
                 && plain
                 && (c.is_ascii_digit() || c == '.')
-                && matches!(self.current(), Field::Rating | Field::PrevMonthAvg)
+                && self.current().is_numeric()
                 && self
                     .editor(self.current())
                     .is_some_and(LineEditor::is_empty)
@@ -236,7 +339,7 @@ impl State {
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
         let field = self.current();
         match action {
-            Action::Down => self.field = (self.field + 1).min(Field::ALL.len() - 1),
+            Action::Down => self.field = (self.field + 1).min(self.fields.len() - 1),
             Action::Up => self.field = self.field.saturating_sub(1),
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
@@ -245,6 +348,31 @@ impl State {
             Action::Open if field.is_text() => self.editing = true,
             Action::Open | Action::Toggle => self.toggle(field),
             Action::Back if self.highlight.is_some() => self.highlight = None,
+            Action::Copy | Action::CopyDetail if !self.inputs.is_empty() => {
+                let (query, _) = self.query();
+                let lines = query
+                    .map(|q| self.threshold_lines(ctx, &q.at))
+                    .unwrap_or_default();
+                let command = if lines.is_empty() {
+                    Command::Toast("기준 값을 입력하면 판정을 복사할 수 있습니다".into())
+                } else if action == Action::Copy {
+                    Command::Copy {
+                        what: "판정 한 줄",
+                        text: lines[1..]
+                            .iter()
+                            .filter(|l| !l.starts_with("  "))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                    }
+                } else {
+                    Command::Copy {
+                        what: "판정과 근거",
+                        text: lines.join("\n"),
+                    }
+                };
+                return Outcome::command(command);
+            }
             Action::Copy | Action::CopyDetail => {
                 let (query, _) = self.query();
                 let command = match (query, ctx.policy()) {
@@ -308,19 +436,24 @@ impl State {
         let (query, errors) = self.query();
         let mut lines: Vec<Line<'static>> = Vec::new();
         let mut cursor = None;
-        for (index, field) in Field::ALL.into_iter().enumerate() {
+        let threshold_errors: Vec<(Field, String)> = self
+            .threshold_values()
+            .into_iter()
+            .filter_map(|(n, parsed)| parsed.err().map(|e| (Field::Input(n), e)))
+            .collect();
+        for (index, field) in self.fields.iter().copied().enumerate() {
             let selected = focused && index == self.field;
             let value = self.field_value(ctx, field);
             let placeholder = match field {
                 Field::Rating if value.is_empty() => "미입력 (평점 없음: none)",
-                Field::PrevMonthAvg if value.is_empty() => "미입력",
+                Field::PrevMonthAvg | Field::Input(_) if value.is_empty() => "미입력",
                 Field::RenewalDate if value.is_empty() => "미입력 (YYYY-MM-DD)",
                 _ => "",
             };
+            let name = self.label(field);
             let label = format!(
-                "{}{}",
-                field.label(),
-                " ".repeat(14usize.saturating_sub(text_width(field.label())))
+                "{name}{}",
+                " ".repeat(14usize.saturating_sub(text_width(name)))
             );
             let label_style = if selected {
                 theme.selected(true)
@@ -340,7 +473,11 @@ impl State {
             if !placeholder.is_empty() {
                 spans.push(Span::styled(placeholder, theme.dim()));
             }
-            if let Some((_, message)) = errors.iter().find(|(f, _)| *f == field) {
+            if let Some((_, message)) = errors
+                .iter()
+                .chain(&threshold_errors)
+                .find(|(f, _)| *f == field)
+            {
                 spans.push(Span::styled(format!("  ⚠ {message}"), theme.error()));
             }
             if selected
@@ -354,23 +491,14 @@ impl State {
             lines.push(Line::from(spans));
         }
         lines.push(Line::default());
-        match (&query, ctx.policy()) {
-            (Some(query), Some(policy)) => {
-                let verdict = policy.evaluate(query);
-                lines.extend(verdict_view(&verdict, theme, width));
-            }
-            _ => lines.push(Line::from(Span::styled(
-                "기준 시각을 고치면 판정이 나옵니다",
-                theme.dim(),
-            ))),
-        }
+        lines.extend(self.answers(ctx, query.as_ref(), theme, width));
         let list_starts = lines.len();
         let (rules, highlighted_at) = rule_list(ctx, self.highlight, theme, width);
         lines.extend(rules);
 
         // The form stays in view; what follows scrolls. A rule opened from search comes up
         // to the top of the scrolled part.
-        let pinned = Field::ALL.len();
+        let pinned = self.fields.len();
         let scroll = match highlighted_at {
             Some(at) if self.reveal => {
                 u16::try_from((list_starts + at).saturating_sub(pinned)).unwrap_or(u16::MAX)
@@ -387,6 +515,102 @@ impl State {
             scroll,
             text: Some(inner),
         }
+    }
+}
+
+impl State {
+    /// What the form answers: the membership verdict, each threshold input's answers, or
+    /// why the guide has nothing to answer.
+    fn answers(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<&Query>,
+        theme: Theme,
+        width: usize,
+    ) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        let membership = self.fields.contains(&Field::Member);
+        match (query, ctx.policy()) {
+            (Some(query), Some(policy)) if membership => {
+                let verdict = policy.evaluate(query);
+                lines.extend(verdict_view(&verdict, theme, width));
+            }
+            (None, _) => lines.push(Line::from(Span::styled(
+                "기준 시각을 고치면 판정이 나옵니다",
+                theme.dim(),
+            ))),
+            _ => {}
+        }
+        if let Some(query) = query
+            && !self.inputs.is_empty()
+        {
+            lines.extend(self.threshold_view(ctx, &query.at, theme, width));
+        }
+        if !membership && self.inputs.is_empty() {
+            let drafts = ctx
+                .current_guide()
+                .map_or(0, |g| g.rules.iter().filter(|r| r.is_draft()).count());
+            let text = if drafts > 0 {
+                format!("이 가이드의 규정은 검토 전 초안 {drafts}건뿐이라 판정하지 않습니다")
+            } else {
+                "이 가이드에는 판정할 규정이 없습니다".to_owned()
+            };
+            lines.extend(wrap_text(&text, theme.dim(), width, 0));
+        }
+        lines
+    }
+
+    /// Each typed input's answers: a line per rule (met, not met, not in force) with its
+    /// sources; an input not typed yet says so.
+    fn threshold_view(
+        &self,
+        ctx: &Context<'_>,
+        at: &DateTime<FixedOffset>,
+        theme: Theme,
+        width: usize,
+    ) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        let Some(guide) = ctx.current_guide() else {
+            return lines;
+        };
+        let typed = self.threshold_values();
+        for (n, input) in self.inputs.iter().enumerate() {
+            let value = typed
+                .iter()
+                .find(|(k, _)| *k == n)
+                .and_then(|(_, parsed)| parsed.as_ref().ok());
+            let Some((name, _, value)) = value else {
+                lines.extend(wrap_text(
+                    &format!("{}을(를) 입력하면 판정이 나옵니다", input.name),
+                    theme.dim(),
+                    width,
+                    0,
+                ));
+                continue;
+            };
+            let Ok(verdict) = threshold::evaluate(ctx.content, guide, name, *value, at) else {
+                continue;
+            };
+            for answer in &verdict.answers {
+                let style = match answer.met {
+                    Some(true) => theme.ok(),
+                    Some(false) => theme.error(),
+                    None => theme.warn(),
+                };
+                lines.extend(wrap(&[Segment::new(answer.text.clone(), style)], width, 2));
+                for source in &answer.sources {
+                    lines.extend(wrap(
+                        &[Segment::new(
+                            phrases::cited(&source.text.replace('\n', " ")),
+                            theme.dim(),
+                        )],
+                        width,
+                        5,
+                    ));
+                }
+            }
+        }
+        lines
     }
 }
 
@@ -467,10 +691,18 @@ fn rule_list(
         let marked = related.contains(&&rule.id) || highlight == Some(index);
         let style = if marked {
             theme.accent()
+        } else if rule.is_draft() {
+            theme.dim()
         } else {
             theme.strong()
         };
-        let mark = if marked { "★ " } else { "· " };
+        let mark = if marked {
+            "★ "
+        } else if rule.is_draft() {
+            "◌ 초안 "
+        } else {
+            "· "
+        };
         if highlight == Some(index) {
             highlighted_at = Some(lines.len());
         }
