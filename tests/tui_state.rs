@@ -1305,6 +1305,13 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
         "{screen}"
     );
     insta::assert_snapshot!("help_centre_rules_120x40", screen);
+    // The ticket note carries this guide's verdict, not the membership one.
+    let note = app.wrapup_note();
+    assert!(
+        note.contains("판정: ✓ 적용 기준: 수락률 80% 이상 (~2025-02-28) → 충족: 우선 배차 대상"),
+        "{note}"
+    );
+    assert!(!note.contains("신규 가입"), "{note}");
     // After the change the same value falls short of 85%.
     type_text(&mut app, "k");
     app.handle_key(&key(KeyCode::Enter));

@@ -769,11 +769,8 @@ impl App {
         if self.call.questions.is_empty() {
             note.push_str("문의: (열어 본 질문 없음)\n");
         }
-        if self.rules.has_inputs() {
-            let (query, _) = self.rules.query();
-            if let (Some(query), Some(policy)) = (query, self.context().policy()) {
-                let _ = writeln!(note, "판정: {}", policy.evaluate(&query).summary);
-            }
+        if let Some(verdict) = self.rules.verdict_summary(&self.context()) {
+            let _ = writeln!(note, "판정: {verdict}");
         }
         for event in &self.call.events {
             let template = event

@@ -289,6 +289,33 @@ impl State {
         (query, errors)
     }
 
+    /// The verdict on one line for the ticket: the membership summary where the form has
+    /// membership inputs, each threshold answer where an input was typed; `None` with
+    /// nothing entered.
+    pub fn verdict_summary(&self, ctx: &Context<'_>) -> Option<String> {
+        let (query, _) = self.query();
+        let query = query?;
+        let mut parts = Vec::new();
+        let membership_typed = !self.rating.is_empty()
+            || !self.prev_month_avg.is_empty()
+            || !self.renewal_date.is_empty()
+            || self.member != Member::New
+            || self.prior_benefit;
+        if self.fields.contains(&Field::Member)
+            && membership_typed
+            && let Some(policy) = ctx.policy()
+        {
+            parts.push(policy.evaluate(&query).summary);
+        }
+        parts.extend(
+            self.threshold_lines(ctx, &query.at)
+                .into_iter()
+                .skip(1)
+                .filter(|line| !line.starts_with("  ")),
+        );
+        (!parts.is_empty()).then(|| parts.join(" / "))
+    }
+
     /// Whether anything was entered that quitting would lose.
     pub fn has_inputs(&self) -> bool {
         self.inputs.iter().any(|i| !i.editor.is_empty())
@@ -358,12 +385,7 @@ impl State {
                 } else if action == Action::Copy {
                     Command::Copy {
                         what: "판정 한 줄",
-                        text: lines[1..]
-                            .iter()
-                            .filter(|l| !l.starts_with("  "))
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(" / "),
+                        text: self.verdict_summary(ctx).unwrap_or_default(),
                     }
                 } else {
                     Command::Copy {
