@@ -42,6 +42,31 @@ impl Console {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
         command.args(["--now", "2024-12-05T10:00:00+09:00", "--history"]);
         command.arg(history);
+        Self::spawn(pty, cols, rows, command)
+    }
+
+    /// The console with these arguments (no log).
+    fn start_with_args(cols: u16, rows: u16, args: &[&str]) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
+        command.args(args);
+        command.args(["--history", "/dev/null/none"]);
+        Self::spawn(pty, cols, rows, command)
+    }
+
+    fn spawn(
+        pty: portable_pty::PtyPair,
+        cols: u16,
+        rows: u16,
+        mut command: CommandBuilder,
+    ) -> Self {
         command.env("TERM", "xterm-256color");
         command.env("NO_COLOR", "1");
         let child = pty.slave.spawn_command(command).expect("spawn");
@@ -411,4 +436,75 @@ fn a_locked_log_never_freezes_the_console() {
     assert_eq!(events[0].kind, support_console::history::EventKind::Sent);
     assert!(events[0].as_of.is_some(), "--now is kept as as_of");
     console.send("q");
+}
+
+/// Articles imported by the real binary, then the console over them in a real terminal: the
+/// tree with badges, a Korean search across guides naming each hit's guide, a threshold
+/// verdict typed into the rule form.
+#[test]
+fn an_imported_help_centre_in_a_real_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("hc");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["content", "import"])
+        .args(
+            [
+                "seed-api.json",
+                "acceptance-rate.md",
+                "card-payment.html",
+                "api-page-2.json",
+            ]
+            .map(|name| format!("{fixtures}/{name}")),
+        )
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("import");
+    assert!(status.success());
+    // Review the dated 수락률 rule, as the content team would.
+    let file = out.join("article-acceptance-rate.json");
+    let text = std::fs::read_to_string(&file).expect("guide");
+    let mut guide: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for rule in guide["rules"].as_array_mut().expect("rules") {
+        if rule["terms"]["values"]
+            .as_array()
+            .is_some_and(|v| v.len() == 2)
+        {
+            rule.as_object_mut().expect("rule").remove("status");
+        }
+    }
+    std::fs::write(&file, guide.to_string()).expect("write");
+
+    let out = out.to_str().expect("utf-8 path").to_owned();
+    let mut console = Console::start_with_args(
+        120,
+        40,
+        &["--content", &out, "--now", "2025-03-05T10:00:00+09:00"],
+    );
+    console.wait_for("[서비스종료] 프로멤버십(가입)");
+    console.send("1"); // the tree takes the room it needs
+    console.wait_for("[변경안내] 수락률 기준 변경(우선 배차)");
+    console.wait_for("[운영중] 카드 결제 오류 안내");
+    console.send("/승인 거절");
+    console.wait_for("[질문·카드 결제 오류 안내] 승객 카드가 승인 거절돼요");
+    console.send("\u{1b}\u{1b}");
+    console.send("/우선 배차 수락률 기준이");
+    console.wait_for("[질문·수락률 기준 변경");
+    console.send("\r");
+    console.wait_for("수락률 기준 변경(우선 배차)  글 상태: 변경안내");
+    console.send("\u{1b}");
+    console.send("3");
+    console.send("j83");
+    console.wait_for("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지");
+    console.send("\r");
+    console.send("q");
+    console.wait_for("종료할까요?");
+    console.send("y");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while console.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
