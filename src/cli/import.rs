@@ -10,9 +10,6 @@ use super::{GlobalArgs, Streams, UserError, write_whole};
 use crate::content::{self, SourceFile};
 use crate::import::{self, FileImport, Format};
 
-/// The largest article file read (the loader's limit for a content file).
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum FormatArg {
     Markdown,
@@ -37,15 +34,10 @@ pub struct ImportArgs<'a> {
     pub force: bool,
 }
 
+/// An article file as text: read under the content loader's rules (a regular file, up to
+/// its size limit), then decoded.
 fn read_input(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
-    if !meta.is_file() {
-        return Err("일반 파일이 아닙니다".to_owned());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("{}바이트로 한도(32 MiB)를 넘습니다", meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
+    let bytes = content::read_regular_file(path)?;
     String::from_utf8(bytes).map_err(|err| {
         format!(
             "UTF-8 글이 아닙니다 ({}바이트째)",
@@ -75,7 +67,8 @@ pub fn run(
         .collect();
 
     name_duplicates(&mut files);
-    check_together(&mut files);
+    let (rendered, owners) = render(&files)?;
+    check_together(&mut files, &rendered, &owners);
     if !args.force {
         refuse_hand_edits(&mut files, args.out);
     }
@@ -89,19 +82,17 @@ pub fn run(
                 args.out.display()
             ))
         })?;
-        for imported in files.iter().flat_map(|f| &f.guides) {
-            let path = import::target(args.out, imported);
-            let mut text = serde_json::to_string_pretty(&imported.guide)
-                .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
-            text.push('\n');
-            write_whole(&path, text.as_bytes())
+        // The bytes checked are the bytes written.
+        for source in &rendered {
+            let path = args.out.join(&source.name);
+            write_whole(&path, &source.bytes)
                 .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
             written.push(path.display().to_string());
         }
     }
 
     if global.json {
-        io.print_json(&report_json(&files, &written, args.out))?;
+        io.print_json(&report_json(&files, &written, args.out, failed))?;
     } else {
         io.print(&report_text(&files, args.out, failed));
     }
@@ -137,38 +128,45 @@ fn name_duplicates(files: &mut [FileImport]) {
     }
 }
 
+/// Every imported guide as the file it will be written as, and for each the input file
+/// it came from.
+fn render(files: &[FileImport]) -> Result<(Vec<SourceFile>, Vec<usize>), UserError> {
+    let mut sources = Vec::new();
+    let mut owners = Vec::new();
+    for (n, file) in files.iter().enumerate() {
+        for imported in &file.guides {
+            let mut text = serde_json::to_string_pretty(&imported.guide)
+                .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
+            text.push('\n');
+            sources.push(SourceFile {
+                name: imported.file_name(),
+                bytes: text.into_bytes(),
+            });
+            owners.push(n);
+        }
+    }
+    Ok((sources, owners))
+}
+
 /// The guides of all files are checked together, as the console will load them; a problem
 /// is reported with the input file it came from.
-fn check_together(files: &mut [FileImport]) {
-    let sources: Vec<(usize, SourceFile)> = files
+fn check_together(files: &mut [FileImport], sources: &[SourceFile], owners: &[usize]) {
+    let Err(errors) = content::load_sources(sources) else {
+        return;
+    };
+    let owner_of: std::collections::HashMap<&str, usize> = sources
         .iter()
-        .enumerate()
-        .flat_map(|(n, file)| {
-            file.guides.iter().map(move |imported| {
-                let mut text = serde_json::to_string_pretty(&imported.guide).unwrap_or_default();
-                text.push('\n');
-                (
-                    n,
-                    SourceFile {
-                        name: imported.file_name(),
-                        bytes: text.into_bytes(),
-                    },
-                )
-            })
-        })
+        .map(|s| s.name.as_str())
+        .zip(owners.iter().copied())
         .collect();
-    let only_sources: Vec<SourceFile> = sources.iter().map(|(_, s)| s.clone()).collect();
-    if let Err(errors) = content::load_sources(&only_sources) {
-        for error in errors.0 {
-            let owner = sources
-                .iter()
-                .find(|(_, s)| s.name == error.file)
-                .map(|(n, _)| *n);
-            if let Some(file) = owner.and_then(|n| files.get_mut(n)) {
-                file.errors.push(format!(
-                    "가져온 가이드가 검사를 통과하지 못했습니다: {error}"
-                ));
-            }
+    for error in errors.0 {
+        if let Some(file) = owner_of
+            .get(error.file.as_str())
+            .and_then(|n| files.get_mut(*n))
+        {
+            file.errors.push(format!(
+                "가져온 가이드가 검사를 통과하지 못했습니다: {error}"
+            ));
         }
     }
 }
@@ -239,7 +237,12 @@ fn report_text(files: &[FileImport], out: &Path, failed: bool) -> String {
     text
 }
 
-fn report_json(files: &[FileImport], written: &[String], out: &Path) -> serde_json::Value {
+fn report_json(
+    files: &[FileImport],
+    written: &[String],
+    out: &Path,
+    failed: bool,
+) -> serde_json::Value {
     let files: Vec<serde_json::Value> = files
         .iter()
         .map(|file| {
@@ -270,5 +273,5 @@ fn report_json(files: &[FileImport], written: &[String], out: &Path) -> serde_js
             })
         })
         .collect();
-    json!({"ok": written.len() == files.iter().map(|f| f["guides"].as_array().map_or(0, Vec::len)).sum::<usize>() && files.iter().all(|f| f["ok"] == true), "files": files, "written": written})
+    json!({"ok": !failed, "files": files, "written": written})
 }

@@ -191,9 +191,12 @@ pub struct CheckArgs {
     )]
     pub guide: Option<String>,
     /// A value for the guide's threshold rules, e.g. 수락률=82 (any guide).
+    /// The membership inputs do not apply to it: given together, clap refuses rather than
+    /// one of them being silently ignored.
     #[arg(
         long,
         value_name = "NAME=VALUE",
+        conflicts_with_all = ["rating", "prev_month_avg", "prior_benefit", "renewal_date"],
         help = "가이드 기준 규정의 입력 값 (예: 수락률=82, 평점=4.1); 어느 가이드든"
     )]
     pub input: Option<String>,

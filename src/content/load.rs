@@ -202,19 +202,15 @@ fn kind_of(meta: &fs::Metadata) -> &'static str {
     }
 }
 
-/// Reads a content file: only a regular file, only up to [`MAX_FILE_BYTES`]. The type is
-/// checked before opening (opening a FIFO would wait for a writer forever) and again on the
-/// opened file; the read stops at the limit whatever the size said.
-fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
-    let refuse = |meta: &fs::Metadata| {
-        format!(
-            "{}입니다: 콘텐츠는 일반 *.json 파일에서만 읽습니다",
-            kind_of(meta)
-        )
-    };
+/// Reads a content file (or an article to import): only a regular file, only up to
+/// [`MAX_FILE_BYTES`]. The type is checked before opening (opening a FIFO would wait for a
+/// writer forever) and again on the opened file; the read stops at the limit whatever the
+/// size said.
+pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+    let refuse = |meta: &fs::Metadata| format!("{}입니다: 일반 파일에서만 읽습니다", kind_of(meta));
     let too_large = |size: u64| {
         format!(
-            "{size}바이트: 콘텐츠 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (가이드를 여러 파일로 나누세요)"
+            "{size}바이트: 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (여러 파일로 나누세요)"
         )
     };
     let meta = fs::metadata(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;

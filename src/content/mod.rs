@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-pub use load::{SourceFile, embedded_sources, load_dir, load_embedded, load_sources};
+pub use load::{
+    SourceFile, embedded_sources, load_dir, load_embedded, load_sources, read_regular_file,
+};
 pub use model::*;
 
 /// A problem with content, with as much of its place as is known.

@@ -54,7 +54,8 @@ fn is_separator(text: &str) -> bool {
         })
 }
 
-const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
+/// The circled numbers that number sections (①…⑳).
+pub(super) const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
 
 fn starts_circled(text: &str) -> bool {
     text.chars().next().is_some_and(|c| CIRCLED.contains(c))
@@ -462,32 +463,29 @@ fn preamble(
     let mut heading = heading.map(str::to_owned);
     let mut big_title: Option<String> = None;
     let mut pending_title: Option<&Block> = None;
+    let id = reader.id.to_owned();
     for (n, block) in blocks.iter().enumerate() {
+        // The first block of dated lines is the schedule, under the heading just before it.
+        if reader.guide.schedule.is_none()
+            && let Some(lines) = schedule_lines(block)
+        {
+            let title = pending_title
+                .take()
+                .and_then(single_line)
+                .map_or_else(|| "[일정]".to_owned(), |l| l.text.clone());
+            let events = lines
+                .iter()
+                .enumerate()
+                .filter_map(|(k, line)| schedule_event(format!("{id}-schedule-{}", k + 1), line))
+                .collect();
+            reader.guide.schedule = Some(Schedule { title, events });
+            continue;
+        }
         match &block.kind {
             BlockKind::Heading(line) if heading.is_none() && n == 0 => {
                 heading = Some(line.text.clone());
             }
             BlockKind::Heading(line) if heading.as_deref() == Some(line.text.as_str()) => {}
-            BlockKind::Code(_) | BlockKind::Paragraph(_)
-                if reader.guide.schedule.is_none() && schedule_lines(block).is_some() =>
-            {
-                let events = schedule_lines(block).unwrap_or_default();
-                let title = pending_title
-                    .take()
-                    .and_then(single_line)
-                    .map_or_else(|| "[일정]".to_owned(), |l| l.text.clone());
-                let id = reader.id.to_owned();
-                reader.guide.schedule = Some(Schedule {
-                    title,
-                    events: events
-                        .into_iter()
-                        .enumerate()
-                        .filter_map(|(k, line)| {
-                            schedule_event(format!("{id}-schedule-{}", k + 1), &line)
-                        })
-                        .collect(),
-                });
-            }
             BlockKind::Image(src) => reader.guide.images.push(src.clone()),
             BlockKind::ListEnd => {}
             BlockKind::Heading(_)
@@ -620,7 +618,7 @@ fn notes_part(reader: &mut Reader<'_>, blocks: &[Block]) {
     let mut sections: Vec<NoteSection> = Vec::new();
     let mut levels = Levels::default();
     let mut counter = 0usize;
-    let mut pending_template: Option<(Option<String>, String)> = None;
+    let mut pending: Option<PendingTemplate> = None;
     let new_section = |sections: &mut Vec<NoteSection>, title: Option<String>| {
         sections.push(NoteSection {
             id: format!("{guide_id}-note-{}", sections.len() + 1),
@@ -629,38 +627,25 @@ fn notes_part(reader: &mut Reader<'_>, blocks: &[Block]) {
         });
     };
     for block in blocks {
-        if let Some((audience, title)) = pending_template.take() {
-            if let BlockKind::Code(lines) = &block.kind {
-                add_template(reader, audience, title, lines, None);
-                continue;
-            }
-            reader.unplaced.push(Unplaced {
-                line: block.line,
-                text: format!("[{title}]"),
-            });
-        }
-        let is_title = match &block.kind {
-            BlockKind::Heading(_) => true,
-            BlockKind::Paragraph(lines) => lines.len() == 1 && is_section_title(&lines[0].text),
-            _ => false,
-        };
-        if is_title {
-            if let Some(line) = single_line(block) {
-                if let Some(label) = template_label(&line.text) {
-                    pending_template = Some(label);
-                    continue;
-                }
-                if !is_separator(&line.text) {
-                    new_section(&mut sections, Some(line.text.clone()));
-                    levels = Levels::default();
-                }
-            }
+        if take_template(reader, &mut pending, block, None) {
             continue;
         }
-        if let Some(line) = single_line(block)
-            && let Some(label) = template_label(&line.text)
-        {
-            pending_template = Some(label);
+        if let Some(label) = PendingTemplate::of(block) {
+            pending = Some(label);
+            continue;
+        }
+        let title = match &block.kind {
+            BlockKind::Heading(line) => Some(line),
+            BlockKind::Paragraph(lines) if lines.len() == 1 && is_section_title(&lines[0].text) => {
+                lines.first()
+            }
+            _ => None,
+        };
+        if let Some(title) = title {
+            if !is_separator(&title.text) {
+                new_section(&mut sections, Some(title.text.clone()));
+                levels = Levels::default();
+            }
             continue;
         }
         if sections.is_empty() && !matches!(block.kind, BlockKind::Image(_) | BlockKind::ListEnd) {
@@ -701,12 +686,7 @@ fn notes_part(reader: &mut Reader<'_>, blocks: &[Block]) {
             section.items.extend(items);
         }
     }
-    if let Some((_, title)) = pending_template {
-        reader.unplaced.push(Unplaced {
-            line: None,
-            text: format!("[{title}]"),
-        });
-    }
+    leave_unplaced(reader, pending);
     // A heading with nothing under it (an empty `####`) holds no text: it is not kept.
     sections.retain(|s| !s.items.is_empty());
     reader.guide.notes.extend(sections);
@@ -810,6 +790,57 @@ fn table_items(rows: &[Vec<String>], ids: &mut dyn FnMut() -> String) -> Vec<Ite
     items
 }
 
+/// An SMS template's label line (`[기사 SMS 템플릿 - 제목]`), waiting for the code block
+/// that holds its text.
+struct PendingTemplate {
+    /// The label as written, kept whole if no text follows.
+    label: String,
+    audience: Option<String>,
+    title: String,
+    line: Option<usize>,
+}
+
+impl PendingTemplate {
+    fn of(block: &Block) -> Option<Self> {
+        let line = single_line(block)?;
+        let (audience, title) = template_label(&line.text)?;
+        Some(Self {
+            label: line.text.clone(),
+            audience,
+            title,
+            line: block.line,
+        })
+    }
+}
+
+/// Gives `block` to a waiting template label: a code block is its text (taken: true);
+/// anything else leaves the label, verbatim, among the unplaced lines.
+fn take_template(
+    reader: &mut Reader<'_>,
+    pending: &mut Option<PendingTemplate>,
+    block: &Block,
+    qa: Option<usize>,
+) -> bool {
+    let Some(label) = pending.take() else {
+        return false;
+    };
+    if let BlockKind::Code(lines) = &block.kind {
+        add_template(reader, label.audience, label.title, lines, qa);
+        return true;
+    }
+    leave_unplaced(reader, Some(label));
+    false
+}
+
+fn leave_unplaced(reader: &mut Reader<'_>, pending: Option<PendingTemplate>) {
+    if let Some(label) = pending {
+        reader.unplaced.push(Unplaced {
+            line: label.line,
+            text: label.label,
+        });
+    }
+}
+
 fn add_template(
     reader: &mut Reader<'_>,
     audience: Option<String>,
@@ -848,20 +879,13 @@ fn add_template(
 fn qa_part(reader: &mut Reader<'_>, blocks: &[Block]) -> Result<(), String> {
     let guide_id = reader.id.to_owned();
     let mut answering = false;
-    let mut pending_template: Option<(Option<String>, String)> = None;
+    let mut pending: Option<PendingTemplate> = None;
     let mut levels = Levels::default();
     let mut counter = 0usize;
     for block in blocks {
         let current = reader.guide.qa.len().checked_sub(1);
-        if let Some((audience, title)) = pending_template.take() {
-            if let BlockKind::Code(lines) = &block.kind {
-                add_template(reader, audience, title, lines, current);
-                continue;
-            }
-            reader.unplaced.push(Unplaced {
-                line: block.line,
-                text: format!("[{title}]"),
-            });
+        if take_template(reader, &mut pending, block, current) {
+            continue;
         }
         let single = single_line(block).map(|l| l.text.clone());
         if let Some(text) = &single {
@@ -893,8 +917,8 @@ fn qa_part(reader: &mut Reader<'_>, blocks: &[Block]) -> Result<(), String> {
                     continue;
                 }
             }
-            if let Some(label) = template_label(text) {
-                pending_template = Some(label);
+            if let Some(label) = PendingTemplate::of(block) {
+                pending = Some(label);
                 continue;
             }
         }
@@ -1024,12 +1048,7 @@ fn qa_part(reader: &mut Reader<'_>, blocks: &[Block]) -> Result<(), String> {
             .items
             .extend(items);
     }
-    if let Some((_, title)) = pending_template {
-        reader.unplaced.push(Unplaced {
-            line: None,
-            text: format!("[{title}]"),
-        });
-    }
+    leave_unplaced(reader, pending);
     for qa in &mut reader.guide.qa {
         qa.sections.retain(|s| !s.items.is_empty());
     }

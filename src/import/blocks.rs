@@ -74,6 +74,28 @@ impl Line {
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
+
+    /// A heading is one line: the lines it was broken into, joined by spaces, with their
+    /// bold starts and links moved along.
+    fn joined(parts: Vec<Line>) -> Line {
+        let mut joined = Line::default();
+        for part in parts {
+            if !joined.text.is_empty() {
+                joined.text.push(' ');
+            }
+            let shift = joined.text.len();
+            joined.strong.extend(part.strong.iter().map(|s| s + shift));
+            joined
+                .links
+                .extend(part.links.into_iter().map(|l| LinkSpan {
+                    start: l.start + shift,
+                    end: l.end + shift,
+                    href: l.href,
+                }));
+            joined.text.push_str(&part.text);
+        }
+        joined
+    }
 }
 
 /// A block of the body, with the source line it starts on when the form tells it.
@@ -225,24 +247,8 @@ pub fn from_markdown(source: &str) -> Vec<Block> {
                 in_heading = Some(here);
             }
             Event::End(TagEnd::Heading(_)) => {
-                let taken = lines.take();
                 let line = in_heading.take().flatten();
-                let mut joined = Line::default();
-                for part in taken {
-                    if !joined.text.is_empty() {
-                        joined.text.push(' ');
-                    }
-                    let shift = joined.text.len();
-                    joined.strong.extend(part.strong.iter().map(|s| s + shift));
-                    joined
-                        .links
-                        .extend(part.links.into_iter().map(|l| LinkSpan {
-                            start: l.start + shift,
-                            end: l.end + shift,
-                            href: l.href,
-                        }));
-                    joined.text.push_str(&part.text);
-                }
+                let joined = Line::joined(lines.take());
                 if !joined.is_empty() {
                     blocks.push(Block {
                         kind: BlockKind::Heading(joined),
@@ -458,21 +464,7 @@ impl HtmlReader {
                 let mut lines = Lines::default();
                 let mut images = Vec::new();
                 inline(element, &mut lines, &mut images);
-                let mut line = lines.current.clone().finish();
-                // A heading is one line: its breaks are spaces.
-                let done: Vec<String> = lines.done.iter().map(|l| l.text.clone()).collect();
-                if !done.is_empty() {
-                    let mut text = done.join(" ");
-                    if !line.text.is_empty() {
-                        text.push(' ');
-                        text.push_str(&line.text);
-                    }
-                    line = Line {
-                        text,
-                        strong: Vec::new(),
-                        links: Vec::new(),
-                    };
-                }
+                let line = Line::joined(lines.take());
                 if !line.is_empty() {
                     self.push(BlockKind::Heading(line));
                 }

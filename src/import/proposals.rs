@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::article::CIRCLED;
 use crate::content::{
     Comparison, DatedValue, Guide, InputUnit, Item, Rule, RuleStatus, RuleTerms, ScheduleEffect,
 };
@@ -384,8 +385,6 @@ pub fn propose(guide: &mut Guide) {
     }
     guide.rules.extend(drafts);
 }
-
-const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
 
 #[cfg(test)]
 mod tests {

@@ -78,11 +78,12 @@ pub fn inputs(guide: &Guide) -> Vec<(&str, InputUnit)> {
 
 /// Names compare without spaces: "수락 률" is "수락률".
 pub fn same_name(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace()) || squash(a) == squash(b)
-}
-
-fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+    let squash = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    squash(a) == squash(b)
 }
 
 /// Why a threshold question cannot be answered.

@@ -143,10 +143,7 @@ impl App {
     ) -> Self {
         let index = SearchIndex::build(&content);
         let clock = Clock { fixed: now };
-        let mut rules = rule_form::State::new(clock.now());
-        if let Some(first) = content.guide(0) {
-            rules.for_guide(first);
-        }
+        let rules = rule_form::State::new(clock.now(), content.guide(0));
         let (recent, warning) = history_path
             .as_deref()
             .map(recent_events)
@@ -811,10 +808,7 @@ impl App {
             text: note,
         }));
         self.call = Call::new();
-        self.rules = rule_form::State::new(self.clock.now());
-        if let Some(shown) = self.content.guide(self.guide) {
-            self.rules.for_guide(shown);
-        }
+        self.rules = rule_form::State::new(self.clock.now(), self.content.guide(self.guide));
         self.sms.clear_values();
         self.clear_search();
         self.qa = qa::State::default();

@@ -573,3 +573,30 @@ fn the_effect_of_a_schedule_is_a_draft_until_reviewed() {
             .all(|e| e.effect.is_none())
     );
 }
+
+#[test]
+fn a_template_label_without_its_text_is_kept_verbatim() {
+    let text = std::fs::read_to_string(fixture("card-payment.html")).expect("fixture");
+    // The first template's text is lost from the article: only its label is left.
+    let start = text.find("<pre><code>").expect("code");
+    let end = text[start..].find("</pre>").expect("end") + start + "</pre>".len();
+    let text = format!("{}{}", &text[..start], &text[end..]);
+    let file = import::read_file(Path::new("card.html"), &text, None);
+    let imported = &file.guides[0];
+    assert_eq!(imported.guide.sms_templates.len(), 1);
+    assert_eq!(
+        imported
+            .unplaced
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect::<Vec<_>>(),
+        ["[기사 SMS 템플릿 - 단말기 재연결 방법]"]
+    );
+}
+
+#[test]
+fn check_input_refuses_membership_flags_beside_it() {
+    let (code, _, stderr) = run(&["check", "--input", "평점=4.1", "--rating", "4.1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("함께 쓸 수 없는 옵션"), "{stderr}");
+}

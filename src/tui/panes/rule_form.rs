@@ -98,8 +98,9 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(now: DateTime<FixedOffset>) -> Self {
-        Self {
+    /// A blank form at `now`, with the fields of `guide`'s rules.
+    pub fn new(now: DateTime<FixedOffset>, guide: Option<&Guide>) -> Self {
+        let mut state = Self {
             field: 0,
             editing: false,
             at: LineEditor::with_text(FieldKind::RuleInput, &clock::rfc3339_kst(&now)),
@@ -113,7 +114,11 @@ impl State {
             scroll: 0,
             highlight: None,
             reveal: false,
+        };
+        if let Some(guide) = guide {
+            state.for_guide(guide);
         }
+        state
     }
 
     /// The form for `guide`'s rules: its fields, and its threshold inputs (a value typed
@@ -296,13 +301,8 @@ impl State {
         let (query, _) = self.query();
         let query = query?;
         let mut parts = Vec::new();
-        let membership_typed = !self.rating.is_empty()
-            || !self.prev_month_avg.is_empty()
-            || !self.renewal_date.is_empty()
-            || self.member != Member::New
-            || self.prior_benefit;
         if self.fields.contains(&Field::Member)
-            && membership_typed
+            && self.membership_typed()
             && let Some(policy) = ctx.policy()
         {
             parts.push(policy.evaluate(&query).summary);
@@ -318,8 +318,12 @@ impl State {
 
     /// Whether anything was entered that quitting would lose.
     pub fn has_inputs(&self) -> bool {
-        self.inputs.iter().any(|i| !i.editor.is_empty())
-            || !self.rating.is_empty()
+        self.inputs.iter().any(|i| !i.editor.is_empty()) || self.membership_typed()
+    }
+
+    /// Whether any membership input differs from a blank form.
+    fn membership_typed(&self) -> bool {
+        !self.rating.is_empty()
             || !self.prev_month_avg.is_empty()
             || !self.renewal_date.is_empty()
             || self.member != Member::New
