@@ -209,17 +209,18 @@ fn parse_period(cell: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
 
 /// `(21년 8월 23일부터 적용)` → 2021-08-23.
 fn in_force_from(text: &str) -> Option<NaiveDate> {
-    let end = text.find("부터")?;
-    let before = &text[..end];
-    let start = before.rfind(['(', ' ']).map_or(0, |i| i + 1);
-    // "21년 8월 23일" has spaces: take from the year.
-    let year_at = before.rfind('년').and_then(|y| {
-        before[..y]
-            .rfind(|c: char| !c.is_ascii_digit())
-            .map(|i| i + 1)
-            .or(Some(0))
-    })?;
-    parse_date(&before[year_at.min(start)..]).or_else(|| parse_date(&before[start..]))
+    let before = &text[..text.find("부터")?];
+    // The date is the run of digits and date marks just before 부터 ("21년 8월 23일" holds
+    // spaces); walked back by characters, so a syllable before it is never cut.
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| {
+            c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | ' ' | '년' | '월' | '일')
+        })
+        .last()
+        .map(|(at, _)| at)?;
+    parse_date(before[start..].trim_start_matches(|c: char| !c.is_ascii_digit()))
 }
 
 fn effect_of(text: &str) -> Option<ScheduleEffect> {
@@ -405,6 +406,15 @@ mod tests {
         );
         assert!(thresholds("~11/30 23:59:59까지").is_empty());
         assert_eq!(monthly_price("월 39,000원 정기결제"), Some(39000));
+        assert_eq!(
+            in_force_from("2025.03.01부터 적용"),
+            NaiveDate::from_ymd_opt(2025, 3, 1)
+        );
+        assert_eq!(
+            in_force_from("기준은21년 8월 23일부터 적용"),
+            NaiveDate::from_ymd_opt(2021, 8, 23)
+        );
+        assert_eq!(in_force_from("다음 달부터 적용"), None);
         assert_eq!(
             in_force_from("(21년 8월 23일부터 적용)"),
             NaiveDate::from_ymd_opt(2021, 8, 23)

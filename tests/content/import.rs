@@ -600,3 +600,87 @@ fn check_input_refuses_membership_flags_beside_it() {
     assert_eq!(code, 2);
     assert!(stderr.contains("함께 쓸 수 없는 옵션"), "{stderr}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any mix of the template's pieces, in every form, imports or is refused with a
+    /// message: it never panics (byte offsets in Korean text, markers at odd places).
+    #[test]
+    fn no_article_makes_the_importer_panic(
+        pieces in proptest::collection::vec(0usize..FRAGMENTS.len(), 0..60),
+        form in 0usize..3,
+    ) {
+        // A valid start, so that most cases reach the notes, answers and rule proposals.
+        let start = if form == 0 { MARKDOWN_START } else { HTML_START };
+        let body: String = std::iter::once(start)
+            .chain(pieces.iter().map(|&n| FRAGMENTS[n]))
+            .collect();
+        let (text, format) = match form {
+            0 => (body, Format::Markdown),
+            1 => (body, Format::Html),
+            _ => (
+                serde_json::json!({"articles": [{"id": 1, "title": "(운영중) [가] 제목", "body": body}]})
+                    .to_string(),
+                Format::ZendeskJson,
+            ),
+        };
+        let file = import::read_file(Path::new("fuzz.md"), &text, Some(format));
+        proptest::prop_assert!(!file.guides.is_empty() || !file.errors.is_empty());
+    }
+}
+
+const MARKDOWN_START: &str = "# (운영중) [일반] 제목\n\n**1️⃣ 가이드**\n\n1. 상담 유형 : 택시_기사 ▶ 기타\n\n2. 응대 순서 : 확인 ▶ 안내\n\n";
+const HTML_START: &str = "<h1>(운영중) [일반] 제목</h1><h2>1️⃣ 가이드</h2><p>1. 상담 유형 : 택시_기사 ▶ 기타</p><p>2. 응대 순서 : 확인 ▶ 안내</p>";
+
+const FRAGMENTS: &[&str] = &[
+    "# (운영중) [일반] 제목\n",
+    "**1️⃣ 가이드**\n\n",
+    "1. 상담 유형 : 택시_기사 ▶ 기타\n\n",
+    "2. 응대 순서 : 확인 ▶ 안내\n\n",
+    "**2️⃣ 참고 및 주의사항**\n\n",
+    "#### ① 기준\n\n",
+    "**3️⃣ 스크립트 / Q&A**\n\n",
+    "**Q1. 질문인가요? 또 질문?**\n\n",
+    "**A1.**\n\n",
+    "**① 기본안내**\n\n",
+    "* 항목",
+    "  ㄴ 아래",
+    "※ 참고",
+    "[묶음]- 첫째",
+    "**",
+    "****▶****",
+    "[기사 SMS 템플릿 - 안내]\n\n",
+    "```\n문자 {{name}} 본문\n```\n\n",
+    "| 적용 기간 | 수락률 기준 |\n| --- | --- |\n| ~ 2025.02.28 | 80% 이상 |\n",
+    "|  |\n| --- |\n| - 가 ㅁ 나 ㄴ 다 |\n",
+    "평점 4.0점 이상 가입 가능 ",
+    "수락률이 85% 이상 ",
+    "월 39,000원 ",
+    "기준은21년 8월 23일부터 적용",
+    "- 25/03/01 일정 (상세)\n",
+    "경로 : 기사앱 메뉴>설정>항목",
+    "**참고: <https://x.invalid/가>**",
+    "<p>",
+    "</p>",
+    "<ul><li>",
+    "</li></ul>",
+    "<br/>",
+    "<h2>",
+    "</h2>",
+    "<table><tr><td>칸</td><td>",
+    "</td></tr></table>",
+    "<pre><code>",
+    "가",
+    "힣",
+    " ",
+    "\n",
+    "\n\n",
+    "(",
+    ")",
+    ":",
+    "~",
+    "?",
+    ">",
+    "&nbsp;",
+];
