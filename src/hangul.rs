@@ -317,9 +317,87 @@ pub fn latin_to_hangul(text: &str) -> String {
     compose_jamo(text.chars().map(|c| jamo_for_key(c).unwrap_or(c)))
 }
 
+/// Reads Latin letters typed with Caps Lock on: Caps Lock swaps what Shift does, so an upper
+/// case letter was typed unshifted and a lower case one with Shift ("RKDLQ" → 가입,
+/// "rKDLQ" → 까입).
+pub fn caps_lock_to_hangul(text: &str) -> String {
+    let swapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    latin_to_hangul(&swapped)
+}
+
+/// Medial vowels people mix up in writing, by sound: ㅐ/ㅔ, ㅒ/ㅖ, ㅙ/ㅚ/ㅞ (돼/되).
+const MEDIAL_GROUPS: [&[usize]; 3] = [&[1, 5], &[3, 7], &[10, 11, 15]];
+/// The particle 의 is written 에 or 이 (and the other way round).
+const AFTER_IEUNG: [&[usize]; 1] = [&[19, 5, 20]];
+const IEUNG: usize = 11;
+/// After ㅅ ㅆ ㅈ ㅉ ㅊ the glide is not heard: ㅟ/ㅣ (쉽/십), ㅕ/ㅓ (져/저), ㅛ/ㅗ, ㅠ/ㅜ.
+const AFTER_SIBILANT: [&[usize]; 4] = [&[16, 20], &[6, 4], &[12, 8], &[17, 13]];
+const SIBILANTS: [usize; 5] = [9, 10, 12, 13, 14];
+/// Finals people mix up: ㅅ/ㅆ (됬/됐), ㄴ/ㄶ (안/않), ㄱ/ㄲ.
+const FINAL_GROUPS: [&[usize]; 3] = [&[19, 20], &[4, 6], &[1, 2]];
+
+/// The syllables commonly written for `ch` by mistake, `ch` first (멤 → 멤 맴, 십 → 십 쉽,
+/// 되 → 되 돼 뒈). Any other character is its own only spelling.
+pub fn spelling_alternatives(ch: char) -> Vec<char> {
+    let Some((initial, medial, final_index)) = split_syllable(ch) else {
+        return vec![ch];
+    };
+    let group_of = |groups: &[&'static [usize]], index: usize| -> &'static [usize] {
+        groups.iter().copied().find(|g| g.contains(&index)).unwrap_or(&[])
+    };
+    let mut medials = vec![medial];
+    medials.extend(group_of(&MEDIAL_GROUPS, medial).iter().filter(|&&m| m != medial));
+    if SIBILANTS.contains(&initial) {
+        medials.extend(group_of(&AFTER_SIBILANT, medial).iter().filter(|&&m| m != medial));
+    }
+    if initial == IEUNG {
+        for &m in group_of(&AFTER_IEUNG, medial) {
+            if !medials.contains(&m) {
+                medials.push(m);
+            }
+        }
+    }
+    let mut finals = vec![final_index];
+    finals.extend(group_of(&FINAL_GROUPS, final_index).iter().filter(|&&f| f != final_index));
+    let mut out = Vec::with_capacity(medials.len() * finals.len());
+    for &m in &medials {
+        for &f in &finals {
+            if let Some(c) = compose(initial, m, f)
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caps_lock_and_misspellings() {
+        assert_eq!(caps_lock_to_hangul("RKDLQ RLWNS"), "가입 기준");
+        assert_eq!(caps_lock_to_hangul("rKDLQ"), "까입");
+        assert_eq!(latin_to_hangul("QKDLQ"), "빠이ㅃ", "ㅃ never ends a syllable");
+        assert_eq!(spelling_alternatives('멤'), vec!['멤', '맴']);
+        assert_eq!(spelling_alternatives('십'), vec!['십', '쉽']);
+        assert_eq!(spelling_alternatives('쉽'), vec!['쉽', '십']);
+        assert_eq!(spelling_alternatives('되'), vec!['되', '돼', '뒈']);
+        assert_eq!(spelling_alternatives('됐'), vec!['됐', '됏', '됬', '됫', '뒜', '뒛']);
+        assert_eq!(spelling_alternatives('가'), vec!['가']);
+        assert_eq!(spelling_alternatives('a'), vec!['a']);
+    }
 
     #[test]
     fn decomposes_with_compounds_split() {

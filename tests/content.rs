@@ -562,3 +562,66 @@ fn every_subcommand_exits_2_on_bad_content() {
         );
     }
 }
+
+#[test]
+fn synonym_lists_are_validated_with_their_place() {
+    // A guide's own synonyms: each guide word must stand in the guide; a word is never its
+    // own guide word.
+    let guide = mutated(|json| {
+        json["synonyms"] = serde_json::json!([
+            {"words": ["관리자화면"], "means": "어드민"},
+            {"words": ["우주선"], "means": "로켓"},
+            {"words": ["어 드민"], "means": "어드민"},
+        ]);
+    });
+    let (code, stderr) = check_dir(&[("guide.json", guide.clone())]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("synonyms[1].means: \"로켓\"은(는) 이 가이드의 글에 없는 말입니다"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("synonyms[2].words[0]: \"어 드민\"은(는) 가이드의 말과 같습니다"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("synonyms[0]"), "{stderr}");
+    // The global list: a word twice, a chain, an empty word, each with file, line and path.
+    let list = serde_json::json!({"synonyms": [
+        {"words": ["환불", "돌려받기"], "means": "환급"},
+        {"words": ["환 불"], "means": "반환"},
+        {"words": ["환급"], "means": "포인트"},
+        {"words": [""], "means": "결제"},
+        {"words": [], "means": "결제"},
+    ]});
+    let (code, stderr) = check_dir(&[
+        ("guide.json", embedded_json().to_string().into_bytes()),
+        ("synonyms.json", serde_json::to_vec_pretty(&list).unwrap()),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "synonyms.json:13:9: synonyms[1].words[0]",
+        "synonyms[1].words[0]: 유의어 \"환 불\"가 중복됩니다 (처음: synonyms[0])",
+        "synonyms[2].words[0]: \"환급\"은(는) 이 목록에서 가이드의 말(means)로도 쓰입니다",
+        "synonyms[3].words[0]: 유의어이(가) 비어 있습니다",
+        "synonyms[4].words: 유의어가 없습니다",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // A sound list of its own replaces the embedded one; two lists are one too many.
+    let sound = serde_json::json!({"synonyms": [{"words": ["관리자화면"], "means": "어드민"}]});
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("guide.json"), embedded_json().to_string()).unwrap();
+    fs::write(dir.path().join("synonyms.json"), sound.to_string()).unwrap();
+    let loaded = content::load_dir(dir.path()).unwrap();
+    assert_eq!(loaded.synonyms().len(), 1);
+    fs::create_dir(dir.path().join("more")).unwrap();
+    fs::write(dir.path().join("more/synonyms.json"), sound.to_string()).unwrap();
+    let errors = content::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(errors.contains("synonyms.json 파일이 둘 이상입니다"), "{errors}");
+    // Without a list of its own, content gets the embedded one.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("guide.json"), embedded_json().to_string()).unwrap();
+    let loaded = content::load_dir(dir.path()).unwrap();
+    assert_eq!(loaded.synonyms(), embedded().synonyms());
+    assert!(loaded.synonyms().iter().any(|s| s.means == "환급"));
+}

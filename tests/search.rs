@@ -129,8 +129,9 @@ fn a_ten_thousand_character_query_returns() {
 }
 
 /// Synthetic content large enough that searches are split across cores.
-static LARGE: LazyLock<SearchIndex> =
-    LazyLock::new(|| SearchIndex::from_docs(synthetic::synthetic_docs(20_000)));
+static LARGE: LazyLock<SearchIndex> = LazyLock::new(|| {
+    SearchIndex::from_docs(synthetic::synthetic_docs(20_000)).with_synonyms(&synthetic::synonyms())
+});
 
 /// Best first; equal scores in content order.
 fn assert_ranked(hits: &[Hit]) {
@@ -200,6 +201,9 @@ fn keystrokes() -> impl Strategy<Value = Vec<Option<char>>> {
         8 => prop::sample::select(vec![
             '가', '입', '기', '준', '멤', '버', '십', '프', '로', '평', '점', '깆', '멥',
             'ㄱ', 'ㅇ', 'ㅈ', 'ㅂ', 'ㅍ', 'ㅏ', 'r', 'k', 'd', 'l', 'q', 'a', ' ', '?', '1',
+            // Caps Lock and Shift, misspellings, everyday words, words in another order.
+            'R', 'K', 'D', 'L', 'Q', 'T', '쉽', '맴', '돼', '환', '불', '해', '지', '무', '료',
+            '한', '달', '안', '됨',
         ]).prop_map(Some),
         2 => Just(None),
     ];
@@ -228,4 +232,237 @@ proptest! {
             }
         }
     }
+}
+
+// ---- Search as agents really type (Caps Lock, misspellings, everyday words, word order) ----
+
+use support_console::content::Synonym;
+use support_console::search::MatchHow;
+
+/// The first `n` hits of `query`: (text, how it matched).
+fn top(index: &SearchIndex, query: &str, n: usize) -> Vec<(String, MatchHow)> {
+    index
+        .search(query)
+        .iter()
+        .take(n)
+        .map(|hit| (index.doc(hit.doc).text.clone(), hit.how))
+        .collect()
+}
+
+/// Whether one of the first three hits of `query` holds `text` (spaces ignored), matched
+/// the way `how` says.
+fn in_top_three(index: &SearchIndex, query: &str, text: &str, how: MatchHow) -> bool {
+    let wanted = text.replace(' ', "");
+    top(index, query, 3)
+        .iter()
+        .any(|(hit, hit_how)| hit.replace(' ', "").contains(&wanted) && hit_how.contains(how))
+}
+
+#[test]
+fn caps_lock_and_shift_read_as_the_korean_keyboard() {
+    let index = index();
+    // Caps Lock on in English mode: upper case letters typed unshifted.
+    assert!(in_top_three(&index, "RKDLQ RLWNS", "가입 기준", MatchHow::KEYBOARD));
+    assert!(in_top_three(&index, "VMFHAPAQJTLQ", "프로멤버십", MatchHow::KEYBOARD));
+    // Shift gives the double consonants: dlT is 있.
+    assert!(in_top_three(&index, "dlTtmqslek", "있습니다", MatchHow::KEYBOARD));
+    // Caps Lock and Shift together give lower case for the shifted key: DLtTMQSLEK.
+    assert!(in_top_three(&index, "DLtTMQSLEK", "있습니다", MatchHow::KEYBOARD));
+    let results = index.search_cached(&mut SearchCache::default(), "RKDLQ RLWNS");
+    assert_eq!(results.readings(), vec!["RKDLQ RLWNS → 가입 기준 (Caps Lock)"]);
+}
+
+#[test]
+fn common_misspellings_are_found_below_exact_matches() {
+    let index = index();
+    // 멤버쉽 (the guide writes 멤버십) is found, and said to be a misspelling.
+    assert!(in_top_three(&index, "멤버쉽", "멤버십", MatchHow::MISSPELLING));
+    // ㅔ/ㅐ: 맴버십.
+    assert!(in_top_three(&index, "맴버십", "멤버십", MatchHow::MISSPELLING));
+    // 되/돼: the guide asks 어떻게 되나요.
+    assert!(in_top_three(&index, "어떻게 돼나요", "어떻게 되나요", MatchHow::MISSPELLING));
+    // Spacing: 한 달 무료 is written 한달 무료 too.
+    assert!(in_top_three(&index, "한달무료", "한 달 무료", MatchHow::PLAIN));
+    let results = index.search_cached(&mut SearchCache::default(), "멤버쉽");
+    assert_eq!(results.readings(), vec!["멤버쉽: 비슷한 철자 (오타)"]);
+}
+
+#[test]
+fn everyday_words_find_the_guides_words() {
+    let index = index();
+    for (query, text) in [
+        ("환불", "환급"),
+        ("네트워크 에러", "네트워크 오류"),
+        ("결제 안됨", "결제 실패"),
+        ("결제 안 돼요", "결제 실패"),
+        ("해지", "종료"),
+    ] {
+        assert!(
+            in_top_three(&index, query, text, MatchHow::SYNONYM),
+            "{query}: {:?}",
+            top(&index, query, 3)
+        );
+    }
+    let results = index.search_cached(&mut SearchCache::default(), "환불");
+    assert_eq!(results.readings(), vec!["환급 (유의어)"]);
+}
+
+#[test]
+fn words_match_in_any_order() {
+    let index = index();
+    assert!(in_top_three(&index, "무료 한달", "한달 무료", MatchHow::WORD_ORDER));
+    // Typed in the guide's order, the same words are a plain match.
+    assert!(top(&index, "한달 무료", 1)[0].1.is_plain());
+}
+
+#[test]
+fn everything_on_screen_is_searchable() {
+    let index = index();
+    let first_kind = |query: &str| first(&index, query);
+    assert_eq!(
+        first_kind("종료 일정"),
+        (DocKind::Schedule, "[프로멤버십 서비스 종료 일정]".into())
+    );
+    assert_eq!(first_kind("정책 및 참고").0, DocKind::Section);
+    assert_eq!(first_kind("참고 아지트").0, DocKind::Link);
+    assert_eq!(first_kind("사유별 처리방법").0, DocKind::Guide);
+    // A policy table's rows are searched as the screen shows them.
+    assert!(
+        index
+            .search("3.7 이하가되는")
+            .iter()
+            .any(|hit| index.doc(hit.doc).kind == DocKind::Policy)
+    );
+}
+
+/// Content of one guide whose notes are `texts` (all the same kind of document), with a
+/// global synonym list.
+fn index_of(texts: &[&str], synonyms: &[(&str, &str)]) -> SearchIndex {
+    let items: Vec<serde_json::Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| serde_json::json!({"id": format!("n{n}"), "text": text}))
+        .collect();
+    let guide = serde_json::json!({
+        "id": "t", "heading": "테스트", "title": "테스트", "category": ["테스트"],
+        "handling_order": [{"id": "s", "label": "확인"}],
+        "notes": [{"id": "notes", "items": items}],
+    });
+    let list: Vec<Synonym> = synonyms
+        .iter()
+        .map(|(word, means)| Synonym {
+            words: vec![(*word).to_owned()],
+            means: (*means).to_owned(),
+        })
+        .collect();
+    let sources = [
+        content::SourceFile {
+            name: "t.json".into(),
+            bytes: serde_json::to_vec(&guide).unwrap(),
+        },
+        content::SourceFile {
+            name: "synonyms.json".into(),
+            bytes: serde_json::to_vec(&serde_json::json!({ "synonyms": list })).unwrap(),
+        },
+    ];
+    SearchIndex::build(&content::load_sources(&sources).unwrap())
+}
+
+/// The score of the hit whose text is `text`.
+fn score_of(index: &SearchIndex, query: &str, text: &str) -> i64 {
+    index
+        .search(query)
+        .iter()
+        .find(|hit| index.doc(hit.doc).text == text)
+        .unwrap_or_else(|| panic!("{query} does not find {text}"))
+        .score
+}
+
+#[test]
+fn a_plain_match_outranks_every_other_reading_of_the_same_text() {
+    let index = index_of(&["가입 기준 안내"], &[]);
+    let plain = score_of(&index, "가입 기준", "가입 기준 안내");
+    for query in ["ㄱㅇㄱㅈ", "rkdlq rlwns", "RKDLQ RLWNS", "가입 기쥰", "기준 가입"] {
+        let other = score_of(&index, query, "가입 기준 안내");
+        assert!(plain > other, "{query}: {other} is not below {plain}");
+    }
+    // Within one list: the text as typed first, then the misspelt, then the everyday word.
+    let index = index_of(
+        &["환급 멤버십 안내", "환불 맴버십 안내", "환불 멤버십 안내"],
+        &[("환불", "환급")],
+    );
+    // A misspelling keeps the words typed: it ranks above an everyday word's match.
+    let order: Vec<(String, MatchHow)> = top(&index, "환불 멤버십", 3);
+    assert_eq!(order[0], ("환불 멤버십 안내".into(), MatchHow::PLAIN));
+    assert_eq!(order[1], ("환불 맴버십 안내".into(), MatchHow::MISSPELLING));
+    assert_eq!(order[2], ("환급 멤버십 안내".into(), MatchHow::SYNONYM));
+}
+
+#[test]
+fn words_in_order_and_adjacent_rank_first() {
+    let index = index_of(
+        &["한달 무료 지원", "무료 혜택과 한달 지원", "무료 한달 지원"],
+        &[],
+    );
+    let order = top(&index, "무료 한달", 3);
+    assert_eq!(order[0], ("무료 한달 지원".into(), MatchHow::PLAIN));
+    assert_eq!(order[1], ("무료 혜택과 한달 지원".into(), MatchHow::PLAIN));
+    assert_eq!(order[2], ("한달 무료 지원".into(), MatchHow::WORD_ORDER));
+}
+
+#[test]
+fn spacing_as_typed_ranks_first() {
+    let index = index_of(&["가입기준 안내", "가입 기준 안내"], &[]);
+    let order = top(&index, "가입 기준", 2);
+    assert_eq!(order[0].0, "가입 기준 안내");
+    assert_eq!(order[1].0, "가입기준 안내");
+}
+
+#[test]
+fn a_guides_own_synonyms_apply_to_that_guide_only() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
+    json["synonyms"] = serde_json::json!([{"words": ["관리자화면"], "means": "어드민"}]);
+    let other = serde_json::json!({
+        "id": "other", "heading": "다른 가이드", "title": "다른 가이드", "category": ["기타"],
+        "handling_order": [{"id": "s", "label": "어드민 확인"}],
+    });
+    let content = content::load_sources(&[
+        content::SourceFile {
+            name: "a.json".into(),
+            bytes: serde_json::to_vec(&json).unwrap(),
+        },
+        content::SourceFile {
+            name: "b.json".into(),
+            bytes: serde_json::to_vec(&other).unwrap(),
+        },
+    ])
+    .unwrap();
+    let index = SearchIndex::build(&content);
+    let hits = index.search("관리자화면");
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        let doc = index.doc(hit.doc);
+        assert_eq!(doc.target.guide(), 0, "{}", doc.text);
+        assert!(hit.how.contains(MatchHow::SYNONYM));
+    }
+}
+
+#[test]
+fn cli_json_says_how_each_hit_matched() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["search", "rkdlq rlwns", "--json", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(hits[0]["matched_by"], serde_json::json!(["keyboard"]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("rkdlq rlwns → 가입 기준"), "{stderr}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["search", "가입 방법", "--json", "--limit", "1"])
+        .output()
+        .unwrap();
+    let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(hits[0]["matched_by"], serde_json::json!([]));
 }

@@ -146,3 +146,12 @@ pub fn write_lines(path: &Path, entries: usize) -> std::io::Result<()> {
     }
     std::fs::write(path, text)
 }
+
+/// The synonym list shipped with the console (`assets/synonyms.json`), so that searches over
+/// synthetic content read everyday words as the real console does.
+pub fn synonyms() -> Vec<support_console::content::Synonym> {
+    let list: support_console::content::SynonymList =
+        serde_json::from_str(include_str!("../../assets/synonyms.json"))
+            .expect("assets/synonyms.json is valid");
+    list.synonyms
+}

@@ -590,6 +590,11 @@ fn search(
     let limit = limit.unwrap_or(usize::MAX);
     results.rank_up_to(&index, limit);
     let hits = &results.ranked()[..results.ranked().len().min(limit)];
+    // How the query was read goes to stderr: stdout stays the hits, for pipes and JSON.
+    let readings = results.readings();
+    if !readings.is_empty() {
+        io.warn(&format!("검색어 읽기: {}", readings.join(" · ")));
+    }
     if global.json {
         let list: Vec<_> = hits
             .iter()
@@ -605,6 +610,9 @@ fn search(
                     "text": doc.text,
                     "score": hit.score,
                     "ranges": hit.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                    // How it matched: empty for a plain match; else initials, keyboard,
+                    // misspelling, synonym, word_order.
+                    "matched_by": hit.how.names(),
                 })
             })
             .collect();
@@ -615,6 +623,7 @@ fn search(
     if hits.is_empty() {
         io.warn(&format!("\"{query}\"에 맞는 항목이 없습니다"));
     }
+
     // Streamed: a search may print a hundred thousand lines. A closed pipe ends it quietly.
     let mut stdout = io::BufWriter::with_capacity(1 << 16, &mut *io.out);
     let mut line = String::new();
@@ -622,6 +631,10 @@ fn search(
         let doc = index.doc(hit.doc);
         line.clear();
         line.push_str(doc.kind.label());
+        if !hit.how.is_plain() {
+            line.push('·');
+            line.push_str(&hit.how.labels().join("·"));
+        }
         line.push('\t');
         // Each hit names its guide: a help centre has many.
         if let Some(guide) = content.guide(doc.target.guide()) {

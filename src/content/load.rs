@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 use super::locate::line_col;
-use super::model::Guide;
-use super::validate::validate;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::model::{Guide, SYNONYMS_FILE, SynonymList};
+use super::validate::{validate, validate_synonym_list};
 use super::{Content, ContentError, ContentErrors, LoadedGuide};
 use crate::hangul::is_syllable;
 
@@ -247,27 +250,62 @@ fn file_error(file: &str, message: String) -> ContentError {
     }
 }
 
+/// Whether a content file is the global synonym list rather than a guide.
+fn is_synonym_file(name: &str) -> bool {
+    Path::new(name)
+        .file_name()
+        .is_some_and(|file| file == SYNONYMS_FILE)
+}
+
+/// A parsed content file: a guide, or the global synonym list.
+enum Parsed {
+    Guide(Guide),
+    Synonyms(SynonymList),
+}
+
 /// Parses and validates a set of files. Nothing is returned unless every file is sound.
+/// Without a [`SYNONYMS_FILE`] of their own, the files get the embedded one (everyday words
+/// of the help centre at large, such as 환불 for 환급).
 pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
+    let mut lists = Vec::new();
     for (source, result) in sources.iter().zip(parse_all(sources)) {
         match result {
-            Ok(guide) => parsed.push((source, guide)),
+            Ok(Parsed::Guide(guide)) => parsed.push((source, guide)),
+            Ok(Parsed::Synonyms(list)) => lists.push((source, list)),
             Err(error) => errors.push(error),
         }
     }
-    if sources.is_empty() {
+    if parsed.is_empty() && errors.is_empty() {
         errors.push(file_error("(content)", "콘텐츠 파일이 없습니다".into()));
+    }
+    if lists.len() > 1 {
+        for (source, _) in &lists[1..] {
+            errors.push(file_error(
+                &source.name,
+                format!(
+                    "{SYNONYMS_FILE} 파일이 둘 이상입니다 (처음 것: {}); 하나로 합치세요",
+                    lists[0].0.name
+                ),
+            ));
+        }
     }
     let texts: Vec<(&str, &Guide, &[u8])> = parsed
         .iter()
         .map(|(source, guide)| (source.name.as_str(), guide, source.bytes.as_slice()))
         .collect();
     errors.extend(validate(&texts));
+    for (source, list) in &lists {
+        errors.extend(validate_synonym_list(&source.name, list, &source.bytes));
+    }
     if !errors.is_empty() {
         return Err(ContentErrors(errors));
     }
+    let synonyms = match lists.into_iter().next() {
+        Some((_, list)) => list,
+        None => embedded_synonyms(),
+    };
     let guides = parsed
         .into_iter()
         .map(|(source, guide)| LoadedGuide {
@@ -278,20 +316,39 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
             guide,
         })
         .collect();
-    Ok(Content::new(guides))
+    Ok(Content::new(guides, synonyms.synonyms))
+}
+
+/// The synonym list compiled into the binary (checked by the tests of the embedded content;
+/// a build whose list does not parse falls back to none rather than refusing to start).
+fn embedded_synonyms() -> SynonymList {
+    embedded::EMBEDDED_FILES
+        .iter()
+        .find(|(name, _)| is_synonym_file(name))
+        .and_then(|(_, bytes)| serde_json::from_slice(bytes).ok())
+        .unwrap_or_default()
 }
 
 /// Parses every file, in order; a large directory is spread over the machine's cores.
-fn parse_all(sources: &[SourceFile]) -> Vec<Result<Guide, ContentError>> {
+fn parse_all(sources: &[SourceFile]) -> Vec<Result<Parsed, ContentError>> {
     crate::parallel::in_shares(sources.len(), 1, |share| {
-        sources[share].iter().map(parse_file).collect::<Vec<_>>()
+        sources[share]
+            .iter()
+            .map(|source| {
+                if is_synonym_file(&source.name) {
+                    parse_file(source).map(Parsed::Synonyms)
+                } else {
+                    parse_file(source).map(Parsed::Guide)
+                }
+            })
+            .collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect()
 }
 
-fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
+fn parse_file<T: DeserializeOwned + Serialize>(source: &SourceFile) -> Result<T, ContentError> {
     let at = |line: usize, column: usize, message: String| ContentError {
         file: source.name.clone(),
         line: Some(line),
@@ -342,7 +399,7 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
     };
     // serde_json counts columns from 1 but reports 0 at the very start of a line (an error
     // at the end of a file that ends with a line break): messages always say 1 there.
-    let guide: Guide = serde_json::from_str(text).map_err(|err| {
+    let parsed: T = serde_json::from_str(text).map_err(|err| {
         let message = if escape_before(text, err.line(), err.column()).is_some_and(is_surrogate) {
             lone_surrogate_message(&err)
         } else {
@@ -362,9 +419,9 @@ fn parse_file(source: &SourceFile) -> Result<Guide, ContentError> {
     }
     if text.contains("\\u") {
         // Escaped code points were not seen by the raw-text pass: normalise the parsed strings.
-        return renormalize(&guide).map_err(|err| file_error(&source.name, err));
+        return renormalize(&parsed).map_err(|err| file_error(&source.name, err));
     }
-    Ok(guide)
+    Ok(parsed)
 }
 
 /// Whether the text is surely NFC: every character is below U+0300 (no combining marks) or
@@ -451,7 +508,7 @@ fn describe_json_error(err: &serde_json::Error) -> String {
     }
 }
 
-fn renormalize(guide: &Guide) -> Result<Guide, String> {
+fn renormalize<T: DeserializeOwned + Serialize>(parsed: &T) -> Result<T, String> {
     fn walk(value: &mut serde_json::Value) {
         match value {
             serde_json::Value::String(text) => *text = text.nfc().collect(),
@@ -460,7 +517,7 @@ fn renormalize(guide: &Guide) -> Result<Guide, String> {
             _ => {}
         }
     }
-    let mut value = serde_json::to_value(guide).map_err(|err| err.to_string())?;
+    let mut value = serde_json::to_value(parsed).map_err(|err| err.to_string())?;
     walk(&mut value);
     serde_json::from_value(value).map_err(|err| err.to_string())
 }

@@ -86,6 +86,8 @@ pub struct Content {
     version: OnceLock<String>,
     sentences: HashMap<String, Citation>,
     templates: HashMap<String, (usize, usize)>,
+    /// The help centre's everyday words for the guides' words (each guide adds its own).
+    synonyms: Vec<Synonym>,
 }
 
 /// A sentence that rules can cite.
@@ -103,7 +105,7 @@ impl PartialEq for Content {
 
 impl Content {
     /// Builds lookups over already validated guides.
-    fn new(guides: Vec<LoadedGuide>) -> Self {
+    fn new(guides: Vec<LoadedGuide>, synonyms: Vec<Synonym>) -> Self {
         // Only sentences that some rule cites are looked up by id; a help centre's worth of
         // content has far more items than citations, so the others are not copied.
         let cited: HashSet<&str> = guides
@@ -147,7 +149,13 @@ impl Content {
             version: OnceLock::new(),
             sentences,
             templates,
+            synonyms,
         }
+    }
+
+    /// The global synonym list (each guide's own is [`Guide::synonyms`]).
+    pub fn synonyms(&self) -> &[Synonym] {
+        &self.synonyms
     }
 
     pub fn guides(&self) -> impl ExactSizeIterator<Item = &Guide> {

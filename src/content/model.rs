@@ -46,7 +46,34 @@ pub struct Guide {
     /// Where the guide was imported from (absent for a guide written by hand).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ArticleSource>,
+    /// Everyday words drivers and agents use for this guide's own words (search aids only:
+    /// they apply to this guide's texts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<Synonym>,
 }
+
+/// Everyday words for one of the guide's words: a query holding one of `words` is also
+/// read with `means` in its place (환불 → 환급). Matches through it rank below direct ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonym {
+    /// What people say ("환불", "안 돼요").
+    pub words: Vec<String>,
+    /// What the guides write ("환급", "실패").
+    pub means: String,
+}
+
+/// The help centre's own list of everyday words, for every guide: the file
+/// [`SYNONYMS_FILE`] among the content files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymList {
+    pub synonyms: Vec<Synonym>,
+}
+
+/// The name of the content file that holds the global [`SynonymList`] (any other `*.json`
+/// file is a guide).
+pub const SYNONYMS_FILE: &str = "synonyms.json";
 
 /// The help-centre article a guide was imported from, and a fingerprint of what the import
 /// wrote, so a second import can tell a file someone edited by hand from its own output.

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate};
 
 use super::ContentError;
 use super::locate::{JsonPath, locate_all};
-use super::model::{Guide, Item, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect};
+use super::model::{
+    Guide, Item, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, Synonym, SynonymList,
+};
 
 /// Ratings are given on a 0.0 to 5.0 scale with at most two decimals.
 pub const RATING_MAX: f64 = 5.0;
@@ -260,6 +262,127 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     check_rules(reporter, guide, ids);
     check_qa(reporter, guide, ids);
     check_templates(reporter, guide);
+    if !guide.synonyms.is_empty() {
+        let root = JsonPath::root().key("synonyms");
+        check_synonyms(reporter, &root, &guide.synonyms);
+        // A guide's own synonyms lead to its own words: one that leads nowhere is a slip.
+        let text = guide_words(guide);
+        for (n, synonym) in guide.synonyms.iter().enumerate() {
+            let means = synonym_key(&synonym.means);
+            if !means.is_empty() && !text.contains(&means) {
+                reporter.error(
+                    &root.index(n).key("means"),
+                    format!(
+                        "\"{}\"은(는) 이 가이드의 글에 없는 말입니다 (유의어는 가이드에 쓰인 말로 이어져야 합니다)",
+                        synonym.means
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Longest synonym word or guide word, in characters: a word or a short phrase.
+const SYNONYM_MAX_CHARS: usize = 20;
+
+/// A synonym's word as search compares it: lower case, spaces left out ("안 돼요" and
+/// "안돼요" are one word to search).
+pub(crate) fn synonym_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Every text of a guide that search reads, compared as [`synonym_key`] does.
+fn guide_words(guide: &Guide) -> String {
+    let mut all = String::new();
+    let mut add = |text: &str| all.push_str(&synonym_key(text));
+    add(&guide.heading);
+    add(&guide.title);
+    guide.category.iter().for_each(|c| add(c));
+    guide.handling_order.iter().for_each(|step| add(&step.label));
+    guide.links.iter().for_each(|link| add(&link.label));
+    if let Some(schedule) = &guide.schedule {
+        add(&schedule.title);
+        schedule.events.iter().for_each(|event| add(&event.line()));
+    }
+    for section in &guide.notes {
+        section.title.iter().for_each(|t| add(t));
+        section.items.iter().for_each(|item| add(&item.text));
+    }
+    for qa in &guide.qa {
+        qa.questions.iter().for_each(|q| add(q));
+        qa.aliases.iter().for_each(|a| add(a));
+        for section in &qa.sections {
+            section.title.iter().for_each(|t| add(t));
+            section.items.iter().for_each(|item| add(&item.text));
+        }
+    }
+    for template in &guide.sms_templates {
+        add(&template.label());
+        add(&template.text);
+    }
+    all
+}
+
+/// The checks every synonym list passes: words and the guide's word present, short, free of
+/// control characters; a word never its own guide word; each word once; no word that is
+/// also a guide word of the list (a chain 환불 → 환급 → … would read a query twice).
+fn check_synonyms(reporter: &mut Reporter<'_>, root: &JsonPath, synonyms: &[Synonym]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let guide_words: HashSet<String> = synonyms.iter().map(|s| synonym_key(&s.means)).collect();
+    let check_text = |reporter: &mut Reporter<'_>, path: &JsonPath, text: &str, what: &str| {
+        reporter.require_text(path, text, what);
+        if text.chars().any(crate::text::is_unsafe) {
+            reporter.error(path, format!("{what}에 제어 문자가 있습니다"));
+        }
+        let length = synonym_key(text).chars().count();
+        if length > SYNONYM_MAX_CHARS {
+            reporter.error(
+                path,
+                format!("{what}이(가) {length}자입니다 (낱말이나 짧은 말, {SYNONYM_MAX_CHARS}자까지)"),
+            );
+        }
+    };
+    for (n, synonym) in synonyms.iter().enumerate() {
+        let path = root.index(n);
+        check_text(reporter, &path.key("means"), &synonym.means, "가이드의 말(means)");
+        if synonym.words.is_empty() {
+            reporter.error(&path.key("words"), "유의어가 없습니다 (하나 이상 필요)");
+        }
+        let means = synonym_key(&synonym.means);
+        for (w, word) in synonym.words.iter().enumerate() {
+            let word_path = path.key("words").index(w);
+            check_text(reporter, &word_path, word, "유의어");
+            let key = synonym_key(word);
+            if key.is_empty() {
+                continue;
+            }
+            if key == means {
+                reporter.error(&word_path, format!("\"{word}\"은(는) 가이드의 말과 같습니다"));
+            } else if guide_words.contains(&key) {
+                reporter.error(
+                    &word_path,
+                    format!("\"{word}\"은(는) 이 목록에서 가이드의 말(means)로도 쓰입니다 (유의어가 꼬리를 물면 안 됩니다)"),
+                );
+            } else if let Some(first) = seen.get(&key) {
+                reporter.error(
+                    &word_path,
+                    format!("유의어 \"{word}\"가 중복됩니다 (처음: synonyms[{first}])"),
+                );
+            } else {
+                seen.insert(key, n);
+            }
+        }
+    }
+}
+
+/// Validates the global synonym list file.
+pub fn validate_synonym_list(file: &str, list: &SynonymList, bytes: &[u8]) -> Vec<ContentError> {
+    let mut reporter = Reporter::new(file, bytes);
+    check_synonyms(&mut reporter, &JsonPath::root().key("synonyms"), &list.synonyms);
+    reporter.finish()
 }
 
 fn check_qa(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {

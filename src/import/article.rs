@@ -419,6 +419,7 @@ pub fn read(blocks: &[Block], meta: &ArticleMeta) -> Result<ReadArticle, String>
             sms_templates: Vec::new(),
             escalation: None,
             source: Some(meta.source.clone()),
+            synonyms: Vec::new(),
         },
         unplaced: Vec::new(),
         next_link: 0,

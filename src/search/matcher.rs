@@ -7,13 +7,26 @@ use std::ops::{ControlFlow, Range};
 
 use super::query::{Unit, Variant, WORD_START};
 
-const CONTIGUOUS: i64 = 10_000;
-const SCATTERED: i64 = 5_000;
+/// Scores by kind of match: every unit one after another; the query's words each in one
+/// piece, in any order; every unit in order with gaps. Each kind spans less than the gap to
+/// the next (a tier and a good position add at most 3,900), so kinds never mix.
+const CONTIGUOUS: i64 = 30_000;
+const ANY_ORDER: i64 = 20_000;
+const SCATTERED: i64 = 10_000;
 /// The tier step: a question's match outranks a body text's match of the same quality.
 pub(crate) const TIER: i64 = 1_000;
 /// The most fuzzy-matcher adds to a scattered match.
 pub(crate) const QUALITY_MAX: i64 = 900;
-const LOOSE_COST: i64 = 800;
+/// What a match through a misspelling, a slip or an everyday word costs: more than a tier
+/// and a position add, so it ranks below every direct match of its kind.
+pub(crate) const DERIVED: i64 = 4_500;
+/// Any-order words found in the query's order (apart) rank above ones found out of order.
+const IN_ORDER: i64 = 500;
+/// Cost of each place where the match's spacing differs from a query typed with spaces.
+const SPACING: i64 = 20;
+/// Cost of a match that starts inside a word and runs on into the next (통해 직접 for 해지):
+/// the query's syllables met by chance, ranked with the derived matches.
+const MISALIGNED: i64 = DERIVED + 500;
 
 /// What a document offers one reading of the query before fuzzy-matcher is consulted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,13 +157,99 @@ fn contiguous_score(variant: &Variant, chars: &[u32], start: usize, end: usize, 
     let mut score = CONTIGUOUS - i64::try_from(start.min(300)).unwrap_or(300);
     if word_start(start) {
         score += 300;
+    } else if (start + 1..end).any(word_start) {
+        score -= MISALIGNED;
     }
     if start == 0 && end == chars.len() {
         score += 600;
     } else if end == chars.len() || word_start(end) {
         score += 150;
     }
-    score - LOOSE_COST * loose - 10 * variant.initials - variant.penalty
+    if variant.word_starts != 0 {
+        // Typed with spaces: where the text spaces otherwise (가입기준 for 가입 기준) is a
+        // spacing slip, ranked a little lower.
+        let inside = (end - start).min(variant.units.len()).min(64);
+        let slips = (1..inside)
+            .filter(|&k| word_start(start + k) != (variant.word_starts & (1 << k) != 0))
+            .count();
+        score -= SPACING * i64::try_from(slips).unwrap_or(64);
+    }
+    score - DERIVED * loose - 10 * variant.initials - variant.penalty
+}
+
+/// Where each word of an any-order reading first matches in one piece: (start, end) per
+/// word, or `None` when a word is nowhere.
+fn word_matches(variant: &Variant, chars: &[u32]) -> Option<Vec<(usize, usize)>> {
+    variant
+        .words
+        .iter()
+        .map(|word| {
+            let units = &variant.units[word.clone()];
+            let (head, rest) = units.split_first()?;
+            let mut found = None;
+            head.each_match(chars, 0, |start, width| {
+                let mut end = start + width;
+                let whole = rest.iter().all(|unit| match unit.at(chars, end) {
+                    Some(width) => {
+                        end += width;
+                        true
+                    }
+                    None => false,
+                });
+                if whole {
+                    found = Some((start, end));
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            found
+        })
+        .collect()
+}
+
+/// Whether the words were found in the query's order.
+fn in_order(words: &[(usize, usize)]) -> bool {
+    words.windows(2).all(|pair| pair[1].0 >= pair[0].1)
+}
+
+/// An any-order reading: every word in one piece somewhere. Scored below every contiguous
+/// match and above every scattered one; words in the query's order first, then earlier.
+pub(crate) fn any_order(variant: &Variant, chars: &[u32]) -> Option<Found> {
+    let words = word_matches(variant, chars)?;
+    let first = words.iter().map(|&(start, _)| start).min()?;
+    let mut score = ANY_ORDER - i64::try_from(first.min(300)).unwrap_or(300);
+    if in_order(&words) {
+        score += IN_ORDER;
+    }
+    let at_word_starts = words
+        .iter()
+        .filter(|&&(start, _)| chars.get(start).is_some_and(|&c| c & WORD_START != 0))
+        .count();
+    score += 100 * i64::try_from(at_word_starts.min(3)).unwrap_or(3);
+    Some(Found::Contiguous {
+        score: score - 10 * variant.initials - variant.penalty,
+        start: 0,
+        end: 0,
+    })
+}
+
+/// The stored positions an any-order match covers, and whether its words were out of the
+/// query's order.
+pub(crate) fn any_order_positions(variant: &Variant, chars: &[u32]) -> (Vec<u32>, bool) {
+    let Some(mut words) = word_matches(variant, chars) else {
+        return (Vec::new(), false);
+    };
+    let reordered = !in_order(&words);
+    words.sort_unstable();
+    let positions = words
+        .iter()
+        .flat_map(|&(start, end)| (start..end).map(to_u32))
+        .collect::<Vec<_>>();
+    let mut unique = positions;
+    unique.sort_unstable();
+    unique.dedup();
+    (unique, reordered)
 }
 
 /// Whether a reading is long enough for one slip to leave its intent clear.
@@ -247,7 +346,7 @@ mod tests {
     /// The ranges of the best reading's match of `query` in `text`.
     fn matches(query: &str, text: &str) -> Option<Vec<Range<usize>>> {
         let chars = SearchIndex::stored_chars(text);
-        let prepared = prepare_query(query);
+        let prepared = prepare_query(query, &super::super::query::Synonyms::default());
         let mut best: Option<(i64, Vec<Range<usize>>)> = None;
         for variant in &prepared.variants {
             let found = advance(variant.settled(), &chars, Progress::START)
@@ -310,7 +409,8 @@ mod tests {
     #[test]
     fn contiguous_beats_scattered_and_word_starts_count() {
         let chars = SearchIndex::stored_chars("기준 가입 기준");
-        let variant = &prepare_query("가입기준").variants[0];
+        let variant =
+            &prepare_query("가입기준", &super::super::query::Synonyms::default()).variants[0];
         let found = advance(variant.settled(), &chars, Progress::START)
             .and_then(|p| evaluate(variant, &chars, p));
         assert!(matches!(

@@ -24,7 +24,11 @@ use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
 use matcher::Progress;
-use query::{PreparedQuery, Unit, Variant, WORD_START, class_of, ends_word, fold, prepare_query};
+pub use query::MatchHow;
+use query::{
+    PreparedQuery, SynonymTable, Synonyms, Unit, Variant, WORD_START, class_of, ends_word, fold,
+    prepare_query,
+};
 use results::{DocSet, Pending};
 pub use results::{Hit, SearchResults};
 
@@ -39,6 +43,10 @@ pub enum DocKind {
     Benefit,
     Partner,
     Schedule,
+    /// A section's title (참고 및 주의사항, ① 기본안내…).
+    Section,
+    /// A link's name and where it leads.
+    Link,
     Script,
     Note,
     Policy,
@@ -56,6 +64,8 @@ impl DocKind {
             Self::Benefit => "benefit",
             Self::Partner => "partner",
             Self::Schedule => "schedule",
+            Self::Section => "section",
+            Self::Link => "link",
             Self::Script => "script",
             Self::Note => "note",
             Self::Policy => "policy",
@@ -74,6 +84,8 @@ impl DocKind {
             Self::Benefit => "혜택",
             Self::Partner => "제휴",
             Self::Schedule => "일정",
+            Self::Section => "소제목",
+            Self::Link => "링크",
             Self::Script => "스크립트",
             Self::Note => "참고",
             Self::Policy => "정책",
@@ -86,7 +98,12 @@ impl DocKind {
         match self {
             Self::Question | Self::SmsTitle | Self::Guide => 3,
             Self::Alias => 2,
-            Self::Rule | Self::Benefit | Self::Partner | Self::Schedule => 1,
+            Self::Rule
+            | Self::Benefit
+            | Self::Partner
+            | Self::Schedule
+            | Self::Section
+            | Self::Link => 1,
             Self::Script | Self::Note | Self::Policy | Self::SmsBody => 0,
         }
     }
@@ -140,6 +157,8 @@ pub struct SearchIndex {
     class_sets: Vec<u64>,
     /// Each document's [`DocKind::tier`], kept apart so a scan need not touch the documents.
     tiers: Vec<u8>,
+    /// Everyday words for the guides' words: the help centre's, and each guide's own.
+    synonyms: Synonyms,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -152,6 +171,8 @@ pub struct SearchCache {
 #[derive(Debug, Clone)]
 struct Level {
     units: Vec<Unit>,
+    /// The documents the reading applies to (all when none).
+    scope: Option<Range<usize>>,
     candidates: Vec<(u32, Progress)>,
 }
 
@@ -160,10 +181,10 @@ const LEVELS_KEPT: usize = 24;
 
 impl SearchCache {
     /// The level with the most settled units that `units` starts with.
-    fn best_for(&self, units: &[Unit]) -> Option<&Level> {
+    fn best_for(&self, units: &[Unit], scope: Option<&Range<usize>>) -> Option<&Level> {
         self.levels
             .iter()
-            .filter(|level| units.starts_with(&level.units))
+            .filter(|level| level.scope.as_ref() == scope && units.starts_with(&level.units))
             .max_by_key(|level| level.units.len())
     }
 
@@ -173,8 +194,10 @@ impl SearchCache {
             query
                 .variants
                 .iter()
-                .any(|v| v.settled().starts_with(&level.units))
-                && !new.iter().any(|n| n.units == level.units)
+                .any(|v| v.scope == level.scope && v.settled().starts_with(&level.units))
+                && !new
+                    .iter()
+                    .any(|n| n.units == level.units && n.scope == level.scope)
         });
         self.levels.extend(new);
         if self.levels.len() > LEVELS_KEPT {
@@ -195,7 +218,33 @@ impl SearchIndex {
             }
             sink.docs
         });
-        Self::from_docs(shares.into_iter().flatten().collect())
+        let mut index = Self::from_docs(shares.into_iter().flatten().collect());
+        index.synonyms = Synonyms {
+            global: SynonymTable::new(content.synonyms()),
+            guides: guides
+                .iter()
+                .enumerate()
+                .filter(|(_, guide)| !guide.synonyms.is_empty())
+                .map(|(g, guide)| (index.guide_docs(g), SynonymTable::new(&guide.synonyms)))
+                .filter(|(_, table)| !table.is_empty())
+                .collect(),
+        };
+        index
+    }
+
+    /// The same index, reading `synonyms` as the help centre's everyday words (benchmarks
+    /// and tests over ready-made documents).
+    #[must_use]
+    pub fn with_synonyms(mut self, synonyms: &[crate::content::Synonym]) -> Self {
+        self.synonyms.global = SynonymTable::new(synonyms);
+        self
+    }
+
+    /// The documents of guide `g` (documents are in guide order).
+    fn guide_docs(&self, g: usize) -> Range<usize> {
+        let start = self.docs.partition_point(|doc| doc.target.guide() < g);
+        let end = self.docs.partition_point(|doc| doc.target.guide() <= g);
+        start..end
     }
 
     /// An index over ready-made documents (benchmarks build synthetic ones).
@@ -230,6 +279,7 @@ impl SearchIndex {
             bounds,
             class_sets,
             tiers,
+            synonyms: Synonyms::default(),
         }
     }
 
@@ -292,7 +342,7 @@ impl SearchIndex {
     /// The hits for `query`, counted, with the first [`FIRST_PAGE`] in order; reuses (and
     /// updates) what earlier keystrokes left in `cache`.
     pub fn search_cached(&self, cache: &mut SearchCache, query: &str) -> SearchResults {
-        let prepared = prepare_query(query);
+        let prepared = prepare_query(query, &self.synonyms);
         if prepared.is_empty() {
             cache.levels.clear();
             return SearchResults::listing(self.docs.len());
@@ -301,10 +351,11 @@ impl SearchIndex {
         let mut levels = Vec::new();
         for (v, variant) in prepared.variants.iter().enumerate() {
             let settled = variant.settled();
-            let base = cache.best_for(settled);
+            let scope = variant.scope.clone();
+            let base = cache.best_for(settled, scope.as_ref());
             let source = match base {
                 Some(level) => Source::Level(&level.candidates, level.units.len()),
-                None => Source::Docs(0..self.docs.len()),
+                None => Source::Docs(scope.clone().unwrap_or(0..self.docs.len())),
             };
             let keep = !settled.is_empty() && base.is_none_or(|l| l.units.len() < settled.len());
             // On every core when there is enough to share; shares come back in order.
@@ -318,6 +369,7 @@ impl SearchIndex {
             if keep {
                 levels.push(Level {
                     units: settled.to_vec(),
+                    scope,
                     candidates,
                 });
             }
@@ -345,6 +397,20 @@ impl SearchIndex {
         let settled = variant.settled();
         let mut candidates = Vec::new();
         let mut pending = Vec::new();
+        if variant.is_any_order() {
+            // Words in any order are matched afresh: no order to build on.
+            if let Source::Docs(range) = source {
+                for d in range.clone() {
+                    if self.class_sets[d] & variant.classes == variant.classes
+                        && let Some(found) = matcher::any_order(variant, self.chars(d))
+                    {
+                        let doc = u32::try_from(d).unwrap_or(u32::MAX);
+                        pending.push(Pending::new(doc, v, self.tiers[d], found));
+                    }
+                }
+            }
+            return (candidates, pending);
+        }
         let single = variant.units.len() == 1;
         let mut consider = |doc: u32, progress: Progress, done: usize| {
             let d = doc as usize;
@@ -404,10 +470,15 @@ impl SearchIndex {
             found.insert(hit.doc());
         }
         for (v, variant) in prepared.variants.iter().enumerate() {
-            if !matcher::allows_slip(variant) {
+            // A slip on top of a misspelling, an everyday word or a reordering would be a
+            // guess upon a guess.
+            let derived = variant.how.contains(MatchHow::MISSPELLING)
+                || variant.how.contains(MatchHow::SYNONYM)
+                || variant.is_any_order();
+            if derived || !matcher::allows_slip(variant) {
                 continue;
             }
-            let all = Source::Docs(0..self.docs.len());
+            let all = Source::Docs(variant.scope.clone().unwrap_or(0..self.docs.len()));
             let shares = in_parallel(&all, |part| {
                 let Source::Docs(range) = part else {
                     return Vec::new();
@@ -421,7 +492,7 @@ impl SearchIndex {
                     .filter_map(|d| {
                         let hit = matcher::loose_contiguous(variant, self.chars(d))?;
                         let doc = u32::try_from(d).ok()?;
-                        Some(Pending::new(doc, v, self.tiers[d], hit))
+                        Some(Pending::new(doc, v, self.tiers[d], hit).slipped())
                     })
                     .collect()
             });
@@ -512,6 +583,20 @@ impl DocSink {
         let target = Target::Guide { guide: g };
         self.add(DocKind::Guide, &id, &title, guide.heading.clone(), target);
         self.add(DocKind::Guide, &id, &title, guide.category_path(), target);
+        // Everything the console shows is searchable: the handling order in the header,
+        // the links, the schedule's and the sections' titles.
+        self.add(
+            DocKind::Guide,
+            &id,
+            &title,
+            guide.handling_order_line(),
+            target,
+        );
+        for link in &guide.links {
+            let link_id: Arc<str> = Arc::from(link.id.as_str());
+            let text = format!("{}: {}", link.label, link.display_target());
+            self.add(DocKind::Link, &link_id, &title, text, target);
+        }
         for (q, qa) in guide.qa.iter().enumerate() {
             self.qa(g, q, guide, qa);
         }
@@ -529,6 +614,10 @@ impl DocSink {
         }
         for section in &guide.notes {
             let title: Arc<str> = Arc::from(section.title.as_deref().unwrap_or(&guide.title));
+            if let Some(heading) = &section.title {
+                let section_id: Arc<str> = Arc::from(section.id.as_str());
+                self.add(DocKind::Section, &section_id, &title, heading.clone(), target);
+            }
             for item in &section.items {
                 let kind = match item.kind {
                     ItemKind::Benefit => DocKind::Benefit,
@@ -541,6 +630,7 @@ impl DocSink {
         }
         if let Some(schedule) = &guide.schedule {
             let title: Arc<str> = Arc::from(schedule.title.as_str());
+            self.add(DocKind::Schedule, &id, &title, schedule.title.clone(), target);
             for event in &schedule.events {
                 let id: Arc<str> = Arc::from(event.id.as_str());
                 self.add(DocKind::Schedule, &id, &title, event.line(), target);
@@ -574,6 +664,9 @@ impl DocSink {
                 SectionKind::Note => DocKind::Note,
                 SectionKind::PolicyTable => DocKind::Policy,
             };
+            if let Some(heading) = &section.title {
+                self.add(DocKind::Section, &id, &title, heading.clone(), target);
+            }
             for item in &section.items {
                 self.add(kind, &id, &title, guide.item_text(item), target);
             }

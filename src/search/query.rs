@@ -1,7 +1,7 @@
 //! A query compiled for matching: each reading of it as a list of units, each unit a cheap
 //! test on one (or, for a half-typed syllable, two) of a document's characters.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -169,12 +169,47 @@ impl Partial {
     }
 }
 
+/// A syllable and the spellings commonly written for it by mistake (멤 맴, 십 쉽): a
+/// misspelling-tolerant reading matches any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AnyOf {
+    codes: [u32; ANY_MAX],
+    len: u8,
+}
+
+const ANY_MAX: usize = 8;
+
+impl AnyOf {
+    fn of(spellings: &[char]) -> Self {
+        let mut codes = [u32::MAX; ANY_MAX];
+        let mut len = 0u8;
+        for (slot, &ch) in codes.iter_mut().zip(spellings) {
+            *slot = u32::from(ch);
+            len += 1;
+        }
+        Self { codes, len }
+    }
+
+    /// The spelling as typed.
+    fn typed(self) -> u32 {
+        self.codes[0]
+    }
+
+    #[inline]
+    fn matches(self, ch: u32) -> bool {
+        // Unused slots hold u32::MAX, which no stored character equals.
+        self.codes.contains(&ch)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unit {
     /// A character that must appear as is: a whole syllable before the last, or anything else.
     Char(u32),
     Initial(Initial),
     Partial(Partial),
+    /// A syllable or one of its common misspellings.
+    Any(AnyOf),
 }
 
 impl Unit {
@@ -185,6 +220,7 @@ impl Unit {
         match self {
             Self::Char(want) => (ch == *want).then_some(1),
             Self::Initial(initial) => initial.matches(ch).then_some(1),
+            Self::Any(any) => any.matches(ch).then_some(1),
             Self::Partial(partial) => {
                 if partial.covers(ch) {
                     return Some(1);
@@ -228,6 +264,9 @@ impl Unit {
                     |p| visit(from + p, 1),
                 );
             }
+            Self::Any(any) => {
+                scan(rest, |code| any.matches(char_of(code)), |p| visit(from + p, 1));
+            }
             Self::Partial(partial) => {
                 let head = partial.split.map_or(u32::MAX, |(head, _)| head);
                 let (first, span) = (partial.first, partial.last - partial.first);
@@ -250,6 +289,7 @@ impl Unit {
         let wanted = match self {
             Self::Char(want) => *want,
             Self::Partial(partial) => partial.syllable,
+            Self::Any(any) => any.typed(),
             Self::Initial(_) => return false,
         };
         let ch = chars.get(pos).map(|&code| char_of(code));
@@ -268,6 +308,7 @@ impl Unit {
         let syllable = match self {
             Self::Char(ch) => char::from_u32(*ch).filter(|&c| is_syllable(c)),
             Self::Partial(partial) => char::from_u32(partial.syllable),
+            Self::Any(any) => char::from_u32(any.typed()),
             Self::Initial(_) => None,
         };
         syllable
@@ -277,10 +318,12 @@ impl Unit {
     }
 
     fn class(&self) -> u8 {
+        // A misspelling keeps the initial, so every spelling has the typed one's class.
         let ch = match self {
             Self::Char(ch) => *ch,
             Self::Initial(initial) => initial.letter,
             Self::Partial(partial) => partial.syllable,
+            Self::Any(any) => any.typed(),
         };
         char::from_u32(ch).map_or(0, class_of)
     }
@@ -326,7 +369,77 @@ fn scan(
     }
 }
 
-/// One reading of the query (as typed, or as 2-set keystrokes).
+/// How a reading of the query differs from the query as typed; none is a plain match.
+/// A hit carries its reading's, so the list can say why it matched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct MatchHow(u8);
+
+impl MatchHow {
+    pub const PLAIN: Self = Self(0);
+    /// Lone consonants stood for syllables (ㄱㅇㄱㅈ).
+    pub const INITIALS: Self = Self(1);
+    /// Latin letters read as 2-set keystrokes (rkdlq), Caps Lock and Shift included.
+    pub const KEYBOARD: Self = Self(1 << 1);
+    /// A common misspelling (멤버쉽, 맴버십) or a syllable slip.
+    pub const MISSPELLING: Self = Self(1 << 2);
+    /// An everyday word read as the guide's word (환불 → 환급).
+    pub const SYNONYM: Self = Self(1 << 3);
+    /// The query's words were found in another order.
+    pub const WORD_ORDER: Self = Self(1 << 4);
+
+    const ALL: [(Self, &'static str, &'static str); 5] = [
+        (Self::KEYBOARD, "영타", "keyboard"),
+        (Self::INITIALS, "초성", "initials"),
+        (Self::SYNONYM, "유의어", "synonym"),
+        (Self::MISSPELLING, "오타", "misspelling"),
+        (Self::WORD_ORDER, "어순", "word_order"),
+    ];
+
+    pub fn is_plain(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    #[must_use]
+    pub fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Korean labels, as the hit list shows them ("영타·초성").
+    pub fn labels(self) -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|(how, _, _)| self.contains(*how))
+            .map(|(_, label, _)| *label)
+            .collect()
+    }
+
+    /// English names, as `search --json` gives them.
+    pub fn names(self) -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|(how, _, _)| self.contains(*how))
+            .map(|(_, _, name)| *name)
+            .collect()
+    }
+}
+
+/// What the agent reads on the search line about one reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// The query as typed, with lone consonants or not.
+    Typed,
+    /// Latin letters as 2-set keystrokes, as typed or with Caps Lock on.
+    Keyboard { caps_lock: bool },
+    Misspelling,
+    Synonym,
+    WordOrder,
+}
+
+/// One reading of the query (as typed, as 2-set keystrokes, with everyday words replaced…).
 #[derive(Debug, Clone)]
 pub(crate) struct Variant {
     pub units: Vec<Unit>,
@@ -342,17 +455,49 @@ pub(crate) struct Variant {
     pub initials: i64,
     /// The folded query, for fuzzy-matcher's scoring of scattered matches.
     pub plain: String,
+    /// How this reading differs from the query as typed.
+    pub how: MatchHow,
+    pub shown: Shown,
+    /// The reading with its spaces, as the search line shows it.
+    pub text: String,
+    /// The documents it applies to (a guide's own synonyms apply to that guide); all if none.
+    pub scope: Option<Range<usize>>,
+    /// For a reading that takes the words in any order: each word's units.
+    pub words: Vec<Range<usize>>,
+    /// Bit `k` set: unit `k` starts a typed word (after a space). Zero when the query has no
+    /// space, which leaves spacing out of the score.
+    pub word_starts: u64,
+}
+
+/// The readings of a query, when a reading's units are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    /// As typed; the last syllable may be half-typed.
+    Exact,
+    /// Every syllable with its common misspellings.
+    Loose,
 }
 
 impl Variant {
-    fn new(folded: &[char], penalty: i64) -> Self {
+    fn new(spaced: &[char], spelling: Spelling, penalty: i64, how: MatchHow, shown: Shown) -> Self {
+        let folded: Vec<char> = spaced.iter().copied().filter(|c| !c.is_whitespace()).collect();
         let mut units = Vec::with_capacity(folded.len());
         for (n, &ch) in folded.iter().enumerate() {
             let last = n + 1 == folded.len();
-            let unit = match (Initial::of(ch), last.then(|| Partial::of(ch)).flatten()) {
+            let unit = match (Initial::of(ch), spelling) {
                 (Some(initial), _) => Unit::Initial(initial),
-                (None, Some(partial)) => Unit::Partial(partial),
-                (None, None) => Unit::Char(u32::from(ch)),
+                (None, Spelling::Loose) => {
+                    let spellings = hangul::spelling_alternatives(ch);
+                    if spellings.len() > 1 {
+                        Unit::Any(AnyOf::of(&spellings))
+                    } else {
+                        Unit::Char(u32::from(ch))
+                    }
+                }
+                (None, Spelling::Exact) => match last.then(|| Partial::of(ch)).flatten() {
+                    Some(partial) => Unit::Partial(partial),
+                    None => Unit::Char(u32::from(ch)),
+                },
             };
             units.push(unit);
         }
@@ -362,6 +507,25 @@ impl Variant {
             .iter()
             .filter(|u| matches!(u, Unit::Initial(_)))
             .count();
+        let how = if initials > 0 {
+            how.with(MatchHow::INITIALS)
+        } else {
+            how
+        };
+        let mut word_starts = 0u64;
+        let mut unit = 0usize;
+        let mut after_space = false;
+        for &ch in spaced {
+            if ch.is_whitespace() {
+                after_space = unit > 0;
+                continue;
+            }
+            if after_space && unit < 64 {
+                word_starts |= 1 << unit;
+            }
+            after_space = false;
+            unit += 1;
+        }
         Self {
             stable_classes: set(&units[..stable]),
             classes: set(&units),
@@ -369,56 +533,296 @@ impl Variant {
             penalty,
             initials: i64::try_from(initials).unwrap_or(i64::MAX),
             plain: folded.iter().collect(),
+            how,
+            shown,
+            text: spaced.iter().collect::<String>().trim().to_owned(),
+            scope: None,
+            words: Vec::new(),
+            word_starts,
             units,
         }
     }
 
+    /// The same reading, with its words matched in any order.
+    fn any_order(&self) -> Option<Self> {
+        let mut words = Vec::new();
+        let mut start = 0;
+        for k in 1..=self.units.len() {
+            if k == self.units.len() || (k < 64 && self.word_starts & (1 << k) != 0) {
+                words.push(start..k);
+                start = k;
+            }
+        }
+        (words.len() >= 2).then(|| Self {
+            words,
+            shown: Shown::WordOrder,
+            ..self.clone()
+        })
+    }
+
+    /// A reading that takes its words in any order (matched afresh each keystroke).
+    pub fn is_any_order(&self) -> bool {
+        !self.words.is_empty()
+    }
+
+    /// Units whose matches a later keystroke may build on (none for an any-order reading).
     pub fn settled(&self) -> &[Unit] {
-        &self.units[..self.stable]
+        if self.is_any_order() {
+            &[]
+        } else {
+            &self.units[..self.stable]
+        }
     }
 
     pub fn last_partial(&self) -> Option<&Unit> {
         self.units.get(self.stable)
+    }
+
+    /// How the search line describes this reading of `typed`, if it is not the plain one.
+    fn describe(&self, typed: &str) -> Option<String> {
+        match self.shown {
+            Shown::Typed if self.how.contains(MatchHow::INITIALS) => {
+                Some(format!("{typed}: 초성"))
+            }
+            Shown::Typed => None,
+            Shown::Keyboard { caps_lock: false } => Some(format!("{typed} → {}", self.text)),
+            Shown::Keyboard { caps_lock: true } => {
+                Some(format!("{typed} → {} (Caps Lock)", self.text))
+            }
+            Shown::Misspelling => Some(format!("{}: 비슷한 철자 (오타)", self.text)),
+            Shown::Synonym => Some(format!("{} (유의어)", self.text)),
+            Shown::WordOrder => Some(format!("{}: 낱말 순서 무관", self.text)),
+        }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PreparedQuery {
     pub variants: Vec<Variant>,
+    /// The query as typed (NFC, control characters dropped), for the search line.
+    pub typed: String,
 }
 
 impl PreparedQuery {
     pub fn is_empty(&self) -> bool {
         self.variants.is_empty()
     }
+
+    /// How each reading with a hit among `found` (a bit per reading) read the query.
+    pub fn describe(&self, found: u64) -> Vec<String> {
+        let typed = self.typed.trim();
+        let mut lines: Vec<String> = Vec::new();
+        for (v, variant) in self.variants.iter().enumerate() {
+            if v < 64 && found & (1 << v) == 0 {
+                continue;
+            }
+            if let Some(line) = variant.describe(typed)
+                && !lines.contains(&line)
+            {
+                lines.push(line);
+            }
+        }
+        lines
+    }
 }
 
-/// Reads the query: NFC, control characters dropped, case and spaces folded; and, when it
-/// has Latin letters, a second reading as 2-set keystrokes.
-pub(crate) fn prepare_query(query: &str) -> PreparedQuery {
+/// Penalty of a reading derived from the query (misspelling, everyday word): such a match
+/// ranks below every direct match of its kind.
+use super::matcher::DERIVED;
+
+/// Reads the query: NFC, control characters dropped, case and spaces folded; when it has
+/// Latin letters, as 2-set keystrokes too (with Caps Lock on, too); and from its best
+/// Korean reading: with common misspellings, with everyday words read as the guides' words
+/// (`synonyms`), and with its words in any order.
+pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
     let clean: String = query.nfc().filter(|c| !c.is_control()).collect();
-    let folded: Vec<char> = clean
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(fold)
-        .take(MAX_QUERY_CHARS)
-        .collect();
-    if folded.is_empty() {
+    let spaced = |text: &str| -> Vec<char> {
+        let mut kept = 0;
+        text.chars()
+            .map(fold)
+            .take_while(|c| {
+                if !c.is_whitespace() {
+                    kept += 1;
+                }
+                kept <= MAX_QUERY_CHARS
+            })
+            .collect()
+    };
+    let typed = spaced(&clean);
+    if typed.iter().all(|c| c.is_whitespace()) {
         return PreparedQuery::default();
     }
-    let mut variants = vec![Variant::new(&folded, 0)];
-    if folded.iter().any(char::is_ascii_alphabetic) {
-        let converted: Vec<char> = hangul::latin_to_hangul(&clean)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(fold)
-            .take(MAX_QUERY_CHARS)
-            .collect();
-        if converted != folded && !converted.is_empty() {
-            variants.push(Variant::new(&converted, 50));
+    let plain = Variant::new(&typed, Spelling::Exact, 0, MatchHow::PLAIN, Shown::Typed);
+    let mut variants = vec![plain];
+    let mut primary = 0;
+    if typed.iter().any(char::is_ascii_alphabetic) {
+        let no_hangul = !typed.iter().any(|&c| hangul::is_syllable(c) || c > '\u{3130}');
+        let letters: Vec<char> = clean.chars().filter(char::is_ascii_alphabetic).collect();
+        let all_upper = letters.len() > 1 && letters.iter().all(char::is_ascii_uppercase);
+        let readings = [
+            (hangul::latin_to_hangul(&clean), false, KEYBOARD_PENALTY),
+            (hangul::caps_lock_to_hangul(&clean), true, CAPS_LOCK_PENALTY),
+        ];
+        let has_upper = letters.iter().any(char::is_ascii_uppercase);
+        for (reading, caps_lock, penalty) in readings {
+            if caps_lock && !has_upper {
+                // All lower case: Caps Lock was off (or every letter was shifted, which
+                // reads as nothing a guide writes).
+                continue;
+            }
+            let converted = spaced(&reading);
+            let same = |v: &Variant| v.plain.chars().eq(converted.iter().copied().filter(|c| !c.is_whitespace()));
+            if converted.iter().all(|c| c.is_whitespace()) || variants.iter().any(same) {
+                continue;
+            }
+            variants.push(Variant::new(
+                &converted,
+                Spelling::Exact,
+                penalty,
+                MatchHow::KEYBOARD,
+                Shown::Keyboard { caps_lock },
+            ));
+            // Korean typed in English mode: the Korean reading is the one to build on; with
+            // Caps Lock (every letter upper case), the Caps Lock reading.
+            if no_hangul && (caps_lock == all_upper || primary == 0) {
+                primary = variants.len() - 1;
+            }
         }
     }
-    PreparedQuery { variants }
+    let base = variants[primary].clone();
+    let base_text: Vec<char> = base.text.chars().collect();
+    if base.units.iter().any(|u| matches!(u, Unit::Char(c) | Unit::Partial(Partial { syllable: c, .. }) if char::from_u32(*c).is_some_and(|c| hangul::spelling_alternatives(c).len() > 1))) {
+        variants.push(Variant::new(
+            &base_text,
+            Spelling::Loose,
+            base.penalty + DERIVED,
+            base.how.with(MatchHow::MISSPELLING),
+            Shown::Misspelling,
+        ));
+    }
+    for (scope, table) in synonyms.tables() {
+        if let Some(replaced) = table.apply(&base_text) {
+            let mut variant = Variant::new(
+                &replaced,
+                Spelling::Exact,
+                base.penalty + DERIVED + SYNONYM_EXTRA,
+                base.how.with(MatchHow::SYNONYM),
+                Shown::Synonym,
+            );
+            variant.scope = scope;
+            variants.push(variant);
+        }
+    }
+    if let Some(variant) = base.any_order() {
+        variants.push(variant);
+    }
+    PreparedQuery {
+        variants,
+        typed: clean,
+    }
+}
+
+/// An everyday word is a step further from what was typed than a misspelling of it.
+const SYNONYM_EXTRA: i64 = 100;
+
+/// Penalties of the keyboard readings: guesses, a little below the query as typed.
+const KEYBOARD_PENALTY: i64 = 50;
+const CAPS_LOCK_PENALTY: i64 = 60;
+
+/// Everyday words for the guides' words, compared as a query is (folded, spaces left out).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SynonymTable {
+    /// (everyday word, the guide's word), longest everyday word first.
+    entries: Vec<(Vec<char>, Vec<char>)>,
+}
+
+impl SynonymTable {
+    pub(crate) fn new(synonyms: &[crate::content::Synonym]) -> Self {
+        let key = |text: &str| -> Vec<char> {
+            text.nfc().filter(|c| !c.is_whitespace()).map(fold).collect()
+        };
+        let mut entries: Vec<(Vec<char>, Vec<char>)> = synonyms
+            .iter()
+            .flat_map(|synonym| {
+                let means: Vec<char> = synonym.means.nfc().map(fold).collect();
+                synonym
+                    .words
+                    .iter()
+                    .map(move |word| (key(word), means.clone()))
+            })
+            .filter(|(word, _)| !word.is_empty())
+            .collect();
+        entries.sort_by_key(|(word, _)| std::cmp::Reverse(word.len()));
+        Self { entries }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The query with every everyday word (spaces inside it ignored) replaced by the guide's
+    /// word, left to right, longest first; `None` when it holds none.
+    pub(crate) fn apply(&self, spaced: &[char]) -> Option<Vec<char>> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(spaced.len());
+        let mut at = 0;
+        let mut replaced = false;
+        while at < spaced.len() {
+            let found = self
+                .entries
+                .iter()
+                .find_map(|(word, means)| matches_at(spaced, at, word).map(|end| (end, means)));
+            match found {
+                Some((end, means)) => {
+                    out.extend_from_slice(means);
+                    at = end;
+                    replaced = true;
+                }
+                None => {
+                    out.push(spaced[at]);
+                    at += 1;
+                }
+            }
+        }
+        replaced.then_some(out)
+    }
+}
+
+/// Where `word` (no spaces) ends if the query holds it at `at`, spaces in the query skipped.
+fn matches_at(spaced: &[char], at: usize, word: &[char]) -> Option<usize> {
+    if spaced.get(at).is_none_or(|c| c.is_whitespace()) {
+        return None;
+    }
+    let mut pos = at;
+    for &want in word {
+        while spaced.get(pos).is_some_and(|c| c.is_whitespace()) {
+            pos += 1;
+        }
+        if *spaced.get(pos)? != want {
+            return None;
+        }
+        pos += 1;
+    }
+    Some(pos)
+}
+
+/// The global synonym table and each guide's own, with the documents it applies to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Synonyms {
+    pub global: SynonymTable,
+    pub guides: Vec<(Range<usize>, SynonymTable)>,
+}
+
+impl Synonyms {
+    fn tables(&self) -> impl Iterator<Item = (Option<Range<usize>>, &SynonymTable)> {
+        std::iter::once((None, &self.global)).chain(
+            self.guides
+                .iter()
+                .map(|(scope, table)| (Some(scope.clone()), table)),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -458,10 +862,51 @@ mod tests {
 
     #[test]
     fn settled_units_exclude_a_last_syllable() {
-        let prepared = prepare_query("가입 기");
+        let none = Synonyms::default();
+        let prepared = prepare_query("가입 기", &none);
         assert_eq!(prepared.variants[0].settled().len(), 2);
-        let prepared = prepare_query("ㄱㅇㄱ");
+        let prepared = prepare_query("ㄱㅇㄱ", &none);
         assert_eq!(prepared.variants[0].settled().len(), 3);
-        assert_eq!(prepare_query("rkdlq").variants.len(), 2);
+        assert!(
+            prepare_query("rkdlq", &none)
+                .variants
+                .iter()
+                .any(|v| v.text == "가입" && v.how == MatchHow::KEYBOARD)
+        );
+    }
+
+    #[test]
+    fn readings_of_a_query() {
+        let synonyms = Synonyms {
+            global: SynonymTable::new(&[crate::content::Synonym {
+                words: vec!["안 돼요".into(), "환불".into()],
+                means: "실패".into(),
+            }]),
+            guides: Vec::new(),
+        };
+        let texts = |query: &str| -> Vec<(String, MatchHow)> {
+            prepare_query(query, &synonyms)
+                .variants
+                .iter()
+                .map(|v| (v.text.clone(), v.how))
+                .collect()
+        };
+        let caps = texts("RKDLQ RLWNS");
+        assert!(caps.contains(&("가입 기준".into(), MatchHow::KEYBOARD)), "{caps:?}");
+        let synonym = texts("결제 안돼요");
+        assert!(synonym.contains(&("결제 실패".into(), MatchHow::SYNONYM)), "{synonym:?}");
+        let order = prepare_query("무료 한달", &synonyms);
+        let any = order.variants.iter().find(|v| v.is_any_order()).unwrap();
+        assert_eq!(any.words, vec![0..2, 2..4]);
+        let misspelt = texts("멤버쉽");
+        assert!(misspelt.contains(&("멤버쉽".into(), MatchHow::MISSPELLING)), "{misspelt:?}");
+        assert_eq!(
+            prepare_query("ㄱㅇㄱㅈ", &synonyms).describe(1),
+            vec!["ㄱㅇㄱㅈ: 초성".to_owned()]
+        );
+        assert_eq!(
+            prepare_query("rkdlq rlwns", &synonyms).describe(0b10),
+            vec!["rkdlq rlwns → 가입 기준".to_owned()]
+        );
     }
 }

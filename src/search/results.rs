@@ -11,7 +11,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::SearchIndex;
 use super::matcher::{self, Found, QUALITY_MAX, TIER};
-use super::query::{PreparedQuery, char_of};
+use super::query::{MatchHow, PreparedQuery, char_of};
 
 /// One search result. `ranges` are character ranges of the document's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Hit {
     pub doc: usize,
     pub score: i64,
     pub ranges: Vec<Range<usize>>,
+    /// Why it matched, when not plainly (초성, 영타, 오타, 유의어, 어순).
+    pub how: MatchHow,
 }
 
 /// A match waiting to be ranked. Ordered by score (or the best it could reach), then by
@@ -33,6 +35,8 @@ pub(crate) struct Pending {
     variant: u8,
     start: u32,
     end: u32,
+    /// Found only with one syllable slipped (맴버십 for 멤버십).
+    slip: bool,
 }
 
 impl Pending {
@@ -48,6 +52,7 @@ impl Pending {
                 variant,
                 start,
                 end,
+                slip: false,
             },
             Found::Scattered { base } => Self {
                 bound: clamp(base + tier * TIER + QUALITY_MAX),
@@ -56,8 +61,14 @@ impl Pending {
                 variant,
                 start: 0,
                 end: 0,
+                slip: false,
             },
         }
+    }
+
+    /// The same match, marked as found with a syllable slipped.
+    pub(crate) fn slipped(self) -> Self {
+        Self { slip: true, ..self }
     }
 
     pub(crate) fn doc(&self) -> usize {
@@ -102,6 +113,10 @@ pub struct SearchResults {
     listing: bool,
     skim: SkimMatcherV2,
     folded: String,
+    /// Bit `v` set: reading `v` of the query gave a hit ranked so far.
+    found_by: u64,
+    /// A hit ranked so far was found with a syllable slipped.
+    slipped: bool,
 }
 
 impl std::fmt::Debug for SearchResults {
@@ -139,7 +154,19 @@ impl SearchResults {
             listing: false,
             skim: SkimMatcherV2::default(),
             folded: String::new(),
+            found_by: 0,
+            slipped: false,
         }
+    }
+
+    /// How the query was read, for the search line: each reading other than the plain one
+    /// that gave a hit ranked so far (`rkdlq rlwns → 가입 기준`, `ㄱㅇㄱㅈ: 초성`).
+    pub fn readings(&self) -> Vec<String> {
+        let mut lines = self.query.describe(self.found_by);
+        if self.slipped {
+            lines.push(format!("{}: 한 글자 다른 것도 (오타)", self.query.typed.trim()));
+        }
+        lines
     }
 
     /// How many documents match.
@@ -175,6 +202,7 @@ impl SearchResults {
                 doc,
                 score: 0,
                 ranges: Vec::new(),
+                how: MatchHow::PLAIN,
             }));
             return;
         }
@@ -244,7 +272,20 @@ impl SearchResults {
             return;
         }
         let text = &index.doc(doc).text;
-        let ranges = if pending.end > pending.start {
+        let mut how = variant.how;
+        if pending.slip {
+            how = how.with(MatchHow::MISSPELLING);
+            self.slipped = true;
+        }
+        let mut noted = true;
+        let ranges = if variant.is_any_order() {
+            let (positions, reordered) = matcher::any_order_positions(variant, index.chars(doc));
+            if reordered {
+                how = how.with(MatchHow::WORD_ORDER);
+            }
+            noted = reordered;
+            matcher::text_ranges(text, positions)
+        } else if pending.end > pending.start {
             matcher::text_ranges(text, pending.start..pending.end)
         } else {
             matcher::text_ranges(
@@ -252,10 +293,15 @@ impl SearchResults {
                 matcher::scattered_positions(variant, index.chars(doc)),
             )
         };
+        let v = usize::from(pending.variant);
+        if noted && v < 64 {
+            self.found_by |= 1 << v;
+        }
         self.hits.push(Hit {
             doc,
             score: i64::from(pending.bound),
             ranges,
+            how,
         });
     }
 }

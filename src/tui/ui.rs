@@ -268,6 +268,14 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             ),
             theme.dim(),
         ));
+        // How the query was read, so the agent sees why the hits are what they are.
+        let readings = app.search.results.readings();
+        if !readings.is_empty() {
+            let used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
+            let room = usize::from(area.width).saturating_sub(used);
+            let shown = truncate(&format!("  ⇢ {}", inert(&readings.join(" · "))), room);
+            spans.push(Span::styled(shown, theme.accent()));
+        }
     }
     let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);

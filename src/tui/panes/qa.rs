@@ -371,7 +371,14 @@ fn hit_lines(
             // match is in, so the match stays visible. The end is cut at a word, marked '…'.
             let chars: Vec<char> = text.chars().collect();
             let first = hit.ranges.first().map_or(0..0, Clone::clone);
-            let room = (width + 1).saturating_sub(super::super::text::width(&kind) + 1);
+            // Why it matched, when not plainly: 초성, 영타, 오타, 유의어, 어순.
+            let why = if hit.how.is_plain() {
+                String::new()
+            } else {
+                format!("{} ", hit.how.labels().join("·"))
+            };
+            let room = (width + 1)
+                .saturating_sub(super::super::text::width(&kind) + super::super::text::width(&why) + 1);
             let head: String = chars[..first.end.min(chars.len())].iter().collect();
             let skip = if super::super::text::width(&head) <= room {
                 0
@@ -392,6 +399,9 @@ fn hit_lines(
                 kind,
                 if selected { base } else { theme.dim() },
             )];
+            if !why.is_empty() {
+                segments.push(Segment::new(why, theme.accent()));
+            }
             if skip > 0 {
                 segments.push(Segment::new("…", base));
             }
