@@ -24,6 +24,13 @@ const KEYSTROKES: &[(&str, &str)] = &[
     ("vmfhaoaqjtl", "vmfhaoaqjtlq"),
     // Backspace.
     ("가입 기준", "가입 기"),
+    // Caps Lock on in English mode.
+    ("RKDLQ RLWN", "RKDLQ RLWNS"),
+    // A misspelling (쉽 for 십), read with its common spellings.
+    ("멤버쉬", "멤버쉽"),
+    // An everyday word (환불 for 환급) and words in another order.
+    ("결제 환부", "결제 환불"),
+    ("무료 한", "무료 한달"),
 ];
 
 fn warm_cache(index: &SearchIndex, typed: &str) -> SearchCache {
@@ -38,7 +45,8 @@ fn warm_cache(index: &SearchIndex, typed: &str) -> SearchCache {
 
 fn keystroke(c: &mut Criterion) {
     for entries in [1_000, 10_000, 100_000] {
-        let index = SearchIndex::from_docs(synthetic::synthetic_docs(entries));
+        let index = SearchIndex::from_docs(synthetic::synthetic_docs(entries))
+            .with_synonyms(&synthetic::synonyms());
         for &(typed, next) in KEYSTROKES {
             let warm = warm_cache(&index, typed);
             let name = format!("keystroke {entries} \"{typed}\" → \"{next}\"");

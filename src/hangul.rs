@@ -352,12 +352,24 @@ pub fn spelling_alternatives(ch: char) -> Vec<char> {
         return vec![ch];
     };
     let group_of = |groups: &[&'static [usize]], index: usize| -> &'static [usize] {
-        groups.iter().copied().find(|g| g.contains(&index)).unwrap_or(&[])
+        groups
+            .iter()
+            .copied()
+            .find(|g| g.contains(&index))
+            .unwrap_or(&[])
     };
     let mut medials = vec![medial];
-    medials.extend(group_of(&MEDIAL_GROUPS, medial).iter().filter(|&&m| m != medial));
+    medials.extend(
+        group_of(&MEDIAL_GROUPS, medial)
+            .iter()
+            .filter(|&&m| m != medial),
+    );
     if SIBILANTS.contains(&initial) {
-        medials.extend(group_of(&AFTER_SIBILANT, medial).iter().filter(|&&m| m != medial));
+        medials.extend(
+            group_of(&AFTER_SIBILANT, medial)
+                .iter()
+                .filter(|&&m| m != medial),
+        );
     }
     if initial == IEUNG {
         for &m in group_of(&AFTER_IEUNG, medial) {
@@ -367,7 +379,11 @@ pub fn spelling_alternatives(ch: char) -> Vec<char> {
         }
     }
     let mut finals = vec![final_index];
-    finals.extend(group_of(&FINAL_GROUPS, final_index).iter().filter(|&&f| f != final_index));
+    finals.extend(
+        group_of(&FINAL_GROUPS, final_index)
+            .iter()
+            .filter(|&&f| f != final_index),
+    );
     let mut out = Vec::with_capacity(medials.len() * finals.len());
     for &m in &medials {
         for &f in &finals {
@@ -389,12 +405,19 @@ mod tests {
     fn caps_lock_and_misspellings() {
         assert_eq!(caps_lock_to_hangul("RKDLQ RLWNS"), "가입 기준");
         assert_eq!(caps_lock_to_hangul("rKDLQ"), "까입");
-        assert_eq!(latin_to_hangul("QKDLQ"), "빠이ㅃ", "ㅃ never ends a syllable");
+        assert_eq!(
+            latin_to_hangul("QKDLQ"),
+            "빠이ㅃ",
+            "ㅃ never ends a syllable"
+        );
         assert_eq!(spelling_alternatives('멤'), vec!['멤', '맴']);
         assert_eq!(spelling_alternatives('십'), vec!['십', '쉽']);
         assert_eq!(spelling_alternatives('쉽'), vec!['쉽', '십']);
         assert_eq!(spelling_alternatives('되'), vec!['되', '돼', '뒈']);
-        assert_eq!(spelling_alternatives('됐'), vec!['됐', '됏', '됬', '됫', '뒜', '뒛']);
+        assert_eq!(
+            spelling_alternatives('됐'),
+            vec!['됐', '됏', '됬', '됫', '뒜', '뒛']
+        );
         assert_eq!(spelling_alternatives('가'), vec!['가']);
         assert_eq!(spelling_alternatives('a'), vec!['a']);
     }

@@ -617,7 +617,10 @@ fn synonym_lists_are_validated_with_their_place() {
     fs::create_dir(dir.path().join("more")).unwrap();
     fs::write(dir.path().join("more/synonyms.json"), sound.to_string()).unwrap();
     let errors = content::load_dir(dir.path()).unwrap_err().to_string();
-    assert!(errors.contains("synonyms.json 파일이 둘 이상입니다"), "{errors}");
+    assert!(
+        errors.contains("synonyms.json 파일이 둘 이상입니다"),
+        "{errors}"
+    );
     // Without a list of its own, content gets the embedded one.
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("guide.json"), embedded_json().to_string()).unwrap();

@@ -262,27 +262,70 @@ fn in_top_three(index: &SearchIndex, query: &str, text: &str, how: MatchHow) -> 
 fn caps_lock_and_shift_read_as_the_korean_keyboard() {
     let index = index();
     // Caps Lock on in English mode: upper case letters typed unshifted.
-    assert!(in_top_three(&index, "RKDLQ RLWNS", "가입 기준", MatchHow::KEYBOARD));
-    assert!(in_top_three(&index, "VMFHAPAQJTLQ", "프로멤버십", MatchHow::KEYBOARD));
+    assert!(in_top_three(
+        &index,
+        "RKDLQ RLWNS",
+        "가입 기준",
+        MatchHow::KEYBOARD
+    ));
+    assert!(in_top_three(
+        &index,
+        "VMFHAPAQJTLQ",
+        "프로멤버십",
+        MatchHow::KEYBOARD
+    ));
     // Shift gives the double consonants: dlT is 있.
-    assert!(in_top_three(&index, "dlTtmqslek", "있습니다", MatchHow::KEYBOARD));
+    assert!(in_top_three(
+        &index,
+        "dlTtmqslek",
+        "있습니다",
+        MatchHow::KEYBOARD
+    ));
     // Caps Lock and Shift together give lower case for the shifted key: DLtTMQSLEK.
-    assert!(in_top_three(&index, "DLtTMQSLEK", "있습니다", MatchHow::KEYBOARD));
+    assert!(in_top_three(
+        &index,
+        "DLtTMQSLEK",
+        "있습니다",
+        MatchHow::KEYBOARD
+    ));
     let results = index.search_cached(&mut SearchCache::default(), "RKDLQ RLWNS");
-    assert_eq!(results.readings(), vec!["RKDLQ RLWNS → 가입 기준 (Caps Lock)"]);
+    assert_eq!(
+        results.readings(),
+        vec!["RKDLQ RLWNS → 가입 기준 (Caps Lock)"]
+    );
 }
 
 #[test]
 fn common_misspellings_are_found_below_exact_matches() {
     let index = index();
     // 멤버쉽 (the guide writes 멤버십) is found, and said to be a misspelling.
-    assert!(in_top_three(&index, "멤버쉽", "멤버십", MatchHow::MISSPELLING));
+    assert!(in_top_three(
+        &index,
+        "멤버쉽",
+        "멤버십",
+        MatchHow::MISSPELLING
+    ));
     // ㅔ/ㅐ: 맴버십.
-    assert!(in_top_three(&index, "맴버십", "멤버십", MatchHow::MISSPELLING));
+    assert!(in_top_three(
+        &index,
+        "맴버십",
+        "멤버십",
+        MatchHow::MISSPELLING
+    ));
     // 되/돼: the guide asks 어떻게 되나요.
-    assert!(in_top_three(&index, "어떻게 돼나요", "어떻게 되나요", MatchHow::MISSPELLING));
+    assert!(in_top_three(
+        &index,
+        "어떻게 돼나요",
+        "어떻게 되나요",
+        MatchHow::MISSPELLING
+    ));
     // Spacing: 한 달 무료 is written 한달 무료 too.
-    assert!(in_top_three(&index, "한달무료", "한 달 무료", MatchHow::PLAIN));
+    assert!(in_top_three(
+        &index,
+        "한달무료",
+        "한 달 무료",
+        MatchHow::PLAIN
+    ));
     let results = index.search_cached(&mut SearchCache::default(), "멤버쉽");
     assert_eq!(results.readings(), vec!["멤버쉽: 비슷한 철자 (오타)"]);
 }
@@ -310,7 +353,12 @@ fn everyday_words_find_the_guides_words() {
 #[test]
 fn words_match_in_any_order() {
     let index = index();
-    assert!(in_top_three(&index, "무료 한달", "한달 무료", MatchHow::WORD_ORDER));
+    assert!(in_top_three(
+        &index,
+        "무료 한달",
+        "한달 무료",
+        MatchHow::WORD_ORDER
+    ));
     // Typed in the guide's order, the same words are a plain match.
     assert!(top(&index, "한달 무료", 1)[0].1.is_plain());
 }
@@ -382,7 +430,13 @@ fn score_of(index: &SearchIndex, query: &str, text: &str) -> i64 {
 fn a_plain_match_outranks_every_other_reading_of_the_same_text() {
     let index = index_of(&["가입 기준 안내"], &[]);
     let plain = score_of(&index, "가입 기준", "가입 기준 안내");
-    for query in ["ㄱㅇㄱㅈ", "rkdlq rlwns", "RKDLQ RLWNS", "가입 기쥰", "기준 가입"] {
+    for query in [
+        "ㄱㅇㄱㅈ",
+        "rkdlq rlwns",
+        "RKDLQ RLWNS",
+        "가입 기쥰",
+        "기준 가입",
+    ] {
         let other = score_of(&index, query, "가입 기준 안내");
         assert!(plain > other, "{query}: {other} is not below {plain}");
     }

@@ -1344,3 +1344,24 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
         "imported rules are drafts and do not answer:\n{screen}"
     );
 }
+
+#[test]
+fn the_search_line_says_how_the_query_was_read_and_hits_say_why() {
+    let mut app = app();
+    type_text(&mut app, "/");
+    type_text(&mut app, "RKDLQ RLWNS");
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("⇢ RKDLQ RLWNS → 가입 기준 (Caps Lock)"),
+        "{screen}"
+    );
+    assert!(screen.contains("[질문] 영타 "), "{screen}");
+    insta::assert_snapshot!("search_caps_lock_120x40", screen);
+    // An everyday word: the reading and the tag say so.
+    let mut app = self::app();
+    type_text(&mut app, "/환불");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("⇢ 환급 (유의어)"), "{screen}");
+    assert!(screen.contains("유의어 "), "{screen}");
+    insta::assert_snapshot!("search_synonym_80x24", screen);
+}

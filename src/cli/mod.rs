@@ -545,6 +545,17 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
             .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
         written.push(path.display().to_string());
     }
+    // The synonym list in use goes along, so the exported folder searches as this one does.
+    let path = dir.join(content::SYNONYMS_FILE);
+    let list = content::SynonymList {
+        synonyms: content.synonyms().to_vec(),
+    };
+    let mut text = serde_json::to_string_pretty(&list)
+        .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
+    text.push('\n');
+    write_whole(&path, text.as_bytes())
+        .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
+    written.push(path.display().to_string());
     if global.json {
         io.print_json(&json!({"written": written}))
     } else {

@@ -259,7 +259,7 @@ fn is_synonym_file(name: &str) -> bool {
 
 /// A parsed content file: a guide, or the global synonym list.
 enum Parsed {
-    Guide(Guide),
+    Guide(Box<Guide>),
     Synonyms(SynonymList),
 }
 
@@ -272,7 +272,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
     let mut lists = Vec::new();
     for (source, result) in sources.iter().zip(parse_all(sources)) {
         match result {
-            Ok(Parsed::Guide(guide)) => parsed.push((source, guide)),
+            Ok(Parsed::Guide(guide)) => parsed.push((source, *guide)),
             Ok(Parsed::Synonyms(list)) => lists.push((source, list)),
             Err(error) => errors.push(error),
         }
@@ -338,7 +338,7 @@ fn parse_all(sources: &[SourceFile]) -> Vec<Result<Parsed, ContentError>> {
                 if is_synonym_file(&source.name) {
                     parse_file(source).map(Parsed::Synonyms)
                 } else {
-                    parse_file(source).map(Parsed::Guide)
+                    parse_file(source).map(|guide| Parsed::Guide(Box::new(guide)))
                 }
             })
             .collect::<Vec<_>>()

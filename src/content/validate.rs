@@ -301,7 +301,10 @@ fn guide_words(guide: &Guide) -> String {
     add(&guide.heading);
     add(&guide.title);
     guide.category.iter().for_each(|c| add(c));
-    guide.handling_order.iter().for_each(|step| add(&step.label));
+    guide
+        .handling_order
+        .iter()
+        .for_each(|step| add(&step.label));
     guide.links.iter().for_each(|link| add(&link.label));
     if let Some(schedule) = &guide.schedule {
         add(&schedule.title);
@@ -341,13 +344,20 @@ fn check_synonyms(reporter: &mut Reporter<'_>, root: &JsonPath, synonyms: &[Syno
         if length > SYNONYM_MAX_CHARS {
             reporter.error(
                 path,
-                format!("{what}이(가) {length}자입니다 (낱말이나 짧은 말, {SYNONYM_MAX_CHARS}자까지)"),
+                format!(
+                    "{what}이(가) {length}자입니다 (낱말이나 짧은 말, {SYNONYM_MAX_CHARS}자까지)"
+                ),
             );
         }
     };
     for (n, synonym) in synonyms.iter().enumerate() {
         let path = root.index(n);
-        check_text(reporter, &path.key("means"), &synonym.means, "가이드의 말(means)");
+        check_text(
+            reporter,
+            &path.key("means"),
+            &synonym.means,
+            "가이드의 말(means)",
+        );
         if synonym.words.is_empty() {
             reporter.error(&path.key("words"), "유의어가 없습니다 (하나 이상 필요)");
         }
@@ -360,7 +370,10 @@ fn check_synonyms(reporter: &mut Reporter<'_>, root: &JsonPath, synonyms: &[Syno
                 continue;
             }
             if key == means {
-                reporter.error(&word_path, format!("\"{word}\"은(는) 가이드의 말과 같습니다"));
+                reporter.error(
+                    &word_path,
+                    format!("\"{word}\"은(는) 가이드의 말과 같습니다"),
+                );
             } else if guide_words.contains(&key) {
                 reporter.error(
                     &word_path,
@@ -381,7 +394,11 @@ fn check_synonyms(reporter: &mut Reporter<'_>, root: &JsonPath, synonyms: &[Syno
 /// Validates the global synonym list file.
 pub fn validate_synonym_list(file: &str, list: &SynonymList, bytes: &[u8]) -> Vec<ContentError> {
     let mut reporter = Reporter::new(file, bytes);
-    check_synonyms(&mut reporter, &JsonPath::root().key("synonyms"), &list.synonyms);
+    check_synonyms(
+        &mut reporter,
+        &JsonPath::root().key("synonyms"),
+        &list.synonyms,
+    );
     reporter.finish()
 }
 

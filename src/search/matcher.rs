@@ -177,35 +177,38 @@ fn contiguous_score(variant: &Variant, chars: &[u32], start: usize, end: usize, 
     score - DERIVED * loose - 10 * variant.initials - variant.penalty
 }
 
-/// Where each word of an any-order reading first matches in one piece: (start, end) per
-/// word, or `None` when a word is nowhere.
-fn word_matches(variant: &Variant, chars: &[u32]) -> Option<Vec<(usize, usize)>> {
+/// Where the first `count` words of an any-order reading first match in one piece:
+/// (start, end) per word, or `None` when a word is nowhere.
+fn word_matches(variant: &Variant, chars: &[u32], count: usize) -> Option<Vec<(usize, usize)>> {
     variant
         .words
         .iter()
-        .map(|word| {
-            let units = &variant.units[word.clone()];
-            let (head, rest) = units.split_first()?;
-            let mut found = None;
-            head.each_match(chars, 0, |start, width| {
-                let mut end = start + width;
-                let whole = rest.iter().all(|unit| match unit.at(chars, end) {
-                    Some(width) => {
-                        end += width;
-                        true
-                    }
-                    None => false,
-                });
-                if whole {
-                    found = Some((start, end));
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            });
-            found
-        })
+        .take(count)
+        .map(|word| word_at(&variant.units[word.clone()], chars))
         .collect()
+}
+
+/// Where `units` first match one after another.
+fn word_at(units: &[Unit], chars: &[u32]) -> Option<(usize, usize)> {
+    let (head, rest) = units.split_first()?;
+    let mut found = None;
+    head.each_match(chars, 0, |start, width| {
+        let mut end = start + width;
+        let whole = rest.iter().all(|unit| match unit.at(chars, end) {
+            Some(width) => {
+                end += width;
+                true
+            }
+            None => false,
+        });
+        if whole {
+            found = Some((start, end));
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    found
 }
 
 /// Whether the words were found in the query's order.
@@ -215,8 +218,22 @@ fn in_order(words: &[(usize, usize)]) -> bool {
 
 /// An any-order reading: every word in one piece somewhere. Scored below every contiguous
 /// match and above every scattered one; words in the query's order first, then earlier.
-pub(crate) fn any_order(variant: &Variant, chars: &[u32]) -> Option<Found> {
-    let words = word_matches(variant, chars)?;
+/// Also says whether the words before the last are all there (what the next keystroke
+/// builds on).
+pub(crate) fn any_order(variant: &Variant, chars: &[u32]) -> (bool, Option<Found>) {
+    let Some(words) = word_matches(variant, chars, variant.words.len() - 1) else {
+        return (false, None);
+    };
+    (true, any_order_score(variant, chars, words))
+}
+
+fn any_order_score(
+    variant: &Variant,
+    chars: &[u32],
+    mut words: Vec<(usize, usize)>,
+) -> Option<Found> {
+    let last = variant.words.last()?;
+    words.push(word_at(&variant.units[last.clone()], chars)?);
     let first = words.iter().map(|&(start, _)| start).min()?;
     let mut score = ANY_ORDER - i64::try_from(first.min(300)).unwrap_or(300);
     if in_order(&words) {
@@ -237,7 +254,7 @@ pub(crate) fn any_order(variant: &Variant, chars: &[u32]) -> Option<Found> {
 /// The stored positions an any-order match covers, and whether its words were out of the
 /// query's order.
 pub(crate) fn any_order_positions(variant: &Variant, chars: &[u32]) -> (Vec<u32>, bool) {
-    let Some(mut words) = word_matches(variant, chars) else {
+    let Some(mut words) = word_matches(variant, chars, variant.words.len()) else {
         return (Vec::new(), false);
     };
     let reordered = !in_order(&words);

@@ -173,7 +173,15 @@ struct Level {
     units: Vec<Unit>,
     /// The documents the reading applies to (all when none).
     scope: Option<Range<usize>>,
+    /// The units are whole words found in any order, each in one piece (not in order).
+    any_order: bool,
     candidates: Vec<(u32, Progress)>,
+}
+
+impl Level {
+    fn serves(&self, variant: &Variant) -> bool {
+        self.scope == variant.scope && self.any_order == variant.is_any_order()
+    }
 }
 
 /// Levels kept: one per settled unit typed, so Backspace finds the shorter query's work.
@@ -181,10 +189,11 @@ const LEVELS_KEPT: usize = 24;
 
 impl SearchCache {
     /// The level with the most settled units that `units` starts with.
-    fn best_for(&self, units: &[Unit], scope: Option<&Range<usize>>) -> Option<&Level> {
+    fn best_for(&self, variant: &Variant) -> Option<&Level> {
+        let units = variant.settled();
         self.levels
             .iter()
-            .filter(|level| level.scope.as_ref() == scope && units.starts_with(&level.units))
+            .filter(|level| level.serves(variant) && units.starts_with(&level.units))
             .max_by_key(|level| level.units.len())
     }
 
@@ -194,10 +203,12 @@ impl SearchCache {
             query
                 .variants
                 .iter()
-                .any(|v| v.scope == level.scope && v.settled().starts_with(&level.units))
-                && !new
-                    .iter()
-                    .any(|n| n.units == level.units && n.scope == level.scope)
+                .any(|v| level.serves(v) && v.settled().starts_with(&level.units))
+                && !new.iter().any(|n| {
+                    n.units == level.units
+                        && n.scope == level.scope
+                        && n.any_order == level.any_order
+                })
         });
         self.levels.extend(new);
         if self.levels.len() > LEVELS_KEPT {
@@ -352,7 +363,7 @@ impl SearchIndex {
         for (v, variant) in prepared.variants.iter().enumerate() {
             let settled = variant.settled();
             let scope = variant.scope.clone();
-            let base = cache.best_for(settled, scope.as_ref());
+            let base = cache.best_for(variant);
             let source = match base {
                 Some(level) => Source::Level(&level.candidates, level.units.len()),
                 None => Source::Docs(scope.clone().unwrap_or(0..self.docs.len())),
@@ -370,6 +381,7 @@ impl SearchIndex {
                 levels.push(Level {
                     units: settled.to_vec(),
                     scope,
+                    any_order: variant.is_any_order(),
                     candidates,
                 });
             }
@@ -398,16 +410,29 @@ impl SearchIndex {
         let mut candidates = Vec::new();
         let mut pending = Vec::new();
         if variant.is_any_order() {
-            // Words in any order are matched afresh: no order to build on.
-            if let Source::Docs(range) = source {
-                for d in range.clone() {
-                    if self.class_sets[d] & variant.classes == variant.classes
-                        && let Some(found) = matcher::any_order(variant, self.chars(d))
-                    {
-                        let doc = u32::try_from(d).unwrap_or(u32::MAX);
-                        pending.push(Pending::new(doc, v, self.tiers[d], found));
-                    }
+            // The words before the last each in one piece narrow the documents for the next
+            // keystroke; the last word decides the hit.
+            let mut consider = |d: usize| {
+                if self.class_sets[d] & variant.stable_classes != variant.stable_classes {
+                    return;
                 }
+                let chars = self.chars(d);
+                let (settled, found) = matcher::any_order(variant, chars);
+                let doc = u32::try_from(d).unwrap_or(u32::MAX);
+                if settled && keep {
+                    candidates.push((doc, Progress::START));
+                }
+                if let Some(found) = found
+                    && self.class_sets[d] & variant.classes == variant.classes
+                {
+                    pending.push(Pending::new(doc, v, self.tiers[d], found));
+                }
+            };
+            match source {
+                Source::Level(level, _) => {
+                    level.iter().for_each(|&(doc, _)| consider(doc as usize));
+                }
+                Source::Docs(range) => range.clone().for_each(&mut consider),
             }
             return (candidates, pending);
         }
@@ -616,7 +641,13 @@ impl DocSink {
             let title: Arc<str> = Arc::from(section.title.as_deref().unwrap_or(&guide.title));
             if let Some(heading) = &section.title {
                 let section_id: Arc<str> = Arc::from(section.id.as_str());
-                self.add(DocKind::Section, &section_id, &title, heading.clone(), target);
+                self.add(
+                    DocKind::Section,
+                    &section_id,
+                    &title,
+                    heading.clone(),
+                    target,
+                );
             }
             for item in &section.items {
                 let kind = match item.kind {
@@ -630,7 +661,13 @@ impl DocSink {
         }
         if let Some(schedule) = &guide.schedule {
             let title: Arc<str> = Arc::from(schedule.title.as_str());
-            self.add(DocKind::Schedule, &id, &title, schedule.title.clone(), target);
+            self.add(
+                DocKind::Schedule,
+                &id,
+                &title,
+                schedule.title.clone(),
+                target,
+            );
             for event in &schedule.events {
                 let id: Arc<str> = Arc::from(event.id.as_str());
                 self.add(DocKind::Schedule, &id, &title, event.line(), target);

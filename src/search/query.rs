@@ -265,7 +265,11 @@ impl Unit {
                 );
             }
             Self::Any(any) => {
-                scan(rest, |code| any.matches(char_of(code)), |p| visit(from + p, 1));
+                scan(
+                    rest,
+                    |code| any.matches(char_of(code)),
+                    |p| visit(from + p, 1),
+                );
             }
             Self::Partial(partial) => {
                 let head = partial.split.map_or(u32::MAX, |(head, _)| head);
@@ -433,7 +437,9 @@ pub(crate) enum Shown {
     /// The query as typed, with lone consonants or not.
     Typed,
     /// Latin letters as 2-set keystrokes, as typed or with Caps Lock on.
-    Keyboard { caps_lock: bool },
+    Keyboard {
+        caps_lock: bool,
+    },
     Misspelling,
     Synonym,
     WordOrder,
@@ -480,7 +486,11 @@ enum Spelling {
 
 impl Variant {
     fn new(spaced: &[char], spelling: Spelling, penalty: i64, how: MatchHow, shown: Shown) -> Self {
-        let folded: Vec<char> = spaced.iter().copied().filter(|c| !c.is_whitespace()).collect();
+        let folded: Vec<char> = spaced
+            .iter()
+            .copied()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let mut units = Vec::with_capacity(folded.len());
         for (n, &ch) in folded.iter().enumerate() {
             let last = n + 1 == folded.len();
@@ -553,7 +563,12 @@ impl Variant {
                 start = k;
             }
         }
+        let last_start = words.last().map_or(0, |w| w.start);
         (words.len() >= 2).then(|| Self {
+            // What the words before the last need (see `settled`).
+            stable_classes: self.units[..last_start]
+                .iter()
+                .fold(0u64, |set, u| set | (1u64 << u.class())),
             words,
             shown: Shown::WordOrder,
             ..self.clone()
@@ -565,12 +580,13 @@ impl Variant {
         !self.words.is_empty()
     }
 
-    /// Units whose matches a later keystroke may build on (none for an any-order reading).
+    /// Units whose matches a later keystroke may build on: all but a half-typed last
+    /// syllable; for an any-order reading, the words before the last (each found in one piece
+    /// somewhere, which only narrows as words are added or lengthened).
     pub fn settled(&self) -> &[Unit] {
-        if self.is_any_order() {
-            &[]
-        } else {
-            &self.units[..self.stable]
+        match self.words.last() {
+            Some(last) => &self.units[..last.start],
+            None => &self.units[..self.stable],
         }
     }
 
@@ -581,9 +597,7 @@ impl Variant {
     /// How the search line describes this reading of `typed`, if it is not the plain one.
     fn describe(&self, typed: &str) -> Option<String> {
         match self.shown {
-            Shown::Typed if self.how.contains(MatchHow::INITIALS) => {
-                Some(format!("{typed}: 초성"))
-            }
+            Shown::Typed if self.how.contains(MatchHow::INITIALS) => Some(format!("{typed}: 초성")),
             Shown::Typed => None,
             Shown::Keyboard { caps_lock: false } => Some(format!("{typed} → {}", self.text)),
             Shown::Keyboard { caps_lock: true } => {
@@ -656,7 +670,9 @@ pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
     let mut variants = vec![plain];
     let mut primary = 0;
     if typed.iter().any(char::is_ascii_alphabetic) {
-        let no_hangul = !typed.iter().any(|&c| hangul::is_syllable(c) || c > '\u{3130}');
+        let no_hangul = !typed
+            .iter()
+            .any(|&c| hangul::is_syllable(c) || c > '\u{3130}');
         let letters: Vec<char> = clean.chars().filter(char::is_ascii_alphabetic).collect();
         let all_upper = letters.len() > 1 && letters.iter().all(char::is_ascii_uppercase);
         let readings = [
@@ -671,7 +687,11 @@ pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
                 continue;
             }
             let converted = spaced(&reading);
-            let same = |v: &Variant| v.plain.chars().eq(converted.iter().copied().filter(|c| !c.is_whitespace()));
+            let same = |v: &Variant| {
+                v.plain
+                    .chars()
+                    .eq(converted.iter().copied().filter(|c| !c.is_whitespace()))
+            };
             if converted.iter().all(|c| c.is_whitespace()) || variants.iter().any(same) {
                 continue;
             }
@@ -739,7 +759,10 @@ pub(crate) struct SynonymTable {
 impl SynonymTable {
     pub(crate) fn new(synonyms: &[crate::content::Synonym]) -> Self {
         let key = |text: &str| -> Vec<char> {
-            text.nfc().filter(|c| !c.is_whitespace()).map(fold).collect()
+            text.nfc()
+                .filter(|c| !c.is_whitespace())
+                .map(fold)
+                .collect()
         };
         let mut entries: Vec<(Vec<char>, Vec<char>)> = synonyms
             .iter()
@@ -774,16 +797,13 @@ impl SynonymTable {
                 .entries
                 .iter()
                 .find_map(|(word, means)| matches_at(spaced, at, word).map(|end| (end, means)));
-            match found {
-                Some((end, means)) => {
-                    out.extend_from_slice(means);
-                    at = end;
-                    replaced = true;
-                }
-                None => {
-                    out.push(spaced[at]);
-                    at += 1;
-                }
+            if let Some((end, means)) = found {
+                out.extend_from_slice(means);
+                at = end;
+                replaced = true;
+            } else {
+                out.push(spaced[at]);
+                at += 1;
             }
         }
         replaced.then_some(out)
@@ -892,14 +912,23 @@ mod tests {
                 .collect()
         };
         let caps = texts("RKDLQ RLWNS");
-        assert!(caps.contains(&("가입 기준".into(), MatchHow::KEYBOARD)), "{caps:?}");
+        assert!(
+            caps.contains(&("가입 기준".into(), MatchHow::KEYBOARD)),
+            "{caps:?}"
+        );
         let synonym = texts("결제 안돼요");
-        assert!(synonym.contains(&("결제 실패".into(), MatchHow::SYNONYM)), "{synonym:?}");
+        assert!(
+            synonym.contains(&("결제 실패".into(), MatchHow::SYNONYM)),
+            "{synonym:?}"
+        );
         let order = prepare_query("무료 한달", &synonyms);
         let any = order.variants.iter().find(|v| v.is_any_order()).unwrap();
         assert_eq!(any.words, vec![0..2, 2..4]);
         let misspelt = texts("멤버쉽");
-        assert!(misspelt.contains(&("멤버쉽".into(), MatchHow::MISSPELLING)), "{misspelt:?}");
+        assert!(
+            misspelt.contains(&("멤버쉽".into(), MatchHow::MISSPELLING)),
+            "{misspelt:?}"
+        );
         assert_eq!(
             prepare_query("ㄱㅇㄱㅈ", &synonyms).describe(1),
             vec!["ㄱㅇㄱㅈ: 초성".to_owned()]

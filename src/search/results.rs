@@ -164,7 +164,10 @@ impl SearchResults {
     pub fn readings(&self) -> Vec<String> {
         let mut lines = self.query.describe(self.found_by);
         if self.slipped {
-            lines.push(format!("{}: 한 글자 다른 것도 (오타)", self.query.typed.trim()));
+            lines.push(format!(
+                "{}: 한 글자 다른 것도 (오타)",
+                self.query.typed.trim()
+            ));
         }
         lines
     }

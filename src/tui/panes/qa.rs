@@ -377,8 +377,9 @@ fn hit_lines(
             } else {
                 format!("{} ", hit.how.labels().join("·"))
             };
-            let room = (width + 1)
-                .saturating_sub(super::super::text::width(&kind) + super::super::text::width(&why) + 1);
+            let room = (width + 1).saturating_sub(
+                super::super::text::width(&kind) + super::super::text::width(&why) + 1,
+            );
             let head: String = chars[..first.end.min(chars.len())].iter().collect();
             let skip = if super::super::text::width(&head) <= room {
                 0
