@@ -336,7 +336,8 @@ pub fn caps_lock_to_hangul(text: &str) -> String {
 
 /// Medial vowels people mix up in writing, by sound: ㅐ/ㅔ, ㅒ/ㅖ, ㅙ/ㅚ/ㅞ (돼/되).
 const MEDIAL_GROUPS: [&[usize]; 3] = [&[1, 5], &[3, 7], &[10, 11, 15]];
-/// The particle 의 is written 에 or 이 (and the other way round).
+/// The particle 의 is written 에 or 이 (and the other way round); a syllable with a final
+/// (입, 일) is not a particle.
 const AFTER_IEUNG: [&[usize]; 1] = [&[19, 5, 20]];
 const IEUNG: usize = 11;
 /// After ㅅ ㅆ ㅈ ㅉ ㅊ the glide is not heard: ㅟ/ㅣ (쉽/십), ㅕ/ㅓ (져/저), ㅛ/ㅗ, ㅠ/ㅜ.
@@ -371,7 +372,7 @@ pub fn spelling_alternatives(ch: char) -> Vec<char> {
                 .filter(|&&m| m != medial),
         );
     }
-    if initial == IEUNG {
+    if initial == IEUNG && final_index == 0 {
         for &m in group_of(&AFTER_IEUNG, medial) {
             if !medials.contains(&m) {
                 medials.push(m);

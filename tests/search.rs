@@ -520,3 +520,19 @@ fn cli_json_says_how_each_hit_matched() {
     let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(hits[0]["matched_by"], serde_json::json!([]));
 }
+
+#[test]
+fn derived_readings_are_looked_for_only_below_a_page_of_direct_matches() {
+    let mut texts = vec!["맴버십 안내"; 1];
+    texts.extend(std::iter::repeat_n("멤버십 안내", 5));
+    let few = index_of(&texts, &[]);
+    let hits = few.search("멤버십");
+    assert_eq!(hits.len(), 6);
+    assert!(hits[5].how.contains(MatchHow::MISSPELLING));
+    // A page of matches as typed: a misspelling could only rank after them all.
+    texts.extend(std::iter::repeat_n("멤버십 안내", 100));
+    let many = index_of(&texts, &[]);
+    let hits = many.search("멤버십");
+    assert_eq!(hits.len(), 105);
+    assert!(hits.iter().all(|hit| hit.how.is_plain()));
+}

@@ -360,7 +360,7 @@ impl SearchIndex {
         }
         let mut pending = Vec::new();
         let mut levels = Vec::new();
-        for (v, variant) in prepared.variants.iter().enumerate() {
+        let mut run = |v: usize, variant: &Variant, pending: &mut Vec<Pending>| {
             let settled = variant.settled();
             let scope = variant.scope.clone();
             let base = cache.best_for(variant);
@@ -384,6 +384,18 @@ impl SearchIndex {
                     any_order: variant.is_any_order(),
                     candidates,
                 });
+            }
+        };
+        let variants = || prepared.variants.iter().enumerate();
+        for (v, variant) in variants().filter(|(_, variant)| !variant.is_fallback()) {
+            run(v, variant, &mut pending);
+        }
+        // Misspellings, everyday words and other word orders rank below every match of the
+        // query as typed in one piece: when those fill the first page, they are not looked for.
+        let in_one_piece = pending.iter().filter(|hit| hit.is_contiguous()).count();
+        if in_one_piece < FIRST_PAGE {
+            for (v, variant) in variants().filter(|(_, variant)| variant.is_fallback()) {
+                run(v, variant, &mut pending);
             }
         }
         cache.keep(&prepared, levels);

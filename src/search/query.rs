@@ -575,9 +575,17 @@ impl Variant {
         })
     }
 
-    /// A reading that takes its words in any order (matched afresh each keystroke).
+    /// A reading that takes its words in any order.
     pub fn is_any_order(&self) -> bool {
         !self.words.is_empty()
+    }
+
+    /// A reading looked for only when the query as typed finds less than a page in one
+    /// piece: its matches all rank below those (misspellings, everyday words, word order).
+    pub fn is_fallback(&self) -> bool {
+        self.is_any_order()
+            || self.how.contains(MatchHow::MISSPELLING)
+            || self.how.contains(MatchHow::SYNONYM)
     }
 
     /// Units whose matches a later keystroke may build on: all but a half-typed last

@@ -71,6 +71,11 @@ impl Pending {
         Self { slip: true, ..self }
     }
 
+    /// A match of the whole reading in one piece.
+    pub(crate) fn is_contiguous(&self) -> bool {
+        self.exact && self.end > self.start
+    }
+
     pub(crate) fn doc(&self) -> usize {
         self.doc.0 as usize
     }
