@@ -98,6 +98,14 @@ pub enum Command {
             help = "최대 N건 (1 이상; 0은 거부하고, 빼면 전부)"
         )]
         limit: Option<u64>,
+        /// Types the query one character at a time, as the console does, and reports the
+        /// time to load, to index and of each keystroke (a diagnostic).
+        #[arg(
+            long,
+            conflicts_with = "limit",
+            help = "검색어를 한 글자씩 콘솔처럼 입력하며 불러오기·색인·글자마다 걸린 시간을 잽니다 (진단)"
+        )]
+        keystrokes: bool,
     },
     /// What applies to a driver at an instant: signup, renewal, free month, payment.
     #[command(about = "기사님에게 그 시각에 적용되는 규정: 가입·갱신·첫 달 무료·결제")]
@@ -450,7 +458,12 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             },
         )
         .map(|()| Exit::Success),
-        Some(Command::Search { query, limit }) => {
+        Some(Command::Search {
+            query,
+            keystrokes: true,
+            ..
+        }) => search_keystrokes(io, &global, &query).map(|()| Exit::Success),
+        Some(Command::Search { query, limit, .. }) => {
             let limit = limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
             search(io, &global, &query, limit).map(|()| Exit::Success)
         }
@@ -664,6 +677,81 @@ fn search(
     drop(stdout);
     exit_without_freeing((results, index, content));
     Ok(())
+}
+
+/// `search QUERY --keystrokes`: loads and indexes the content, then types the query one
+/// character at a time with one cache, as the console does (each keystroke counts the hits
+/// and puts the first page in order), timing each step.
+fn search_keystrokes(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    query: &str,
+) -> Result<(), UserError> {
+    let millis = |from: std::time::Instant| from.elapsed().as_secs_f64() * 1000.0;
+    let started = std::time::Instant::now();
+    let content = load_content(global)?;
+    let load_ms = millis(started);
+    let started = std::time::Instant::now();
+    let index = SearchIndex::build(&content);
+    let index_ms = millis(started);
+    let mut cache = SearchCache::default();
+    let mut typed = String::new();
+    let mut keystrokes = Vec::new();
+    for ch in query.chars() {
+        typed.push(ch);
+        let started = std::time::Instant::now();
+        let results = index.search_cached(&mut cache, &typed);
+        let ms = millis(started);
+        keystrokes.push((typed.clone(), ms, results.total()));
+        // Freed outside the timing, as the console keeps a result until the next keystroke.
+        drop(results);
+    }
+    let mut times: Vec<f64> = keystrokes.iter().map(|(_, ms, _)| *ms).collect();
+    times.sort_by(f64::total_cmp);
+    let percentile = |p: usize| {
+        times
+            .get((times.len() * p).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let round = |ms: f64| (ms * 1000.0).round() / 1000.0;
+    let (median, p90, worst) = (percentile(50), percentile(90), percentile(100));
+    let printed = if global.json {
+        io.print_json(&json!({
+            "load_ms": round(load_ms),
+            "index_ms": round(index_ms),
+            "documents": index.len(),
+            "keystrokes": keystrokes
+                .iter()
+                .map(|(query, ms, hits)| json!({"query": query, "ms": round(*ms), "hits": hits}))
+                .collect::<Vec<_>>(),
+            "median_ms": round(median),
+            "p90_ms": round(p90),
+            "worst_ms": round(worst),
+        }))
+    } else {
+        let mut text = format!(
+            "불러오기 {load_ms:.1} ms · 색인 {index_ms:.1} ms (검색 대상 {}개)\n",
+            crate::text::group_thousands(index.len())
+        );
+        for (query, ms, hits) in &keystrokes {
+            let mut shown = String::new();
+            push_one_line(&mut shown, query);
+            let _ = writeln!(
+                text,
+                "{shown}\t{ms:.2} ms\t{}건",
+                crate::text::group_thousands(*hits)
+            );
+        }
+        let _ = writeln!(
+            text,
+            "글자당: 중앙값 {median:.2} ms · 90% {p90:.2} ms · 최악 {worst:.2} ms"
+        );
+        io.print(&text);
+        Ok(())
+    };
+    exit_without_freeing((cache, index, content));
+    printed
 }
 
 /// Appends `value` on one line, through the character policy (`crate::text`); a line break

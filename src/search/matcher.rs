@@ -220,35 +220,52 @@ fn in_order(words: &[(usize, usize)]) -> bool {
 /// match and above every scattered one; words in the query's order first, then earlier.
 /// Also says whether the words before the last are all there (what the next keystroke
 /// builds on).
-pub(crate) fn any_order(variant: &Variant, chars: &[u32]) -> (bool, Option<Found>) {
-    let Some(words) = word_matches(variant, chars, variant.words.len() - 1) else {
-        return (false, None);
-    };
-    (true, any_order_score(variant, chars, words))
-}
-
-fn any_order_score(
+pub(crate) fn any_order(
     variant: &Variant,
     chars: &[u32],
-    mut words: Vec<(usize, usize)>,
-) -> Option<Found> {
-    let last = variant.words.last()?;
-    words.push(word_at(&variant.units[last.clone()], chars)?);
-    let first = words.iter().map(|&(start, _)| start).min()?;
+    from: Progress,
+    done: usize,
+) -> (Option<Progress>, Option<Found>) {
+    let Some((last, complete)) = variant.words.split_last() else {
+        return (None, None);
+    };
+    // What the words already matched left: the earliest start, and where the last of them
+    // ended while they were in the query's order (`u32::MAX` once they were not).
+    let mut first = from.first as usize;
+    let mut ordered_end = from.resume;
+    for word in complete.iter().filter(|word| word.end > done) {
+        let Some((start, end)) = word_at(&variant.units[word.clone()], chars) else {
+            return (None, None);
+        };
+        first = first.min(start);
+        ordered_end = if ordered_end != u32::MAX && start >= ordered_end as usize {
+            to_u32(end)
+        } else {
+            u32::MAX
+        };
+    }
+    let settled = Progress {
+        first: to_u32(first),
+        resume: ordered_end,
+    };
+    let Some((start, _)) = word_at(&variant.units[last.clone()], chars) else {
+        return (Some(settled), None);
+    };
+    let first = first.min(start);
+    let in_order = ordered_end != u32::MAX && start >= ordered_end as usize;
     let mut score = ANY_ORDER - i64::try_from(first.min(300)).unwrap_or(300);
-    if in_order(&words) {
+    if in_order {
         score += IN_ORDER;
     }
-    let at_word_starts = words
-        .iter()
-        .filter(|&&(start, _)| chars.get(start).is_some_and(|&c| c & WORD_START != 0))
-        .count();
-    score += 100 * i64::try_from(at_word_starts.min(3)).unwrap_or(3);
-    Some(Found::Contiguous {
+    if chars.get(first).is_some_and(|&c| c & WORD_START != 0) {
+        score += 300;
+    }
+    let found = Found::Contiguous {
         score: score - 10 * variant.initials - variant.penalty,
         start: 0,
         end: 0,
-    })
+    };
+    (Some(settled), Some(found))
 }
 
 /// The stored positions an any-order match covers, and whether its words were out of the
@@ -363,7 +380,11 @@ mod tests {
     /// The ranges of the best reading's match of `query` in `text`.
     fn matches(query: &str, text: &str) -> Option<Vec<Range<usize>>> {
         let chars = SearchIndex::stored_chars(text);
-        let prepared = prepare_query(query, &super::super::query::Synonyms::default());
+        let prepared = prepare_query(
+            query,
+            &super::super::query::Synonyms::default(),
+            &super::super::query::SyllableSet::full(),
+        );
         let mut best: Option<(i64, Vec<Range<usize>>)> = None;
         for variant in &prepared.variants {
             let found = advance(variant.settled(), &chars, Progress::START)
@@ -426,8 +447,12 @@ mod tests {
     #[test]
     fn contiguous_beats_scattered_and_word_starts_count() {
         let chars = SearchIndex::stored_chars("기준 가입 기준");
-        let variant =
-            &prepare_query("가입기준", &super::super::query::Synonyms::default()).variants[0];
+        let variant = &prepare_query(
+            "가입기준",
+            &super::super::query::Synonyms::default(),
+            &super::super::query::SyllableSet::full(),
+        )
+        .variants[0];
         let found = advance(variant.settled(), &chars, Progress::START)
             .and_then(|p| evaluate(variant, &chars, p));
         assert!(matches!(

@@ -26,8 +26,8 @@ use crate::content::{Content, Guide, ItemKind, SectionKind};
 use matcher::Progress;
 pub use query::MatchHow;
 use query::{
-    PreparedQuery, SynonymTable, Synonyms, Unit, Variant, WORD_START, class_of, ends_word, fold,
-    prepare_query,
+    PreparedQuery, SyllableSet, SynonymTable, Synonyms, Unit, Variant, WORD_START, char_of,
+    class_of, ends_word, fold, prepare_query,
 };
 use results::{DocSet, Pending};
 pub use results::{Hit, SearchResults};
@@ -159,6 +159,8 @@ pub struct SearchIndex {
     tiers: Vec<u8>,
     /// Everyday words for the guides' words: the help centre's, and each guide's own.
     synonyms: Synonyms,
+    /// The syllables that occur anywhere: a misspelling nobody wrote is not looked for.
+    present: SyllableSet,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -175,12 +177,30 @@ struct Level {
     scope: Option<Range<usize>>,
     /// The units are whole words found in any order, each in one piece (not in order).
     any_order: bool,
+    /// For any-order units: where their words start (as [`Variant::word_starts`]).
+    word_starts: u64,
     candidates: Vec<(u32, Progress)>,
 }
 
 impl Level {
     fn serves(&self, variant: &Variant) -> bool {
-        self.scope == variant.scope && self.any_order == variant.is_any_order()
+        if self.scope != variant.scope || self.any_order != variant.is_any_order() {
+            return false;
+        }
+        if !self.any_order {
+            return true;
+        }
+        // What an any-order level kept is per word: its words must be the reading's first
+        // words exactly, ending where one of the reading's words starts.
+        let len = self.units.len();
+        let below = if len >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
+        len < 64
+            && variant.word_starts & below == self.word_starts
+            && variant.word_starts & (1u64 << len) != 0
     }
 }
 
@@ -208,6 +228,7 @@ impl SearchCache {
                     n.units == level.units
                         && n.scope == level.scope
                         && n.any_order == level.any_order
+                        && n.word_starts == level.word_starts
                 })
         });
         self.levels.extend(new);
@@ -270,14 +291,20 @@ impl SearchIndex {
                 class_sets.push(store_chars(&doc.text, &mut chars));
                 ends.push(chars.len());
             }
-            (chars, ends, class_sets)
+            let mut present = SyllableSet::default();
+            for &code in &chars {
+                present.insert(char_of(code));
+            }
+            (chars, ends, class_sets, present)
         });
-        let total: usize = shares.iter().map(|(chars, _, _)| chars.len()).sum();
+        let total: usize = shares.iter().map(|(chars, _, _, _)| chars.len()).sum();
+        let mut present = SyllableSet::default();
         let mut chars = Vec::with_capacity(total);
         let mut bounds = Vec::with_capacity(docs.len() + 1);
         let mut class_sets = Vec::with_capacity(docs.len());
         bounds.push(0);
-        for (share_chars, ends, sets) in shares {
+        for (share_chars, ends, sets, share_present) in shares {
+            present.extend(&share_present);
             let offset = chars.len();
             chars.extend_from_slice(&share_chars);
             bounds.extend(ends.into_iter().map(|end| offset + end));
@@ -291,6 +318,7 @@ impl SearchIndex {
             class_sets,
             tiers,
             synonyms: Synonyms::default(),
+            present,
         }
     }
 
@@ -353,7 +381,7 @@ impl SearchIndex {
     /// The hits for `query`, counted, with the first [`FIRST_PAGE`] in order; reuses (and
     /// updates) what earlier keystrokes left in `cache`.
     pub fn search_cached(&self, cache: &mut SearchCache, query: &str) -> SearchResults {
-        let prepared = prepare_query(query, &self.synonyms);
+        let prepared = prepare_query(query, &self.synonyms, &self.present);
         if prepared.is_empty() {
             cache.levels.clear();
             return SearchResults::listing(self.docs.len());
@@ -382,6 +410,11 @@ impl SearchIndex {
                     units: settled.to_vec(),
                     scope,
                     any_order: variant.is_any_order(),
+                    word_starts: if variant.is_any_order() {
+                        variant.word_starts & ((1u64 << settled.len().min(63)) - 1)
+                    } else {
+                        0
+                    },
                     candidates,
                 });
             }
@@ -424,15 +457,18 @@ impl SearchIndex {
         if variant.is_any_order() {
             // The words before the last each in one piece narrow the documents for the next
             // keystroke; the last word decides the hit.
-            let mut consider = |d: usize| {
+            let done = match source {
+                Source::Level(_, done) => *done,
+                Source::Docs(_) => 0,
+            };
+            let mut consider = |doc: u32, from: Progress| {
+                let d = doc as usize;
                 if self.class_sets[d] & variant.stable_classes != variant.stable_classes {
                     return;
                 }
-                let chars = self.chars(d);
-                let (settled, found) = matcher::any_order(variant, chars);
-                let doc = u32::try_from(d).unwrap_or(u32::MAX);
-                if settled && keep {
-                    candidates.push((doc, Progress::START));
+                let (settled, found) = matcher::any_order(variant, self.chars(d), from, done);
+                if keep && let Some(progress) = settled {
+                    candidates.push((doc, progress));
                 }
                 if let Some(found) = found
                     && self.class_sets[d] & variant.classes == variant.classes
@@ -442,9 +478,13 @@ impl SearchIndex {
             };
             match source {
                 Source::Level(level, _) => {
-                    level.iter().for_each(|&(doc, _)| consider(doc as usize));
+                    level.iter().for_each(|&(doc, from)| consider(doc, from));
                 }
-                Source::Docs(range) => range.clone().for_each(&mut consider),
+                Source::Docs(range) => {
+                    for d in range.clone() {
+                        consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START);
+                    }
+                }
             }
             return (candidates, pending);
         }

@@ -190,6 +190,20 @@ impl AnyOf {
         Self { codes, len }
     }
 
+    /// Keeps the typed spelling and the others `keep` accepts.
+    fn keep(&mut self, keep: impl Fn(char) -> bool) {
+        let mut kept = [u32::MAX; ANY_MAX];
+        let mut len = 0;
+        for (n, &code) in self.codes[..usize::from(self.len)].iter().enumerate() {
+            if n == 0 || char::from_u32(code).is_some_and(&keep) {
+                kept[len] = code;
+                len += 1;
+            }
+        }
+        self.codes = kept;
+        self.len = u8::try_from(len).unwrap_or(u8::MAX);
+    }
+
     /// The spelling as typed.
     fn typed(self) -> u32 {
         self.codes[0]
@@ -511,7 +525,12 @@ impl Variant {
             };
             units.push(unit);
         }
-        let stable = units.len() - usize::from(matches!(units.last(), Some(Unit::Partial(_))));
+        // A half-typed last syllable is not settled; nor is a misspelling reading's last
+        // unit, whose spellings change with the next keystroke (쉬 → 쉽): its other units
+        // are what the next keystroke builds on.
+        let unsettled_last =
+            matches!(units.last(), Some(Unit::Partial(_))) || spelling == Spelling::Loose;
+        let stable = units.len() - usize::from(unsettled_last && !units.is_empty());
         let set = |units: &[Unit]| units.iter().fold(0u64, |set, u| set | (1u64 << u.class()));
         let initials = units
             .iter()
@@ -648,6 +667,45 @@ impl PreparedQuery {
     }
 }
 
+/// A set of Hangul syllables, one bit each.
+#[derive(Debug, Clone)]
+pub(crate) struct SyllableSet(Box<[u64; SYLLABLE_WORDS]>);
+
+const SYLLABLE_WORDS: usize = 11_172usize.div_ceil(64);
+
+impl Default for SyllableSet {
+    fn default() -> Self {
+        Self(Box::new([0; SYLLABLE_WORDS]))
+    }
+}
+
+impl SyllableSet {
+    /// Every syllable (for tests of queries read without an index).
+    #[cfg(test)]
+    pub(crate) fn full() -> Self {
+        Self(Box::new([u64::MAX; SYLLABLE_WORDS]))
+    }
+
+    #[inline]
+    pub(crate) fn insert(&mut self, code: u32) {
+        let offset = code.wrapping_sub(0xAC00) as usize;
+        if offset < 11_172 {
+            self.0[offset / 64] |= 1 << (offset % 64);
+        }
+    }
+
+    pub(crate) fn extend(&mut self, other: &Self) {
+        for (word, more) in self.0.iter_mut().zip(other.0.iter()) {
+            *word |= more;
+        }
+    }
+
+    fn contains(&self, ch: char) -> bool {
+        let offset = u32::from(ch).wrapping_sub(0xAC00) as usize;
+        offset < 11_172 && self.0[offset / 64] & (1 << (offset % 64)) != 0
+    }
+}
+
 /// Penalty of a reading derived from the query (misspelling, everyday word): such a match
 /// ranks below every direct match of its kind.
 use super::matcher::DERIVED;
@@ -656,7 +714,11 @@ use super::matcher::DERIVED;
 /// Latin letters, as 2-set keystrokes too (with Caps Lock on, too); and from its best
 /// Korean reading: with common misspellings, with everyday words read as the guides' words
 /// (`synonyms`), and with its words in any order.
-pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
+pub(crate) fn prepare_query(
+    query: &str,
+    synonyms: &Synonyms,
+    present: &SyllableSet,
+) -> PreparedQuery {
     let clean: String = query.nfc().filter(|c| !c.is_control()).collect();
     let spaced = |text: &str| -> Vec<char> {
         let mut kept = 0;
@@ -719,15 +781,7 @@ pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
     }
     let base = variants[primary].clone();
     let base_text: Vec<char> = base.text.chars().collect();
-    if base.units.iter().any(|u| matches!(u, Unit::Char(c) | Unit::Partial(Partial { syllable: c, .. }) if char::from_u32(*c).is_some_and(|c| hangul::spelling_alternatives(c).len() > 1))) {
-        variants.push(Variant::new(
-            &base_text,
-            Spelling::Loose,
-            base.penalty + DERIVED,
-            base.how.with(MatchHow::MISSPELLING),
-            Shown::Misspelling,
-        ));
-    }
+    variants.extend(misspelling_reading(&base, &base_text, present));
     for (scope, table) in synonyms.tables() {
         if let Some(replaced) = table.apply(&base_text) {
             let mut variant = Variant::new(
@@ -748,6 +802,39 @@ pub(crate) fn prepare_query(query: &str, synonyms: &Synonyms) -> PreparedQuery {
         variants,
         typed: clean,
     }
+}
+
+/// `base` read with each syllable's common misspellings that occur in the content (one
+/// nobody wrote would find nothing new); `None` when no syllable has one.
+fn misspelling_reading(
+    base: &Variant,
+    base_text: &[char],
+    present: &SyllableSet,
+) -> Option<Variant> {
+    let written = |c: char| {
+        hangul::spelling_alternatives(c)[1..]
+            .iter()
+            .any(|&a| present.contains(a))
+    };
+    if !base_text.iter().any(|&c| written(c)) {
+        return None;
+    }
+    let mut variant = Variant::new(
+        base_text,
+        Spelling::Loose,
+        base.penalty + DERIVED,
+        base.how.with(MatchHow::MISSPELLING),
+        Shown::Misspelling,
+    );
+    for unit in &mut variant.units {
+        if let Unit::Any(any) = unit {
+            any.keep(|c| present.contains(c));
+            if any.len == 1 {
+                *unit = Unit::Char(any.typed());
+            }
+        }
+    }
+    Some(variant)
 }
 
 /// An everyday word is a step further from what was typed than a misspelling of it.
@@ -891,12 +978,12 @@ mod tests {
     #[test]
     fn settled_units_exclude_a_last_syllable() {
         let none = Synonyms::default();
-        let prepared = prepare_query("가입 기", &none);
+        let prepared = prepare_query("가입 기", &none, &SyllableSet::full());
         assert_eq!(prepared.variants[0].settled().len(), 2);
-        let prepared = prepare_query("ㄱㅇㄱ", &none);
+        let prepared = prepare_query("ㄱㅇㄱ", &none, &SyllableSet::full());
         assert_eq!(prepared.variants[0].settled().len(), 3);
         assert!(
-            prepare_query("rkdlq", &none)
+            prepare_query("rkdlq", &none, &SyllableSet::full())
                 .variants
                 .iter()
                 .any(|v| v.text == "가입" && v.how == MatchHow::KEYBOARD)
@@ -913,7 +1000,7 @@ mod tests {
             guides: Vec::new(),
         };
         let texts = |query: &str| -> Vec<(String, MatchHow)> {
-            prepare_query(query, &synonyms)
+            prepare_query(query, &synonyms, &SyllableSet::full())
                 .variants
                 .iter()
                 .map(|v| (v.text.clone(), v.how))
@@ -929,7 +1016,7 @@ mod tests {
             synonym.contains(&("결제 실패".into(), MatchHow::SYNONYM)),
             "{synonym:?}"
         );
-        let order = prepare_query("무료 한달", &synonyms);
+        let order = prepare_query("무료 한달", &synonyms, &SyllableSet::full());
         let any = order.variants.iter().find(|v| v.is_any_order()).unwrap();
         assert_eq!(any.words, vec![0..2, 2..4]);
         let misspelt = texts("멤버쉽");
@@ -938,11 +1025,11 @@ mod tests {
             "{misspelt:?}"
         );
         assert_eq!(
-            prepare_query("ㄱㅇㄱㅈ", &synonyms).describe(1),
+            prepare_query("ㄱㅇㄱㅈ", &synonyms, &SyllableSet::full()).describe(1),
             vec!["ㄱㅇㄱㅈ: 초성".to_owned()]
         );
         assert_eq!(
-            prepare_query("rkdlq rlwns", &synonyms).describe(0b10),
+            prepare_query("rkdlq rlwns", &synonyms, &SyllableSet::full()).describe(0b10),
             vec!["rkdlq rlwns → 가입 기준".to_owned()]
         );
     }
