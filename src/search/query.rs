@@ -227,6 +227,11 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
+    /// A misspelling unit that matched a spelling other than the one typed at `code`.
+    pub(crate) fn misspelt_at(&self, code: u32) -> bool {
+        matches!(self, Self::Any(any) if char_of(code) != any.typed())
+    }
+
     /// How many document characters the unit covers at `pos`, if it matches there.
     #[inline]
     pub(crate) fn at(&self, chars: &[u32], pos: usize) -> Option<usize> {
@@ -419,6 +424,11 @@ impl MatchHow {
 
     pub fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
+    }
+
+    #[must_use]
+    pub fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
     }
 
     #[must_use]
@@ -781,19 +791,42 @@ pub(crate) fn prepare_query(
     }
     let base = variants[primary].clone();
     let base_text: Vec<char> = base.text.chars().collect();
-    variants.extend(misspelling_reading(&base, &base_text, present));
+    let misspelt = misspelling_reading(&base_text, present);
+    let misspellings = misspelt.is_some();
+    variants.extend(misspelt.map(|mut variant| {
+        variant.penalty += base.penalty + DERIVED;
+        variant.how = variant.how.with(base.how).with(MatchHow::MISSPELLING);
+        variant
+    }));
     for (scope, table) in synonyms.tables() {
-        if let Some(replaced) = table.apply(&base_text) {
-            let mut variant = Variant::new(
+        let Some(replaced) = table.apply(&base_text) else {
+            continue;
+        };
+        // With a misspelling in the query, the everyday word's reading allows it too
+        // (멤버쉽 해지 finds 멤버십 종료).
+        let loose = if misspellings {
+            misspelling_reading(&replaced, present)
+        } else {
+            None
+        };
+        let mut variant = match loose {
+            Some(mut variant) => {
+                variant.how = variant.how.with(MatchHow::MISSPELLING);
+                variant
+            }
+            None => Variant::new(
                 &replaced,
                 Spelling::Exact,
-                base.penalty + DERIVED + SYNONYM_EXTRA,
-                base.how.with(MatchHow::SYNONYM),
+                0,
+                MatchHow::PLAIN,
                 Shown::Synonym,
-            );
-            variant.scope = scope;
-            variants.push(variant);
-        }
+            ),
+        };
+        variant.penalty += base.penalty + DERIVED + SYNONYM_EXTRA;
+        variant.how = variant.how.with(base.how).with(MatchHow::SYNONYM);
+        variant.shown = Shown::Synonym;
+        variant.scope = scope;
+        variants.push(variant);
     }
     if let Some(variant) = base.any_order() {
         variants.push(variant);
@@ -804,13 +837,10 @@ pub(crate) fn prepare_query(
     }
 }
 
-/// `base` read with each syllable's common misspellings that occur in the content (one
-/// nobody wrote would find nothing new); `None` when no syllable has one.
-fn misspelling_reading(
-    base: &Variant,
-    base_text: &[char],
-    present: &SyllableSet,
-) -> Option<Variant> {
+/// `base_text` read with each syllable's common misspellings that occur in the content (one
+/// nobody wrote would find nothing new); `None` when no syllable has one. The caller sets
+/// its penalty and how it matched.
+fn misspelling_reading(base_text: &[char], present: &SyllableSet) -> Option<Variant> {
     let written = |c: char| {
         hangul::spelling_alternatives(c)[1..]
             .iter()
@@ -822,8 +852,8 @@ fn misspelling_reading(
     let mut variant = Variant::new(
         base_text,
         Spelling::Loose,
-        base.penalty + DERIVED,
-        base.how.with(MatchHow::MISSPELLING),
+        0,
+        MatchHow::PLAIN,
         Shown::Misspelling,
     );
     for unit in &mut variant.units {
@@ -1013,7 +1043,9 @@ mod tests {
         );
         let synonym = texts("결제 안돼요");
         assert!(
-            synonym.contains(&("결제 실패".into(), MatchHow::SYNONYM)),
+            synonym
+                .iter()
+                .any(|(text, how)| text == "결제 실패" && how.contains(MatchHow::SYNONYM)),
             "{synonym:?}"
         );
         let order = prepare_query("무료 한달", &synonyms, &SyllableSet::full());

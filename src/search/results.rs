@@ -301,6 +301,23 @@ impl SearchResults {
                 matcher::scattered_positions(variant, index.chars(doc)),
             )
         };
+        // A reading that allows misspellings may have found the text as typed (the other
+        // readings rank it higher then, unless it differs otherwise, by an everyday word).
+        if how.contains(MatchHow::MISSPELLING) && !pending.slip {
+            let chars = index.chars(doc);
+            let positions: Vec<u32> = if pending.end > pending.start {
+                (pending.start..pending.end).collect()
+            } else {
+                matcher::scattered_positions(variant, chars)
+            };
+            let misspelt =
+                variant.units.iter().zip(&positions).any(|(unit, &at)| {
+                    chars.get(at as usize).is_some_and(|&c| unit.misspelt_at(c))
+                });
+            if !misspelt && !variant.is_any_order() {
+                how = how.without(MatchHow::MISSPELLING);
+            }
+        }
         let v = usize::from(pending.variant);
         if noted && v < 64 {
             self.found_by |= 1 << v;
