@@ -3,6 +3,7 @@
 //! The domain modules (`content`, `search`, `rules`, `sms`) know nothing of the terminal;
 //! the console (`tui`) and the command line (`cli`) are two faces of the same core.
 
+mod checksum;
 pub mod cli;
 pub mod clock;
 pub mod content;
@@ -17,7 +18,7 @@ pub mod text;
 pub mod tui;
 
 /// The layers, checked on the source itself: `main` → `cli`, `tui` → `search`, `rules`,
-/// `sms` → `content` → `hangul`, `text`, `clock`, `parallel`. Nothing imports upward, and
+/// `sms` → `content` → `hangul`, `text`, `clock`, `parallel`, `checksum`. Nothing imports upward, and
 /// modules on one floor import each other without a loop.
 #[cfg(test)]
 mod layers {
@@ -26,7 +27,7 @@ mod layers {
 
     fn floor(module: &str) -> Option<u8> {
         match module {
-            "hangul" | "text" | "clock" | "parallel" => Some(0),
+            "hangul" | "text" | "clock" | "parallel" | "checksum" => Some(0),
             "content" => Some(1),
             "search" | "rules" | "sms" | "history" | "import" => Some(2),
             "cli" | "tui" => Some(3),

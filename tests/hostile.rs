@@ -471,11 +471,18 @@ fn export_writes_whole_files_or_none() {
     let out = dir.path().join("out");
     let (code, _, err) = run(&["content", "export", out.to_str().expect("path")]);
     assert_eq!(code, 0, "{err}");
-    let names: Vec<String> = std::fs::read_dir(&out)
+    let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("listing")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, vec!["pro-membership-signup.json".to_owned()]);
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "pro-membership-signup.json".to_owned(),
+            "synonyms.json".to_owned()
+        ]
+    );
     // A target that cannot be written (a directory in the file's place) leaves no temporary
     // file behind and the directory as it was.
     let blocked = dir.path().join("blocked");

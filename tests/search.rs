@@ -536,3 +536,87 @@ fn derived_readings_are_looked_for_only_below_a_page_of_direct_matches() {
     assert_eq!(hits.len(), 105);
     assert!(hits.iter().all(|hit| hit.how.is_plain()));
 }
+
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
+
+/// `search QUERY --keystrokes --json` over `dir` with the index cache in `cache`.
+fn keystrokes_json(
+    dir: &std::path::Path,
+    cache: &std::path::Path,
+    query: &str,
+) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["search", query, "--keystrokes", "--json", "--content"])
+        .arg(dir)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn search_json(dir: &std::path::Path, cache: &std::path::Path, query: &str) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["search", query, "--json", "--limit", "50", "--content"])
+        .arg(dir)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_stored_index_is_used_only_while_it_matches_the_content() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("content");
+    let cache = root.path().join("cache");
+    corpus::write_corpus(&dir, 1_500, None).unwrap();
+    let how = |query: &str| keystrokes_json(&dir, &cache, query)["index"].clone();
+    assert_eq!(how("가입"), "built");
+    let stored: Vec<_> = std::fs::read_dir(cache.join("support-console"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let file = stored[0].clone();
+    assert_eq!(how("가입"), "stored");
+    let typed = keystrokes_json(&dir, &cache, "가입 기준");
+    assert_eq!(typed["keystrokes"].as_array().unwrap().len(), 5);
+    assert!(typed["keystrokes"][4]["hits"].as_u64().unwrap() > 0);
+    // The same hits from the stored index as from the content.
+    let fresh = search_json(&dir, &root.path().join("elsewhere"), "배차 취소");
+    assert_eq!(search_json(&dir, &cache, "배차 취소"), fresh);
+    // Damaged, truncated or foreign: rebuilt, never trusted.
+    let bytes = std::fs::read(&file).unwrap();
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x10;
+    for broken in [
+        damaged,
+        bytes[..bytes.len() / 2].to_vec(),
+        b"not an index".to_vec(),
+    ] {
+        std::fs::write(&file, broken).unwrap();
+        assert_eq!(how("가입"), "built");
+        assert_eq!(search_json(&dir, &cache, "배차 취소"), fresh);
+        assert_eq!(how("가입"), "stored");
+    }
+    // Content changed: the old index is stale.
+    let guide = dir.join("corpus-001.json");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    std::fs::write(&guide, text.replace("도움말 1\"", "바뀐 도움말 1\"")).unwrap();
+    assert_eq!(how("가입"), "built");
+    let changed = search_json(&dir, &cache, "바뀐 도움말");
+    assert!(changed.as_array().is_some_and(|hits| !hits.is_empty()));
+}

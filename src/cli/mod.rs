@@ -607,12 +607,27 @@ fn search(
     query: &str,
     limit: Option<usize>,
 ) -> Result<(), UserError> {
-    let content = load_content(global)?;
-    let index = SearchIndex::build(&content);
+    let (index, timing) = search_index(global)?;
+    // A newly built index is stored while the search runs and prints.
+    let printed = std::thread::scope(|scope| {
+        scope.spawn(|| timing.store(&index));
+        search_and_print(io, global, &index, query, limit)
+    });
+    exit_without_freeing(index);
+    printed
+}
+
+fn search_and_print(
+    io: &mut Streams<'_>,
+    global: &GlobalArgs,
+    index: &SearchIndex,
+    query: &str,
+    limit: Option<usize>,
+) -> Result<(), UserError> {
     let mut results = index.search_cached(&mut SearchCache::default(), query);
     // Only the hits printed are put in order.
     let limit = limit.unwrap_or(usize::MAX);
-    results.rank_up_to(&index, limit);
+    results.rank_up_to(index, limit);
     let hits = &results.ranked()[..results.ranked().len().min(limit)];
     // How the query was read goes to stderr: stdout stays the hits, for pipes and JSON.
     let readings = results.readings();
@@ -624,10 +639,10 @@ fn search(
             .iter()
             .map(|hit| {
                 let doc = index.doc(hit.doc);
-                let guide = content.guide(doc.target.guide());
+                let guide = index.guide_name(doc.target.guide());
                 json!({
-                    "guide_id": guide.map(|g| g.id.as_str()),
-                    "guide": guide.map(|g| g.title.as_str()),
+                    "guide_id": guide.map(|(id, _)| id),
+                    "guide": guide.map(|(_, title)| title),
                     "kind": doc.kind.as_str(),
                     "id": &*doc.id,
                     "title": &*doc.title,
@@ -641,7 +656,7 @@ fn search(
             })
             .collect();
         let printed = io.print_json(&list);
-        exit_without_freeing((results, index, content));
+        exit_without_freeing(results);
         return printed;
     }
     if hits.is_empty() {
@@ -661,8 +676,8 @@ fn search(
         }
         line.push('\t');
         // Each hit names its guide: a help centre has many.
-        if let Some(guide) = content.guide(doc.target.guide()) {
-            push_one_line(&mut line, &guide.title);
+        if let Some((_, title)) = index.guide_name(doc.target.guide()) {
+            push_one_line(&mut line, title);
             line.push('\t');
         }
         push_one_line(&mut line, &doc.title);
@@ -675,7 +690,7 @@ fn search(
     }
     let _ = stdout.flush();
     drop(stdout);
-    exit_without_freeing((results, index, content));
+    exit_without_freeing(results);
     Ok(())
 }
 
@@ -689,11 +704,9 @@ fn search_keystrokes(
 ) -> Result<(), UserError> {
     let millis = |from: std::time::Instant| from.elapsed().as_secs_f64() * 1000.0;
     let started = std::time::Instant::now();
-    let content = load_content(global)?;
-    let load_ms = millis(started);
-    let started = std::time::Instant::now();
-    let index = SearchIndex::build(&content);
-    let index_ms = millis(started);
+    let (index, timing) = search_index(global)?;
+    let total_ms = millis(started);
+    let (load_ms, index_ms) = (timing.read_ms, total_ms - timing.read_ms);
     let mut cache = SearchCache::default();
     let mut typed = String::new();
     let mut keystrokes = Vec::new();
@@ -720,6 +733,9 @@ fn search_keystrokes(
         io.print_json(&json!({
             "load_ms": round(load_ms),
             "index_ms": round(index_ms),
+            // "stored": the index was read from the cache; "built": from the content files
+            // (and stored for the next time); "embedded": the built-in guide, never stored.
+            "index": timing.how,
             "documents": index.len(),
             "keystrokes": keystrokes
                 .iter()
@@ -730,8 +746,13 @@ fn search_keystrokes(
             "worst_ms": round(worst),
         }))
     } else {
+        let how = match timing.how {
+            "stored" => "저장된 색인 읽음",
+            "built" => "새로 만듦",
+            _ => "내장 콘텐츠",
+        };
         let mut text = format!(
-            "불러오기 {load_ms:.1} ms · 색인 {index_ms:.1} ms (검색 대상 {}개)\n",
+            "불러오기 {load_ms:.1} ms · 색인 {index_ms:.1} ms ({how}, 검색 대상 {}개)\n",
             crate::text::group_thousands(index.len())
         );
         for (query, ms, hits) in &keystrokes {
@@ -750,8 +771,130 @@ fn search_keystrokes(
         io.print(&text);
         Ok(())
     };
-    exit_without_freeing((cache, index, content));
+    timing.store(&index);
+    exit_without_freeing((cache, index));
     printed
+}
+
+/// How [`search_index`] came by the index: `how` is "stored", "built" or "embedded";
+/// `read_ms` the time to read the stored index, or to read (not parse) the content files.
+struct IndexTiming {
+    how: &'static str,
+    read_ms: f64,
+    /// Where to store a newly built index, and the identity of its content.
+    store: Option<(PathBuf, [u8; 16])>,
+}
+
+impl IndexTiming {
+    /// Stores a newly built index (a cache that cannot be written only costs the next start
+    /// its time) and keeps the cache folder small.
+    fn store(&self, index: &SearchIndex) {
+        if let Some((path, identity)) = &self.store
+            && index.store(path, *identity).is_ok()
+        {
+            prune_index_cache(path);
+        }
+    }
+}
+
+/// The search index of the content: for a content folder, the one stored in the user's
+/// cache when it was built from these very files (checked before use), else built from the
+/// loaded content and stored for the next time; the embedded guide is indexed directly.
+fn search_index(global: &GlobalArgs) -> Result<(SearchIndex, IndexTiming), UserError> {
+    let Some(dir) = &global.content else {
+        let content = content::load_embedded()?;
+        let index = SearchIndex::build(&content);
+        std::mem::forget(content);
+        let timing = IndexTiming {
+            how: "embedded",
+            read_ms: 0.0,
+            store: None,
+        };
+        return Ok((index, timing));
+    };
+    let started = std::time::Instant::now();
+    let identity = content::identity(dir)?;
+    let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
+    if let Some(path) = &path
+        && let Ok(index) = SearchIndex::load_stored(path, identity)
+    {
+        let read_ms = started.elapsed().as_secs_f64() * 1000.0;
+        return Ok((
+            index,
+            IndexTiming {
+                how: "stored",
+                read_ms,
+                store: None,
+            },
+        ));
+    }
+    let sources = content::read_dir(dir)?;
+    let read_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let content = content::load_sources(&sources)?;
+    std::mem::forget(sources);
+    let index = SearchIndex::build(&content);
+    std::mem::forget(content);
+    Ok((
+        index,
+        IndexTiming {
+            how: "built",
+            read_ms,
+            store: path.map(|path| (path, identity)),
+        },
+    ))
+}
+
+/// Where stored indexes live: `$XDG_CACHE_HOME/support-console`, else
+/// `~/.cache/support-console`; none without either.
+pub fn index_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|home| !home.is_empty())
+                .map(|home| PathBuf::from(home).join(".cache"))
+        })?;
+    Some(base.join("support-console"))
+}
+
+fn index_file_name(identity: [u8; 16]) -> String {
+    let hex = identity.iter().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
+    format!("index-{hex}.bin")
+}
+
+/// Stored indexes kept besides the newest: one per content folder an agent switches between.
+const INDEXES_KEPT: usize = 4;
+
+/// Removes all but the newest [`INDEXES_KEPT`] stored indexes (each is as large as the
+/// content it indexes).
+fn prune_index_cache(just_written: &Path) {
+    let Some(dir) = just_written.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut stored: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("index-"))
+                && path.extension().is_some_and(|ext| ext == "bin")
+        })
+        .filter_map(|path| Some((std::fs::metadata(&path).ok()?.modified().ok()?, path)))
+        .collect();
+    stored.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in stored.into_iter().skip(INDEXES_KEPT) {
+        if path != just_written {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// Appends `value` on one line, through the character policy (`crate::text`); a line break

@@ -58,6 +58,12 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 /// (a FIFO, device or socket is named and refused), each real path once; a link back to a
 /// directory being walked is named as a loop, not followed.
 pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
+    load_sources(&read_dir(dir)?)
+}
+
+/// Every content file under `dir` (as [`load_dir`] finds them), read but not parsed: what a
+/// stored index is checked against before the files are parsed at all.
+pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
     let single = |message: String| {
         ContentErrors(vec![ContentError {
             file: dir.display().to_string(),
@@ -93,14 +99,94 @@ pub fn load_dir(dir: &Path) -> Result<Content, ContentErrors> {
             Err(message) => errors.push(file_error(&path.display().to_string(), message)),
         }
     }
-    match load_sources(&sources) {
-        Ok(content) if errors.is_empty() => Ok(content),
-        Ok(_) => Err(ContentErrors(errors)),
-        Err(ContentErrors(more)) => {
+    if errors.is_empty() {
+        Ok(sources)
+    } else {
+        // The files that were read are checked too: every problem at once.
+        if let Err(ContentErrors(more)) = load_sources(&sources) {
             errors.extend(more);
-            Err(ContentErrors(errors))
+        }
+        Err(ContentErrors(errors))
+    }
+}
+
+/// The identity of the content files under `dir`, from what the file system says of them
+/// without reading them: each file's name within the folder, size and modification time
+/// (to the nanosecond), the synonym list that applies, and this build of the console (whose
+/// reading of content may change). A file edited, added, removed or renamed changes it.
+pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
+    let mut walk = Walk::default();
+    walk.directory(dir);
+    let Walk {
+        mut files, errors, ..
+    } = walk;
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors));
+    }
+    files.sort();
+    let names: Vec<SourceFile> = files
+        .iter()
+        .map(|path| SourceFile {
+            name: path.display().to_string(),
+            bytes: Vec::new(),
+        })
+        .collect();
+    let common = common_prefix(&names);
+    let mut parts: Vec<u8> = Vec::new();
+    for (path, named) in files.iter().zip(&names) {
+        let metadata = fs::metadata(path).map_err(|err| {
+            ContentErrors(vec![file_error(
+                &named.name,
+                format!("읽을 수 없습니다: {err}"),
+            )])
+        })?;
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        parts.extend_from_slice(&named.name.as_bytes()[common..]);
+        parts.push(0);
+        parts.extend_from_slice(&metadata.len().to_le_bytes());
+        parts.extend_from_slice(&modified.to_le_bytes());
+    }
+    if !files
+        .iter()
+        .any(|path| is_synonym_file(&path.display().to_string()))
+    {
+        for (name, bytes) in embedded::EMBEDDED_FILES {
+            if is_synonym_file(name) {
+                parts.extend_from_slice(&crate::checksum::checksum(bytes, 3).to_le_bytes());
+            }
         }
     }
+    parts.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(&crate::checksum::checksum(&parts, 5).to_le_bytes());
+    id[8..].copy_from_slice(&crate::checksum::checksum(&parts, 6).to_le_bytes());
+    Ok(id)
+}
+
+/// The length of the directory part every source name shares (names are compared without
+/// it, so a moved folder keeps its identity).
+fn common_prefix(sources: &[SourceFile]) -> usize {
+    let Some(first) = sources.first() else {
+        return 0;
+    };
+    let mut common = first.name.len();
+    for source in &sources[1..] {
+        common = first
+            .name
+            .bytes()
+            .zip(source.name.bytes())
+            .take(common)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    // Back to the last separator, so "a/b1.json" and "a/b2.json" keep "b1.json" and "b2.json".
+    first.name[..common]
+        .rfind(['/', '\\'])
+        .map_or(0, |slash| slash + 1)
 }
 
 /// The walk over a content directory: the files found, the problems met, and every real

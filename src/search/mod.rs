@@ -17,6 +17,7 @@
 mod matcher;
 mod query;
 mod results;
+mod stored;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -161,6 +162,8 @@ pub struct SearchIndex {
     synonyms: Synonyms,
     /// The syllables that occur anywhere: a misspelling nobody wrote is not looked for.
     present: SyllableSet,
+    /// Each guide's id and title, in content order (what a hit's guide is called).
+    guides: Vec<(String, String)>,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -251,6 +254,10 @@ impl SearchIndex {
             sink.docs
         });
         let mut index = Self::from_docs(shares.into_iter().flatten().collect());
+        index.guides = guides
+            .iter()
+            .map(|guide| (guide.id.clone(), guide.title.clone()))
+            .collect();
         index.synonyms = Synonyms {
             global: SynonymTable::new(content.synonyms()),
             guides: guides
@@ -319,6 +326,7 @@ impl SearchIndex {
             tiers,
             synonyms: Synonyms::default(),
             present,
+            guides: Vec::new(),
         }
     }
 
@@ -336,6 +344,13 @@ impl SearchIndex {
 
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
+    }
+
+    /// The id and title of guide `g` (content order), as the index was built from.
+    pub fn guide_name(&self, g: usize) -> Option<(&str, &str)> {
+        self.guides
+            .get(g)
+            .map(|(id, title)| (id.as_str(), title.as_str()))
     }
 
     pub fn doc(&self, index: usize) -> &Doc {

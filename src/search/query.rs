@@ -704,6 +704,15 @@ impl SyllableSet {
         }
     }
 
+    /// The bits, for storing.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.0[..]
+    }
+
+    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
+        &mut self.0[..]
+    }
+
     pub(crate) fn extend(&mut self, other: &Self) {
         for (word, more) in self.0.iter_mut().zip(other.0.iter()) {
             *word |= more;
@@ -906,6 +915,16 @@ impl SynonymTable {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// (everyday word, the guide's word) pairs as compared, for storing.
+    pub(crate) fn entries(&self) -> &[(Vec<char>, Vec<char>)] {
+        &self.entries
+    }
+
+    /// A table of pairs as [`entries`](Self::entries) gave them.
+    pub(crate) fn from_entries(entries: Vec<(Vec<char>, Vec<char>)>) -> Self {
+        Self { entries }
     }
 
     /// The query with every everyday word (spaces inside it ignored) replaced by the guide's

@@ -1,0 +1,540 @@
+//! The index stored in a file, so that a second start on unchanged content reads it in one go
+//! instead of parsing, validating and indexing every guide again.
+//!
+//! The file starts with a header: a magic string and format version, the identity of the
+//! content it was built from ([`crate::content::identity`]), the body's length and checksum.
+//! A file is used only when all four agree; anything else (another version, other content,
+//! a truncated or damaged file) is refused with the reason, and the caller rebuilds. The body
+//! is then read with every length and index checked, so even a file that passes the checksum
+//! by chance cannot make the reader panic or index out of bounds.
+
+use std::io::{self, Seek as _, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::query::{SyllableSet, SynonymTable, Synonyms};
+use super::{Doc, DocKind, SearchIndex, Target};
+use crate::checksum::{Checksum, checksum};
+
+const MAGIC: &[u8; 8] = b"SCINDEX\0";
+/// Bumped whenever the layout or the meaning of a stored field changes.
+const FORMAT: u32 = 1;
+const HEADER: usize = 8 + 4 + 16 + 8 + 8;
+const BODY_SEED: u64 = 0x5EED;
+
+const KINDS: [DocKind; 14] = [
+    DocKind::Question,
+    DocKind::SmsTitle,
+    DocKind::Guide,
+    DocKind::Alias,
+    DocKind::Rule,
+    DocKind::Benefit,
+    DocKind::Partner,
+    DocKind::Schedule,
+    DocKind::Section,
+    DocKind::Link,
+    DocKind::Script,
+    DocKind::Note,
+    DocKind::Policy,
+    DocKind::SmsBody,
+];
+
+/// Why a stored index was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// No file (the first start on this content).
+    Missing,
+    /// Not an index of this format (another program's file, or another version's).
+    Foreign,
+    /// Built from other content.
+    Stale,
+    /// Shorter or longer than its header says.
+    Truncated,
+    /// The body's checksum does not match.
+    Damaged,
+    /// The body does not hold together (a length or index out of range).
+    Malformed(&'static str),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing => f.write_str("저장된 색인 없음"),
+            Self::Foreign => f.write_str("다른 형식의 파일"),
+            Self::Stale => f.write_str("다른 콘텐츠의 색인"),
+            Self::Truncated => f.write_str("길이가 맞지 않음 (잘린 파일)"),
+            Self::Damaged => f.write_str("검사합이 맞지 않음 (손상된 파일)"),
+            Self::Malformed(what) => write!(f, "내용이 맞지 않음 ({what})"),
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Writes the index to `path` whole or not at all (a temporary file beside it, then a
+    /// rename), marked with the `identity` of the content it was built from.
+    pub fn store(&self, path: &Path, identity: [u8; 16]) -> io::Result<()> {
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let temporary = dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name().map_or_else(
+                || "index".into(),
+                |name| name.to_string_lossy().into_owned()
+            ),
+            std::process::id()
+        ));
+        let written = (|| {
+            let mut file = std::fs::File::create(&temporary)?;
+            // The header's length and checksum are known once the body is written: a
+            // placeholder first, the header over it at the end. The body streams to the
+            // file, so storing needs no second copy of the index in memory.
+            file.write_all(&[0u8; HEADER])?;
+            let mut body = Writer::new(io::BufWriter::with_capacity(1 << 20, file));
+            self.encode(&mut body);
+            let (out, length, sum) = body.finish()?;
+            let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            let mut header = Vec::with_capacity(HEADER);
+            header.extend_from_slice(MAGIC);
+            header.extend_from_slice(&FORMAT.to_le_bytes());
+            header.extend_from_slice(&identity);
+            header.extend_from_slice(&length.to_le_bytes());
+            header.extend_from_slice(&sum.to_le_bytes());
+            file.seek(io::SeekFrom::Start(0))?;
+            file.write_all(&header)?;
+            drop(file);
+            std::fs::rename(&temporary, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written
+    }
+
+    /// The index stored at `path`, if it was built from content of this `identity` and is
+    /// whole; otherwise why not.
+    pub fn load_stored(path: &Path, identity: [u8; 16]) -> Result<Self, Refused> {
+        let bytes = std::fs::read(path).map_err(|_| Refused::Missing)?;
+        Self::decode_file(&bytes, identity)
+    }
+
+    fn decode_file(bytes: &[u8], identity: [u8; 16]) -> Result<Self, Refused> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..12] != FORMAT.to_le_bytes() {
+            return Err(Refused::Foreign);
+        }
+        if bytes[12..28] != identity {
+            return Err(Refused::Stale);
+        }
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[28..36]);
+        let length = u64::from_le_bytes(word);
+        word.copy_from_slice(&bytes[36..44]);
+        let sum = u64::from_le_bytes(word);
+        let body = &bytes[HEADER..];
+        if body.len() as u64 != length {
+            return Err(Refused::Truncated);
+        }
+        if checksum(body, BODY_SEED) != sum {
+            return Err(Refused::Damaged);
+        }
+        decode(body).map_err(Refused::Malformed)
+    }
+
+    fn encode<W: Write>(&self, out: &mut Writer<W>) {
+        out.u64(self.guides.len() as u64);
+        for (id, title) in &self.guides {
+            out.str(id);
+            out.str(title);
+        }
+        // Ids and titles are shared by the documents of one entry: each is written once.
+        let mut shared: std::collections::HashMap<*const u8, u32> =
+            std::collections::HashMap::new();
+        let mut strings: Vec<&str> = Vec::new();
+        let mut refs = Vec::with_capacity(self.docs.len() * 2);
+        for doc in &self.docs {
+            for text in [&doc.id, &doc.title] {
+                let next = u32::try_from(strings.len()).unwrap_or(u32::MAX);
+                let at = *shared.entry(text.as_ptr()).or_insert_with(|| {
+                    strings.push(text);
+                    next
+                });
+                refs.push(at);
+            }
+        }
+        out.u64(strings.len() as u64);
+        for text in &strings {
+            out.str(text);
+        }
+        out.u64(self.docs.len() as u64);
+        for (doc, pair) in self.docs.iter().zip(refs.chunks_exact(2)) {
+            let kind = KINDS.iter().position(|k| *k == doc.kind).unwrap_or(0);
+            out.bytes(&[u8::try_from(kind).unwrap_or(0)]);
+            let (tag, a, b) = match doc.target {
+                Target::Guide { guide } => (0u8, guide, 0),
+                Target::Qa { guide, qa } => (1, guide, qa),
+                Target::Template { guide, template } => (2, guide, template),
+                Target::Rule { guide, rule } => (3, guide, rule),
+            };
+            out.bytes(&[tag]);
+            out.u64(a as u64);
+            out.u64(b as u64);
+            out.u32(pair[0]);
+            out.u32(pair[1]);
+            out.u64(doc.text.len() as u64);
+        }
+        // The texts one after another, so that reading checks their UTF-8 in one pass.
+        for doc in &self.docs {
+            out.bytes(doc.text.as_bytes());
+        }
+        out.u64(self.chars.len() as u64);
+        let mut block = Vec::with_capacity(4 * 4096);
+        for codes in self.chars.chunks(4096) {
+            block.clear();
+            block.extend(codes.iter().flat_map(|code| code.to_le_bytes()));
+            out.bytes(&block);
+        }
+        for &bound in &self.bounds {
+            out.u64(bound as u64);
+        }
+        for &set in &self.class_sets {
+            out.u64(set);
+        }
+        out.bytes(&self.tiers);
+        for &word in self.present.words() {
+            out.u64(word);
+        }
+        out.table(&self.synonyms.global);
+        out.u64(self.synonyms.guides.len() as u64);
+        for (range, table) in &self.synonyms.guides {
+            out.u64(range.start as u64);
+            out.u64(range.end as u64);
+            out.table(table);
+        }
+    }
+}
+
+/// The body as it is encoded: written on, counted and summed; the first write error kept.
+struct Writer<W: Write> {
+    out: W,
+    sum: Checksum,
+    length: u64,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> Writer<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            sum: Checksum::new(BODY_SEED),
+            length: 0,
+            failed: None,
+        }
+    }
+
+    /// The sink, the body's length and its checksum, or the first write error.
+    fn finish(self) -> io::Result<(W, u64, u64)> {
+        match self.failed {
+            Some(error) => Err(error),
+            None => Ok((self.out, self.length, self.sum.finish())),
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        if self.failed.is_some() {
+            return;
+        }
+        self.sum.update(bytes);
+        self.length += bytes.len() as u64;
+        if let Err(error) = self.out.write_all(bytes) {
+            self.failed = Some(error);
+        }
+    }
+
+    fn u32(&mut self, value: u32) {
+        self.bytes(&value.to_le_bytes());
+    }
+
+    fn u64(&mut self, value: u64) {
+        self.bytes(&value.to_le_bytes());
+    }
+
+    fn str(&mut self, text: &str) {
+        self.u64(text.len() as u64);
+        self.bytes(text.as_bytes());
+    }
+
+    fn table(&mut self, table: &SynonymTable) {
+        self.u64(table.entries().len() as u64);
+        for (word, means) in table.entries() {
+            self.str(&word.iter().collect::<String>());
+            self.str(&means.iter().collect::<String>());
+        }
+    }
+}
+
+/// Reads a body with every length checked against what is left.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+type Read<T> = Result<T, &'static str>;
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize, what: &'static str) -> Read<&'a [u8]> {
+        let end = self.at.checked_add(count).ok_or(what)?;
+        let slice = self.bytes.get(self.at..end).ok_or(what)?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self, what: &'static str) -> Read<u32> {
+        let mut word = [0u8; 4];
+        word.copy_from_slice(self.take(4, what)?);
+        Ok(u32::from_le_bytes(word))
+    }
+
+    fn u64(&mut self, what: &'static str) -> Read<u64> {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(self.take(8, what)?);
+        Ok(u64::from_le_bytes(word))
+    }
+
+    /// A count of items at least `each` bytes long: never more than the bytes left allow.
+    fn count(&mut self, each: usize, what: &'static str) -> Read<usize> {
+        let count = usize::try_from(self.u64(what)?).map_err(|_| what)?;
+        if count.saturating_mul(each.max(1)) > self.bytes.len() - self.at {
+            return Err(what);
+        }
+        Ok(count)
+    }
+
+    fn str(&mut self, what: &'static str) -> Read<&'a str> {
+        let length = self.count(1, what)?;
+        std::str::from_utf8(self.take(length, what)?).map_err(|_| what)
+    }
+
+    fn table(&mut self) -> Read<SynonymTable> {
+        let count = self.count(16, "유의어")?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            let word = self.str("유의어")?.chars().collect();
+            let means = self.str("유의어")?.chars().collect();
+            entries.push((word, means));
+        }
+        Ok(SynonymTable::from_entries(entries))
+    }
+}
+
+/// The documents: kind, target, id and title (from the string table), then their texts.
+fn decode_docs(read: &mut Reader<'_>, strings: &[Arc<str>], guide_count: usize) -> Read<Vec<Doc>> {
+    let doc_count = read.count(34, "문서 수")?;
+    let mut docs = Vec::with_capacity(doc_count);
+    let mut lengths = Vec::with_capacity(doc_count);
+    for _ in 0..doc_count {
+        let head = read.take(2, "문서")?;
+        let kind = *KINDS.get(usize::from(head[0])).ok_or("문서 종류")?;
+        let tag = head[1];
+        let a = usize::try_from(read.u64("문서 대상")?).map_err(|_| "문서 대상")?;
+        let b = usize::try_from(read.u64("문서 대상")?).map_err(|_| "문서 대상")?;
+        if guide_count > 0 && a >= guide_count {
+            return Err("문서의 가이드");
+        }
+        let target = match tag {
+            0 => Target::Guide { guide: a },
+            1 => Target::Qa { guide: a, qa: b },
+            2 => Target::Template {
+                guide: a,
+                template: b,
+            },
+            3 => Target::Rule { guide: a, rule: b },
+            _ => return Err("문서 대상"),
+        };
+        let id = strings
+            .get(read.u32("문서 id")? as usize)
+            .ok_or("문서 id")?;
+        let title = strings
+            .get(read.u32("문서 제목")? as usize)
+            .ok_or("문서 제목")?;
+        lengths.push(usize::try_from(read.u64("문서 글")?).map_err(|_| "문서 글")?);
+        docs.push(Doc {
+            kind,
+            id: Arc::clone(id),
+            title: Arc::clone(title),
+            text: String::new(),
+            target,
+        });
+    }
+    let total = lengths
+        .iter()
+        .try_fold(0usize, |sum, &length| sum.checked_add(length))
+        .ok_or("문서 글")?;
+    let texts = std::str::from_utf8(read.take(total, "문서 글")?).map_err(|_| "문서 글")?;
+    let mut at = 0;
+    for (doc, length) in docs.iter_mut().zip(lengths) {
+        // `get` refuses a cut inside a character.
+        texts
+            .get(at..at + length)
+            .ok_or("문서 글")?
+            .clone_into(&mut doc.text);
+        at += length;
+    }
+    Ok(docs)
+}
+
+fn decode(body: &[u8]) -> Read<SearchIndex> {
+    let mut read = Reader { bytes: body, at: 0 };
+    let guide_count = read.count(16, "가이드 목록")?;
+    let mut guides = Vec::with_capacity(guide_count);
+    for _ in 0..guide_count {
+        let id = read.str("가이드 id")?.to_owned();
+        let title = read.str("가이드 제목")?.to_owned();
+        guides.push((id, title));
+    }
+    let string_count = read.count(8, "문자열 표")?;
+    let mut strings: Vec<Arc<str>> = Vec::with_capacity(string_count);
+    for _ in 0..string_count {
+        strings.push(Arc::from(read.str("문자열 표")?));
+    }
+    let docs = decode_docs(&mut read, &strings, guides.len())?;
+    let doc_count = docs.len();
+    let char_count = read.count(4, "글자 수")?;
+    let raw = read.take(char_count * 4, "글자")?;
+    let chars: Vec<u32> = raw
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let mut bounds = Vec::with_capacity(doc_count + 1);
+    for _ in 0..=doc_count {
+        let bound = usize::try_from(read.u64("문서 경계")?).map_err(|_| "문서 경계")?;
+        if bound > char_count || bounds.last().is_some_and(|&last| bound < last) {
+            return Err("문서 경계");
+        }
+        bounds.push(bound);
+    }
+    if bounds.first() != Some(&0) || bounds.last() != Some(&char_count) {
+        return Err("문서 경계");
+    }
+    let mut class_sets = Vec::with_capacity(doc_count);
+    for _ in 0..doc_count {
+        class_sets.push(read.u64("글자 갈래")?);
+    }
+    let tiers = read.take(doc_count, "문서 층")?.to_vec();
+    if tiers.iter().any(|&tier| tier > 3) {
+        return Err("문서 층");
+    }
+    let mut present = SyllableSet::default();
+    for word in present.words_mut() {
+        *word = read.u64("음절 집합")?;
+    }
+    let global = read.table()?;
+    let scoped = read.count(24, "가이드 유의어")?;
+    let mut guide_tables = Vec::with_capacity(scoped);
+    for _ in 0..scoped {
+        let start = usize::try_from(read.u64("유의어 범위")?).map_err(|_| "유의어 범위")?;
+        let end = usize::try_from(read.u64("유의어 범위")?).map_err(|_| "유의어 범위")?;
+        if start > end || end > doc_count {
+            return Err("유의어 범위");
+        }
+        guide_tables.push((start..end, read.table()?));
+    }
+    if read.at != body.len() {
+        return Err("남는 바이트");
+    }
+    Ok(SearchIndex {
+        docs,
+        chars,
+        bounds,
+        class_sets,
+        tiers,
+        synonyms: Synonyms {
+            global,
+            guides: guide_tables,
+        },
+        present,
+        guides,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> SearchIndex {
+        SearchIndex::build(&crate::content::load_embedded().unwrap())
+    }
+
+    #[test]
+    fn a_stored_index_reads_back_the_same() {
+        let index = index();
+        let mut writer = Writer::new(Vec::new());
+        index.encode(&mut writer);
+        let (body, length, sum) = writer.finish().unwrap();
+        assert_eq!(length, body.len() as u64);
+        assert_eq!(sum, checksum(&body, BODY_SEED));
+        let back = decode(&body).unwrap();
+        assert_eq!(back.docs.len(), index.docs.len());
+        assert_eq!(back.chars, index.chars);
+        assert_eq!(back.bounds, index.bounds);
+        for query in [
+            "가입 기준",
+            "환불",
+            "ㄱㅇㄱㅈ",
+            "멤버쉽",
+            "무료 한달",
+            "RKDLQ",
+        ] {
+            assert_eq!(back.search(query), index.search(query), "{query}");
+        }
+        assert_eq!(back.guide_name(0), index.guide_name(0));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_refused_never_trusted() {
+        let index = index();
+        let dir = tempfile_dir();
+        let path = dir.join("index.bin");
+        let identity = [7u8; 16];
+        index.store(&path, identity).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(SearchIndex::decode_file(&bytes, identity).is_ok());
+        assert_eq!(
+            SearchIndex::decode_file(&bytes, [8u8; 16]).err(),
+            Some(Refused::Stale)
+        );
+        assert_eq!(
+            SearchIndex::decode_file(&bytes[..bytes.len() - 1], identity).err(),
+            Some(Refused::Truncated)
+        );
+        let mut flipped = bytes.clone();
+        flipped[HEADER + bytes.len() / 3] ^= 0x40;
+        assert_eq!(
+            SearchIndex::decode_file(&flipped, identity).err(),
+            Some(Refused::Damaged)
+        );
+        assert_eq!(
+            SearchIndex::decode_file(b"{\"not\": \"an index\"}", identity).err(),
+            Some(Refused::Foreign)
+        );
+        // A body that passes its checksum but does not hold together: refused, no panic.
+        for cut in [0, 1, 9, 100, bytes.len() / 2] {
+            let body = &bytes[HEADER..bytes.len() - cut.min(bytes.len() - HEADER)];
+            let mut forged = bytes[..HEADER].to_vec();
+            forged[28..36].copy_from_slice(&(body.len() as u64).to_le_bytes());
+            forged[36..44].copy_from_slice(&checksum(body, BODY_SEED).to_le_bytes());
+            forged.extend_from_slice(body);
+            let result = SearchIndex::decode_file(&forged, identity);
+            assert!(cut == 0 || result.is_err(), "cut {cut}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "support-console-stored-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
