@@ -404,6 +404,13 @@ impl SearchIndex {
         let mut pending = Vec::new();
         let mut levels = Vec::new();
         let mut run = |v: usize, variant: &Variant, pending: &mut Vec<Pending>| {
+            if !variant
+                .units
+                .iter()
+                .all(|unit| unit.can_match(&self.present))
+            {
+                return;
+            }
             let settled = variant.settled();
             let scope = variant.scope.clone();
             let base = cache.best_for(variant);

@@ -227,6 +227,26 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
+    /// Whether the unit can match anything in content whose syllables are `present` (other
+    /// characters are not tracked and taken as present). A reading with a unit that cannot
+    /// is skipped: typing a word no guide holds costs no scan.
+    pub(crate) fn can_match(&self, present: &SyllableSet) -> bool {
+        let syllable =
+            |code: u32| char::from_u32(code).is_none_or(|c| !is_syllable(c) || present.contains(c));
+        match self {
+            Self::Char(code) => syllable(*code),
+            Self::Initial(_) => true,
+            Self::Any(any) => any.codes[..usize::from(any.len)]
+                .iter()
+                .any(|&c| syllable(c)),
+            Self::Partial(partial) => {
+                partial.split.is_some_and(|(head, _)| syllable(head))
+                    || (partial.first..=partial.last)
+                        .any(|code| partial.covers(code) && syllable(code))
+            }
+        }
+    }
+
     /// A misspelling unit that matched a spelling other than the one typed at `code`.
     pub(crate) fn misspelt_at(&self, code: u32) -> bool {
         matches!(self, Self::Any(any) if char_of(code) != any.typed())
@@ -719,7 +739,7 @@ impl SyllableSet {
         }
     }
 
-    fn contains(&self, ch: char) -> bool {
+    pub(crate) fn contains(&self, ch: char) -> bool {
         let offset = u32::from(ch).wrapping_sub(0xAC00) as usize;
         offset < 11_172 && self.0[offset / 64] & (1 << (offset % 64)) != 0
     }
