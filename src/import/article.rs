@@ -3,7 +3,7 @@
 //! Every non-empty line lands somewhere: what has no place in the template goes to a visible
 //! "unplaced" notes section, and is listed in the import report.
 
-use super::blocks::{Block, BlockKind, Line};
+use super::blocks::{Block, BlockKind, CIRCLED, Line};
 use crate::content::{
     AnswerSection, ArticleSource, Guide, HandlingStep, Item, ItemKind, Link, NoteSection, Qa,
     Schedule, ScheduleEvent, SectionKind, SmsTemplate, SmsVariable,
@@ -53,9 +53,6 @@ fn is_separator(text: &str) -> bool {
             matches!(c, '―' | '─' | '━' | '-' | '—' | '_' | '=' | '~' | '·') || c.is_whitespace()
         })
 }
-
-/// The circled numbers that number sections (①…⑳).
-pub(super) const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
 
 fn starts_circled(text: &str) -> bool {
     text.chars().next().is_some_and(|c| CIRCLED.contains(c))

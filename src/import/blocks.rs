@@ -6,6 +6,10 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use scraper::{ElementRef, Html, Node};
 
+/// The circled numbers that number sections (①…⑳), which the article reader and the rule
+/// proposals both read.
+pub(super) const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
+
 /// One line of running text: bold markers and escapes gone, runs of spaces made one, with
 /// where bold runs begin (a bold label often starts a link: "참고 아지트: <url>") and the
 /// links it holds.

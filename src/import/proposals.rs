@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::article::CIRCLED;
+use super::blocks::CIRCLED;
 use crate::content::{
     Comparison, DatedValue, Guide, InputUnit, Item, Rule, RuleStatus, RuleTerms, ScheduleEffect,
 };

@@ -5,7 +5,7 @@
 
 use std::ops::{ControlFlow, Range};
 
-use super::query::{Unit, Variant, WORD_START};
+use super::query::{DERIVED, Unit, Variant, WORD_START};
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
 /// piece, in any order; every unit in order with gaps. Each kind spans less than the gap to
@@ -17,9 +17,6 @@ const SCATTERED: i64 = 10_000;
 pub(crate) const TIER: i64 = 1_000;
 /// The most fuzzy-matcher adds to a scattered match.
 pub(crate) const QUALITY_MAX: i64 = 900;
-/// What a match through a misspelling, a slip or an everyday word costs: more than a tier
-/// and a position add, so it ranks below every direct match of its kind.
-pub(crate) const DERIVED: i64 = 4_500;
 /// Any-order words found in the query's order (apart) rank above ones found out of order.
 const IN_ORDER: i64 = 500;
 /// Cost of each place where the match's spacing differs from a query typed with spaces.

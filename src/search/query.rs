@@ -745,9 +745,9 @@ impl SyllableSet {
     }
 }
 
-/// Penalty of a reading derived from the query (misspelling, everyday word): such a match
-/// ranks below every direct match of its kind.
-use super::matcher::DERIVED;
+/// What a match through a misspelling, a slip or an everyday word costs: more than a tier
+/// and a position add, so it ranks below every direct match of its kind.
+pub(crate) const DERIVED: i64 = 4_500;
 
 /// Reads the query: NFC, control characters dropped, case and spaces folded; when it has
 /// Latin letters, as 2-set keystrokes too (with Caps Lock on, too); and from its best
