@@ -540,30 +540,17 @@ fn derived_readings_are_looked_for_only_below_a_page_of_direct_matches() {
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
-/// `search QUERY --keystrokes --json` over `dir` with the index cache in `cache`.
-fn keystrokes_json(
+/// `search QUERY ARGS... --json --content DIR` with the index cache in `cache`.
+fn search_json(
     dir: &std::path::Path,
     cache: &std::path::Path,
     query: &str,
+    args: &[&str],
 ) -> serde_json::Value {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
-        .args(["search", query, "--keystrokes", "--json", "--content"])
+        .args(["search", query, "--json", "--content"])
         .arg(dir)
-        .env("XDG_CACHE_HOME", cache)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-fn search_json(dir: &std::path::Path, cache: &std::path::Path, query: &str) -> serde_json::Value {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
-        .args(["search", query, "--json", "--limit", "50", "--content"])
-        .arg(dir)
+        .args(args)
         .env("XDG_CACHE_HOME", cache)
         .output()
         .unwrap();
@@ -581,7 +568,9 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     let dir = root.path().join("content");
     let cache = root.path().join("cache");
     corpus::write_corpus(&dir, 1_500, None).unwrap();
-    let how = |query: &str| keystrokes_json(&dir, &cache, query)["index"].clone();
+    let how = |query: &str| search_json(&dir, &cache, query, &["--keystrokes"])["index"].clone();
+    let hits =
+        |cache: &std::path::Path, query: &str| search_json(&dir, cache, query, &["--limit", "50"]);
     assert_eq!(how("가입"), "built");
     let stored: Vec<_> = std::fs::read_dir(cache.join("support-console"))
         .unwrap()
@@ -591,12 +580,12 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     assert_eq!(stored.len(), 1, "{stored:?}");
     let file = stored[0].clone();
     assert_eq!(how("가입"), "stored");
-    let typed = keystrokes_json(&dir, &cache, "가입 기준");
+    let typed = search_json(&dir, &cache, "가입 기준", &["--keystrokes"]);
     assert_eq!(typed["keystrokes"].as_array().unwrap().len(), 5);
     assert!(typed["keystrokes"][4]["hits"].as_u64().unwrap() > 0);
     // The same hits from the stored index as from the content.
-    let fresh = search_json(&dir, &root.path().join("elsewhere"), "배차 취소");
-    assert_eq!(search_json(&dir, &cache, "배차 취소"), fresh);
+    let fresh = hits(&root.path().join("elsewhere"), "배차 취소");
+    assert_eq!(hits(&cache, "배차 취소"), fresh);
     // Damaged, truncated or foreign: rebuilt, never trusted.
     let bytes = std::fs::read(&file).unwrap();
     let mut damaged = bytes.clone();
@@ -609,7 +598,7 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     ] {
         std::fs::write(&file, broken).unwrap();
         assert_eq!(how("가입"), "built");
-        assert_eq!(search_json(&dir, &cache, "배차 취소"), fresh);
+        assert_eq!(hits(&cache, "배차 취소"), fresh);
         assert_eq!(how("가입"), "stored");
     }
     // Content changed: the old index is stale.
@@ -617,6 +606,6 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     let text = std::fs::read_to_string(&guide).unwrap();
     std::fs::write(&guide, text.replace("도움말 1\"", "바뀐 도움말 1\"")).unwrap();
     assert_eq!(how("가입"), "built");
-    let changed = search_json(&dir, &cache, "바뀐 도움말");
+    let changed = hits(&cache, "바뀐 도움말");
     assert!(changed.as_array().is_some_and(|hits| !hits.is_empty()));
 }

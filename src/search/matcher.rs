@@ -130,15 +130,7 @@ fn best_contiguous(variant: &Variant, chars: &[u32], from: usize) -> Option<(i64
     let (head, rest) = variant.units.split_first()?;
     let mut best: Option<(i64, usize, usize)> = None;
     head.each_match(chars, from, |start, width| {
-        let mut end = start + width;
-        let whole = rest.iter().all(|unit| match unit.at(chars, end) {
-            Some(width) => {
-                end += width;
-                true
-            }
-            None => false,
-        });
-        if whole {
+        if let Some(end) = rest_at(rest, chars, start + width) {
             let score = contiguous_score(variant, chars, start, end, 0);
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, start, end));
@@ -185,20 +177,21 @@ fn word_matches(variant: &Variant, chars: &[u32], count: usize) -> Option<Vec<(u
         .collect()
 }
 
+/// Where `units` end when they match one after another from `at`.
+#[inline]
+fn rest_at(units: &[Unit], chars: &[u32], mut at: usize) -> Option<usize> {
+    for unit in units {
+        at += unit.at(chars, at)?;
+    }
+    Some(at)
+}
+
 /// Where `units` first match one after another.
 fn word_at(units: &[Unit], chars: &[u32]) -> Option<(usize, usize)> {
     let (head, rest) = units.split_first()?;
     let mut found = None;
     head.each_match(chars, 0, |start, width| {
-        let mut end = start + width;
-        let whole = rest.iter().all(|unit| match unit.at(chars, end) {
-            Some(width) => {
-                end += width;
-                true
-            }
-            None => false,
-        });
-        if whole {
+        if let Some(end) = rest_at(rest, chars, start + width) {
             found = Some((start, end));
             ControlFlow::Break(())
         } else {
