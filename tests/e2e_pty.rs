@@ -16,17 +16,21 @@ struct Console {
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
 
+/// A pseudo terminal of this size.
+fn open_pty(cols: u16, rows: u16) -> portable_pty::PtyPair {
+    native_pty_system()
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pty")
+}
+
 impl Console {
     fn start(cols: u16, rows: u16) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        Self::start_on(pty, cols, rows)
+        Self::start_on(open_pty(cols, rows), cols, rows)
     }
 
     fn start_on(pty: portable_pty::PtyPair, cols: u16, rows: u16) -> Self {
@@ -47,14 +51,7 @@ impl Console {
 
     /// The console with these arguments (no log).
     fn start_with_args(cols: u16, rows: u16, args: &[&str]) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
+        let pty = open_pty(cols, rows);
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
         command.args(args);
         command.args(["--history", "/dev/null/none"]);
@@ -212,14 +209,7 @@ fn stty(tty: &std::path::Path) -> String {
 #[test]
 fn sigint_and_sigquit_restore_the_terminal_settings() {
     for signal in ["INT", "QUIT", "USR1", "USR2", "HUP"] {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
+        let pty = open_pty(100, 30);
         let tty = pty.master.tty_name().expect("tty name");
         let before = stty(&tty);
         let mut console = Console::start_on(pty, 100, 30);
@@ -388,14 +378,7 @@ fn a_locked_log_never_freezes_the_console() {
     locker
         .execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta (key, value) VALUES ('lock', 'held');")
         .expect("exclusive lock");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pty");
+    let pty = open_pty(120, 40);
     let mut console = Console::start_with_history(pty, 120, 40, &path);
     console.wait_for("프로멤버십(가입)");
     let locked_at = Instant::now();

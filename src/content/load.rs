@@ -124,28 +124,22 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
         return Err(ContentErrors(errors));
     }
     files.sort();
-    let names: Vec<SourceFile> = files
+    let names: Vec<String> = files
         .iter()
-        .map(|path| SourceFile {
-            name: path.display().to_string(),
-            bytes: Vec::new(),
-        })
+        .map(|path| path.display().to_string())
         .collect();
     let common = common_prefix(&names);
     let mut parts: Vec<u8> = Vec::new();
-    for (path, named) in files.iter().zip(&names) {
+    for (path, name) in files.iter().zip(&names) {
         let metadata = fs::metadata(path).map_err(|err| {
-            ContentErrors(vec![file_error(
-                &named.name,
-                format!("읽을 수 없습니다: {err}"),
-            )])
+            ContentErrors(vec![file_error(name, format!("읽을 수 없습니다: {err}"))])
         })?;
         let modified = metadata
             .modified()
             .ok()
             .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |since| since.as_nanos());
-        parts.extend_from_slice(&named.name.as_bytes()[common..]);
+        parts.extend_from_slice(&name.as_bytes()[common..]);
         parts.push(0);
         parts.extend_from_slice(&metadata.len().to_le_bytes());
         parts.extend_from_slice(&modified.to_le_bytes());
@@ -169,22 +163,21 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
 
 /// The length of the directory part every source name shares (names are compared without
 /// it, so a moved folder keeps its identity).
-fn common_prefix(sources: &[SourceFile]) -> usize {
-    let Some(first) = sources.first() else {
+fn common_prefix(names: &[String]) -> usize {
+    let Some(first) = names.first() else {
         return 0;
     };
-    let mut common = first.name.len();
-    for source in &sources[1..] {
+    let mut common = first.len();
+    for name in &names[1..] {
         common = first
-            .name
             .bytes()
-            .zip(source.name.bytes())
+            .zip(name.bytes())
             .take(common)
             .take_while(|(a, b)| a == b)
             .count();
     }
     // Back to the last separator, so "a/b1.json" and "a/b2.json" keep "b1.json" and "b2.json".
-    first.name[..common]
+    first[..common]
         .rfind(['/', '\\'])
         .map_or(0, |slash| slash + 1)
 }
