@@ -133,6 +133,13 @@ static LARGE: LazyLock<SearchIndex> = LazyLock::new(|| {
     SearchIndex::from_docs(synthetic::synthetic_docs(20_000)).with_synonyms(&synthetic::synonyms())
 });
 
+/// The same documents searched by a plain scan.
+static SCANNED: LazyLock<SearchIndex> = LazyLock::new(|| {
+    SearchIndex::from_docs(synthetic::synthetic_docs(20_000))
+        .with_synonyms(&synthetic::synonyms())
+        .scanning_only()
+});
+
 /// Best first; equal scores in content order.
 fn assert_ranked(hits: &[Hit]) {
     for pair in hits.windows(2) {
@@ -230,6 +237,25 @@ proptest! {
                 let fresh = index.search(&query);
                 prop_assert_eq!(typed, fresh, "query {:?}", query);
             }
+        }
+    }
+
+    /// The lists of which documents hold which characters only spare work: typing with them
+    /// gives what a plain scan of every document gives.
+    #[test]
+    fn the_character_lists_give_what_a_plain_scan_gives(keys in keystrokes()) {
+        let mut cache = SearchCache::default();
+        let mut query = String::new();
+        for key in &keys {
+            match key {
+                Some(ch) => query.push(*ch),
+                None => {
+                    query.pop();
+                }
+            }
+            let listed = LARGE.search_cached(&mut cache, &query).into_all(&LARGE);
+            let scanned = SCANNED.search(&query);
+            prop_assert_eq!(listed, scanned, "query {:?}", query);
         }
     }
 }

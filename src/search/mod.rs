@@ -15,6 +15,7 @@
 //! - results are ranked lazily ([`SearchResults`]): fuzzy-matcher scores only hits near the top.
 
 mod matcher;
+mod postings;
 mod query;
 mod results;
 mod stored;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
 use matcher::Progress;
+use postings::Postings;
 pub use query::MatchHow;
 use query::{
     PreparedQuery, SyllableSet, SynonymTable, Synonyms, Unit, Variant, WORD_START, char_of,
@@ -164,6 +166,10 @@ pub struct SearchIndex {
     present: SyllableSet,
     /// Each guide's id and title, in content order (what a hit's guide is called).
     guides: Vec<(String, String)>,
+    /// The documents holding each character: a keystroke with no earlier work to go on
+    /// looks only at the documents that hold its settled units. `None`: every search scans
+    /// (the plain scan the lists are tested against).
+    postings: Option<Postings>,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -318,6 +324,7 @@ impl SearchIndex {
             class_sets.extend(sets);
         }
         let tiers = docs.iter().map(|doc| doc.kind.tier()).collect();
+        let postings = Some(Postings::build(&chars, &bounds));
         Self {
             docs,
             chars,
@@ -327,6 +334,7 @@ impl SearchIndex {
             synonyms: Synonyms::default(),
             present,
             guides: Vec::new(),
+            postings,
         }
     }
 
@@ -385,6 +393,16 @@ impl SearchIndex {
             + self.bounds.capacity() * std::mem::size_of::<usize>()
             + self.class_sets.capacity() * 8
             + self.tiers.capacity()
+            + self.postings.as_ref().map_or(0, Postings::heap_bytes)
+    }
+
+    /// The same index searching by a plain scan of every document, without the lists of
+    /// which documents hold which characters: what tests compare the lists against.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn scanning_only(mut self) -> Self {
+        self.postings = None;
+        self
     }
 
     /// Every hit for `query`, best first. An empty query lists everything in content order.
@@ -414,13 +432,31 @@ impl SearchIndex {
             let settled = variant.settled();
             let scope = variant.scope.clone();
             let base = cache.best_for(variant);
-            let source = match base {
-                Some(level) => Source::Level(&level.candidates, level.units.len()),
-                None => Source::Docs(scope.clone().unwrap_or(0..self.docs.len())),
-            };
             let keep = !settled.is_empty() && base.is_none_or(|l| l.units.len() < settled.len());
+            // Without earlier work, the documents that hold the units (only the settled
+            // ones when their matches are kept: the last syllable may still change).
+            let range = scope.clone().unwrap_or(0..self.docs.len());
+            let picked = match base {
+                Some(_) => None,
+                None => self.postings.as_ref().and_then(|postings| {
+                    postings.candidates(if keep { settled } else { &variant.units }, range.clone())
+                }),
+            };
+            let source = match (base, &picked) {
+                (Some(level), _) => Source::Level(&level.candidates, level.units.len()),
+                (None, Some(picked)) => Source::Picked(picked),
+                (None, None) => Source::Docs(range.clone()),
+            };
+            // A hit needs the last, half-typed syllable too: documents without any of its
+            // characters are matched only as far as the settled units (for the next keystroke).
+            let may_hit = variant
+                .last_partial()
+                .zip(self.postings.as_ref())
+                .and_then(|(last, postings)| postings.holding(last, range.clone(), source.len()));
             // On every core when there is enough to share; shares come back in order.
-            let shares = in_parallel(&source, |part| self.scan(v, variant, part, keep));
+            let shares = in_parallel(&source, |part| {
+                self.scan(v, variant, part, keep, may_hit.as_ref())
+            });
             let mut candidates = Vec::with_capacity(shares.iter().map(|s| s.0.len()).sum());
             for (share_candidates, share_pending) in shares {
                 candidates.extend(share_candidates);
@@ -472,7 +508,9 @@ impl SearchIndex {
         variant: &Variant,
         source: &Source<'_>,
         keep: bool,
+        may_hit: Option<&DocSet>,
     ) -> (Vec<(u32, Progress)>, Vec<Pending>) {
+        let may_hit = |d: usize| may_hit.is_none_or(|set| set.contains(d));
         let settled = variant.settled();
         let mut candidates = Vec::new();
         let mut pending = Vec::new();
@@ -481,11 +519,13 @@ impl SearchIndex {
             // keystroke; the last word decides the hit.
             let done = match source {
                 Source::Level(_, done) => *done,
-                Source::Docs(_) => 0,
+                Source::Docs(_) | Source::Picked(_) => 0,
             };
             let mut consider = |doc: u32, from: Progress| {
                 let d = doc as usize;
-                if self.class_sets[d] & variant.stable_classes != variant.stable_classes {
+                if self.class_sets[d] & variant.stable_classes != variant.stable_classes
+                    || !(keep || may_hit(d))
+                {
                     return;
                 }
                 let (settled, found) = matcher::any_order(variant, self.chars(d), from, done);
@@ -494,6 +534,7 @@ impl SearchIndex {
                 }
                 if let Some(found) = found
                     && self.class_sets[d] & variant.classes == variant.classes
+                    && may_hit(d)
                 {
                     pending.push(Pending::new(doc, v, self.tiers[d], found));
                 }
@@ -507,6 +548,11 @@ impl SearchIndex {
                         consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START);
                     }
                 }
+                Source::Picked(picked) => {
+                    picked
+                        .iter()
+                        .for_each(|&doc| consider(doc, Progress::START));
+                }
             }
             return (candidates, pending);
         }
@@ -515,6 +561,9 @@ impl SearchIndex {
             let d = doc as usize;
             let chars = self.chars(d);
             if single && done == 0 {
+                if !may_hit(d) {
+                    return;
+                }
                 if let Some((progress, found)) = matcher::single(variant, chars) {
                     if keep {
                         candidates.push((doc, progress));
@@ -529,7 +578,7 @@ impl SearchIndex {
             if keep {
                 candidates.push((doc, progress));
             }
-            if self.class_sets[d] & variant.classes != variant.classes {
+            if self.class_sets[d] & variant.classes != variant.classes || !may_hit(d) {
                 return;
             }
             if let Some(found) = matcher::evaluate(variant, chars, progress) {
@@ -546,6 +595,14 @@ impl SearchIndex {
                 for d in range.clone() {
                     if self.class_sets[d] & variant.stable_classes == variant.stable_classes {
                         consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START, 0);
+                    }
+                }
+            }
+            Source::Picked(picked) => {
+                for &doc in *picked {
+                    let classes = self.class_sets[doc as usize];
+                    if classes & variant.stable_classes == variant.stable_classes {
+                        consider(doc, Progress::START, 0);
                     }
                 }
             }
@@ -607,9 +664,11 @@ fn in_parallel<T: Send>(source: &Source<'_>, work: impl Fn(&Source<'_>) -> T + S
 }
 
 /// Where a keystroke looks: the documents an earlier keystroke's settled units matched (and
-/// how many units that was), or a range of all documents.
+/// how many units that was), the documents that hold the reading's characters, or a range
+/// of all documents.
 enum Source<'a> {
     Level(&'a [(u32, Progress)], usize),
+    Picked(&'a [u32]),
     Docs(Range<usize>),
 }
 
@@ -622,6 +681,7 @@ impl Source<'_> {
     fn len(&self) -> usize {
         match self {
             Self::Level(level, _) => level.len(),
+            Self::Picked(picked) => picked.len(),
             Self::Docs(range) => range.len(),
         }
     }
@@ -630,6 +690,7 @@ impl Source<'_> {
     fn slice(&self, share: Range<usize>) -> Source<'_> {
         match self {
             Self::Level(level, done) => Source::Level(&level[share], *done),
+            Self::Picked(picked) => Source::Picked(&picked[share]),
             Self::Docs(range) => Source::Docs(range.start + share.start..range.start + share.end),
         }
     }

@@ -154,6 +154,16 @@ impl Partial {
         })
     }
 
+    /// Every character the partial syllable can match at: those it covers, and the
+    /// syllable before its last key when that key may start the next syllable.
+    pub(crate) fn codes(&self) -> Vec<u32> {
+        let mut codes: Vec<u32> = (self.first..=self.last)
+            .filter(|&code| self.covers(code))
+            .collect();
+        codes.extend(self.split.map(|(head, _)| head));
+        codes
+    }
+
     #[inline]
     fn covers(&self, ch: u32) -> bool {
         if ch.wrapping_sub(self.first) > self.last - self.first {
@@ -202,6 +212,11 @@ impl AnyOf {
         }
         self.codes = kept;
         self.len = u8::try_from(len).unwrap_or(u8::MAX);
+    }
+
+    /// Every spelling it matches.
+    pub(crate) fn codes(&self) -> &[u32] {
+        &self.codes[..usize::from(self.len)]
     }
 
     /// The spelling as typed.

@@ -96,6 +96,24 @@ impl DocSet {
         self.0[doc / 64] & (1u64 << (doc % 64)) != 0
     }
 
+    /// Calls `visit` with every document of `range` in the set, in order.
+    pub(crate) fn each_in(&self, range: Range<usize>, mut visit: impl FnMut(u32)) {
+        if range.is_empty() {
+            return;
+        }
+        let (first, last) = (range.start / 64, (range.end - 1) / 64);
+        for (w, &word) in self.0.iter().enumerate().take(last + 1).skip(first) {
+            let mut bits = word;
+            while bits != 0 {
+                let doc = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if range.contains(&doc) {
+                    visit(u32::try_from(doc).unwrap_or(u32::MAX));
+                }
+            }
+        }
+    }
+
     /// Adds `doc`; whether it was new.
     pub(crate) fn insert(&mut self, doc: usize) -> bool {
         let (word, bit) = (doc / 64, 1u64 << (doc % 64));

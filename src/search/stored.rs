@@ -12,13 +12,14 @@ use std::io::{self, Seek as _, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use super::postings::Postings;
 use super::query::{SyllableSet, SynonymTable, Synonyms};
 use super::{Doc, DocKind, SearchIndex, Target};
 use crate::checksum::{Checksum, checksum};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -209,6 +210,21 @@ impl SearchIndex {
             out.u64(range.end as u64);
             out.table(table);
         }
+        let none = Postings::default();
+        let postings = self.postings.as_ref().unwrap_or(&none);
+        out.u64(postings.keys.len() as u64);
+        for ((&key, &start), &count) in postings
+            .keys
+            .iter()
+            .zip(&postings.starts)
+            .zip(&postings.counts)
+        {
+            out.u32(key);
+            out.u32(start);
+            out.u32(count);
+        }
+        out.u64(postings.bytes.len() as u64);
+        out.bytes(&postings.bytes);
     }
 }
 
@@ -437,6 +453,19 @@ fn decode(body: &[u8]) -> Read<SearchIndex> {
         }
         guide_tables.push((start..end, read.table()?));
     }
+    let key_count = read.count(12, "문서 목록")?;
+    let mut postings = Postings::default();
+    for _ in 0..key_count {
+        postings.keys.push(read.u32("문서 목록")?);
+        postings.starts.push(read.u32("문서 목록")?);
+        postings.counts.push(read.u32("문서 목록")?);
+    }
+    let byte_count = read.count(1, "문서 목록")?;
+    postings.bytes = read.take(byte_count, "문서 목록")?.to_vec();
+    postings
+        .starts
+        .push(u32::try_from(byte_count).map_err(|_| "문서 목록")?);
+    postings.check()?;
     if read.at != body.len() {
         return Err("남는 바이트");
     }
@@ -452,6 +481,7 @@ fn decode(body: &[u8]) -> Read<SearchIndex> {
         },
         present,
         guides,
+        postings: Some(postings),
     })
 }
 
@@ -475,6 +505,7 @@ mod tests {
         assert_eq!(back.docs.len(), index.docs.len());
         assert_eq!(back.chars, index.chars);
         assert_eq!(back.bounds, index.bounds);
+        assert_eq!(back.postings, index.postings);
         for query in [
             "가입 기준",
             "환불",
@@ -524,6 +555,21 @@ mod tests {
             forged.extend_from_slice(body);
             let result = SearchIndex::decode_file(&forged, identity);
             assert!(cut == 0 || result.is_err(), "cut {cut}");
+        }
+        // Lists of documents that pass the checksum but name documents that are not there,
+        // or end inside a number: read without a panic (they only filter what is matched).
+        for from_end in [1, 2, 5, 17, 64, 200] {
+            let mut body = bytes[HEADER..].to_vec();
+            let at = body.len() - from_end;
+            body[at] ^= 0xFF;
+            let mut forged = bytes[..HEADER].to_vec();
+            forged[36..44].copy_from_slice(&checksum(&body, BODY_SEED).to_le_bytes());
+            forged.extend_from_slice(&body);
+            if let Ok(read) = SearchIndex::decode_file(&forged, identity) {
+                for query in ["가입 기준", "환불", "멤버십", "ㄱㅇ"] {
+                    let _ = read.search(query);
+                }
+            }
         }
         let _ = std::fs::remove_dir_all(dir);
     }
