@@ -49,13 +49,38 @@ impl Console {
         Self::spawn(pty, cols, rows, command)
     }
 
-    /// The console with these arguments (no log).
+    /// The console with these arguments (no log; stored indexes in a folder of this test
+    /// run, never the user's cache).
     fn start_with_args(cols: u16, rows: u16, args: &[&str]) -> Self {
+        let cache =
+            std::env::temp_dir().join(format!("support-console-pty-{}", std::process::id()));
+        Self::start_with_cache(cols, rows, args, &cache)
+    }
+
+    /// The console with these arguments, its stored indexes in `cache`.
+    fn start_with_cache(cols: u16, rows: u16, args: &[&str], cache: &std::path::Path) -> Self {
         let pty = open_pty(cols, rows);
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_support-console"));
         command.args(args);
         command.args(["--history", "/dev/null/none"]);
+        command.env("XDG_CACHE_HOME", cache);
         Self::spawn(pty, cols, rows, command)
+    }
+
+    /// Quits with q (and y when the console asks first: a call is under way) and waits for
+    /// the process to end.
+    fn quit(&mut self) {
+        self.send("q");
+        std::thread::sleep(Duration::from_millis(200));
+        self.pump();
+        if self.screen().contains("종료할까요?") {
+            self.send("y");
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn spawn(
@@ -427,7 +452,71 @@ fn a_locked_log_never_freezes_the_console() {
 #[test]
 fn an_imported_help_centre_in_a_real_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("hc");
+    let out = import_fixtures(dir.path());
+
+    let mut console = Console::start_with_args(
+        120,
+        40,
+        &["--content", &out, "--now", "2025-03-05T10:00:00+09:00"],
+    );
+    console.wait_for("[서비스종료] 프로멤버십(가입)");
+    console.send("1"); // the tree takes the room it needs
+    console.wait_for("[변경안내] 수락률 기준 변경(우선 배차)");
+    console.wait_for("[운영중] 카드 결제 오류 안내");
+    console.send("/승인 거절");
+    console.wait_for("[질문·카드 결제 오류 안내] 승객 카드가 승인 거절돼요");
+    console.send("\u{1b}\u{1b}");
+    console.send("/우선 배차 수락률 기준이");
+    console.wait_for("[질문·수락률 기준 변경");
+    console.send("\r");
+    console.wait_for("수락률 기준 변경(우선 배차)  글 상태: 변경안내");
+    console.send("\u{1b}");
+    console.send("3");
+    console.send("j83");
+    console.wait_for("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지");
+    console.send("\r");
+    console.quit();
+}
+
+#[test]
+fn a_second_start_opens_on_the_first_guide_and_loads_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = import_fixtures(dir.path());
+    let cache = dir.path().join("cache");
+    let args = [
+        "--content",
+        out.as_str(),
+        "--now",
+        "2025-03-05T10:00:00+09:00",
+    ];
+    // The first start loads everything and stores the index for the next.
+    let mut console = Console::start_with_cache(120, 40, &args, &cache);
+    console.wait_for("[서비스종료] 프로멤버십(가입)");
+    let stored = cache.join("support-console");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_dir(&stored).is_ok_and(|mut entries| {
+        entries.any(|entry| entry.is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".bin")))
+    }) {
+        assert!(Instant::now() < deadline, "no index stored");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    console.quit();
+    // The second opens on the first guide, then says the rest is in; a guide other than
+    // the first is then found and opened.
+    let mut console = Console::start_with_cache(120, 40, &args, &cache);
+    console.wait_for("가이드 4개를 모두 불러왔습니다");
+    console.send("/승인 거절");
+    console.wait_for("[질문·카드 결제 오류 안내] 승객 카드가 승인 거절돼요");
+    console.send("\r");
+    console.wait_for("카드 결제 오류 안내");
+    console.send("\u{1b}");
+    console.quit();
+}
+
+/// The article fixtures imported into `dir/hc`, with the dated 수락률 rule reviewed as the
+/// content team would; the folder's path.
+fn import_fixtures(dir: &std::path::Path) -> String {
+    let out = dir.join("hc");
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
         .args(["content", "import"])
@@ -459,35 +548,5 @@ fn an_imported_help_centre_in_a_real_terminal() {
         }
     }
     std::fs::write(&file, guide.to_string()).expect("write");
-
-    let out = out.to_str().expect("utf-8 path").to_owned();
-    let mut console = Console::start_with_args(
-        120,
-        40,
-        &["--content", &out, "--now", "2025-03-05T10:00:00+09:00"],
-    );
-    console.wait_for("[서비스종료] 프로멤버십(가입)");
-    console.send("1"); // the tree takes the room it needs
-    console.wait_for("[변경안내] 수락률 기준 변경(우선 배차)");
-    console.wait_for("[운영중] 카드 결제 오류 안내");
-    console.send("/승인 거절");
-    console.wait_for("[질문·카드 결제 오류 안내] 승객 카드가 승인 거절돼요");
-    console.send("\u{1b}\u{1b}");
-    console.send("/우선 배차 수락률 기준이");
-    console.wait_for("[질문·수락률 기준 변경");
-    console.send("\r");
-    console.wait_for("수락률 기준 변경(우선 배차)  글 상태: 변경안내");
-    console.send("\u{1b}");
-    console.send("3");
-    console.send("j83");
-    console.wait_for("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지");
-    console.send("\r");
-    console.send("q");
-    console.wait_for("종료할까요?");
-    console.send("y");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while console.child.try_wait().expect("wait").is_none() {
-        assert!(Instant::now() < deadline, "did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    out.to_str().expect("utf-8 path").to_owned()
 }

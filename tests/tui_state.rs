@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 use support_console::clock::parse_instant;
 use support_console::content;
-use support_console::tui::App;
 use support_console::tui::command::{Effect, Pane, Step};
+use support_console::tui::{App, HelpCentre};
 
 fn app() -> App {
     let now = parse_instant("2024-12-05T10:00:00+09:00").ok();
@@ -1364,4 +1364,48 @@ fn the_search_line_says_how_the_query_was_read_and_hits_say_why() {
     assert!(screen.contains("⇢ 환급 (유의어)"), "{screen}");
     assert!(screen.contains("유의어 "), "{screen}");
     insta::assert_snapshot!("search_synonym_80x24", screen);
+}
+
+/// A console opened on the first guide while the rest loads: the search line says hits come
+/// from the guide shown only; once the whole help centre is in, the guide shown stays, the
+/// query typed meanwhile is searched again over everything and the agent is told.
+#[test]
+fn the_rest_of_the_help_centre_arrives_while_the_console_is_open() {
+    let mut app = app();
+    app.help_centre = HelpCentre::FirstGuideOnly;
+    app.handle_key(&key(KeyCode::Char('/')));
+    type_text(&mut app, "멤버십");
+    let before = app.search.results.total();
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("첫 가이드만 (나머지 불러오는 중…)"),
+        "{screen}"
+    );
+    let shown = app.current_guide().map(|guide| guide.id.clone());
+
+    let content = content::load_embedded().expect("embedded content");
+    let index = support_console::search::SearchIndex::build(&content);
+    let everything = index.search("멤버십").len();
+    app.apply_loaded(support_console::tui::Loaded { content, index });
+    assert_eq!(app.help_centre, HelpCentre::Whole);
+    assert_eq!(app.current_guide().map(|guide| guide.id.clone()), shown);
+    assert_eq!(app.search.results.total(), everything);
+    assert_eq!(before, everything, "the same guide, the same hits");
+    let screen = render(&mut app, 120, 40);
+    assert!(!screen.contains("불러오는 중"), "{screen}");
+    assert!(
+        screen.contains("가이드 1개를 모두 불러왔습니다"),
+        "{screen}"
+    );
+
+    // A load that fails leaves the console on what it has, and says why.
+    let mut app = self::app();
+    app.help_centre = HelpCentre::FirstGuideOnly;
+    app.loading_failed("콘텐츠 문제 1건");
+    assert_eq!(app.help_centre, HelpCentre::Whole);
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("나머지 가이드를 불러오지 못했습니다: 콘텐츠 문제 1건"),
+        "{screen}"
+    );
 }

@@ -421,15 +421,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                     "콘솔은 터미널에서 실행해야 합니다 (입출력이 터미널이 아님). 스크립트에서는 하위 명령을 쓰세요: content, search, check, sms, history (support-console --help)".into(),
                 ));
             }
-            let content = load_content(&global)?;
             let now = match &global.now {
                 Some(text) => {
                     Some(clock::parse_instant(text).map_err(|e| UserError(format!("--now: {e}")))?)
                 }
                 None => None,
             };
+            let start = console_start(&global)?;
             let history = global.history.clone().or_else(history::default_path);
-            crate::tui::run(content, now, history, global.retention_days)
+            crate::tui::run(start, now, history, global.retention_days)
                 .map(|()| Exit::Success)
                 .map_err(|err| UserError(format!("콘솔을 열 수 없습니다: {err}")))
         }
@@ -774,6 +774,81 @@ fn search_keystrokes(
     timing.store(&index);
     exit_without_freeing((cache, index));
     printed
+}
+
+/// What the console opens on. For a content folder whose index is stored from an earlier
+/// start (so the folder loaded whole then, and is unchanged since), only its first guide is
+/// read before the first frame; the rest of the help centre and its index load on another
+/// thread. Otherwise the content loads whole (every problem reported before the console
+/// opens) and its index is built, then stored on another thread for the next start.
+fn console_start(global: &GlobalArgs) -> Result<crate::tui::Start, UserError> {
+    let Some(dir) = global.content.clone() else {
+        let content = content::load_embedded()?;
+        return Ok(crate::tui::Start {
+            content,
+            index: None,
+            rest: None,
+        });
+    };
+    let identity = content::identity(&dir)?;
+    let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
+    if let Some(path) = path.filter(|path| SearchIndex::is_stored_for(path, identity)) {
+        let first = content::load_first_guide(&dir)?;
+        return Ok(crate::tui::Start {
+            content: first,
+            index: None,
+            rest: Some(Box::new(move || load_rest(&dir, &path, identity))),
+        });
+    }
+    let content = content::load_dir(&dir)?;
+    let index = std::sync::Arc::new(SearchIndex::build(&content));
+    if let Some(path) = index_cache_dir().map(|cache| cache.join(index_file_name(identity))) {
+        let stored = std::sync::Arc::clone(&index);
+        std::thread::spawn(move || {
+            let timing = IndexTiming {
+                how: "built",
+                read_ms: 0.0,
+                store: Some((path, identity)),
+            };
+            timing.store(&stored);
+        });
+    }
+    Ok(crate::tui::Start {
+        content,
+        index: Some(index),
+        rest: None,
+    })
+}
+
+/// The whole help centre for a console that opened on its first guide: the content parsed
+/// and validated, and the stored index read beside it (rebuilt when it does not check out).
+fn load_rest(dir: &Path, path: &Path, identity: [u8; 16]) -> Result<crate::tui::Loaded, String> {
+    let (content, stored) = std::thread::scope(|scope| {
+        let stored = scope.spawn(|| SearchIndex::load_stored(path, identity));
+        let content = content::load_dir(dir);
+        (content, stored.join())
+    });
+    let content = content.map_err(|errors| {
+        let first = errors
+            .0
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
+    })?;
+    let index = if let Ok(Ok(index)) = stored {
+        index
+    } else {
+        let index = SearchIndex::build(&content);
+        let timing = IndexTiming {
+            how: "built",
+            read_ms: 0.0,
+            store: Some((path.to_path_buf(), identity)),
+        };
+        timing.store(&index);
+        index
+    };
+    Ok(crate::tui::Loaded { content, index })
 }
 
 /// How [`search_index`] came by the index: `how` is "stored", "built" or "embedded";

@@ -110,6 +110,33 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
     }
 }
 
+/// The first guide under `dir` in content order (its file, with the folder's synonym list
+/// when it has one), read and validated alone: what the console shows in its first frame
+/// while the rest loads. Only for content already known to load whole (its stored index
+/// matches its identity); the rest is validated when it loads.
+pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
+    let mut walk = Walk::default();
+    walk.directory(dir);
+    let Walk {
+        mut files, errors, ..
+    } = walk;
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors));
+    }
+    files.sort();
+    let (lists, guides): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|path| path.file_name().is_some_and(|name| name == SYNONYMS_FILE));
+    let mut sources = Vec::new();
+    for path in guides.into_iter().take(1).chain(lists) {
+        let name = path.display().to_string();
+        let bytes = read_regular_file(path)
+            .map_err(|message| ContentErrors(vec![file_error(&name, message)]))?;
+        sources.push(SourceFile { name, bytes });
+    }
+    load_sources(&sources)
+}
+
 /// The identity of the content files under `dir`, from what the file system says of them
 /// without reading them: each file's name within the folder, size and modification time
 /// (to the nanosecond), the synonym list that applies, and this build of the console (whose

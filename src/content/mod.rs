@@ -13,8 +13,8 @@ use std::fmt;
 use std::sync::OnceLock;
 
 pub use load::{
-    SourceFile, embedded_sources, identity, load_dir, load_embedded, load_sources, read_dir,
-    read_regular_file,
+    SourceFile, embedded_sources, identity, load_dir, load_embedded, load_first_guide,
+    load_sources, read_dir, read_regular_file,
 };
 pub use model::*;
 

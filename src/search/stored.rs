@@ -118,6 +118,27 @@ impl SearchIndex {
         Self::decode_file(&bytes, identity)
     }
 
+    /// Whether `path` holds an index built from content of this `identity`, by its header
+    /// and length alone (the body is checked when the index is read): a quick sign that
+    /// the content loaded whole before and has not changed since.
+    pub fn is_stored_for(path: &Path, identity: [u8; 16]) -> bool {
+        use std::io::Read as _;
+        let mut header = [0u8; HEADER];
+        let Ok(mut file) = std::fs::File::open(path) else {
+            return false;
+        };
+        let size = file.metadata().map_or(0, |meta| meta.len());
+        if file.read_exact(&mut header).is_err() {
+            return false;
+        }
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&header[28..36]);
+        &header[..8] == MAGIC
+            && header[8..12] == FORMAT.to_le_bytes()
+            && header[12..28] == identity
+            && size == HEADER as u64 + u64::from_le_bytes(word)
+    }
+
     fn decode_file(bytes: &[u8], identity: [u8; 16]) -> Result<Self, Refused> {
         if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..12] != FORMAT.to_le_bytes() {
             return Err(Refused::Foreign);
@@ -528,6 +549,12 @@ mod tests {
         index.store(&path, identity).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert!(SearchIndex::decode_file(&bytes, identity).is_ok());
+        assert!(SearchIndex::is_stored_for(&path, identity));
+        assert!(!SearchIndex::is_stored_for(&path, [8u8; 16]));
+        let cut = dir.join("cut.bin");
+        std::fs::write(&cut, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(!SearchIndex::is_stored_for(&cut, identity));
+        assert!(!SearchIndex::is_stored_for(&dir.join("none.bin"), identity));
         assert_eq!(
             SearchIndex::decode_file(&bytes, [8u8; 16]).err(),
             Some(Refused::Stale)

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
@@ -49,7 +50,7 @@ macro_rules! context {
     ($app:expr) => {
         Context {
             content: &$app.content,
-            index: &$app.index,
+            index: &*$app.index,
             search: &$app.search,
             guide: $app.guide,
             qa: $app.qa.selected,
@@ -60,9 +61,27 @@ macro_rules! context {
     };
 }
 
-pub struct App {
+/// How much of the help centre the console holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HelpCentre {
+    #[default]
+    Whole,
+    /// The first guide only: the rest is loading on another thread.
+    FirstGuideOnly,
+}
+
+/// The whole help centre, loaded while the console already shows its first guide.
+pub struct Loaded {
     pub content: Content,
     pub index: SearchIndex,
+}
+
+pub struct App {
+    pub content: Content,
+    /// Shared with the thread that stores it for the next start.
+    pub index: Arc<SearchIndex>,
+    /// Whether the whole help centre is in, or only the first guide while the rest loads.
+    pub help_centre: HelpCentre,
     search_cache: SearchCache,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
@@ -141,7 +160,17 @@ impl App {
         now: Option<DateTime<FixedOffset>>,
         history_path: Option<PathBuf>,
     ) -> Self {
-        let index = SearchIndex::build(&content);
+        let index = Arc::new(SearchIndex::build(&content));
+        Self::with_index(content, index, now, history_path)
+    }
+
+    /// The console over `content` searched with `index` (built from that very content).
+    pub fn with_index(
+        content: Content,
+        index: Arc<SearchIndex>,
+        now: Option<DateTime<FixedOffset>>,
+        history_path: Option<PathBuf>,
+    ) -> Self {
         let clock = Clock { fixed: now };
         let rules = rule_form::State::new(clock.now(), content.guide(0));
         let (recent, warning) = history_path
@@ -156,6 +185,7 @@ impl App {
         Self {
             content,
             index,
+            help_centre: HelpCentre::Whole,
             search_cache: SearchCache::default(),
             clock,
             history_path,
@@ -180,6 +210,34 @@ impl App {
             too_small: false,
             theme: Theme::from_env(),
         }
+    }
+
+    /// The whole help centre has loaded: its content and index replace the first guide's.
+    /// The guide shown stays shown (it is the help centre's first), and a query typed
+    /// meanwhile is searched again over everything.
+    pub fn apply_loaded(&mut self, loaded: Loaded) {
+        let shown = self.current_guide().map(|guide| guide.id.clone());
+        self.content = loaded.content;
+        self.index = Arc::new(loaded.index);
+        self.search_cache = SearchCache::default();
+        self.help_centre = HelpCentre::Whole;
+        let guide = shown.and_then(|id| self.content.guides().position(|guide| guide.id == id));
+        match guide {
+            Some(guide) if guide == self.guide => self.category.show_guide(&self.content, guide),
+            _ => self.select_guide(guide.unwrap_or(0)),
+        }
+        if self.search.searching() {
+            self.run_search();
+        }
+        let count = self.content.guides().count();
+        self.toast(format!("가이드 {count}개를 모두 불러왔습니다"));
+    }
+
+    /// The rest of the help centre could not be loaded: the console goes on with the guide
+    /// it shows, and says why.
+    pub fn loading_failed(&mut self, message: &str) {
+        self.help_centre = HelpCentre::Whole;
+        self.toast(format!("나머지 가이드를 불러오지 못했습니다: {message}"));
     }
 
     pub fn context(&self) -> Context<'_> {

@@ -22,6 +22,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -32,16 +33,34 @@ use crossterm::event::{
 use crossterm::{cursor, execute, queue};
 use ratatui::buffer::Buffer;
 
-pub use app::App;
+pub use app::{App, HelpCentre, Loaded};
 use command::Effect;
 
 use crate::content::Content;
+use crate::search::SearchIndex;
 
 /// How long the loop waits for input before a tick (toasts fade, the clock moves).
 const TICK: Duration = Duration::from_millis(500);
 
+/// What the console opens on: content and its index, and, when that is only the first
+/// guide, the rest of the help centre arriving from a loading thread.
+pub struct Start {
+    pub content: Content,
+    /// The index of `content` (built here when `None`).
+    pub index: Option<Arc<SearchIndex>>,
+    /// Loads the rest; run on its own thread once the first frame is drawn, so that the
+    /// frame does not wait for cores busy reading the help centre.
+    pub rest: Option<LoadRest>,
+}
+
+/// Work that loads the whole help centre (or says why it could not).
+pub type LoadRest = Box<dyn FnOnce() -> Result<Loaded, String> + Send>;
+
+/// How often the loop looks for the rest of the help centre while it loads.
+const LOADING_TICK: Duration = Duration::from_millis(50);
+
 pub fn run(
-    content: Content,
+    start: Start,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
@@ -52,13 +71,26 @@ pub fn run(
             .and_then(|(mut log, _)| log.apply_retention(retention_days, crate::clock::now_kst()))
             .unwrap_or(0)
     });
-    let mut app = App::new(content, now, history);
+    let Start {
+        content,
+        index,
+        rest: load_rest,
+    } = start;
+    let mut load_rest = load_rest;
+    let mut rest: Option<Receiver<Result<Loaded, String>>> = None;
+    let mut app = match index {
+        Some(index) => App::with_index(content, index, now, history),
+        None => App::new(content, now, history),
+    };
+    if load_rest.is_some() {
+        app.help_centre = HelpCentre::FirstGuideOnly;
+    }
     if expired > 0 {
         app.apply(command::Command::Toast(format!(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
         )));
     }
-    let links = known_urls(&app.content);
+    let mut links = known_urls(&app.content);
 
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(Arc::clone(&stop))?;
@@ -82,10 +114,36 @@ pub fn run(
                     Effect::Copy(text) => write_clipboard(&text)?,
                 }
             }
-            if event::poll(TICK)? {
+            if let Some(load) = load_rest.take() {
+                let (sender, receiver) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let _ = sender.send(load());
+                });
+                rest = Some(receiver);
+            }
+            if let Some(receiver) = &rest {
+                match receiver.try_recv() {
+                    Ok(Ok(loaded)) => {
+                        app.apply_loaded(loaded);
+                        links = known_urls(&app.content);
+                        rest = None;
+                    }
+                    Ok(Err(message)) => {
+                        app.loading_failed(&message);
+                        rest = None;
+                    }
+                    Err(TryRecvError::Empty) => {}
+                    Err(TryRecvError::Disconnected) => {
+                        app.loading_failed("불러오는 작업이 중단되었습니다");
+                        rest = None;
+                    }
+                }
+            }
+            let wait = if rest.is_some() { LOADING_TICK } else { TICK };
+            if event::poll(wait)? {
                 let event = event::read()?;
                 app.handle_event(&event);
-            } else {
+            } else if rest.is_none() {
                 app.tick();
             }
         }

@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::app::App;
+use super::app::{App, HelpCentre};
 use super::command::{Pane, Step};
 use super::keymap;
 use super::report::FrameReport;
@@ -276,6 +276,13 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             let shown = truncate(&format!("  ⇢ {}", inert(&readings.join(" · "))), room);
             spans.push(Span::styled(shown, theme.accent()));
         }
+    }
+    if app.help_centre == HelpCentre::FirstGuideOnly {
+        // Until the rest of the help centre is in, hits come from the guide shown only.
+        let used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
+        let room = usize::from(area.width).saturating_sub(used);
+        let note = truncate("  · 첫 가이드만 (나머지 불러오는 중…)", room);
+        spans.push(Span::styled(note, theme.dim()));
     }
     let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
