@@ -202,6 +202,22 @@ fn a_slip_is_forgiven_only_when_little_else_matches() {
     }
 }
 
+/// The query after each key (a character typed, or Backspace).
+fn typed_queries(keys: &[Option<char>]) -> Vec<String> {
+    let mut query = String::new();
+    keys.iter()
+        .map(|key| {
+            match key {
+                Some(ch) => query.push(*ch),
+                None => {
+                    query.pop();
+                }
+            }
+            query.clone()
+        })
+        .collect()
+}
+
 /// A key an agent presses in the search field: a character, or Backspace.
 fn keystrokes() -> impl Strategy<Value = Vec<Option<char>>> {
     let key = prop_oneof![
@@ -225,14 +241,7 @@ proptest! {
     fn typing_gives_the_same_results_as_a_fresh_search(keys in keystrokes()) {
         for index in [&index(), &*LARGE] {
             let mut cache = SearchCache::default();
-            let mut query = String::new();
-            for key in &keys {
-                match key {
-                    Some(ch) => query.push(*ch),
-                    None => {
-                        query.pop();
-                    }
-                }
+            for query in typed_queries(&keys) {
                 let typed = index.search_cached(&mut cache, &query).into_all(index);
                 let fresh = index.search(&query);
                 prop_assert_eq!(typed, fresh, "query {:?}", query);
@@ -245,14 +254,7 @@ proptest! {
     #[test]
     fn the_character_lists_give_what_a_plain_scan_gives(keys in keystrokes()) {
         let mut cache = SearchCache::default();
-        let mut query = String::new();
-        for key in &keys {
-            match key {
-                Some(ch) => query.push(*ch),
-                None => {
-                    query.pop();
-                }
-            }
+        for query in typed_queries(&keys) {
             let listed = LARGE.search_cached(&mut cache, &query).into_all(&LARGE);
             let scanned = SCANNED.search(&query);
             prop_assert_eq!(listed, scanned, "query {:?}", query);

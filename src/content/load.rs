@@ -110,11 +110,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
     }
 }
 
-/// The first guide under `dir` in content order (its file, with the folder's synonym list
-/// when it has one), read and validated alone: what the console shows in its first frame
-/// while the rest loads. Only for content already known to load whole (its stored index
-/// matches its identity); the rest is validated when it loads.
-pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
+/// The content files under `dir` in content order, found but not read.
+fn content_files(dir: &Path) -> Result<Vec<PathBuf>, ContentErrors> {
     let mut walk = Walk::default();
     walk.directory(dir);
     let Walk {
@@ -124,6 +121,15 @@ pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
         return Err(ContentErrors(errors));
     }
     files.sort();
+    Ok(files)
+}
+
+/// The first guide under `dir` in content order (its file, with the folder's synonym list
+/// when it has one), read and validated alone: what the console shows in its first frame
+/// while the rest loads. Only for content already known to load whole (its stored index
+/// matches its identity); the rest is validated when it loads.
+pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
+    let files = content_files(dir)?;
     let (lists, guides): (Vec<&PathBuf>, Vec<&PathBuf>) = files
         .iter()
         .partition(|path| path.file_name().is_some_and(|name| name == SYNONYMS_FILE));
@@ -142,15 +148,7 @@ pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
 /// (to the nanosecond), the synonym list that applies, and this build of the console (whose
 /// reading of content may change). A file edited, added, removed or renamed changes it.
 pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
-    let mut walk = Walk::default();
-    walk.directory(dir);
-    let Walk {
-        mut files, errors, ..
-    } = walk;
-    if !errors.is_empty() {
-        return Err(ContentErrors(errors));
-    }
-    files.sort();
+    let files = content_files(dir)?;
     let names: Vec<String> = files
         .iter()
         .map(|path| path.display().to_string())

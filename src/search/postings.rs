@@ -333,21 +333,26 @@ mod tests {
         (Postings::build(&chars, &bounds), per_doc)
     }
 
-    #[test]
-    fn every_character_lists_exactly_the_documents_holding_it() {
-        let texts = ["가입 기준", "기준 안내", "가입비", "abc 가", "", "가가가"];
-        let (postings, per_doc) = lists_of(&texts);
+    /// Every list names exactly the documents holding its character, and counts them.
+    fn assert_lists_exact(postings: &Postings, per_doc: &[Vec<u32>]) {
         postings.check().unwrap();
         for (k, &ch) in postings.keys.iter().enumerate() {
             let mut listed = Vec::new();
             postings.each(k, |doc| listed.push(doc));
-            let holding: Vec<u32> = (0..texts.len())
+            let holding: Vec<u32> = (0..per_doc.len())
                 .filter(|&d| per_doc[d].contains(&ch))
                 .map(|d| u32::try_from(d).unwrap())
                 .collect();
             assert_eq!(listed, holding, "{}", char::from_u32(ch).unwrap());
             assert_eq!(postings.counts[k] as usize, holding.len());
         }
+    }
+
+    #[test]
+    fn every_character_lists_exactly_the_documents_holding_it() {
+        let texts = ["가입 기준", "기준 안내", "가입비", "abc 가", "", "가가가"];
+        let (postings, per_doc) = lists_of(&texts);
+        assert_lists_exact(&postings, &per_doc);
     }
 
     #[test]
@@ -363,16 +368,7 @@ mod tests {
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let (postings, per_doc) = lists_of(&refs);
-        postings.check().unwrap();
-        for (k, &ch) in postings.keys.iter().enumerate() {
-            let mut listed = Vec::new();
-            postings.each(k, |doc| listed.push(doc));
-            let holding: Vec<u32> = (0..texts.len())
-                .filter(|&d| per_doc[d].contains(&ch))
-                .map(|d| u32::try_from(d).unwrap())
-                .collect();
-            assert_eq!(listed, holding);
-        }
+        assert_lists_exact(&postings, &per_doc);
     }
 
     #[test]
