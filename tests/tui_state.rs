@@ -1409,3 +1409,48 @@ fn the_rest_of_the_help_centre_arrives_while_the_console_is_open() {
         "{screen}"
     );
 }
+
+/// A help centre too large to search within a frame is searched on a thread of its own:
+/// typing goes on while it runs, the count says the hits are on their way, and the hits that
+/// arrive, and the one Enter opens, are those of the query typed last.
+#[test]
+fn searching_off_the_ui_thread_gives_the_hits_of_the_query_typed_last() {
+    let mut on_thread = app();
+    on_thread.handle_key(&key(KeyCode::Char('/')));
+    type_text(&mut on_thread, "멤버십 해지");
+
+    let mut off_thread = app();
+    off_thread.search_off_thread();
+    off_thread.handle_key(&key(KeyCode::Char('/')));
+    type_text(&mut off_thread, "멤버십 해지");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while off_thread.search_pending() {
+        assert!(std::time::Instant::now() < deadline, "no answer");
+        let screen = render(&mut off_thread, 120, 40);
+        assert!(screen.contains("건 (찾는 중…)") || !off_thread.search_pending());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        off_thread.poll_search();
+    }
+    assert_eq!(
+        off_thread.search.results.total(),
+        on_thread.search.results.total()
+    );
+    assert_eq!(
+        off_thread.search.results.ranked(),
+        on_thread.search.results.ranked()
+    );
+
+    // Enter straight after typing opens the top hit of what was typed, not of an earlier
+    // keystroke.
+    on_thread.handle_key(&key(KeyCode::Backspace));
+    on_thread.handle_key(&key(KeyCode::Enter));
+    off_thread.handle_key(&key(KeyCode::Backspace));
+    off_thread.handle_key(&key(KeyCode::Enter));
+    assert_eq!(off_thread.focus, on_thread.focus);
+    assert_eq!(off_thread.guide, on_thread.guide);
+    assert_eq!(
+        off_thread.current_qa().map(|qa| qa.id.clone()),
+        on_thread.current_qa().map(|qa| qa.id.clone())
+    );
+    assert!(!off_thread.search_pending());
+}

@@ -21,6 +21,7 @@ use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
 use super::report::{FrameReport, Hitboxes};
 use super::search_field::{HIT_PAGE, SearchState};
+use super::searcher::Searcher;
 use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
@@ -83,6 +84,9 @@ pub struct App {
     /// Whether the whole help centre is in, or only the first guide while the rest loads.
     pub help_centre: HelpCentre,
     search_cache: SearchCache,
+    /// Searches on a thread of its own when the help centre is too large to search within
+    /// a frame (typing never waits for it); `None`: on this thread.
+    searcher: Option<Searcher>,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
     /// Writes the consultation log off the UI thread (none in tests without a log).
@@ -141,6 +145,10 @@ impl Call {
     }
 }
 
+/// From this many documents a keystroke's search may take longer than a frame: it runs on a
+/// thread of its own, and typing never waits for it.
+pub const SEARCH_OFF_THREAD_FROM: usize = 400_000;
+
 /// A yes/no question over the console: `y` (ㅛ) or Enter does `then`, any other key cancels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
@@ -182,11 +190,14 @@ impl App {
             .clone()
             .and_then(|path| LogWriter::start(path).ok());
         let category = category::State::new(&content);
+        let searcher =
+            (index.len() >= SEARCH_OFF_THREAD_FROM).then(|| Searcher::start(Arc::clone(&index)));
         Self {
             content,
             index,
             help_centre: HelpCentre::Whole,
             search_cache: SearchCache::default(),
+            searcher,
             clock,
             history_path,
             log,
@@ -220,6 +231,8 @@ impl App {
         self.content = loaded.content;
         self.index = Arc::new(loaded.index);
         self.search_cache = SearchCache::default();
+        self.searcher = None;
+        self.search_off_thread_when_large();
         self.help_centre = HelpCentre::Whole;
         let guide = shown.and_then(|id| self.content.guides().position(|guide| guide.id == id));
         match guide {
@@ -238,6 +251,43 @@ impl App {
     pub fn loading_failed(&mut self, message: &str) {
         self.help_centre = HelpCentre::Whole;
         self.toast(format!("나머지 가이드를 불러오지 못했습니다: {message}"));
+    }
+
+    /// Searches on a thread of its own from now on, whatever the size of the help centre
+    /// (tests; the console does so by itself from [`SEARCH_OFF_THREAD_FROM`] documents).
+    pub fn search_off_thread(&mut self) {
+        self.searcher = Some(Searcher::start(Arc::clone(&self.index)));
+    }
+
+    fn search_off_thread_when_large(&mut self) {
+        if self.index.len() >= SEARCH_OFF_THREAD_FROM {
+            self.search_off_thread();
+        }
+    }
+
+    /// A search sent off the thread has not answered yet (the hits shown are the previous
+    /// query's).
+    pub fn search_pending(&self) -> bool {
+        self.searcher.as_ref().is_some_and(Searcher::is_waiting)
+    }
+
+    /// Takes in the hits of the query typed last, if they have come.
+    pub fn poll_search(&mut self) {
+        if let Some(results) = self.searcher.as_mut().and_then(Searcher::poll) {
+            self.show_results(results);
+        }
+    }
+
+    /// Waits for the hits of the query typed last, before the agent acts on them.
+    fn settle_search(&mut self) {
+        if let Some(results) = self.searcher.as_mut().and_then(Searcher::wait) {
+            self.show_results(results);
+        }
+    }
+
+    fn show_results(&mut self, results: crate::search::SearchResults) {
+        self.search.results = results;
+        self.search.selected = 0;
     }
 
     pub fn context(&self) -> Context<'_> {
@@ -685,27 +735,39 @@ impl App {
 
     pub fn clear_search(&mut self) {
         self.search = SearchState::default();
+        if let Some(searcher) = &mut self.searcher {
+            searcher.forget();
+        }
     }
 
     /// Selects the hit at `rank` (clamped to the last), ranking hits down to it.
     pub fn select_hit(&mut self, rank: usize) {
+        self.settle_search();
         let rank = rank.min(self.search.results.total().saturating_sub(1));
         self.search.results.rank_up_to(&self.index, rank + 1);
         self.search.selected = rank;
     }
 
     fn run_search(&mut self) {
-        self.search.results = if self.search.searching() {
-            self.index
-                .search_cached(&mut self.search_cache, self.search.query.text())
+        if !self.search.searching() {
+            if let Some(searcher) = &mut self.searcher {
+                searcher.forget();
+            }
+            self.show_results(crate::search::SearchResults::default());
+            return;
+        }
+        let query = self.search.query.text();
+        if let Some(searcher) = &mut self.searcher {
+            searcher.ask(query);
         } else {
-            crate::search::SearchResults::default()
-        };
-        self.search.selected = 0;
+            let results = self.index.search_cached(&mut self.search_cache, query);
+            self.show_results(results);
+        }
     }
 
     /// Opens what the selected hit points to, in the pane that shows it, in its guide.
     pub fn open_selected_hit(&mut self) {
+        self.settle_search();
         let Some(hit) = self.search.results.get(self.search.selected) else {
             return;
         };

@@ -13,6 +13,7 @@ pub mod line_editor;
 pub mod panes;
 pub mod report;
 pub mod search_field;
+pub mod searcher;
 pub mod text;
 pub mod theme;
 pub mod ui;
@@ -55,6 +56,9 @@ pub struct Start {
 
 /// Work that loads the whole help centre (or says why it could not).
 pub type LoadRest = Box<dyn FnOnce() -> Result<Loaded, String> + Send>;
+
+/// How often the loop looks for the hits of a search running on its own thread.
+const SEARCH_TICK: Duration = Duration::from_millis(10);
 
 /// How often the loop looks for the rest of the help centre while it loads.
 const LOADING_TICK: Duration = Duration::from_millis(50);
@@ -139,13 +143,20 @@ pub fn run(
                     }
                 }
             }
-            let wait = if rest.is_some() { LOADING_TICK } else { TICK };
+            let wait = if app.search_pending() {
+                SEARCH_TICK
+            } else if rest.is_some() {
+                LOADING_TICK
+            } else {
+                TICK
+            };
             if event::poll(wait)? {
                 let event = event::read()?;
                 app.handle_event(&event);
-            } else if rest.is_none() {
+            } else if rest.is_none() && !app.search_pending() {
                 app.tick();
             }
+            app.poll_search();
         }
         Ok(())
     })();

@@ -261,16 +261,18 @@ fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             theme.dim(),
         ));
     } else if !app.search.query.is_empty() {
-        spans.push(Span::styled(
-            format!(
-                "  {}건",
-                crate::text::group_thousands(app.search.results.total())
-            ),
-            theme.dim(),
-        ));
+        // While the hits of the query typed last are on their way, those shown are the
+        // previous query's: the count says so.
+        let count = crate::text::group_thousands(app.search.results.total());
+        let count = if app.search_pending() {
+            format!("  {count}건 (찾는 중…)")
+        } else {
+            format!("  {count}건")
+        };
+        spans.push(Span::styled(count, theme.dim()));
         // How the query was read, so the agent sees why the hits are what they are.
         let readings = app.search.results.readings();
-        if !readings.is_empty() {
+        if !readings.is_empty() && !app.search_pending() {
             let used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
             let room = usize::from(area.width).saturating_sub(used);
             let shown = truncate(&format!("  ⇢ {}", inert(&readings.join(" · "))), room);
