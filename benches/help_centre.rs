@@ -6,7 +6,8 @@
 //!   the figures the targets name (p90 ≤ 8 ms and worst ≤ 16.7 ms at 100k);
 //! - load and index times, and the index's memory against the JSON's size.
 //!
-//! The corpus is written once under `target/bench-data/` and reused.
+//! The corpus is written once under `target/bench-data/` and reused. `HELP_CENTRE_SIZES=1000`
+//! (comma-separated) measures only the sizes named.
 
 #![allow(clippy::cast_precision_loss)] // milliseconds and megabytes, printed for people
 
@@ -120,7 +121,17 @@ fn keystroke_report(entries: usize, index: &SearchIndex) {
 }
 
 fn help_centre(c: &mut Criterion) {
-    for entries in [1_000, 10_000, 100_000] {
+    // HELP_CENTRE_SIZES=1000,10000 measures only those sizes.
+    let sizes: Vec<usize> = std::env::var("HELP_CENTRE_SIZES").map_or_else(
+        |_| vec![1_000, 10_000, 100_000],
+        |sizes| {
+            sizes
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        },
+    );
+    for entries in sizes {
         let Some((_content, index, _)) = load(entries) else {
             continue;
         };
