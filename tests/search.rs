@@ -22,7 +22,7 @@ fn first(index: &SearchIndex, query: &str) -> (DocKind, String) {
             .unwrap_or_else(|| panic!("no hit for {query}"))
             .doc,
     );
-    (doc.kind, doc.text.clone())
+    (doc.kind, doc.text.to_owned())
 }
 
 #[test]
@@ -159,7 +159,6 @@ fn every_matching_document_is_counted_across_cores() {
     // A lone consonant matches exactly the documents with a syllable it starts.
     let expected = index
         .docs()
-        .iter()
         .filter(|doc| doc.text.chars().any(|c| initial_of(c) == Some('ㄱ')))
         .count();
     let hits = index.search("ㄱ");
@@ -273,7 +272,7 @@ fn top(index: &SearchIndex, query: &str, n: usize) -> Vec<(String, MatchHow)> {
         .search(query)
         .iter()
         .take(n)
-        .map(|hit| (index.doc(hit.doc).text.clone(), hit.how))
+        .map(|hit| (index.doc(hit.doc).text.to_owned(), hit.how))
         .collect()
 }
 

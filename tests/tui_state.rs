@@ -119,7 +119,7 @@ fn wrong_keyboard_mode_search_finds_the_signup_sms() {
     let mut app = app();
     type_text(&mut app, "/rkdlq qkdqjq");
     let first = app.index.doc(app.search.results.ranked()[0].doc);
-    assert_eq!(first.id.as_ref(), "sms-signup-how-to");
+    assert_eq!(first.id, "sms-signup-how-to");
     app.handle_key(&key(KeyCode::Enter));
     assert_eq!(app.focus, Pane::Sms);
 }

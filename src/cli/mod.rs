@@ -644,8 +644,8 @@ fn search_and_print(
                     "guide_id": guide.map(|(id, _)| id),
                     "guide": guide.map(|(_, title)| title),
                     "kind": doc.kind.as_str(),
-                    "id": &*doc.id,
-                    "title": &*doc.title,
+                    "id": doc.id,
+                    "title": doc.title,
                     "text": doc.text,
                     "score": hit.score,
                     "ranges": hit.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
@@ -680,9 +680,9 @@ fn search_and_print(
             push_one_line(&mut line, title);
             line.push('\t');
         }
-        push_one_line(&mut line, &doc.title);
+        push_one_line(&mut line, doc.title);
         line.push('\t');
-        push_one_line(&mut line, &doc.text);
+        push_one_line(&mut line, doc.text);
         line.push('\n');
         if stdout.write_all(line.as_bytes()).is_err() {
             break;

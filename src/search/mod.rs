@@ -14,17 +14,19 @@
 //!   from where the previous match ended;
 //! - results are ranked lazily ([`SearchResults`]): fuzzy-matcher scores only hits near the top.
 
+mod docs;
 mod matcher;
 mod postings;
 mod query;
 mod results;
 mod stored;
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
+pub use docs::DocRef;
+use docs::DocTable;
 use matcher::Progress;
 use postings::Postings;
 pub use query::MatchHow;
@@ -133,6 +135,7 @@ impl Target {
     }
 }
 
+/// A document to index (the index packs it: [`SearchIndex::doc`] reads it back).
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub kind: DocKind,
@@ -151,7 +154,7 @@ const FEW_HITS: usize = 10;
 
 /// The index: every document, and its folded characters in one flat array.
 pub struct SearchIndex {
-    docs: Vec<Doc>,
+    docs: DocTable,
     /// Folded non-space characters of every document, one after another, with
     /// [`WORD_START`] marking the first character of each word.
     chars: Vec<u32>,
@@ -287,8 +290,9 @@ impl SearchIndex {
 
     /// The documents of guide `g` (documents are in guide order).
     fn guide_docs(&self, g: usize) -> Range<usize> {
-        let start = self.docs.partition_point(|doc| doc.target.guide() < g);
-        let end = self.docs.partition_point(|doc| doc.target.guide() <= g);
+        let records = &self.docs.records;
+        let start = records.partition_point(|record| (record.guide as usize) < g);
+        let end = records.partition_point(|record| (record.guide as usize) <= g);
         start..end
     }
 
@@ -326,7 +330,7 @@ impl SearchIndex {
         let tiers = docs.iter().map(|doc| doc.kind.tier()).collect();
         let postings = Some(Postings::build(&chars, &bounds));
         Self {
-            docs,
+            docs: DocTable::pack(docs),
             chars,
             bounds,
             class_sets,
@@ -351,7 +355,7 @@ impl SearchIndex {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.docs.len() == 0
     }
 
     /// The id and title of guide `g` (content order), as the index was built from.
@@ -361,34 +365,23 @@ impl SearchIndex {
             .map(|(id, title)| (id.as_str(), title.as_str()))
     }
 
-    pub fn doc(&self, index: usize) -> &Doc {
-        &self.docs[index]
+    pub fn doc(&self, index: usize) -> DocRef<'_> {
+        self.docs.get(index)
     }
 
-    pub fn docs(&self) -> &[Doc] {
-        &self.docs
+    /// Every document, in order.
+    pub fn docs(&self) -> impl Iterator<Item = DocRef<'_>> {
+        (0..self.docs.len()).map(|d| self.docs.get(d))
     }
 
     fn chars(&self, doc: usize) -> &[u32] {
         &self.chars[self.bounds[doc]..self.bounds[doc + 1]]
     }
 
-    /// Bytes of memory the index holds: documents with their strings, the stored characters
-    /// and the class sets (for the memory report in the README).
+    /// Bytes of memory the index holds: the documents, the stored characters, the class
+    /// sets and the character lists (for the memory report in the README).
     pub fn heap_bytes(&self) -> usize {
-        let mut shared: HashSet<*const u8> = HashSet::new();
-        let mut strings = 0;
-        for doc in &self.docs {
-            strings += doc.text.capacity();
-            for arc in [&doc.id, &doc.title] {
-                if shared.insert(arc.as_ptr()) {
-                    // An Arc<str> allocation: two reference counts and the bytes.
-                    strings += 2 * std::mem::size_of::<usize>() + arc.len();
-                }
-            }
-        }
-        self.docs.capacity() * std::mem::size_of::<Doc>()
-            + strings
+        self.docs.heap_bytes()
             + self.chars.capacity() * 4
             + self.bounds.capacity() * std::mem::size_of::<usize>()
             + self.class_sets.capacity() * 8

@@ -10,16 +10,16 @@
 
 use std::io::{self, Seek as _, Write};
 use std::path::Path;
-use std::sync::Arc;
 
+use super::docs::{DocRecord, DocTable};
 use super::postings::Postings;
 use super::query::{SyllableSet, SynonymTable, Synonyms};
-use super::{Doc, DocKind, SearchIndex, Target};
+use super::{DocKind, SearchIndex};
 use crate::checksum::{Checksum, checksum};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -168,45 +168,23 @@ impl SearchIndex {
             out.str(title);
         }
         // Ids and titles are shared by the documents of one entry: each is written once.
-        let mut shared: std::collections::HashMap<*const u8, u32> =
-            std::collections::HashMap::new();
-        let mut strings: Vec<&str> = Vec::new();
-        let mut refs = Vec::with_capacity(self.docs.len() * 2);
-        for doc in &self.docs {
-            for text in [&doc.id, &doc.title] {
-                let next = u32::try_from(strings.len()).unwrap_or(u32::MAX);
-                let at = *shared.entry(text.as_ptr()).or_insert_with(|| {
-                    strings.push(text);
-                    next
-                });
-                refs.push(at);
-            }
-        }
-        out.u64(strings.len() as u64);
-        for text in &strings {
+        let table = &self.docs;
+        out.u64(table.strings.len() as u64);
+        for text in &table.strings {
             out.str(text);
         }
-        out.u64(self.docs.len() as u64);
-        for (doc, pair) in self.docs.iter().zip(refs.chunks_exact(2)) {
-            let kind = KINDS.iter().position(|k| *k == doc.kind).unwrap_or(0);
-            out.bytes(&[u8::try_from(kind).unwrap_or(0)]);
-            let (tag, a, b) = match doc.target {
-                Target::Guide { guide } => (0u8, guide, 0),
-                Target::Qa { guide, qa } => (1, guide, qa),
-                Target::Template { guide, template } => (2, guide, template),
-                Target::Rule { guide, rule } => (3, guide, rule),
-            };
-            out.bytes(&[tag]);
-            out.u64(a as u64);
-            out.u64(b as u64);
-            out.u32(pair[0]);
-            out.u32(pair[1]);
-            out.u64(doc.text.len() as u64);
+        out.u64(table.records.len() as u64);
+        for (d, record) in table.records.iter().enumerate() {
+            let kind = KINDS.iter().position(|k| *k == record.kind).unwrap_or(0);
+            out.bytes(&[u8::try_from(kind).unwrap_or(0), record.tag]);
+            out.u32(record.guide);
+            out.u32(record.item);
+            out.u32(record.id);
+            out.u32(record.title);
+            out.u64(table.text_range(d).len() as u64);
         }
-        // The texts one after another, so that reading checks their UTF-8 in one pass.
-        for doc in &self.docs {
-            out.bytes(doc.text.as_bytes());
-        }
+        // The texts one after another, as the index holds them: read back in one piece.
+        out.bytes(table.texts.as_bytes());
         out.u64(self.chars.len() as u64);
         let mut block = Vec::with_capacity(4 * 4096);
         for codes in self.chars.chunks(4096) {
@@ -362,60 +340,58 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The documents: kind, target, id and title (from the string table), then their texts.
-fn decode_docs(read: &mut Reader<'_>, strings: &[Arc<str>], guide_count: usize) -> Read<Vec<Doc>> {
-    let doc_count = read.count(34, "문서 수")?;
-    let mut docs = Vec::with_capacity(doc_count);
-    let mut lengths = Vec::with_capacity(doc_count);
+/// The documents: the table of ids and titles, each document's kind, target, id and title
+/// and text length, then the texts in one piece.
+fn decode_docs(read: &mut Reader<'_>, guide_count: usize) -> Read<DocTable> {
+    let string_count = read.count(8, "문자열 표")?;
+    let mut strings = Vec::with_capacity(string_count);
+    for _ in 0..string_count {
+        strings.push(Box::from(read.str("문자열 표")?));
+    }
+    let doc_count = read.count(26, "문서 수")?;
+    let mut records = Vec::with_capacity(doc_count);
+    let mut ends = Vec::with_capacity(doc_count);
+    let mut end = 0usize;
     for _ in 0..doc_count {
         let head = read.take(2, "문서")?;
         let kind = *KINDS.get(usize::from(head[0])).ok_or("문서 종류")?;
         let tag = head[1];
-        let a = usize::try_from(read.u64("문서 대상")?).map_err(|_| "문서 대상")?;
-        let b = usize::try_from(read.u64("문서 대상")?).map_err(|_| "문서 대상")?;
-        if guide_count > 0 && a >= guide_count {
+        if tag > 3 {
+            return Err("문서 대상");
+        }
+        let guide = read.u32("문서 대상")?;
+        let item = read.u32("문서 대상")?;
+        if guide_count > 0 && guide as usize >= guide_count {
             return Err("문서의 가이드");
         }
-        let target = match tag {
-            0 => Target::Guide { guide: a },
-            1 => Target::Qa { guide: a, qa: b },
-            2 => Target::Template {
-                guide: a,
-                template: b,
-            },
-            3 => Target::Rule { guide: a, rule: b },
-            _ => return Err("문서 대상"),
-        };
-        let id = strings
-            .get(read.u32("문서 id")? as usize)
-            .ok_or("문서 id")?;
-        let title = strings
-            .get(read.u32("문서 제목")? as usize)
-            .ok_or("문서 제목")?;
-        lengths.push(usize::try_from(read.u64("문서 글")?).map_err(|_| "문서 글")?);
-        docs.push(Doc {
+        let id = read.u32("문서 id")?;
+        let title = read.u32("문서 제목")?;
+        if id as usize >= string_count || title as usize >= string_count {
+            return Err("문서 id");
+        }
+        let length = usize::try_from(read.u64("문서 글")?).map_err(|_| "문서 글")?;
+        end = end.checked_add(length).ok_or("문서 글")?;
+        records.push(DocRecord {
             kind,
-            id: Arc::clone(id),
-            title: Arc::clone(title),
-            text: String::new(),
-            target,
+            tag,
+            guide,
+            item,
+            id,
+            title,
         });
+        ends.push(end);
     }
-    let total = lengths
-        .iter()
-        .try_fold(0usize, |sum, &length| sum.checked_add(length))
-        .ok_or("문서 글")?;
-    let texts = std::str::from_utf8(read.take(total, "문서 글")?).map_err(|_| "문서 글")?;
-    let mut at = 0;
-    for (doc, length) in docs.iter_mut().zip(lengths) {
-        // `get` refuses a cut inside a character.
-        texts
-            .get(at..at + length)
-            .ok_or("문서 글")?
-            .clone_into(&mut doc.text);
-        at += length;
+    let texts = std::str::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
+    // Every text must start and end between characters.
+    if !ends.iter().all(|&at| texts.is_char_boundary(at)) {
+        return Err("문서 글");
     }
-    Ok(docs)
+    Ok(DocTable {
+        records,
+        strings,
+        texts: texts.to_owned(),
+        ends,
+    })
 }
 
 fn decode(body: &[u8]) -> Read<SearchIndex> {
@@ -427,12 +403,7 @@ fn decode(body: &[u8]) -> Read<SearchIndex> {
         let title = read.str("가이드 제목")?.to_owned();
         guides.push((id, title));
     }
-    let string_count = read.count(8, "문자열 표")?;
-    let mut strings: Vec<Arc<str>> = Vec::with_capacity(string_count);
-    for _ in 0..string_count {
-        strings.push(Arc::from(read.str("문자열 표")?));
-    }
-    let docs = decode_docs(&mut read, &strings, guides.len())?;
+    let docs = decode_docs(&mut read, guides.len())?;
     let doc_count = docs.len();
     let char_count = read.count(4, "글자 수")?;
     let raw = read.take(char_count * 4, "글자")?;
@@ -523,7 +494,7 @@ mod tests {
         assert_eq!(length, body.len() as u64);
         assert_eq!(sum, checksum(&body, BODY_SEED));
         let back = decode(&body).unwrap();
-        assert_eq!(back.docs.len(), index.docs.len());
+        assert_eq!(back.docs, index.docs);
         assert_eq!(back.chars, index.chars);
         assert_eq!(back.bounds, index.bounds);
         assert_eq!(back.postings, index.postings);
