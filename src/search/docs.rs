@@ -77,33 +77,99 @@ pub(crate) struct DocTable {
     pub(crate) ends: Vec<usize>,
 }
 
+/// Packs documents as they come (on the thread that made them, so their strings are freed
+/// where they were allocated).
+#[derive(Default)]
+pub(crate) struct DocPacker {
+    table: DocTable,
+    /// Each distinct id and title once (an entry's documents share theirs).
+    seen: HashMap<Box<str>, u32>,
+    /// The documents of an entry come together: the last two strings answer most lookups
+    /// (by address first, then by text: an address may be reused once a string is freed).
+    recent: [(usize, u32); 2],
+}
+
+impl DocPacker {
+    fn number(&mut self, text: &Arc<str>) -> u32 {
+        let address = text.as_ptr() as usize;
+        let strings = &mut self.table.strings;
+        let same = |n: u32| strings.get(n as usize).is_some_and(|s| **s == **text);
+        if let Some(&(_, n)) = self.recent.iter().find(|(a, n)| *a == address && same(*n)) {
+            return n;
+        }
+        let n = if let Some(&n) = self.seen.get(&**text) {
+            n
+        } else {
+            strings.push(Box::from(&**text));
+            let n = u32::try_from(strings.len() - 1).unwrap_or(u32::MAX);
+            self.seen.insert(Box::from(&**text), n);
+            n
+        };
+        self.recent = [self.recent[1], (address, n)];
+        n
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        kind: DocKind,
+        id: &Arc<str>,
+        title: &Arc<str>,
+        text: &str,
+        target: Target,
+    ) {
+        let id = self.number(id);
+        let title = self.number(title);
+        let table = &mut self.table;
+        table.records.push(DocRecord::new(kind, target, id, title));
+        table.texts.push_str(text);
+        table.ends.push(table.texts.len());
+    }
+
+    pub(crate) fn finish(self) -> DocTable {
+        let mut table = self.table;
+        table.shrink_to_fit();
+        table
+    }
+}
+
 impl DocTable {
     /// Packs `docs`, in order.
     pub(crate) fn pack(docs: Vec<Doc>) -> Self {
-        let mut table = Self {
-            records: Vec::with_capacity(docs.len()),
-            strings: Vec::new(),
-            texts: String::with_capacity(docs.iter().map(|doc| doc.text.len()).sum()),
-            ends: Vec::with_capacity(docs.len()),
-        };
-        // Ids and titles shared by an entry's documents are one Arc: one string each.
-        let mut seen: HashMap<*const u8, u32> = HashMap::new();
-        let mut number = |text: &Arc<str>, strings: &mut Vec<Box<str>>| {
-            *seen.entry(text.as_ptr()).or_insert_with(|| {
-                strings.push(Box::from(&**text));
-                u32::try_from(strings.len() - 1).unwrap_or(u32::MAX)
-            })
-        };
+        let mut packer = DocPacker::default();
+        packer.table.records.reserve(docs.len());
+        packer.table.ends.reserve(docs.len());
+        packer
+            .table
+            .texts
+            .reserve(docs.iter().map(|doc| doc.text.len()).sum());
         for doc in docs {
-            let id = number(&doc.id, &mut table.strings);
-            let title = number(&doc.title, &mut table.strings);
-            table
-                .records
-                .push(DocRecord::new(doc.kind, doc.target, id, title));
-            table.texts.push_str(&doc.text);
-            table.ends.push(table.texts.len());
+            packer.push(doc.kind, &doc.id, &doc.title, &doc.text, doc.target);
         }
-        table
+        packer.finish()
+    }
+
+    /// Gives back what growing left unused.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.records.shrink_to_fit();
+        self.strings.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// Puts `other`'s documents after these.
+    pub(crate) fn append(&mut self, other: DocTable) {
+        let strings = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        let texts = self.texts.len();
+        self.records
+            .extend(other.records.into_iter().map(|record| DocRecord {
+                id: record.id.saturating_add(strings),
+                title: record.title.saturating_add(strings),
+                ..record
+            }));
+        self.strings.extend(other.strings);
+        self.texts.push_str(&other.texts);
+        self.ends
+            .extend(other.ends.into_iter().map(|end| end + texts));
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -140,5 +206,57 @@ impl DocTable {
                 .sum::<usize>()
             + self.texts.capacity()
             + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_freed_and_made_again_keep_their_own_text() {
+        // A sink makes an entry's id, packs its documents and frees it before the next
+        // entry's: the next id may be allocated where the last one was.
+        let mut packer = DocPacker::default();
+        let title: Arc<str> = Arc::from("제목");
+        for n in 0..50 {
+            let id: Arc<str> = Arc::from(format!("qa-{n:02}").as_str());
+            for _ in 0..3 {
+                packer.push(
+                    DocKind::Question,
+                    &id,
+                    &title,
+                    "본문",
+                    Target::Qa { guide: 0, qa: n },
+                );
+            }
+        }
+        let table = packer.finish();
+        for d in 0..table.len() {
+            let doc = table.get(d);
+            let Target::Qa { qa, .. } = doc.target else {
+                panic!("target {:?}", doc.target);
+            };
+            assert_eq!(doc.id, format!("qa-{qa:02}"));
+            assert_eq!(doc.title, "제목");
+        }
+        assert_eq!(table.strings.len(), 51, "each distinct string once");
+    }
+
+    #[test]
+    fn tables_appended_read_as_one() {
+        let doc = |id: &str, text: &str| Doc {
+            kind: DocKind::Note,
+            id: Arc::from(id),
+            title: Arc::from("t"),
+            text: text.to_owned(),
+            target: Target::Guide { guide: 0 },
+        };
+        let mut first = DocTable::pack(vec![doc("a", "가나"), doc("b", "다")]);
+        first.append(DocTable::pack(vec![doc("c", "라마바")]));
+        let read: Vec<(&str, &str)> = (0..first.len())
+            .map(|d| (first.get(d).id, first.get(d).text))
+            .collect();
+        assert_eq!(read, [("a", "가나"), ("b", "다"), ("c", "라마바")]);
     }
 }

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
 pub use docs::DocRef;
-use docs::DocTable;
+use docs::{DocPacker, DocTable};
 use matcher::Progress;
 use postings::Postings;
 pub use query::MatchHow;
@@ -260,9 +260,15 @@ impl SearchIndex {
             for g in share {
                 sink.guide(g, guides[g]);
             }
-            sink.docs
+            sink.docs.finish()
         });
-        let mut index = Self::from_docs(shares.into_iter().flatten().collect());
+        let mut shares = shares.into_iter();
+        let mut table = shares.next().unwrap_or_default();
+        for share in shares {
+            table.append(share);
+        }
+        table.shrink_to_fit();
+        let mut index = Self::from_table(table);
         index.guides = guides
             .iter()
             .map(|guide| (guide.id.clone(), guide.title.clone()))
@@ -298,14 +304,18 @@ impl SearchIndex {
 
     /// An index over ready-made documents (benchmarks build synthetic ones).
     pub fn from_docs(docs: Vec<Doc>) -> Self {
+        Self::from_table(DocTable::pack(docs))
+    }
+
+    fn from_table(docs: DocTable) -> Self {
         let shares = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
-            let bytes: usize = docs[share.clone()].iter().map(|doc| doc.text.len()).sum();
+            let bytes: usize = share.clone().map(|d| docs.text_range(d).len()).sum();
             // At most one stored character per byte; Korean text needs a third of that.
             let mut chars = Vec::with_capacity(bytes / 2);
             let mut ends = Vec::with_capacity(share.len());
             let mut class_sets = Vec::with_capacity(share.len());
-            for doc in &docs[share] {
-                class_sets.push(store_chars(&doc.text, &mut chars));
+            for d in share {
+                class_sets.push(store_chars(docs.text(d), &mut chars));
                 ends.push(chars.len());
             }
             let mut present = SyllableSet::default();
@@ -327,10 +337,14 @@ impl SearchIndex {
             bounds.extend(ends.into_iter().map(|end| offset + end));
             class_sets.extend(sets);
         }
-        let tiers = docs.iter().map(|doc| doc.kind.tier()).collect();
+        let tiers = docs
+            .records
+            .iter()
+            .map(|record| record.kind.tier())
+            .collect();
         let postings = Some(Postings::build(&chars, &bounds));
         Self {
-            docs: DocTable::pack(docs),
+            docs,
             chars,
             bounds,
             class_sets,
@@ -709,46 +723,33 @@ fn store_chars(text: &str, chars: &mut Vec<u32>) -> u64 {
 /// Collects the documents of each guide, in content order.
 #[derive(Default)]
 struct DocSink {
-    docs: Vec<Doc>,
+    docs: DocPacker,
 }
 
 impl DocSink {
-    fn add(
-        &mut self,
-        kind: DocKind,
-        id: &Arc<str>,
-        title: &Arc<str>,
-        text: String,
-        target: Target,
-    ) {
-        self.docs.push(Doc {
-            kind,
-            id: Arc::clone(id),
-            title: Arc::clone(title),
-            text,
-            target,
-        });
+    fn add(&mut self, kind: DocKind, id: &Arc<str>, title: &Arc<str>, text: &str, target: Target) {
+        self.docs.push(kind, id, title, text, target);
     }
 
     fn guide(&mut self, g: usize, guide: &Guide) {
         let title: Arc<str> = Arc::from(guide.title.as_str());
         let id: Arc<str> = Arc::from(guide.id.as_str());
         let target = Target::Guide { guide: g };
-        self.add(DocKind::Guide, &id, &title, guide.heading.clone(), target);
-        self.add(DocKind::Guide, &id, &title, guide.category_path(), target);
+        self.add(DocKind::Guide, &id, &title, &guide.heading, target);
+        self.add(DocKind::Guide, &id, &title, &guide.category_path(), target);
         // Everything the console shows is searchable: the handling order in the header,
         // the links, the schedule's and the sections' titles.
         self.add(
             DocKind::Guide,
             &id,
             &title,
-            guide.handling_order_line(),
+            &guide.handling_order_line(),
             target,
         );
         for link in &guide.links {
             let link_id: Arc<str> = Arc::from(link.id.as_str());
             let text = format!("{}: {}", link.label, link.display_target());
-            self.add(DocKind::Link, &link_id, &title, text, target);
+            self.add(DocKind::Link, &link_id, &title, &text, target);
         }
         for (q, qa) in guide.qa.iter().enumerate() {
             self.qa(g, q, guide, qa);
@@ -761,7 +762,7 @@ impl DocSink {
                 DocKind::Rule,
                 &id,
                 &title,
-                summary,
+                &summary,
                 Target::Rule { guide: g, rule: r },
             );
         }
@@ -769,13 +770,7 @@ impl DocSink {
             let title: Arc<str> = Arc::from(section.title.as_deref().unwrap_or(&guide.title));
             if let Some(heading) = &section.title {
                 let section_id: Arc<str> = Arc::from(section.id.as_str());
-                self.add(
-                    DocKind::Section,
-                    &section_id,
-                    &title,
-                    heading.clone(),
-                    target,
-                );
+                self.add(DocKind::Section, &section_id, &title, heading, target);
             }
             for item in &section.items {
                 let kind = match item.kind {
@@ -784,21 +779,15 @@ impl DocSink {
                     ItemKind::Text | ItemKind::AppPath | ItemKind::Link => DocKind::Note,
                 };
                 let id: Arc<str> = Arc::from(item.id.as_str());
-                self.add(kind, &id, &title, guide.item_text(item), target);
+                self.add(kind, &id, &title, &guide.item_text(item), target);
             }
         }
         if let Some(schedule) = &guide.schedule {
             let title: Arc<str> = Arc::from(schedule.title.as_str());
-            self.add(
-                DocKind::Schedule,
-                &id,
-                &title,
-                schedule.title.clone(),
-                target,
-            );
+            self.add(DocKind::Schedule, &id, &title, &schedule.title, target);
             for event in &schedule.events {
                 let id: Arc<str> = Arc::from(event.id.as_str());
-                self.add(DocKind::Schedule, &id, &title, event.line(), target);
+                self.add(DocKind::Schedule, &id, &title, &event.line(), target);
             }
         }
         for (t, template) in guide.sms_templates.iter().enumerate() {
@@ -808,8 +797,8 @@ impl DocSink {
                 guide: g,
                 template: t,
             };
-            self.add(DocKind::SmsTitle, &id, &title, template.label(), target);
-            self.add(DocKind::SmsBody, &id, &title, template.text.clone(), target);
+            self.add(DocKind::SmsTitle, &id, &title, &template.label(), target);
+            self.add(DocKind::SmsBody, &id, &title, &template.text, target);
         }
     }
 
@@ -818,10 +807,10 @@ impl DocSink {
         let title: Arc<str> = Arc::from(qa.title().as_str());
         let target = Target::Qa { guide: g, qa: q };
         for question in &qa.questions {
-            self.add(DocKind::Question, &id, &title, question.clone(), target);
+            self.add(DocKind::Question, &id, &title, question, target);
         }
         for alias in &qa.aliases {
-            self.add(DocKind::Alias, &id, &title, alias.clone(), target);
+            self.add(DocKind::Alias, &id, &title, alias, target);
         }
         for section in &qa.sections {
             let kind = match section.kind {
@@ -830,10 +819,10 @@ impl DocSink {
                 SectionKind::PolicyTable => DocKind::Policy,
             };
             if let Some(heading) = &section.title {
-                self.add(DocKind::Section, &id, &title, heading.clone(), target);
+                self.add(DocKind::Section, &id, &title, heading, target);
             }
             for item in &section.items {
-                self.add(kind, &id, &title, guide.item_text(item), target);
+                self.add(kind, &id, &title, &guide.item_text(item), target);
             }
         }
     }
