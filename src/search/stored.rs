@@ -15,7 +15,7 @@ use super::docs::{DocRecord, DocTable};
 use super::postings::Postings;
 use super::query::{SyllableSet, SynonymTable, Synonyms};
 use super::{DocKind, SearchIndex};
-use crate::checksum::{Checksum, checksum};
+use crate::checksum::Checksum;
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes.
@@ -114,8 +114,17 @@ impl SearchIndex {
     /// The index stored at `path`, if it was built from content of this `identity` and is
     /// whole; otherwise why not.
     pub fn load_stored(path: &Path, identity: [u8; 16]) -> Result<Self, Refused> {
-        let bytes = std::fs::read(path).map_err(|_| Refused::Missing)?;
-        Self::decode_file(&bytes, identity)
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path).map_err(|_| Refused::Missing)?;
+        let size = file.metadata().map_err(|_| Refused::Missing)?.len();
+        let mut header = [0u8; HEADER];
+        file.read_exact(&mut header).map_err(|_| Refused::Foreign)?;
+        let (length, sum) = check_header(&header, identity)?;
+        if size.checked_sub(HEADER as u64) != Some(length) {
+            return Err(Refused::Truncated);
+        }
+        // The body streams through the reader: no copy of the whole file in memory.
+        read_body(io::BufReader::with_capacity(1 << 20, file), length, sum)
     }
 
     /// Whether `path` holds an index built from content of this `identity`, by its header
@@ -139,26 +148,16 @@ impl SearchIndex {
             && size == HEADER as u64 + u64::from_le_bytes(word)
     }
 
+    /// The index in a file already read (tests forge files in memory).
+    #[cfg(test)]
     fn decode_file(bytes: &[u8], identity: [u8; 16]) -> Result<Self, Refused> {
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..12] != FORMAT.to_le_bytes() {
-            return Err(Refused::Foreign);
-        }
-        if bytes[12..28] != identity {
-            return Err(Refused::Stale);
-        }
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&bytes[28..36]);
-        let length = u64::from_le_bytes(word);
-        word.copy_from_slice(&bytes[36..44]);
-        let sum = u64::from_le_bytes(word);
+        let header = bytes.get(..HEADER).ok_or(Refused::Foreign)?;
+        let (length, sum) = check_header(header, identity)?;
         let body = &bytes[HEADER..];
         if body.len() as u64 != length {
             return Err(Refused::Truncated);
         }
-        if checksum(body, BODY_SEED) != sum {
-            return Err(Refused::Damaged);
-        }
-        decode(body).map_err(Refused::Malformed)
+        read_body(body, length, sum)
     }
 
     fn encode<W: Write>(&self, out: &mut Writer<W>) {
@@ -227,6 +226,39 @@ impl SearchIndex {
     }
 }
 
+/// The body's length and checksum, from a header that names this format and `identity`.
+fn check_header(header: &[u8], identity: [u8; 16]) -> Result<(u64, u64), Refused> {
+    if header.len() < HEADER || &header[..8] != MAGIC || header[8..12] != FORMAT.to_le_bytes() {
+        return Err(Refused::Foreign);
+    }
+    if header[12..28] != identity {
+        return Err(Refused::Stale);
+    }
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&header[28..36]);
+    let length = u64::from_le_bytes(word);
+    word.copy_from_slice(&header[36..44]);
+    Ok((length, u64::from_le_bytes(word)))
+}
+
+/// Reads a body of `length` bytes and checks it against its checksum `sum`: an index is
+/// given out only when every byte is summed and the sum agrees. A body that does not hold
+/// together is read to its end all the same, to tell a damaged file from a malformed one.
+fn read_body<R: io::Read>(source: R, length: u64, sum: u64) -> Result<SearchIndex, Refused> {
+    let mut read = Reader::new(source, length);
+    let decoded = decode(&mut read);
+    if decoded.is_err() {
+        read.drain();
+    }
+    if read.left != 0 {
+        return Err(Refused::Truncated);
+    }
+    if read.sum.finish() != sum {
+        return Err(Refused::Damaged);
+    }
+    decoded.map_err(Refused::Malformed)
+}
+
 /// The body as it is encoded: written on, counted and summed; the first write error kept.
 struct Writer<W: Write> {
     out: W,
@@ -286,46 +318,101 @@ impl<W: Write> Writer<W> {
     }
 }
 
-/// Reads a body with every length checked against what is left.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Reads a body as it streams in, with every length checked against what is left and every
+/// byte added to the checksum.
+struct Reader<R: io::Read> {
+    source: R,
+    /// Bytes of the body not read yet.
+    left: u64,
+    sum: Checksum,
 }
 
 type Read<T> = Result<T, &'static str>;
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, count: usize, what: &'static str) -> Read<&'a [u8]> {
-        let end = self.at.checked_add(count).ok_or(what)?;
-        let slice = self.bytes.get(self.at..end).ok_or(what)?;
-        self.at = end;
-        Ok(slice)
+impl<R: io::Read> Reader<R> {
+    fn new(source: R, length: u64) -> Self {
+        Self {
+            source,
+            left: length,
+            sum: Checksum::new(BODY_SEED),
+        }
+    }
+
+    /// Fills `buffer` from the body.
+    fn fill(&mut self, buffer: &mut [u8], what: &'static str) -> Read<()> {
+        let count = buffer.len() as u64;
+        if count > self.left {
+            return Err(what);
+        }
+        self.source.read_exact(buffer).map_err(|_| what)?;
+        self.sum.update(buffer);
+        self.left -= count;
+        Ok(())
+    }
+
+    fn take(&mut self, count: usize, what: &'static str) -> Read<Vec<u8>> {
+        if count as u64 > self.left {
+            return Err(what);
+        }
+        let mut buffer = vec![0u8; count];
+        self.fill(&mut buffer, what)?;
+        Ok(buffer)
+    }
+
+    fn u8s<const N: usize>(&mut self, what: &'static str) -> Read<[u8; N]> {
+        let mut word = [0u8; N];
+        self.fill(&mut word, what)?;
+        Ok(word)
     }
 
     fn u32(&mut self, what: &'static str) -> Read<u32> {
-        let mut word = [0u8; 4];
-        word.copy_from_slice(self.take(4, what)?);
-        Ok(u32::from_le_bytes(word))
+        self.u8s(what).map(u32::from_le_bytes)
     }
 
     fn u64(&mut self, what: &'static str) -> Read<u64> {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(self.take(8, what)?);
-        Ok(u64::from_le_bytes(word))
+        self.u8s(what).map(u64::from_le_bytes)
     }
 
     /// A count of items at least `each` bytes long: never more than the bytes left allow.
     fn count(&mut self, each: usize, what: &'static str) -> Read<usize> {
         let count = usize::try_from(self.u64(what)?).map_err(|_| what)?;
-        if count.saturating_mul(each.max(1)) > self.bytes.len() - self.at {
+        if (count as u64).saturating_mul(each.max(1) as u64) > self.left {
             return Err(what);
         }
         Ok(count)
     }
 
-    fn str(&mut self, what: &'static str) -> Read<&'a str> {
+    /// `count` little-endian words of `N` bytes, read a block at a time (no second copy of
+    /// a large array in memory).
+    fn words<const N: usize, T>(
+        &mut self,
+        count: usize,
+        what: &'static str,
+        word: impl Fn([u8; N]) -> T,
+    ) -> Read<Vec<T>> {
+        if (count as u64).saturating_mul(N as u64) > self.left {
+            return Err(what);
+        }
+        let mut out = Vec::with_capacity(count);
+        let mut block = vec![0u8; N * 8192];
+        let mut remaining = count;
+        while remaining > 0 {
+            let now = remaining.min(8192);
+            let bytes = &mut block[..now * N];
+            self.fill(bytes, what)?;
+            out.extend(bytes.chunks_exact(N).map(|chunk| {
+                let mut array = [0u8; N];
+                array.copy_from_slice(chunk);
+                word(array)
+            }));
+            remaining -= now;
+        }
+        Ok(out)
+    }
+
+    fn str(&mut self, what: &'static str) -> Read<String> {
         let length = self.count(1, what)?;
-        std::str::from_utf8(self.take(length, what)?).map_err(|_| what)
+        String::from_utf8(self.take(length, what)?).map_err(|_| what)
     }
 
     fn table(&mut self) -> Read<SynonymTable> {
@@ -338,38 +425,56 @@ impl<'a> Reader<'a> {
         }
         Ok(SynonymTable::from_entries(entries))
     }
+
+    /// Reads what is left of the body into the checksum (after a part that did not hold
+    /// together: whether the file was damaged decides what the caller is told).
+    fn drain(&mut self) {
+        let mut buffer = vec![0u8; 1 << 16];
+        while self.left > 0 {
+            let count = usize::try_from(self.left.min(buffer.len() as u64)).unwrap_or(0);
+            if self.fill(&mut buffer[..count], "").is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// The documents: the table of ids and titles, each document's kind, target, id and title
 /// and text length, then the texts in one piece.
-fn decode_docs(read: &mut Reader<'_>, guide_count: usize) -> Read<DocTable> {
+/// Bytes of a stored document record: kind, target tag, guide, item, id, title, text length.
+const RECORD: usize = 26;
+
+fn decode_docs<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<DocTable> {
     let string_count = read.count(8, "문자열 표")?;
     let mut strings = Vec::with_capacity(string_count);
     for _ in 0..string_count {
-        strings.push(Box::from(read.str("문자열 표")?));
+        strings.push(read.str("문자열 표")?.into_boxed_str());
     }
-    let doc_count = read.count(26, "문서 수")?;
+    let doc_count = read.count(RECORD, "문서 수")?;
+    let raw = read.words::<RECORD, _>(doc_count, "문서", |record| record)?;
     let mut records = Vec::with_capacity(doc_count);
     let mut ends = Vec::with_capacity(doc_count);
     let mut end = 0usize;
-    for _ in 0..doc_count {
-        let head = read.take(2, "문서")?;
-        let kind = *KINDS.get(usize::from(head[0])).ok_or("문서 종류")?;
-        let tag = head[1];
+    let u32_at = |record: &[u8; RECORD], at: usize| {
+        u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]])
+    };
+    for record in &raw {
+        let kind = *KINDS.get(usize::from(record[0])).ok_or("문서 종류")?;
+        let tag = record[1];
         if tag > 3 {
             return Err("문서 대상");
         }
-        let guide = read.u32("문서 대상")?;
-        let item = read.u32("문서 대상")?;
+        let (guide, item) = (u32_at(record, 2), u32_at(record, 6));
         if guide_count > 0 && guide as usize >= guide_count {
             return Err("문서의 가이드");
         }
-        let id = read.u32("문서 id")?;
-        let title = read.u32("문서 제목")?;
+        let (id, title) = (u32_at(record, 10), u32_at(record, 14));
         if id as usize >= string_count || title as usize >= string_count {
             return Err("문서 id");
         }
-        let length = usize::try_from(read.u64("문서 글")?).map_err(|_| "문서 글")?;
+        let mut length = [0u8; 8];
+        length.copy_from_slice(&record[18..26]);
+        let length = usize::try_from(u64::from_le_bytes(length)).map_err(|_| "문서 글")?;
         end = end.checked_add(length).ok_or("문서 글")?;
         records.push(DocRecord {
             kind,
@@ -381,7 +486,7 @@ fn decode_docs(read: &mut Reader<'_>, guide_count: usize) -> Read<DocTable> {
         });
         ends.push(end);
     }
-    let texts = std::str::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
+    let texts = String::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
     // Every text must start and end between characters.
     if !ends.iter().all(|&at| texts.is_char_boundary(at)) {
         return Err("문서 글");
@@ -389,44 +494,34 @@ fn decode_docs(read: &mut Reader<'_>, guide_count: usize) -> Read<DocTable> {
     Ok(DocTable {
         records,
         strings,
-        texts: texts.to_owned(),
+        texts,
         ends,
     })
 }
 
-fn decode(body: &[u8]) -> Read<SearchIndex> {
-    let mut read = Reader { bytes: body, at: 0 };
+fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
     let guide_count = read.count(16, "가이드 목록")?;
     let mut guides = Vec::with_capacity(guide_count);
     for _ in 0..guide_count {
-        let id = read.str("가이드 id")?.to_owned();
-        let title = read.str("가이드 제목")?.to_owned();
+        let id = read.str("가이드 id")?;
+        let title = read.str("가이드 제목")?;
         guides.push((id, title));
     }
-    let docs = decode_docs(&mut read, guides.len())?;
+    let docs = decode_docs(read, guides.len())?;
     let doc_count = docs.len();
     let char_count = read.count(4, "글자 수")?;
-    let raw = read.take(char_count * 4, "글자")?;
-    let chars: Vec<u32> = raw
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    let mut bounds = Vec::with_capacity(doc_count + 1);
-    for _ in 0..=doc_count {
-        let bound = usize::try_from(read.u64("문서 경계")?).map_err(|_| "문서 경계")?;
-        if bound > char_count || bounds.last().is_some_and(|&last| bound < last) {
-            return Err("문서 경계");
-        }
-        bounds.push(bound);
+    let chars = read.words(char_count, "글자", u32::from_le_bytes)?;
+    let bounds = read.words(doc_count + 1, "문서 경계", |word| {
+        usize::try_from(u64::from_le_bytes(word)).unwrap_or(usize::MAX)
+    })?;
+    if bounds.iter().any(|&bound| bound > char_count) || !bounds.is_sorted() {
+        return Err("문서 경계");
     }
     if bounds.first() != Some(&0) || bounds.last() != Some(&char_count) {
         return Err("문서 경계");
     }
-    let mut class_sets = Vec::with_capacity(doc_count);
-    for _ in 0..doc_count {
-        class_sets.push(read.u64("글자 갈래")?);
-    }
-    let tiers = read.take(doc_count, "문서 층")?.to_vec();
+    let class_sets = read.words(doc_count, "글자 갈래", u64::from_le_bytes)?;
+    let tiers = read.take(doc_count, "문서 층")?;
     if tiers.iter().any(|&tier| tier > 3) {
         return Err("문서 층");
     }
@@ -453,12 +548,12 @@ fn decode(body: &[u8]) -> Read<SearchIndex> {
         postings.counts.push(read.u32("문서 목록")?);
     }
     let byte_count = read.count(1, "문서 목록")?;
-    postings.bytes = read.take(byte_count, "문서 목록")?.to_vec();
+    postings.bytes = read.take(byte_count, "문서 목록")?;
     postings
         .starts
         .push(u32::try_from(byte_count).map_err(|_| "문서 목록")?);
     postings.check()?;
-    if read.at != body.len() {
+    if read.left != 0 {
         return Err("남는 바이트");
     }
     Ok(SearchIndex {
@@ -480,6 +575,7 @@ fn decode(body: &[u8]) -> Read<SearchIndex> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checksum::checksum;
 
     fn index() -> SearchIndex {
         SearchIndex::build(&crate::content::load_embedded().unwrap())
@@ -493,7 +589,7 @@ mod tests {
         let (body, length, sum) = writer.finish().unwrap();
         assert_eq!(length, body.len() as u64);
         assert_eq!(sum, checksum(&body, BODY_SEED));
-        let back = decode(&body).unwrap();
+        let back = decode(&mut Reader::new(&body[..], length)).unwrap();
         assert_eq!(back.docs, index.docs);
         assert_eq!(back.chars, index.chars);
         assert_eq!(back.bounds, index.bounds);
