@@ -6,6 +6,9 @@ use support_console::clock::parse_instant;
 use support_console::content;
 use support_console::rules::{Member, Phase, Policy, Query, RatingInput};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn verdict(
     at: &str,
     member: Member,
@@ -210,12 +213,7 @@ fn check_json(args: &[&str], tz: &str, content_dir: Option<&std::path::Path>) ->
         command.arg("--content").arg(dir);
     }
     let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    cli::json_of(&output)
 }
 
 #[test]

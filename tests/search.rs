@@ -1,8 +1,8 @@
 //! Search over the embedded guide: each matching mode, ranking, and any query is safe.
 #![allow(clippy::cast_possible_truncation)] // ranges index short test strings
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+// The synthetic set, as the help-centre corpus (below) includes it.
+use corpus::synthetic;
 
 use std::sync::LazyLock;
 
@@ -10,6 +10,9 @@ use proptest::prelude::*;
 use support_console::content;
 use support_console::hangul::initial_of;
 use support_console::search::{DocKind, Hit, SearchCache, SearchIndex};
+
+#[path = "support/cli.rs"]
+mod cli;
 
 fn index() -> SearchIndex {
     SearchIndex::build(&content::load_embedded().unwrap())
@@ -581,12 +584,7 @@ fn search_json(
         .env("XDG_CACHE_HOME", cache)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    cli::json_of(&output)
 }
 
 #[test]

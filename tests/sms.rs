@@ -7,6 +7,9 @@ use support_console::content;
 use support_console::history::{EventKind, Filter, Log, LogEvent};
 use support_console::sms::{self, MessageKind};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))
 }
@@ -224,12 +227,7 @@ fn history_command_filters_and_says_when_there_is_no_log() {
             .args(args)
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let events: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let events: serde_json::Value = cli::json_of(&output);
         events
             .as_array()
             .unwrap()
@@ -412,12 +410,7 @@ fn purge_and_retention_remove_exactly_the_older_events() {
         .args(["--retention-days", "100000"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report: serde_json::Value = cli::json_of(&output);
     assert_eq!(report["removed"], 1, "only the event before midnight KST");
     assert_eq!(report["before"], "2024-12-05T00:00:00+09:00");
     assert!(writer.wait_with_output().unwrap().status.success());

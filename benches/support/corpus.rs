@@ -14,48 +14,9 @@ use std::path::Path;
 pub const PER_GUIDE: usize = 1_000;
 
 /// Words of taxi-driver support: subjects, actions and app screens, with particles attached
-/// as people write them. Large enough that a query narrows the corpus the way real text does.
-const NOUNS: &[&str] = &[
-    "가입",
-    "기준",
-    "평점",
-    "갱신",
-    "결제",
-    "실패",
-    "멤버십",
-    "프로",
-    "기사님",
-    "택시",
-    "포인트",
-    "환급",
-    "무료",
-    "한달",
-    "카카오",
-    "앱",
-    "메뉴",
-    "선택",
-    "안내",
-    "서비스",
-    "종료",
-    "신규",
-    "이용",
-    "제휴",
-    "보험",
-    "대출",
-    "타이어",
-    "지도",
-    "수요",
-    "단골",
-    "목적지",
-    "부스터",
-    "네트워크",
-    "오류",
-    "메시지",
-    "상담사",
-    "어드민",
-    "확인",
-    "방법",
-    "정기",
+/// as people write them. Large enough that a query narrows the corpus the way real text does:
+/// the synthetic set's words (the small case), then these.
+const MORE_NOUNS: &[&str] = &[
     "배차",
     "수락률",
     "호출",
@@ -161,6 +122,15 @@ const NOUNS: &[&str] = &[
     "통계",
 ];
 
+#[path = "synthetic.rs"]
+pub mod synthetic;
+
+/// Every noun, in a fixed order (the corpus is the same on every run).
+fn nouns() -> &'static [&'static str] {
+    static NOUNS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NOUNS.get_or_init(|| synthetic::WORDS.iter().chain(MORE_NOUNS).copied().collect())
+}
+
 const ENDINGS: &[&str] = &[
     "", "", "", "은", "는", "이", "가", "을", "를", "에", "에서", "으로", "의", "도", "만",
 ];
@@ -214,7 +184,7 @@ impl Dice {
             if n > 0 {
                 text.push(' ');
             }
-            text.push_str(self.pick(NOUNS));
+            text.push_str(self.pick(nouns()));
             text.push_str(self.pick(ENDINGS));
         }
         text.push(' ');
@@ -226,7 +196,7 @@ impl Dice {
     fn phrase(&mut self) -> String {
         let words = self.between(2, 3);
         (0..words)
-            .map(|_| self.pick(NOUNS))
+            .map(|_| self.pick(nouns()))
             .collect::<Vec<_>>()
             .join(" ")
     }

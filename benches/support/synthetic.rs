@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use support_console::search::{Doc, DocKind, Target};
 
-const WORDS: &[&str] = &[
+/// The vocabulary (the help-centre corpus of `corpus.rs` starts from it).
+pub const WORDS: &[&str] = &[
     "가입",
     "기준",
     "평점",
