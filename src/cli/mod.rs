@@ -427,10 +427,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 }
                 None => None,
             };
-            let start = console_start(&global)?;
+            let (start, storing) = console_start(&global)?;
             let history = global.history.clone().or_else(history::default_path);
-            crate::tui::run(start, now, history, global.retention_days)
-                .map(|()| Exit::Success)
+            let ran = crate::tui::run(start, now, history, global.retention_days);
+            // An index still being stored is finished (the terminal is back already): a
+            // file cut off by the exit would only be written again at the next start.
+            if let Some(storing) = storing {
+                let _ = storing.join();
+            }
+            ran.map(|()| Exit::Success)
                 .map_err(|err| UserError(format!("콘솔을 열 수 없습니다: {err}")))
         }
         Some(Command::Content {
@@ -781,43 +786,44 @@ fn search_keystrokes(
 /// read before the first frame; the rest of the help centre and its index load on another
 /// thread. Otherwise the content loads whole (every problem reported before the console
 /// opens) and its index is built, then stored on another thread for the next start.
-fn console_start(global: &GlobalArgs) -> Result<crate::tui::Start, UserError> {
+fn console_start(
+    global: &GlobalArgs,
+) -> Result<(crate::tui::Start, Option<std::thread::JoinHandle<()>>), UserError> {
     let Some(dir) = global.content.clone() else {
         let content = content::load_embedded()?;
-        return Ok(crate::tui::Start {
+        let start = crate::tui::Start {
             content,
             index: None,
             rest: None,
-        });
+        };
+        return Ok((start, None));
     };
     let identity = content::identity(&dir)?;
     let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
-    if let Some(path) = path.filter(|path| SearchIndex::is_stored_for(path, identity)) {
+    if let Some(path) = &path
+        && SearchIndex::is_stored_for(path, identity)
+    {
         let first = content::load_first_guide(&dir)?;
-        return Ok(crate::tui::Start {
+        let path = path.clone();
+        let start = crate::tui::Start {
             content: first,
             index: None,
             rest: Some(Box::new(move || load_rest(&dir, &path, identity))),
-        });
+        };
+        return Ok((start, None));
     }
     let content = content::load_dir(&dir)?;
     let index = std::sync::Arc::new(SearchIndex::build(&content));
-    if let Some(path) = index_cache_dir().map(|cache| cache.join(index_file_name(identity))) {
+    let storing = path.map(|path| {
         let stored = std::sync::Arc::clone(&index);
-        std::thread::spawn(move || {
-            let timing = IndexTiming {
-                how: "built",
-                read_ms: 0.0,
-                store: Some((path, identity)),
-            };
-            timing.store(&stored);
-        });
-    }
-    Ok(crate::tui::Start {
+        std::thread::spawn(move || store_index(&stored, &path, identity))
+    });
+    let start = crate::tui::Start {
         content,
         index: Some(index),
         rest: None,
-    })
+    };
+    Ok((start, storing))
 }
 
 /// The whole help centre for a console that opened on its first guide: the content parsed
@@ -840,12 +846,7 @@ fn load_rest(dir: &Path, path: &Path, identity: [u8; 16]) -> Result<crate::tui::
         index
     } else {
         let index = SearchIndex::build(&content);
-        let timing = IndexTiming {
-            how: "built",
-            read_ms: 0.0,
-            store: Some((path.to_path_buf(), identity)),
-        };
-        timing.store(&index);
+        store_index(&index, path, identity);
         index
     };
     Ok(crate::tui::Loaded { content, index })
@@ -865,11 +866,17 @@ impl IndexTiming {
     /// Stores a newly built index (a cache that cannot be written only costs the next start
     /// its time) and keeps the cache folder small.
     fn store(&self, index: &SearchIndex) {
-        if let Some((path, identity)) = &self.store
-            && index.store(path, *identity).is_ok()
-        {
-            prune_index_cache(path);
+        if let Some((path, identity)) = &self.store {
+            store_index(index, path, *identity);
         }
+    }
+}
+
+/// Stores `index` at `path` for content of `identity` (a cache that cannot be written only
+/// costs the next start its time) and keeps the cache folder small.
+fn store_index(index: &SearchIndex, path: &Path, identity: [u8; 16]) {
+    if index.store(path, identity).is_ok() {
+        prune_index_cache(path);
     }
 }
 
@@ -970,6 +977,33 @@ fn prune_index_cache(just_written: &Path) {
     stored.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, path) in stored.into_iter().skip(INDEXES_KEPT) {
         if path != just_written {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    remove_abandoned_temporaries(dir);
+}
+
+/// A temporary file untouched this long was left by a process that ended while storing
+/// (one still writing touches its file all the time).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary index files that ended processes left behind (`.NAME.PID.tmp`).
+fn remove_abandoned_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let temporary = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.starts_with(".index-"))
+            && path.extension().is_some_and(|ext| ext == "tmp");
+        let abandoned = std::fs::metadata(&path)
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if temporary && abandoned {
             let _ = std::fs::remove_file(path);
         }
     }
@@ -1429,4 +1463,32 @@ fn history_command(
         .events(&filter)
         .map_err(|err| UserError(err.to_string()))?;
     print_events(io, global, &events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporaries_left_by_ended_processes_are_removed_and_others_kept() {
+        let dir =
+            std::env::temp_dir().join(format!("support-console-prune-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = std::time::SystemTime::now() - 2 * ABANDONED_AFTER;
+        let abandoned = dir.join(".index-aa.bin.1.tmp");
+        let writing = dir.join(".index-bb.bin.2.tmp");
+        let other = dir.join(".notes.tmp");
+        for path in [&abandoned, &writing, &other] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        for path in [&abandoned, &other] {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(old).unwrap();
+        }
+        remove_abandoned_temporaries(&dir);
+        assert!(!abandoned.exists());
+        assert!(writing.exists(), "a file still being written stays");
+        assert!(other.exists(), "not ours");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
