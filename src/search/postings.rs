@@ -201,30 +201,15 @@ impl Postings {
         if *first_size > range.len() / NARROWING {
             return None;
         }
-        let mut found = DocSet::new(range.end);
-        let mut marked = 0usize;
-        for &key in first {
-            self.each(key, |doc| {
-                if range.contains(&(doc as usize)) && found.insert(doc as usize) {
-                    marked += 1;
-                }
-            });
-        }
-        let mut candidates = Vec::with_capacity(marked);
-        found.each_in(range.clone(), |doc| candidates.push(doc));
+        let mut candidates = Vec::with_capacity(*first_size);
+        self.holding_keys(first, &range)
+            .each_in(range.clone(), |doc| candidates.push(doc));
         // Each further unit is worth its list only while it may still rule much out.
         for (size, keys) in units.iter().skip(1) {
             if candidates.len() < ENOUGH || *size > candidates.len() * RULE_OUT {
                 break;
             }
-            let mut holds = DocSet::new(range.end);
-            for &key in keys {
-                self.each(key, |doc| {
-                    if range.contains(&(doc as usize)) {
-                        holds.insert(doc as usize);
-                    }
-                });
-            }
+            let holds = self.holding_keys(keys, &range);
             candidates.retain(|&doc| holds.contains(doc as usize));
         }
         Some(candidates)
@@ -243,15 +228,21 @@ impl Postings {
         if size > against.saturating_mul(RULE_OUT / 2) || size > range.len() / NARROWING {
             return None;
         }
+        Some(self.holding_keys(&keys, &range))
+    }
+
+    /// The documents of `range` on any of the lists `keys` (numbers beyond the range, which
+    /// only a forged file holds, are left out).
+    fn holding_keys(&self, keys: &[usize], range: &Range<usize>) -> DocSet {
         let mut holds = DocSet::new(range.end);
-        for &key in &keys {
+        for &key in keys {
             self.each(key, |doc| {
                 if range.contains(&(doc as usize)) {
                     holds.insert(doc as usize);
                 }
             });
         }
-        Some(holds)
+        holds
     }
 
     /// Bytes of memory the lists hold.

@@ -190,14 +190,12 @@ impl App {
             .clone()
             .and_then(|path| LogWriter::start(path).ok());
         let category = category::State::new(&content);
-        let searcher =
-            (index.len() >= SEARCH_OFF_THREAD_FROM).then(|| Searcher::start(Arc::clone(&index)));
-        Self {
+        let mut app = Self {
             content,
             index,
             help_centre: HelpCentre::Whole,
             search_cache: SearchCache::default(),
-            searcher,
+            searcher: None,
             clock,
             history_path,
             log,
@@ -220,7 +218,9 @@ impl App {
             hitboxes: Hitboxes::default(),
             too_small: false,
             theme: Theme::from_env(),
-        }
+        };
+        app.search_off_thread_when_large();
+        app
     }
 
     /// The whole help centre has loaded: its content and index replace the first guide's.

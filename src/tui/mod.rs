@@ -78,9 +78,8 @@ pub fn run(
     let Start {
         content,
         index,
-        rest: load_rest,
+        rest: mut load_rest,
     } = start;
-    let mut load_rest = load_rest;
     let mut rest: Option<Receiver<Result<Loaded, String>>> = None;
     let mut app = match index {
         Some(index) => App::with_index(content, index, now, history),
