@@ -114,15 +114,7 @@ impl SearchIndex {
     /// The index stored at `path`, if it was built from content of this `identity` and is
     /// whole; otherwise why not.
     pub fn load_stored(path: &Path, identity: [u8; 16]) -> Result<Self, Refused> {
-        use std::io::Read as _;
-        let mut file = std::fs::File::open(path).map_err(|_| Refused::Missing)?;
-        let size = file.metadata().map_err(|_| Refused::Missing)?.len();
-        let mut header = [0u8; HEADER];
-        file.read_exact(&mut header).map_err(|_| Refused::Foreign)?;
-        let (length, sum) = check_header(&header, identity)?;
-        if size.checked_sub(HEADER as u64) != Some(length) {
-            return Err(Refused::Truncated);
-        }
+        let (file, length, sum) = open_stored(path, identity)?;
         // The body streams through the reader: no copy of the whole file in memory.
         read_body(io::BufReader::with_capacity(1 << 20, file), length, sum)
     }
@@ -131,21 +123,7 @@ impl SearchIndex {
     /// and length alone (the body is checked when the index is read): a quick sign that
     /// the content loaded whole before and has not changed since.
     pub fn is_stored_for(path: &Path, identity: [u8; 16]) -> bool {
-        use std::io::Read as _;
-        let mut header = [0u8; HEADER];
-        let Ok(mut file) = std::fs::File::open(path) else {
-            return false;
-        };
-        let size = file.metadata().map_or(0, |meta| meta.len());
-        if file.read_exact(&mut header).is_err() {
-            return false;
-        }
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&header[28..36]);
-        &header[..8] == MAGIC
-            && header[8..12] == FORMAT.to_le_bytes()
-            && header[12..28] == identity
-            && size == HEADER as u64 + u64::from_le_bytes(word)
+        open_stored(path, identity).is_ok()
     }
 
     /// The index in a file already read (tests forge files in memory).
@@ -224,6 +202,21 @@ impl SearchIndex {
         out.u64(postings.bytes.len() as u64);
         out.bytes(&postings.bytes);
     }
+}
+
+/// The file at `path`, read past its header, with its body's length and checksum: when the
+/// header names this format and `identity` and the file is as long as it says.
+fn open_stored(path: &Path, identity: [u8; 16]) -> Result<(std::fs::File, u64, u64), Refused> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).map_err(|_| Refused::Missing)?;
+    let size = file.metadata().map_err(|_| Refused::Missing)?.len();
+    let mut header = [0u8; HEADER];
+    file.read_exact(&mut header).map_err(|_| Refused::Foreign)?;
+    let (length, sum) = check_header(&header, identity)?;
+    if size.checked_sub(HEADER as u64) != Some(length) {
+        return Err(Refused::Truncated);
+    }
+    Ok((file, length, sum))
 }
 
 /// The body's length and checksum, from a header that names this format and `identity`.
