@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use support_console::content;
 use support_console::hangul::initial_of;
-use support_console::search::{DocKind, Hit, SearchCache, SearchIndex};
+use support_console::search::{DocKind, FIRST_PAGE, Hit, SearchCache, SearchIndex, SearchResults};
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -244,24 +244,41 @@ proptest! {
         for index in [&index(), &*LARGE] {
             let mut cache = SearchCache::default();
             for query in typed_queries(&keys) {
-                let typed = index.search_cached(&mut cache, &query).into_all(index);
+                let typed = index.search_cached(&mut cache, &query);
                 let fresh = index.search(&query);
-                prop_assert_eq!(typed, fresh, "query {:?}", query);
+                assert_first_page(&typed, &fresh, &query);
+                prop_assert_eq!(typed.into_all(index), fresh, "query {:?}", query);
             }
         }
     }
 
-    /// The lists of which documents hold which characters only spare work: typing with them
-    /// gives what a plain scan of every document gives.
+    /// The lists of which documents hold which characters, and leaving out the hits that
+    /// cannot be on the page, only spare work: typing with them gives what a plain scan of
+    /// every document, every hit kept, gives.
     #[test]
     fn the_character_lists_give_what_a_plain_scan_gives(keys in keystrokes()) {
         let mut cache = SearchCache::default();
         for query in typed_queries(&keys) {
-            let listed = LARGE.search_cached(&mut cache, &query).into_all(&LARGE);
+            let listed = LARGE.search_cached(&mut cache, &query);
+            let scanned = SCANNED.search_cached(&mut SearchCache::default(), &query);
+            prop_assert_eq!(listed.readings(), scanned.readings(), "query {:?}", query);
             let scanned = SCANNED.search(&query);
-            prop_assert_eq!(listed, scanned, "query {:?}", query);
+            assert_first_page(&listed, &scanned, &query);
+            prop_assert_eq!(listed.into_all(&LARGE), scanned, "query {:?}", query);
         }
     }
+}
+
+/// The hits a keystroke counts and puts in order are those of every hit ranked.
+fn assert_first_page(results: &SearchResults, all: &[Hit], query: &str) {
+    assert_eq!(results.total(), all.len(), "total of {query:?}");
+    if query.trim().is_empty() {
+        // A listing of everything is put in order as the list is shown.
+        return;
+    }
+    let page = results.ranked();
+    assert_eq!(page.len(), all.len().min(FIRST_PAGE), "page of {query:?}");
+    assert_eq!(page, &all[..page.len()], "page of {query:?}");
 }
 
 // ---- Search as agents really type (Caps Lock, misspellings, everyday words, word order) ----
@@ -633,4 +650,34 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     assert_eq!(how("가입"), "built");
     let changed = hits(&cache, "바뀐 도움말");
     assert!(changed.as_array().is_some_and(|hits| !hits.is_empty()));
+}
+
+/// A half-typed syllable with a final (각: 가 + the ㄱ that may start the next syllable) as
+/// a whole query: the documents where only its head stands before such a syllable are hits
+/// too, and may rank above those holding the syllable itself.
+#[test]
+fn a_half_typed_syllable_ranks_its_head_matches_with_the_rest() {
+    use std::sync::Arc;
+    use support_console::search::{Doc, Target};
+    let doc = |n: usize, text: &str| Doc {
+        kind: DocKind::Note,
+        id: Arc::from(format!("n{n}").as_str()),
+        title: Arc::from("t"),
+        text: text.to_owned(),
+        target: Target::Guide { guide: 0 },
+    };
+    let texts = [
+        "나다라 각",
+        "가게 나다",
+        "각 가게",
+        "나 가게",
+        "다라마바 가나",
+    ];
+    let docs: Vec<Doc> = (0..600).map(|n| doc(n, texts[n % 7 % 5])).collect();
+    let listed = SearchIndex::from_docs(docs.clone());
+    let scanned = SearchIndex::from_docs(docs).scanning_only();
+    for query in ["각", "가", "ㄱ", "각 가", "rkr"] {
+        let results = listed.search_cached(&mut SearchCache::default(), query);
+        assert_first_page(&results, &scanned.search(query), query);
+    }
 }

@@ -5,7 +5,8 @@
 
 use std::ops::{ControlFlow, Range};
 
-use super::query::{DERIVED, Unit, Variant, WORD_START};
+use super::codes::{Alphabet, Probe, Text};
+use super::query::{DERIVED, Unit, Variant};
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
 /// piece, in any order; every unit in order with gaps. Each kind spans less than the gap to
@@ -17,6 +18,9 @@ const SCATTERED: i64 = 10_000;
 pub(crate) const TIER: i64 = 1_000;
 /// The most fuzzy-matcher adds to a scattered match.
 pub(crate) const QUALITY_MAX: i64 = 900;
+/// No scattered match scores above this, its tier (at most 3) and fuzzy-matcher's quality
+/// included: a page whose lowest score is higher holds only matches in one piece.
+pub(crate) const SCATTERED_MOST: i64 = SCATTERED + 3 * TIER + QUALITY_MAX;
 /// Any-order words found in the query's order (apart) rank above ones found out of order.
 const IN_ORDER: i64 = 500;
 /// Cost of each place where the match's spacing differs from a query typed with spaces.
@@ -59,9 +63,14 @@ fn to_u32(value: usize) -> u32 {
 /// Goes on matching `units` (settled ones, one character each) in order from `progress`.
 /// Leftmost greedy matching finds a subsequence whenever one exists.
 #[inline]
-pub(crate) fn advance(units: &[Unit], chars: &[u32], mut progress: Progress) -> Option<Progress> {
-    for unit in units {
-        let (at, width) = unit.find(chars, progress.resume as usize)?;
+pub(crate) fn advance(
+    units: &[Unit],
+    probes: &[(Probe, bool)],
+    text: Text<'_>,
+    mut progress: Progress,
+) -> Option<Progress> {
+    for (unit, &probe) in units.iter().zip(probes) {
+        let (at, width) = unit.find_probed(probe, text, progress.resume as usize)?;
         if progress.first == u32::MAX {
             progress.first = to_u32(at);
         }
@@ -70,68 +79,117 @@ pub(crate) fn advance(units: &[Unit], chars: &[u32], mut progress: Progress) -> 
     Some(progress)
 }
 
-/// Matches the whole reading in a document whose settled units are known to match from
-/// `progress`. `None` when the last, half-typed unit is nowhere after them.
-pub(crate) fn evaluate(variant: &Variant, chars: &[u32], progress: Progress) -> Option<Found> {
-    let mut span_end = progress.resume as usize;
+/// Where a whole reading matched: the first unit's position and the end of the last unit's
+/// match (leftmost, greedy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reach {
+    pub first: usize,
+    pub end: usize,
+}
+
+/// Where the whole reading matches in a document whose settled units are known to match
+/// from `progress`. `None` when the last, half-typed unit is nowhere after them.
+#[inline]
+pub(crate) fn reach(variant: &Variant, text: Text<'_>, progress: Progress) -> Option<Reach> {
+    let mut end = progress.resume as usize;
     let mut first = progress.first as usize;
-    if let Some(last) = variant.last_partial() {
-        let (at, width) = last.find(chars, span_end)?;
+    if let Some((last, &probe)) = variant
+        .last_partial()
+        .zip(variant.probes.get(variant.stable))
+    {
+        let (at, width) = last.find_probed(probe, text, end)?;
         if progress.first == u32::MAX {
             first = at;
         }
-        span_end = at + width;
+        end = at + width;
     }
-    if let Some((score, start, end)) = best_contiguous(variant, chars, first) {
-        return Some(Found::Contiguous {
+    Some(Reach { first, end })
+}
+
+/// The most any match of `variant` starting at or after `first` in a text of `len` stored
+/// characters can score (before the document's tier): a hit that cannot beat a full page's
+/// lowest score is not scored.
+#[inline]
+pub(crate) fn ceiling(variant: &Variant, first: usize, len: usize) -> i64 {
+    // A word start adds 300; a match that is the whole text 600 (it starts at 0 and spans at
+    // most two characters a unit), else one that ends a word 150. Spacing and misalignment
+    // only take away, and scattered matches score lower.
+    let whole = first == 0 && len <= 2 * variant.units.len();
+    let end = if whole { 600 } else { 150 };
+    CONTIGUOUS - i64::try_from(first.min(300)).unwrap_or(300) + 300 + end
+        - 10 * variant.initials
+        - variant.penalty
+}
+
+/// How good a match that reaches `reach` is: the best contiguous place, else scattered.
+pub(crate) fn score(variant: &Variant, text: Text<'_>, reach: Reach) -> Found {
+    if let Some((score, start, end)) = best_contiguous(variant, text, reach.first) {
+        return Found::Contiguous {
             score,
             start: to_u32(start),
             end: to_u32(end),
-        });
+        };
     }
-    let span = i64::try_from(span_end.saturating_sub(first + 1)).unwrap_or(i64::MAX);
-    Some(Found::Scattered {
+    let span = i64::try_from(reach.end.saturating_sub(reach.first + 1)).unwrap_or(i64::MAX);
+    Found::Scattered {
         base: SCATTERED - span.min(500) - 10 * variant.initials - variant.penalty,
+    }
+}
+
+/// Matches the whole reading in a document whose settled units are known to match from
+/// `progress`. `None` when the last, half-typed unit is nowhere after them.
+#[cfg(test)]
+pub(crate) fn evaluate(variant: &Variant, text: Text<'_>, progress: Progress) -> Option<Found> {
+    reach(variant, text, progress).map(|reach| score(variant, text, reach))
+}
+
+/// Where a one-character reading first matches: the progress the next keystroke goes on
+/// from. Most documents match a lone consonant, so this case is the slowest keystroke and
+/// worth a pass of its own.
+#[inline]
+pub(crate) fn single_first(variant: &Variant, text: Text<'_>) -> Option<Progress> {
+    let (first, _) = variant.units.first()?.find(text, 0)?;
+    Some(Progress {
+        first: to_u32(first),
+        resume: to_u32(first + 1),
     })
 }
 
-/// A one-character query in one pass: where it first matches (the progress the next
-/// keystroke goes on from) and its best match. Most documents match a lone consonant, so
-/// this case is the slowest keystroke and worth a pass of its own.
-pub(crate) fn single(variant: &Variant, chars: &[u32]) -> Option<(Progress, Found)> {
-    let unit = variant.units.first()?;
-    let mut first: Option<usize> = None;
+/// The best match of a one-character reading that first matches at `first`.
+pub(crate) fn single(variant: &Variant, text: Text<'_>, first: usize) -> Found {
     let mut best: Option<(i64, usize, usize)> = None;
-    unit.each_match(chars, 0, |start, width| {
-        first.get_or_insert(start);
-        let score = contiguous_score(variant, chars, start, start + width, 0);
-        if best.is_none_or(|(s, _, _)| score > s) {
-            best = Some((score, start, start + width));
-        }
-        ControlFlow::Continue(())
+    if let Some(unit) = variant.units.first() {
+        unit.each_match(text, first, |start, width| {
+            let score = contiguous_score(variant, text, start, start + width, 0);
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, start, start + width));
+            }
+            ControlFlow::Continue(())
+        });
+    }
+    // `first` is a match, so there is a best; its own score stands in should there not be.
+    let (score, start, end) = best.unwrap_or_else(|| {
+        (
+            contiguous_score(variant, text, first, first + 1, 0),
+            first,
+            first + 1,
+        )
     });
-    let first = first?;
-    let (score, start, end) = best?;
-    let progress = Progress {
-        first: to_u32(first),
-        resume: to_u32(first + 1),
-    };
-    let found = Found::Contiguous {
+    Found::Contiguous {
         score,
         start: to_u32(start),
         end: to_u32(end),
-    };
-    Some((progress, found))
+    }
 }
 
 /// The best place where every unit matches one after another, searching from `from` (no
 /// contiguous match can start before the first unit's leftmost match).
-fn best_contiguous(variant: &Variant, chars: &[u32], from: usize) -> Option<(i64, usize, usize)> {
+fn best_contiguous(variant: &Variant, text: Text<'_>, from: usize) -> Option<(i64, usize, usize)> {
     let (head, rest) = variant.units.split_first()?;
     let mut best: Option<(i64, usize, usize)> = None;
-    head.each_match(chars, from, |start, width| {
-        if let Some(end) = rest_at(rest, chars, start + width) {
-            let score = contiguous_score(variant, chars, start, end, 0);
+    head.each_match(text, from, |start, width| {
+        if let Some(end) = rest_at(rest, text, start + width) {
+            let score = contiguous_score(variant, text, start, end, 0);
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, start, end));
             }
@@ -141,57 +199,76 @@ fn best_contiguous(variant: &Variant, chars: &[u32], from: usize) -> Option<(i64
     best
 }
 
-fn contiguous_score(variant: &Variant, chars: &[u32], start: usize, end: usize, loose: i64) -> i64 {
-    let word_start = |pos: usize| chars.get(pos).is_some_and(|&c| c & WORD_START != 0);
-    let mut score = CONTIGUOUS - i64::try_from(start.min(300)).unwrap_or(300);
-    if word_start(start) {
-        score += 300;
-    } else if (start + 1..end).any(word_start) {
-        score -= MISALIGNED;
-    }
-    if start == 0 && end == chars.len() {
-        score += 600;
-    } else if end == chars.len() || word_start(end) {
-        score += 150;
-    }
+fn contiguous_score(
+    variant: &Variant,
+    text: Text<'_>,
+    start: usize,
+    end: usize,
+    loose: i64,
+) -> i64 {
+    let mut score = place_score(text, start, end);
     if variant.word_starts != 0 {
         // Typed with spaces: where the text spaces otherwise (가입기준 for 가입 기준) is a
         // spacing slip, ranked a little lower.
         let inside = (end - start).min(variant.units.len()).min(64);
         let slips = (1..inside)
-            .filter(|&k| word_start(start + k) != (variant.word_starts & (1 << k) != 0))
+            .filter(|&k| text.word_start(start + k) != (variant.word_starts & (1 << k) != 0))
             .count();
         score -= SPACING * i64::try_from(slips).unwrap_or(64);
     }
     score - DERIVED * loose - 10 * variant.initials - variant.penalty
 }
 
+/// What the place of a match in one piece from `start` to `end` scores, whatever the
+/// reading: earlier is better, a word start best, a match that is the whole text better
+/// still. A one-character reading's score is this, less its reading's costs.
+pub(crate) fn place_score(text: Text<'_>, start: usize, end: usize) -> i64 {
+    let mut score = CONTIGUOUS - i64::try_from(start.min(300)).unwrap_or(300);
+    if text.word_start(start) {
+        score += 300;
+    } else if (start + 1..end).any(|pos| text.word_start(pos)) {
+        score -= MISALIGNED;
+    }
+    if start == 0 && end == text.len() {
+        score += 600;
+    } else if end == text.len() || text.word_start(end) {
+        score += 150;
+    }
+    score
+}
+
+/// What a reading costs a match in one piece (its penalty and lone consonants), before
+/// spacing: a one-character reading's score is its [`place_score`] less this.
+pub(crate) fn reading_cost(variant: &Variant) -> i64 {
+    10 * variant.initials + variant.penalty
+}
+
 /// Where the first `count` words of an any-order reading first match in one piece:
 /// (start, end) per word, or `None` when a word is nowhere.
-fn word_matches(variant: &Variant, chars: &[u32], count: usize) -> Option<Vec<(usize, usize)>> {
+fn word_matches(variant: &Variant, text: Text<'_>, count: usize) -> Option<Vec<(usize, usize)>> {
     variant
         .words
         .iter()
         .take(count)
-        .map(|word| word_at(&variant.units[word.clone()], chars))
+        .map(|word| word_at(&variant.units[word.clone()], text))
         .collect()
 }
 
 /// Where `units` end when they match one after another from `at`.
 #[inline]
-fn rest_at(units: &[Unit], chars: &[u32], mut at: usize) -> Option<usize> {
+fn rest_at(units: &[Unit], text: Text<'_>, mut at: usize) -> Option<usize> {
     for unit in units {
-        at += unit.at(chars, at)?;
+        at += unit.at(text, at)?;
     }
     Some(at)
 }
 
 /// Where `units` first match one after another.
-fn word_at(units: &[Unit], chars: &[u32]) -> Option<(usize, usize)> {
+fn word_at(units: &[Unit], text: Text<'_>) -> Option<(usize, usize)> {
     let (head, rest) = units.split_first()?;
     let mut found = None;
-    head.each_match(chars, 0, |start, width| {
-        if let Some(end) = rest_at(rest, chars, start + width) {
+    head.each_match(text, 0, |start, width| {
+        if let Some(end) = rest_at(rest, text, start + width) {
             found = Some((start, end));
             ControlFlow::Break(())
         } else {
@@ -212,7 +289,7 @@ fn in_order(words: &[(usize, usize)]) -> bool {
 /// builds on).
 pub(crate) fn any_order(
     variant: &Variant,
-    chars: &[u32],
+    text: Text<'_>,
     from: Progress,
     done: usize,
 ) -> (Option<Progress>, Option<Found>) {
@@ -224,7 +301,7 @@ pub(crate) fn any_order(
     let mut first = from.first as usize;
     let mut ordered_end = from.resume;
     for word in complete.iter().filter(|word| word.end > done) {
-        let Some((start, end)) = word_at(&variant.units[word.clone()], chars) else {
+        let Some((start, end)) = word_at(&variant.units[word.clone()], text) else {
             return (None, None);
         };
         first = first.min(start);
@@ -238,7 +315,7 @@ pub(crate) fn any_order(
         first: to_u32(first),
         resume: ordered_end,
     };
-    let Some((start, _)) = word_at(&variant.units[last.clone()], chars) else {
+    let Some((start, _)) = word_at(&variant.units[last.clone()], text) else {
         return (Some(settled), None);
     };
     let first = first.min(start);
@@ -247,7 +324,7 @@ pub(crate) fn any_order(
     if in_order {
         score += IN_ORDER;
     }
-    if chars.get(first).is_some_and(|&c| c & WORD_START != 0) {
+    if text.word_start(first) {
         score += 300;
     }
     let found = Found::Contiguous {
@@ -260,8 +337,8 @@ pub(crate) fn any_order(
 
 /// The stored positions an any-order match covers, and whether its words were out of the
 /// query's order.
-pub(crate) fn any_order_positions(variant: &Variant, chars: &[u32]) -> (Vec<u32>, bool) {
-    let Some(mut words) = word_matches(variant, chars, variant.words.len()) else {
+pub(crate) fn any_order_positions(variant: &Variant, text: Text<'_>) -> (Vec<u32>, bool) {
+    let Some(mut words) = word_matches(variant, text, variant.words.len()) else {
         return (Vec::new(), false);
     };
     let reordered = !in_order(&words);
@@ -284,20 +361,26 @@ pub(crate) fn allows_slip(variant: &Variant) -> bool {
 /// A contiguous match in which one syllable may have only its initial right (맴버십 finds
 /// 멤버십). Tried only when exact matching finds almost nothing, and for queries of four or
 /// more characters, where one slip still leaves the intent clear.
-pub(crate) fn loose_contiguous(variant: &Variant, chars: &[u32]) -> Option<Found> {
+pub(crate) fn loose_contiguous(
+    variant: &Variant,
+    text: Text<'_>,
+    alphabet: &Alphabet,
+) -> Option<Found> {
     let units = &variant.units;
     if !allows_slip(variant) {
         return None;
     }
+    let slips: Vec<_> = units.iter().map(|unit| unit.slips(alphabet)).collect();
     let mut best: Option<(i64, usize, usize)> = None;
     // A loose match starts with the first unit's initial at least.
-    units[0].loose().each_match(chars, 0, |start, _| {
+    let start_unit = slips[0].map_or(units[0], Unit::Initial);
+    start_unit.each_match(text, 0, |start, _| {
         let mut end = start;
         let mut loose = 0;
-        for unit in units {
-            if let Some(width) = unit.at(chars, end) {
+        for (unit, slip) in units.iter().zip(&slips) {
+            if let Some(width) = unit.at(text, end) {
                 end += width;
-            } else if loose == 0 && unit.loosely_at(chars, end) {
+            } else if loose == 0 && slip.is_some_and(|slip| slip.at(text, end)) {
                 end += 1;
                 loose = 1;
             } else {
@@ -305,7 +388,7 @@ pub(crate) fn loose_contiguous(variant: &Variant, chars: &[u32]) -> Option<Found
             }
         }
         if loose == 1 {
-            let score = contiguous_score(variant, chars, start, end, 1);
+            let score = contiguous_score(variant, text, start, end, 1);
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, start, end));
             }
@@ -320,11 +403,11 @@ pub(crate) fn loose_contiguous(variant: &Variant, chars: &[u32]) -> Option<Found
 }
 
 /// The stored positions a scattered match covers (greedy, leftmost), for highlighting.
-pub(crate) fn scattered_positions(variant: &Variant, chars: &[u32]) -> Vec<u32> {
+pub(crate) fn scattered_positions(variant: &Variant, text: Text<'_>) -> Vec<u32> {
     let mut positions = Vec::with_capacity(variant.units.len() + 1);
     let mut from = 0;
     for unit in &variant.units {
-        let Some((at, width)) = unit.find(chars, from) else {
+        let Some((at, width)) = unit.find(text, from) else {
             break;
         };
         positions.extend((at..at + width).map(to_u32));
@@ -369,25 +452,22 @@ mod tests {
 
     /// The ranges of the best reading's match of `query` in `text`.
     fn matches(query: &str, text: &str) -> Option<Vec<Range<usize>>> {
-        let chars = SearchIndex::stored_chars(text);
-        let prepared = prepare_query(
-            query,
-            &super::super::query::Synonyms::default(),
-            &super::super::query::SyllableSet::full(),
-        );
+        let alphabet = Alphabet::full();
+        let chars = SearchIndex::stored_chars(text, &alphabet);
+        let chars = Text::new(&chars, chars.len());
+        let prepared = prepare_query(query, &super::super::query::Synonyms::default(), &alphabet);
         let mut best: Option<(i64, Vec<Range<usize>>)> = None;
         for variant in &prepared.variants {
-            let found = advance(variant.settled(), &chars, Progress::START)
-                .and_then(|progress| evaluate(variant, &chars, progress))
-                .or_else(|| loose_contiguous(variant, &chars));
+            let found = advance(variant.settled(), &variant.probes, chars, Progress::START)
+                .and_then(|progress| evaluate(variant, chars, progress))
+                .or_else(|| loose_contiguous(variant, chars, &alphabet));
             let (score, ranges) = match found {
                 Some(Found::Contiguous { score, start, end }) => {
                     (score, text_ranges(text, start..end))
                 }
-                Some(Found::Scattered { base }) => (
-                    base,
-                    text_ranges(text, scattered_positions(variant, &chars)),
-                ),
+                Some(Found::Scattered { base }) => {
+                    (base, text_ranges(text, scattered_positions(variant, chars)))
+                }
                 None => continue,
             };
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -436,15 +516,17 @@ mod tests {
 
     #[test]
     fn contiguous_beats_scattered_and_word_starts_count() {
-        let chars = SearchIndex::stored_chars("기준 가입 기준");
+        let alphabet = Alphabet::full();
+        let chars = SearchIndex::stored_chars("기준 가입 기준", &alphabet);
+        let chars = Text::new(&chars, chars.len());
         let variant = &prepare_query(
             "가입기준",
             &super::super::query::Synonyms::default(),
-            &super::super::query::SyllableSet::full(),
+            &alphabet,
         )
         .variants[0];
-        let found = advance(variant.settled(), &chars, Progress::START)
-            .and_then(|p| evaluate(variant, &chars, p));
+        let found = advance(variant.settled(), &variant.probes, chars, Progress::START)
+            .and_then(|p| evaluate(variant, chars, p));
         assert!(matches!(
             found,
             Some(Found::Contiguous {

@@ -14,28 +14,35 @@
 //!   from where the previous match ended;
 //! - results are ranked lazily ([`SearchResults`]): fuzzy-matcher scores only hits near the top.
 
+mod codes;
 mod docs;
+mod docset;
 mod matcher;
 mod postings;
 mod query;
 mod results;
+mod scan;
+mod single;
 mod stored;
+mod tops;
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
+use codes::{Alphabet, LANES, Text};
 pub use docs::DocRef;
 use docs::{DocPacker, DocTable};
-use matcher::Progress;
+use docset::DocSet;
 use postings::Postings;
 pub use query::MatchHow;
 use query::{
-    PreparedQuery, SyllableSet, SynonymTable, Synonyms, Unit, Variant, WORD_START, char_of,
-    class_of, ends_word, fold, prepare_query,
+    PreparedQuery, SynonymTable, Synonyms, Unit, Variant, class_of, ends_word, fold, prepare_query,
 };
-use results::{DocSet, Pending};
 pub use results::{Hit, SearchResults};
+use results::{Pending, Regather};
+use scan::{Candidates, Gathered, PER_WORKER, Scan, Source, Spare, in_parallel};
+use tops::Tops;
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,32 +162,73 @@ const FEW_HITS: usize = 10;
 /// The index: every document, and its folded characters in one flat array.
 pub struct SearchIndex {
     docs: DocTable,
-    /// Folded non-space characters of every document, one after another, with
-    /// [`WORD_START`] marking the first character of each word.
-    chars: Vec<u32>,
+    /// The characters the documents hold, numbered.
+    alphabet: Alphabet,
+    /// Folded non-space characters of every document as codes, one after another, with
+    /// [`codes::WORD_START`] marking the first character of each word, then [`LANES`] of
+    /// padding (a scan reads whole chunks).
+    chars: Vec<u16>,
     /// Document `d`'s characters are `chars[bounds[d]..bounds[d + 1]]`.
-    bounds: Vec<usize>,
+    bounds: Vec<u32>,
     class_sets: Vec<u64>,
     /// Each document's [`DocKind::tier`], kept apart so a scan need not touch the documents.
     tiers: Vec<u8>,
     /// Everyday words for the guides' words: the help centre's, and each guide's own.
     synonyms: Synonyms,
-    /// The syllables that occur anywhere: a misspelling nobody wrote is not looked for.
-    present: SyllableSet,
     /// Each guide's id and title, in content order (what a hit's guide is called).
     guides: Vec<(String, String)>,
     /// The documents holding each character: a keystroke with no earlier work to go on
     /// looks only at the documents that hold its settled units. `None`: every search scans
     /// (the plain scan the lists are tested against).
     postings: Option<Postings>,
+    /// The documents holding each initial consonant (a syllable it starts, or the letter).
+    initials: Vec<DocSet>,
+    /// Each character's best documents for a one-character query.
+    tops: Tops,
+    /// Hits that cannot be on the page are counted but not kept (off: every hit is scored
+    /// and kept, what the pruning is tested against).
+    pruning: bool,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
-/// so far, the documents they match and where their match ends.
-#[derive(Debug, Default, Clone)]
+/// so far, the documents they match and where their match ends; and the answers to the
+/// last queries (Backspace returns to one).
+#[derive(Debug, Default)]
 pub struct SearchCache {
     levels: Vec<Level>,
+    answers: Vec<Answer>,
+    /// Buffers of levels let go, for the next levels: a fresh buffer of a million entries
+    /// costs the kernel a page fault every 4 KB.
+    spare: Spare,
 }
+
+impl Clone for SearchCache {
+    fn clone(&self) -> Self {
+        Self {
+            levels: self.levels.clone(),
+            answers: self.answers.clone(),
+            spare: Spare::default(),
+        }
+    }
+}
+
+/// A query's answer as it was gathered: ranking it again gives the same results.
+#[derive(Debug, Clone)]
+struct Answer {
+    query: String,
+    page: usize,
+    pending: Vec<Pending>,
+    total: usize,
+    regather: Regather,
+}
+
+/// Answers kept: the queries typed on the way to the current one.
+const ANSWERS_KEPT: usize = 16;
+/// An answer holding more waiting hits than this is not kept (gathering it again is as
+/// quick as copying it).
+const ANSWER_MOST: usize = 20_000;
+/// Documents the levels kept may hold together (twelve bytes each).
+const LEVEL_ENTRIES_KEPT: usize = 4_000_000;
 
 #[derive(Debug, Clone)]
 struct Level {
@@ -191,10 +239,15 @@ struct Level {
     any_order: bool,
     /// For any-order units: where their words start (as [`Variant::word_starts`]).
     word_starts: u64,
-    candidates: Vec<(u32, Progress)>,
+    /// The documents (and where their units matched), in parts made on different cores.
+    candidates: Vec<Candidates>,
 }
 
 impl Level {
+    fn len(&self) -> usize {
+        self.candidates.iter().map(Vec::len).sum()
+    }
+
     fn serves(&self, variant: &Variant) -> bool {
         if self.scope != variant.scope || self.any_order != variant.is_any_order() {
             return false;
@@ -231,24 +284,63 @@ impl SearchCache {
 
     /// Keeps the levels on the path to the current query's readings, and the new ones.
     fn keep(&mut self, query: &PreparedQuery, new: Vec<Level>) {
-        self.levels.retain(|level| {
-            query
-                .variants
-                .iter()
-                .any(|v| level.serves(v) && v.settled().starts_with(&level.units))
-                && !new.iter().any(|n| {
-                    n.units == level.units
-                        && n.scope == level.scope
-                        && n.any_order == level.any_order
-                        && n.word_starts == level.word_starts
-                })
-        });
+        let mut dropped = Vec::new();
+        let (kept, gone): (Vec<Level>, Vec<Level>) = std::mem::take(&mut self.levels)
+            .into_iter()
+            .partition(|level| {
+                query
+                    .variants
+                    .iter()
+                    .any(|v| level.serves(v) && v.settled().starts_with(&level.units))
+                    && !new.iter().any(|n| {
+                        n.units == level.units
+                            && n.scope == level.scope
+                            && n.any_order == level.any_order
+                            && n.word_starts == level.word_starts
+                    })
+            });
+        dropped.extend(gone);
+        self.levels = kept;
         self.levels.extend(new);
         if self.levels.len() > LEVELS_KEPT {
             self.levels.sort_by_key(|level| level.units.len());
             let excess = self.levels.len() - LEVELS_KEPT;
-            self.levels.drain(..excess);
+            dropped.extend(self.levels.drain(..excess));
         }
+        // The largest levels go first when together they hold too much memory.
+        while self.levels.iter().map(Level::len).sum::<usize>() > LEVEL_ENTRIES_KEPT {
+            let Some((largest, _)) = self
+                .levels
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, level)| level.len())
+            else {
+                break;
+            };
+            dropped.push(self.levels.remove(largest));
+        }
+        for level in dropped {
+            self.spare.give(level.candidates);
+        }
+    }
+
+    /// The answer kept for `query` ranked to `page`, if any.
+    fn answer(&self, query: &str, page: usize) -> Option<&Answer> {
+        self.answers
+            .iter()
+            .find(|answer| answer.query == query && answer.page == page)
+    }
+
+    fn remember(&mut self, answer: Answer) {
+        if answer.pending.len() > ANSWER_MOST {
+            return;
+        }
+        self.answers
+            .retain(|kept| kept.query != answer.query || kept.page != answer.page);
+        if self.answers.len() >= ANSWERS_KEPT {
+            self.answers.remove(0);
+        }
+        self.answers.push(answer);
     }
 }
 
@@ -308,6 +400,21 @@ impl SearchIndex {
     }
 
     fn from_table(docs: DocTable) -> Self {
+        // The characters the texts hold first (numbered in code point order), then every
+        // text as codes.
+        let seen = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
+            let mut seen = CharSet::default();
+            for d in share {
+                docs.text(d).chars().for_each(|ch| seen.insert(fold(ch)));
+            }
+            seen
+        });
+        let alphabet = Alphabet::new(
+            seen.into_iter()
+                .reduce(CharSet::union)
+                .unwrap_or_default()
+                .chars(),
+        );
         let shares = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
             let bytes: usize = share.clone().map(|d| docs.text_range(d).len()).sum();
             // At most one stored character per byte; Korean text needs a third of that.
@@ -315,52 +422,53 @@ impl SearchIndex {
             let mut ends = Vec::with_capacity(share.len());
             let mut class_sets = Vec::with_capacity(share.len());
             for d in share {
-                class_sets.push(store_chars(docs.text(d), &mut chars));
+                class_sets.push(store_chars(docs.text(d), &alphabet, &mut chars));
                 ends.push(chars.len());
             }
-            let mut present = SyllableSet::default();
-            for &code in &chars {
-                present.insert(char_of(code));
-            }
-            (chars, ends, class_sets, present)
+            (chars, ends, class_sets)
         });
-        let total: usize = shares.iter().map(|(chars, _, _, _)| chars.len()).sum();
-        let mut present = SyllableSet::default();
-        let mut chars = Vec::with_capacity(total);
+        let total: usize = shares.iter().map(|(chars, _, _)| chars.len()).sum();
+        let mut chars = Vec::with_capacity(total + LANES);
         let mut bounds = Vec::with_capacity(docs.len() + 1);
         let mut class_sets = Vec::with_capacity(docs.len());
         bounds.push(0);
-        for (share_chars, ends, sets, share_present) in shares {
-            present.extend(&share_present);
+        for (share_chars, ends, sets) in shares {
             let offset = chars.len();
             chars.extend_from_slice(&share_chars);
-            bounds.extend(ends.into_iter().map(|end| offset + end));
+            bounds.extend(ends.into_iter().map(|end| to_u32(offset + end)));
             class_sets.extend(sets);
         }
+        chars.extend([codes::PAD; LANES]);
         let tiers = docs
             .records
             .iter()
             .map(|record| record.kind.tier())
             .collect();
-        let postings = Some(Postings::build(&chars, &bounds));
-        Self {
+        let postings = Some(Postings::build(&chars, &bounds, alphabet.len()));
+        let initials = initial_sets(&class_sets);
+        let mut index = Self {
             docs,
+            alphabet,
             chars,
             bounds,
             class_sets,
             tiers,
             synonyms: Synonyms::default(),
-            present,
             guides: Vec::new(),
             postings,
-        }
+            initials,
+            tops: Tops::default(),
+            pruning: true,
+        };
+        index.tops = Tops::build(&index, index.alphabet.len());
+        index
     }
 
-    /// A text as the index stores it (for tests of the matcher).
+    /// A text as the index stores it with `alphabet` (for tests of the matcher).
     #[cfg(test)]
-    pub(crate) fn stored_chars(text: &str) -> Vec<u32> {
+    pub(crate) fn stored_chars(text: &str, alphabet: &Alphabet) -> Vec<u16> {
         let mut chars = Vec::new();
-        store_chars(text, &mut chars);
+        store_chars(text, alphabet, &mut chars);
         chars
     }
 
@@ -388,250 +496,233 @@ impl SearchIndex {
         (0..self.docs.len()).map(|d| self.docs.get(d))
     }
 
-    fn chars(&self, doc: usize) -> &[u32] {
-        &self.chars[self.bounds[doc]..self.bounds[doc + 1]]
+    /// Document `doc`'s stored characters (the codes after them readable in whole chunks).
+    fn chars(&self, doc: usize) -> Text<'_> {
+        let (start, end) = (self.bounds[doc] as usize, self.bounds[doc + 1] as usize);
+        Text::new(self.chars.get(start..).unwrap_or_default(), end - start)
     }
 
     /// Bytes of memory the index holds: the documents, the stored characters, the class
     /// sets and the character lists (for the memory report in the README).
     pub fn heap_bytes(&self) -> usize {
         self.docs.heap_bytes()
-            + self.chars.capacity() * 4
-            + self.bounds.capacity() * std::mem::size_of::<usize>()
+            + self.chars.capacity() * 2
+            + self.bounds.capacity() * 4
+            + self.alphabet.heap_bytes()
             + self.class_sets.capacity() * 8
             + self.tiers.capacity()
             + self.postings.as_ref().map_or(0, Postings::heap_bytes)
+            + self.initials.iter().map(DocSet::heap_bytes).sum::<usize>()
+            + self.tops.heap_bytes()
     }
 
     /// The same index searching by a plain scan of every document, without the lists of
-    /// which documents hold which characters: what tests compare the lists against.
+    /// which documents hold which characters, every hit scored and kept: what tests compare
+    /// the lists and the pruning against.
     #[doc(hidden)]
     #[must_use]
     pub fn scanning_only(mut self) -> Self {
         self.postings = None;
+        self.pruning = false;
         self
     }
 
     /// Every hit for `query`, best first. An empty query lists everything in content order.
     pub fn search(&self, query: &str) -> Vec<Hit> {
-        self.search_cached(&mut SearchCache::default(), query)
+        self.search_page(&mut SearchCache::default(), query, usize::MAX)
             .into_all(self)
     }
 
     /// The hits for `query`, counted, with the first [`FIRST_PAGE`] in order; reuses (and
     /// updates) what earlier keystrokes left in `cache`.
     pub fn search_cached(&self, cache: &mut SearchCache, query: &str) -> SearchResults {
-        let prepared = prepare_query(query, &self.synonyms, &self.present);
+        self.search_page(cache, query, FIRST_PAGE)
+    }
+
+    /// The hits for `query`, counted, with the first `page` in order; reuses (and updates)
+    /// what earlier keystrokes left in `cache`. Hits that cannot be among the first `page`
+    /// are counted but not kept: ranking further gathers them again.
+    pub fn search_page(&self, cache: &mut SearchCache, query: &str, page: usize) -> SearchResults {
+        let prepared = prepare_query(query, &self.synonyms, &self.alphabet);
         if prepared.is_empty() {
             cache.levels.clear();
             return SearchResults::listing(self.docs.len());
         }
-        let mut pending = Vec::new();
-        let mut levels = Vec::new();
-        let mut run = |v: usize, variant: &Variant, pending: &mut Vec<Pending>| {
-            if !variant
-                .units
-                .iter()
-                .all(|unit| unit.can_match(&self.present))
-            {
-                return;
-            }
-            let settled = variant.settled();
-            let scope = variant.scope.clone();
-            let base = cache.best_for(variant);
-            let keep = !settled.is_empty() && base.is_none_or(|l| l.units.len() < settled.len());
-            // Without earlier work, the documents that hold the units (only the settled
-            // ones when their matches are kept: the last syllable may still change).
-            let range = scope.clone().unwrap_or(0..self.docs.len());
-            let picked = match base {
-                Some(_) => None,
-                None => self.postings.as_ref().and_then(|postings| {
-                    postings.candidates(if keep { settled } else { &variant.units }, range.clone())
-                }),
-            };
-            let source = match (base, &picked) {
-                (Some(level), _) => Source::Level(&level.candidates, level.units.len()),
-                (None, Some(picked)) => Source::Picked(picked),
-                (None, None) => Source::Docs(range.clone()),
-            };
-            // A hit needs the last, half-typed syllable too: documents without any of its
-            // characters are matched only as far as the settled units (for the next keystroke).
-            let may_hit = variant
-                .last_partial()
-                .zip(self.postings.as_ref())
-                .and_then(|(last, postings)| postings.holding(last, range.clone(), source.len()));
-            // On every core when there is enough to share; shares come back in order.
-            let shares = in_parallel(&source, |part| {
-                self.scan(v, variant, part, keep, may_hit.as_ref())
-            });
-            let mut candidates = Vec::with_capacity(shares.iter().map(|s| s.0.len()).sum());
-            for (share_candidates, share_pending) in shares {
-                candidates.extend(share_candidates);
-                pending.extend(share_pending);
-            }
-            // No settled units: every document is a candidate, which needs no list.
-            if keep {
-                levels.push(Level {
-                    units: settled.to_vec(),
-                    scope,
-                    any_order: variant.is_any_order(),
-                    word_starts: if variant.is_any_order() {
-                        variant.word_starts & ((1u64 << settled.len().min(63)) - 1)
-                    } else {
-                        0
-                    },
-                    candidates,
-                });
-            }
+        if let Some(answer) = cache.answer(query, page) {
+            let mut results = SearchResults::new(
+                prepared,
+                answer.pending.clone(),
+                answer.total,
+                self.docs.len(),
+                answer.regather.clone(),
+            );
+            results.rank_up_to(self, page);
+            return results;
+        }
+        // Pages shorter than the first are not pruned to: the floor of a first page decides
+        // whether the derived readings are looked for.
+        let kept = if self.pruning {
+            page.max(FIRST_PAGE)
+        } else {
+            usize::MAX
         };
+        let mut gathered = Gathered::new(&prepared, kept, self.docs.len());
+        let mut levels = Vec::new();
         let variants = || prepared.variants.iter().enumerate();
         for (v, variant) in variants().filter(|(_, variant)| !variant.is_fallback()) {
-            run(v, variant, &mut pending);
+            self.gather(v, variant, Some(cache), &mut gathered, &mut levels);
         }
         // Misspellings, everyday words and other word orders rank below every match of the
         // query as typed in one piece: when those fill the first page, they are not looked for.
-        let in_one_piece = pending.iter().filter(|hit| hit.is_contiguous()).count();
-        if in_one_piece < FIRST_PAGE {
+        if gathered.contiguous < FIRST_PAGE {
             for (v, variant) in variants().filter(|(_, variant)| variant.is_fallback()) {
-                run(v, variant, &mut pending);
+                self.gather(v, variant, Some(cache), &mut gathered, &mut levels);
             }
         }
         cache.keep(&prepared, levels);
-        let mut total = self.distinct(&prepared, &pending);
-        if total < FEW_HITS {
-            self.add_loose(&prepared, &mut pending);
-            total = self.distinct(&prepared, &pending);
+        let slipped = gathered.total() < FEW_HITS;
+        if slipped {
+            let loose = self.loose_hits(&prepared, &gathered.pending);
+            gathered.add_slipped(loose);
         }
-        let mut results = SearchResults::new(prepared, pending, total, self.docs.len());
-        results.rank_up_to(self, FIRST_PAGE);
+        let total = gathered.total();
+        let regather = Regather {
+            exact_for: if gathered.dropped {
+                gathered.page
+            } else {
+                usize::MAX
+            },
+            ran: gathered.ran,
+            slipped,
+        };
+        cache.remember(Answer {
+            query: query.to_owned(),
+            page,
+            pending: gathered.pending.clone(),
+            total,
+            regather: regather.clone(),
+        });
+        let mut results =
+            SearchResults::new(prepared, gathered.pending, total, self.docs.len(), regather);
+        results.rank_up_to(self, page);
         results
     }
 
-    /// Matches reading `variant` in the documents of `source`: returns the documents its
-    /// settled units match (when `keep`, for the next keystroke) and the hits.
-    fn scan(
+    /// Every hit of the readings `ran` (and those with a syllable slipped, when `slipped`),
+    /// none left out: what ranking past a page needs.
+    pub(crate) fn regather(&self, prepared: &PreparedQuery, regather: &Regather) -> Vec<Pending> {
+        let mut gathered = Gathered::new(prepared, usize::MAX, self.docs.len());
+        let mut levels = Vec::new();
+        for &v in &regather.ran {
+            if let Some(variant) = prepared.variants.get(v) {
+                self.gather(v, variant, None, &mut gathered, &mut levels);
+            }
+        }
+        if regather.slipped {
+            let loose = self.loose_hits(prepared, &gathered.pending);
+            gathered.pending.extend(loose);
+        }
+        gathered.pending
+    }
+
+    /// Matches reading `v` in every document it may hit (those an earlier keystroke's level
+    /// left, else those holding every unit's characters), adding its hits to `gathered`
+    /// and, with a `cache`, the level of its settled units to `levels` for the next keystroke.
+    fn gather(
         &self,
         v: usize,
         variant: &Variant,
-        source: &Source<'_>,
-        keep: bool,
-        may_hit: Option<&DocSet>,
-    ) -> (Vec<(u32, Progress)>, Vec<Pending>) {
-        let may_hit = |d: usize| may_hit.is_none_or(|set| set.contains(d));
+        cache: Option<&SearchCache>,
+        gathered: &mut Gathered,
+        levels: &mut Vec<Level>,
+    ) {
+        if !variant.units.iter().all(Unit::can_match) {
+            return;
+        }
+        gathered.ran.push(v);
+        if let Some(postings) = &self.postings
+            && self.pruning
+            && gathered.page == FIRST_PAGE
+            && variant.units.len() == 1
+            && variant.scope.is_none()
+            && !variant.is_any_order()
+            && self.gather_one(v, variant, postings, gathered)
+        {
+            return;
+        }
         let settled = variant.settled();
-        let mut candidates = Vec::new();
-        let mut pending = Vec::new();
-        if variant.is_any_order() {
-            // The words before the last each in one piece narrow the documents for the next
-            // keystroke; the last word decides the hit.
-            let done = match source {
-                Source::Level(_, done) => *done,
-                Source::Docs(_) | Source::Picked(_) => 0,
-            };
-            let mut consider = |doc: u32, from: Progress| {
-                let d = doc as usize;
-                if self.class_sets[d] & variant.stable_classes != variant.stable_classes
-                    || !(keep || may_hit(d))
-                {
-                    return;
-                }
-                let (settled, found) = matcher::any_order(variant, self.chars(d), from, done);
-                if keep && let Some(progress) = settled {
-                    candidates.push((doc, progress));
-                }
-                if let Some(found) = found
-                    && self.class_sets[d] & variant.classes == variant.classes
-                    && may_hit(d)
-                {
-                    pending.push(Pending::new(doc, v, self.tiers[d], found));
-                }
-            };
-            match source {
-                Source::Level(level, _) => {
-                    level.iter().for_each(|&(doc, from)| consider(doc, from));
-                }
-                Source::Docs(range) => {
-                    for d in range.clone() {
-                        consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START);
-                    }
-                }
-                Source::Picked(picked) => {
-                    picked
-                        .iter()
-                        .for_each(|&doc| consider(doc, Progress::START));
-                }
+        let scope = variant.scope.clone();
+        let range = scope.clone().unwrap_or(0..self.docs.len());
+        let base = cache.and_then(|cache| cache.best_for(variant));
+        let keep = cache.is_some()
+            && !settled.is_empty()
+            && base.is_none_or(|l| l.units.len() < settled.len());
+        let last = variant.units.get(settled.len()..).unwrap_or_default();
+        let (picked, may_hit) = match (base, &self.postings) {
+            (Some(level), Some(postings)) if level.len() >= FEW_TO_NARROW && !last.is_empty() => {
+                (None, Some(self.units_docs(postings, last, &range)))
             }
-            return (candidates, pending);
-        }
-        let single = variant.units.len() == 1;
-        let mut consider = |doc: u32, progress: Progress, done: usize| {
-            let d = doc as usize;
-            let chars = self.chars(d);
-            if single && done == 0 {
-                if !may_hit(d) {
-                    return;
-                }
-                if let Some((progress, found)) = matcher::single(variant, chars) {
+            (None, Some(postings)) => {
+                // The documents holding the settled units; a hit needs the last ones too.
+                let holding = self.units_docs(postings, settled, &range);
+                if last.is_empty() {
+                    (Some(holding), None)
+                } else {
+                    let hitting = self.units_docs(postings, last, &range);
                     if keep {
-                        candidates.push((doc, progress));
+                        (Some(holding), Some(hitting))
+                    } else {
+                        let mut both = holding;
+                        both.intersect(&hitting);
+                        (Some(both), None)
                     }
-                    pending.push(Pending::new(doc, v, self.tiers[d], found));
                 }
-                return;
             }
-            let Some(progress) = matcher::advance(&settled[done..], chars, progress) else {
-                return;
-            };
-            if keep {
-                candidates.push((doc, progress));
-            }
-            if self.class_sets[d] & variant.classes != variant.classes || !may_hit(d) {
-                return;
-            }
-            if let Some(found) = matcher::evaluate(variant, chars, progress) {
-                pending.push(Pending::new(doc, v, self.tiers[d], found));
-            }
+            _ => (None, None),
         };
-        match source {
-            Source::Level(level, done) => {
-                for &(doc, progress) in *level {
-                    consider(doc, progress, *done);
-                }
-            }
-            Source::Docs(range) => {
-                for d in range.clone() {
-                    if self.class_sets[d] & variant.stable_classes == variant.stable_classes {
-                        consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START, 0);
-                    }
-                }
-            }
-            Source::Picked(picked) => {
-                for &doc in *picked {
-                    let classes = self.class_sets[doc as usize];
-                    if classes & variant.stable_classes == variant.stable_classes {
-                        consider(doc, Progress::START, 0);
-                    }
-                }
-            }
+        let source = match (base, &picked) {
+            (Some(level), _) => Source::Level(&level.candidates, level.units.len()),
+            (None, Some(picked)) => Source::set(picked, range.clone()),
+            (None, None) => Source::Docs(range.clone()),
+        };
+        let scan = Scan {
+            v,
+            variant,
+            keep,
+            may_hit: may_hit.as_ref(),
+            page: gathered.page,
+            recording: gathered.recording(),
+            spare: cache.map(|cache| &cache.spare),
+        };
+        // On every core when there is enough to share; shares come back in order.
+        let shares = in_parallel(&source, |part| self.scan(&scan, part));
+        let mut candidates = Vec::with_capacity(shares.len());
+        for mut share in shares {
+            candidates.push(std::mem::take(&mut share.candidates));
+            gathered.add(share);
         }
-        (candidates, pending)
+        if keep {
+            levels.push(Level {
+                units: settled.to_vec(),
+                scope,
+                any_order: variant.is_any_order(),
+                word_starts: if variant.is_any_order() {
+                    variant.word_starts & ((1u64 << settled.len().min(63)) - 1)
+                } else {
+                    0
+                },
+                candidates,
+            });
+        }
     }
 
-    /// How many documents the pending hits name (two readings may find the same one).
-    fn distinct(&self, prepared: &PreparedQuery, pending: &[Pending]) -> usize {
-        if prepared.variants.len() < 2 {
-            return pending.len();
-        }
-        let mut seen = DocSet::new(self.docs.len());
-        pending.iter().filter(|hit| seen.insert(hit.doc())).count()
-    }
-
-    /// Adds contiguous matches with one syllable slip, for documents not found already.
-    fn add_loose(&self, prepared: &PreparedQuery, pending: &mut Vec<Pending>) {
+    /// Contiguous matches with one syllable slip, for documents not found already.
+    fn loose_hits(&self, prepared: &PreparedQuery, pending: &[Pending]) -> Vec<Pending> {
         let mut found = DocSet::new(self.docs.len());
-        for hit in pending.iter() {
+        for hit in pending {
             found.insert(hit.doc());
         }
+        let mut loose = Vec::new();
         for (v, variant) in prepared.variants.iter().enumerate() {
             // A slip on top of a misspelling, an everyday word or a reordering would be a
             // guess upon a guess.
@@ -653,58 +744,27 @@ impl SearchIndex {
                             && !found.contains(d)
                     })
                     .filter_map(|d| {
-                        let hit = matcher::loose_contiguous(variant, self.chars(d))?;
+                        let hit =
+                            matcher::loose_contiguous(variant, self.chars(d), &self.alphabet)?;
                         let doc = u32::try_from(d).ok()?;
                         Some(Pending::new(doc, v, self.tiers[d], hit).slipped())
                     })
                     .collect()
             });
-            pending.extend(shares.into_iter().flatten());
+            loose.extend(shares.into_iter().flatten());
         }
+        loose
     }
 }
 
-/// Runs `work` on consecutive shares of `source`, on every core when there is enough to
-/// share, and returns the results in order.
-fn in_parallel<T: Send>(source: &Source<'_>, work: impl Fn(&Source<'_>) -> T + Sync) -> Vec<T> {
-    crate::parallel::in_shares(source.len(), PER_WORKER, |share| work(&source.slice(share)))
-}
+/// Below this many documents in a level, the last unit's set is not worth making.
+const FEW_TO_NARROW: usize = 4_096;
 
-/// Where a keystroke looks: the documents an earlier keystroke's settled units matched (and
-/// how many units that was), the documents that hold the reading's characters, or a range
-/// of all documents.
-enum Source<'a> {
-    Level(&'a [(u32, Progress)], usize),
-    Picked(&'a [u32]),
-    Docs(Range<usize>),
-}
-
-/// Below this many documents per core, one core is quicker than starting threads.
-const PER_WORKER: usize = 16_384;
 /// Guides to a core when building the index (a guide holds tens to thousands of documents).
 const GUIDES_PER_WORKER: usize = 4;
 
-impl Source<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Self::Level(level, _) => level.len(),
-            Self::Picked(picked) => picked.len(),
-            Self::Docs(range) => range.len(),
-        }
-    }
-
-    /// The part of this source at `share` (positions within it).
-    fn slice(&self, share: Range<usize>) -> Source<'_> {
-        match self {
-            Self::Level(level, done) => Source::Level(&level[share], *done),
-            Self::Picked(picked) => Source::Picked(&picked[share]),
-            Self::Docs(range) => Source::Docs(range.start + share.start..range.start + share.end),
-        }
-    }
-}
-
-/// Appends a text's folded non-space characters to `chars`; returns its class set.
-fn store_chars(text: &str, chars: &mut Vec<u32>) -> u64 {
+/// Appends a text's folded non-space characters to `chars` as codes; returns its class set.
+fn store_chars(text: &str, alphabet: &Alphabet, chars: &mut Vec<u16>) -> u64 {
     let mut classes = 0u64;
     let mut word_start = true;
     for ch in text.chars() {
@@ -714,10 +774,73 @@ fn store_chars(text: &str, chars: &mut Vec<u32>) -> u64 {
         }
         let folded = fold(ch);
         classes |= 1u64 << class_of(folded);
-        chars.push(u32::from(folded) | if word_start { WORD_START } else { 0 });
+        chars.push(alphabet.stored(folded) | if word_start { codes::WORD_START } else { 0 });
         word_start = ends_word(ch);
     }
     classes
+}
+
+/// A set of characters: a bit for each of the Basic Multilingual Plane, the rare others
+/// listed.
+struct CharSet {
+    bmp: Vec<u64>,
+    others: Vec<char>,
+}
+
+impl Default for CharSet {
+    fn default() -> Self {
+        Self {
+            bmp: vec![0; 0x1_0000 / 64],
+            others: Vec::new(),
+        }
+    }
+}
+
+impl CharSet {
+    #[inline]
+    fn insert(&mut self, ch: char) {
+        let n = ch as usize;
+        match self.bmp.get_mut(n / 64) {
+            Some(word) => *word |= 1 << (n % 64),
+            None => self.others.push(ch),
+        }
+    }
+
+    fn union(mut self, other: Self) -> Self {
+        for (word, more) in self.bmp.iter_mut().zip(other.bmp) {
+            *word |= more;
+        }
+        self.others.extend(other.others);
+        self
+    }
+
+    fn chars(self) -> Vec<char> {
+        let mut chars: Vec<char> = (0..self.bmp.len() * 64)
+            .filter(|&n| self.bmp[n / 64] & (1 << (n % 64)) != 0)
+            .filter_map(|n| char::from_u32(u32::try_from(n).ok()?))
+            .collect();
+        chars.extend(self.others);
+        chars
+    }
+}
+
+/// The documents holding each initial consonant, from their class sets.
+fn initial_sets(class_sets: &[u64]) -> Vec<DocSet> {
+    let mut sets = vec![DocSet::new(class_sets.len()); 19];
+    for (d, &classes) in class_sets.iter().enumerate() {
+        // Classes 1..=19 are the initials (see `class_of`).
+        let mut initials = (classes >> 1) & ((1 << 19) - 1);
+        while initials != 0 {
+            let k = initials.trailing_zeros() as usize;
+            initials &= initials - 1;
+            sets[k].insert(d);
+        }
+    }
+    sets
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Collects the documents of each guide, in content order.

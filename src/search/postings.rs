@@ -1,28 +1,38 @@
 //! Which documents hold each character, so that a keystroke looks only at the documents that
-//! hold every settled unit of its reading instead of scanning all of them.
+//! may match instead of scanning all of them.
 //!
-//! The lists are a filter, never an answer: every document they name is still matched in
-//! full, and a document they leave out could not have matched (each unit matches only at a
-//! character it names). Results are therefore the same as a scan of every document.
+//! The lists are a filter, never an answer on their own: every document they name is still
+//! matched in full where a unit's set is not exact, and a document they leave out could not
+//! have matched (each unit matches only at a character it names). Results are therefore the
+//! same as a scan of every document.
 //!
-//! Each list holds document numbers as gaps from the previous one in LEB128 varints: a
-//! character in most documents costs about a byte a document.
+//! A character held by one document in eight or more is kept as a set (a bit a document):
+//! smaller than a list, and intersected with another set in microseconds. The others are
+//! lists of document numbers as gaps from the previous one in LEB128 varints.
 
-use std::ops::Range;
+use super::codes::code_of;
+use super::docset::DocSet;
 
-use super::query::{Unit, char_of};
-use super::results::DocSet;
+/// Where one character's documents are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    /// No document holds it.
+    Empty,
+    /// `sets[n]`.
+    Set(u32),
+    /// `bytes[start..end]`.
+    Gaps(u32, u32),
+}
 
-/// The postings of every character that occurs.
+/// The documents of every character, indexed by code.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Postings {
-    /// The distinct characters, in increasing order.
-    pub(crate) keys: Vec<u32>,
-    /// List `k` is `bytes[starts[k]..starts[k + 1]]`.
-    pub(crate) starts: Vec<u32>,
-    /// How many documents list `k` names.
+    pub(crate) documents: usize,
+    /// How many documents hold each code.
     pub(crate) counts: Vec<u32>,
+    pub(crate) lists: Vec<List>,
     pub(crate) bytes: Vec<u8>,
+    pub(crate) sets: Vec<DocSet>,
 }
 
 /// A list under construction: its bytes, the last document written and how many.
@@ -34,247 +44,158 @@ struct ListBuilder {
 }
 
 impl ListBuilder {
-    fn push(&mut self, doc: u32) {
-        write_varint(&mut self.bytes, doc - self.last);
-        self.last = doc;
-        self.count += 1;
-    }
-}
-
-/// Characters below this (the Basic Multilingual Plane: Hangul, Latin, punctuation) have a
-/// slot in a table; the rare others a map entry.
-const TABLE: u32 = 0x1_0000;
-
-/// Lists by character for one share of documents.
-struct ShareLists {
-    table: Vec<ListBuilder>,
-    others: std::collections::HashMap<u32, ListBuilder>,
-}
-
-impl ShareLists {
-    /// Adds `doc` to the list of `ch`, once however often `ch` occurs in it (documents
-    /// come in order, so a repeat is the list's last entry).
     #[inline]
-    fn add(&mut self, ch: u32, doc: u32) {
-        let list = match self.table.get_mut(ch as usize) {
-            Some(list) => list,
-            None => self.others.entry(ch).or_default(),
-        };
-        if list.count == 0 || list.last != doc {
-            list.push(doc);
+    fn add(&mut self, doc: u32) {
+        // Documents come in order, so a repeat is the list's last entry.
+        if self.count == 0 || self.last != doc {
+            write_varint(&mut self.bytes, doc - self.last);
+            self.last = doc;
+            self.count += 1;
         }
-    }
-
-    fn into_sorted(self) -> Vec<(u32, ListBuilder)> {
-        let mut lists: Vec<(u32, ListBuilder)> = self
-            .table
-            .into_iter()
-            .zip(0..TABLE)
-            .filter(|(list, _)| list.count > 0)
-            .map(|(list, ch)| (ch, list))
-            .collect();
-        let mut others: Vec<(u32, ListBuilder)> = self.others.into_iter().collect();
-        others.sort_unstable_by_key(|(ch, _)| *ch);
-        lists.extend(others);
-        lists
     }
 }
 
 /// Below this many documents per core, one core is quicker than starting threads.
 const PER_WORKER: usize = 65_536;
+/// A character held by at least one document in this many is kept as a set.
+const SET_SHARE: usize = 8;
 
 impl Postings {
-    /// The lists for the documents whose stored characters are `chars[bounds[d]..bounds[d+1]]`.
-    pub(crate) fn build(chars: &[u32], bounds: &[usize]) -> Self {
+    /// The lists of `codes` characters for the documents whose stored characters are
+    /// `chars[bounds[d]..bounds[d + 1]]`.
+    pub(crate) fn build(chars: &[u16], bounds: &[u32], codes: usize) -> Self {
         let documents = bounds.len().saturating_sub(1);
         let shares = crate::parallel::in_shares(documents, PER_WORKER, |share| {
-            let mut lists = ShareLists {
-                table: vec![ListBuilder::default(); TABLE as usize],
-                others: std::collections::HashMap::new(),
-            };
+            let mut lists = vec![ListBuilder::default(); codes];
             for d in share {
                 let doc = u32::try_from(d).unwrap_or(u32::MAX);
-                for &code in &chars[bounds[d]..bounds[d + 1]] {
-                    lists.add(char_of(code), doc);
+                let (start, end) = (bounds[d] as usize, bounds[d + 1] as usize);
+                for &code in chars.get(start..end).unwrap_or_default() {
+                    if let Some(list) = lists.get_mut(usize::from(code_of(code))) {
+                        list.add(doc);
+                    }
                 }
             }
-            lists.into_sorted()
+            lists
         });
-        Self::merge(&shares)
-    }
-
-    /// Joins the shares' lists (consecutive documents) key by key. A share's first gap is
-    /// counted from document 0; it is written again from the previous share's last document.
-    fn merge(shares: &[Vec<(u32, ListBuilder)>]) -> Self {
-        let mut keys: Vec<u32> = shares
-            .iter()
-            .flat_map(|lists| lists.iter().map(|(ch, _)| *ch))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let total: usize = shares
-            .iter()
-            .flat_map(|lists| lists.iter().map(|(_, list)| list.bytes.len()))
-            .sum();
         let mut postings = Self {
-            keys: Vec::with_capacity(keys.len()),
-            starts: Vec::with_capacity(keys.len() + 1),
-            counts: Vec::with_capacity(keys.len()),
-            bytes: Vec::with_capacity(total),
+            documents,
+            counts: Vec::with_capacity(codes),
+            lists: Vec::with_capacity(codes),
+            bytes: Vec::new(),
+            sets: Vec::new(),
         };
-        let mut cursors = vec![0usize; shares.len()];
-        postings.starts.push(0);
-        for ch in keys {
-            let mut last: Option<u32> = None;
-            let mut count = 0;
-            for (share, cursor) in shares.iter().zip(cursors.iter_mut()) {
-                let Some((_, part)) = share.get(*cursor).filter(|(key, _)| *key == ch) else {
-                    continue;
-                };
-                *cursor += 1;
-                let (first, rest) = read_varint(&part.bytes, 0).unwrap_or((0, part.bytes.len()));
-                write_varint(&mut postings.bytes, first.saturating_sub(last.unwrap_or(0)));
-                postings.bytes.extend_from_slice(&part.bytes[rest..]);
-                last = Some(part.last);
-                count += part.count;
-            }
-            postings.keys.push(ch);
+        for code in 0..codes {
+            let count: u32 = shares.iter().map(|lists| lists[code].count).sum();
             postings.counts.push(count);
-            postings
-                .starts
-                .push(u32::try_from(postings.bytes.len()).unwrap_or(u32::MAX));
+            if count == 0 {
+                postings.lists.push(List::Empty);
+            } else if count as usize * SET_SHARE >= documents {
+                let mut set = DocSet::new(documents);
+                for part in &shares {
+                    each_gap(&part[code].bytes, |doc| {
+                        set.insert(doc as usize);
+                    });
+                }
+                postings.lists.push(List::Set(to_u32(postings.sets.len())));
+                postings.sets.push(set);
+            } else {
+                // A share's first gap is counted from document 0: it is written again from
+                // the previous share's last document.
+                let start = to_u32(postings.bytes.len());
+                let mut last: Option<u32> = None;
+                for part in shares.iter().map(|lists| &lists[code]) {
+                    let Some((first, rest)) = read_varint(&part.bytes, 0) else {
+                        continue;
+                    };
+                    write_varint(&mut postings.bytes, first.saturating_sub(last.unwrap_or(0)));
+                    postings.bytes.extend_from_slice(&part.bytes[rest..]);
+                    last = Some(part.last);
+                }
+                postings
+                    .lists
+                    .push(List::Gaps(start, to_u32(postings.bytes.len())));
+            }
         }
+        postings.bytes.shrink_to_fit();
         postings
     }
 
-    fn key(&self, ch: u32) -> Option<usize> {
-        self.keys.binary_search(&ch).ok()
+    /// How many documents hold `code`.
+    #[cfg(test)]
+    pub(crate) fn count(&self, code: u16) -> usize {
+        self.counts
+            .get(usize::from(code))
+            .map_or(0, |&c| c as usize)
     }
 
-    /// How many documents hold `ch`.
-    fn count(&self, key: usize) -> usize {
-        self.counts.get(key).map_or(0, |&c| c as usize)
-    }
-
-    /// The documents holding the character of list `key`, in order.
-    fn each(&self, key: usize, mut visit: impl FnMut(u32)) {
-        let (Some(&start), Some(&end)) = (self.starts.get(key), self.starts.get(key + 1)) else {
-            return;
-        };
-        let Some(list) = self.bytes.get(start as usize..end as usize) else {
-            return;
-        };
-        let mut at = 0;
-        let mut doc = 0u32;
-        while let Some((gap, next)) = read_varint(list, at) {
-            doc = doc.saturating_add(gap);
-            visit(doc);
-            at = next;
+    /// The set of `code`'s documents, when it is kept as one.
+    pub(crate) fn set(&self, code: u16) -> Option<&DocSet> {
+        match self.lists.get(usize::from(code)) {
+            Some(List::Set(n)) => self.sets.get(*n as usize),
+            _ => None,
         }
     }
 
-    /// The lists a unit can match at: a document without any of them cannot match it.
-    /// `None` when the unit is not narrowed by characters (a lone consonant matches a
-    /// twelfth of all syllables).
-    fn unit_keys(&self, unit: &Unit) -> Option<Vec<usize>> {
-        let codes: Vec<u32> = match unit {
-            Unit::Char(code) => vec![char_of(*code)],
-            Unit::Any(any) => any.codes().to_vec(),
-            Unit::Partial(partial) => partial.codes(),
-            Unit::Initial(_) => return None,
-        };
-        Some(codes.into_iter().filter_map(|ch| self.key(ch)).collect())
-    }
-
-    /// The documents of `range` that may match every one of `units` (a superset of those
-    /// that do), in order; `None` when the lists would not narrow `range` enough to pay
-    /// for themselves, and the caller scans it.
-    pub(crate) fn candidates(&self, units: &[Unit], range: Range<usize>) -> Option<Vec<u32>> {
-        let mut units: Vec<(usize, Vec<usize>)> = units
-            .iter()
-            .filter_map(|unit| self.unit_keys(unit))
-            .map(|keys| (keys.iter().map(|&k| self.count(k)).sum(), keys))
-            .collect();
-        units.sort_by_key(|(size, _)| *size);
-        units.dedup_by(|a, b| a.1 == b.1);
-        let (first_size, first) = units.first()?;
-        if *first_size > range.len() / NARROWING {
-            return None;
-        }
-        let mut candidates = Vec::with_capacity(*first_size);
-        self.holding_keys(first, &range)
-            .each_in(range.clone(), |doc| candidates.push(doc));
-        // Each further unit is worth its list only while it may still rule much out.
-        for (size, keys) in units.iter().skip(1) {
-            if candidates.len() < ENOUGH || *size > candidates.len() * RULE_OUT {
-                break;
-            }
-            let holds = self.holding_keys(keys, &range);
-            candidates.retain(|&doc| holds.contains(doc as usize));
-        }
-        Some(candidates)
-    }
-
-    /// The documents of `range` that may match `unit` (a superset of those that do), when
-    /// reading its lists costs less than `against` documents matched in full would.
-    pub(crate) fn holding(
-        &self,
-        unit: &Unit,
-        range: Range<usize>,
-        against: usize,
-    ) -> Option<DocSet> {
-        let keys = self.unit_keys(unit)?;
-        let size: usize = keys.iter().map(|&k| self.count(k)).sum();
-        if size > against.saturating_mul(RULE_OUT / 2) || size > range.len() / NARROWING {
-            return None;
-        }
-        Some(self.holding_keys(&keys, &range))
-    }
-
-    /// The documents of `range` on any of the lists `keys` (numbers beyond the range, which
-    /// only a forged file holds, are left out).
-    fn holding_keys(&self, keys: &[usize], range: &Range<usize>) -> DocSet {
-        let mut holds = DocSet::new(range.end);
-        for &key in keys {
-            self.each(key, |doc| {
-                if range.contains(&(doc as usize)) {
-                    holds.insert(doc as usize);
+    /// Adds the documents holding `code` to `set`.
+    pub(crate) fn add_to(&self, code: u16, set: &mut DocSet) {
+        match self.lists.get(usize::from(code)) {
+            Some(List::Set(n)) => {
+                if let Some(docs) = self.sets.get(*n as usize) {
+                    set.unite(docs);
                 }
-            });
+            }
+            Some(&List::Gaps(start, end)) => {
+                let bytes = self.bytes.get(start as usize..end as usize);
+                each_gap(bytes.unwrap_or_default(), |doc| {
+                    set.insert(doc as usize);
+                });
+            }
+            Some(List::Empty) | None => {}
         }
-        holds
     }
 
     /// Bytes of memory the lists hold.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.keys.capacity() * 4
-            + self.starts.capacity() * 4
-            + self.counts.capacity() * 4
+        self.counts.capacity() * 4
+            + self.lists.capacity() * std::mem::size_of::<List>()
             + self.bytes.capacity()
+            + self.sets.iter().map(DocSet::heap_bytes).sum::<usize>()
     }
 
-    /// Whether the lists hold together: keys in order, starts in order and inside the
-    /// bytes, one count a key (a stored index is checked before it is used).
+    /// Whether the lists hold together: one count and list a code, lists inside the bytes,
+    /// sets of the right size (a stored index is checked before it is used).
     pub(crate) fn check(&self) -> Result<(), &'static str> {
-        let ordered = self.keys.windows(2).all(|pair| pair[0] < pair[1]);
-        let starts_fit = self.starts.len() == self.keys.len() + 1
-            && self.starts.first() == Some(&0)
-            && self.starts.windows(2).all(|pair| pair[0] <= pair[1])
-            && self.starts.last().map(|&end| end as usize) == Some(self.bytes.len());
-        if !ordered || !starts_fit || self.counts.len() != self.keys.len() {
+        let fits = |list: &List| match *list {
+            List::Empty => true,
+            List::Set(n) => (n as usize) < self.sets.len(),
+            List::Gaps(start, end) => start <= end && end as usize <= self.bytes.len(),
+        };
+        let sized = self
+            .sets
+            .iter()
+            .all(|set| set.words().len() == self.documents.div_ceil(64));
+        if self.counts.len() != self.lists.len() || !self.lists.iter().all(fits) || !sized {
             return Err("문서 목록");
         }
         Ok(())
     }
 }
 
-/// Lists of a unit larger than this share of the range are not worth reading: a scan of the
-/// range with the class sets is as quick.
-const NARROWING: usize = 3;
-/// Candidates this few are matched at once rather than narrowed further.
-const ENOUGH: usize = 2_048;
-/// A further list is read only when it is at most this many times the candidates.
-const RULE_OUT: usize = 8;
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Calls `visit` with each document of a list of gaps, in order (a list cut off ends there).
+fn each_gap(bytes: &[u8], mut visit: impl FnMut(u32)) {
+    let mut at = 0;
+    let mut doc = 0u32;
+    while let Some((gap, next)) = read_varint(bytes, at) {
+        doc = doc.saturating_add(gap);
+        visit(doc);
+        at = next;
+    }
+}
 
 fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     // Each byte holds seven bits of the value (the masks make the casts exact).
@@ -310,40 +231,51 @@ fn read_varint(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
 mod tests {
     use super::*;
     use crate::search::SearchIndex;
+    use crate::search::codes::Alphabet;
 
-    fn lists_of(texts: &[&str]) -> (Postings, Vec<Vec<u32>>) {
+    fn lists_of(texts: &[&str]) -> (Postings, Vec<Vec<u16>>, usize) {
+        let alphabet = Alphabet::full();
         let mut chars = Vec::new();
         let mut bounds = vec![0];
         let mut per_doc = Vec::new();
         for text in texts {
-            let stored = SearchIndex::stored_chars(text);
-            per_doc.push(stored.iter().map(|&c| char_of(c)).collect());
+            let stored = SearchIndex::stored_chars(text, &alphabet);
+            per_doc.push(stored.iter().map(|&c| code_of(c)).collect());
             chars.extend(stored);
-            bounds.push(chars.len());
+            bounds.push(u32::try_from(chars.len()).unwrap());
         }
-        (Postings::build(&chars, &bounds), per_doc)
+        let postings = Postings::build(&chars, &bounds, alphabet.len());
+        (postings, per_doc, alphabet.len())
     }
 
     /// Every list names exactly the documents holding its character, and counts them.
-    fn assert_lists_exact(postings: &Postings, per_doc: &[Vec<u32>]) {
+    fn assert_lists_exact(postings: &Postings, per_doc: &[Vec<u16>], codes: usize) {
         postings.check().unwrap();
-        for (k, &ch) in postings.keys.iter().enumerate() {
-            let mut listed = Vec::new();
-            postings.each(k, |doc| listed.push(doc));
-            let holding: Vec<u32> = (0..per_doc.len())
-                .filter(|&d| per_doc[d].contains(&ch))
-                .map(|d| u32::try_from(d).unwrap())
-                .collect();
-            assert_eq!(listed, holding, "{}", char::from_u32(ch).unwrap());
-            assert_eq!(postings.counts[k] as usize, holding.len());
+        for code in 0..codes {
+            let code = u16::try_from(code).unwrap();
+            let mut listed = DocSet::new(per_doc.len());
+            postings.add_to(code, &mut listed);
+            let mut holding = DocSet::new(per_doc.len());
+            for (d, doc) in per_doc.iter().enumerate() {
+                if doc.contains(&code) {
+                    holding.insert(d);
+                }
+            }
+            assert_eq!(listed, holding, "code {code}");
+            assert_eq!(postings.count(code), holding.count());
         }
     }
 
     #[test]
     fn every_character_lists_exactly_the_documents_holding_it() {
-        let texts = ["가입 기준", "기준 안내", "가입비", "abc 가", "", "가가가"];
-        let (postings, per_doc) = lists_of(&texts);
-        assert_lists_exact(&postings, &per_doc);
+        let mut texts = vec!["가입 기준", "기준 안내", "가입비", "abc 가", "", "가가가"];
+        texts.extend(["안내"; 14]);
+        let (postings, per_doc, codes) = lists_of(&texts);
+        assert_lists_exact(&postings, &per_doc, codes);
+        // 가 is in four documents of twenty: kept as a set; 비 in one: a list.
+        let alphabet = Alphabet::full();
+        assert!(postings.set(alphabet.code('가')).is_some());
+        assert!(postings.set(alphabet.code('비')).is_none());
     }
 
     #[test]
@@ -358,8 +290,8 @@ mod tests {
             })
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (postings, per_doc) = lists_of(&refs);
-        assert_lists_exact(&postings, &per_doc);
+        let (postings, per_doc, codes) = lists_of(&refs);
+        assert_lists_exact(&postings, &per_doc, codes);
     }
 
     #[test]

@@ -1,27 +1,17 @@
 //! A query compiled for matching: each reading of it as a list of units, each unit a cheap
-//! test on one (or, for a half-typed syllable, two) of a document's characters.
+//! test on one (or, for a half-typed syllable, two) of a document's stored codes.
 
 use std::ops::{ControlFlow, Range};
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::codes::{ABSENT, Alphabet, Probe, Text, code_of};
 use crate::hangul::{
     self, compose, initial_index, initial_of, is_consonant, is_syllable, split_syllable,
 };
 
 /// Longest query matched, in characters (a pasted page must not stall the console).
 const MAX_QUERY_CHARS: usize = 64;
-
-/// Documents are stored as folded characters with this bit set on the first character of a
-/// word (after a space or punctuation), so scoring needs no second array.
-pub(crate) const WORD_START: u32 = 1 << 31;
-const CHAR_BITS: u32 = 0x1F_FFFF;
-
-/// The character in a stored code.
-#[inline]
-pub(crate) fn char_of(code: u32) -> u32 {
-    code & CHAR_BITS
-}
 
 /// Folds case; Hangul and other caseless scripts are returned at once (most content is
 /// Korean, and the full Unicode lowercase table is slow).
@@ -64,28 +54,84 @@ pub(crate) fn class_of(ch: char) -> u8 {
     }
 }
 
+/// A run of codes: `first` and the `span` codes after it. An empty run starts at
+/// [`ABSENT`], which no stored code reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Codes {
+    first: u16,
+    span: u16,
+}
+
+impl Codes {
+    const EMPTY: Self = Self {
+        first: ABSENT,
+        span: 0,
+    };
+
+    /// The codes of the characters from `first` to `last` (code points) the content holds.
+    fn of(alphabet: &Alphabet, first: char, last: char) -> Self {
+        alphabet
+            .range(first, last)
+            .map_or(Self::EMPTY, |(first, span)| Self { first, span })
+    }
+
+    #[inline]
+    fn contains(self, code: u16) -> bool {
+        // A stored code is at most 0x7FFF: past ABSENT it wraps to at least 1, above a
+        // span of 0.
+        code.wrapping_sub(self.first) <= self.span
+    }
+
+    fn iter(self) -> impl Iterator<Item = u16> {
+        let count = if self.first == ABSENT {
+            0
+        } else {
+            usize::from(self.span) + 1
+        };
+        (0..count).filter_map(move |n| u16::try_from(usize::from(self.first) + n).ok())
+    }
+}
+
+impl Probe {
+    /// A probe for these codes and, when `run` is not empty, the run.
+    fn of(run: Codes, one: u16, two: u16) -> Self {
+        Self {
+            first: run.first,
+            span: run.span,
+            one,
+            two,
+        }
+    }
+}
+
 /// A lone consonant as a query character: the letter itself or any syllable it starts, which
-/// in Unicode is one run of 588 code points.
+/// in Unicode (and so in codes) is one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Initial {
-    letter: u32,
-    first: u32,
-    last: u32,
+    letter: char,
+    /// The letter's code.
+    code: u16,
+    syllables: Codes,
 }
 
 impl Initial {
-    fn of(consonant: char) -> Option<Self> {
+    fn of(consonant: char, alphabet: &Alphabet) -> Option<Self> {
         let index = initial_index(consonant)?;
         Some(Self {
-            letter: u32::from(consonant),
-            first: u32::from(compose(index, 0, 0)?),
-            last: u32::from(compose(index, 20, 27)?),
+            letter: consonant,
+            code: alphabet.code(consonant),
+            syllables: Codes::of(alphabet, compose(index, 0, 0)?, compose(index, 20, 27)?),
         })
     }
 
     #[inline]
-    fn matches(self, ch: u32) -> bool {
-        ch == self.letter || ch.wrapping_sub(self.first) <= self.last - self.first
+    fn matches(self, code: u16) -> bool {
+        code == self.code || self.syllables.contains(code)
+    }
+
+    /// The initial's number (ㄱ = 0 … ㅎ = 18).
+    pub(crate) fn index(self) -> usize {
+        initial_index(self.letter).unwrap_or(usize::MAX)
     }
 }
 
@@ -94,19 +140,20 @@ impl Initial {
 /// ends in a final consonant, that consonant may instead start the next syllable (깆 → 기준).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Partial {
-    syllable: u32,
-    /// The code points that can match at all, checked before the masks.
-    first: u32,
-    last: u32,
-    initial: usize,
-    medials: u32,
-    finals: u32,
-    /// The syllable without its last final key, and the syllable or letter that key starts.
-    split: Option<(u32, Initial)>,
+    syllable: char,
+    /// The codes that can match at all, checked before `covered`.
+    range: Codes,
+    /// Bit `n`: code `range.first + n` is a syllable on the way (its initial, medial and
+    /// final fit what was typed). A run lies inside one initial's 588 syllables.
+    covered: [u64; COVERED_WORDS],
+    /// The syllable without its last final key, and the letter or syllable that key starts.
+    split: Option<(u16, Initial)>,
 }
 
+const COVERED_WORDS: usize = 588usize.div_ceil(64);
+
 impl Partial {
-    fn of(syllable: char) -> Option<Self> {
+    fn of(syllable: char, alphabet: &Alphabet) -> Option<Self> {
         let (initial, medial, final_index) = split_syllable(syllable)?;
         let typed = hangul::jamo_string(&syllable.to_string());
         let keys_of = |m: usize, f: usize| {
@@ -131,8 +178,21 @@ impl Partial {
         }
         let low = |mask: u32| mask.trailing_zeros() as usize;
         let high = |mask: u32| 31 - mask.leading_zeros() as usize;
-        let first = u32::from(compose(initial, low(medials), low(finals))?);
-        let last = u32::from(compose(initial, high(medials), high(finals))?);
+        let first = compose(initial, low(medials), low(finals))?;
+        let last = compose(initial, high(medials), high(finals))?;
+        let range = Codes::of(alphabet, first, last);
+        let mut covered = [0u64; COVERED_WORDS];
+        for (n, code) in range.iter().enumerate() {
+            let fits = alphabet
+                .char(code)
+                .and_then(split_syllable)
+                .is_some_and(|(i, m, f)| {
+                    i == initial && medials & (1 << m) != 0 && finals & (1 << f) != 0
+                });
+            if fits && let Some(word) = covered.get_mut(n / 64) {
+                *word |= 1 << (n % 64);
+            }
+        }
         let split = if final_index == 0 {
             None
         } else {
@@ -140,42 +200,49 @@ impl Partial {
             (0..28)
                 .find(|&f| keys_of(medial, f).is_some_and(|keys| keys == head_keys))
                 .and_then(|f| compose(initial, medial, f))
-                .zip(Initial::of(last_key[0]))
-                .map(|(head, next)| (u32::from(head), next))
+                .zip(Initial::of(last_key[0], alphabet))
+                .map(|(head, next)| (alphabet.code(head), next))
         };
         Some(Self {
-            syllable: u32::from(syllable),
-            first,
-            last,
-            initial,
-            medials,
-            finals,
+            syllable,
+            range,
+            covered,
             split,
         })
     }
 
-    /// Every character the partial syllable can match at: those it covers, and the
-    /// syllable before its last key when that key may start the next syllable.
-    pub(crate) fn codes(&self) -> Vec<u32> {
-        let mut codes: Vec<u32> = (self.first..=self.last)
-            .filter(|&code| self.covers(code))
-            .collect();
-        codes.extend(self.split.map(|(head, _)| head));
+    /// Every code the partial syllable can match at: those it covers, and the syllable
+    /// before its last key when that key may start the next syllable.
+    pub(crate) fn codes(&self) -> Vec<u16> {
+        let mut codes = self.covered_codes();
+        codes.extend(Some(self.head()).filter(|&head| head != ABSENT));
         codes
     }
 
+    /// The codes of the syllables on the way (each a match on its own).
+    pub(crate) fn covered_codes(&self) -> Vec<u16> {
+        self.range.iter().filter(|&c| self.covers(c)).collect()
+    }
+
+    /// The syllable before its last key, when that key may start the next syllable
+    /// ([`ABSENT`] when it may not, or the content never holds it).
+    pub(crate) fn head(&self) -> u16 {
+        self.split.map_or(ABSENT, |(head, _)| head)
+    }
+
+    /// Whether every code of its run is a syllable on the way (so the run is the test).
+    fn covers_whole_range(&self) -> bool {
+        self.range.iter().all(|code| self.covers(code))
+    }
+
     #[inline]
-    fn covers(&self, ch: u32) -> bool {
-        if ch.wrapping_sub(self.first) > self.last - self.first {
-            return false;
-        }
-        let Some((initial, medial, final_index)) = char::from_u32(ch).and_then(split_syllable)
-        else {
-            return false;
-        };
-        initial == self.initial
-            && self.medials & (1 << medial) != 0
-            && self.finals & (1 << final_index) != 0
+    fn covers(&self, code: u16) -> bool {
+        let n = usize::from(code.wrapping_sub(self.range.first));
+        n <= usize::from(self.range.span)
+            && self
+                .covered
+                .get(n / 64)
+                .is_some_and(|word| word & (1 << (n % 64)) != 0)
     }
 }
 
@@ -183,58 +250,54 @@ impl Partial {
 /// misspelling-tolerant reading matches any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AnyOf {
-    codes: [u32; ANY_MAX],
+    /// The spelling as typed.
+    typed: char,
+    /// Codes of the spellings the content holds, the typed one first ([`ABSENT`] when it
+    /// does not); unused slots hold [`ABSENT`].
+    codes: [u16; ANY_MAX],
     len: u8,
 }
 
 const ANY_MAX: usize = 8;
 
 impl AnyOf {
-    fn of(spellings: &[char]) -> Self {
-        let mut codes = [u32::MAX; ANY_MAX];
+    /// The spellings of `spellings` (the typed one first) that `alphabet` holds.
+    fn of(spellings: &[char], alphabet: &Alphabet) -> Self {
+        let mut codes = [ABSENT; ANY_MAX];
         let mut len = 0u8;
-        for (slot, &ch) in codes.iter_mut().zip(spellings) {
-            *slot = u32::from(ch);
-            len += 1;
-        }
-        Self { codes, len }
-    }
-
-    /// Keeps the typed spelling and the others `keep` accepts.
-    fn keep(&mut self, keep: impl Fn(char) -> bool) {
-        let mut kept = [u32::MAX; ANY_MAX];
-        let mut len = 0;
-        for (n, &code) in self.codes[..usize::from(self.len)].iter().enumerate() {
-            if n == 0 || char::from_u32(code).is_some_and(&keep) {
-                kept[len] = code;
+        for (n, &ch) in spellings.iter().enumerate() {
+            let code = alphabet.code(ch);
+            if (n == 0 || code != ABSENT)
+                && let Some(slot) = codes.get_mut(usize::from(len))
+            {
+                *slot = code;
                 len += 1;
             }
         }
-        self.codes = kept;
-        self.len = u8::try_from(len).unwrap_or(u8::MAX);
+        Self {
+            typed: spellings.first().copied().unwrap_or(' '),
+            codes,
+            len,
+        }
     }
 
     /// Every spelling it matches.
-    pub(crate) fn codes(&self) -> &[u32] {
+    pub(crate) fn codes(&self) -> &[u16] {
         &self.codes[..usize::from(self.len)]
     }
 
-    /// The spelling as typed.
-    fn typed(self) -> u32 {
-        self.codes[0]
-    }
-
     #[inline]
-    fn matches(self, ch: u32) -> bool {
-        // Unused slots hold u32::MAX, which no stored character equals.
-        self.codes.contains(&ch)
+    fn matches(self, code: u16) -> bool {
+        // Unused slots hold ABSENT, which no stored code equals.
+        self.codes.contains(&code)
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unit {
-    /// A character that must appear as is: a whole syllable before the last, or anything else.
-    Char(u32),
+    /// A character that must appear as is: a whole syllable before the last, or anything
+    /// else ([`ABSENT`] when the content never holds it).
+    Char(char, u16),
     Initial(Initial),
     Partial(Partial),
     /// A syllable or one of its common misspellings.
@@ -242,55 +305,111 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
-    /// Whether the unit can match anything in content whose syllables are `present` (other
-    /// characters are not tracked and taken as present). A reading with a unit that cannot
-    /// is skipped: typing a word no guide holds costs no scan.
-    pub(crate) fn can_match(&self, present: &SyllableSet) -> bool {
-        let syllable =
-            |code: u32| char::from_u32(code).is_none_or(|c| !is_syllable(c) || present.contains(c));
+    /// Whether the unit can match anything in the content. A reading with a unit that
+    /// cannot is skipped: typing a word no guide holds costs no scan.
+    pub(crate) fn can_match(&self) -> bool {
         match self {
-            Self::Char(code) => syllable(*code),
+            Self::Char(_, code) => *code != ABSENT,
             Self::Initial(_) => true,
-            Self::Any(any) => any.codes[..usize::from(any.len)]
-                .iter()
-                .any(|&c| syllable(c)),
-            Self::Partial(partial) => {
-                partial.split.is_some_and(|(head, _)| syllable(head))
-                    || (partial.first..=partial.last)
-                        .any(|code| partial.covers(code) && syllable(code))
-            }
+            Self::Any(any) => any.codes().iter().any(|&code| code != ABSENT),
+            Self::Partial(partial) => !partial.codes().is_empty(),
         }
     }
 
-    /// A misspelling unit that matched a spelling other than the one typed at `code`.
-    pub(crate) fn misspelt_at(&self, code: u32) -> bool {
-        matches!(self, Self::Any(any) if char_of(code) != any.typed())
+    /// A misspelling unit that matched a spelling other than the one typed at `stored`.
+    pub(crate) fn misspelt_at(&self, stored: u16) -> bool {
+        matches!(self, Self::Any(any) if code_of(stored) != any.codes[0])
     }
 
     /// How many document characters the unit covers at `pos`, if it matches there.
     #[inline]
-    pub(crate) fn at(&self, chars: &[u32], pos: usize) -> Option<usize> {
-        let ch = char_of(*chars.get(pos)?);
+    pub(crate) fn at(&self, text: Text<'_>, pos: usize) -> Option<usize> {
+        let code = text.code(pos)?;
         match self {
-            Self::Char(want) => (ch == *want).then_some(1),
-            Self::Initial(initial) => initial.matches(ch).then_some(1),
-            Self::Any(any) => any.matches(ch).then_some(1),
+            Self::Char(_, want) => (code == *want).then_some(1),
+            Self::Initial(initial) => initial.matches(code).then_some(1),
+            Self::Any(any) => any.matches(code).then_some(1),
             Self::Partial(partial) => {
-                if partial.covers(ch) {
+                if partial.covers(code) {
                     return Some(1);
                 }
                 let (head, next) = partial.split?;
-                let after = char_of(*chars.get(pos + 1)?);
-                (ch == head && next.matches(after)).then_some(2)
+                let after = text.code(pos + 1)?;
+                (code == head && next.matches(after)).then_some(2)
+            }
+        }
+    }
+
+    /// Every code the unit can match at.
+    pub(crate) fn codes(&self) -> Vec<u16> {
+        match self {
+            Self::Partial(partial) => partial.codes(),
+            _ => self.exact_codes(),
+        }
+    }
+
+    /// The codes at which the unit matches on their own (all but a half-typed syllable's
+    /// head, which needs the next syllable to fit).
+    pub(crate) fn exact_codes(&self) -> Vec<u16> {
+        let mut codes: Vec<u16> = match self {
+            Self::Char(_, code) => vec![*code],
+            Self::Initial(initial) => std::iter::once(initial.code)
+                .chain(initial.syllables.iter())
+                .collect(),
+            Self::Any(any) => any.codes().to_vec(),
+            Self::Partial(partial) => partial.covered_codes(),
+        };
+        codes.retain(|&code| code != ABSENT);
+        codes
+    }
+
+    /// The unit's test of one code as a chunk-wide probe, and whether it is exact (else a
+    /// code it passes is only a place to look: [`Unit::at`] decides).
+    #[inline]
+    pub(crate) fn probe(&self) -> (Probe, bool) {
+        match self {
+            Self::Char(_, code) => (Probe::of(Codes::EMPTY, *code, ABSENT), true),
+            Self::Initial(initial) => (Probe::of(initial.syllables, initial.code, ABSENT), true),
+            Self::Any(any) => (
+                Probe::of(Codes::EMPTY, any.codes[0], any.codes[1]),
+                any.len <= 2,
+            ),
+            Self::Partial(partial) => {
+                let probe = Probe::of(partial.range, partial.head(), ABSENT);
+                (
+                    probe,
+                    partial.split.is_none() && partial.covers_whole_range(),
+                )
             }
         }
     }
 
     /// The first position at or after `from` where the unit matches, and its width.
     #[inline]
-    pub(crate) fn find(&self, chars: &[u32], from: usize) -> Option<(usize, usize)> {
+    pub(crate) fn find(&self, text: Text<'_>, from: usize) -> Option<(usize, usize)> {
+        self.find_probed(self.probe(), text, from)
+    }
+
+    /// [`Unit::find`] with the unit's probe made beforehand.
+    #[inline]
+    pub(crate) fn find_probed(
+        &self,
+        (probe, exact): (Probe, bool),
+        text: Text<'_>,
+        from: usize,
+    ) -> Option<(usize, usize)> {
+        if exact {
+            text.first(from, probe).map(|at| (at, 1))
+        } else {
+            self.find_inexact(text, from)
+        }
+    }
+
+    /// [`Unit::find`] of a unit whose probe only says where to look.
+    #[inline(never)]
+    fn find_inexact(&self, text: Text<'_>, from: usize) -> Option<(usize, usize)> {
         let mut found = None;
-        self.each_match(chars, from, |at, width| {
+        self.each_match(text, from, |at, width| {
             found = Some((at, width));
             ControlFlow::Break(())
         });
@@ -299,131 +418,66 @@ impl Unit {
 
     /// Calls `visit` with every position at or after `from` where the unit matches, and its
     /// width, until `visit` breaks.
-    #[inline]
     pub(crate) fn each_match(
         &self,
-        chars: &[u32],
+        text: Text<'_>,
         from: usize,
         mut visit: impl FnMut(usize, usize) -> ControlFlow<()>,
     ) {
-        let rest = chars.get(from..).unwrap_or_default();
+        let (probe, exact) = self.probe();
         match self {
-            Self::Char(want) => {
-                scan(rest, |code| char_of(code) == *want, |p| visit(from + p, 1));
+            Self::Any(any) if !exact => {
+                text.scan(from, |code| any.matches(code), |p| visit(p, 1));
             }
-            Self::Initial(initial) => {
-                scan(
-                    rest,
-                    |code| initial.matches(char_of(code)),
-                    |p| visit(from + p, 1),
-                );
-            }
-            Self::Any(any) => {
-                scan(
-                    rest,
-                    |code| any.matches(char_of(code)),
-                    |p| visit(from + p, 1),
-                );
-            }
-            Self::Partial(partial) => {
-                let head = partial.split.map_or(u32::MAX, |(head, _)| head);
-                let (first, span) = (partial.first, partial.last - partial.first);
-                scan(
-                    rest,
-                    |code| char_of(code).wrapping_sub(first) <= span || char_of(code) == head,
-                    |p| match self.at(chars, from + p) {
-                        Some(width) => visit(from + p, width),
-                        None => ControlFlow::Continue(()),
-                    },
-                );
-            }
+            _ if exact => text.scan_probe(from, probe, |p| visit(p, 1)),
+            _ => text.scan_probe(from, probe, |p| match self.at(text, p) {
+                Some(width) => visit(p, width),
+                None => ControlFlow::Continue(()),
+            }),
         }
     }
 
-    /// Whether the unit matches at `pos` only loosely: a syllable with the same initial
-    /// (맴 for 멤), the typo a fast typist makes most.
-    #[inline]
-    pub(crate) fn loosely_at(&self, chars: &[u32], pos: usize) -> bool {
-        let wanted = match self {
-            Self::Char(want) => *want,
-            Self::Partial(partial) => partial.syllable,
-            Self::Any(any) => any.typed(),
-            Self::Initial(_) => return false,
-        };
-        let ch = chars.get(pos).map(|&code| char_of(code));
-        match (
-            ch.and_then(char::from_u32),
-            char::from_u32(wanted).filter(|&c| is_syllable(c)),
-        ) {
-            (Some(have), Some(want)) => is_syllable(have) && initial_of(have) == initial_of(want),
-            _ => false,
-        }
-    }
-
-    /// A unit that matches wherever this one matches strictly or loosely (a syllable's
-    /// initial stands for it), for finding where a loose match may start.
-    pub(crate) fn loose(&self) -> Unit {
-        let syllable = match self {
-            Self::Char(ch) => char::from_u32(*ch).filter(|&c| is_syllable(c)),
-            Self::Partial(partial) => char::from_u32(partial.syllable),
-            Self::Any(any) => char::from_u32(any.typed()),
+    /// The syllable the unit stands for, when it is one (a slip keeps its initial).
+    fn syllable(&self) -> Option<char> {
+        match self {
+            Self::Char(ch, _) => Some(*ch),
+            Self::Partial(partial) => Some(partial.syllable),
+            Self::Any(any) => Some(any.typed),
             Self::Initial(_) => None,
-        };
-        syllable
+        }
+        .filter(|&c| is_syllable(c))
+    }
+
+    /// The syllables with this unit's initial, when it stands for a syllable: where it
+    /// matches loosely (맴 for 멤), the typo a fast typist makes most.
+    pub(crate) fn slips(&self, alphabet: &Alphabet) -> Option<Initial> {
+        self.syllable()
             .and_then(initial_of)
-            .and_then(Initial::of)
-            .map_or(*self, Unit::Initial)
+            .and_then(|initial| Initial::of(initial, alphabet))
+            .map(|initial| Initial {
+                // A lone consonant in the text is not a syllable typed with a slip.
+                code: ABSENT,
+                ..initial
+            })
     }
 
     fn class(&self) -> u8 {
         // A misspelling keeps the initial, so every spelling has the typed one's class.
         let ch = match self {
-            Self::Char(ch) => *ch,
+            Self::Char(ch, _) => *ch,
             Self::Initial(initial) => initial.letter,
             Self::Partial(partial) => partial.syllable,
-            Self::Any(any) => any.typed(),
+            Self::Any(any) => any.typed,
         };
-        char::from_u32(ch).map_or(0, class_of)
+        class_of(ch)
     }
 }
 
-/// Calls `visit` with each index whose code passes `test`, in order, until it breaks. Codes
-/// are tested a chunk at a time into a bit mask, which the compiler turns into vector
-/// instructions: scanning is most of the work of a keystroke.
-#[inline]
-fn scan(
-    codes: &[u32],
-    test: impl Fn(u32) -> bool,
-    mut visit: impl FnMut(usize) -> ControlFlow<()>,
-) {
-    const LANES: usize = 32;
-    let mut chunks = codes.chunks_exact(LANES);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut mask = chunk.iter().enumerate().fold(0u32, |mask, (lane, &code)| {
-            mask | (u32::from(test(code)) << lane)
-        });
-        while mask != 0 {
-            if visit(offset + mask.trailing_zeros() as usize).is_break() {
-                return;
-            }
-            mask &= mask - 1;
-        }
-        offset += LANES;
-    }
-    // The tail (all of most questions) the same way, so short texts take no branch per code.
-    let mut mask = chunks
-        .remainder()
-        .iter()
-        .enumerate()
-        .fold(0u32, |mask, (lane, &code)| {
-            mask | (u32::from(test(code)) << lane)
-        });
-    while mask != 0 {
-        if visit(offset + mask.trailing_zeros() as usize).is_break() {
-            return;
-        }
-        mask &= mask - 1;
+impl Initial {
+    /// Whether the code at `pos` of `text` is one of these syllables (or the letter).
+    #[inline]
+    pub(crate) fn at(self, text: Text<'_>, pos: usize) -> bool {
+        text.code(pos).is_some_and(|code| self.matches(code))
     }
 }
 
@@ -508,6 +562,8 @@ pub(crate) enum Shown {
 #[derive(Debug, Clone)]
 pub(crate) struct Variant {
     pub units: Vec<Unit>,
+    /// Each unit's probe, and whether it is exact (see [`Unit::probe`]), made once.
+    pub probes: Vec<(Probe, bool)>,
     /// How many leading units are settled: all but a last half-typed syllable. They only ever
     /// grow as the agent types, so what they matched is kept for the next keystroke.
     pub stable: usize,
@@ -544,7 +600,14 @@ enum Spelling {
 }
 
 impl Variant {
-    fn new(spaced: &[char], spelling: Spelling, penalty: i64, how: MatchHow, shown: Shown) -> Self {
+    fn new(
+        spaced: &[char],
+        spelling: Spelling,
+        penalty: i64,
+        how: MatchHow,
+        shown: Shown,
+        alphabet: &Alphabet,
+    ) -> Self {
         let folded: Vec<char> = spaced
             .iter()
             .copied()
@@ -553,20 +616,20 @@ impl Variant {
         let mut units = Vec::with_capacity(folded.len());
         for (n, &ch) in folded.iter().enumerate() {
             let last = n + 1 == folded.len();
-            let unit = match (Initial::of(ch), spelling) {
+            let plain = || Unit::Char(ch, alphabet.code(ch));
+            let unit = match (Initial::of(ch, alphabet), spelling) {
                 (Some(initial), _) => Unit::Initial(initial),
                 (None, Spelling::Loose) => {
-                    let spellings = hangul::spelling_alternatives(ch);
-                    if spellings.len() > 1 {
-                        Unit::Any(AnyOf::of(&spellings))
-                    } else {
-                        Unit::Char(u32::from(ch))
+                    // Only the spellings the content holds (one nobody wrote finds nothing).
+                    let any = AnyOf::of(&hangul::spelling_alternatives(ch), alphabet);
+                    if any.len > 1 { Unit::Any(any) } else { plain() }
+                }
+                (None, Spelling::Exact) => {
+                    match last.then(|| Partial::of(ch, alphabet)).flatten() {
+                        Some(partial) => Unit::Partial(partial),
+                        None => plain(),
                     }
                 }
-                (None, Spelling::Exact) => match last.then(|| Partial::of(ch)).flatten() {
-                    Some(partial) => Unit::Partial(partial),
-                    None => Unit::Char(u32::from(ch)),
-                },
             };
             units.push(unit);
         }
@@ -613,6 +676,7 @@ impl Variant {
             scope: None,
             words: Vec::new(),
             word_starts,
+            probes: units.iter().map(Unit::probe).collect(),
             units,
         }
     }
@@ -712,54 +776,6 @@ impl PreparedQuery {
     }
 }
 
-/// A set of Hangul syllables, one bit each.
-#[derive(Debug, Clone)]
-pub(crate) struct SyllableSet(Box<[u64; SYLLABLE_WORDS]>);
-
-const SYLLABLE_WORDS: usize = 11_172usize.div_ceil(64);
-
-impl Default for SyllableSet {
-    fn default() -> Self {
-        Self(Box::new([0; SYLLABLE_WORDS]))
-    }
-}
-
-impl SyllableSet {
-    /// Every syllable (for tests of queries read without an index).
-    #[cfg(test)]
-    pub(crate) fn full() -> Self {
-        Self(Box::new([u64::MAX; SYLLABLE_WORDS]))
-    }
-
-    #[inline]
-    pub(crate) fn insert(&mut self, code: u32) {
-        let offset = code.wrapping_sub(0xAC00) as usize;
-        if offset < 11_172 {
-            self.0[offset / 64] |= 1 << (offset % 64);
-        }
-    }
-
-    /// The bits, for storing.
-    pub(crate) fn words(&self) -> &[u64] {
-        &self.0[..]
-    }
-
-    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
-        &mut self.0[..]
-    }
-
-    pub(crate) fn extend(&mut self, other: &Self) {
-        for (word, more) in self.0.iter_mut().zip(other.0.iter()) {
-            *word |= more;
-        }
-    }
-
-    pub(crate) fn contains(&self, ch: char) -> bool {
-        let offset = u32::from(ch).wrapping_sub(0xAC00) as usize;
-        offset < 11_172 && self.0[offset / 64] & (1 << (offset % 64)) != 0
-    }
-}
-
 /// What a match through a misspelling, a slip or an everyday word costs: more than a tier
 /// and a position add, so it ranks below every direct match of its kind.
 pub(crate) const DERIVED: i64 = 4_500;
@@ -771,71 +787,26 @@ pub(crate) const DERIVED: i64 = 4_500;
 pub(crate) fn prepare_query(
     query: &str,
     synonyms: &Synonyms,
-    present: &SyllableSet,
+    alphabet: &Alphabet,
 ) -> PreparedQuery {
     let clean: String = query.nfc().filter(|c| !c.is_control()).collect();
-    let spaced = |text: &str| -> Vec<char> {
-        let mut kept = 0;
-        text.chars()
-            .map(fold)
-            .take_while(|c| {
-                if !c.is_whitespace() {
-                    kept += 1;
-                }
-                kept <= MAX_QUERY_CHARS
-            })
-            .collect()
-    };
     let typed = spaced(&clean);
     if typed.iter().all(|c| c.is_whitespace()) {
         return PreparedQuery::default();
     }
-    let plain = Variant::new(&typed, Spelling::Exact, 0, MatchHow::PLAIN, Shown::Typed);
+    let plain = Variant::new(
+        &typed,
+        Spelling::Exact,
+        0,
+        MatchHow::PLAIN,
+        Shown::Typed,
+        alphabet,
+    );
     let mut variants = vec![plain];
-    let mut primary = 0;
-    if typed.iter().any(char::is_ascii_alphabetic) {
-        let no_hangul = !typed
-            .iter()
-            .any(|&c| hangul::is_syllable(c) || c > '\u{3130}');
-        let letters: Vec<char> = clean.chars().filter(char::is_ascii_alphabetic).collect();
-        let all_upper = letters.len() > 1 && letters.iter().all(char::is_ascii_uppercase);
-        let readings = [
-            (hangul::latin_to_hangul(&clean), false, KEYBOARD_PENALTY),
-            (hangul::caps_lock_to_hangul(&clean), true, CAPS_LOCK_PENALTY),
-        ];
-        let has_upper = letters.iter().any(char::is_ascii_uppercase);
-        for (reading, caps_lock, penalty) in readings {
-            if caps_lock && !has_upper {
-                // All lower case: Caps Lock was off (or every letter was shifted, which
-                // reads as nothing a guide writes).
-                continue;
-            }
-            let converted = spaced(&reading);
-            let same = |v: &Variant| {
-                v.plain
-                    .chars()
-                    .eq(converted.iter().copied().filter(|c| !c.is_whitespace()))
-            };
-            if converted.iter().all(|c| c.is_whitespace()) || variants.iter().any(same) {
-                continue;
-            }
-            variants.push(Variant::new(
-                &converted,
-                Spelling::Exact,
-                penalty,
-                MatchHow::KEYBOARD,
-                Shown::Keyboard { caps_lock },
-            ));
-            // Korean typed in English mode: the Korean reading is the one to build on; with
-            // Caps Lock (every letter upper case), the Caps Lock reading.
-            if no_hangul && (caps_lock == all_upper || primary == 0) {
-                primary = variants.len() - 1;
-            }
-        }
-    }
+    let primary = keyboard_readings(&clean, &typed, &mut variants, alphabet);
     let base = variants[primary].clone();
     let base_text: Vec<char> = base.text.chars().collect();
-    let misspelt = misspelling_reading(&base_text, present);
+    let misspelt = misspelling_reading(&base_text, alphabet);
     let misspellings = misspelt.is_some();
     variants.extend(misspelt.map(|mut variant| {
         variant.penalty += base.penalty + DERIVED;
@@ -849,7 +820,7 @@ pub(crate) fn prepare_query(
         // With a misspelling in the query, the everyday word's reading allows it too
         // (멤버쉽 해지 finds 멤버십 종료).
         let loose = if misspellings {
-            misspelling_reading(&replaced, present)
+            misspelling_reading(&replaced, alphabet)
         } else {
             None
         };
@@ -864,6 +835,7 @@ pub(crate) fn prepare_query(
                 0,
                 MatchHow::PLAIN,
                 Shown::Synonym,
+                alphabet,
             ),
         };
         variant.penalty += base.penalty + DERIVED + SYNONYM_EXTRA;
@@ -881,34 +853,94 @@ pub(crate) fn prepare_query(
     }
 }
 
+/// The query folded, spaces kept, at most [`MAX_QUERY_CHARS`] characters besides them.
+fn spaced(text: &str) -> Vec<char> {
+    let mut kept = 0;
+    text.chars()
+        .map(fold)
+        .take_while(|c| {
+            if !c.is_whitespace() {
+                kept += 1;
+            }
+            kept <= MAX_QUERY_CHARS
+        })
+        .collect()
+}
+
+/// Adds the query's Latin letters read as 2-set keystrokes (and with Caps Lock on) to
+/// `variants`; returns which reading the others build on.
+fn keyboard_readings(
+    clean: &str,
+    typed: &[char],
+    variants: &mut Vec<Variant>,
+    alphabet: &Alphabet,
+) -> usize {
+    let mut primary = 0;
+    if !typed.iter().any(char::is_ascii_alphabetic) {
+        return primary;
+    }
+    let no_hangul = !typed
+        .iter()
+        .any(|&c| hangul::is_syllable(c) || c > '\u{3130}');
+    let letters: Vec<char> = clean.chars().filter(char::is_ascii_alphabetic).collect();
+    let all_upper = letters.len() > 1 && letters.iter().all(char::is_ascii_uppercase);
+    let readings = [
+        (hangul::latin_to_hangul(clean), false, KEYBOARD_PENALTY),
+        (hangul::caps_lock_to_hangul(clean), true, CAPS_LOCK_PENALTY),
+    ];
+    let has_upper = letters.iter().any(char::is_ascii_uppercase);
+    for (reading, caps_lock, penalty) in readings {
+        if caps_lock && !has_upper {
+            // All lower case: Caps Lock was off (or every letter was shifted, which reads
+            // as nothing a guide writes).
+            continue;
+        }
+        let converted = spaced(&reading);
+        let same = |v: &Variant| {
+            v.plain
+                .chars()
+                .eq(converted.iter().copied().filter(|c| !c.is_whitespace()))
+        };
+        if converted.iter().all(|c| c.is_whitespace()) || variants.iter().any(same) {
+            continue;
+        }
+        variants.push(Variant::new(
+            &converted,
+            Spelling::Exact,
+            penalty,
+            MatchHow::KEYBOARD,
+            Shown::Keyboard { caps_lock },
+            alphabet,
+        ));
+        // Korean typed in English mode: the Korean reading is the one to build on; with
+        // Caps Lock (every letter upper case), the Caps Lock reading.
+        if no_hangul && (caps_lock == all_upper || primary == 0) {
+            primary = variants.len() - 1;
+        }
+    }
+    primary
+}
+
 /// `base_text` read with each syllable's common misspellings that occur in the content (one
 /// nobody wrote would find nothing new); `None` when no syllable has one. The caller sets
 /// its penalty and how it matched.
-fn misspelling_reading(base_text: &[char], present: &SyllableSet) -> Option<Variant> {
+fn misspelling_reading(base_text: &[char], alphabet: &Alphabet) -> Option<Variant> {
     let written = |c: char| {
         hangul::spelling_alternatives(c)[1..]
             .iter()
-            .any(|&a| present.contains(a))
+            .any(|&a| alphabet.contains(a))
     };
     if !base_text.iter().any(|&c| written(c)) {
         return None;
     }
-    let mut variant = Variant::new(
+    Some(Variant::new(
         base_text,
         Spelling::Loose,
         0,
         MatchHow::PLAIN,
         Shown::Misspelling,
-    );
-    for unit in &mut variant.units {
-        if let Unit::Any(any) = unit {
-            any.keep(|c| present.contains(c));
-            if any.len == 1 {
-                *unit = Unit::Char(any.typed());
-            }
-        }
-    }
-    Some(variant)
+        alphabet,
+    ))
 }
 
 /// An everyday word is a step further from what was typed than a misspelling of it.
@@ -1028,46 +1060,57 @@ impl Synonyms {
 mod tests {
     use super::*;
 
-    fn codes(text: &str) -> Vec<u32> {
-        text.chars().map(u32::from).collect()
+    /// Every character of `text` (spaces too) as codes of the full alphabet.
+    fn codes(text: &str) -> Vec<u16> {
+        let alphabet = Alphabet::full();
+        text.chars().map(|c| alphabet.code(c)).collect()
     }
 
     fn partial(ch: char) -> Unit {
-        Unit::Partial(Partial::of(ch).unwrap())
+        Unit::Partial(Partial::of(ch, &Alphabet::full()).unwrap())
     }
 
     #[test]
     fn half_typed_syllable_matches_by_keystrokes() {
-        let doc = codes("과일 값 기준");
-        assert_eq!(partial('고').at(&doc, 0), Some(1), "고 is on the way to 과");
-        assert_eq!(partial('구').at(&doc, 0), None);
-        assert_eq!(partial('갑').at(&doc, 3), Some(1), "값 is typed through 갑");
-        assert_eq!(
-            partial('깆').at(&doc, 5),
-            Some(2),
-            "깆 is 기 + the ㅈ of 준"
-        );
-        assert_eq!(partial('가').find(&doc, 0), Some((3, 1)));
+        let codes = codes("과일 값 기준");
+        let doc = Text::new(&codes, codes.len());
+        assert_eq!(partial('고').at(doc, 0), Some(1), "고 is on the way to 과");
+        assert_eq!(partial('구').at(doc, 0), None);
+        assert_eq!(partial('갑').at(doc, 3), Some(1), "값 is typed through 갑");
+        assert_eq!(partial('깆').at(doc, 5), Some(2), "깆 is 기 + the ㅈ of 준");
+        assert_eq!(partial('가').find(doc, 0), Some((3, 1)));
     }
 
     #[test]
     fn lone_consonant_matches_its_syllables_and_itself() {
-        let doc = codes("ㄱ가힣");
-        let unit = Unit::Initial(Initial::of('ㄱ').unwrap());
-        assert_eq!(unit.at(&doc, 0), Some(1));
-        assert_eq!(unit.at(&doc, 1), Some(1));
-        assert_eq!(unit.at(&doc, 2), None);
+        let codes = codes("ㄱ가힣");
+        let doc = Text::new(&codes, codes.len());
+        let unit = Unit::Initial(Initial::of('ㄱ', &Alphabet::full()).unwrap());
+        assert_eq!(unit.at(doc, 0), Some(1));
+        assert_eq!(unit.at(doc, 1), Some(1));
+        assert_eq!(unit.at(doc, 2), None);
+    }
+
+    #[test]
+    fn a_unit_matches_only_what_the_content_holds() {
+        // An alphabet without 갑: 값 is still on the way to 갑 (typed through it).
+        let alphabet = Alphabet::new("값과 ".chars().collect());
+        let codes: Vec<u16> = "과 값".chars().map(|c| alphabet.code(c)).collect();
+        let doc = Text::new(&codes, codes.len());
+        let partial = Unit::Partial(Partial::of('갑', &alphabet).unwrap());
+        assert_eq!(partial.find(doc, 0), Some((2, 1)));
+        assert!(!Unit::Char('입', alphabet.code('입')).can_match());
     }
 
     #[test]
     fn settled_units_exclude_a_last_syllable() {
         let none = Synonyms::default();
-        let prepared = prepare_query("가입 기", &none, &SyllableSet::full());
+        let prepared = prepare_query("가입 기", &none, &Alphabet::full());
         assert_eq!(prepared.variants[0].settled().len(), 2);
-        let prepared = prepare_query("ㄱㅇㄱ", &none, &SyllableSet::full());
+        let prepared = prepare_query("ㄱㅇㄱ", &none, &Alphabet::full());
         assert_eq!(prepared.variants[0].settled().len(), 3);
         assert!(
-            prepare_query("rkdlq", &none, &SyllableSet::full())
+            prepare_query("rkdlq", &none, &Alphabet::full())
                 .variants
                 .iter()
                 .any(|v| v.text == "가입" && v.how == MatchHow::KEYBOARD)
@@ -1084,7 +1127,7 @@ mod tests {
             guides: Vec::new(),
         };
         let texts = |query: &str| -> Vec<(String, MatchHow)> {
-            prepare_query(query, &synonyms, &SyllableSet::full())
+            prepare_query(query, &synonyms, &Alphabet::full())
                 .variants
                 .iter()
                 .map(|v| (v.text.clone(), v.how))
@@ -1102,7 +1145,7 @@ mod tests {
                 .any(|(text, how)| text == "결제 실패" && how.contains(MatchHow::SYNONYM)),
             "{synonym:?}"
         );
-        let order = prepare_query("무료 한달", &synonyms, &SyllableSet::full());
+        let order = prepare_query("무료 한달", &synonyms, &Alphabet::full());
         let any = order.variants.iter().find(|v| v.is_any_order()).unwrap();
         assert_eq!(any.words, vec![0..2, 2..4]);
         let misspelt = texts("멤버쉽");
@@ -1111,11 +1154,11 @@ mod tests {
             "{misspelt:?}"
         );
         assert_eq!(
-            prepare_query("ㄱㅇㄱㅈ", &synonyms, &SyllableSet::full()).describe(1),
+            prepare_query("ㄱㅇㄱㅈ", &synonyms, &Alphabet::full()).describe(1),
             vec!["ㄱㅇㄱㅈ: 초성".to_owned()]
         );
         assert_eq!(
-            prepare_query("rkdlq rlwns", &synonyms, &SyllableSet::full()).describe(0b10),
+            prepare_query("rkdlq rlwns", &synonyms, &Alphabet::full()).describe(0b10),
             vec!["rkdlq rlwns → 가입 기준".to_owned()]
         );
     }

@@ -10,8 +10,9 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::SearchIndex;
+use super::docset::DocSet;
 use super::matcher::{self, Found, QUALITY_MAX, TIER};
-use super::query::{MatchHow, PreparedQuery, char_of};
+use super::query::{MatchHow, PreparedQuery};
 
 /// One search result. `ranges` are character ranges of the document's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,20 @@ impl Pending {
         Self { slip: true, ..self }
     }
 
+    /// The score it has, or the most it can reach once fuzzy-matcher is asked.
+    pub(crate) fn bound(&self) -> i32 {
+        self.bound
+    }
+
+    /// The least score it can end with.
+    pub(crate) fn floor(&self) -> i32 {
+        if self.exact {
+            self.bound
+        } else {
+            self.bound - QUALITY_MAX_32
+        }
+    }
+
     /// A match of the whole reading in one piece.
     pub(crate) fn is_contiguous(&self) -> bool {
         self.exact && self.end > self.start
@@ -84,43 +99,15 @@ impl Pending {
 #[allow(clippy::cast_possible_truncation)] // 900 fits
 const QUALITY_MAX_32: i32 = QUALITY_MAX as i32;
 
-/// A set of documents, one bit each.
-pub(crate) struct DocSet(Vec<u64>);
-
-impl DocSet {
-    pub(crate) fn new(documents: usize) -> Self {
-        Self(vec![0; documents.div_ceil(64)])
-    }
-
-    pub(crate) fn contains(&self, doc: usize) -> bool {
-        self.0[doc / 64] & (1u64 << (doc % 64)) != 0
-    }
-
-    /// Calls `visit` with every document of `range` in the set, in order.
-    pub(crate) fn each_in(&self, range: Range<usize>, mut visit: impl FnMut(u32)) {
-        if range.is_empty() {
-            return;
-        }
-        let (first, last) = (range.start / 64, (range.end - 1) / 64);
-        for (w, &word) in self.0.iter().enumerate().take(last + 1).skip(first) {
-            let mut bits = word;
-            while bits != 0 {
-                let doc = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if range.contains(&doc) {
-                    visit(u32::try_from(doc).unwrap_or(u32::MAX));
-                }
-            }
-        }
-    }
-
-    /// Adds `doc`; whether it was new.
-    pub(crate) fn insert(&mut self, doc: usize) -> bool {
-        let (word, bit) = (doc / 64, 1u64 << (doc % 64));
-        let new = self.0[word] & bit == 0;
-        self.0[word] |= bit;
-        new
-    }
+/// What a search that kept only its best hits needs to gather the rest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Regather {
+    /// How many of the best hits the kept ones give exactly (all when nothing was dropped).
+    pub exact_for: usize,
+    /// The readings looked for.
+    pub ran: Vec<usize>,
+    /// Matches with a syllable slipped were looked for too.
+    pub slipped: bool,
 }
 
 /// The hits of one query: how many there are, and the best of them in order.
@@ -140,6 +127,7 @@ pub struct SearchResults {
     found_by: u64,
     /// A hit ranked so far was found with a syllable slipped.
     slipped: bool,
+    regather: Regather,
 }
 
 impl std::fmt::Debug for SearchResults {
@@ -165,9 +153,11 @@ impl SearchResults {
         pending: Vec<Pending>,
         total: usize,
         documents: usize,
+        regather: Regather,
     ) -> Self {
         let given = (query.variants.len() > 1).then(|| DocSet::new(documents));
         Self {
+            regather,
             total,
             hits: Vec::new(),
             // Building a heap is linear; only the hits asked for pay for their order.
@@ -232,6 +222,17 @@ impl SearchResults {
             }));
             return;
         }
+        if count > self.regather.exact_for {
+            // Hits that could not be on the page were dropped: gather every hit again and
+            // rank from the top (the ranks given so far come out the same).
+            let pending = index.regather(&self.query, &self.regather);
+            self.regather.exact_for = usize::MAX;
+            self.pending = BinaryHeap::from(pending);
+            self.hits.clear();
+            self.given = self.given.as_ref().map(|_| DocSet::new(index.len()));
+            self.found_by = 0;
+            self.slipped = false;
+        }
         if count >= self.total {
             // Everything is wanted: score all, then one sort beats a heap pop per hit.
             let mut rest = std::mem::take(&mut self.pending).into_vec();
@@ -270,8 +271,9 @@ impl SearchResults {
         self.folded.extend(
             index
                 .chars(pending.doc())
+                .stored()
                 .iter()
-                .filter_map(|&c| char::from_u32(char_of(c))),
+                .filter_map(|&code| index.alphabet.char(code)),
         );
         let quality = self
             .skim
@@ -328,10 +330,11 @@ impl SearchResults {
             } else {
                 matcher::scattered_positions(variant, chars)
             };
-            let misspelt =
-                variant.units.iter().zip(&positions).any(|(unit, &at)| {
-                    chars.get(at as usize).is_some_and(|&c| unit.misspelt_at(c))
-                });
+            let misspelt = variant
+                .units
+                .iter()
+                .zip(&positions)
+                .any(|(unit, &at)| chars.get(at as usize).is_some_and(|c| unit.misspelt_at(c)));
             if !misspelt && !variant.is_any_order() {
                 how = how.without(MatchHow::MISSPELLING);
             }

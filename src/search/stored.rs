@@ -12,14 +12,19 @@ use std::io::{self, Seek as _, Write};
 use std::path::Path;
 
 use super::docs::{DocRecord, DocTable};
-use super::postings::Postings;
-use super::query::{SyllableSet, SynonymTable, Synonyms};
+use std::cmp::Reverse;
+
+use super::codes::{Alphabet, LANES, PAD};
+use super::docset::DocSet;
+use super::postings::{List, Postings};
+use super::query::{SynonymTable, Synonyms};
+use super::tops::{Top, Tops};
 use super::{DocKind, SearchIndex};
 use crate::checksum::Checksum;
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 5;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -162,23 +167,26 @@ impl SearchIndex {
         }
         // The texts one after another, as the index holds them: read back in one piece.
         out.bytes(table.texts.as_bytes());
-        out.u64(self.chars.len() as u64);
-        let mut block = Vec::with_capacity(4 * 4096);
-        for codes in self.chars.chunks(4096) {
+        out.u64(self.alphabet.len() as u64);
+        for &ch in self.alphabet.chars() {
+            out.u32(u32::from(ch));
+        }
+        // The codes without the padding after them (added again when read).
+        let codes = &self.chars[..self.chars.len().saturating_sub(LANES)];
+        out.u64(codes.len() as u64);
+        let mut block = Vec::with_capacity(2 * 4096);
+        for codes in codes.chunks(4096) {
             block.clear();
             block.extend(codes.iter().flat_map(|code| code.to_le_bytes()));
             out.bytes(&block);
         }
         for &bound in &self.bounds {
-            out.u64(bound as u64);
+            out.u32(bound);
         }
         for &set in &self.class_sets {
             out.u64(set);
         }
         out.bytes(&self.tiers);
-        for &word in self.present.words() {
-            out.u64(word);
-        }
         out.table(&self.synonyms.global);
         out.u64(self.synonyms.guides.len() as u64);
         for (range, table) in &self.synonyms.guides {
@@ -188,19 +196,36 @@ impl SearchIndex {
         }
         let none = Postings::default();
         let postings = self.postings.as_ref().unwrap_or(&none);
-        out.u64(postings.keys.len() as u64);
-        for ((&key, &start), &count) in postings
-            .keys
-            .iter()
-            .zip(&postings.starts)
-            .zip(&postings.counts)
-        {
-            out.u32(key);
-            out.u32(start);
+        out.u64(postings.lists.len() as u64);
+        for (&count, list) in postings.counts.iter().zip(&postings.lists) {
+            let (tag, first, second) = match *list {
+                List::Empty => (0, 0, 0),
+                List::Set(n) => (1, n, 0),
+                List::Gaps(start, end) => (2, start, end),
+            };
             out.u32(count);
+            out.bytes(&[tag]);
+            out.u32(first);
+            out.u32(second);
         }
         out.u64(postings.bytes.len() as u64);
         out.bytes(&postings.bytes);
+        out.u64(postings.sets.len() as u64);
+        for set in &postings.sets {
+            for &word in set.words() {
+                out.u64(word);
+            }
+        }
+        // Each character's best documents.
+        for &start in &self.tops.starts {
+            out.u32(start);
+        }
+        out.u64(self.tops.entries.len() as u64);
+        for top in &self.tops.entries {
+            out.u32(top.score.cast_unsigned());
+            out.u32(top.doc.0);
+            out.u32(top.start.0);
+        }
     }
 }
 
@@ -492,6 +517,81 @@ fn decode_docs<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<Do
     })
 }
 
+/// The characters numbered: each once, in increasing order.
+fn decode_alphabet<R: io::Read>(read: &mut Reader<R>) -> Read<Alphabet> {
+    let letters = read.count(4, "글자표")?;
+    let mut chars = Vec::with_capacity(letters);
+    for _ in 0..letters {
+        let ch = char::from_u32(read.u32("글자표")?).ok_or("글자표")?;
+        if chars.last().is_some_and(|&last| last >= ch) {
+            return Err("글자표");
+        }
+        chars.push(ch);
+    }
+    let alphabet = Alphabet::new(chars);
+    if alphabet.len() != letters {
+        return Err("글자표");
+    }
+    Ok(alphabet)
+}
+
+/// Each code's documents: its count and where its list is, the lists' bytes, the sets.
+fn decode_postings<R: io::Read>(
+    read: &mut Reader<R>,
+    codes: usize,
+    documents: usize,
+) -> Read<Postings> {
+    if read.count(13, "문서 목록")? != codes {
+        return Err("문서 목록");
+    }
+    let mut postings = Postings {
+        documents,
+        ..Postings::default()
+    };
+    for _ in 0..codes {
+        postings.counts.push(read.u32("문서 목록")?);
+        let [tag] = read.u8s::<1>("문서 목록")?;
+        let (first, second) = (read.u32("문서 목록")?, read.u32("문서 목록")?);
+        postings.lists.push(match tag {
+            0 => List::Empty,
+            1 => List::Set(first),
+            2 => List::Gaps(first, second),
+            _ => return Err("문서 목록"),
+        });
+    }
+    let byte_count = read.count(1, "문서 목록")?;
+    postings.bytes = read.take(byte_count, "문서 목록")?;
+    let words = documents.div_ceil(64);
+    let set_count = read.count(words * 8, "문서 목록")?;
+    for _ in 0..set_count {
+        let set = read.words(words, "문서 목록", u64::from_le_bytes)?;
+        postings
+            .sets
+            .push(DocSet::from_words(set, documents).ok_or("문서 목록")?);
+    }
+    postings.check()?;
+    Ok(postings)
+}
+
+/// Each character's best documents for a one-character query.
+fn decode_tops<R: io::Read>(read: &mut Reader<R>, codes: usize, documents: usize) -> Read<Tops> {
+    let starts = read.words(codes + 1, "첫 글자 순위", u32::from_le_bytes)?;
+    let count = read.count(12, "첫 글자 순위")?;
+    let entries = read.words::<12, _>(count, "첫 글자 순위", |entry| {
+        let word = |at: usize| {
+            u32::from_le_bytes([entry[at], entry[at + 1], entry[at + 2], entry[at + 3]])
+        };
+        Top {
+            score: word(0).cast_signed(),
+            doc: Reverse(word(4)),
+            start: Reverse(word(8)),
+        }
+    })?;
+    let tops = Tops { starts, entries };
+    tops.check(codes, documents)?;
+    Ok(tops)
+}
+
 fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
     let guide_count = read.count(16, "가이드 목록")?;
     let mut guides = Vec::with_capacity(guide_count);
@@ -502,25 +602,22 @@ fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
     }
     let docs = decode_docs(read, guides.len())?;
     let doc_count = docs.len();
-    let char_count = read.count(4, "글자 수")?;
-    let chars = read.words(char_count, "글자", u32::from_le_bytes)?;
-    let bounds = read.words(doc_count + 1, "문서 경계", |word| {
-        usize::try_from(u64::from_le_bytes(word)).unwrap_or(usize::MAX)
-    })?;
-    if bounds.iter().any(|&bound| bound > char_count) || !bounds.is_sorted() {
+    let alphabet = decode_alphabet(read)?;
+    // A code no letter stands for only never matches (codes index nothing unchecked).
+    let char_count = read.count(2, "글자 수")?;
+    let mut chars = read.words(char_count, "글자", u16::from_le_bytes)?;
+    chars.extend([PAD; LANES]);
+    let bounds = read.words(doc_count + 1, "문서 경계", u32::from_le_bytes)?;
+    if bounds.iter().any(|&bound| bound as usize > char_count) || !bounds.is_sorted() {
         return Err("문서 경계");
     }
-    if bounds.first() != Some(&0) || bounds.last() != Some(&char_count) {
+    if bounds.first() != Some(&0) || bounds.last().map(|&end| end as usize) != Some(char_count) {
         return Err("문서 경계");
     }
     let class_sets = read.words(doc_count, "글자 갈래", u64::from_le_bytes)?;
     let tiers = read.take(doc_count, "문서 층")?;
     if tiers.iter().any(|&tier| tier > 3) {
         return Err("문서 층");
-    }
-    let mut present = SyllableSet::default();
-    for word in present.words_mut() {
-        *word = read.u64("음절 집합")?;
     }
     let global = read.table()?;
     let scoped = read.count(24, "가이드 유의어")?;
@@ -533,24 +630,15 @@ fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
         }
         guide_tables.push((start..end, read.table()?));
     }
-    let key_count = read.count(12, "문서 목록")?;
-    let mut postings = Postings::default();
-    for _ in 0..key_count {
-        postings.keys.push(read.u32("문서 목록")?);
-        postings.starts.push(read.u32("문서 목록")?);
-        postings.counts.push(read.u32("문서 목록")?);
-    }
-    let byte_count = read.count(1, "문서 목록")?;
-    postings.bytes = read.take(byte_count, "문서 목록")?;
-    postings
-        .starts
-        .push(u32::try_from(byte_count).map_err(|_| "문서 목록")?);
-    postings.check()?;
+    let postings = decode_postings(read, alphabet.len(), doc_count)?;
+    let tops = decode_tops(read, alphabet.len(), doc_count)?;
+    let initials = super::initial_sets(&class_sets);
     if read.left != 0 {
         return Err("남는 바이트");
     }
     Ok(SearchIndex {
         docs,
+        alphabet,
         chars,
         bounds,
         class_sets,
@@ -559,9 +647,11 @@ fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
             global,
             guides: guide_tables,
         },
-        present,
         guides,
         postings: Some(postings),
+        initials,
+        tops,
+        pruning: true,
     })
 }
 

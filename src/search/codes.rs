@@ -1,0 +1,359 @@
+//! How the index stores text: every character as a 16-bit code, its number among the
+//! characters the content holds in code point order. The order is kept, so the syllables a
+//! lone consonant starts (a run of code points) are a run of codes, and a scan compares
+//! half as many bytes as with whole characters. Each document's codes are followed in
+//! memory by at least [`LANES`] more, so a scan tests a whole chunk at a time.
+
+use wide::u16x8;
+
+/// Set on the first character of a word (after a space or punctuation).
+pub(crate) const WORD_START: u16 = 1 << 15;
+const CODE_BITS: u16 = !WORD_START;
+/// A character of the content beyond what the codes number: stored, never matched.
+pub(crate) const OVERFLOW: u16 = 0x7FFE;
+/// What follows the last document, so its chunks can be read whole: never matched.
+pub(crate) const PAD: u16 = 0x7FFF;
+/// A query character the content does not hold: no stored code equals it.
+pub(crate) const ABSENT: u16 = u16::MAX;
+/// Characters numbered at the most (the rest of a content of more distinct characters than
+/// any language needs is stored as [`OVERFLOW`]).
+const CAPACITY: usize = OVERFLOW as usize;
+
+/// Codes a scan tests at once: 64 bytes, a cache line.
+pub(crate) const LANES: usize = 32;
+
+/// The code in a stored value (without its word-start bit).
+#[inline]
+pub(crate) fn code_of(stored: u16) -> u16 {
+    stored & CODE_BITS
+}
+
+/// A unit's test of one code, as a scan applies it to a whole chunk at once: a run of codes
+/// (`first` and the `span` codes after it; an empty run starts at [`ABSENT`], which no
+/// stored code reaches), and two codes besides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Probe {
+    pub first: u16,
+    pub span: u16,
+    pub one: u16,
+    pub two: u16,
+}
+
+impl Probe {
+    #[inline]
+    pub(crate) fn test(self, code: u16) -> bool {
+        // Past ABSENT a stored code (at most 0x7FFF) wraps to at least 1, above a span of 0.
+        code.wrapping_sub(self.first) <= self.span || code == self.one || code == self.two
+    }
+
+    /// Bit `n` set: the code stored at `chunk[n]` passes.
+    #[inline]
+    fn mask(self, chunk: &[u16; LANES]) -> u32 {
+        let codes = u16x8::splat(CODE_BITS);
+        let (first, span) = (u16x8::splat(self.first), u16x8::splat(self.span));
+        let (one, two) = (u16x8::splat(self.one), u16x8::splat(self.two));
+        let mut mask = 0;
+        for (n, eight) in chunk.chunks_exact(8).enumerate() {
+            let Ok(eight) = <[u16; 8]>::try_from(eight) else {
+                continue;
+            };
+            let code = u16x8::new(eight) & codes;
+            let past = code - first;
+            let hit = past.min(span).simd_eq(past) | code.simd_eq(one) | code.simd_eq(two);
+            mask |= hit.to_bitmask() << (8 * n);
+        }
+        mask
+    }
+}
+
+/// The characters of the content, numbered in code point order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Alphabet {
+    /// Code `n` stands for `chars[n]`.
+    chars: Vec<char>,
+    /// The code of each character of the Basic Multilingual Plane (all of Korean), or
+    /// [`ABSENT`]; the rare others are looked up in `chars`.
+    bmp: Vec<u16>,
+}
+
+impl Alphabet {
+    /// The alphabet of these characters (any order, repeats allowed).
+    pub(crate) fn new(mut chars: Vec<char>) -> Self {
+        chars.sort_unstable();
+        chars.dedup();
+        chars.truncate(CAPACITY);
+        let mut bmp = vec![ABSENT; 0x1_0000];
+        for (code, &ch) in chars.iter().enumerate() {
+            if let Some(slot) = bmp.get_mut(ch as usize) {
+                *slot = u16::try_from(code).unwrap_or(OVERFLOW);
+            }
+        }
+        Self { chars, bmp }
+    }
+
+    /// The characters numbered, in code order (for storing).
+    pub(crate) fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.chars.capacity() * 4 + self.bmp.capacity() * 2
+    }
+
+    /// Whether the content holds more distinct characters than the codes number (the rest
+    /// are stored as [`OVERFLOW`] and never matched).
+    pub(crate) fn is_full(&self) -> bool {
+        self.chars.len() >= CAPACITY
+    }
+
+    /// The code of `ch`, [`ABSENT`] when the content does not hold it.
+    #[inline]
+    pub(crate) fn code(&self, ch: char) -> u16 {
+        match self.bmp.get(ch as usize) {
+            Some(&code) => code,
+            None => self
+                .chars
+                .binary_search(&ch)
+                .ok()
+                .and_then(|code| u16::try_from(code).ok())
+                .unwrap_or(ABSENT),
+        }
+    }
+
+    /// The code a character of the content is stored as.
+    #[inline]
+    pub(crate) fn stored(&self, ch: char) -> u16 {
+        match self.code(ch) {
+            ABSENT => OVERFLOW,
+            code => code,
+        }
+    }
+
+    /// The character a code stands for.
+    #[inline]
+    pub(crate) fn char(&self, code: u16) -> Option<char> {
+        self.chars.get(usize::from(code_of(code))).copied()
+    }
+
+    pub(crate) fn contains(&self, ch: char) -> bool {
+        self.code(ch) != ABSENT
+    }
+
+    /// The codes of the characters from `first` to `last` (code points, both included): the
+    /// first code and how many more, or `None` when the content holds none of them.
+    pub(crate) fn range(&self, first: char, last: char) -> Option<(u16, u16)> {
+        let low = self.chars.partition_point(|&c| c < first);
+        let high = self.chars.partition_point(|&c| c <= last);
+        let first = u16::try_from(low).ok()?;
+        let span = u16::try_from(high.checked_sub(low)?.checked_sub(1)?).ok()?;
+        Some((first, span))
+    }
+
+    /// Every syllable, compatibility jamo and ASCII character (tests of queries read
+    /// without an index).
+    #[cfg(test)]
+    pub(crate) fn full() -> Self {
+        let syllables = '\u{AC00}'..='\u{D7A3}';
+        let jamo = '\u{3131}'..='\u{318E}';
+        Self::new(syllables.chain(jamo).chain(' '..='~').collect())
+    }
+}
+
+/// One document's stored codes: `len` of them, followed in memory by at least [`LANES`]
+/// more (the next documents', or padding), so a scan can read a whole chunk at any of them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Text<'a> {
+    codes: &'a [u16],
+    len: usize,
+}
+
+impl<'a> Text<'a> {
+    /// The first `len` codes of `padded` (which should hold [`LANES`] more; a scan reads
+    /// them one by one where it does not).
+    pub(crate) fn new(padded: &'a [u16], len: usize) -> Self {
+        Self {
+            len: len.min(padded.len()),
+            codes: padded,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn len(self) -> usize {
+        self.len
+    }
+
+    /// The stored value at `pos` (code and word-start bit).
+    #[inline]
+    pub(crate) fn get(self, pos: usize) -> Option<u16> {
+        if pos < self.len {
+            self.codes.get(pos).copied()
+        } else {
+            None
+        }
+    }
+
+    /// The code at `pos`.
+    #[inline]
+    pub(crate) fn code(self, pos: usize) -> Option<u16> {
+        self.get(pos).map(code_of)
+    }
+
+    /// Whether a word starts at `pos`.
+    #[inline]
+    pub(crate) fn word_start(self, pos: usize) -> bool {
+        self.get(pos).is_some_and(|stored| stored & WORD_START != 0)
+    }
+
+    /// The stored values, exactly the document's.
+    pub(crate) fn stored(self) -> &'a [u16] {
+        &self.codes[..self.len]
+    }
+
+    /// The first position at or after `from` whose code passes `probe`.
+    #[inline]
+    pub(crate) fn first(self, from: usize, probe: Probe) -> Option<usize> {
+        let mut at = from;
+        while at < self.len {
+            let mask = self.probe_mask(at, probe);
+            if mask != 0 {
+                return Some(at + mask.trailing_zeros() as usize);
+            }
+            at += LANES;
+        }
+        None
+    }
+
+    /// Calls `visit` with each position at or after `from` whose code passes `probe`, in
+    /// order, until it breaks.
+    #[inline]
+    pub(crate) fn scan_probe(
+        self,
+        from: usize,
+        probe: Probe,
+        mut visit: impl FnMut(usize) -> std::ops::ControlFlow<()>,
+    ) {
+        let mut at = from;
+        while at < self.len {
+            let mut mask = self.probe_mask(at, probe);
+            while mask != 0 {
+                if visit(at + mask.trailing_zeros() as usize).is_break() {
+                    return;
+                }
+                mask &= mask - 1;
+            }
+            at += LANES;
+        }
+    }
+
+    /// Bit `n` set: the code at `at + n` passes `probe` (within the text).
+    #[inline]
+    fn probe_mask(self, at: usize, probe: Probe) -> u32 {
+        match self
+            .codes
+            .get(at..at + LANES)
+            .and_then(|chunk| <&[u16; LANES]>::try_from(chunk).ok())
+        {
+            Some(chunk) => probe.mask(chunk) & self.within(at),
+            None => self.mask(at, &|code| probe.test(code)),
+        }
+    }
+
+    /// Bit `n` set: the code at `at + n` passes `test` (within the text): the scan of a
+    /// test no probe expresses (a misspelling with many spellings).
+    #[inline]
+    fn mask(self, at: usize, test: &impl Fn(u16) -> bool) -> u32 {
+        let end = self.len.min(at + LANES);
+        self.codes
+            .get(at..end)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .fold(0u32, |mask, (lane, &stored)| {
+                mask | (u32::from(test(code_of(stored))) << lane)
+            })
+    }
+
+    /// The bits of a chunk at `at` that lie inside the text.
+    #[inline]
+    fn within(self, at: usize) -> u32 {
+        let left = self.len.saturating_sub(at);
+        if left >= LANES {
+            u32::MAX
+        } else {
+            (1u32 << left) - 1
+        }
+    }
+
+    /// Calls `visit` with each position at or after `from` whose code passes `test`, in
+    /// order, until it breaks. Codes are tested a chunk at a time into a bit mask, which the
+    /// compiler turns into vector instructions: scanning is most of the work of a keystroke.
+    #[inline]
+    pub(crate) fn scan(
+        self,
+        from: usize,
+        test: impl Fn(u16) -> bool,
+        mut visit: impl FnMut(usize) -> std::ops::ControlFlow<()>,
+    ) {
+        let mut at = from;
+        while at < self.len {
+            let mut mask = self.mask(at, &test);
+            while mask != 0 {
+                if visit(at + mask.trailing_zeros() as usize).is_break() {
+                    return;
+                }
+                mask &= mask - 1;
+            }
+            at += LANES;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_keep_code_point_order_and_ranges() {
+        let alphabet = Alphabet::new("가입기준ㄱa가".chars().collect());
+        assert_eq!(alphabet.len(), 6);
+        let codes: Vec<u16> = "a ㄱ 가 기 입 준"
+            .split(' ')
+            .map(|s| alphabet.code(s.chars().next().unwrap()))
+            .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(alphabet.code('나'), ABSENT);
+        assert_eq!(alphabet.char(3), Some('기'));
+        // Every syllable starting with ㄱ: 가 and 기.
+        assert_eq!(alphabet.range('가', '깋'), Some((2, 1)));
+        assert_eq!(alphabet.range('나', '닣'), None);
+    }
+
+    #[test]
+    fn a_scan_never_reads_past_its_text() {
+        let alphabet = Alphabet::new(vec!['a', 'b']);
+        let (a, b) = (alphabet.code('a'), alphabet.code('b'));
+        for len in [0, 1, 31, 32, 33, 70] {
+            let mut padded: Vec<u16> = (0..len).map(|n| if n % 3 == 0 { a } else { b }).collect();
+            let unpadded = padded.clone();
+            // The next document holds only matches: none of them may be visited.
+            padded.extend(std::iter::repeat_n(a, LANES));
+            for codes in [&padded[..], &unpadded[..]] {
+                let mut seen = Vec::new();
+                Text::new(codes, len).scan(
+                    0,
+                    |code| code == a,
+                    |at| {
+                        seen.push(at);
+                        std::ops::ControlFlow::Continue(())
+                    },
+                );
+                let expected: Vec<usize> = (0..len).filter(|n| n % 3 == 0).collect();
+                assert_eq!(seen, expected, "len {len}");
+            }
+        }
+    }
+}
