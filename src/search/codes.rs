@@ -22,26 +22,48 @@ const CAPACITY: usize = OVERFLOW as usize;
 /// Codes a scan tests at once: 64 bytes, a cache line.
 pub(crate) const LANES: usize = 32;
 
+/// Codes after the last document: a scan reads a chunk from any position of a text, and
+/// the chunk after it for matches two codes wide.
+pub(crate) const PADDING: usize = 2 * LANES;
+
 /// The code in a stored value (without its word-start bit).
 #[inline]
 pub(crate) fn code_of(stored: u16) -> u16 {
     stored & CODE_BITS
 }
 
-/// A unit's test of one code, as a scan applies it to a whole chunk at once: a run of codes
+/// A test of one code, as a scan applies it to a whole chunk at once: a run of codes
 /// (`first` and the `span` codes after it; an empty run starts at [`ABSENT`], which no
 /// stored code reaches), and two codes besides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Probe {
+pub(crate) struct Test {
     pub first: u16,
     pub span: u16,
     pub one: u16,
     pub two: u16,
 }
 
-impl Probe {
+impl Test {
+    /// A test only `code` passes.
+    pub(crate) fn single_code(code: u16) -> Self {
+        Self {
+            first: ABSENT,
+            span: 0,
+            one: code,
+            two: ABSENT,
+        }
+    }
+
+    /// A test nothing passes.
+    pub(crate) const NONE: Self = Self {
+        first: ABSENT,
+        span: 0,
+        one: ABSENT,
+        two: ABSENT,
+    };
+
     #[inline]
-    pub(crate) fn test(self, code: u16) -> bool {
+    pub(crate) fn passes(self, code: u16) -> bool {
         // Past ABSENT a stored code (at most 0x7FFF) wraps to at least 1, above a span of 0.
         code.wrapping_sub(self.first) <= self.span || code == self.one || code == self.two
     }
@@ -63,6 +85,42 @@ impl Probe {
             mask |= hit.to_bitmask() << (8 * n);
         }
         mask
+    }
+}
+
+/// A unit's test of a document's codes: a code that passes `single` is a match one code
+/// wide; `head` followed by a code that passes `next` (a half-typed syllable's head, its
+/// final starting the next syllable) is a match two codes wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Probe {
+    pub single: Test,
+    /// [`ABSENT`]: no match two codes wide.
+    pub head: u16,
+    pub next: Test,
+}
+
+impl Probe {
+    /// A probe of one code wide matches.
+    pub(crate) fn single(test: Test) -> Self {
+        Self {
+            single: test,
+            head: ABSENT,
+            next: Test::NONE,
+        }
+    }
+
+    /// Whether a match starts at `pos` of `text`, and how wide.
+    #[inline]
+    fn at(self, text: Text<'_>, pos: usize) -> Option<usize> {
+        let code = text.code(pos)?;
+        if self.single.passes(code) {
+            return Some(1);
+        }
+        let pair = code == self.head
+            && text
+                .code(pos + 1)
+                .is_some_and(|next| self.next.passes(next));
+        pair.then_some(2)
     }
 }
 
@@ -213,12 +271,40 @@ impl<'a> Text<'a> {
         &self.codes[..self.len]
     }
 
-    /// The first position at or after `from` whose code passes `probe`.
+    /// The first match of `probe` at or after `from`, and its width.
     #[inline]
-    pub(crate) fn first(self, from: usize, probe: Probe) -> Option<usize> {
+    pub(crate) fn first(self, from: usize, probe: Probe) -> Option<(usize, usize)> {
+        if probe.head == ABSENT {
+            return self.first_single(from, probe.single).map(|at| (at, 1));
+        }
         let mut at = from;
         while at < self.len {
-            let mask = self.probe_mask(at, probe);
+            let (single, pair) = self.masks(at, probe);
+            let both = single | pair;
+            if both != 0 {
+                let lane = both.trailing_zeros();
+                let width = if single & (1 << lane) != 0 { 1 } else { 2 };
+                return Some((at + lane as usize, width));
+            }
+            at += LANES;
+        }
+        None
+    }
+
+    /// The first position at or after `from` whose code passes `test` (the common case, in a
+    /// loop of its own).
+    #[inline]
+    fn first_single(self, from: usize, test: Test) -> Option<usize> {
+        let mut at = from;
+        while at < self.len {
+            let mask = match self
+                .codes
+                .get(at..at + LANES)
+                .and_then(|chunk| <&[u16; LANES]>::try_from(chunk).ok())
+            {
+                Some(chunk) => test.mask(chunk) & self.within(at),
+                None => self.mask(at, &|code| test.passes(code)),
+            };
             if mask != 0 {
                 return Some(at + mask.trailing_zeros() as usize);
             }
@@ -227,38 +313,67 @@ impl<'a> Text<'a> {
         None
     }
 
-    /// Calls `visit` with each position at or after `from` whose code passes `probe`, in
+    /// Calls `visit` with each match of `probe` at or after `from` (where, and how wide), in
     /// order, until it breaks.
     #[inline]
     pub(crate) fn scan_probe(
         self,
         from: usize,
         probe: Probe,
-        mut visit: impl FnMut(usize) -> std::ops::ControlFlow<()>,
+        mut visit: impl FnMut(usize, usize) -> std::ops::ControlFlow<()>,
     ) {
         let mut at = from;
         while at < self.len {
-            let mut mask = self.probe_mask(at, probe);
-            while mask != 0 {
-                if visit(at + mask.trailing_zeros() as usize).is_break() {
+            let (single, pair) = self.masks(at, probe);
+            let mut both = single | pair;
+            while both != 0 {
+                let lane = both.trailing_zeros();
+                let width = if single & (1 << lane) != 0 { 1 } else { 2 };
+                if visit(at + lane as usize, width).is_break() {
                     return;
                 }
-                mask &= mask - 1;
+                both &= both - 1;
             }
             at += LANES;
         }
     }
 
-    /// Bit `n` set: the code at `at + n` passes `probe` (within the text).
+    /// The chunk at `at`: bit `n` of the first mask set where a match one code wide starts at
+    /// `at + n`, of the second where one two codes wide does (within the text).
     #[inline]
-    fn probe_mask(self, at: usize, probe: Probe) -> u32 {
-        match self
-            .codes
-            .get(at..at + LANES)
-            .and_then(|chunk| <&[u16; LANES]>::try_from(chunk).ok())
-        {
-            Some(chunk) => probe.mask(chunk) & self.within(at),
-            None => self.mask(at, &|code| probe.test(code)),
+    fn masks(self, at: usize, probe: Probe) -> (u32, u32) {
+        let chunk = |from: usize| {
+            self.codes
+                .get(from..from + LANES)
+                .and_then(|chunk| <&[u16; LANES]>::try_from(chunk).ok())
+        };
+        let within = self.within(at);
+        let pairs = probe.head != ABSENT;
+        match (chunk(at), pairs.then(|| chunk(at + 1)).flatten()) {
+            (Some(here), after) if after.is_some() || !pairs => {
+                let single = probe.single.mask(here) & within;
+                let pair = match after {
+                    Some(after) => {
+                        let heads = Test::single_code(probe.head).mask(here);
+                        // A pair needs its second code inside the text too.
+                        heads & probe.next.mask(after) & self.within(at + 1)
+                    }
+                    None => 0,
+                };
+                (single, pair)
+            }
+            // Not padded (a text of its own): the codes that are there, one by one.
+            _ => {
+                let end = self.len.min(at + LANES);
+                (at..end).fold((0, 0), |(single, pair), pos| {
+                    let lane = pos - at;
+                    match probe.at(self, pos) {
+                        Some(1) => (single | 1 << lane, pair),
+                        Some(_) => (single, pair | 1 << lane),
+                        None => (single, pair),
+                    }
+                })
+            }
         }
     }
 

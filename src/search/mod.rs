@@ -30,7 +30,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Content, Guide, ItemKind, SectionKind};
-use codes::{Alphabet, LANES, Text};
+use codes::{Alphabet, Text};
 pub use docs::DocRef;
 use docs::{DocPacker, DocTable};
 use docset::DocSet;
@@ -165,7 +165,8 @@ pub struct SearchIndex {
     /// The characters the documents hold, numbered.
     alphabet: Alphabet,
     /// Folded non-space characters of every document as codes, one after another, with
-    /// [`codes::WORD_START`] marking the first character of each word, then [`LANES`] of
+    /// [`codes::WORD_START`] marking the first character of each word, then
+    /// [`codes::PADDING`] of
     /// padding (a scan reads whole chunks).
     chars: Vec<u16>,
     /// Document `d`'s characters are `chars[bounds[d]..bounds[d + 1]]`.
@@ -428,7 +429,7 @@ impl SearchIndex {
             (chars, ends, class_sets)
         });
         let total: usize = shares.iter().map(|(chars, _, _)| chars.len()).sum();
-        let mut chars = Vec::with_capacity(total + LANES);
+        let mut chars = Vec::with_capacity(total + codes::PADDING);
         let mut bounds = Vec::with_capacity(docs.len() + 1);
         let mut class_sets = Vec::with_capacity(docs.len());
         bounds.push(0);
@@ -438,7 +439,7 @@ impl SearchIndex {
             bounds.extend(ends.into_iter().map(|end| to_u32(offset + end)));
             class_sets.extend(sets);
         }
-        chars.extend([codes::PAD; LANES]);
+        chars.extend([codes::PAD; codes::PADDING]);
         let tiers = docs
             .records
             .iter()

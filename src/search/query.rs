@@ -5,7 +5,7 @@ use std::ops::{ControlFlow, Range};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::codes::{ABSENT, Alphabet, Probe, Text, code_of};
+use super::codes::{ABSENT, Alphabet, Probe, Test, Text, code_of};
 use crate::hangul::{
     self, compose, initial_index, initial_of, is_consonant, is_syllable, split_syllable,
 };
@@ -92,12 +92,12 @@ impl Codes {
     }
 }
 
-impl Probe {
-    /// A probe for these codes and, when `run` is not empty, the run.
-    fn of(run: Codes, one: u16, two: u16) -> Self {
-        Self {
-            first: run.first,
-            span: run.span,
+impl Codes {
+    /// The test of this run, and of `one` and `two` besides.
+    fn test(self, one: u16, two: u16) -> Test {
+        Test {
+            first: self.first,
+            span: self.span,
             one,
             two,
         }
@@ -368,18 +368,24 @@ impl Unit {
     #[inline]
     pub(crate) fn probe(&self) -> (Probe, bool) {
         match self {
-            Self::Char(_, code) => (Probe::of(Codes::EMPTY, *code, ABSENT), true),
-            Self::Initial(initial) => (Probe::of(initial.syllables, initial.code, ABSENT), true),
+            Self::Char(_, code) => (Probe::single(Codes::EMPTY.test(*code, ABSENT)), true),
+            Self::Initial(initial) => (
+                Probe::single(initial.syllables.test(initial.code, ABSENT)),
+                true,
+            ),
             Self::Any(any) => (
-                Probe::of(Codes::EMPTY, any.codes[0], any.codes[1]),
+                Probe::single(Codes::EMPTY.test(any.codes[0], any.codes[1])),
                 any.len <= 2,
             ),
             Self::Partial(partial) => {
-                let probe = Probe::of(partial.range, partial.head(), ABSENT);
-                (
-                    probe,
-                    partial.split.is_none() && partial.covers_whole_range(),
-                )
+                let probe = Probe {
+                    single: partial.range.test(ABSENT, ABSENT),
+                    head: partial.head(),
+                    next: partial.split.map_or(Test::NONE, |(_, next)| {
+                        next.syllables.test(next.code, ABSENT)
+                    }),
+                };
+                (probe, partial.covers_whole_range())
             }
         }
     }
@@ -399,7 +405,7 @@ impl Unit {
         from: usize,
     ) -> Option<(usize, usize)> {
         if exact {
-            text.first(from, probe).map(|at| (at, 1))
+            text.first(from, probe)
         } else {
             self.find_inexact(text, from)
         }
@@ -429,8 +435,8 @@ impl Unit {
             Self::Any(any) if !exact => {
                 text.scan(from, |code| any.matches(code), |p| visit(p, 1));
             }
-            _ if exact => text.scan_probe(from, probe, |p| visit(p, 1)),
-            _ => text.scan_probe(from, probe, |p| match self.at(text, p) {
+            _ if exact => text.scan_probe(from, probe, visit),
+            _ => text.scan_probe(from, probe, |p, _| match self.at(text, p) {
                 Some(width) => visit(p, width),
                 None => ControlFlow::Continue(()),
             }),
@@ -1161,5 +1167,61 @@ mod tests {
             prepare_query("rkdlq rlwns", &synonyms, &Alphabet::full()).describe(0b10),
             vec!["rkdlq rlwns → 가입 기준".to_owned()]
         );
+    }
+}
+
+#[cfg(test)]
+mod probe_tests {
+    use super::*;
+
+    /// Every unit's chunk-wide probe finds exactly the matches its own test finds, padded or
+    /// not, from every position.
+    #[test]
+    fn probes_find_what_the_units_find() {
+        let alphabet = Alphabet::full();
+        let chars: Vec<char> = "가각간갂갃강개이입잆이번비바ㅂㄱ 보준주기ㅈ"
+            .chars()
+            .collect();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..400 {
+            let len = usize::try_from(next() % 80).unwrap();
+            let text: Vec<u16> = (0..len)
+                .map(|_| alphabet.code(chars[usize::try_from(next()).unwrap() % chars.len()]))
+                .collect();
+            let mut padded = text.clone();
+            padded.extend([super::super::codes::PAD; super::super::codes::PADDING]);
+            let mut units: Vec<Unit> = ['입', '각', '강', '가', '기', '준', '잆']
+                .into_iter()
+                .filter_map(|typed| Partial::of(typed, &alphabet).map(Unit::Partial))
+                .collect();
+            units.push(Unit::Initial(Initial::of('ㄱ', &alphabet).unwrap()));
+            units.push(Unit::Char('입', alphabet.code('입')));
+            units.push(Unit::Any(AnyOf::of(&['이', '입', '비'], &alphabet)));
+            units.push(Unit::Any(AnyOf::of(&['이', '입'], &alphabet)));
+            for unit in &units {
+                for codes in [&padded[..], &text[..]] {
+                    let doc = Text::new(codes, len);
+                    let every: Vec<(usize, usize)> = (0..len)
+                        .filter_map(|p| unit.at(doc, p).map(|w| (p, w)))
+                        .collect();
+                    let mut found = Vec::new();
+                    unit.each_match(doc, 0, |p, w| {
+                        found.push((p, w));
+                        ControlFlow::Continue(())
+                    });
+                    assert_eq!(found, every, "{unit:?}");
+                    for from in 0..=len {
+                        let expected = every.iter().copied().find(|&(p, _)| p >= from);
+                        assert_eq!(unit.find(doc, from), expected, "{unit:?} from {from}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -132,13 +132,13 @@ pub(super) fn in_parallel<T: Send>(
 
 /// The lowest score among the best `page` hits one reading has given in one share (each a
 /// different document): a hit that cannot reach it cannot be on the page.
-struct PageFloor {
+pub(super) struct PageFloor {
     best: BinaryHeap<Reverse<i32>>,
     page: usize,
 }
 
 impl PageFloor {
-    fn new(page: usize) -> Self {
+    pub(super) fn new(page: usize) -> Self {
         Self {
             best: BinaryHeap::new(),
             page,
@@ -147,7 +147,7 @@ impl PageFloor {
 
     /// The floor, once a page of hits has been seen.
     #[inline]
-    fn floor(&self) -> Option<i32> {
+    pub(super) fn floor(&self) -> Option<i32> {
         if self.best.len() < self.page {
             return None;
         }
@@ -155,7 +155,7 @@ impl PageFloor {
     }
 
     /// Takes in a hit's lowest possible score.
-    fn offer(&mut self, score: i32) {
+    pub(super) fn offer(&mut self, score: i32) {
         if self.best.len() < self.page {
             self.best.push(Reverse(score));
         } else if let Some(mut lowest) = self.best.peek_mut()
@@ -368,7 +368,7 @@ impl SearchIndex {
             if keep {
                 out.out.candidates.push((doc, progress));
             }
-            if self.class_sets[d] & variant.classes != variant.classes || !scan.may_hit(d) {
+            if !scan.may_hit(d) {
                 return;
             }
             let Some(reach) = matcher::reach(variant, chars, progress) else {
@@ -399,13 +399,13 @@ impl SearchIndex {
                 }
             }
             // The set holds only documents with every unit's characters.
-            Source::Set(set, range, count) => {
-                let far_apart = *count * DENSE < range.len();
+            Source::Set(set, range, count) if *count * DENSE >= range.len() => {
+                set.each_in(range.clone(), |doc| consider(doc, Progress::START, 0));
+            }
+            Source::Set(set, range, _) => {
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut flush = |batch: &mut Vec<(u32, Progress)>| {
-                    if far_apart {
-                        self.fetch(batch);
-                    }
+                    self.fetch(batch);
                     for &(doc, progress) in batch.iter() {
                         consider(doc, progress, 0);
                     }

@@ -15,7 +15,7 @@ use super::matcher::{self, Found, TIER};
 use super::postings::Postings;
 use super::query::{Unit, Variant};
 use super::results::Pending;
-use super::scan::{Gathered, Source, in_parallel};
+use super::scan::{Gathered, PageFloor, Source, in_parallel};
 use super::{FIRST_PAGE, SearchIndex};
 
 impl SearchIndex {
@@ -134,12 +134,16 @@ impl SearchIndex {
         }
         let mut heads = DocSet::new(self.docs.len());
         postings.add_to(partial.head(), &mut heads);
-        let floor = (page.len() == FIRST_PAGE)
-            .then(|| page.last().map(Pending::floor))
-            .flatten();
         let all = 0..self.docs.len();
         let source = Source::set(&heads, all);
         let shares = in_parallel(&source, |part| {
+            // The lowest of the best page so far: the lists' documents (with their covered
+            // syllables' scores, lower bounds), then the scores of documents found here that
+            // the lists cannot hold (they hold no covered syllable), each document once.
+            let mut floor = PageFloor::new(FIRST_PAGE);
+            for hit in &page {
+                floor.offer(hit.floor());
+            }
             let mut hits = Vec::new();
             let mut scored = Vec::new();
             part.each_doc(|doc| {
@@ -147,15 +151,26 @@ impl SearchIndex {
                 let Some((first, _)) = unit.find(text, 0) else {
                     return;
                 };
-                if !covered.contains(doc as usize) {
+                let listed = covered.contains(doc as usize);
+                if !listed {
                     hits.push(doc);
                 }
                 let tier = self.tiers.get(doc as usize).copied().unwrap_or(0);
                 let ceiling = matcher::ceiling(variant, first, text.len()) + i64::from(tier) * TIER;
-                // Equal scores here may come before the page's in content order.
-                if floor.is_none_or(|floor| ceiling >= i64::from(floor)) {
-                    let found = matcher::single(variant, text, first);
-                    scored.push(Pending::new(doc, v, tier, found));
+                // Equal scores may come before the page's in content order: only a hit below
+                // the floor is left out.
+                if floor
+                    .floor()
+                    .is_some_and(|floor| ceiling < i64::from(floor))
+                {
+                    return;
+                }
+                let hit = Pending::new(doc, v, tier, matcher::single(variant, text, first));
+                if floor.floor().is_none_or(|floor| hit.bound() >= floor) {
+                    scored.push(hit);
+                }
+                if !listed {
+                    floor.offer(hit.floor());
                 }
             });
             (hits, scored)

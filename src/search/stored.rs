@@ -14,7 +14,7 @@ use std::path::Path;
 use super::docs::{DocRecord, DocTable};
 use std::cmp::Reverse;
 
-use super::codes::{Alphabet, LANES, PAD};
+use super::codes::{Alphabet, PAD, PADDING};
 use super::docset::DocSet;
 use super::postings::{List, Postings};
 use super::query::{SynonymTable, Synonyms};
@@ -172,7 +172,7 @@ impl SearchIndex {
             out.u32(u32::from(ch));
         }
         // The codes without the padding after them (added again when read).
-        let codes = &self.chars[..self.chars.len().saturating_sub(LANES)];
+        let codes = &self.chars[..self.chars.len().saturating_sub(PADDING)];
         out.u64(codes.len() as u64);
         let mut block = Vec::with_capacity(2 * 4096);
         for codes in codes.chunks(4096) {
@@ -606,7 +606,7 @@ fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
     // A code no letter stands for only never matches (codes index nothing unchecked).
     let char_count = read.count(2, "글자 수")?;
     let mut chars = read.words(char_count, "글자", u16::from_le_bytes)?;
-    chars.extend([PAD; LANES]);
+    chars.extend([PAD; PADDING]);
     let bounds = read.words(doc_count + 1, "문서 경계", u32::from_le_bytes)?;
     if bounds.iter().any(|&bound| bound as usize > char_count) || !bounds.is_sorted() {
         return Err("문서 경계");
