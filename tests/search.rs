@@ -681,3 +681,17 @@ fn a_half_typed_syllable_ranks_its_head_matches_with_the_rest() {
         assert_first_page(&results, &scanned.search(query), query);
     }
 }
+
+/// A space after the last character changes nothing: typed or not, the same hits.
+#[test]
+fn a_trailing_space_answers_as_the_query_without_it() {
+    let index = &*LARGE;
+    for query in ["가입", "rkdlq", "ㄱㅇ", "무료 한", "멤버쉽"] {
+        let mut cache = SearchCache::default();
+        let without = index.search_cached(&mut cache, query).into_all(index);
+        let spaced = format!("{query}  ");
+        assert_eq!(index.search(&spaced), without, "{query:?}");
+        let typed = index.search_cached(&mut cache, &spaced).into_all(index);
+        assert_eq!(typed, without, "{query:?} after typing it");
+    }
+}

@@ -549,7 +549,10 @@ impl SearchIndex {
             cache.levels.clear();
             return SearchResults::listing(self.docs.len());
         }
-        if let Some(answer) = cache.answer(query, page) {
+        // A space only marks where the unit after it starts: spaces after the last change no
+        // reading, and the answer is the query's without them.
+        let key = query.trim_end();
+        if let Some(answer) = cache.answer(key, page) {
             let mut results = SearchResults::new(
                 prepared,
                 answer.pending.clone(),
@@ -597,7 +600,7 @@ impl SearchIndex {
             slipped,
         };
         cache.remember(Answer {
-            query: query.to_owned(),
+            query: key.to_owned(),
             page,
             pending: gathered.pending.clone(),
             total,
