@@ -25,7 +25,7 @@ fn first(index: &SearchIndex, query: &str) -> (DocKind, String) {
             .unwrap_or_else(|| panic!("no hit for {query}"))
             .doc,
     );
-    (doc.kind, doc.text.to_owned())
+    (doc.kind, doc.text.into_owned())
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn top(index: &SearchIndex, query: &str, n: usize) -> Vec<(String, MatchHow)> {
         .search(query)
         .iter()
         .take(n)
-        .map(|hit| (index.doc(hit.doc).text.to_owned(), hit.how))
+        .map(|hit| (index.doc(hit.doc).text.into_owned(), hit.how))
         .collect()
 }
 

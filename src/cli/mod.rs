@@ -622,6 +622,9 @@ fn search(
     printed
 }
 
+/// Hits printed beyond which a stored index's texts are read in one go.
+const HOLD_FROM: usize = 2_000;
+
 fn search_and_print(
     io: &mut Streams<'_>,
     global: &GlobalArgs,
@@ -632,6 +635,10 @@ fn search_and_print(
     let mut results = index.search_cached(&mut SearchCache::default(), query);
     // Only the hits printed are put in order.
     let limit = limit.unwrap_or(usize::MAX);
+    if results.total().min(limit) > HOLD_FROM {
+        // Many texts to print: read them from a stored index in one go, not one by one.
+        index.hold_texts();
+    }
     results.rank_up_to(index, limit);
     let hits = &results.ranked()[..results.ranked().len().min(limit)];
     // How the query was read goes to stderr: stdout stays the hits, for pipes and JSON.
@@ -687,7 +694,7 @@ fn search_and_print(
         }
         push_one_line(&mut line, doc.title);
         line.push('\t');
-        push_one_line(&mut line, doc.text);
+        push_one_line(&mut line, &doc.text);
         line.push('\n');
         if stdout.write_all(line.as_bytes()).is_err() {
             break;

@@ -2,9 +2,11 @@
 //! each is a 20-byte record (kind, target, and its id and title as numbers in a table of
 //! distinct strings) and all texts sit in one string. A document is read as a [`DocRef`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::{Read as _, Seek as _, SeekFrom};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{Doc, DocKind, Target};
 
@@ -57,25 +59,53 @@ impl DocRecord {
 }
 
 /// One document, read from the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocRef<'a> {
     pub kind: DocKind,
     pub id: &'a str,
     pub title: &'a str,
-    pub text: &'a str,
+    /// Borrowed from an index in memory; read from the file of a stored one.
+    pub text: Cow<'a, str>,
     pub target: Target,
 }
 
+/// The documents' texts, one after another: in memory, or in the stored index they were
+/// read from. Only the hits on screen need their texts (a help centre's are 115 MB), so a
+/// stored index reads each when it is asked for, from the file it was checked against.
+#[derive(Debug, Clone)]
+pub(crate) enum Texts {
+    Held(String),
+    /// The file, where in it the texts start, and all of them once read in one go.
+    Stored(Arc<Mutex<std::fs::File>>, u64, Arc<OnceLock<String>>),
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Self::Held(String::new())
+    }
+}
+
 /// Every document of an index.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct DocTable {
     pub(crate) records: Vec<DocRecord>,
     /// Distinct ids and titles (the documents of one entry share theirs).
     pub(crate) strings: Vec<Box<str>>,
     /// Every text, one after another; document `d`'s ends at `ends[d]`.
-    pub(crate) texts: String,
-    pub(crate) ends: Vec<usize>,
+    pub(crate) texts: Texts,
+    pub(crate) ends: Vec<u32>,
 }
+
+impl PartialEq for DocTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.records == other.records
+            && self.strings == other.strings
+            && self.ends == other.ends
+            && (0..self.len()).all(|d| self.text(d) == other.text(d))
+    }
+}
+
+impl Eq for DocTable {}
 
 /// Packs documents as they come (on the thread that made them, so their strings are freed
 /// where they were allocated).
@@ -121,8 +151,12 @@ impl DocPacker {
         let title = self.number(title);
         let table = &mut self.table;
         table.records.push(DocRecord::new(kind, target, id, title));
-        table.texts.push_str(text);
-        table.ends.push(table.texts.len());
+        if let Texts::Held(texts) = &mut table.texts {
+            texts.push_str(text);
+            table
+                .ends
+                .push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+        }
     }
 
     pub(crate) fn finish(self) -> DocTable {
@@ -138,10 +172,9 @@ impl DocTable {
         let mut packer = DocPacker::default();
         packer.table.records.reserve(docs.len());
         packer.table.ends.reserve(docs.len());
-        packer
-            .table
-            .texts
-            .reserve(docs.iter().map(|doc| doc.text.len()).sum());
+        if let Texts::Held(texts) = &mut packer.table.texts {
+            texts.reserve(docs.iter().map(|doc| doc.text.len()).sum());
+        }
         for doc in docs {
             packer.push(doc.kind, &doc.id, &doc.title, &doc.text, doc.target);
         }
@@ -152,14 +185,20 @@ impl DocTable {
     pub(crate) fn shrink_to_fit(&mut self) {
         self.records.shrink_to_fit();
         self.strings.shrink_to_fit();
-        self.texts.shrink_to_fit();
+        if let Texts::Held(texts) = &mut self.texts {
+            texts.shrink_to_fit();
+        }
         self.ends.shrink_to_fit();
     }
 
-    /// Puts `other`'s documents after these.
+    /// Puts `other`'s documents after these (both in memory, as an index is built).
     pub(crate) fn append(&mut self, other: DocTable) {
         let strings = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
-        let texts = self.texts.len();
+        let (Texts::Held(texts), Texts::Held(more)) = (&mut self.texts, &other.texts) else {
+            return;
+        };
+        let before = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+        texts.push_str(more);
         self.records
             .extend(other.records.into_iter().map(|record| DocRecord {
                 id: record.id.saturating_add(strings),
@@ -167,9 +206,8 @@ impl DocTable {
                 ..record
             }));
         self.strings.extend(other.strings);
-        self.texts.push_str(&other.texts);
         self.ends
-            .extend(other.ends.into_iter().map(|end| end + texts));
+            .extend(other.ends.into_iter().map(|end| end.saturating_add(before)));
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -177,12 +215,51 @@ impl DocTable {
     }
 
     pub(crate) fn text_range(&self, d: usize) -> Range<usize> {
-        let start = if d == 0 { 0 } else { self.ends[d - 1] };
-        start..self.ends[d]
+        let end = |d: usize| self.ends.get(d).map_or(0, |&end| end as usize);
+        let start = if d == 0 { 0 } else { end(d - 1) };
+        start..end(d).max(start)
     }
 
-    pub(crate) fn text(&self, d: usize) -> &str {
-        self.texts.get(self.text_range(d)).unwrap_or_default()
+    /// Document `d`'s text (empty when a stored file no longer reads as it was checked).
+    pub(crate) fn text(&self, d: usize) -> Cow<'_, str> {
+        let range = self.text_range(d);
+        match &self.texts {
+            Texts::Held(texts) => Cow::Borrowed(texts.get(range).unwrap_or_default()),
+            Texts::Stored(_, _, held) if held.get().is_some() => Cow::Borrowed(
+                held.get()
+                    .and_then(|texts| texts.get(range))
+                    .unwrap_or_default(),
+            ),
+            Texts::Stored(file, offset, _) => {
+                let read = || -> Option<String> {
+                    let mut file = file.lock().ok()?;
+                    file.seek(SeekFrom::Start(offset + range.start as u64))
+                        .ok()?;
+                    let mut bytes = vec![0u8; range.len()];
+                    file.read_exact(&mut bytes).ok()?;
+                    String::from_utf8(bytes).ok()
+                };
+                Cow::Owned(read().unwrap_or_default())
+            }
+        }
+    }
+
+    /// Reads every text of a stored table into memory (for printing many of them).
+    pub(crate) fn hold_texts(&self) {
+        let Texts::Stored(file, offset, held) = &self.texts else {
+            return;
+        };
+        let length = self.ends.last().map_or(0, |&end| end as usize);
+        let read = || -> Option<String> {
+            let mut file = file.lock().ok()?;
+            file.seek(SeekFrom::Start(*offset)).ok()?;
+            let mut bytes = vec![0u8; length];
+            file.read_exact(&mut bytes).ok()?;
+            String::from_utf8(bytes).ok()
+        };
+        if let Some(texts) = read() {
+            let _ = held.set(texts);
+        }
     }
 
     pub(crate) fn get(&self, d: usize) -> DocRef<'_> {
@@ -197,15 +274,28 @@ impl DocTable {
         }
     }
 
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.records.capacity() * std::mem::size_of::<DocRecord>()
-            + self
-                .strings
-                .iter()
-                .map(|s| s.len() + std::mem::size_of::<Box<str>>())
-                .sum::<usize>()
-            + self.texts.capacity()
-            + self.ends.capacity() * std::mem::size_of::<usize>()
+    /// Bytes of memory the documents hold, part by part.
+    pub(crate) fn heap_parts(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            (
+                "records",
+                self.records.capacity() * std::mem::size_of::<DocRecord>(),
+            ),
+            (
+                "ids and titles",
+                self.strings
+                    .iter()
+                    .map(|s| s.len() + std::mem::size_of::<Box<str>>())
+                    .sum::<usize>(),
+            ),
+            (
+                "texts",
+                match &self.texts {
+                    Texts::Held(texts) => texts.capacity(),
+                    Texts::Stored(_, _, held) => held.get().map_or(0, String::capacity),
+                } + self.ends.capacity() * 4,
+            ),
+        ]
     }
 }
 
@@ -254,9 +344,10 @@ mod tests {
         };
         let mut first = DocTable::pack(vec![doc("a", "가나"), doc("b", "다")]);
         first.append(DocTable::pack(vec![doc("c", "라마바")]));
-        let read: Vec<(&str, &str)> = (0..first.len())
-            .map(|d| (first.get(d).id, first.get(d).text))
+        let read: Vec<(&str, String)> = (0..first.len())
+            .map(|d| (first.get(d).id, first.text(d).into_owned()))
             .collect();
-        assert_eq!(read, [("a", "가나"), ("b", "다"), ("c", "라마바")]);
+        let expected = [("a", "가나"), ("b", "다"), ("c", "라마바")];
+        assert_eq!(read, expected.map(|(id, text)| (id, text.to_owned())));
     }
 }

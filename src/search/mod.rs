@@ -423,7 +423,7 @@ impl SearchIndex {
             let mut ends = Vec::with_capacity(share.len());
             let mut class_sets = Vec::with_capacity(share.len());
             for d in share {
-                class_sets.push(store_chars(docs.text(d), &alphabet, &mut chars));
+                class_sets.push(store_chars(&docs.text(d), &alphabet, &mut chars));
                 ends.push(chars.len());
             }
             (chars, ends, class_sets)
@@ -492,6 +492,12 @@ impl SearchIndex {
         self.docs.get(index)
     }
 
+    /// Reads the documents' texts into memory, when they are in the file the index was read
+    /// from (a search that prints many hits reads them all at once instead of one by one).
+    pub fn hold_texts(&self) {
+        self.docs.hold_texts();
+    }
+
     /// Every document, in order.
     pub fn docs(&self) -> impl Iterator<Item = DocRef<'_>> {
         (0..self.docs.len()).map(|d| self.docs.get(d))
@@ -506,15 +512,30 @@ impl SearchIndex {
     /// Bytes of memory the index holds: the documents, the stored characters, the class
     /// sets and the character lists (for the memory report in the README).
     pub fn heap_bytes(&self) -> usize {
-        self.docs.heap_bytes()
-            + self.chars.capacity() * 2
-            + self.bounds.capacity() * 4
-            + self.alphabet.heap_bytes()
-            + self.class_sets.capacity() * 8
-            + self.tiers.capacity()
-            + self.postings.as_ref().map_or(0, Postings::heap_bytes)
-            + self.initials.iter().map(DocSet::heap_bytes).sum::<usize>()
-            + self.tops.heap_bytes()
+        self.heap_parts().iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// [`SearchIndex::heap_bytes`] part by part (what the memory report names).
+    pub fn heap_parts(&self) -> Vec<(&'static str, usize)> {
+        let mut parts = self.docs.heap_parts();
+        parts.extend([
+            ("characters", self.chars.capacity() * 2),
+            (
+                "bounds, classes, tiers",
+                self.bounds.capacity() * 4 + self.class_sets.capacity() * 8 + self.tiers.capacity(),
+            ),
+            ("alphabet", self.alphabet.heap_bytes()),
+            (
+                "character lists",
+                self.postings.as_ref().map_or(0, Postings::heap_bytes),
+            ),
+            (
+                "initials",
+                self.initials.iter().map(DocSet::heap_bytes).sum::<usize>(),
+            ),
+            ("best pages", self.tops.heap_bytes()),
+        ]);
+        parts
     }
 
     /// The same index searching by a plain scan of every document, without the lists of

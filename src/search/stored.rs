@@ -10,8 +10,9 @@
 
 use std::io::{self, Seek as _, Write};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use super::docs::{DocRecord, DocTable};
+use super::docs::{DocRecord, DocTable, Texts};
 use std::cmp::Reverse;
 
 use super::codes::{Alphabet, PAD, PADDING};
@@ -120,8 +121,15 @@ impl SearchIndex {
     /// whole; otherwise why not.
     pub fn load_stored(path: &Path, identity: [u8; 16]) -> Result<Self, Refused> {
         let (file, length, sum) = open_stored(path, identity)?;
+        // The documents' texts stay in the file, read when they are shown.
+        let texts = file.try_clone().ok().map(|file| Arc::new(Mutex::new(file)));
         // The body streams through the reader: no copy of the whole file in memory.
-        read_body(io::BufReader::with_capacity(1 << 20, file), length, sum)
+        read_body(
+            io::BufReader::with_capacity(1 << 20, file),
+            length,
+            sum,
+            texts,
+        )
     }
 
     /// Whether `path` holds an index built from content of this `identity`, by its header
@@ -140,7 +148,7 @@ impl SearchIndex {
         if body.len() as u64 != length {
             return Err(Refused::Truncated);
         }
-        read_body(body, length, sum)
+        read_body(body, length, sum, None)
     }
 
     fn encode<W: Write>(&self, out: &mut Writer<W>) {
@@ -166,7 +174,10 @@ impl SearchIndex {
             out.u64(table.text_range(d).len() as u64);
         }
         // The texts one after another, as the index holds them: read back in one piece.
-        out.bytes(table.texts.as_bytes());
+        match &table.texts {
+            Texts::Held(texts) => out.bytes(texts.as_bytes()),
+            Texts::Stored(..) => (0..table.len()).for_each(|d| out.bytes(table.text(d).as_bytes())),
+        }
         out.u64(self.alphabet.len() as u64);
         for &ch in self.alphabet.chars() {
             out.u32(u32::from(ch));
@@ -262,9 +273,14 @@ fn check_header(header: &[u8], identity: [u8; 16]) -> Result<(u64, u64), Refused
 /// Reads a body of `length` bytes and checks it against its checksum `sum`: an index is
 /// given out only when every byte is summed and the sum agrees. A body that does not hold
 /// together is read to its end all the same, to tell a damaged file from a malformed one.
-fn read_body<R: io::Read>(source: R, length: u64, sum: u64) -> Result<SearchIndex, Refused> {
+fn read_body<R: io::Read>(
+    source: R,
+    length: u64,
+    sum: u64,
+    texts: Option<Arc<Mutex<std::fs::File>>>,
+) -> Result<SearchIndex, Refused> {
     let mut read = Reader::new(source, length);
-    let decoded = decode(&mut read);
+    let decoded = decode(&mut read, texts);
     if decoded.is_err() {
         read.drain();
     }
@@ -340,7 +356,8 @@ impl<W: Write> Writer<W> {
 /// byte added to the checksum.
 struct Reader<R: io::Read> {
     source: R,
-    /// Bytes of the body not read yet.
+    /// The body's length, and the bytes of it not read yet.
+    length: u64,
     left: u64,
     sum: Checksum,
 }
@@ -351,6 +368,7 @@ impl<R: io::Read> Reader<R> {
     fn new(source: R, length: u64) -> Self {
         Self {
             source,
+            length,
             left: length,
             sum: Checksum::new(BODY_SEED),
         }
@@ -365,6 +383,26 @@ impl<R: io::Read> Reader<R> {
         self.source.read_exact(buffer).map_err(|_| what)?;
         self.sum.update(buffer);
         self.left -= count;
+        Ok(())
+    }
+
+    /// Where in the file the next byte of the body is.
+    fn position(&self) -> u64 {
+        HEADER as u64 + (self.length - self.left)
+    }
+
+    /// Reads `count` bytes into the checksum only.
+    fn skip(&mut self, count: usize, what: &'static str) -> Read<()> {
+        if count as u64 > self.left {
+            return Err(what);
+        }
+        let mut buffer = vec![0u8; count.min(1 << 16)];
+        let mut left = count;
+        while left > 0 {
+            let now = left.min(buffer.len());
+            self.fill(&mut buffer[..now], what)?;
+            left -= now;
+        }
         Ok(())
     }
 
@@ -408,10 +446,23 @@ impl<R: io::Read> Reader<R> {
         what: &'static str,
         word: impl Fn([u8; N]) -> T,
     ) -> Read<Vec<T>> {
+        let mut out = Vec::new();
+        self.words_into(&mut out, count, what, word)?;
+        Ok(out)
+    }
+
+    /// [`Reader::words`] onto the end of `out` (which may have room for more after them).
+    fn words_into<const N: usize, T>(
+        &mut self,
+        out: &mut Vec<T>,
+        count: usize,
+        what: &'static str,
+        word: impl Fn([u8; N]) -> T,
+    ) -> Read<()> {
         if (count as u64).saturating_mul(N as u64) > self.left {
             return Err(what);
         }
-        let mut out = Vec::with_capacity(count);
+        out.reserve(count);
         let mut block = vec![0u8; N * 8192];
         let mut remaining = count;
         while remaining > 0 {
@@ -425,7 +476,7 @@ impl<R: io::Read> Reader<R> {
             }));
             remaining -= now;
         }
-        Ok(out)
+        Ok(())
     }
 
     fn str(&mut self, what: &'static str) -> Read<String> {
@@ -462,7 +513,11 @@ impl<R: io::Read> Reader<R> {
 /// Bytes of a stored document record: kind, target tag, guide, item, id, title, text length.
 const RECORD: usize = 26;
 
-fn decode_docs<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<DocTable> {
+fn decode_docs<R: io::Read>(
+    read: &mut Reader<R>,
+    guide_count: usize,
+    stored: Option<Arc<Mutex<std::fs::File>>>,
+) -> Read<DocTable> {
     let string_count = read.count(8, "문자열 표")?;
     let mut strings = Vec::with_capacity(string_count);
     for _ in 0..string_count {
@@ -494,6 +549,7 @@ fn decode_docs<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<Do
         length.copy_from_slice(&record[18..26]);
         let length = usize::try_from(u64::from_le_bytes(length)).map_err(|_| "문서 글")?;
         end = end.checked_add(length).ok_or("문서 글")?;
+        let end = u32::try_from(end).map_err(|_| "문서 글")?;
         records.push(DocRecord {
             kind,
             tag,
@@ -504,11 +560,20 @@ fn decode_docs<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<Do
         });
         ends.push(end);
     }
-    let texts = String::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
-    // Every text must start and end between characters.
-    if !ends.iter().all(|&at| texts.is_char_boundary(at)) {
-        return Err("문서 글");
-    }
+    // Summed as the rest of the body, not kept when the index came from a file: each text is
+    // read from it when shown (one that does not hold together then reads as empty).
+    let texts = if let Some(file) = stored {
+        let at = read.position();
+        read.skip(end, "문서 글")?;
+        Texts::Stored(file, at, Arc::default())
+    } else {
+        let texts = String::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
+        // Every text must start and end between characters.
+        if !ends.iter().all(|&at| texts.is_char_boundary(at as usize)) {
+            return Err("문서 글");
+        }
+        Texts::Held(texts)
+    };
     Ok(DocTable {
         records,
         strings,
@@ -592,7 +657,10 @@ fn decode_tops<R: io::Read>(read: &mut Reader<R>, codes: usize, documents: usize
     Ok(tops)
 }
 
-fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
+fn decode<R: io::Read>(
+    read: &mut Reader<R>,
+    texts: Option<Arc<Mutex<std::fs::File>>>,
+) -> Read<SearchIndex> {
     let guide_count = read.count(16, "가이드 목록")?;
     let mut guides = Vec::with_capacity(guide_count);
     for _ in 0..guide_count {
@@ -600,12 +668,13 @@ fn decode<R: io::Read>(read: &mut Reader<R>) -> Read<SearchIndex> {
         let title = read.str("가이드 제목")?;
         guides.push((id, title));
     }
-    let docs = decode_docs(read, guides.len())?;
+    let docs = decode_docs(read, guides.len(), texts)?;
     let doc_count = docs.len();
     let alphabet = decode_alphabet(read)?;
     // A code no letter stands for only never matches (codes index nothing unchecked).
     let char_count = read.count(2, "글자 수")?;
-    let mut chars = read.words(char_count, "글자", u16::from_le_bytes)?;
+    let mut chars = Vec::with_capacity(char_count + PADDING);
+    read.words_into(&mut chars, char_count, "글자", u16::from_le_bytes)?;
     chars.extend([PAD; PADDING]);
     let bounds = read.words(doc_count + 1, "문서 경계", u32::from_le_bytes)?;
     if bounds.iter().any(|&bound| bound as usize > char_count) || !bounds.is_sorted() {
@@ -672,7 +741,7 @@ mod tests {
         let (body, length, sum) = writer.finish().unwrap();
         assert_eq!(length, body.len() as u64);
         assert_eq!(sum, checksum(&body, BODY_SEED));
-        let back = decode(&mut Reader::new(&body[..], length)).unwrap();
+        let back = decode(&mut Reader::new(&body[..], length), None).unwrap();
         assert_eq!(back.docs, index.docs);
         assert_eq!(back.chars, index.chars);
         assert_eq!(back.bounds, index.bounds);
@@ -749,6 +818,26 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_stored_index_reads_its_texts_from_the_file_when_shown() {
+        let index = index();
+        let dir = tempfile_dir().join("texts");
+        let path = dir.join("index.bin");
+        index.store(&path, [3u8; 16]).unwrap();
+        let back = SearchIndex::load_stored(&path, [3u8; 16]).unwrap();
+        assert!(matches!(back.docs.texts, Texts::Stored(..)));
+        assert!(back.heap_bytes() < index.heap_bytes());
+        // Every document's text, read from the file, is the one indexed.
+        assert_eq!(back.docs, index.docs);
+        for query in ["가입 기준", "ㄱㅇㄱㅈ", "멤버쉽"] {
+            assert_eq!(back.search(query), index.search(query), "{query}");
+        }
+        // Read in one go (to print many), the same texts.
+        back.hold_texts();
+        assert_eq!(back.docs, index.docs);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn tempfile_dir() -> std::path::PathBuf {

@@ -66,7 +66,7 @@ impl State {
                 Action::Copy => match ctx.search.results.get(selected) {
                     Some(hit) => Command::Copy {
                         what: "검색 결과",
-                        text: ctx.index.doc(hit.doc).text.to_owned(),
+                        text: ctx.index.doc(hit.doc).text.into_owned(),
                     },
                     None => Command::Toast("복사할 검색 결과가 없습니다".into()),
                 },
