@@ -628,3 +628,116 @@ fn synonym_lists_are_validated_with_their_place() {
     assert_eq!(loaded.synonyms(), embedded().synonyms());
     assert!(loaded.synonyms().iter().any(|s| s.means == "환급"));
 }
+
+/// A console starting on a folder whose index is stored lists every guide from the catalog
+/// stored with it and reads each guide when it is first asked for: the same guides, cited
+/// sentences, templates and version as the folder loaded whole; none from a folder that
+/// has changed since.
+#[test]
+fn content_from_a_catalog_reads_each_guide_when_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("content");
+    let status = bin()
+        .args(["content", "export"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A second guide of the same shape, its ids its own.
+    let first = fs::read_to_string(out.join("guide.json"))
+        .or_else(|_| {
+            let name = fs::read_dir(&out)
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .find(|path| {
+                    path.extension().is_some_and(|e| e == "json")
+                        && !path.ends_with("synonyms.json")
+                })
+                .unwrap();
+            fs::read_to_string(name)
+        })
+        .unwrap();
+    let mut second: serde_json::Value = serde_json::from_str(&first).unwrap();
+    rename_ids(&mut second);
+    fs::write(
+        out.join("zz-second.json"),
+        serde_json::to_string_pretty(&second).unwrap(),
+    )
+    .unwrap();
+
+    let whole = content::load_dir(&out).expect("both guides load");
+    assert_eq!(whole.guide_count(), 2);
+    let catalog = whole.catalog(&out);
+    let identity = content::identity(&out).unwrap();
+    let lazy = content::Content::from_catalog(&catalog, &out, identity, Vec::new(), None);
+    assert_eq!(lazy.guide_count(), 2);
+    assert_eq!(
+        lazy.cards()
+            .map(|card| card.title.clone())
+            .collect::<Vec<_>>(),
+        whole
+            .guides()
+            .map(|guide| guide.title.clone())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        !lazy.is_read(0) && !lazy.is_read(1),
+        "listing reads no guide"
+    );
+    assert_eq!(lazy.version(), whole.version());
+    assert!(!lazy.is_read(1), "nor does the version");
+    assert_eq!(lazy.guide(1), whole.guide(1));
+    assert!(
+        lazy.is_read(1) && !lazy.is_read(0),
+        "only the guide asked for"
+    );
+    let (cited, template) = {
+        let guide = whole.guide(0).unwrap();
+        let cited = guide.rules[0].sources[0].clone();
+        (cited, guide.sms_templates[0].id.clone())
+    };
+    assert_eq!(lazy.sentence(&cited), whole.sentence(&cited));
+    assert_eq!(
+        lazy.template(&template).map(|(_, t)| t.clone()),
+        whole.template(&template).map(|(_, t)| t.clone())
+    );
+    assert_eq!(lazy, whole);
+
+    // Changed since the catalog was taken: a guide not read yet is not read.
+    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new(), None);
+    fs::write(
+        out.join("zz-second.json"),
+        serde_json::to_string(&second).unwrap(),
+    )
+    .unwrap();
+    assert!(fresh.guide(1).is_none());
+}
+
+/// Every id in a guide given a suffix, so a copy can sit beside the original.
+fn rename_ids(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                let is_id = key == "id"
+                    || key.ends_with("_id")
+                    || ["sources", "link", "rules", "templates", "template"]
+                        .contains(&key.as_str());
+                match inner {
+                    serde_json::Value::String(text) if is_id => text.push_str("~copy"),
+                    serde_json::Value::Array(items) if is_id => {
+                        for item in items.iter_mut() {
+                            match item {
+                                serde_json::Value::String(text) => text.push_str("~copy"),
+                                other => rename_ids(other),
+                            }
+                        }
+                    }
+                    _ => rename_ids(inner),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(rename_ids),
+        _ => {}
+    }
+}

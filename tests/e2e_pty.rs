@@ -504,7 +504,7 @@ fn a_second_start_opens_on_the_first_guide_and_loads_the_rest() {
     // The second opens on the first guide, then says the rest is in; a guide other than
     // the first is then found and opened.
     let mut console = Console::start_with_cache(120, 40, &args, &cache);
-    console.wait_for("가이드 4개를 모두 불러왔습니다");
+    console.wait_for("가이드 4개 모두에서 검색합니다");
     console.send("/승인 거절");
     console.wait_for("[질문·카드 결제 오류 안내] 승객 카드가 승인 거절돼요");
     console.send("\r");

@@ -1235,7 +1235,7 @@ fn help_centre(now: &str) -> App {
 #[test]
 fn a_help_centre_tree_names_guides_with_badges_and_hits_with_guides() {
     let mut app = help_centre("2025-02-20T10:00:00+09:00");
-    assert_eq!(app.content.guides().len(), 4);
+    assert_eq!(app.content.guide_count(), 4);
     type_text(&mut app, "1");
     assert_eq!(app.focus, Pane::Category);
     let screen = render(&mut app, 120, 40);
@@ -1394,7 +1394,7 @@ fn the_rest_of_the_help_centre_arrives_while_the_console_is_open() {
     let screen = render(&mut app, 120, 40);
     assert!(!screen.contains("불러오는 중"), "{screen}");
     assert!(
-        screen.contains("가이드 1개를 모두 불러왔습니다"),
+        screen.contains("가이드 1개 모두에서 검색합니다"),
         "{screen}"
     );
 

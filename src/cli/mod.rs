@@ -483,7 +483,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
 fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserError> {
     match load_content(global) {
         Ok(content) => {
-            let guides = content.guides().len();
+            let guides = content.guide_count();
             let qa: usize = content.guides().map(|g| g.qa.len()).sum();
             let rules: usize = content.guides().map(|g| g.rules.len()).sum();
             let templates = content.templates().count();
@@ -554,9 +554,9 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
     std::fs::create_dir_all(dir)
         .map_err(|err| UserError(format!("{}: 폴더를 만들 수 없습니다: {err}", dir.display())))?;
     let mut written = Vec::new();
-    for loaded in content.loaded_guides() {
-        let path = dir.join(&loaded.file_name);
-        let mut text = serde_json::to_string_pretty(&loaded.guide)
+    for (file_name, guide) in content.files() {
+        let path = dir.join(file_name);
+        let mut text = serde_json::to_string_pretty(guide)
             .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
         text.push('\n');
         write_whole(&path, text.as_bytes())
@@ -618,7 +618,7 @@ fn search(
         scope.spawn(|| timing.store(&index));
         search_and_print(io, global, &index, query, limit)
     });
-    exit_without_freeing(index);
+    exit_without_freeing((index, timing));
     printed
 }
 
@@ -784,7 +784,7 @@ fn search_keystrokes(
         Ok(())
     };
     timing.store(&index);
-    exit_without_freeing((cache, index));
+    exit_without_freeing((cache, index, timing));
     printed
 }
 
@@ -799,7 +799,7 @@ fn console_start(
     let Some(dir) = global.content.clone() else {
         let content = content::load_embedded()?;
         let start = crate::tui::Start {
-            content,
+            content: std::sync::Arc::new(content),
             index: None,
             rest: None,
         };
@@ -811,19 +811,23 @@ fn console_start(
         && SearchIndex::is_stored_for(path, identity)
     {
         let first = content::load_first_guide(&dir)?;
+        let synonyms = first.synonyms().to_vec();
         let path = path.clone();
         let start = crate::tui::Start {
-            content: first,
+            content: std::sync::Arc::new(first),
             index: None,
-            rest: Some(Box::new(move || load_rest(&dir, &path, identity))),
+            rest: Some(Box::new(move || load_rest(&dir, &path, identity, synonyms))),
         };
         return Ok((start, None));
     }
-    let content = content::load_dir(&dir)?;
+    let content = std::sync::Arc::new(content::load_dir(&dir)?);
     let index = std::sync::Arc::new(SearchIndex::build(&content));
     let storing = path.map(|path| {
-        let stored = std::sync::Arc::clone(&index);
-        std::thread::spawn(move || store_index(&stored, &path, identity))
+        let (stored, whole) = (
+            std::sync::Arc::clone(&index),
+            std::sync::Arc::clone(&content),
+        );
+        std::thread::spawn(move || store_index(&stored, &path, identity, &whole.catalog(&dir)))
     });
     let start = crate::tui::Start {
         content,
@@ -833,15 +837,22 @@ fn console_start(
     Ok((start, storing))
 }
 
-/// The whole help centre for a console that opened on its first guide: the content parsed
-/// and validated, and the stored index read beside it (rebuilt when it does not check out).
-fn load_rest(dir: &Path, path: &Path, identity: [u8; 16]) -> Result<crate::tui::Loaded, String> {
-    let (content, stored) = std::thread::scope(|scope| {
-        let stored = scope.spawn(|| SearchIndex::load_stored(path, identity));
-        let content = content::load_dir(dir);
-        (content, stored.join())
-    });
-    let content = content.map_err(|errors| {
+/// The whole help centre for a console that opened on its first guide: the stored index,
+/// and content listed by the catalog stored with it (each guide read when it is opened:
+/// the folder validated whole when the index was stored, and its identity says it has not
+/// changed since). An index that does not check out is rebuilt from the folder, read and
+/// validated whole.
+fn load_rest(
+    dir: &Path,
+    path: &Path,
+    identity: [u8; 16],
+    synonyms: Vec<content::Synonym>,
+) -> Result<crate::tui::Loaded, String> {
+    if let Ok(index) = SearchIndex::load_stored(path, identity) {
+        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms, None);
+        return Ok(crate::tui::Loaded { content, index });
+    }
+    let content = content::load_dir(dir).map_err(|errors| {
         let first = errors
             .0
             .first()
@@ -849,13 +860,8 @@ fn load_rest(dir: &Path, path: &Path, identity: [u8; 16]) -> Result<crate::tui::
             .unwrap_or_default();
         format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
     })?;
-    let index = if let Ok(Ok(index)) = stored {
-        index
-    } else {
-        let index = SearchIndex::build(&content);
-        store_index(&index, path, identity);
-        index
-    };
+    let index = SearchIndex::build(&content);
+    store_index(&index, path, identity, &content.catalog(dir));
     Ok(crate::tui::Loaded { content, index })
 }
 
@@ -865,24 +871,34 @@ fn load_rest(dir: &Path, path: &Path, identity: [u8; 16]) -> Result<crate::tui::
 struct IndexTiming {
     how: &'static str,
     read_ms: f64,
-    /// Where to store a newly built index, and the identity of its content.
-    store: Option<(PathBuf, [u8; 16])>,
+    /// A newly built index's content (its catalog goes with the index), where to store the
+    /// index, and the identity of the content.
+    store: Option<Storing>,
+}
+
+struct Storing {
+    content: Content,
+    dir: PathBuf,
+    path: PathBuf,
+    identity: [u8; 16],
 }
 
 impl IndexTiming {
     /// Stores a newly built index (a cache that cannot be written only costs the next start
     /// its time) and keeps the cache folder small.
     fn store(&self, index: &SearchIndex) {
-        if let Some((path, identity)) = &self.store {
-            store_index(index, path, *identity);
+        if let Some(storing) = &self.store {
+            let catalog = storing.content.catalog(&storing.dir);
+            store_index(index, &storing.path, storing.identity, &catalog);
         }
     }
 }
 
-/// Stores `index` at `path` for content of `identity` (a cache that cannot be written only
-/// costs the next start its time) and keeps the cache folder small.
-fn store_index(index: &SearchIndex, path: &Path, identity: [u8; 16]) {
-    if index.store(path, identity).is_ok() {
+/// Stores `index` at `path` for content of `identity`, with the content's `catalog` (a
+/// cache that cannot be written only costs the next start its time) and keeps the cache
+/// folder small.
+fn store_index(index: &SearchIndex, path: &Path, identity: [u8; 16], catalog: &content::Catalog) {
+    if index.store(path, identity, catalog).is_ok() {
         prune_index_cache(path);
     }
 }
@@ -925,13 +941,18 @@ fn search_index(global: &GlobalArgs) -> Result<(SearchIndex, IndexTiming), UserE
     let content = content::load_sources(&sources)?;
     std::mem::forget(sources);
     let index = SearchIndex::build(&content);
-    std::mem::forget(content);
+    let store = path.map(|path| Storing {
+        content,
+        dir: dir.clone(),
+        path,
+        identity,
+    });
     Ok((
         index,
         IndexTiming {
             how: "built",
             read_ms,
-            store: path.map(|path| (path, identity)),
+            store,
         },
     ))
 }
@@ -1101,7 +1122,7 @@ fn find_guide<'a>(content: &'a Content, id: &str) -> Result<&'a content::Guide, 
         UserError(format!(
             "--guide: id가 \"{id}\"인 가이드가 없습니다 (있는 가이드: {}{})",
             ids.join(", "),
-            if content.guides().len() > ids.len() {
+            if content.guide_count() > ids.len() {
                 " …"
             } else {
                 ""

@@ -417,6 +417,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
                 || source.name.clone(),
                 |name| name.to_string_lossy().into_owned(),
             ),
+            path: source.name.clone(),
             guide,
         })
         .collect();
@@ -431,6 +432,18 @@ fn embedded_synonyms() -> SynonymList {
         .find(|(name, _)| is_synonym_file(name))
         .and_then(|(_, bytes)| serde_json::from_slice(bytes).ok())
         .unwrap_or_default()
+}
+
+/// One guide's file, read and parsed on its own: a guide of a folder that loaded whole and
+/// valid before, and has not changed since (the caller checks its identity), read when it is
+/// opened. `None` when it does not read or parse as a guide.
+pub(super) fn read_guide(path: &Path) -> Option<Guide> {
+    let bytes = read_regular_file(path).ok()?;
+    let source = SourceFile {
+        name: path.display().to_string(),
+        bytes,
+    };
+    parse_file(&source).ok()
 }
 
 /// Parses every file, in order; a large directory is spread over the machine's cores.

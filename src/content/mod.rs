@@ -3,6 +3,7 @@
 //! Content is all-or-nothing: a set of files either loads whole and valid, or yields every
 //! problem found, each naming its file and where in it.
 
+mod catalog;
 mod load;
 pub mod locate;
 pub mod model;
@@ -10,8 +11,10 @@ mod validate;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub use catalog::{Catalog, GuideCard};
 pub use load::{
     SourceFile, embedded_sources, identity, load_dir, load_embedded, load_first_guide,
     load_sources, read_dir, read_regular_file,
@@ -76,19 +79,37 @@ impl std::error::Error for ContentErrors {}
 pub struct LoadedGuide {
     /// File name (no directory), kept so an export writes the same names back.
     pub file_name: String,
+    /// The file as it was named when read (a content folder's path joined with it).
+    pub path: String,
     pub guide: Guide,
 }
 
-/// Loaded, validated content with lookups by id.
+/// Loaded, validated content with lookups by id. Content loaded whole holds every guide;
+/// content started from a [`Catalog`] reads each guide from its folder when first asked for
+/// (a help centre's guides take hundreds of megabytes; an agent opens a few).
 #[derive(Debug, Clone)]
 pub struct Content {
-    guides: Vec<LoadedGuide>,
-    /// Computed when first asked for (it hashes all content; searching never needs it).
+    slots: Vec<Slot>,
+    /// Where guides not read yet are read from, and the identity the folder had when its
+    /// catalog was taken (a guide is read only while it still has it).
+    folder: Option<(PathBuf, [u8; 16])>,
+    /// Computed when first asked for (it hashes all content; searching never needs it), or
+    /// taken from the catalog.
     version: OnceLock<String>,
-    sentences: HashMap<String, Citation>,
+    /// Each sentence some rule cites, and the guide that holds it.
+    cited: HashMap<String, usize>,
     templates: HashMap<String, (usize, usize)>,
     /// The help centre's everyday words for the guides' words (each guide adds its own).
     synonyms: Vec<Synonym>,
+}
+
+/// One guide: what lists show of it, and the guide once read.
+#[derive(Debug, Clone)]
+struct Slot {
+    card: GuideCard,
+    file_name: String,
+    /// `Some(None)`: reading it failed (its file changed since the catalog was taken).
+    guide: OnceLock<Option<Guide>>,
 }
 
 /// A sentence that rules can cite.
@@ -100,7 +121,7 @@ pub struct Citation {
 
 impl PartialEq for Content {
     fn eq(&self, other: &Self) -> bool {
-        self.guides == other.guides
+        self.guide_count() == other.guide_count() && self.guides().eq(other.guides())
     }
 }
 
@@ -108,48 +129,83 @@ impl Content {
     /// Builds lookups over already validated guides.
     fn new(guides: Vec<LoadedGuide>, synonyms: Vec<Synonym>) -> Self {
         // Only sentences that some rule cites are looked up by id; a help centre's worth of
-        // content has far more items than citations, so the others are not copied.
-        let cited: HashSet<&str> = guides
+        // content has far more items than citations.
+        let wanted: HashSet<&str> = guides
             .iter()
             .flat_map(|loaded| &loaded.guide.rules)
             .flat_map(|rule| &rule.sources)
             .map(String::as_str)
             .collect();
-        let mut sentences = HashMap::new();
+        let mut cited = HashMap::new();
         let mut templates = HashMap::new();
         for (guide_index, loaded) in guides.iter().enumerate() {
             let guide = &loaded.guide;
-            for item in guide.citable_items() {
-                if cited.contains(item.id.as_str()) {
-                    sentences.insert(
-                        item.id.clone(),
-                        Citation {
-                            guide: guide_index,
-                            text: guide.item_text(item),
-                        },
-                    );
-                }
-            }
-            for event in guide.schedule.iter().flat_map(|s| &s.events) {
-                if cited.contains(event.id.as_str()) {
-                    sentences.insert(
-                        event.id.clone(),
-                        Citation {
-                            guide: guide_index,
-                            text: event.line(),
-                        },
-                    );
-                }
+            let items = guide.citable_items().map(|item| item.id.as_str());
+            let events = guide
+                .schedule
+                .iter()
+                .flat_map(|s| &s.events)
+                .map(|event| event.id.as_str());
+            for id in items.chain(events).filter(|id| wanted.contains(id)) {
+                cited.entry(id.to_owned()).or_insert(guide_index);
             }
             for (template_index, template) in guide.sms_templates.iter().enumerate() {
                 templates.insert(template.id.clone(), (guide_index, template_index));
             }
         }
+        let slots = guides
+            .into_iter()
+            .map(|loaded| Slot {
+                card: GuideCard::of(loaded.path, &loaded.guide),
+                file_name: loaded.file_name,
+                guide: OnceLock::from(Some(loaded.guide)),
+            })
+            .collect();
         Self {
-            guides,
+            slots,
+            folder: None,
             version: OnceLock::new(),
-            sentences,
+            cited,
             templates,
+            synonyms,
+        }
+    }
+
+    /// Content of the folder `dir` (whose identity is `identity`) as `catalog` lists it:
+    /// each guide is read when first asked for; `first`, already read, is the first guide.
+    pub fn from_catalog(
+        catalog: &Catalog,
+        dir: &Path,
+        identity: [u8; 16],
+        synonyms: Vec<Synonym>,
+        first: Option<Guide>,
+    ) -> Self {
+        let mut first = first;
+        let slots = catalog
+            .guides
+            .iter()
+            .map(|card| {
+                let file_name = Path::new(&card.path).file_name().map_or_else(
+                    || card.path.clone(),
+                    |name| name.to_string_lossy().into_owned(),
+                );
+                let guide = match first.take() {
+                    Some(guide) if guide.id == card.id => OnceLock::from(Some(guide)),
+                    _ => OnceLock::new(),
+                };
+                Slot {
+                    card: card.clone(),
+                    file_name,
+                    guide,
+                }
+            })
+            .collect();
+        Self {
+            slots,
+            folder: Some((dir.to_path_buf(), identity)),
+            version: OnceLock::from(catalog.version.clone()),
+            cited: catalog.cited_map(),
+            templates: catalog.template_map(),
             synonyms,
         }
     }
@@ -159,30 +215,91 @@ impl Content {
         &self.synonyms
     }
 
-    pub fn guides(&self) -> impl ExactSizeIterator<Item = &Guide> {
-        self.guides.iter().map(|loaded| &loaded.guide)
+    /// Every guide, in order (each read now if it was not: for the command line, and for
+    /// content loaded whole).
+    pub fn guides(&self) -> impl Iterator<Item = &Guide> {
+        (0..self.slots.len()).filter_map(|g| self.guide(g))
     }
 
-    pub fn loaded_guides(&self) -> &[LoadedGuide] {
-        &self.guides
+    /// Every guide with its file name, in order (read now if it was not).
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Guide)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(g, slot)| Some((slot.file_name.as_str(), self.guide(g)?)))
     }
 
+    /// How many guides there are (read or not).
+    pub fn guide_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// What lists show of each guide, without reading any.
+    pub fn cards(&self) -> impl ExactSizeIterator<Item = &GuideCard> {
+        self.slots.iter().map(|slot| &slot.card)
+    }
+
+    pub fn card(&self, index: usize) -> Option<&GuideCard> {
+        self.slots.get(index).map(|slot| &slot.card)
+    }
+
+    /// Guide `index`, read from its file the first time when the content started from a
+    /// catalog (`None` when there is no such guide, or its file no longer reads as it did).
     pub fn guide(&self, index: usize) -> Option<&Guide> {
-        self.guides.get(index).map(|loaded| &loaded.guide)
+        let slot = self.slots.get(index)?;
+        slot.guide.get_or_init(|| self.read(slot)).as_ref()
+    }
+
+    /// Whether guide `index` has been read.
+    pub fn is_read(&self, index: usize) -> bool {
+        self.slots
+            .get(index)
+            .is_some_and(|slot| slot.guide.get().is_some())
+    }
+
+    /// A guide not read yet, from its folder while the folder is as its catalog found it.
+    fn read(&self, slot: &Slot) -> Option<Guide> {
+        let (dir, identity) = self.folder.as_ref()?;
+        if load::identity(dir).ok() != Some(*identity) {
+            return None;
+        }
+        load::read_guide(&dir.join(&slot.card.path)).filter(|guide| guide.id == slot.card.id)
+    }
+
+    /// The index of the guide whose id is `id` (without reading any).
+    pub fn guide_index(&self, id: &str) -> Option<usize> {
+        self.slots.iter().position(|slot| slot.card.id == id)
     }
 
     pub fn guide_by_id(&self, id: &str) -> Option<&Guide> {
-        self.guides().find(|guide| guide.id == id)
+        self.guide(self.guide_index(id)?)
     }
 
     /// A short fingerprint of the content, recorded with every SMS sent.
     pub fn version(&self) -> &str {
-        self.version.get_or_init(|| content_version(&self.guides))
+        self.version.get_or_init(|| content_version(self))
     }
 
-    /// The text of a citable sentence (an item or a schedule line) by id.
-    pub fn sentence(&self, id: &str) -> Option<&Citation> {
-        self.sentences.get(id)
+    /// The text of a sentence some rule cites (an item or a schedule line), by id.
+    pub fn sentence(&self, id: &str) -> Option<Citation> {
+        let guide_index = *self.cited.get(id)?;
+        let guide = self.guide(guide_index)?;
+        let text = guide
+            .citable_items()
+            .find(|item| item.id == id)
+            .map(|item| guide.item_text(item))
+            .or_else(|| {
+                guide
+                    .schedule
+                    .iter()
+                    .flat_map(|s| &s.events)
+                    .find(|event| event.id == id)
+                    .map(ScheduleEvent::line)
+            })?;
+        Some(Citation {
+            guide: guide_index,
+            text,
+        })
     }
 
     pub fn template(&self, id: &str) -> Option<(&Guide, &SmsTemplate)> {
@@ -271,23 +388,39 @@ pub fn fingerprint(guide: &Guide) -> String {
 }
 
 fn fnv(bytes: impl Iterator<Item = u8>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", fnv_u64(bytes))
 }
 
-/// FNV-1a over the canonical JSON of the guides: stable across runs and machines.
-fn content_version(guides: &[LoadedGuide]) -> String {
+/// FNV-1a over each guide's canonical JSON (guides hashed on every core), then over those
+/// hashes in order: stable across runs and machines.
+fn content_version(content: &Content) -> String {
+    let count = content.guide_count();
+    let hashes = crate::parallel::in_shares(count, 4, |share| {
+        share
+            .map(|g| {
+                let json = content
+                    .guide(g)
+                    .and_then(|guide| serde_json::to_string(guide).ok())
+                    .unwrap_or_default();
+                fnv_u64(json.bytes())
+            })
+            .collect::<Vec<_>>()
+    });
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for loaded in guides {
-        let json = serde_json::to_string(&loaded.guide).unwrap_or_default();
-        for byte in json.bytes().chain(std::iter::once(0)) {
+    for guide_hash in hashes.into_iter().flatten() {
+        for byte in guide_hash.to_le_bytes() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
     format!("{hash:016x}")
+}
+
+fn fnv_u64(bytes: impl Iterator<Item = u8>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }

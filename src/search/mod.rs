@@ -29,7 +29,7 @@ mod tops;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::content::{Content, Guide, ItemKind, SectionKind};
+use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
 use codes::{Alphabet, Text};
 pub use docs::DocRef;
 use docs::{DocPacker, DocTable};
@@ -186,6 +186,9 @@ pub struct SearchIndex {
     initials: Vec<DocSet>,
     /// Each character's best documents for a one-character query.
     tops: Tops,
+    /// What a console lists and refers to before it reads any guide (an index read from a
+    /// stored file has it; one built from content in memory has not).
+    catalog: Catalog,
     /// Hits that cannot be on the page are counted but not kept (off: every hit is scored
     /// and kept, what the pruning is tested against).
     pruning: bool,
@@ -459,6 +462,7 @@ impl SearchIndex {
             postings,
             initials,
             tops: Tops::default(),
+            catalog: Catalog::default(),
             pruning: true,
         };
         index.tops = Tops::build(&index, index.alphabet.len());
@@ -475,6 +479,11 @@ impl SearchIndex {
 
     pub fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    /// The catalog stored with the index (empty for one built in memory).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     pub fn is_empty(&self) -> bool {

@@ -22,10 +22,11 @@ use super::query::{SynonymTable, Synonyms};
 use super::tops::{Top, Tops};
 use super::{DocKind, SearchIndex};
 use crate::checksum::Checksum;
+use crate::content::{Catalog, GuideCard};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -79,7 +80,10 @@ impl std::fmt::Display for Refused {
 impl SearchIndex {
     /// Writes the index to `path` whole or not at all (a temporary file beside it, then a
     /// rename), marked with the `identity` of the content it was built from.
-    pub fn store(&self, path: &Path, identity: [u8; 16]) -> io::Result<()> {
+    ///
+    /// `catalog` goes with it: what a console starting on the same content lists and refers
+    /// to before it reads any guide.
+    pub fn store(&self, path: &Path, identity: [u8; 16], catalog: &Catalog) -> io::Result<()> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir)?;
         let temporary = dir.join(format!(
@@ -98,6 +102,7 @@ impl SearchIndex {
             file.write_all(&[0u8; HEADER])?;
             let mut body = Writer::new(io::BufWriter::with_capacity(1 << 20, file));
             self.encode(&mut body);
+            encode_catalog(&mut body, catalog);
             let (out, length, sum) = body.finish()?;
             let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
             let mut header = Vec::with_capacity(HEADER);
@@ -582,6 +587,83 @@ fn decode_docs<R: io::Read>(
     })
 }
 
+/// The catalog (see [`crate::content::Catalog`]), after the index.
+fn encode_catalog<W: Write>(out: &mut Writer<W>, catalog: &Catalog) {
+    out.u64(catalog.guides.len() as u64);
+    for card in &catalog.guides {
+        out.str(&card.path);
+        out.str(&card.id);
+        out.str(&card.title);
+        out.str(card.status.as_deref().unwrap_or_default());
+        out.bytes(&[u8::from(card.status.is_some())]);
+        out.u64(card.category.len() as u64);
+        for level in &card.category {
+            out.str(level);
+        }
+    }
+    out.u64(catalog.templates.len() as u64);
+    for (id, guide, place) in &catalog.templates {
+        out.str(id);
+        out.u64(*guide as u64);
+        out.u64(*place as u64);
+    }
+    out.u64(catalog.cited.len() as u64);
+    for (id, guide) in &catalog.cited {
+        out.str(id);
+        out.u64(*guide as u64);
+    }
+    out.str(&catalog.version);
+}
+
+fn decode_catalog<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<Catalog> {
+    let what = "가이드 목록";
+    let count = read.count(8 * 5, what)?;
+    if count != guide_count {
+        return Err(what);
+    }
+    let mut catalog = Catalog::default();
+    for _ in 0..count {
+        let path = read.str(what)?;
+        let id = read.str(what)?;
+        let title = read.str(what)?;
+        let status = read.str(what)?;
+        let [has_status] = read.u8s::<1>(what)?;
+        let levels = read.count(8, what)?;
+        let mut category = Vec::with_capacity(levels);
+        for _ in 0..levels {
+            category.push(read.str(what)?);
+        }
+        catalog.guides.push(GuideCard {
+            path,
+            id,
+            title,
+            status: (has_status != 0).then_some(status),
+            category,
+        });
+    }
+    let guide = |read: &mut Reader<R>| -> Read<usize> {
+        let guide = usize::try_from(read.u64(what)?).map_err(|_| what)?;
+        if guide >= count {
+            return Err(what);
+        }
+        Ok(guide)
+    };
+    let templates = read.count(24, what)?;
+    for _ in 0..templates {
+        let id = read.str(what)?;
+        let owner = guide(read)?;
+        let place = usize::try_from(read.u64(what)?).map_err(|_| what)?;
+        catalog.templates.push((id, owner, place));
+    }
+    let cited = read.count(16, what)?;
+    for _ in 0..cited {
+        let id = read.str(what)?;
+        catalog.cited.push((id, guide(read)?));
+    }
+    catalog.version = read.str(what)?;
+    Ok(catalog)
+}
+
 /// The characters numbered: each once, in increasing order.
 fn decode_alphabet<R: io::Read>(read: &mut Reader<R>) -> Read<Alphabet> {
     let letters = read.count(4, "글자표")?;
@@ -702,6 +784,7 @@ fn decode<R: io::Read>(
     let postings = decode_postings(read, alphabet.len(), doc_count)?;
     let tops = decode_tops(read, alphabet.len(), doc_count)?;
     let initials = super::initial_sets(&class_sets);
+    let catalog = decode_catalog(read, guides.len())?;
     if read.left != 0 {
         return Err("남는 바이트");
     }
@@ -720,6 +803,7 @@ fn decode<R: io::Read>(
         postings: Some(postings),
         initials,
         tops,
+        catalog,
         pruning: true,
     })
 }
@@ -733,15 +817,24 @@ mod tests {
         SearchIndex::build(&crate::content::load_embedded().unwrap())
     }
 
+    /// The embedded content's catalog (what the index is stored with).
+    fn catalog() -> Catalog {
+        crate::content::load_embedded()
+            .unwrap()
+            .catalog(Path::new("assets"))
+    }
+
     #[test]
     fn a_stored_index_reads_back_the_same() {
         let index = index();
         let mut writer = Writer::new(Vec::new());
         index.encode(&mut writer);
+        encode_catalog(&mut writer, &catalog());
         let (body, length, sum) = writer.finish().unwrap();
         assert_eq!(length, body.len() as u64);
         assert_eq!(sum, checksum(&body, BODY_SEED));
         let back = decode(&mut Reader::new(&body[..], length), None).unwrap();
+        assert_eq!(back.catalog(), &catalog());
         assert_eq!(back.docs, index.docs);
         assert_eq!(back.chars, index.chars);
         assert_eq!(back.bounds, index.bounds);
@@ -765,7 +858,7 @@ mod tests {
         let dir = tempfile_dir();
         let path = dir.join("index.bin");
         let identity = [7u8; 16];
-        index.store(&path, identity).unwrap();
+        index.store(&path, identity, &catalog()).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert!(SearchIndex::decode_file(&bytes, identity).is_ok());
         assert!(SearchIndex::is_stored_for(&path, identity));
@@ -825,7 +918,7 @@ mod tests {
         let index = index();
         let dir = tempfile_dir().join("texts");
         let path = dir.join("index.bin");
-        index.store(&path, [3u8; 16]).unwrap();
+        index.store(&path, [3u8; 16], &catalog()).unwrap();
         let back = SearchIndex::load_stored(&path, [3u8; 16]).unwrap();
         assert!(matches!(back.docs.texts, Texts::Stored(..)));
         assert!(back.heap_bytes() < index.heap_bytes());

@@ -78,7 +78,8 @@ pub struct Loaded {
 }
 
 pub struct App {
-    pub content: Content,
+    /// Shared with the thread that stores a newly built index.
+    pub content: Arc<Content>,
     /// Shared with the thread that stores it for the next start.
     pub index: Arc<SearchIndex>,
     /// Whether the whole help centre is in, or only the first guide while the rest loads.
@@ -164,21 +165,23 @@ const TOAST_TICKS: u32 = 8;
 
 impl App {
     pub fn new(
-        content: Content,
+        content: impl Into<Arc<Content>>,
         now: Option<DateTime<FixedOffset>>,
         history_path: Option<PathBuf>,
     ) -> Self {
+        let content = content.into();
         let index = Arc::new(SearchIndex::build(&content));
         Self::with_index(content, index, now, history_path)
     }
 
     /// The console over `content` searched with `index` (built from that very content).
     pub fn with_index(
-        content: Content,
+        content: impl Into<Arc<Content>>,
         index: Arc<SearchIndex>,
         now: Option<DateTime<FixedOffset>>,
         history_path: Option<PathBuf>,
     ) -> Self {
+        let content = content.into();
         let clock = Clock { fixed: now };
         let rules = rule_form::State::new(clock.now(), content.guide(0));
         let (recent, warning) = history_path
@@ -223,18 +226,18 @@ impl App {
         app
     }
 
-    /// The whole help centre has loaded: its content and index replace the first guide's.
-    /// The guide shown stays shown (it is the help centre's first), and a query typed
-    /// meanwhile is searched again over everything.
+    /// The whole help centre is in: its content (every guide listed, each read when it is
+    /// opened) and index replace the first guide's. The guide shown stays shown (it is the
+    /// help centre's first), and a query typed meanwhile is searched again over everything.
     pub fn apply_loaded(&mut self, loaded: Loaded) {
         let shown = self.current_guide().map(|guide| guide.id.clone());
-        self.content = loaded.content;
+        self.content = Arc::new(loaded.content);
         self.index = Arc::new(loaded.index);
         self.search_cache = SearchCache::default();
         self.searcher = None;
         self.search_off_thread_when_large();
         self.help_centre = HelpCentre::Whole;
-        let guide = shown.and_then(|id| self.content.guides().position(|guide| guide.id == id));
+        let guide = shown.and_then(|id| self.content.guide_index(&id));
         match guide {
             Some(guide) if guide == self.guide => self.category.show_guide(&self.content, guide),
             _ => self.select_guide(guide.unwrap_or(0)),
@@ -242,8 +245,8 @@ impl App {
         if self.search.searching() {
             self.run_search();
         }
-        let count = self.content.guides().count();
-        self.toast(format!("가이드 {count}개를 모두 불러왔습니다"));
+        let count = self.content.guide_count();
+        self.toast(format!("가이드 {count}개 모두에서 검색합니다"));
     }
 
     /// The rest of the help centre could not be loaded: the console goes on with the guide

@@ -46,7 +46,9 @@ const TICK: Duration = Duration::from_millis(500);
 /// What the console opens on: content and its index, and, when that is only the first
 /// guide, the rest of the help centre arriving from a loading thread.
 pub struct Start {
-    pub content: Content,
+    /// Shared with the thread that stores a newly built index (and takes the content's
+    /// catalog with it).
+    pub content: Arc<Content>,
     /// The index of `content` (built here when `None`).
     pub index: Option<Arc<SearchIndex>>,
     /// Loads the rest; run on its own thread once the first frame is drawn, so that the
@@ -94,6 +96,7 @@ pub fn run(
         )));
     }
     let mut links = known_urls(&app.content);
+    let mut links_of = guides_read(&app.content);
 
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(Arc::clone(&stop))?;
@@ -111,6 +114,11 @@ pub fn run(
     let result = (|| -> io::Result<()> {
         while !app.quit && !stop.load(Ordering::Relaxed) {
             let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
+            // A guide opened since: its addresses become links too.
+            if guides_read(&app.content) != links_of {
+                links = known_urls(&app.content);
+                links_of = guides_read(&app.content);
+            }
             write_hyperlinks(completed.buffer, &links, app.theme.color())?;
             for effect in app.effects.drain(..) {
                 match effect {
@@ -202,7 +210,15 @@ fn write_clipboard(text: &str) -> io::Result<()> {
     out.flush()
 }
 
-/// Every address the content holds, so that only whole, real addresses become links.
+/// How many guides have been read (each read guide's addresses become links).
+fn guides_read(content: &Content) -> usize {
+    (0..content.guide_count())
+        .filter(|&g| content.is_read(g))
+        .count()
+}
+
+/// Every address the guides read so far hold (only they are shown), so that only whole,
+/// real addresses become links.
 fn known_urls(content: &Content) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
     let mut add = |text: &str| {
@@ -214,7 +230,8 @@ fn known_urls(content: &Content) -> Vec<String> {
             }
         }
     };
-    for guide in content.guides() {
+    let read = (0..content.guide_count()).filter(|&g| content.is_read(g));
+    for guide in read.filter_map(|g| content.guide(g)) {
         for link in &guide.links {
             if let Some(url) = &link.url {
                 add(url);

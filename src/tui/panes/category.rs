@@ -215,7 +215,8 @@ pub fn rows(content: &Content) -> Vec<Row> {
         }
     }
     let mut root = Node::default();
-    for (index, guide) in content.guides().enumerate() {
+    // From the catalog: listing the help centre reads no guide.
+    for (index, guide) in content.cards().enumerate() {
         let mut node = &mut root;
         for level in &guide.category {
             let position = node.children.iter().position(|c| &c.label == level);

@@ -357,11 +357,12 @@ fn hit_lines(
             };
             // With several guides loaded, each hit names its guide (shortened: the text
             // matters more).
-            let kind = match ctx.content.guide(doc.target.guide()) {
-                Some(guide) if ctx.content.guides().len() > 1 => format!(
+            // The guide's title from the catalog: a hit does not read its guide.
+            let kind = match ctx.content.card(doc.target.guide()) {
+                Some(card) if ctx.content.guide_count() > 1 => format!(
                     "[{}·{}] ",
                     doc.kind.label(),
-                    super::super::text::truncate(&guide.title, GUIDE_TAG_CELLS)
+                    super::super::text::truncate(&card.title, GUIDE_TAG_CELLS)
                 ),
                 _ => format!("[{}] ", doc.kind.label()),
             };

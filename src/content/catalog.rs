@@ -1,0 +1,102 @@
+//! What a help centre's guides hold that the console lists, names and refers to by id,
+//! without the guides themselves: each guide's file, id, title, status and category path,
+//! which guide holds each SMS template and each sentence a rule cites, and the content's
+//! version. It is taken when the content loads whole and kept with the stored index, so a
+//! console can start on an unchanged folder and read each guide when it is opened.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::{Content, Guide};
+
+/// A guide as lists show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuideCard {
+    /// Where the guide's file is, from the content folder.
+    pub path: String,
+    pub id: String,
+    pub title: String,
+    pub status: Option<String>,
+    pub category: Vec<String>,
+}
+
+impl GuideCard {
+    pub(super) fn of(path: String, guide: &Guide) -> Self {
+        Self {
+            path,
+            id: guide.id.clone(),
+            title: guide.title.clone(),
+            status: guide.status.clone(),
+            category: guide.category.clone(),
+        }
+    }
+}
+
+/// See the module's documentation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub guides: Vec<GuideCard>,
+    /// An SMS template's id, its guide and its place in that guide.
+    pub templates: Vec<(String, usize, usize)>,
+    /// A sentence some rule cites, and the guide that holds it.
+    pub cited: Vec<(String, usize)>,
+    pub version: String,
+}
+
+impl Catalog {
+    /// Template ids to their guide and place.
+    pub(super) fn template_map(&self) -> HashMap<String, (usize, usize)> {
+        self.templates
+            .iter()
+            .map(|(id, guide, place)| (id.clone(), (*guide, *place)))
+            .collect()
+    }
+
+    pub(super) fn cited_map(&self) -> HashMap<String, usize> {
+        self.cited.iter().cloned().collect()
+    }
+}
+
+impl Content {
+    /// The catalog of content loaded whole from `folder` (its guides' files named from it):
+    /// every guide is read already, and the version is computed here if it was not.
+    pub fn catalog(&self, folder: &Path) -> Catalog {
+        let prefix = folder.display().to_string();
+        let guides = self
+            .slots
+            .iter()
+            .map(|slot| {
+                let path = slot
+                    .card
+                    .path
+                    .strip_prefix(&prefix)
+                    .map_or(slot.card.path.as_str(), |rest| {
+                        rest.trim_start_matches(std::path::MAIN_SEPARATOR)
+                    })
+                    .to_owned();
+                GuideCard {
+                    path,
+                    ..slot.card.clone()
+                }
+            })
+            .collect();
+        let mut templates: Vec<(String, usize, usize)> = self
+            .templates
+            .iter()
+            .map(|(id, &(guide, place))| (id.clone(), guide, place))
+            .collect();
+        templates.sort();
+        let mut cited: Vec<(String, usize)> = self
+            .cited
+            .iter()
+            .map(|(id, &guide)| (id.clone(), guide))
+            .collect();
+        cited.sort();
+        Catalog {
+            guides,
+            templates,
+            cited,
+            version: self.version().to_owned(),
+        }
+    }
+}
