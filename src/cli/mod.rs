@@ -827,7 +827,7 @@ fn console_start(
             std::sync::Arc::clone(&index),
             std::sync::Arc::clone(&content),
         );
-        std::thread::spawn(move || store_index(&stored, &path, identity, &whole.catalog(&dir)))
+        std::thread::spawn(move || store_index(&stored, &path, identity, || whole.catalog(&dir)))
     });
     let start = crate::tui::Start {
         content,
@@ -861,7 +861,7 @@ fn load_rest(
         format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
     })?;
     let index = SearchIndex::build(&content);
-    store_index(&index, path, identity, &content.catalog(dir));
+    store_index(&index, path, identity, || content.catalog(dir));
     Ok(crate::tui::Loaded { content, index })
 }
 
@@ -888,8 +888,8 @@ impl IndexTiming {
     /// its time) and keeps the cache folder small.
     fn store(&self, index: &SearchIndex) {
         if let Some(storing) = &self.store {
-            let catalog = storing.content.catalog(&storing.dir);
-            store_index(index, &storing.path, storing.identity, &catalog);
+            let catalog = || storing.content.catalog(&storing.dir);
+            store_index(index, &storing.path, storing.identity, catalog);
         }
     }
 }
@@ -897,7 +897,12 @@ impl IndexTiming {
 /// Stores `index` at `path` for content of `identity`, with the content's `catalog` (a
 /// cache that cannot be written only costs the next start its time) and keeps the cache
 /// folder small.
-fn store_index(index: &SearchIndex, path: &Path, identity: [u8; 16], catalog: &content::Catalog) {
+fn store_index(
+    index: &SearchIndex,
+    path: &Path,
+    identity: [u8; 16],
+    catalog: impl FnOnce() -> content::Catalog + Send,
+) {
     if index.store(path, identity, catalog).is_ok() {
         prune_index_cache(path);
     }

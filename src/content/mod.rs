@@ -398,11 +398,12 @@ fn content_version(content: &Content) -> String {
     let hashes = crate::parallel::in_shares(count, 4, |share| {
         share
             .map(|g| {
-                let json = content
-                    .guide(g)
-                    .and_then(|guide| serde_json::to_string(guide).ok())
-                    .unwrap_or_default();
-                fnv_u64(json.bytes())
+                // Hashed as it is written: no copy of the guide's JSON in memory.
+                let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+                if let Some(guide) = content.guide(g) {
+                    let _ = serde_json::to_writer(&mut hash, guide);
+                }
+                hash.0
             })
             .collect::<Vec<_>>()
     });
@@ -414,6 +415,23 @@ fn content_version(content: &Content) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn fnv_u64(bytes: impl Iterator<Item = u8>) -> u64 {

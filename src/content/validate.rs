@@ -77,7 +77,10 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     for (_, guide, _) in files {
         for_each_declared_id(guide, &mut |_, _, _| capacity += 1);
     }
-    let mut ids = Declarations(HashMap::with_capacity(capacity));
+    let mut ids = Declarations(foldhash::HashMap::with_capacity_and_hasher(
+        capacity,
+        foldhash::fast::RandomState::default(),
+    ));
 
     let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
     // First pass: declare ids, so references may point into other files.
@@ -149,7 +152,7 @@ struct Declared {
     kind: IdKind,
 }
 
-struct Declarations<'a>(HashMap<&'a str, Declared>);
+struct Declarations<'a>(foldhash::HashMap<&'a str, Declared>);
 
 impl Declarations<'_> {
     fn is(&self, id: &str, kind: IdKind) -> bool {

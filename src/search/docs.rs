@@ -3,7 +3,6 @@
 //! distinct strings) and all texts sit in one string. A document is read as a [`DocRef`].
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -113,7 +112,7 @@ impl Eq for DocTable {}
 pub(crate) struct DocPacker {
     table: DocTable,
     /// Each distinct id and title once (an entry's documents share theirs).
-    seen: HashMap<Box<str>, u32>,
+    seen: foldhash::HashMap<Box<str>, u32>,
     /// The documents of an entry come together: the last two strings answer most lookups
     /// (by address first, then by text: an address may be reused once a string is freed).
     recent: [(usize, u32); 2],

@@ -219,6 +219,10 @@ fn contiguous_score(
     score - DERIVED * loose - 10 * variant.initials - variant.penalty
 }
 
+/// The most [`place_score`] gives: a match at a word start (as every text's start is)
+/// that is the whole text.
+pub(crate) const PLACE_MOST: i64 = CONTIGUOUS + 300 + 600;
+
 /// What the place of a match in one piece from `start` to `end` scores, whatever the
 /// reading: earlier is better, a word start best, a match that is the whole text better
 /// still. A one-character reading's score is this, less its reading's costs.

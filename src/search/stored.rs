@@ -81,9 +81,15 @@ impl SearchIndex {
     /// Writes the index to `path` whole or not at all (a temporary file beside it, then a
     /// rename), marked with the `identity` of the content it was built from.
     ///
-    /// `catalog` goes with it: what a console starting on the same content lists and refers
-    /// to before it reads any guide.
-    pub fn store(&self, path: &Path, identity: [u8; 16], catalog: &Catalog) -> io::Result<()> {
+    /// The catalog `catalog` gives goes with it (what a console starting on the same content
+    /// lists and refers to before it reads any guide): made on another thread while the
+    /// index is written, as it comes last.
+    pub fn store(
+        &self,
+        path: &Path,
+        identity: [u8; 16],
+        catalog: impl FnOnce() -> Catalog + Send,
+    ) -> io::Result<()> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir)?;
         let temporary = dir.join(format!(
@@ -101,8 +107,15 @@ impl SearchIndex {
             // file, so storing needs no second copy of the index in memory.
             file.write_all(&[0u8; HEADER])?;
             let mut body = Writer::new(io::BufWriter::with_capacity(1 << 20, file));
-            self.encode(&mut body);
-            encode_catalog(&mut body, catalog);
+            std::thread::scope(|scope| {
+                let catalog = scope.spawn(catalog);
+                self.encode(&mut body);
+                match catalog.join() {
+                    Ok(catalog) => encode_catalog(&mut body, &catalog),
+                    // A panic making it is a bug: raise it here.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
             let (out, length, sum) = body.finish()?;
             let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
             let mut header = Vec::with_capacity(HEADER);
@@ -858,7 +871,7 @@ mod tests {
         let dir = tempfile_dir();
         let path = dir.join("index.bin");
         let identity = [7u8; 16];
-        index.store(&path, identity, &catalog()).unwrap();
+        index.store(&path, identity, catalog).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert!(SearchIndex::decode_file(&bytes, identity).is_ok());
         assert!(SearchIndex::is_stored_for(&path, identity));
@@ -918,7 +931,7 @@ mod tests {
         let index = index();
         let dir = tempfile_dir().join("texts");
         let path = dir.join("index.bin");
-        index.store(&path, [3u8; 16], &catalog()).unwrap();
+        index.store(&path, [3u8; 16], catalog).unwrap();
         let back = SearchIndex::load_stored(&path, [3u8; 16]).unwrap();
         assert!(matches!(back.docs.texts, Texts::Stored(..)));
         assert!(back.heap_bytes() < index.heap_bytes());

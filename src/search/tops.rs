@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::codes::code_of;
-use super::matcher::{TIER, place_score};
+use super::matcher::{PLACE_MOST, TIER, place_score};
 use super::{FIRST_PAGE, SearchIndex};
 
 /// A document on a character's list.
@@ -58,6 +58,9 @@ impl Tops {
         let documents = index.bounds.len().saturating_sub(1);
         let shares = crate::parallel::in_shares(documents, PER_WORKER, |share| {
             let mut best: Vec<Best> = vec![Best::new(); codes];
+            // The lowest score on each character's full list (`i32::MIN` until it is full):
+            // a place that cannot beat it is not scored.
+            let mut floor = vec![i32::MIN; codes];
             // A document's best place for each of its characters: the document it was last
             // seen in, and the best there.
             let mut seen_in = vec![u32::MAX; codes];
@@ -66,25 +69,31 @@ impl Tops {
             for d in share {
                 let doc = u32::try_from(d).unwrap_or(u32::MAX);
                 let text = index.chars(d);
+                let tier = i64::from(index.tiers[d]) * TIER;
                 here.clear();
                 for (start, &stored) in text.stored().iter().enumerate() {
-                    let code = code_of(stored);
-                    let Some(seen) = seen_in.get_mut(usize::from(code)) else {
+                    let short = code_of(stored);
+                    let code = usize::from(short);
+                    let Some(&lowest) = floor.get(code) else {
                         continue;
                     };
+                    // The most a place this far in scores (a word start, the whole text).
+                    let most = PLACE_MOST - i64::try_from(start.min(300)).unwrap_or(300) + tier;
+                    if most <= i64::from(lowest) {
+                        continue;
+                    }
                     let score = place_score(text, start, start + 1);
                     let start = Reverse(u32::try_from(start).unwrap_or(u32::MAX));
-                    let slot = &mut best_here[usize::from(code)];
-                    if *seen != doc {
-                        *seen = doc;
+                    let slot = &mut best_here[code];
+                    if seen_in[code] != doc {
+                        seen_in[code] = doc;
                         *slot = (score, start);
-                        here.push(code);
+                        here.push(short);
                     } else if score > slot.0 {
                         // The earlier of equal places stays (as a scan finds it first).
                         *slot = (score, start);
                     }
                 }
-                let tier = i64::from(index.tiers[d]) * TIER;
                 for &code in &here {
                     let (score, start) = best_here[usize::from(code)];
                     let top = Top {
@@ -92,7 +101,12 @@ impl Tops {
                         doc: Reverse(doc),
                         start,
                     };
-                    offer(&mut best[usize::from(code)], top);
+                    let list = &mut best[usize::from(code)];
+                    offer(list, top);
+                    if list.len() == FIRST_PAGE {
+                        floor[usize::from(code)] =
+                            list.peek().map_or(i32::MIN, |least| least.0.score);
+                    }
                 }
             }
             best
@@ -183,5 +197,79 @@ impl Tops {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Doc, DocKind, Target};
+    use std::sync::Arc;
+
+    /// Every character's list holds exactly its best documents, each at its best place,
+    /// in order, as scoring every place of every document finds them.
+    #[test]
+    fn each_list_is_the_best_of_every_place_scored() {
+        let words = [
+            "가입",
+            "기준",
+            "가",
+            "입",
+            "준비",
+            "가을",
+            "기",
+            "입금 가능",
+        ];
+        // Body texts mostly, some long: lists that reach deep into documents and tiers.
+        let kinds = [
+            DocKind::Question,
+            DocKind::Note,
+            DocKind::Script,
+            DocKind::Script,
+            DocKind::Policy,
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % 1_000).unwrap()
+        };
+        let docs: Vec<Doc> = (0..3_000)
+            .map(|n| {
+                let text = (0..=next() % 200)
+                    .map(|_| words[next() % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(if next() % 3 == 0 { "" } else { " " });
+                Doc {
+                    kind: kinds[next() % kinds.len()],
+                    id: Arc::from(format!("d{n}").as_str()),
+                    title: Arc::from("t"),
+                    text,
+                    target: Target::Guide { guide: 0 },
+                }
+            })
+            .collect();
+        let index = SearchIndex::from_docs(docs);
+        for code in 0..index.alphabet.len() {
+            let code = u16::try_from(code).unwrap();
+            let mut every: Vec<Top> = (0..index.len())
+                .filter_map(|d| {
+                    let text = index.chars(d);
+                    let tier = i64::from(index.tiers[d]) * TIER;
+                    (0..text.len())
+                        .filter(|&p| text.code(p) == Some(code))
+                        .map(|p| Top {
+                            score: i32::try_from(place_score(text, p, p + 1) + tier).unwrap(),
+                            doc: Reverse(u32::try_from(d).unwrap()),
+                            start: Reverse(u32::try_from(p).unwrap()),
+                        })
+                        .max()
+                })
+                .collect();
+            every.sort_unstable_by(|a, b| b.cmp(a));
+            every.truncate(FIRST_PAGE);
+            assert_eq!(index.tops.list(code), &every[..], "code {code}");
+        }
     }
 }
