@@ -27,6 +27,21 @@ fn frame(c: &mut Criterion) {
     });
 }
 
+/// The console's first frame on the embedded guide, as a start makes it: the content loaded
+/// and validated, indexed, and drawn at 120x40.
+fn first_frame(c: &mut Criterion) {
+    c.bench_function("first frame (embedded guide: load, index, draw 120x40)", |b| {
+        b.iter(|| {
+            let mut app = app();
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            terminal
+                .draw(|f| support_console::tui::ui::draw(&mut app, f))
+                .expect("draw");
+            black_box(terminal.backend().buffer().area);
+        });
+    });
+}
+
 /// A help centre's worth of hits: synthetic Q&A entries so that a one-syllable query finds
 /// hundreds, and a 200x50 frame whose hit list is tall enough for 100 of them.
 fn hit_list(c: &mut Criterion) {
@@ -90,5 +105,5 @@ fn hit_list(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame, hit_list);
+criterion_group!(benches, first_frame, frame, hit_list);
 criterion_main!(benches);
