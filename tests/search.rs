@@ -695,3 +695,39 @@ fn a_trailing_space_answers_as_the_query_without_it() {
         assert_eq!(typed, without, "{query:?} after typing it");
     }
 }
+
+/// Lone consonants are matched on the characters' initials (a list kept beside the codes)
+/// in every document, the first included, and in an index of one document; the plain scan
+/// of the codes finds the same.
+#[test]
+fn lone_consonants_match_in_the_first_document_and_in_one_alone() {
+    use std::sync::Arc;
+    use support_console::search::{Doc, Target};
+    let doc = |text: &str| Doc {
+        kind: DocKind::Note,
+        id: Arc::from(text),
+        title: Arc::from("t"),
+        text: text.to_owned(),
+        target: Target::Guide { guide: 0 },
+    };
+    for texts in [
+        vec!["앱 카카오"],
+        vec!["부스터 기사님 앱 카카오 목적지?", "앱 오"],
+    ] {
+        let docs: Vec<Doc> = texts.iter().map(|text| doc(text)).collect();
+        let listed = SearchIndex::from_docs(docs.clone());
+        let scanned = SearchIndex::from_docs(docs).scanning_only();
+        for query in ["ㅇㅋ", "ㅇㅇ", "ㅇㅋㅋㅇ", "ㅋㅇ"] {
+            let found = |index: &SearchIndex| {
+                let mut docs: Vec<usize> = index.search(query).iter().map(|hit| hit.doc).collect();
+                docs.sort_unstable();
+                docs
+            };
+            assert!(found(&listed).contains(&0), "{texts:?} {query}");
+            assert_eq!(found(&listed), found(&scanned), "{texts:?} {query}");
+        }
+    }
+    // Not in order: no hit.
+    let one = SearchIndex::from_docs(vec![doc("앱 카카오")]);
+    assert!(one.search("ㅋㅋㅇㅇ").is_empty());
+}

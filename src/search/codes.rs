@@ -4,7 +4,7 @@
 //! half as many bytes as with whole characters. Each document's codes are followed in
 //! memory by at least [`LANES`] more, so a scan tests a whole chunk at a time.
 
-use wide::u16x8;
+use wide::{u8x16, u16x8};
 
 /// Set on the first character of a word (after a space or punctuation).
 pub(crate) const WORD_START: u16 = 1 << 15;
@@ -448,6 +448,53 @@ mod tests {
     }
 
     #[test]
+    fn initials_and_runs_of_them_are_found_where_a_plain_search_finds_them() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in [0, 1, 15, 16, 17, 63, 64, 65, 130, 200] {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| u8::try_from(next() % 5).unwrap())
+                .collect();
+            let mut padded = bytes.clone();
+            padded.extend([0; PADDING]);
+            // What follows the text holds every initial: none may be found there.
+            padded[len..].iter_mut().for_each(|b| *b = 3);
+            for initial in 1..=4 {
+                for from in 0..=len {
+                    let expected = (from..len).find(|&p| bytes[p] == initial);
+                    for kept in [&padded[..], &bytes[..]] {
+                        let found = Initials::new(kept, len).first(from, initial);
+                        assert_eq!(found, expected, "len {len} from {from} initial {initial}");
+                    }
+                }
+            }
+            for wanted in [
+                &[1u8][..],
+                &[1, 2],
+                &[2, 2, 1],
+                &[3, 3, 3, 3],
+                &[4, 1, 2, 3, 4],
+            ] {
+                for from in [0, 1, 16, 17, len.saturating_sub(3), len] {
+                    let expected: Vec<usize> = (from..len)
+                        .filter(|&p| bytes.get(p..p + wanted.len()) == Some(wanted))
+                        .collect();
+                    for kept in [&padded[..], &bytes[..]] {
+                        let mut found = Vec::new();
+                        Initials::new(kept, len).each_run(from, wanted, |p| found.push(p));
+                        assert_eq!(found, expected, "len {len} from {from} {wanted:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_scan_never_reads_past_its_text() {
         let alphabet = Alphabet::new(vec!['a', 'b']);
         let (a, b) = (alphabet.code('a'), alphabet.code('b'));
@@ -471,4 +518,108 @@ mod tests {
             }
         }
     }
+}
+
+/// Each stored character's initial consonant as a byte (ㄱ = 1 … ㅎ = 19, 0 for a character
+/// with none), beside the codes: a reading of lone consonants only (ㄱㅇㄱㅈ) is matched on
+/// these, half the bytes of the codes and twice the characters an instruction tests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Initials<'a> {
+    bytes: &'a [u8],
+    len: usize,
+}
+
+/// Initials a scan tests at once.
+const INITIAL_LANES: usize = 16;
+
+impl<'a> Initials<'a> {
+    /// The first `len` initials of `padded` (which should hold [`INITIAL_LANES`] more).
+    pub(crate) fn new(padded: &'a [u8], len: usize) -> Self {
+        Self {
+            len: len.min(padded.len()),
+            bytes: padded,
+        }
+    }
+
+    /// The first position at or after `from` whose initial is `initial`.
+    #[inline]
+    pub(crate) fn first(self, from: usize, initial: u8) -> Option<usize> {
+        let mut at = from;
+        while at < self.len {
+            let mask = self.equal(at, initial);
+            if mask != 0 {
+                return Some(at + mask.trailing_zeros() as usize);
+            }
+            at += INITIAL_LANES;
+        }
+        None
+    }
+
+    /// Calls `visit` with each position at or after `from` where `wanted` stands one initial
+    /// after another, in order: where a reading of lone consonants matches in one piece.
+    #[inline]
+    pub(crate) fn each_run(self, from: usize, wanted: &[u8], mut visit: impl FnMut(usize)) {
+        let Some(last_start) = self.len.checked_sub(wanted.len()) else {
+            return;
+        };
+        let mut at = from;
+        while at <= last_start {
+            let mut mask = u32::MAX;
+            for (offset, &initial) in wanted.iter().enumerate() {
+                mask &= self.equal(at + offset, initial);
+                if mask == 0 {
+                    break;
+                }
+            }
+            let left = last_start - at + 1;
+            if left < INITIAL_LANES {
+                mask &= (1u32 << left) - 1;
+            }
+            while mask != 0 {
+                visit(at + mask.trailing_zeros() as usize);
+                mask &= mask - 1;
+            }
+            at += INITIAL_LANES;
+        }
+    }
+
+    /// Bit `n` set where the initial at `at + n` is `initial` (the next [`INITIAL_LANES`],
+    /// within the text).
+    #[inline]
+    fn equal(self, at: usize, initial: u8) -> u32 {
+        let mask = match self
+            .bytes
+            .get(at..at + INITIAL_LANES)
+            .and_then(|chunk| <[u8; INITIAL_LANES]>::try_from(chunk).ok())
+        {
+            Some(chunk) => u8x16::new(chunk)
+                .simd_eq(u8x16::splat(initial))
+                .to_bitmask(),
+            // Not padded (a text of its own): the initials that are there, one by one.
+            None => self.bytes[at.min(self.len)..self.len.min(at + INITIAL_LANES)]
+                .iter()
+                .enumerate()
+                .fold(0u32, |mask, (lane, &byte)| {
+                    mask | (u32::from(byte == initial) << lane)
+                }),
+        };
+        let left = self.len.saturating_sub(at);
+        if left >= INITIAL_LANES {
+            mask
+        } else {
+            mask & ((1u32 << left) - 1)
+        }
+    }
+}
+
+/// The initial of each code of `alphabet` (see [`Initials`]).
+pub(crate) fn initial_table(alphabet: &Alphabet) -> Vec<u8> {
+    alphabet
+        .chars()
+        .iter()
+        .map(|&ch| {
+            let class = super::query::class_of(ch);
+            if (1..=19).contains(&class) { class } else { 0 }
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 
 use std::ops::{ControlFlow, Range};
 
-use super::codes::{Alphabet, Probe, Text};
+use super::codes::{Alphabet, Initials, Probe, Text};
 use super::query::{DERIVED, Unit, Variant};
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
@@ -79,6 +79,23 @@ pub(crate) fn advance(
     Some(progress)
 }
 
+/// [`advance`] for lone consonants (`wanted`, each one's initial), on a document's initials.
+#[inline]
+pub(crate) fn advance_initials(
+    wanted: &[u8],
+    initials: Initials<'_>,
+    mut progress: Progress,
+) -> Option<Progress> {
+    for &initial in wanted {
+        let at = initials.first(progress.resume as usize, initial)?;
+        if progress.first == u32::MAX {
+            progress.first = to_u32(at);
+        }
+        progress.resume = to_u32(at + 1);
+    }
+    Some(progress)
+}
+
 /// Where a whole reading matched: the first unit's position and the end of the last unit's
 /// match (leftmost, greedy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,10 +147,42 @@ pub(crate) fn score(variant: &Variant, text: Text<'_>, reach: Reach) -> Found {
             end: to_u32(end),
         };
     }
+    scattered(variant, reach)
+}
+
+/// A match in order with gaps from `reach.first` to `reach.end`: closer together is better.
+fn scattered(variant: &Variant, reach: Reach) -> Found {
     let span = i64::try_from(reach.end.saturating_sub(reach.first + 1)).unwrap_or(i64::MAX);
     Found::Scattered {
         base: SCATTERED - span.min(500) - 10 * variant.initials - variant.penalty,
     }
+}
+
+/// [`score`] for a reading of lone consonants only (`wanted`, each unit's initial), its
+/// places in one piece found on the document's initials rather than unit by unit.
+pub(crate) fn score_initials(
+    variant: &Variant,
+    text: Text<'_>,
+    initials: Initials<'_>,
+    wanted: &[u8],
+    reach: Reach,
+) -> Found {
+    let mut best: Option<(i64, usize, usize)> = None;
+    initials.each_run(reach.first, wanted, |start| {
+        let end = start + wanted.len();
+        let score = contiguous_score(variant, text, start, end, 0);
+        if best.is_none_or(|(s, _, _)| score > s) {
+            best = Some((score, start, end));
+        }
+    });
+    if let Some((score, start, end)) = best {
+        return Found::Contiguous {
+            score,
+            start: to_u32(start),
+            end: to_u32(end),
+        };
+    }
+    scattered(variant, reach)
 }
 
 /// Matches the whole reading in a document whose settled units are known to match from

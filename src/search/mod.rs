@@ -30,7 +30,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
-use codes::{Alphabet, Text};
+use codes::{Alphabet, Initials, Text};
 pub use docs::DocRef;
 use docs::{DocPacker, DocTable};
 use docset::DocSet;
@@ -171,6 +171,9 @@ pub struct SearchIndex {
     chars: Vec<u16>,
     /// Document `d`'s characters are `chars[bounds[d]..bounds[d + 1]]`.
     bounds: Vec<u32>,
+    /// Each stored character's initial consonant, at the same places as `chars` (see
+    /// [`codes::Initials`]; empty when the codes could not number every character).
+    initial_bytes: Vec<u8>,
     class_sets: Vec<u64>,
     /// Each document's [`DocKind::tier`], kept apart so a scan need not touch the documents.
     tiers: Vec<u8>,
@@ -463,9 +466,11 @@ impl SearchIndex {
             initials,
             tops: Tops::default(),
             catalog: Catalog::default(),
+            initial_bytes: Vec::new(),
             pruning: true,
         };
         index.tops = Tops::build(&index, index.alphabet.len());
+        index.initial_bytes = initial_bytes(&index.chars, &index.alphabet);
         index
     }
 
@@ -518,6 +523,17 @@ impl SearchIndex {
         Text::new(self.chars.get(start..).unwrap_or_default(), end - start)
     }
 
+    /// Document `doc`'s initials, when every character has one known.
+    fn initials_of(&self, doc: usize) -> Option<Initials<'_>> {
+        let (start, end) = (self.bounds[doc] as usize, self.bounds[doc + 1] as usize);
+        // None kept (an empty list): `get(0..)` would still give the first document a
+        // list, of no initials.
+        if self.initial_bytes.len() < end {
+            return None;
+        }
+        Some(Initials::new(&self.initial_bytes[start..], end - start))
+    }
+
     /// Bytes of memory the index holds: the documents, the stored characters, the class
     /// sets and the character lists (for the memory report in the README).
     pub fn heap_bytes(&self) -> usize {
@@ -529,6 +545,7 @@ impl SearchIndex {
         let mut parts = self.docs.heap_parts();
         parts.extend([
             ("characters", self.chars.capacity() * 2),
+            ("initials of characters", self.initial_bytes.capacity()),
             (
                 "bounds, classes, tiers",
                 self.bounds.capacity() * 4 + self.class_sets.capacity() * 8 + self.tiers.capacity(),
@@ -548,13 +565,16 @@ impl SearchIndex {
     }
 
     /// The same index searching by a plain scan of every document, without the lists of
-    /// which documents hold which characters, every hit scored and kept: what tests compare
-    /// the lists and the pruning against.
+    /// which documents hold which characters, every hit scored and kept, lone consonants
+    /// matched on the codes: what tests compare the lists, the pruning and the initials
+    /// against.
     #[doc(hidden)]
     #[must_use]
     pub fn scanning_only(mut self) -> Self {
         self.postings = None;
         self.pruning = false;
+        // Lone consonants matched on the characters' codes, as every other unit is.
+        self.initial_bytes = Vec::new();
         self
     }
 
@@ -856,6 +876,33 @@ impl CharSet {
         chars.extend(self.others);
         chars
     }
+}
+
+/// Each stored character's initial (see [`codes::Initials`]), padded like the characters;
+/// none when the codes could not number every character (a character then stored as
+/// [`codes::OVERFLOW`] would still show its initial).
+fn initial_bytes(chars: &[u16], alphabet: &Alphabet) -> Vec<u8> {
+    if alphabet.is_full() {
+        return Vec::new();
+    }
+    let table = codes::initial_table(alphabet);
+    let shares = crate::parallel::in_shares(chars.len(), 1 << 20, |share| {
+        chars[share]
+            .iter()
+            .map(|&stored| {
+                table
+                    .get(usize::from(codes::code_of(stored)))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect::<Vec<u8>>()
+    });
+    let mut bytes = Vec::with_capacity(chars.len() + codes::PADDING);
+    for share in shares {
+        bytes.extend_from_slice(&share);
+    }
+    bytes.extend([0; codes::PADDING]);
+    bytes
 }
 
 /// The documents holding each initial consonant, from their class sets.

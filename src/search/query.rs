@@ -732,6 +732,21 @@ impl Variant {
         }
     }
 
+    /// Each unit's initial (ㄱ = 1 … ㅎ = 19) when the reading is lone consonants only and
+    /// all of them settled: such a reading is matched on the characters' initials.
+    pub(crate) fn initials_only(&self) -> Option<Vec<u8>> {
+        if self.settled().len() != self.units.len() {
+            return None;
+        }
+        self.units
+            .iter()
+            .map(|unit| match unit {
+                Unit::Initial(initial) => u8::try_from(initial.index() + 1).ok(),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn last_partial(&self) -> Option<&Unit> {
         self.units.get(self.stable)
     }

@@ -341,9 +341,35 @@ impl SearchIndex {
         let (variant, keep) = (scan.variant, scan.keep);
         let settled = variant.settled();
         let single = variant.units.len() == 1;
-        let mut consider = |doc: u32, progress: Progress, done: usize| {
+        // A reading of lone consonants only is matched on the initials of the characters.
+        let initials = variant.initials_only();
+        let consider = |doc: u32, progress: Progress, done: usize| {
             let d = doc as usize;
             let chars = self.chars(d);
+            if let (Some(wanted), Some(found)) = (&initials, self.initials_of(d))
+                && !(single && done == 0)
+            {
+                let rest = wanted.get(done..).unwrap_or_default();
+                let Some(progress) = matcher::advance_initials(rest, found, progress) else {
+                    return;
+                };
+                if keep {
+                    out.out.candidates.push((doc, progress));
+                }
+                if !scan.may_hit(d) {
+                    return;
+                }
+                // Every unit is settled: the whole reading ends where they do.
+                let reach = matcher::Reach {
+                    first: progress.first as usize,
+                    end: progress.resume as usize,
+                };
+                let ceiling = matcher::ceiling(variant, reach.first, chars.len());
+                out.hit(doc, self.tiers[d], Some(ceiling), || {
+                    matcher::score_initials(variant, chars, found, wanted, reach)
+                });
+                return;
+            }
             if single && done == 0 {
                 if !scan.may_hit(d) {
                     return;
@@ -379,6 +405,19 @@ impl SearchIndex {
                 matcher::score(variant, chars, reach)
             });
         };
+        self.each_in_order(source, variant, consider);
+    }
+
+    /// Calls `consider` with each document of `source` a reading in order may match, where
+    /// its settled units are known to match from and how many of them that is; documents far
+    /// apart are fetched a batch ahead.
+    #[inline]
+    fn each_in_order(
+        &self,
+        source: &Source<'_>,
+        variant: &Variant,
+        mut consider: impl FnMut(u32, Progress, usize),
+    ) {
         match source {
             Source::Level(parts, done) => {
                 let far_apart = is_sparse(parts);

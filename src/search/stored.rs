@@ -797,6 +797,7 @@ fn decode<R: io::Read>(
     let postings = decode_postings(read, alphabet.len(), doc_count)?;
     let tops = decode_tops(read, alphabet.len(), doc_count)?;
     let initials = super::initial_sets(&class_sets);
+    let initial_bytes = super::initial_bytes(&chars, &alphabet);
     let catalog = decode_catalog(read, guides.len())?;
     if read.left != 0 {
         return Err("남는 바이트");
@@ -817,6 +818,7 @@ fn decode<R: io::Read>(
         initials,
         tops,
         catalog,
+        initial_bytes,
         pruning: true,
     })
 }
