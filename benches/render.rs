@@ -30,16 +30,19 @@ fn frame(c: &mut Criterion) {
 /// The console's first frame on the embedded guide, as a start makes it: the content loaded
 /// and validated, indexed, and drawn at 120x40.
 fn first_frame(c: &mut Criterion) {
-    c.bench_function("first frame (embedded guide: load, index, draw 120x40)", |b| {
-        b.iter(|| {
-            let mut app = app();
-            let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-            terminal
-                .draw(|f| support_console::tui::ui::draw(&mut app, f))
-                .expect("draw");
-            black_box(terminal.backend().buffer().area);
-        });
-    });
+    c.bench_function(
+        "first frame (embedded guide: load, index, draw 120x40)",
+        |b| {
+            b.iter(|| {
+                let mut app = app();
+                let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+                terminal
+                    .draw(|f| support_console::tui::ui::draw(&mut app, f))
+                    .expect("draw");
+                black_box(terminal.backend().buffer().area);
+            });
+        },
+    );
 }
 
 /// A help centre's worth of hits: synthetic Q&A entries so that a one-syllable query finds
