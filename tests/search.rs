@@ -731,3 +731,95 @@ fn lone_consonants_match_in_the_first_document_and_in_one_alone() {
     let one = SearchIndex::from_docs(vec![doc("앱 카카오")]);
     assert!(one.search("ㅋㅋㅇㅇ").is_empty());
 }
+
+/// A keystroke's kept work covers only the documents its half-typed last syllable may hit:
+/// typing on within that syllable, leaving it (Backspace, another syllable, another mode)
+/// and coming back give what a plain scan of every document gives.
+#[test]
+fn work_kept_for_a_half_typed_syllable_serves_only_what_completes_it() {
+    use std::sync::Arc;
+    use support_console::search::{Doc, Target};
+    let texts = [
+        "가입 기준 안내",
+        "가이드 보기",
+        "가인 씨 연락",
+        "가입 긱 노동",
+        "가입깆 표기",
+        "수락률 기준",
+        "수라간 안내",
+        "수락 거절",
+        "멤버십 가입",
+        "메모 멥",
+        "멤벗 표기",
+        "기사님 앱",
+        "가 입 기 준",
+    ];
+    let docs: Vec<Doc> = texts
+        .iter()
+        .map(|text| Doc {
+            kind: DocKind::Note,
+            id: Arc::from(*text),
+            title: Arc::from("t"),
+            text: (*text).to_owned(),
+            target: Target::Guide { guide: 0 },
+        })
+        .collect();
+    let small = SearchIndex::from_docs(docs.clone());
+    let small_scanned = SearchIndex::from_docs(docs).scanning_only();
+    let sequences: [&[&str]; 6] = [
+        &["수", "수락", "수라", "수락", "수락률", "수락", "수"],
+        &[
+            "가",
+            "가이",
+            "가입",
+            "가입 ",
+            "가입 기",
+            "가입 긱",
+            "가입 기",
+            "가입 기준",
+            "가입 기",
+        ],
+        &[
+            "가",
+            "가입",
+            "가이",
+            "가인",
+            "가입",
+            "가입ㄱ",
+            "가입기",
+            "가입깆",
+        ],
+        &[
+            "r",
+            "rk",
+            "rkd",
+            "rkdl",
+            "rkdlq",
+            "rkdlq r",
+            "rkdlq rl",
+            "rkdlq rlw",
+            "rkdlq r",
+        ],
+        &[
+            "ㄱ",
+            "ㄱㅇ",
+            "ㄱㅇㄱ",
+            "ㄱㅇ기",
+            "ㄱㅇㄱㅈ",
+            "ㄱㅇㄱ",
+            "ㄱㅇ",
+        ],
+        &["멤", "멤버", "멤벗", "멤버", "멤버쉽", "멤버", "메", "멥"],
+    ];
+    for (index, scanned) in [(&small, &small_scanned), (&*LARGE, &*SCANNED)] {
+        for queries in sequences {
+            let mut cache = SearchCache::default();
+            for query in queries {
+                let typed = index.search_cached(&mut cache, query);
+                let plain = scanned.search(query);
+                assert_first_page(&typed, &plain, query);
+                assert_eq!(typed.into_all(index), plain, "{queries:?} at {query:?}");
+            }
+        }
+    }
+}

@@ -248,6 +248,9 @@ struct Level {
     word_starts: u64,
     /// The documents (and where their units matched), in parts made on different cores.
     candidates: Vec<Candidates>,
+    /// Only documents holding a character this unit matches were kept (the half-typed unit
+    /// that followed): the level serves a reading whose next unit matches no other.
+    within: Option<Unit>,
 }
 
 impl Level {
@@ -257,6 +260,14 @@ impl Level {
 
     fn serves(&self, variant: &Variant) -> bool {
         if self.scope != variant.scope || self.any_order != variant.is_any_order() {
+            return false;
+        }
+        if let Some(within) = &self.within
+            && !variant
+                .units
+                .get(self.units.len())
+                .is_some_and(|next| next.matches_within(within))
+        {
             return false;
         }
         if !self.any_order {
@@ -712,6 +723,12 @@ impl SearchIndex {
             && !settled.is_empty()
             && base.is_none_or(|l| l.units.len() < settled.len());
         let last = variant.units.get(settled.len()..).unwrap_or_default();
+        // A level kept for the half-typed last unit only: its documents are those the unit
+        // may hit (the next keystrokes, which complete that unit, need no others).
+        let within = match last {
+            [unit] if keep && !variant.is_any_order() && self.postings.is_some() => Some(*unit),
+            _ => None,
+        };
         let (picked, may_hit) = match (base, &self.postings) {
             (Some(level), Some(postings)) if level.len() >= FEW_TO_NARROW && !last.is_empty() => {
                 (None, Some(self.units_docs(postings, last, &range)))
@@ -723,7 +740,7 @@ impl SearchIndex {
                     (Some(holding), None)
                 } else {
                     let hitting = self.units_docs(postings, last, &range);
-                    if keep {
+                    if keep && within.is_none() {
                         (Some(holding), Some(hitting))
                     } else {
                         let mut both = holding;
@@ -734,6 +751,8 @@ impl SearchIndex {
             }
             _ => (None, None),
         };
+        // Without the documents the last unit may hit, the level keeps every document.
+        let within = within.filter(|_| base.is_none() || may_hit.is_some());
         let source = match (base, &picked) {
             (Some(level), _) => Source::Level(&level.candidates, level.units.len()),
             (None, Some(picked)) => Source::set(picked, range.clone()),
@@ -743,6 +762,7 @@ impl SearchIndex {
             v,
             variant,
             keep,
+            keep_all: keep && within.is_none(),
             may_hit: may_hit.as_ref(),
             page: gathered.page,
             recording: gathered.recording(),
@@ -766,6 +786,7 @@ impl SearchIndex {
                     0
                 },
                 candidates,
+                within,
             });
         }
     }

@@ -348,6 +348,17 @@ impl Unit {
         }
     }
 
+    /// Whether every character this unit matches is one `other` matches, so that a document
+    /// it matches holds a character of `other` (a lone consonant only within itself: it
+    /// matches characters the codes could not number).
+    pub(crate) fn matches_within(&self, other: &Self) -> bool {
+        if matches!(self, Self::Initial(_)) {
+            return self == other;
+        }
+        let others = other.codes();
+        self.codes().iter().all(|code| others.contains(code))
+    }
+
     /// The codes at which the unit matches on their own (all but a half-typed syllable's
     /// head, which needs the next syllable to fit).
     pub(crate) fn exact_codes(&self) -> Vec<u16> {

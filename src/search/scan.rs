@@ -255,6 +255,9 @@ pub(super) struct Scan<'a> {
     pub variant: &'a Variant,
     /// The documents the settled units match are kept (a level for the next keystroke).
     pub keep: bool,
+    /// Kept even where the last units cannot hit (else only documents that may hit are
+    /// looked at: see `Level::within`).
+    pub keep_all: bool,
     /// The documents that may hit, when the others need matching only as far as the settled
     /// units (they lack the last units' characters).
     pub may_hit: Option<&'a DocSet>,
@@ -302,7 +305,7 @@ impl SearchIndex {
         let mut consider = |doc: u32, from: Progress| {
             let d = doc as usize;
             if self.class_sets[d] & variant.stable_classes != variant.stable_classes
-                || !(keep || scan.may_hit(d))
+                || !(scan.keep_all || scan.may_hit(d))
             {
                 return;
             }
@@ -385,6 +388,9 @@ impl SearchIndex {
                 out.hit(doc, self.tiers[d], Some(ceiling), || {
                     matcher::single(variant, chars, first)
                 });
+                return;
+            }
+            if !scan.keep_all && !scan.may_hit(d) {
                 return;
             }
             let probes = variant.probes.get(done..settled.len()).unwrap_or_default();
