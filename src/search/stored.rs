@@ -25,8 +25,9 @@ use crate::checksum::Checksum;
 use crate::content::{Catalog, GuideCard};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
-/// Bumped whenever the layout or the meaning of a stored field changes.
-const FORMAT: u32 = 6;
+/// Bumped whenever the layout or the meaning of a stored field changes (7: the catalog's
+/// content version is a checksum of each guide's canonical JSON).
+const FORMAT: u32 = 7;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
