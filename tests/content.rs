@@ -20,6 +20,12 @@ fn embedded() -> content::Content {
     content::load_embedded().expect("embedded content is valid")
 }
 
+/// The embedded content exported (`content export`) into `out`, a folder of guide files.
+fn export_embedded(out: &std::path::Path) {
+    let status = bin().args(["content", "export"]).arg(out).status().unwrap();
+    assert!(status.success());
+}
+
 #[test]
 fn every_fact_of_the_guide() {
     let content = embedded();
@@ -363,12 +369,7 @@ fn content_check_passes_on_embedded() {
 fn export_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let status = bin()
-        .args(["content", "export"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    export_embedded(&out);
     let status = bin()
         .args(["content", "check", "--content"])
         .arg(&out)
@@ -637,12 +638,7 @@ fn synonym_lists_are_validated_with_their_place() {
 fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("content");
-    let status = bin()
-        .args(["content", "export"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    export_embedded(&out);
     // A second guide of the same shape, its ids its own.
     let first = fs::read_to_string(out.join("guide.json"))
         .or_else(|_| {

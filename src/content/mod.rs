@@ -283,19 +283,7 @@ impl Content {
     /// The text of a sentence some rule cites (an item or a schedule line), by id.
     pub fn sentence(&self, id: &str) -> Option<Citation> {
         let guide_index = *self.cited.get(id)?;
-        let guide = self.guide(guide_index)?;
-        let text = guide
-            .citable_items()
-            .find(|item| item.id == id)
-            .map(|item| guide.item_text(item))
-            .or_else(|| {
-                guide
-                    .schedule
-                    .iter()
-                    .flat_map(|s| &s.events)
-                    .find(|event| event.id == id)
-                    .map(ScheduleEvent::line)
-            })?;
+        let text = self.guide(guide_index)?.cited_sentence(id)?;
         Some(Citation {
             guide: guide_index,
             text,
@@ -346,6 +334,21 @@ impl Guide {
             .map(|step| step.label.as_str())
             .collect::<Vec<_>>()
             .join(" ▶ ")
+    }
+
+    /// The text of the sentence `id` as a rule cites it: an item as shown, or a schedule
+    /// line.
+    pub fn cited_sentence(&self, id: &str) -> Option<String> {
+        self.citable_items()
+            .find(|item| item.id == id)
+            .map(|item| self.item_text(item))
+            .or_else(|| {
+                self.schedule
+                    .iter()
+                    .flat_map(|s| &s.events)
+                    .find(|event| event.id == id)
+                    .map(ScheduleEvent::line)
+            })
     }
 
     /// An item's text as shown: a link item shows its link's address, or that it has none.

@@ -785,20 +785,7 @@ fn check_rating(reporter: &mut Reporter<'_>, path: &JsonPath, value: f64) {
 fn cited_texts(guide: &Guide, rule: &super::model::Rule) -> Vec<String> {
     rule.sources
         .iter()
-        .filter_map(|id| {
-            guide
-                .citable_items()
-                .find(|item| &item.id == id)
-                .map(|item| guide.item_text(item))
-                .or_else(|| {
-                    guide
-                        .schedule
-                        .iter()
-                        .flat_map(|s| &s.events)
-                        .find(|event| &event.id == id)
-                        .map(super::model::ScheduleEvent::line)
-                })
-        })
+        .filter_map(|id| guide.cited_sentence(id))
         .collect()
 }
 

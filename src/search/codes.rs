@@ -449,13 +449,7 @@ mod tests {
 
     #[test]
     fn initials_and_runs_of_them_are_found_where_a_plain_search_finds_them() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::search::test_numbers();
         for len in [0, 1, 15, 16, 17, 63, 64, 65, 130, 200] {
             let bytes: Vec<u8> = (0..len)
                 .map(|_| u8::try_from(next() % 5).unwrap())

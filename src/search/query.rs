@@ -1208,13 +1208,7 @@ mod probe_tests {
         let chars: Vec<char> = "가각간갂갃강개이입잆이번비바ㅂㄱ 보준주기ㅈ"
             .chars()
             .collect();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::search::test_numbers();
         for _ in 0..400 {
             let len = usize::try_from(next() % 80).unwrap();
             let text: Vec<u16> = (0..len)
