@@ -606,13 +606,31 @@ impl<'a> Initials<'a> {
     }
 }
 
+/// The class of a character: a syllable or consonant letter by its initial (1..=19), any
+/// other character by a hash (20..=63). A match needs every unit's class in the document,
+/// so a document's 64-bit class set rules most non-matches out with one AND.
+pub(crate) fn class_of(ch: char) -> u8 {
+    let initial = match crate::hangul::split_syllable(ch) {
+        Some((initial, _, _)) => Some(initial),
+        None => Some(ch)
+            .filter(|&c| crate::hangul::is_consonant(c))
+            .and_then(crate::hangul::initial_index),
+    };
+    // Initials number 19 and buckets 44: every class is below 64.
+    #[allow(clippy::cast_possible_truncation)]
+    match initial {
+        Some(index) => index as u8 + 1,
+        None => 20 + ((u32::from(ch).wrapping_mul(2_654_435_761) >> 16) % 44) as u8,
+    }
+}
+
 /// The initial of each code of `alphabet` (see [`Initials`]).
 pub(crate) fn initial_table(alphabet: &Alphabet) -> Vec<u8> {
     alphabet
         .chars()
         .iter()
         .map(|&ch| {
-            let class = super::query::class_of(ch);
+            let class = class_of(ch);
             if (1..=19).contains(&class) { class } else { 0 }
         })
         .collect()

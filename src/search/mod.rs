@@ -30,15 +30,13 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
-use codes::{Alphabet, Initials, Text};
+use codes::{Alphabet, Initials, Text, class_of};
 pub use docs::DocRef;
 use docs::{DocPacker, DocTable};
 use docset::DocSet;
 use postings::Postings;
 pub use query::MatchHow;
-use query::{
-    PreparedQuery, SynonymTable, Synonyms, Unit, Variant, class_of, ends_word, fold, prepare_query,
-};
+use query::{PreparedQuery, SynonymTable, Synonyms, Unit, Variant, ends_word, fold, prepare_query};
 pub use results::{Hit, SearchResults};
 use results::{Pending, Regather};
 use scan::{Candidates, Gathered, PER_WORKER, Scan, Source, Spare, in_parallel};

@@ -5,10 +5,8 @@ use std::ops::{ControlFlow, Range};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::codes::{ABSENT, Alphabet, Probe, Test, Text, code_of};
-use crate::hangul::{
-    self, compose, initial_index, initial_of, is_consonant, is_syllable, split_syllable,
-};
+use super::codes::{ABSENT, Alphabet, Probe, Test, Text, class_of, code_of};
+use crate::hangul::{self, compose, initial_index, initial_of, is_syllable, split_syllable};
 
 /// Longest query matched, in characters (a pasted page must not stall the console).
 const MAX_QUERY_CHARS: usize = 64;
@@ -33,24 +31,6 @@ pub(crate) fn ends_word(ch: char) -> bool {
         !ch.is_ascii_alphanumeric()
     } else {
         !(is_syllable(ch) || ch.is_alphanumeric())
-    }
-}
-
-/// The class of a character: a syllable or consonant letter by its initial (1..=19), any
-/// other character by a hash (20..=63). A match needs every unit's class in the document,
-/// so a document's 64-bit class set rules most non-matches out with one AND.
-pub(crate) fn class_of(ch: char) -> u8 {
-    let initial = match split_syllable(ch) {
-        Some((initial, _, _)) => Some(initial),
-        None => Some(ch)
-            .filter(|&c| is_consonant(c))
-            .and_then(initial_index),
-    };
-    // Initials number 19 and buckets 44: every class is below 64.
-    #[allow(clippy::cast_possible_truncation)]
-    match initial {
-        Some(index) => index as u8 + 1,
-        None => 20 + ((u32::from(ch).wrapping_mul(2_654_435_761) >> 16) % 44) as u8,
     }
 }
 
