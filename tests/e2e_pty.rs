@@ -158,7 +158,10 @@ impl Console {
             })
             .expect("resize");
         self.pump();
-        self.parser.set_size(rows, cols);
+        // The screen model keeps two columns at least: vt100 0.15 overflows placing a wide
+        // (Korean) character on a one-column screen, and a frame drawn for the size before
+        // may still be on its way when the terminal has just become 1x1.
+        self.parser.set_size(rows, cols.max(2));
         std::thread::sleep(Duration::from_millis(150));
     }
 }
