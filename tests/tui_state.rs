@@ -1454,3 +1454,37 @@ fn searching_off_the_ui_thread_gives_the_hits_of_the_query_typed_last() {
     );
     assert!(!off_thread.search_pending());
 }
+
+/// On an 80-column screen the footer cannot name every key: the rule form's and the SMS
+/// pane's own keys come first (a list's footer keeps the global ones first).
+#[test]
+fn a_narrow_footer_names_the_focused_panes_own_keys_first() {
+    let footer = |keys: &str| {
+        let mut app = app();
+        type_text(&mut app, keys);
+        let screen = render(&mut app, 80, 24);
+        screen.lines().last().unwrap_or_default().to_owned()
+    };
+    // The rule form opens on its time field; one row down is the member choice.
+    let rules = footer("3");
+    assert!(
+        rules
+            .trim_start()
+            .starts_with("Y 판정을 근거 문장까지 복사"),
+        "{rules}"
+    );
+    assert!(
+        !rules.contains("Space"),
+        "Space changes nothing on a time: {rules}"
+    );
+    let choice = footer("3j");
+    assert!(
+        choice.trim_start().starts_with("Space 선택 항목 바꾸기"),
+        "{choice}"
+    );
+    let sms = footer("4");
+    assert!(sms.contains("e SMS 직접 쓰기·고치기"), "{sms}");
+    assert!(sms.contains("s 발송함으로 기록"), "{sms}");
+    let list = footer("2");
+    assert!(list.trim_start().starts_with("/ 검색"), "{list}");
+}

@@ -385,6 +385,7 @@ impl App {
             }
             (Action::Open, Pane::Qa) => !self.qa.detail && self.current_qa().is_some(),
             (Action::Copy, Pane::Qa) => self.current_qa().is_some(),
+            (Action::Toggle, Pane::Rules) => self.rules.can_toggle(),
             _ => true,
         }
     }

@@ -258,7 +258,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Toggle,
         Scope::Rules,
         "선택 항목 바꾸기 (신규/갱신, 과거 혜택)",
-        false
+        true
     ),
     bind!(
         [(KeyCode::Char('Y'), NONE)],
@@ -266,7 +266,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::CopyDetail,
         Scope::Rules,
         "판정을 근거 문장까지 복사 (y는 티켓용 한 줄)",
-        false
+        true
     ),
     bind!(
         [(KeyCode::Char('e'), NONE)],
@@ -274,7 +274,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Compose,
         Scope::Sms,
         "SMS 직접 쓰기·고치기 (고른 템플릿 내용에서 시작, Esc 끝, 다시 Esc 버리기)",
-        false
+        true
     ),
     bind!(
         [(KeyCode::Char('s'), NONE)],
@@ -282,7 +282,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::MarkSent,
         Scope::Sms,
         "발송함으로 기록",
-        false
+        true
     ),
 ];
 
@@ -381,18 +381,27 @@ pub fn footer(mode: FooterMode) -> Vec<Hint> {
         FooterMode::SmsVariable => SMS_VARIABLE_HINTS.to_vec(),
         FooterMode::Draft => DRAFT_HINTS.to_vec(),
         FooterMode::WrapUp => WRAPUP_HINTS.to_vec(),
-        FooterMode::Panes(scope) => BINDINGS
-            .iter()
-            .filter(|b| {
-                b.hint && (b.scope == Scope::Global || b.scope == Scope::Move || b.scope == scope)
-            })
-            .map(|b| Hint {
-                label: b.label,
-                help: short_help(b.help),
-                key: b.keys[0],
-                action: Some(b.action),
-            })
-            .collect(),
+        // A pane's own keys (the rule form's, the SMS pane's) first: a narrow footer cuts
+        // from the end, and the global keys are named on every other pane too. Lists keep
+        // the global keys first (their own are the arrows and Enter everyone knows).
+        FooterMode::Panes(scope) => {
+            let own_first = !matches!(scope, Scope::Global | Scope::Move);
+            let own = BINDINGS.iter().filter(|b| own_first && b.scope == scope);
+            let shared = BINDINGS.iter().filter(|b| {
+                b.scope == Scope::Global
+                    || b.scope == Scope::Move
+                    || (!own_first && b.scope == scope)
+            });
+            own.chain(shared)
+                .filter(|b| b.hint)
+                .map(|b| Hint {
+                    label: b.label,
+                    help: short_help(b.help),
+                    key: b.keys[0],
+                    action: Some(b.action),
+                })
+                .collect()
+        }
     }
 }
 

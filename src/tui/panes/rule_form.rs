@@ -224,6 +224,12 @@ impl State {
             .collect()
     }
 
+    /// Whether the selected field is a choice that Space changes (the footer names Space
+    /// only there).
+    pub fn can_toggle(&self) -> bool {
+        matches!(self.current(), Field::Member | Field::PriorBenefit)
+    }
+
     fn toggle(&mut self, field: Field) {
         match field {
             Field::Member => {
