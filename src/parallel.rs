@@ -4,6 +4,14 @@ use std::ops::Range;
 
 const MAX_WORKERS: usize = 8;
 
+/// The cores this process may use, counted once: asking the system reads the cgroup's files
+/// (about 0.1 ms a time here), and a keystroke's search splits its work several times.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+}
+
 /// Runs `work` on consecutive shares of `0..len`, no share smaller than `min_share` (below
 /// that, starting a thread costs more than it saves), and returns the results in order.
 pub(crate) fn in_shares<R: Send>(
@@ -11,11 +19,12 @@ pub(crate) fn in_shares<R: Send>(
     min_share: usize,
     work: impl Fn(Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(MAX_WORKERS)
-        .min(len / min_share.max(1))
-        .max(1);
+    let most = len / min_share.max(1);
+    let workers = if most <= 1 {
+        1
+    } else {
+        cores().min(MAX_WORKERS).min(most)
+    };
     if workers == 1 {
         return vec![work(0..len)];
     }
