@@ -250,6 +250,13 @@ impl Content {
         slot.guide.get_or_init(|| self.read(slot)).as_ref()
     }
 
+    /// The guides read so far (from a catalog, those opened), in order.
+    pub fn read_guides(&self) -> impl Iterator<Item = &Guide> {
+        self.slots
+            .iter()
+            .filter_map(|slot| slot.guide.get().and_then(Option::as_ref))
+    }
+
     /// Whether guide `index` has been read.
     pub fn is_read(&self, index: usize) -> bool {
         self.slots

@@ -95,8 +95,9 @@ pub fn run(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
         )));
     }
-    let mut links = known_urls(&app.content);
-    let mut links_of = guides_read(&app.content);
+    let mut links = Vec::new();
+    // What `links` were taken from: the content, and how many of its guides were read.
+    let mut links_of = None;
 
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(Arc::clone(&stop))?;
@@ -114,10 +115,11 @@ pub fn run(
     let result = (|| -> io::Result<()> {
         while !app.quit && !stop.load(Ordering::Relaxed) {
             let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
-            // A guide opened since: its addresses become links too.
-            if guides_read(&app.content) != links_of {
+            // Other content, or a guide opened since: its addresses become links too.
+            let now_of = Some((Arc::as_ptr(&app.content), app.content.read_guides().count()));
+            if now_of != links_of {
                 links = known_urls(&app.content);
-                links_of = guides_read(&app.content);
+                links_of = now_of;
             }
             write_hyperlinks(completed.buffer, &links, app.theme.color())?;
             for effect in app.effects.drain(..) {
@@ -136,7 +138,6 @@ pub fn run(
                 match receiver.try_recv() {
                     Ok(Ok(loaded)) => {
                         app.apply_loaded(loaded);
-                        links = known_urls(&app.content);
                         rest = None;
                     }
                     Ok(Err(message)) => {
@@ -210,13 +211,6 @@ fn write_clipboard(text: &str) -> io::Result<()> {
     out.flush()
 }
 
-/// How many guides have been read (each read guide's addresses become links).
-fn guides_read(content: &Content) -> usize {
-    (0..content.guide_count())
-        .filter(|&g| content.is_read(g))
-        .count()
-}
-
 /// Every address the guides read so far hold (only they are shown), so that only whole,
 /// real addresses become links.
 fn known_urls(content: &Content) -> Vec<String> {
@@ -230,8 +224,7 @@ fn known_urls(content: &Content) -> Vec<String> {
             }
         }
     };
-    let read = (0..content.guide_count()).filter(|&g| content.is_read(g));
-    for guide in read.filter_map(|g| content.guide(g)) {
+    for guide in content.read_guides() {
         for link in &guide.links {
             if let Some(url) = &link.url {
                 add(url);
