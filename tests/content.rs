@@ -666,7 +666,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(whole.guide_count(), 2);
     let catalog = whole.catalog(&out);
     let identity = content::identity(&out).unwrap();
-    let lazy = content::Content::from_catalog(&catalog, &out, identity, Vec::new(), None);
+    let lazy = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
     assert_eq!(lazy.guide_count(), 2);
     assert_eq!(
         lazy.cards()
@@ -701,7 +701,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(lazy, whole);
 
     // Changed since the catalog was taken: a guide not read yet is not read.
-    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new(), None);
+    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
     fs::write(
         out.join("zz-second.json"),
         serde_json::to_string(&second).unwrap(),

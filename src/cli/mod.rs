@@ -849,7 +849,7 @@ fn load_rest(
     synonyms: Vec<content::Synonym>,
 ) -> Result<crate::tui::Loaded, String> {
     if let Ok(index) = SearchIndex::load_stored(path, identity) {
-        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms, None);
+        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
         return Ok(crate::tui::Loaded { content, index });
     }
     let content = content::load_dir(dir).map_err(|errors| {

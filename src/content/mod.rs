@@ -172,15 +172,13 @@ impl Content {
     }
 
     /// Content of the folder `dir` (whose identity is `identity`) as `catalog` lists it:
-    /// each guide is read when first asked for; `first`, already read, is the first guide.
+    /// each guide is read when first asked for.
     pub fn from_catalog(
         catalog: &Catalog,
         dir: &Path,
         identity: [u8; 16],
         synonyms: Vec<Synonym>,
-        first: Option<Guide>,
     ) -> Self {
-        let mut first = first;
         let slots = catalog
             .guides
             .iter()
@@ -189,14 +187,10 @@ impl Content {
                     || card.path.clone(),
                     |name| name.to_string_lossy().into_owned(),
                 );
-                let guide = match first.take() {
-                    Some(guide) if guide.id == card.id => OnceLock::from(Some(guide)),
-                    _ => OnceLock::new(),
-                };
                 Slot {
                     card: card.clone(),
                     file_name,
-                    guide,
+                    guide: OnceLock::new(),
                 }
             })
             .collect();
@@ -397,8 +391,14 @@ pub fn fingerprint(guide: &Guide) -> String {
         .bytes())
 }
 
+/// FNV-1a, as the fingerprints already written into imported guides were made.
 fn fnv(bytes: impl Iterator<Item = u8>) -> String {
-    format!("{:016x}", fnv_u64(bytes))
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 /// A checksum of each guide's canonical JSON (guides hashed on every core), then of those
@@ -441,13 +441,4 @@ impl std::io::Write for ChecksumWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-fn fnv_u64(bytes: impl Iterator<Item = u8>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }

@@ -7,7 +7,7 @@ use std::io::{Read as _, Seek as _, SeekFrom};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{Doc, DocKind, Target};
+use super::{Doc, DocKind, Target, to_u32};
 
 /// A document as the index holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +45,11 @@ impl DocRecord {
             Target::Template { guide, template } => (2, guide, template),
             Target::Rule { guide, rule } => (3, guide, rule),
         };
-        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Self {
             kind,
             tag,
-            guide: small(guide),
-            item: small(item),
+            guide: to_u32(guide),
+            item: to_u32(item),
             id,
             title,
         }
@@ -130,7 +129,7 @@ impl DocPacker {
             n
         } else {
             strings.push(Box::from(&**text));
-            let n = u32::try_from(strings.len() - 1).unwrap_or(u32::MAX);
+            let n = to_u32(strings.len() - 1);
             self.seen.insert(Box::from(&**text), n);
             n
         };
@@ -152,9 +151,7 @@ impl DocPacker {
         table.records.push(DocRecord::new(kind, target, id, title));
         if let Texts::Held(texts) = &mut table.texts {
             texts.push_str(text);
-            table
-                .ends
-                .push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+            table.ends.push(to_u32(texts.len()));
         }
     }
 
@@ -192,11 +189,11 @@ impl DocTable {
 
     /// Puts `other`'s documents after these (both in memory, as an index is built).
     pub(crate) fn append(&mut self, other: DocTable) {
-        let strings = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        let strings = to_u32(self.strings.len());
         let (Texts::Held(texts), Texts::Held(more)) = (&mut self.texts, &other.texts) else {
             return;
         };
-        let before = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+        let before = to_u32(texts.len());
         texts.push_str(more);
         self.records
             .extend(other.records.into_iter().map(|record| DocRecord {

@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use super::to_u32;
+
 /// A set of document numbers below the size it was made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DocSet(Vec<u64>);
@@ -115,7 +117,7 @@ impl DocSet {
             while bits != 0 {
                 let doc = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                visit(u32::try_from(doc).unwrap_or(u32::MAX));
+                visit(to_u32(doc));
             }
         }
     }

@@ -7,6 +7,7 @@ use std::ops::{ControlFlow, Range};
 
 use super::codes::{Alphabet, Initials, Probe, Text};
 use super::query::{DERIVED, Unit, Variant};
+use super::to_u32;
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
 /// piece, in any order; every unit in order with gaps. Each kind spans less than the gap to
@@ -54,10 +55,6 @@ impl Progress {
         first: u32::MAX,
         resume: 0,
     };
-}
-
-fn to_u32(value: usize) -> u32 {
-    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// Goes on matching `units` (settled ones, one character each) in order from `progress`.

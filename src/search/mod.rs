@@ -300,8 +300,7 @@ impl SearchCache {
 
     /// Keeps the levels on the path to the current query's readings, and the new ones.
     fn keep(&mut self, query: &PreparedQuery, new: Vec<Level>) {
-        let mut dropped = Vec::new();
-        let (kept, gone): (Vec<Level>, Vec<Level>) = std::mem::take(&mut self.levels)
+        let (kept, mut dropped): (Vec<Level>, Vec<Level>) = std::mem::take(&mut self.levels)
             .into_iter()
             .partition(|level| {
                 query
@@ -315,7 +314,6 @@ impl SearchCache {
                             && n.word_starts == level.word_starts
                     })
             });
-        dropped.extend(gone);
         self.levels = kept;
         self.levels.extend(new);
         if self.levels.len() > LEVELS_KEPT {
@@ -939,6 +937,8 @@ fn initial_sets(class_sets: &[u64]) -> Vec<DocSet> {
     sets
 }
 
+/// A count or position as the index stores it (32 bits: a help centre's documents and
+/// characters fit, and a larger one saturates rather than wraps).
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

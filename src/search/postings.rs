@@ -12,6 +12,7 @@
 
 use super::codes::code_of;
 use super::docset::DocSet;
+use super::to_u32;
 
 /// Where one character's documents are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,7 @@ impl Postings {
         let shares = crate::parallel::in_shares(documents, PER_WORKER, |share| {
             let mut lists = vec![ListBuilder::default(); codes];
             for d in share {
-                let doc = u32::try_from(d).unwrap_or(u32::MAX);
+                let doc = to_u32(d);
                 let (start, end) = (bounds[d] as usize, bounds[d + 1] as usize);
                 for &code in chars.get(start..end).unwrap_or_default() {
                     if let Some(list) = lists.get_mut(usize::from(code_of(code))) {
@@ -180,10 +181,6 @@ impl Postings {
         }
         Ok(())
     }
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Calls `visit` with each document of a list of gaps, in order (a list cut off ends there).

@@ -17,6 +17,7 @@ use super::docset::DocSet;
 use super::matcher::{self, Found, Progress, SCATTERED_MOST, TIER};
 use super::query::{PreparedQuery, Variant};
 use super::results::Pending;
+use super::to_u32;
 
 /// Documents a reading's settled units matched, and where (a level's part).
 pub(super) type Candidates = Vec<(u32, Progress)>;
@@ -85,9 +86,7 @@ impl<'a> Source<'a> {
         match self {
             Self::Level(parts, _) => parts.iter().flatten().for_each(|&(doc, _)| visit(doc)),
             Self::Set(set, range, _) => set.each_in(range.clone(), visit),
-            Self::Docs(range) => range
-                .clone()
-                .for_each(|d| visit(u32::try_from(d).unwrap_or(u32::MAX))),
+            Self::Docs(range) => range.clone().for_each(|d| visit(to_u32(d))),
         }
     }
 }
@@ -170,7 +169,7 @@ impl PageFloor {
 #[derive(Default)]
 pub(super) struct Scanned {
     /// Documents the settled units match, and where (for the next keystroke).
-    pub candidates: Vec<(u32, Progress)>,
+    pub candidates: Candidates,
     /// Hits that may be on the page.
     pub pending: Vec<Pending>,
     /// Every hit, counted.
@@ -329,7 +328,7 @@ impl SearchIndex {
             }
             Source::Docs(range) => {
                 for d in range.clone() {
-                    consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START);
+                    consider(to_u32(d), Progress::START);
                 }
             }
             Source::Set(set, range, _) => {
@@ -439,7 +438,7 @@ impl SearchIndex {
             Source::Docs(range) => {
                 for d in range.clone() {
                     if self.class_sets[d] & variant.stable_classes == variant.stable_classes {
-                        consider(u32::try_from(d).unwrap_or(u32::MAX), Progress::START, 0);
+                        consider(to_u32(d), Progress::START, 0);
                     }
                 }
             }

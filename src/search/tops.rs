@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 
 use super::codes::code_of;
 use super::matcher::{PLACE_MOST, TIER, place_score};
-use super::{FIRST_PAGE, SearchIndex};
+use super::{FIRST_PAGE, SearchIndex, to_u32};
 
 /// A document on a character's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,7 +67,7 @@ impl Tops {
             let mut best_here = vec![(0i64, Reverse(0u32)); codes];
             let mut here: Vec<u16> = Vec::new();
             for d in share {
-                let doc = u32::try_from(d).unwrap_or(u32::MAX);
+                let doc = to_u32(d);
                 let text = index.chars(d);
                 let tier = i64::from(index.tiers[d]) * TIER;
                 here.clear();
@@ -83,7 +83,7 @@ impl Tops {
                         continue;
                     }
                     let score = place_score(text, start, start + 1);
-                    let start = Reverse(u32::try_from(start).unwrap_or(u32::MAX));
+                    let start = Reverse(to_u32(start));
                     let slot = &mut best_here[code];
                     if seen_in[code] != doc {
                         seen_in[code] = doc;
@@ -126,8 +126,7 @@ impl Tops {
             let mut list: Vec<Top> = merged.into_iter().map(|Reverse(top)| top).collect();
             list.sort_unstable_by(|a, b| b.cmp(a));
             tops.entries.extend(list);
-            tops.starts
-                .push(u32::try_from(tops.entries.len()).unwrap_or(u32::MAX));
+            tops.starts.push(to_u32(tops.entries.len()));
         }
         tops.entries.shrink_to_fit();
         tops

@@ -385,14 +385,9 @@ pub fn footer(mode: FooterMode) -> Vec<Hint> {
         // from the end, and the global keys are named on every other pane too. Lists keep
         // the global keys first (their own are the arrows and Enter everyone knows).
         FooterMode::Panes(scope) => {
-            let own_first = !matches!(scope, Scope::Global | Scope::Move);
-            let own = BINDINGS.iter().filter(|b| own_first && b.scope == scope);
-            let shared = BINDINGS.iter().filter(|b| {
-                b.scope == Scope::Global
-                    || b.scope == Scope::Move
-                    || (!own_first && b.scope == scope)
-            });
-            own.chain(shared)
+            let shared = |b: &&Binding| matches!(b.scope, Scope::Global | Scope::Move);
+            let own = BINDINGS.iter().filter(|b| b.scope == scope && !shared(b));
+            own.chain(BINDINGS.iter().filter(shared))
                 .filter(|b| b.hint)
                 .map(|b| Hint {
                     label: b.label,
