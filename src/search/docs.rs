@@ -77,6 +77,16 @@ pub(crate) enum Texts {
     Stored(Arc<Mutex<std::fs::File>>, u64, Arc<OnceLock<String>>),
 }
 
+/// `length` bytes of text at `at` in a stored index's file (`None` when they no longer read
+/// as text).
+fn read_text(file: &Mutex<std::fs::File>, at: u64, length: usize) -> Option<String> {
+    let mut file = file.lock().ok()?;
+    file.seek(SeekFrom::Start(at)).ok()?;
+    let mut bytes = vec![0u8; length];
+    file.read_exact(&mut bytes).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 impl Default for Texts {
     fn default() -> Self {
         Self::Held(String::new())
@@ -226,17 +236,9 @@ impl DocTable {
                     .and_then(|texts| texts.get(range))
                     .unwrap_or_default(),
             ),
-            Texts::Stored(file, offset, _) => {
-                let read = || -> Option<String> {
-                    let mut file = file.lock().ok()?;
-                    file.seek(SeekFrom::Start(offset + range.start as u64))
-                        .ok()?;
-                    let mut bytes = vec![0u8; range.len()];
-                    file.read_exact(&mut bytes).ok()?;
-                    String::from_utf8(bytes).ok()
-                };
-                Cow::Owned(read().unwrap_or_default())
-            }
+            Texts::Stored(file, offset, _) => Cow::Owned(
+                read_text(file, offset + range.start as u64, range.len()).unwrap_or_default(),
+            ),
         }
     }
 
@@ -246,14 +248,7 @@ impl DocTable {
             return;
         };
         let length = self.ends.last().map_or(0, |&end| end as usize);
-        let read = || -> Option<String> {
-            let mut file = file.lock().ok()?;
-            file.seek(SeekFrom::Start(*offset)).ok()?;
-            let mut bytes = vec![0u8; length];
-            file.read_exact(&mut bytes).ok()?;
-            String::from_utf8(bytes).ok()
-        };
-        if let Some(texts) = read() {
+        if let Some(texts) = read_text(file, *offset, length) {
             let _ = held.set(texts);
         }
     }
