@@ -137,14 +137,25 @@ pub(crate) fn ceiling(variant: &Variant, first: usize, len: usize) -> i64 {
 
 /// How good a match that reaches `reach` is: the best contiguous place, else scattered.
 pub(crate) fn score(variant: &Variant, text: Text<'_>, reach: Reach) -> Found {
-    if let Some((score, start, end)) = best_contiguous(variant, text, reach.first) {
-        return Found::Contiguous {
+    contiguous_else_scattered(variant, best_contiguous(variant, text, reach.first), reach)
+}
+
+/// The best place in one piece (its score, start and end), if any; else the match in order
+/// with gaps that reaches `reach`.
+#[inline]
+fn contiguous_else_scattered(
+    variant: &Variant,
+    best: Option<(i64, usize, usize)>,
+    reach: Reach,
+) -> Found {
+    match best {
+        Some((score, start, end)) => Found::Contiguous {
             score,
             start: to_u32(start),
             end: to_u32(end),
-        };
+        },
+        None => scattered(variant, reach),
     }
-    scattered(variant, reach)
 }
 
 /// A match in order with gaps from `reach.first` to `reach.end`: closer together is better.
@@ -172,14 +183,7 @@ pub(crate) fn score_initials(
             best = Some((score, start, end));
         }
     });
-    if let Some((score, start, end)) = best {
-        return Found::Contiguous {
-            score,
-            start: to_u32(start),
-            end: to_u32(end),
-        };
-    }
-    scattered(variant, reach)
+    contiguous_else_scattered(variant, best, reach)
 }
 
 /// Matches the whole reading in a document whose settled units are known to match from
