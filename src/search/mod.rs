@@ -939,6 +939,7 @@ fn initial_sets(class_sets: &[u64]) -> Vec<DocSet> {
 
 /// A count or position as the index stores it (32 bits: a help centre's documents and
 /// characters fit, and a larger one saturates rather than wraps).
+#[inline]
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
