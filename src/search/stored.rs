@@ -25,9 +25,9 @@ use crate::checksum::Checksum;
 use crate::content::{Catalog, GuideCard};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
-/// Bumped whenever the layout or the meaning of a stored field changes (7: the catalog's
-/// content version is a checksum of each guide's canonical JSON).
-const FORMAT: u32 = 7;
+/// Bumped whenever the layout or the meaning of a stored field changes (8: the checksums,
+/// the body's and the content version's, are taken in four lanes).
+const FORMAT: u32 = 8;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -107,7 +107,7 @@ impl SearchIndex {
             // placeholder first, the header over it at the end. The body streams to the
             // file, so storing needs no second copy of the index in memory.
             file.write_all(&[0u8; HEADER])?;
-            let mut body = Writer::new(io::BufWriter::with_capacity(1 << 20, file));
+            let mut body = Writer::new(file);
             std::thread::scope(|scope| {
                 let catalog = scope.spawn(catalog);
                 self.encode(&mut body);
@@ -117,8 +117,7 @@ impl SearchIndex {
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             });
-            let (out, length, sum) = body.finish()?;
-            let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            let (mut file, length, sum) = body.finish()?;
             let mut header = Vec::with_capacity(HEADER);
             header.extend_from_slice(MAGIC);
             header.extend_from_slice(&FORMAT.to_le_bytes());
@@ -204,11 +203,8 @@ impl SearchIndex {
         // The codes without the padding after them (added again when read).
         let codes = &self.chars[..self.chars.len().saturating_sub(PADDING)];
         out.u64(codes.len() as u64);
-        let mut block = Vec::with_capacity(2 * 4096);
-        for codes in codes.chunks(4096) {
-            block.clear();
-            block.extend(codes.iter().flat_map(|code| code.to_le_bytes()));
-            out.bytes(&block);
+        for &code in codes {
+            out.bytes(&code.to_le_bytes());
         }
         for &bound in &self.bounds {
             out.u32(bound);
@@ -312,18 +308,27 @@ fn read_body<R: io::Read>(
     decoded.map_err(Refused::Malformed)
 }
 
-/// The body as it is encoded: written on, counted and summed; the first write error kept.
+/// The body as it is encoded: gathered in blocks, then summed and written; counted; the
+/// first write error kept.
+///
+/// A stored help centre is millions of small fields (a record is seven): summing and writing
+/// each on its own cost more than the bytes themselves, so they are gathered first.
 struct Writer<W: Write> {
     out: W,
+    block: Vec<u8>,
     sum: Checksum,
     length: u64,
     failed: Option<io::Error>,
 }
 
+/// Bytes gathered before they are summed and written; larger pieces go straight through.
+const WRITE_BLOCK: usize = 1 << 20;
+
 impl<W: Write> Writer<W> {
     fn new(out: W) -> Self {
         Self {
             out,
+            block: Vec::with_capacity(WRITE_BLOCK),
             sum: Checksum::new(BODY_SEED),
             length: 0,
             failed: None,
@@ -331,21 +336,41 @@ impl<W: Write> Writer<W> {
     }
 
     /// The sink, the body's length and its checksum, or the first write error.
-    fn finish(self) -> io::Result<(W, u64, u64)> {
+    fn finish(mut self) -> io::Result<(W, u64, u64)> {
+        self.flush();
         match self.failed {
             Some(error) => Err(error),
             None => Ok((self.out, self.length, self.sum.finish())),
         }
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
+    /// Sums and writes `bytes` now.
+    fn write_through(&mut self, bytes: &[u8]) {
         if self.failed.is_some() {
             return;
         }
         self.sum.update(bytes);
-        self.length += bytes.len() as u64;
         if let Err(error) = self.out.write_all(bytes) {
             self.failed = Some(error);
+        }
+    }
+
+    fn flush(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        self.write_through(&block);
+        self.block = block;
+        self.block.clear();
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.length += bytes.len() as u64;
+        if self.block.len() + bytes.len() > WRITE_BLOCK {
+            self.flush();
+        }
+        if bytes.len() >= WRITE_BLOCK {
+            self.write_through(bytes);
+        } else {
+            self.block.extend_from_slice(bytes);
         }
     }
 
