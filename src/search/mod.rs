@@ -246,8 +246,9 @@ struct Level {
     word_starts: u64,
     /// The documents (and where their units matched), in parts made on different cores.
     candidates: Vec<Candidates>,
-    /// Only documents holding a character this unit matches were kept (the half-typed unit
-    /// that followed): the level serves a reading whose next unit matches no other.
+    /// Only documents where this unit (the half-typed one that followed) matched after the
+    /// units were kept: the level serves a reading whose next unit matches only where this
+    /// one does (`가입` keeps the documents with `가` then `입`, for `가입 기`, not `가이 기`).
     within: Option<Unit>,
 }
 
@@ -264,7 +265,7 @@ impl Level {
             && !variant
                 .units
                 .get(self.units.len())
-                .is_some_and(|next| next.matches_within(within))
+                .is_some_and(|next| next.matches_only_where(within))
         {
             return false;
         }
@@ -720,7 +721,7 @@ impl SearchIndex {
             && base.is_none_or(|l| l.units.len() < settled.len());
         let last = variant.units.get(settled.len()..).unwrap_or_default();
         // A level kept for the half-typed last unit only: its documents are those the unit
-        // may hit (the next keystrokes, which complete that unit, need no others).
+        // hits (the next keystrokes, which complete that unit, need no others).
         let within = match last {
             [unit] if keep && !variant.is_any_order() && self.postings.is_some() => Some(*unit),
             _ => None,

@@ -328,14 +328,16 @@ impl Unit {
         }
     }
 
-    /// Whether every character this unit matches is one `other` matches, so that a document
-    /// it matches holds a character of `other` (a lone consonant only within itself: it
-    /// matches characters the codes could not number).
-    pub(crate) fn matches_within(&self, other: &Self) -> bool {
+    /// Whether this unit matches only where `other` matches on its own: every character it
+    /// matches at (whole, or as the head of a syllable split over two) is one `other`
+    /// matches whole, so a document this unit matches after some point, `other` matches
+    /// after it too (a lone consonant only itself: it matches characters the codes could not
+    /// number).
+    pub(crate) fn matches_only_where(&self, other: &Self) -> bool {
         if matches!(self, Self::Initial(_)) {
             return self == other;
         }
-        let others = other.codes();
+        let others = other.exact_codes();
         self.codes().iter().all(|code| others.contains(code))
     }
 

@@ -254,8 +254,8 @@ pub(super) struct Scan<'a> {
     pub variant: &'a Variant,
     /// The documents the settled units match are kept (a level for the next keystroke).
     pub keep: bool,
-    /// Kept even where the last units cannot hit (else only documents that may hit are
-    /// looked at: see `Level::within`).
+    /// Kept even where the last units do not hit (else only documents the half-typed last
+    /// unit hits: see `Level::within`).
     pub keep_all: bool,
     /// The documents that may hit, when the others need matching only as far as the settled
     /// units (they lack the last units' characters).
@@ -396,7 +396,7 @@ impl SearchIndex {
             let Some(progress) = matcher::advance(&settled[done..], probes, chars, progress) else {
                 return;
             };
-            if keep {
+            if keep && scan.keep_all {
                 out.out.candidates.push((doc, progress));
             }
             if !scan.may_hit(d) {
@@ -405,6 +405,10 @@ impl SearchIndex {
             let Some(reach) = matcher::reach(variant, chars, progress) else {
                 return;
             };
+            // Kept for the half-typed last unit only: where it hits (see `Level::within`).
+            if keep && !scan.keep_all {
+                out.out.candidates.push((doc, progress));
+            }
             let ceiling = matcher::ceiling(variant, reach.first, chars.len());
             out.hit(doc, self.tiers[d], Some(ceiling), || {
                 matcher::score(variant, chars, reach)
