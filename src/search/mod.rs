@@ -296,7 +296,9 @@ impl SearchCache {
         self.levels
             .iter()
             .filter(|level| level.serves(variant) && units.starts_with(&level.units))
-            .max_by_key(|level| level.units.len())
+            // Of levels as far on, the one holding fewest documents (kept for a later
+            // keystroke of the same half-typed syllable).
+            .max_by_key(|level| (level.units.len(), std::cmp::Reverse(level.len())))
     }
 
     /// Keeps the levels on the path to the current query's readings, and the new ones.
@@ -313,6 +315,7 @@ impl SearchCache {
                             && n.scope == level.scope
                             && n.any_order == level.any_order
                             && n.word_starts == level.word_starts
+                            && n.within == level.within
                     })
             });
         self.levels = kept;
@@ -716,10 +719,16 @@ impl SearchIndex {
         let scope = variant.scope.clone();
         let range = scope.clone().unwrap_or(0..self.docs.len());
         let base = cache.and_then(|cache| cache.best_for(variant));
+        let last = variant.units.get(settled.len()..).unwrap_or_default();
+        // Work is kept for units settled since the level it starts from, and for another
+        // half-typed syllable after the same units (`rkdl` kept 가 for 이, `rkdlq` keeps 가
+        // for 입: fewer documents for `rkdlq r`).
         let keep = cache.is_some()
             && !settled.is_empty()
-            && base.is_none_or(|l| l.units.len() < settled.len());
-        let last = variant.units.get(settled.len()..).unwrap_or_default();
+            && base.is_none_or(|l| {
+                l.units.len() < settled.len()
+                    || (l.within.is_some() && matches!(last, [unit] if l.within != Some(*unit)))
+            });
         // A level kept for the half-typed last unit only: its documents are those the unit
         // hits (the next keystrokes, which complete that unit, need no others).
         let within = match last {
