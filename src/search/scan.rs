@@ -80,15 +80,6 @@ impl<'a> Source<'a> {
             Self::Docs(range) => range.len(),
         }
     }
-
-    /// Calls `visit` with each document, in order.
-    pub(super) fn each_doc(&self, mut visit: impl FnMut(u32)) {
-        match self {
-            Self::Level(parts, _) => parts.iter().flatten().for_each(|&(doc, _)| visit(doc)),
-            Self::Set(set, range, _) => set.each_in(range.clone(), visit),
-            Self::Docs(range) => range.clone().for_each(|d| visit(to_u32(d))),
-        }
-    }
 }
 
 /// Runs `work` on consecutive shares of `source`, on every core when there is enough to
@@ -451,23 +442,41 @@ impl SearchIndex {
                 set.each_in(range.clone(), |doc| consider(doc, Progress::START, 0));
             }
             Source::Set(set, range, _) => {
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut flush = |batch: &mut Vec<(u32, Progress)>| {
-                    self.fetch(batch);
-                    for &(doc, progress) in batch.iter() {
-                        consider(doc, progress, 0);
-                    }
-                    batch.clear();
-                };
-                set.each_in(range.clone(), |doc| {
-                    batch.push((doc, Progress::START));
-                    if batch.len() == BATCH {
-                        flush(&mut batch);
-                    }
-                });
-                flush(&mut batch);
+                self.each_fetched(set, range.clone(), |doc| consider(doc, Progress::START, 0));
             }
         }
+    }
+
+    /// Calls `visit` with each document of `source`, in order; documents far apart are
+    /// fetched a batch ahead.
+    pub(super) fn each_doc(&self, source: &Source<'_>, visit: impl FnMut(u32)) {
+        match source {
+            Source::Level(parts, _) => parts.iter().flatten().map(|&(doc, _)| doc).for_each(visit),
+            Source::Set(set, range, count) if *count * DENSE < range.len() => {
+                self.each_fetched(set, range.clone(), visit);
+            }
+            Source::Set(set, range, _) => set.each_in(range.clone(), visit),
+            Source::Docs(range) => range.clone().map(to_u32).for_each(visit),
+        }
+    }
+
+    /// Calls `visit` with each document of `set` in `range`, a batch of them fetched first.
+    fn each_fetched(&self, set: &DocSet, range: Range<usize>, mut visit: impl FnMut(u32)) {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut flush = |batch: &mut Vec<(u32, Progress)>| {
+            self.fetch(batch);
+            for &(doc, _) in batch.iter() {
+                visit(doc);
+            }
+            batch.clear();
+        };
+        set.each_in(range, |doc| {
+            batch.push((doc, Progress::START));
+            if batch.len() == BATCH {
+                flush(&mut batch);
+            }
+        });
+        flush(&mut batch);
     }
 }
 

@@ -146,7 +146,7 @@ impl SearchIndex {
             }
             let mut hits = Vec::new();
             let mut scored = Vec::new();
-            part.each_doc(|doc| {
+            self.each_doc(part, |doc| {
                 let text = self.chars(doc as usize);
                 let Some((first, _)) = unit.find(text, 0) else {
                     return;
