@@ -508,8 +508,8 @@ fn is_sparse(parts: &[Candidates]) -> bool {
 const BATCH: usize = 32;
 
 impl SearchIndex {
-    /// Asks for the memory matching `batch` will read first: each document's bounds, class
-    /// set and tier, and its characters where its match goes on. The values are folded into
+    /// Asks for the memory matching `batch` will read first: each document's bounds and
+    /// tier, and its characters where its match goes on. The values are folded into
     /// a sum nothing uses, so the reads are made and nothing waits on them one by one.
     #[inline]
     fn fetch(&self, batch: &[(u32, Progress)]) {
@@ -517,8 +517,7 @@ impl SearchIndex {
         for &(doc, progress) in batch {
             let d = doc as usize;
             let start = self.bounds.get(d).copied().unwrap_or(0);
-            sum ^= self.class_sets.get(d).copied().unwrap_or(0)
-                ^ u64::from(self.tiers.get(d).copied().unwrap_or(0));
+            sum ^= u64::from(self.tiers.get(d).copied().unwrap_or(0));
             // A chunk of characters from there spans two cache lines at most.
             let at = start as usize + progress.resume as usize;
             sum ^= u64::from(self.chars.get(at).copied().unwrap_or(0))
