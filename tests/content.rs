@@ -464,6 +464,56 @@ fn duplicate_id_across_files() {
     assert!(stderr.contains("처음 선언: "), "{stderr}");
 }
 
+/// Ids declared again in several files name the very first declaration, and each file's
+/// problems with its ids come in declaration order (ids are declared on every core).
+#[test]
+fn duplicate_ids_name_the_first_declaration_in_file_order() {
+    let second = mutated(|j| {
+        j["id"] = serde_json::json!("second-guide");
+        j["notes"][0]["id"] = serde_json::json!(" ");
+    });
+    let third = mutated(|j| {
+        j["id"] = serde_json::json!("third-guide");
+    });
+    let (code, stderr) = check_dir(&[
+        ("a.json", embedded_json().to_string().into_bytes()),
+        ("b.json", second),
+        ("c.json", third),
+    ]);
+    assert_eq!(code, Some(2));
+    let lines: Vec<&str> = stderr.lines().collect();
+    let first_in = |file: &str, what: &str| {
+        lines
+            .iter()
+            .position(|line| line.contains(file) && line.contains(what))
+            .unwrap_or_else(|| panic!("{file} {what}: {stderr}"))
+    };
+    // b: the blank note id comes between the schedule's ids and the notes' items, as declared.
+    let blank = first_in("b.json", "notes[0].id: id가 비어 있습니다");
+    assert!(
+        first_in("b.json", "schedule.events[0].id: id") < blank,
+        "{stderr}"
+    );
+    assert!(
+        blank < first_in("b.json", "notes[0].items[0].id: id"),
+        "{stderr}"
+    );
+    for file in ["b.json", "c.json"] {
+        let duplicate = lines
+            .iter()
+            .find(|line| line.contains(file) && line.contains("id \"qa-what-is\"가 중복됩니다"))
+            .unwrap_or_else(|| panic!("{file}: {stderr}"));
+        assert!(duplicate.contains("a.json의 qa[0].id"), "{duplicate}");
+    }
+    // Nothing of a.json is a duplicate: it declared first.
+    assert!(
+        !lines
+            .iter()
+            .any(|line| line.contains("a.json:") && line.contains("중복")),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn dangling_sms_reference_and_bad_threshold_both_reported() {
     let bytes = mutated(|j| {

@@ -73,48 +73,19 @@ fn is_blank(text: &str) -> bool {
 /// Validates every guide against the others (ids are unique across all files).
 pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     let mut errors = Vec::new();
-    let mut capacity = 0;
-    for (_, guide, _) in files {
-        for_each_declared_id(guide, &mut |_, _, _| capacity += 1);
-    }
-    let mut ids = Declarations(foldhash::HashMap::with_capacity_and_hasher(
-        capacity,
-        foldhash::fast::RandomState::default(),
-    ));
-
-    let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
     // First pass: declare ids, so references may point into other files.
-    for (file_index, &(file, guide, text)) in files.iter().enumerate() {
+    let (ids, mut found) = declare_ids(files);
+    // Each file's problems with its ids in declaration order, as one pass would find them.
+    found.sort_by_key(|problem| (problem.file, problem.ordinal));
+    for problems in found.chunk_by(|a, b| a.file == b.file) {
+        let Some(&(file, _, text)) = problems.first().and_then(|first| files.get(first.file))
+        else {
+            continue;
+        };
         let mut reporter = Reporter::new(file, text);
-        let mut ordinal = 0;
-        for_each_declared_id(guide, &mut |path, id, kind| {
-            if is_blank(id) {
-                reporter.error(&path, "id가 비어 있습니다 (빈 글은 안 됩니다)");
-            } else if let Some(first) = ids.0.get(id) {
-                let (first_name, first_guide, _) = files[first.file];
-                // Each file's declared paths are listed once, on its first duplicate: a
-                // broken export with thousands of duplicates stays linear.
-                let paths = declared_paths
-                    .entry(first.file)
-                    .or_insert_with(|| declared_path_list(first_guide));
-                let first_path = paths
-                    .get(first.ordinal)
-                    .map_or_else(|| "?".to_owned(), ToString::to_string);
-                let message =
-                    format!("id \"{id}\"가 중복됩니다 (처음 선언: {first_name}의 {first_path})");
-                reporter.error(&path, message);
-            } else {
-                ids.0.insert(
-                    id,
-                    Declared {
-                        file: file_index,
-                        ordinal,
-                        kind,
-                    },
-                );
-            }
-            ordinal += 1;
-        });
+        for problem in problems {
+            reporter.error(&problem.path, problem.message.as_str());
+        }
         errors.extend(reporter.finish());
     }
 
@@ -130,6 +101,135 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     });
     errors.extend(checked.into_iter().flatten());
     errors
+}
+
+/// A problem with a declared id: the file, the id's ordinal there, where and what.
+struct IdProblem {
+    file: usize,
+    ordinal: usize,
+    path: JsonPath,
+    message: String,
+}
+
+/// Tables the declared ids are split into by hash.
+const ID_SHARDS: usize = 8;
+
+/// An id as declared: its hash, where (file and ordinal) and what it names.
+struct Declaration<'a> {
+    hash: u64,
+    id: &'a str,
+    declared: Declared,
+}
+
+/// Every id the files declare, where it was first declared, and the problems found: blank
+/// ids, and ids declared again.
+///
+/// A help centre declares about a million ids, each a string somewhere in the parsed
+/// content: reading and hashing them is shared out by files, putting them in tables by
+/// shards (each core its own tables), and a table compares strings only when hashes meet.
+/// Shards keep the files' order, so the first declaration is the one a single pass finds.
+fn declare_ids<'a>(files: &[(&str, &'a Guide, &[u8])]) -> (Declarations<'a>, Vec<IdProblem>) {
+    let state = foldhash::fast::RandomState::default();
+    let hashed = crate::parallel::in_shares(files.len(), 1, |share| {
+        let mut shards: Vec<Vec<Declaration<'a>>> = (0..ID_SHARDS).map(|_| Vec::new()).collect();
+        let mut blank = Vec::new();
+        for file in share {
+            let guide = files[file].1;
+            let mut ordinal = 0;
+            for_each_declared_id(guide, &mut |path, id, kind| {
+                if is_blank(id) {
+                    blank.push(IdProblem {
+                        file,
+                        ordinal,
+                        path,
+                        message: "id가 비어 있습니다 (빈 글은 안 됩니다)".to_owned(),
+                    });
+                } else {
+                    let hash = std::hash::BuildHasher::hash_one(&state, id);
+                    let declared = Declared {
+                        file,
+                        ordinal,
+                        kind,
+                    };
+                    if let Some(shard) = shards.get_mut(Declarations::shard(hash)) {
+                        shard.push(Declaration { hash, id, declared });
+                    }
+                }
+                ordinal += 1;
+            });
+        }
+        (shards, blank)
+    });
+    // Each shard's declarations, a list from each share of the files (in file order); each
+    // taken, and let go, by the core that puts them in a table.
+    let mut problems = Vec::new();
+    let by_shard: Vec<std::sync::Mutex<Vec<Vec<Declaration<'a>>>>> = (0..ID_SHARDS)
+        .map(|_| std::sync::Mutex::new(Vec::with_capacity(hashed.len())))
+        .collect();
+    for (shards, blank) in hashed {
+        for (lists, list) in by_shard.iter().zip(shards) {
+            if let Ok(mut lists) = lists.lock() {
+                lists.push(list);
+            }
+        }
+        problems.extend(blank);
+    }
+    let by_shard = &by_shard;
+    let shares = crate::parallel::in_shares(ID_SHARDS, 1, |mine| {
+        let mut tables = Vec::with_capacity(mine.len());
+        let mut problems = Vec::new();
+        let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
+        for shard in mine {
+            let lists = by_shard[shard]
+                .lock()
+                .map(|mut lists| std::mem::take(&mut *lists))
+                .unwrap_or_default();
+            let count = lists.iter().map(Vec::len).sum();
+            let mut table: hashbrown::HashTable<Declaration<'a>> =
+                hashbrown::HashTable::with_capacity(count);
+            for declaration in lists.into_iter().flatten() {
+                let same = |entry: &Declaration<'_>| entry.id == declaration.id;
+                if let Some(first) = table.find(declaration.hash, same) {
+                    let first = &first.declared;
+                    let (first_name, first_guide, _) = files[first.file];
+                    // Each file's declared paths are listed once, on its first duplicate: a
+                    // broken export with thousands of duplicates stays linear.
+                    let paths = declared_paths
+                        .entry(first.file)
+                        .or_insert_with(|| declared_path_list(first_guide));
+                    let first_path = paths
+                        .get(first.ordinal)
+                        .map_or_else(|| "?".to_owned(), ToString::to_string);
+                    let here = &declaration.declared;
+                    let path = declared_paths
+                        .entry(here.file)
+                        .or_insert_with(|| declared_path_list(files[here.file].1))
+                        .get(here.ordinal)
+                        .copied()
+                        .unwrap_or_default();
+                    problems.push(IdProblem {
+                        file: here.file,
+                        ordinal: here.ordinal,
+                        path,
+                        message: format!(
+                            "id \"{}\"가 중복됩니다 (처음 선언: {first_name}의 {first_path})",
+                            declaration.id
+                        ),
+                    });
+                } else {
+                    table.insert_unique(declaration.hash, declaration, |entry| entry.hash);
+                }
+            }
+            tables.push(table);
+        }
+        (tables, problems)
+    });
+    let mut tables = Vec::with_capacity(ID_SHARDS);
+    for (share_tables, found) in shares {
+        tables.extend(share_tables);
+        problems.extend(found);
+    }
+    (Declarations { state, tables }, problems)
 }
 
 /// What an id names; rules may cite items and schedule events, Q&A may list templates.
@@ -152,11 +252,27 @@ struct Declared {
     kind: IdKind,
 }
 
-struct Declarations<'a>(foldhash::HashMap<&'a str, Declared>);
+/// The declared ids, in [`ID_SHARDS`] tables by hash.
+struct Declarations<'a> {
+    state: foldhash::fast::RandomState,
+    tables: Vec<hashbrown::HashTable<Declaration<'a>>>,
+}
 
 impl Declarations<'_> {
+    /// An id's table: from the hash mixed again, so the tables' own use of its bits (where
+    /// a table looks, and its tags) does not see every id of a table alike.
+    fn shard(hash: u64) -> usize {
+        let mixed = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        // The remainder is below ID_SHARDS, so it fits.
+        usize::try_from(mixed % ID_SHARDS as u64).unwrap_or(0)
+    }
+
     fn is(&self, id: &str, kind: IdKind) -> bool {
-        self.0.get(id).is_some_and(|declared| declared.kind == kind)
+        let hash = std::hash::BuildHasher::hash_one(&self.state, id);
+        self.tables
+            .get(Self::shard(hash))
+            .and_then(|table| table.find(hash, |entry| entry.id == id))
+            .is_some_and(|entry| entry.declared.kind == kind)
     }
 }
 
