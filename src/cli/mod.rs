@@ -860,9 +860,19 @@ fn load_rest(
             .unwrap_or_default();
         format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
     })?;
-    let index = SearchIndex::build(&content);
+    let index = build_to_store(&content);
     store_index(&index, path, identity, || content.catalog(dir));
     Ok(crate::tui::Loaded { content, index })
+}
+
+/// The index of `content`, about to be stored: the content's version, which the catalog
+/// stored with it names, is worked out beside the build (which leaves a core idle in
+/// places) rather than while storing.
+fn build_to_store(content: &Content) -> SearchIndex {
+    std::thread::scope(|scope| {
+        scope.spawn(|| content.version());
+        SearchIndex::build(content)
+    })
 }
 
 /// How [`search_index`] came by the index: `how` is "stored", "built" or "embedded";
@@ -945,7 +955,7 @@ fn search_index(global: &GlobalArgs) -> Result<(SearchIndex, IndexTiming), UserE
     let read_ms = started.elapsed().as_secs_f64() * 1000.0;
     let content = content::load_sources(&sources)?;
     std::mem::forget(sources);
-    let index = SearchIndex::build(&content);
+    let index = build_to_store(&content);
     let store = path.map(|path| Storing {
         content,
         dir: dir.clone(),
