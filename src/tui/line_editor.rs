@@ -5,6 +5,8 @@
 //! The IME composes a syllable in the terminal and sends it whole; the editor only ever sees
 //! finished characters, and never cuts one in half, so composition stays intact.
 
+use std::borrow::Cow;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -106,7 +108,14 @@ impl LineEditor {
     pub fn insert_str(&mut self, text: &str) -> bool {
         let room = self.kind.limit().saturating_sub(self.text.chars().count());
         let keeps_lines = self.kind == FieldKind::Message;
-        let clean: String = text
+        // Terminals paste line breaks as carriage returns (CR, or CR LF from some sources): a
+        // line break all the same, not a control to drop (it would glue the lines' words).
+        let lines: Cow<'_, str> = if text.contains('\r') {
+            Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            Cow::Borrowed(text)
+        };
+        let clean: String = lines
             .chars()
             .map(|c| match c {
                 '\n' if keeps_lines => '\n',
@@ -257,5 +266,15 @@ mod tests {
         let mut editor = LineEditor::new(FieldKind::Search);
         editor.insert_str("a\u{1b}[2J\nb");
         assert_eq!(editor.text(), "a[2J b");
+    }
+
+    #[test]
+    fn pasted_carriage_returns_are_line_breaks() {
+        let mut memo = LineEditor::new(FieldKind::Memo);
+        memo.insert_str("재문의 시\r가입 안내\r\n재발송");
+        assert_eq!(memo.text(), "재문의 시 가입 안내 재발송");
+        let mut message = LineEditor::new(FieldKind::Message);
+        message.insert_str("첫 줄\r둘째 줄\r\n셋째 줄");
+        assert_eq!(message.text(), "첫 줄\n둘째 줄\n셋째 줄");
     }
 }
