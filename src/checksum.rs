@@ -29,6 +29,16 @@ fn mix(lane: u64, word: u64) -> u64 {
     mixed ^ (mixed >> 32)
 }
 
+/// Mixes one block into the lanes, a word each.
+#[inline]
+fn mix_block(lanes: &mut [u64; LANES], block: &[u8]) {
+    for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        *lane = mix(*lane, u64::from_le_bytes(bytes));
+    }
+}
+
 impl Checksum {
     pub fn new(seed: u64) -> Self {
         // Lanes start apart, so words that trade places between lanes change the sum.
@@ -38,15 +48,6 @@ impl Checksum {
             pending: [0; BLOCK],
             pending_len: 0,
             length: 0,
-        }
-    }
-
-    #[inline]
-    fn block(&mut self, block: &[u8]) {
-        for (lane, word) in self.lanes.iter_mut().zip(block.chunks_exact(8)) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(word);
-            *lane = mix(*lane, u64::from_le_bytes(bytes));
         }
     }
 
@@ -60,13 +61,12 @@ impl Checksum {
             if self.pending_len < BLOCK {
                 return;
             }
-            let pending = self.pending;
-            self.block(&pending);
+            mix_block(&mut self.lanes, &self.pending);
             self.pending_len = 0;
         }
         let mut blocks = bytes.chunks_exact(BLOCK);
         for block in &mut blocks {
-            self.block(block);
+            mix_block(&mut self.lanes, block);
         }
         let rest = blocks.remainder();
         self.pending[..rest.len()].copy_from_slice(rest);
@@ -80,11 +80,7 @@ impl Checksum {
         if self.pending_len > 0 {
             let mut tail = [0u8; BLOCK];
             tail[..self.pending_len].copy_from_slice(&self.pending[..self.pending_len]);
-            for (lane, word) in lanes.iter_mut().zip(tail.chunks_exact(8)) {
-                let mut bytes = [0u8; 8];
-                bytes.copy_from_slice(word);
-                *lane = mix(*lane, u64::from_le_bytes(bytes));
-            }
+            mix_block(&mut lanes, &tail);
         }
         let mut hash = self.length.wrapping_mul(K);
         for lane in lanes {

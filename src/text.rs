@@ -92,21 +92,27 @@ pub fn visible_line(text: &str) -> Cow<'_, str> {
     map_unsafe(text, false)
 }
 
+/// Line breaks as `\n`: `\r\n` and a lone `\r` (how terminals paste them, and how some
+/// sources end lines) become one.
+pub fn unix_line_breaks(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Text handed on as a message (clipboard, SMS body): escape sequences removed whole (an
 /// `ESC ] 52 … BEL` leaves nothing behind), `\r\n` and `\r` as `\n`, tabs as spaces, other
 /// controls and invisible formatting dropped.
 pub fn message(text: &str) -> String {
+    let text = unix_line_breaks(text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         match ch {
             '\n' => out.push('\n'),
             '\t' => out.push(' '),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
             '\u{1b}' => skip_escape_sequence(&mut chars),
             // C1 CSI and OSC open sequences as ESC [ and ESC ] do.
             '\u{9b}' => skip_until_final(&mut chars),

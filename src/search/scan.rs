@@ -438,17 +438,12 @@ impl SearchIndex {
                 }
             }
             // The set holds only documents with every unit's characters.
-            Source::Set(set, range, count) if *count * DENSE >= range.len() => {
-                set.each_in(range.clone(), |doc| consider(doc, Progress::START, 0));
-            }
-            Source::Set(set, range, _) => {
-                self.each_fetched(set, range.clone(), |doc| consider(doc, Progress::START, 0));
-            }
+            Source::Set(..) => self.each_doc(source, |doc| consider(doc, Progress::START, 0)),
         }
     }
 
-    /// Calls `visit` with each document of `source`, in order; documents far apart are
-    /// fetched a batch ahead.
+    /// Calls `visit` with each document of `source`, in order; a set's documents far apart
+    /// are fetched a batch ahead.
     pub(super) fn each_doc(&self, source: &Source<'_>, visit: impl FnMut(u32)) {
         match source {
             Source::Level(parts, _) => parts.iter().flatten().map(|&(doc, _)| doc).for_each(visit),

@@ -5,8 +5,6 @@
 //! The IME composes a syllable in the terminal and sends it whole; the editor only ever sees
 //! finished characters, and never cuts one in half, so composition stays intact.
 
-use std::borrow::Cow;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -108,14 +106,9 @@ impl LineEditor {
     pub fn insert_str(&mut self, text: &str) -> bool {
         let room = self.kind.limit().saturating_sub(self.text.chars().count());
         let keeps_lines = self.kind == FieldKind::Message;
-        // Terminals paste line breaks as carriage returns (CR, or CR LF from some sources): a
-        // line break all the same, not a control to drop (it would glue the lines' words).
-        let lines: Cow<'_, str> = if text.contains('\r') {
-            Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-        } else {
-            Cow::Borrowed(text)
-        };
-        let clean: String = lines
+        // Terminals paste line breaks as carriage returns: a line break all the same, not a
+        // control to drop (it would glue the lines' words).
+        let clean: String = crate::text::unix_line_breaks(text)
             .chars()
             .map(|c| match c {
                 '\n' if keeps_lines => '\n',
