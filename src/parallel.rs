@@ -19,20 +19,10 @@ pub(crate) fn in_shares<R: Send>(
     min_share: usize,
     work: impl Fn(Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    let most = len / min_share.max(1);
-    let workers = if most <= 1 {
-        1
-    } else {
-        cores().min(MAX_WORKERS).min(most)
-    };
-    if workers == 1 {
+    let shares = share_ranges(len, min_share);
+    if shares.len() <= 1 {
         return vec![work(0..len)];
     }
-    let size = len.div_ceil(workers);
-    let shares: Vec<Range<usize>> = (0..len)
-        .step_by(size)
-        .map(|start| start..(start + size).min(len))
-        .collect();
     std::thread::scope(|scope| {
         let work = &work;
         let handles: Vec<_> = shares
@@ -57,6 +47,43 @@ pub(crate) fn in_shares<R: Send>(
     })
 }
 
+/// The consecutive shares [`in_shares`] splits `0..len` into (one when it is not worth
+/// splitting).
+pub(crate) fn share_ranges(len: usize, min_share: usize) -> Vec<Range<usize>> {
+    let most = len / min_share.max(1);
+    let workers = if most <= 1 {
+        1
+    } else {
+        cores().min(MAX_WORKERS).min(most)
+    };
+    if workers == 1 {
+        return std::iter::once(0..len).collect();
+    }
+    let size = len.div_ceil(workers);
+    (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect()
+}
+
+/// Runs `work` on each of `parts` (work that needs no other part, such as writing its own
+/// slice of one array), a core to each, and returns the results in order.
+pub(crate) fn each_part<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let parts: Vec<std::sync::Mutex<Option<T>>> = parts
+        .into_iter()
+        .map(|part| std::sync::Mutex::new(Some(part)))
+        .collect();
+    in_shares(parts.len(), 1, |share| {
+        share
+            .filter_map(|p| parts[p].lock().ok().and_then(|mut part| part.take()))
+            .map(&work)
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +93,9 @@ mod tests {
         for len in [0, 1, 5, 100, 1_001] {
             let ranges = in_shares(len, 10, |range| range);
             let covered: Vec<usize> = ranges.into_iter().flatten().collect();
+            assert_eq!(covered, (0..len).collect::<Vec<_>>());
+            let parts = each_part(share_ranges(len, 10), |range| range);
+            let covered: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(covered, (0..len).collect::<Vec<_>>());
         }
     }

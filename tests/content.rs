@@ -8,6 +8,7 @@ use std::process::Command;
 use support_console::content::{
     self, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, SectionKind,
 };
+use support_console::search;
 
 #[path = "content/import.rs"]
 mod import;
@@ -414,8 +415,11 @@ fn check_dir(files: &[(&str, Vec<u8>)]) -> (Option<i32>, String) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
-    // Nothing partial: the library refuses the whole directory too.
-    assert!(content::load_dir(dir.path()).is_err());
+    // Nothing partial: the library refuses the whole directory too, and read a guide at a
+    // time (as a first start indexes it) with the very same problems.
+    let whole = content::load_dir(dir.path()).unwrap_err();
+    let streamed = content::stream_dir(dir.path(), || (), |(), _, _| ());
+    assert_eq!(streamed.err().map(|errors| errors.0), Some(whole.0));
     (output.status.code(), stderr)
 }
 
@@ -749,6 +753,69 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
         whole.template(&template).map(|(_, t)| t.clone())
     );
     assert_eq!(lazy, whole);
+
+    // Read a guide at a time (as a first start indexes a folder): each guide handed over
+    // once, in content order, and the same catalog and everyday words.
+    let streamed = content::stream_dir(&out, Vec::new, |seen, g, guide| {
+        seen.push((g, guide.id.clone()));
+    })
+    .unwrap();
+    let content::Streamed::Sound {
+        shares,
+        catalog: streamed_catalog,
+        synonyms,
+    } = streamed
+    else {
+        panic!("a sound folder is read a guide at a time");
+    };
+    let seen: Vec<(usize, String)> = shares.into_iter().flatten().collect();
+    let ids: Vec<(usize, String)> = whole.guides().map(|g| g.id.clone()).enumerate().collect();
+    assert_eq!(seen, ids);
+    assert_eq!(streamed_catalog, catalog);
+    assert_eq!(synonyms, whole.synonyms());
+
+    // Its index, built with the texts written to files as they come, is the index built
+    // from the content in memory, and so is what it stores.
+    let texts = dir.path().join("texts");
+    let streamed = content::stream_dir(
+        &out,
+        || search::IndexShare::writing_texts_to(&texts).unwrap(),
+        |share, g, guide| share.add(g, guide),
+    )
+    .unwrap();
+    let content::Streamed::Sound {
+        shares, synonyms, ..
+    } = streamed
+    else {
+        panic!("a sound folder is read a guide at a time");
+    };
+    assert!(fs::read_dir(&texts).unwrap().count() >= 1, "texts in files");
+    let built = search::SearchIndex::from_shares(shares, &synonyms).unwrap();
+    let in_memory = search::SearchIndex::build(&whole);
+    let queries = ["가입 기준", "ㄱㅇㄱㅈ", "rkdlq", "멤버쉽", "환불", "ㅁㅂㅅ"];
+    for query in queries {
+        assert_eq!(built.search(query), in_memory.search(query), "{query}");
+    }
+    assert!(built.docs().eq(in_memory.docs()));
+    let path = dir.path().join("index.bin");
+    built.store(&path, identity, || catalog.clone()).unwrap();
+    let read = search::SearchIndex::load_stored(&path, identity).unwrap();
+    assert!(read.docs().eq(in_memory.docs()));
+    for query in queries {
+        assert_eq!(read.search(query), in_memory.search(query), "{query}");
+    }
+    // Given back as stored, its texts read from the stored file: the temporary ones go.
+    let stored = built.into_stored(&path, identity, catalog.clone()).unwrap();
+    assert_eq!(
+        fs::read_dir(&texts).unwrap().count(),
+        0,
+        "temporary texts removed"
+    );
+    assert_eq!(stored.catalog(), &catalog);
+    for query in queries {
+        assert_eq!(stored.search(query), in_memory.search(query), "{query}");
+    }
+    assert!(stored.docs().eq(in_memory.docs()));
 
     // Changed since the catalog was taken: a guide not read yet is not read.
     let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new());

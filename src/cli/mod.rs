@@ -791,8 +791,10 @@ fn search_keystrokes(
 /// What the console opens on. For a content folder whose index is stored from an earlier
 /// start (so the folder loaded whole then, and is unchanged since), only its first guide is
 /// read before the first frame; the rest of the help centre and its index load on another
-/// thread. Otherwise the content loads whole (every problem reported before the console
-/// opens) and its index is built, then stored on another thread for the next start.
+/// thread. On a first start the index is built and stored a guide at a time first (every
+/// problem reported before the console opens), and the console then starts as on a later
+/// start. Without a cache folder, or where storing fails, the content loads whole and its
+/// index is built in memory.
 fn console_start(
     global: &GlobalArgs,
 ) -> Result<(crate::tui::Start, Option<std::thread::JoinHandle<()>>), UserError> {
@@ -807,7 +809,24 @@ fn console_start(
     };
     let identity = content::identity(&dir)?;
     let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
+    let mut whole = None;
     if let Some(path) = &path
+        && !SearchIndex::is_stored_for(path, identity)
+    {
+        match store_guide_by_guide(&dir, path, identity)? {
+            FolderStart::Indexed(content, index) => {
+                let start = crate::tui::Start {
+                    content: std::sync::Arc::new(content),
+                    index: Some(std::sync::Arc::from(index)),
+                    rest: None,
+                };
+                return Ok((start, None));
+            }
+            FolderStart::Whole(content) => whole = Some(content),
+        }
+    }
+    if whole.is_none()
+        && let Some(path) = &path
         && SearchIndex::is_stored_for(path, identity)
     {
         let first = content::load_first_guide(&dir)?;
@@ -820,7 +839,11 @@ fn console_start(
         };
         return Ok((start, None));
     }
-    let content = std::sync::Arc::new(content::load_dir(&dir)?);
+    let content = match whole {
+        Some(content) => content,
+        None => content::load_dir(&dir)?,
+    };
+    let content = std::sync::Arc::new(content);
     let index = std::sync::Arc::new(SearchIndex::build(&content));
     let storing = path.map(|path| {
         let (stored, whole) = (
@@ -835,6 +858,63 @@ fn console_start(
         rest: None,
     };
     Ok((start, storing))
+}
+
+/// What a console (or the rest of a help centre) opens on when a folder's index was not
+/// stored.
+enum FolderStart {
+    /// The index, built and stored, and the content its catalog lists (each guide read
+    /// when it is opened).
+    Indexed(Content, Box<SearchIndex>),
+    /// The content loaded whole (its index still to build).
+    Whole(Content),
+}
+
+/// Builds the index of the folder `dir` (whose identity is `identity`) and stores it at
+/// `path`, reading, validating and indexing a guide at a time, the texts written beside the
+/// stored index as they come: a help centre's first start holds neither its guides nor its
+/// texts in memory (at 100,000 entries, most of what loading it whole takes). The folder is
+/// loaded whole instead when that is what is left to do: it has a problem (then the errors,
+/// each reported as loading it whole reports them), it changed while it was read, or the
+/// index could not be written.
+fn store_guide_by_guide(
+    dir: &Path,
+    path: &Path,
+    identity: [u8; 16],
+) -> Result<FolderStart, ContentErrors> {
+    let texts_dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let streamed = content::stream_dir(
+        dir,
+        || crate::search::IndexShare::writing_texts_to(texts_dir),
+        |share, g, guide| {
+            if let Ok(share) = share {
+                share.add(g, guide);
+            }
+        },
+    )?;
+    let (shares, catalog, synonyms) = match streamed {
+        content::Streamed::Whole(content) => return Ok(FolderStart::Whole(content)),
+        content::Streamed::Sound {
+            shares,
+            catalog,
+            synonyms,
+        } => (shares, catalog, synonyms),
+    };
+    let stored = shares
+        .into_iter()
+        .collect::<io::Result<Vec<_>>>()
+        .and_then(|shares| SearchIndex::from_shares(shares, &synonyms))
+        .and_then(|index| index.into_stored(path, identity, catalog));
+    if let Ok(index) = stored
+        && content::identity(dir)? == identity
+    {
+        prune_index_cache(path);
+        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+        return Ok(FolderStart::Indexed(content, Box::new(index)));
+    }
+    // Changed meanwhile (the index stored is then of no use: its identity is not the
+    // folder's), or not stored: read whole.
+    content::load_dir(dir).map(FolderStart::Whole)
 }
 
 /// The whole help centre for a console that opened on its first guide: the stored index,
@@ -852,7 +932,7 @@ fn load_rest(
         let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
         return Ok(crate::tui::Loaded { content, index });
     }
-    let content = content::load_dir(dir).map_err(|errors| {
+    let started = store_guide_by_guide(dir, path, identity).map_err(|errors| {
         let first = errors
             .0
             .first()
@@ -860,6 +940,15 @@ fn load_rest(
             .unwrap_or_default();
         format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
     })?;
+    let content = match started {
+        FolderStart::Indexed(content, index) => {
+            return Ok(crate::tui::Loaded {
+                content,
+                index: *index,
+            });
+        }
+        FolderStart::Whole(content) => content,
+    };
     let index = build_to_store(&content);
     store_index(&index, path, identity, || content.catalog(dir));
     Ok(crate::tui::Loaded { content, index })

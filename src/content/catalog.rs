@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Content, Guide};
+use super::{Content, Guide, Lookups};
 
 /// A guide as lists show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,46 +57,58 @@ impl Catalog {
     }
 }
 
-impl Content {
-    /// The catalog of content loaded whole from `folder` (its guides' files named from it):
-    /// every guide is read already, and the version is computed here if it was not.
-    pub fn catalog(&self, folder: &Path) -> Catalog {
+impl GuideCard {
+    /// The card with its file named from the content folder `folder` (what a catalog keeps,
+    /// so a moved folder keeps its catalog).
+    pub(super) fn relative_to(&self, folder: &Path) -> Self {
         let prefix = folder.display().to_string();
-        let guides = self
-            .slots
-            .iter()
-            .map(|slot| {
-                let path = slot
-                    .card
-                    .path
-                    .strip_prefix(&prefix)
-                    .map_or(slot.card.path.as_str(), |rest| {
-                        rest.trim_start_matches(std::path::MAIN_SEPARATOR)
-                    })
-                    .to_owned();
-                GuideCard {
-                    path,
-                    ..slot.card.clone()
-                }
+        let path = self
+            .path
+            .strip_prefix(&prefix)
+            .map_or(self.path.as_str(), |rest| {
+                rest.trim_start_matches(std::path::MAIN_SEPARATOR)
             })
-            .collect();
-        let mut templates: Vec<(String, usize, usize)> = self
+            .to_owned();
+        Self {
+            path,
+            ..self.clone()
+        }
+    }
+}
+
+impl Catalog {
+    /// The catalog of these cards (named from the folder already), lookups and version.
+    pub(super) fn assemble(guides: Vec<GuideCard>, lookups: &Lookups, version: String) -> Self {
+        let mut templates: Vec<(String, usize, usize)> = lookups
             .templates
             .iter()
             .map(|(id, &(guide, place))| (id.clone(), guide, place))
             .collect();
         templates.sort();
-        let mut cited: Vec<(String, usize)> = self
+        let mut cited: Vec<(String, usize)> = lookups
             .cited
             .iter()
             .map(|(id, &guide)| (id.clone(), guide))
             .collect();
         cited.sort();
-        Catalog {
+        Self {
             guides,
             templates,
             cited,
-            version: self.version().to_owned(),
+            version,
         }
+    }
+}
+
+impl Content {
+    /// The catalog of content loaded whole from `folder` (its guides' files named from it):
+    /// every guide is read already, and the version is computed here if it was not.
+    pub fn catalog(&self, folder: &Path) -> Catalog {
+        let guides = self
+            .slots
+            .iter()
+            .map(|slot| slot.card.relative_to(folder))
+            .collect();
+        Catalog::assemble(guides, &self.lookups, self.version().to_owned())
     }
 }

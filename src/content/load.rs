@@ -11,9 +11,12 @@ use super::locate::line_col;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::model::{Guide, SYNONYMS_FILE, SynonymList};
-use super::validate::{validate, validate_synonym_list};
-use super::{Content, ContentError, ContentErrors, LoadedGuide};
+use super::catalog::{Catalog, GuideCard};
+use super::model::{Guide, SYNONYMS_FILE, Synonym, SynonymList};
+use super::validate::{
+    Declarations, HashedIds, IdText, check_file, validate, validate_synonym_list,
+};
+use super::{Content, ContentError, ContentErrors, LoadedGuide, Lookups, guide_sum, version_of};
 use crate::hangul::is_syllable;
 
 mod embedded {
@@ -108,6 +111,137 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
         }
         Err(ContentErrors(errors))
     }
+}
+
+/// What [`stream_dir`] made of a folder.
+pub enum Streamed<S> {
+    /// Every file sound: each share's state (a share is a run of consecutive guides, the
+    /// shares in content order), the catalog of the guides (the content's version in it) and
+    /// the help centre's everyday words in force.
+    Sound {
+        shares: Vec<S>,
+        catalog: Catalog,
+        synonyms: Vec<Synonym>,
+    },
+    /// Something did not hold (a problem in a file, or a file that changed while it was
+    /// read): the folder as [`load_dir`] reads it whole, which reports every problem.
+    Whole(Content),
+}
+
+/// Reads, validates and hands over the guides under `dir` a file at a time, so that no
+/// more than a guide per core is held in memory at once: what a first start on a help
+/// centre (hundreds of megabytes of guides) builds its index from. `visit` gets each sound
+/// guide with its place in content order, in the state `start` made for its share; nothing
+/// is kept of it but what `visit` keeps and the catalog.
+///
+/// Ids cross files, so the files are read twice: the first pass declares every id, the
+/// second checks each guide against them and hands it over. The checks are
+/// [`load_dir`]'s own; a folder where any fails is read whole by [`load_dir`], so its
+/// problems are reported exactly as there (in full, in order), and content that changed
+/// between the passes is read whole too rather than half trusted.
+pub fn stream_dir<S: Send>(
+    dir: &Path,
+    start: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, usize, &Guide) + Sync,
+) -> Result<Streamed<S>, ContentErrors> {
+    let whole = || load_dir(dir).map(Streamed::Whole);
+    let Ok(files) = content_files(dir) else {
+        return whole();
+    };
+    let (lists, guides): (Vec<String>, Vec<String>) = files
+        .iter()
+        .map(|path| path.display().to_string())
+        .partition(|name| is_synonym_file(name));
+    if guides.is_empty() || lists.len() > 1 {
+        return whole();
+    }
+    let synonyms = match lists.first() {
+        None => embedded_synonyms(),
+        Some(name) => {
+            let Ok(bytes) = read_regular_file(Path::new(name)) else {
+                return whole();
+            };
+            let source = SourceFile {
+                name: name.clone(),
+                bytes,
+            };
+            match parse_file::<SynonymList>(&source) {
+                Ok(list) if validate_synonym_list(name, &list, &source.bytes).is_empty() => list,
+                _ => return whole(),
+            }
+        }
+    };
+    let read = |name: &String| -> Option<(SourceFile, Guide)> {
+        let bytes = read_regular_file(Path::new(name)).ok()?;
+        let source = SourceFile {
+            name: name.clone(),
+            bytes,
+        };
+        let guide = parse_file(&source).ok()?;
+        Some((source, guide))
+    };
+
+    // First pass: every id declared (each kept, as its guide is let go), and the sentences
+    // some rule cites.
+    let state = foldhash::fast::RandomState::default();
+    let declared = crate::parallel::in_shares(guides.len(), 1, |share| {
+        let mut hashed = HashedIds::default();
+        let mut cited = Vec::new();
+        for file in share {
+            let (_, guide) = read(&guides[file])?;
+            hashed.declare_guide(&state, file, &guide, IdText::check);
+            cited.extend(guide.rules.into_iter().flat_map(|rule| rule.sources));
+        }
+        Some((hashed, cited))
+    });
+    let Some(declared) = declared.into_iter().collect::<Option<Vec<_>>>() else {
+        return whole();
+    };
+    let (hashed, cited): (Vec<_>, Vec<_>) = declared.into_iter().unzip();
+    let (ids, duplicates) = Declarations::table(state, hashed);
+    if !duplicates.is_empty() || ids.has_blank() {
+        return whole();
+    }
+    let cited: HashSet<String> = cited.into_iter().flatten().collect();
+    let wanted: HashSet<&str> = cited.iter().map(String::as_str).collect();
+
+    // Second pass: each guide checked, handed over and let go.
+    let checked = crate::parallel::in_shares(guides.len(), 1, |share| {
+        let mut state = start();
+        let mut cards = Vec::with_capacity(share.len());
+        let mut sums = Vec::with_capacity(share.len());
+        let mut lookups = Lookups::default();
+        for file in share {
+            let (source, guide) = read(&guides[file])?;
+            if !check_file(&source.name, &guide, &source.bytes, &ids).is_empty() {
+                return None;
+            }
+            visit(&mut state, file, &guide);
+            cards.push(GuideCard::of(source.name, &guide).relative_to(dir));
+            sums.push(guide_sum(Some(&guide)));
+            lookups.add(file, &guide, &wanted);
+        }
+        Some((state, cards, sums, lookups))
+    });
+    let Some(checked) = checked.into_iter().collect::<Option<Vec<_>>>() else {
+        return whole();
+    };
+    let mut shares = Vec::with_capacity(checked.len());
+    let mut cards = Vec::with_capacity(guides.len());
+    let mut sums = Vec::with_capacity(guides.len());
+    let mut lookups = Lookups::default();
+    for (state, share_cards, share_sums, share_lookups) in checked {
+        shares.push(state);
+        cards.extend(share_cards);
+        sums.extend(share_sums);
+        lookups.append(share_lookups);
+    }
+    let catalog = Catalog::assemble(cards, &lookups, version_of(sums.into_iter()));
+    Ok(Streamed::Sound {
+        shares,
+        catalog,
+        synonyms: synonyms.synonyms,
+    })
 }
 
 /// The content files under `dir` in content order, found but not read.

@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 pub use catalog::{Catalog, GuideCard};
 pub use load::{
-    SourceFile, embedded_sources, identity, load_dir, load_embedded, load_first_guide,
-    load_sources, read_dir, read_regular_file,
+    SourceFile, Streamed, embedded_sources, identity, load_dir, load_embedded, load_first_guide,
+    load_sources, read_dir, read_regular_file, stream_dir,
 };
 pub use model::*;
 
@@ -97,8 +97,7 @@ pub struct Content {
     /// taken from the catalog.
     version: OnceLock<String>,
     /// Each sentence some rule cites, and the guide that holds it.
-    cited: HashMap<String, usize>,
-    templates: HashMap<String, (usize, usize)>,
+    lookups: Lookups,
     /// The help centre's everyday words for the guides' words (each guide adds its own).
     synonyms: Vec<Synonym>,
 }
@@ -110,6 +109,42 @@ struct Slot {
     file_name: String,
     /// `Some(None)`: reading it failed (its file changed since the catalog was taken).
     guide: OnceLock<Option<Guide>>,
+}
+
+/// What content looks up by id without reading guides: which guide holds each sentence some
+/// rule cites, and each SMS template (with its place there).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookups {
+    pub(crate) cited: HashMap<String, usize>,
+    pub(crate) templates: HashMap<String, (usize, usize)>,
+}
+
+impl Lookups {
+    /// Adds guide `guide_index`: its sentences that are `wanted` (cited by some rule of the
+    /// content; the first guide holding one keeps it) and its templates.
+    pub(crate) fn add(&mut self, guide_index: usize, guide: &Guide, wanted: &HashSet<&str>) {
+        let items = guide.citable_items().map(|item| item.id.as_str());
+        let events = guide
+            .schedule
+            .iter()
+            .flat_map(|s| &s.events)
+            .map(|event| event.id.as_str());
+        for id in items.chain(events).filter(|id| wanted.contains(id)) {
+            self.cited.entry(id.to_owned()).or_insert(guide_index);
+        }
+        for (template_index, template) in guide.sms_templates.iter().enumerate() {
+            self.templates
+                .insert(template.id.clone(), (guide_index, template_index));
+        }
+    }
+
+    /// Puts a later share's lookups after these (the earlier guide keeps a cited sentence).
+    pub(crate) fn append(&mut self, later: Self) {
+        for (id, guide) in later.cited {
+            self.cited.entry(id).or_insert(guide);
+        }
+        self.templates.extend(later.templates);
+    }
 }
 
 /// A sentence that rules can cite.
@@ -136,22 +171,9 @@ impl Content {
             .flat_map(|rule| &rule.sources)
             .map(String::as_str)
             .collect();
-        let mut cited = HashMap::new();
-        let mut templates = HashMap::new();
+        let mut lookups = Lookups::default();
         for (guide_index, loaded) in guides.iter().enumerate() {
-            let guide = &loaded.guide;
-            let items = guide.citable_items().map(|item| item.id.as_str());
-            let events = guide
-                .schedule
-                .iter()
-                .flat_map(|s| &s.events)
-                .map(|event| event.id.as_str());
-            for id in items.chain(events).filter(|id| wanted.contains(id)) {
-                cited.entry(id.to_owned()).or_insert(guide_index);
-            }
-            for (template_index, template) in guide.sms_templates.iter().enumerate() {
-                templates.insert(template.id.clone(), (guide_index, template_index));
-            }
+            lookups.add(guide_index, &loaded.guide, &wanted);
         }
         let slots = guides
             .into_iter()
@@ -165,8 +187,7 @@ impl Content {
             slots,
             folder: None,
             version: OnceLock::new(),
-            cited,
-            templates,
+            lookups,
             synonyms,
         }
     }
@@ -198,8 +219,10 @@ impl Content {
             slots,
             folder: Some((dir.to_path_buf(), identity)),
             version: OnceLock::from(catalog.version.clone()),
-            cited: catalog.cited_map(),
-            templates: catalog.template_map(),
+            lookups: Lookups {
+                cited: catalog.cited_map(),
+                templates: catalog.template_map(),
+            },
             synonyms,
         }
     }
@@ -283,7 +306,7 @@ impl Content {
 
     /// The text of a sentence some rule cites (an item or a schedule line), by id.
     pub fn sentence(&self, id: &str) -> Option<Citation> {
-        let guide_index = *self.cited.get(id)?;
+        let guide_index = *self.lookups.cited.get(id)?;
         let text = self.guide(guide_index)?.cited_sentence(id)?;
         Some(Citation {
             guide: guide_index,
@@ -292,7 +315,7 @@ impl Content {
     }
 
     pub fn template(&self, id: &str) -> Option<(&Guide, &SmsTemplate)> {
-        let (guide_index, template_index) = *self.templates.get(id)?;
+        let (guide_index, template_index) = *self.lookups.templates.get(id)?;
         let guide = self.guide(guide_index)?;
         Some((guide, guide.sms_templates.get(template_index)?))
     }
@@ -406,24 +429,34 @@ fn fnv(bytes: impl Iterator<Item = u8>) -> String {
 /// and read back. The fast checksum rather than a byte-at-a-time hash: a help centre's
 /// guides are hundreds of megabytes of JSON, hashed while a first start stores its index.
 fn content_version(content: &Content) -> String {
-    const SEED: u64 = 0x636f_6e74_656e_7476;
     let count = content.guide_count();
     let sums = crate::parallel::in_shares(count, 4, |share| {
         share
-            .map(|g| {
-                // Hashed as it is written, a buffer at a time: no copy of the guide's JSON.
-                let mut sum = ChecksumWriter(crate::checksum::Checksum::new(SEED));
-                if let Some(guide) = content.guide(g) {
-                    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut sum);
-                    let _ = serde_json::to_writer(&mut buffered, guide);
-                    let _ = std::io::Write::flush(&mut buffered);
-                }
-                sum.0.finish()
-            })
+            .map(|g| guide_sum(content.guide(g)))
             .collect::<Vec<_>>()
     });
-    let mut all = crate::checksum::Checksum::new(SEED);
-    for sum in sums.into_iter().flatten() {
+    version_of(sums.into_iter().flatten())
+}
+
+const VERSION_SEED: u64 = 0x636f_6e74_656e_7476;
+
+/// One guide's part of the content's version: a checksum of its canonical JSON (of nothing,
+/// for a guide that could not be read).
+pub(crate) fn guide_sum(guide: Option<&Guide>) -> u64 {
+    // Hashed as it is written, a buffer at a time: no copy of the guide's JSON.
+    let mut sum = ChecksumWriter(crate::checksum::Checksum::new(VERSION_SEED));
+    if let Some(guide) = guide {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut sum);
+        let _ = serde_json::to_writer(&mut buffered, guide);
+        let _ = std::io::Write::flush(&mut buffered);
+    }
+    sum.0.finish()
+}
+
+/// The content's version from its guides' sums, in content order.
+pub(crate) fn version_of(sums: impl Iterator<Item = u64>) -> String {
+    let mut all = crate::checksum::Checksum::new(VERSION_SEED);
+    for sum in sums {
         all.update(&sum.to_le_bytes());
     }
     format!("{:016x}", all.finish())

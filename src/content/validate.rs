@@ -74,7 +74,19 @@ fn is_blank(text: &str) -> bool {
 pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     let mut errors = Vec::new();
     // First pass: declare ids, so references may point into other files.
-    let (ids, mut found) = declare_ids(files);
+    let state = foldhash::fast::RandomState::default();
+    let hashed = crate::parallel::in_shares(files.len(), 1, |share| {
+        let mut hashed = HashedIds::default();
+        for file in share {
+            hashed.declare_guide(&state, file, files[file].1, IdText::Text);
+        }
+        hashed
+    });
+    let (ids, duplicates) = Declarations::table(state, hashed);
+    let mut found = ids.blank_problems();
+    found.extend(duplicate_problems(&duplicates, |file| {
+        files.get(file).map(|&(name, guide, _)| (name, guide))
+    }));
     // Each file's problems with its ids in declaration order, as one pass would find them.
     found.sort_by_key(|problem| (problem.file, problem.ordinal));
     for problems in found.chunk_by(|a, b| a.file == b.file) {
@@ -93,14 +105,25 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     let checked = crate::parallel::in_shares(files.len(), 1, |share| {
         let mut errors = Vec::new();
         for &(file, guide, text) in &files[share] {
-            let mut reporter = Reporter::new(file, text);
-            check_guide(&mut reporter, guide, &ids);
-            errors.extend(reporter.finish());
+            errors.extend(check_file(file, guide, text, &ids));
         }
         errors
     });
     errors.extend(checked.into_iter().flatten());
     errors
+}
+
+/// The problems of one guide's file that need the declared ids of all files: every check but
+/// the ids' own (blank and duplicate ids, found as the ids are declared).
+pub(crate) fn check_file(
+    file: &str,
+    guide: &Guide,
+    text: &[u8],
+    ids: &Declarations<'_>,
+) -> Vec<ContentError> {
+    let mut reporter = Reporter::new(file, text);
+    check_guide(&mut reporter, guide, ids);
+    reporter.finish()
 }
 
 /// A problem with a declared id: the file, the id's ordinal there, where and what.
@@ -111,125 +134,143 @@ struct IdProblem {
     message: String,
 }
 
+/// An id declared again: where, where first, and the id.
+pub(crate) struct Duplicate {
+    here: Declared,
+    first: Declared,
+    id: String,
+}
+
+/// The problems of ids declared again, each naming the first declaration. `guide_of` gives
+/// a file's name and guide (the paths are rebuilt only here, once per file named).
+fn duplicate_problems<'g>(
+    duplicates: &[Duplicate],
+    guide_of: impl Fn(usize) -> Option<(&'g str, &'g Guide)>,
+) -> Vec<IdProblem> {
+    // Each file's declared paths are listed once, on its first duplicate: a broken export
+    // with thousands of duplicates stays linear.
+    let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
+    let mut path_of = |at: &Declared| {
+        declared_paths
+            .entry(at.file)
+            .or_insert_with(|| {
+                guide_of(at.file)
+                    .map(|(_, g)| declared_path_list(g))
+                    .unwrap_or_default()
+            })
+            .get(at.ordinal)
+            .copied()
+    };
+    duplicates
+        .iter()
+        .map(|duplicate| {
+            let first_path =
+                path_of(&duplicate.first).map_or_else(|| "?".to_owned(), |path| path.to_string());
+            let first_name = guide_of(duplicate.first.file).map_or("?", |(name, _)| name);
+            IdProblem {
+                file: duplicate.here.file,
+                ordinal: duplicate.here.ordinal,
+                path: path_of(&duplicate.here).unwrap_or_default(),
+                message: format!(
+                    "id \"{}\"가 중복됩니다 (처음 선언: {first_name}의 {first_path})",
+                    duplicate.id
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Tables the declared ids are split into by hash.
 const ID_SHARDS: usize = 8;
 
-/// An id as declared: its hash, where (file and ordinal) and what it names.
+/// An id as declared: its hash, the id, where (file and ordinal) and what it names.
 struct Declaration<'a> {
     hash: u64,
-    id: &'a str,
+    id: IdText<'a>,
     declared: Declared,
 }
 
-/// Every id the files declare, where it was first declared, and the problems found: blank
-/// ids, and ids declared again.
-///
-/// A help centre declares about a million ids, each a string somewhere in the parsed
-/// content: reading and hashing them is shared out by files, putting them in tables by
-/// shards (each core its own tables), and a table compares strings only when hashes meet.
-/// Shards keep the files' order, so the first declaration is the one a single pass finds.
-fn declare_ids<'a>(files: &[(&str, &'a Guide, &[u8])]) -> (Declarations<'a>, Vec<IdProblem>) {
-    let state = foldhash::fast::RandomState::default();
-    let hashed = crate::parallel::in_shares(files.len(), 1, |share| {
-        let mut shards: Vec<Vec<Declaration<'a>>> = (0..ID_SHARDS).map(|_| Vec::new()).collect();
-        let mut blank = Vec::new();
-        for file in share {
-            let guide = files[file].1;
-            let mut ordinal = 0;
-            for_each_declared_id(guide, &mut |path, id, kind| {
-                if is_blank(id) {
-                    blank.push(IdProblem {
-                        file,
-                        ordinal,
-                        path,
-                        message: "id가 비어 있습니다 (빈 글은 안 됩니다)".to_owned(),
-                    });
-                } else {
-                    let hash = std::hash::BuildHasher::hash_one(&state, id);
-                    let declared = Declared {
-                        file,
-                        ordinal,
-                        kind,
-                    };
-                    if let Some(shard) = shards.get_mut(Declarations::shard(hash)) {
-                        shard.push(Declaration { hash, id, declared });
-                    }
-                }
-                ordinal += 1;
-            });
-        }
-        (shards, blank)
-    });
-    // Each shard's declarations, a list from each share of the files (in file order); each
-    // taken, and let go, by the core that puts them in a table.
-    let mut problems = Vec::new();
-    let by_shard: Vec<std::sync::Mutex<Vec<Vec<Declaration<'a>>>>> = (0..ID_SHARDS)
-        .map(|_| std::sync::Mutex::new(Vec::with_capacity(hashed.len())))
-        .collect();
-    for (shards, blank) in hashed {
-        for (lists, list) in by_shard.iter().zip(shards) {
-            if let Ok(mut lists) = lists.lock() {
-                lists.push(list);
-            }
-        }
-        problems.extend(blank);
+/// An id as a table compares it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdText<'a> {
+    /// Borrowed from guides held for the whole check.
+    Text(&'a str),
+    /// A second hash of it, of another function and seed, where each guide is let go once
+    /// its ids are declared (a help centre read a file at a time: its million ids would
+    /// take tens of megabytes). Two ids are taken for one only when both hashes agree, odds
+    /// of about one in 10^38 for two different ids; and every id found declared twice sends
+    /// the folder to be read whole, where ids are compared as text.
+    Check(u64),
+}
+
+/// The seed of [`IdText::Check`]'s hash.
+const CHECK_SEED: u64 = 0x6964_5f63_6865_636b;
+
+impl IdText<'_> {
+    /// The second hash of `id`.
+    pub(crate) fn check(id: &str) -> Self {
+        Self::Check(crate::checksum::checksum(id.as_bytes(), CHECK_SEED))
     }
-    let by_shard = &by_shard;
-    let shares = crate::parallel::in_shares(ID_SHARDS, 1, |mine| {
-        let mut tables = Vec::with_capacity(mine.len());
-        let mut problems = Vec::new();
-        let mut declared_paths: HashMap<usize, Vec<JsonPath>> = HashMap::new();
-        for shard in mine {
-            let lists = by_shard[shard]
-                .lock()
-                .map(|mut lists| std::mem::take(&mut *lists))
-                .unwrap_or_default();
-            let count = lists.iter().map(Vec::len).sum();
-            let mut table: hashbrown::HashTable<Declaration<'a>> =
-                hashbrown::HashTable::with_capacity(count);
-            for declaration in lists.into_iter().flatten() {
-                let same = |entry: &Declaration<'_>| entry.id == declaration.id;
-                if let Some(first) = table.find(declaration.hash, same) {
-                    let first = &first.declared;
-                    let (first_name, first_guide, _) = files[first.file];
-                    // Each file's declared paths are listed once, on its first duplicate: a
-                    // broken export with thousands of duplicates stays linear.
-                    let paths = declared_paths
-                        .entry(first.file)
-                        .or_insert_with(|| declared_path_list(first_guide));
-                    let first_path = paths
-                        .get(first.ordinal)
-                        .map_or_else(|| "?".to_owned(), ToString::to_string);
-                    let here = &declaration.declared;
-                    let path = declared_paths
-                        .entry(here.file)
-                        .or_insert_with(|| declared_path_list(files[here.file].1))
-                        .get(here.ordinal)
-                        .copied()
-                        .unwrap_or_default();
-                    problems.push(IdProblem {
-                        file: here.file,
-                        ordinal: here.ordinal,
-                        path,
-                        message: format!(
-                            "id \"{}\"가 중복됩니다 (처음 선언: {first_name}의 {first_path})",
-                            declaration.id
-                        ),
+
+    /// Whether this is `id`.
+    fn is(self, id: &str) -> bool {
+        match self {
+            Self::Text(text) => text == id,
+            Self::Check(_) => self == Self::check(id),
+        }
+    }
+
+    fn text(self) -> String {
+        match self {
+            Self::Text(text) => text.to_owned(),
+            Self::Check(_) => String::new(),
+        }
+    }
+}
+
+/// The ids of some files, hashed and split by shard, with the blank ones (one core's share
+/// of the files; shares are tabled together in file order).
+#[derive(Default)]
+pub(crate) struct HashedIds<'a> {
+    shards: Vec<Vec<Declaration<'a>>>,
+    blank: Vec<(usize, usize, JsonPath)>,
+}
+
+impl<'a> HashedIds<'a> {
+    /// Declares the ids of `guide`, file `file` in content order, each kept as `key` makes
+    /// it (see [`IdText`]).
+    pub(crate) fn declare_guide<'g>(
+        &mut self,
+        state: &foldhash::fast::RandomState,
+        file: usize,
+        guide: &'g Guide,
+        key: impl Fn(&'g str) -> IdText<'a>,
+    ) {
+        if self.shards.is_empty() {
+            self.shards = (0..ID_SHARDS).map(|_| Vec::new()).collect();
+        }
+        let mut ordinal = 0;
+        for_each_declared_id(guide, &mut |path, id, kind| {
+            if is_blank(id) {
+                self.blank.push((file, ordinal, path));
+            } else {
+                let hash = std::hash::BuildHasher::hash_one(state, id);
+                let declared = Declared {
+                    file,
+                    ordinal,
+                    kind,
+                };
+                if let Some(shard) = self.shards.get_mut(Declarations::shard(hash)) {
+                    shard.push(Declaration {
+                        hash,
+                        id: key(id),
+                        declared,
                     });
-                } else {
-                    table.insert_unique(declaration.hash, declaration, |entry| entry.hash);
                 }
             }
-            tables.push(table);
-        }
-        (tables, problems)
-    });
-    let mut tables = Vec::with_capacity(ID_SHARDS);
-    for (share_tables, found) in shares {
-        tables.extend(share_tables);
-        problems.extend(found);
+            ordinal += 1;
+        });
     }
-    (Declarations { state, tables }, problems)
 }
 
 /// What an id names; rules may cite items and schedule events, Q&A may list templates.
@@ -246,19 +287,105 @@ enum IdKind {
 
 /// Where an id was first declared: its file, and its ordinal among that file's declared ids
 /// (the path is rebuilt only for a duplicate, so the table stays small for large content).
+#[derive(Clone, Copy)]
 struct Declared {
     file: usize,
     ordinal: usize,
     kind: IdKind,
 }
 
-/// The declared ids, in [`ID_SHARDS`] tables by hash.
-struct Declarations<'a> {
+/// The declared ids, in [`ID_SHARDS`] tables by hash, and where ids were blank.
+pub(crate) struct Declarations<'a> {
     state: foldhash::fast::RandomState,
     tables: Vec<hashbrown::HashTable<Declaration<'a>>>,
+    blank: Vec<(usize, usize, JsonPath)>,
 }
 
-impl Declarations<'_> {
+impl<'a> Declarations<'a> {
+    /// Every id the shares declare (hashed with `state`), where it was first declared, and
+    /// the ids declared again.
+    ///
+    /// A help centre declares about a million ids: reading and hashing them is shared out by
+    /// files, putting them in tables by shards (each core its own tables), and a table
+    /// compares strings only when hashes meet. Shards keep the files' order, so the first
+    /// declaration is the one a single pass finds.
+    pub(crate) fn table(
+        state: foldhash::fast::RandomState,
+        hashed: Vec<HashedIds<'a>>,
+    ) -> (Self, Vec<Duplicate>) {
+        // Each shard's declarations, a list from each share of the files (in file order);
+        // each taken, and let go, by the core that puts them in a table.
+        let mut blank = Vec::new();
+        let by_shard: Vec<std::sync::Mutex<Vec<Vec<Declaration<'a>>>>> = (0..ID_SHARDS)
+            .map(|_| std::sync::Mutex::new(Vec::with_capacity(hashed.len())))
+            .collect();
+        for share in hashed {
+            for (lists, list) in by_shard.iter().zip(share.shards) {
+                if let Ok(mut lists) = lists.lock() {
+                    lists.push(list);
+                }
+            }
+            blank.extend(share.blank);
+        }
+        let by_shard = &by_shard;
+        let shares = crate::parallel::in_shares(ID_SHARDS, 1, |mine| {
+            let mut tables = Vec::with_capacity(mine.len());
+            let mut duplicates = Vec::new();
+            for shard in mine {
+                let lists = by_shard[shard]
+                    .lock()
+                    .map(|mut lists| std::mem::take(&mut *lists))
+                    .unwrap_or_default();
+                let count = lists.iter().map(Vec::len).sum();
+                let mut table: hashbrown::HashTable<Declaration<'a>> =
+                    hashbrown::HashTable::with_capacity(count);
+                for declaration in lists.into_iter().flatten() {
+                    let same = |entry: &Declaration<'_>| entry.id == declaration.id;
+                    if let Some(first) = table.find(declaration.hash, same) {
+                        duplicates.push(Duplicate {
+                            here: declaration.declared,
+                            first: first.declared,
+                            id: declaration.id.text(),
+                        });
+                    } else {
+                        table.insert_unique(declaration.hash, declaration, |entry| entry.hash);
+                    }
+                }
+                tables.push(table);
+            }
+            (tables, duplicates)
+        });
+        let mut tables = Vec::with_capacity(ID_SHARDS);
+        let mut duplicates = Vec::new();
+        for (share_tables, found) in shares {
+            tables.extend(share_tables);
+            duplicates.extend(found);
+        }
+        let declarations = Self {
+            state,
+            tables,
+            blank,
+        };
+        (declarations, duplicates)
+    }
+
+    /// Whether any id was blank.
+    pub(crate) fn has_blank(&self) -> bool {
+        !self.blank.is_empty()
+    }
+
+    fn blank_problems(&self) -> Vec<IdProblem> {
+        self.blank
+            .iter()
+            .map(|&(file, ordinal, path)| IdProblem {
+                file,
+                ordinal,
+                path,
+                message: "id가 비어 있습니다 (빈 글은 안 됩니다)".to_owned(),
+            })
+            .collect()
+    }
+
     /// An id's table: from the hash mixed again, so the tables' own use of its bits (where
     /// a table looks, and its tags) does not see every id of a table alike.
     fn shard(hash: u64) -> usize {
@@ -271,7 +398,7 @@ impl Declarations<'_> {
         let hash = std::hash::BuildHasher::hash_one(&self.state, id);
         self.tables
             .get(Self::shard(hash))
-            .and_then(|table| table.find(hash, |entry| entry.id == id))
+            .and_then(|table| table.find(hash, |entry| entry.id.is(id)))
             .is_some_and(|entry| entry.declared.kind == kind)
     }
 }

@@ -3,8 +3,10 @@
 //! distinct strings) and all texts sit in one string. A document is read as a [`DocRef`].
 
 use std::borrow::Cow;
-use std::io::{Read as _, Seek as _, SeekFrom};
+use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{Doc, DocKind, Target, to_u32};
@@ -67,30 +69,98 @@ pub struct DocRef<'a> {
     pub target: Target,
 }
 
-/// The documents' texts, one after another: in memory, or in the stored index they were
-/// read from. Only the hits on screen need their texts (a help centre's are 115 MB), so a
-/// stored index reads each when it is asked for, from the file it was checked against.
+/// The documents' texts, one after another: in memory, or in files. Only the hits on screen
+/// need their texts (a help centre's are 115 MB), so a stored index reads each when it is
+/// asked for, from the file it was checked against; an index built a guide at a time writes
+/// them to files as they come, so building holds none of them.
 #[derive(Debug, Clone)]
 pub(crate) enum Texts {
     Held(String),
-    /// The file, where in it the texts start, and all of them once read in one go.
-    Stored(Arc<Mutex<std::fs::File>>, u64, Arc<OnceLock<String>>),
+    /// The runs of texts, in order, and all of them once read in one go.
+    Stored(Vec<Arc<TextPart>>, Arc<OnceLock<String>>),
 }
 
-/// `length` bytes of text at `at` in a stored index's file (`None` when they no longer read
-/// as text).
-fn read_text(file: &Mutex<std::fs::File>, at: u64, length: usize) -> Option<String> {
-    let mut file = file.lock().ok()?;
-    file.seek(SeekFrom::Start(at)).ok()?;
-    let mut bytes = vec![0u8; length];
-    file.read_exact(&mut bytes).ok()?;
-    String::from_utf8(bytes).ok()
+/// A run of texts in a file.
+#[derive(Debug)]
+pub(crate) struct TextPart {
+    file: Arc<Mutex<std::fs::File>>,
+    /// Where in the file the run starts.
+    at: u64,
+    /// Where among all the texts its first byte is.
+    first: u64,
+    /// A file written as an index was built, removed once no index reads it.
+    temporary: Option<PathBuf>,
+}
+
+impl TextPart {
+    /// The texts of a stored index, at `at` in its `file`.
+    pub(crate) fn stored(file: Arc<Mutex<std::fs::File>>, at: u64) -> Self {
+        Self {
+            file,
+            at,
+            first: 0,
+            temporary: None,
+        }
+    }
+
+    /// `length` bytes from `from` among the texts (within this run).
+    fn read(&self, from: u64, length: usize) -> io::Result<Vec<u8>> {
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| io::Error::other("텍스트 파일 잠금 실패"))?;
+        let within = from
+            .checked_sub(self.first)
+            .ok_or_else(|| io::Error::other("텍스트 위치가 앞섬"))?;
+        file.seek(SeekFrom::Start(self.at + within))?;
+        let mut bytes = vec![0u8; length];
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+impl Drop for TextPart {
+    fn drop(&mut self) {
+        if let Some(path) = &self.temporary {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The run holding the byte at `from` among all texts.
+fn part_of(parts: &[Arc<TextPart>], from: u64) -> Option<&TextPart> {
+    let after = parts.partition_point(|part| part.first <= from);
+    parts.get(after.checked_sub(1)?).map(|part| &**part)
+}
+
+/// `length` bytes from `from` among the texts, read as text (all within one run).
+fn read_text(parts: &[Arc<TextPart>], from: u64, length: usize) -> io::Result<String> {
+    if length == 0 {
+        return Ok(String::new());
+    }
+    let part = part_of(parts, from).ok_or_else(|| io::Error::other("텍스트 위치가 없음"))?;
+    String::from_utf8(part.read(from, length)?)
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
 }
 
 impl Default for Texts {
     fn default() -> Self {
         Self::Held(String::new())
     }
+}
+
+/// Texts read back in pieces of about this many bytes (as an index is built from texts in
+/// files, or copied from them).
+pub(crate) const TEXT_CHUNK: usize = 1 << 20;
+
+/// Texts being written to a temporary file as they come.
+struct TextFile {
+    out: io::BufWriter<std::fs::File>,
+    /// The same file, to read back.
+    file: std::fs::File,
+    path: PathBuf,
+    written: u64,
+    failed: Option<io::Error>,
 }
 
 /// Every document of an index.
@@ -120,14 +190,46 @@ impl Eq for DocTable {}
 #[derive(Default)]
 pub(crate) struct DocPacker {
     table: DocTable,
-    /// Each distinct id and title once (an entry's documents share theirs).
-    seen: foldhash::HashMap<Box<str>, u32>,
+    /// Each distinct id and title once (an entry's documents share theirs), by its number
+    /// in the table's strings (not a second copy of each: a help centre's are 20 MB).
+    seen: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
     /// The documents of an entry come together: the last two strings answer most lookups
     /// (by address first, then by text: an address may be reused once a string is freed).
     recent: [(usize, u32); 2],
+    /// Where texts go when they are not held.
+    text_file: Option<TextFile>,
 }
 
 impl DocPacker {
+    /// A packer that writes the texts to a new file in `dir` as they come (the file is
+    /// removed once no index reads it).
+    pub(crate) fn writing_texts_to(dir: &Path) -> io::Result<Self> {
+        static FILES: AtomicUsize = AtomicUsize::new(0);
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!(
+            ".texts-{}-{}.tmp",
+            std::process::id(),
+            FILES.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        let out = io::BufWriter::with_capacity(TEXT_CHUNK, file.try_clone()?);
+        Ok(Self {
+            text_file: Some(TextFile {
+                out,
+                file,
+                path,
+                written: 0,
+                failed: None,
+            }),
+            ..Self::default()
+        })
+    }
+
     fn number(&mut self, text: &Arc<str>) -> u32 {
         let address = text.as_ptr() as usize;
         let strings = &mut self.table.strings;
@@ -135,12 +237,16 @@ impl DocPacker {
         if let Some(&(_, n)) = self.recent.iter().find(|(a, n)| *a == address && same(*n)) {
             return n;
         }
-        let n = if let Some(&n) = self.seen.get(&**text) {
+        let hasher = &self.hasher;
+        let hash = |text: &str| std::hash::BuildHasher::hash_one(hasher, text);
+        let n = if let Some(&n) = self.seen.find(hash(text), |&n| same(n)) {
             n
         } else {
             strings.push(Box::from(&**text));
             let n = to_u32(strings.len() - 1);
-            self.seen.insert(Box::from(&**text), n);
+            self.seen.insert_unique(hash(text), n, |&n| {
+                hash(strings.get(n as usize).map_or("", |s| &**s))
+            });
             n
         };
         self.recent = [self.recent[1], (address, n)];
@@ -159,16 +265,50 @@ impl DocPacker {
         let title = self.number(title);
         let table = &mut self.table;
         table.records.push(DocRecord::new(kind, target, id, title));
-        if let Texts::Held(texts) = &mut table.texts {
+        if let Some(file) = &mut self.text_file {
+            if file.failed.is_none()
+                && let Err(error) = file.out.write_all(text.as_bytes())
+            {
+                file.failed = Some(error);
+            }
+            file.written += text.len() as u64;
+            table
+                .ends
+                .push(u32::try_from(file.written).unwrap_or(u32::MAX));
+        } else if let Texts::Held(texts) = &mut table.texts {
             texts.push_str(text);
             table.ends.push(to_u32(texts.len()));
         }
     }
 
-    pub(crate) fn finish(self) -> DocTable {
+    /// The documents packed, their texts held.
+    pub(crate) fn into_table(self) -> DocTable {
         let mut table = self.table;
         table.shrink_to_fit();
         table
+    }
+
+    /// The documents packed; an error when their texts could not all be written.
+    pub(crate) fn finish(self) -> io::Result<DocTable> {
+        let mut table = self.table;
+        if let Some(mut text_file) = self.text_file {
+            let part = TextPart {
+                file: Arc::new(Mutex::new(text_file.file)),
+                at: 0,
+                first: 0,
+                temporary: Some(text_file.path),
+            };
+            if let Some(error) = text_file.failed {
+                return Err(error);
+            }
+            text_file.out.flush()?;
+            if text_file.written > u64::from(u32::MAX) {
+                return Err(io::Error::other("텍스트가 4 GB를 넘습니다"));
+            }
+            table.texts = Texts::Stored(vec![Arc::new(part)], Arc::default());
+        }
+        table.shrink_to_fit();
+        Ok(table)
     }
 }
 
@@ -184,7 +324,7 @@ impl DocTable {
         for doc in docs {
             packer.push(doc.kind, &doc.id, &doc.title, &doc.text, doc.target);
         }
-        packer.finish()
+        packer.into_table()
     }
 
     /// Gives back what growing left unused.
@@ -197,14 +337,56 @@ impl DocTable {
         self.ends.shrink_to_fit();
     }
 
-    /// Puts `other`'s documents after these (both in memory, as an index is built).
-    pub(crate) fn append(&mut self, other: DocTable) {
-        let strings = to_u32(self.strings.len());
-        let (Texts::Held(texts), Texts::Held(more)) = (&mut self.texts, &other.texts) else {
-            return;
+    /// Puts `other`'s documents after these, both held in memory, as an index is built.
+    pub(crate) fn append_held(&mut self, other: DocTable) {
+        let before = self.ends.last().copied().unwrap_or(0);
+        if let (Texts::Held(texts), Texts::Held(more)) = (&mut self.texts, &other.texts) {
+            texts.push_str(more);
+        }
+        self.ends
+            .extend(other.ends.iter().map(|end| end.saturating_add(before)));
+        self.append_records(other);
+    }
+
+    /// Puts `other`'s documents after these, both with their texts in files, as an index is
+    /// built a guide at a time.
+    pub(crate) fn append_in_files(&mut self, other: DocTable) -> io::Result<()> {
+        let before = self.ends.last().copied().unwrap_or(0);
+        let DocTable {
+            records,
+            strings,
+            texts,
+            ends,
+        } = other;
+        let (Texts::Stored(parts, _), Texts::Stored(more, _)) = (&mut self.texts, texts) else {
+            return Err(io::Error::other("텍스트가 파일에 없는 표"));
         };
-        let before = to_u32(texts.len());
-        texts.push_str(more);
+        let ends: Option<Vec<u32>> = ends.iter().map(|end| end.checked_add(before)).collect();
+        self.ends
+            .extend(ends.ok_or_else(|| io::Error::other("텍스트가 4 GB를 넘습니다"))?);
+        for part in more {
+            // The run moves over whole (with the file it removes) unless another table reads
+            // it too.
+            let mut moved = Arc::try_unwrap(part).unwrap_or_else(|shared| TextPart {
+                file: Arc::clone(&shared.file),
+                at: shared.at,
+                first: shared.first,
+                temporary: None,
+            });
+            moved.first += u64::from(before);
+            parts.push(Arc::new(moved));
+        }
+        self.append_records(DocTable {
+            records,
+            strings,
+            ..DocTable::default()
+        });
+        Ok(())
+    }
+
+    /// `other`'s records and strings after these (its strings numbered after these).
+    fn append_records(&mut self, other: DocTable) {
+        let strings = to_u32(self.strings.len());
         self.records
             .extend(other.records.into_iter().map(|record| DocRecord {
                 id: record.id.saturating_add(strings),
@@ -212,8 +394,6 @@ impl DocTable {
                 ..record
             }));
         self.strings.extend(other.strings);
-        self.ends
-            .extend(other.ends.into_iter().map(|end| end.saturating_add(before)));
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -231,24 +411,122 @@ impl DocTable {
         let range = self.text_range(d);
         match &self.texts {
             Texts::Held(texts) => Cow::Borrowed(texts.get(range).unwrap_or_default()),
-            Texts::Stored(_, _, held) if held.get().is_some() => Cow::Borrowed(
+            Texts::Stored(_, held) if held.get().is_some() => Cow::Borrowed(
                 held.get()
                     .and_then(|texts| texts.get(range))
                     .unwrap_or_default(),
             ),
-            Texts::Stored(file, offset, _) => Cow::Owned(
-                read_text(file, offset + range.start as u64, range.len()).unwrap_or_default(),
-            ),
+            Texts::Stored(parts, _) => {
+                Cow::Owned(read_text(parts, range.start as u64, range.len()).unwrap_or_default())
+            }
         }
+    }
+
+    /// The texts held in memory (a stored table's once read in one go).
+    fn held_texts(&self) -> Option<&str> {
+        match &self.texts {
+            Texts::Held(texts) => Some(texts),
+            Texts::Stored(_, held) => held.get().map(String::as_str),
+        }
+    }
+
+    /// The texts of documents `docs` when held in memory, in order, each handed to `visit`
+    /// (for tables packed in memory: texts in files read as empty). Of the type of
+    /// [`DocTable::each_text`], with an error that cannot happen.
+    #[allow(clippy::unnecessary_wraps)]
+    pub(crate) fn each_held_text(
+        &self,
+        docs: Range<usize>,
+        visit: &mut dyn FnMut(usize, &str),
+    ) -> Result<(), std::convert::Infallible> {
+        let texts = self.held_texts().unwrap_or_default();
+        docs.for_each(|d| visit(d, texts.get(self.text_range(d)).unwrap_or_default()));
+        Ok(())
+    }
+
+    /// The texts of documents `docs`, in order, each handed to `visit` (texts in files read
+    /// a piece of many at a time).
+    pub(crate) fn each_text(
+        &self,
+        docs: Range<usize>,
+        visit: &mut dyn FnMut(usize, &str),
+    ) -> io::Result<()> {
+        let parts = match &self.texts {
+            Texts::Stored(parts, held) if held.get().is_none() => parts,
+            _ => {
+                let Ok(()) = self.each_held_text(docs, visit);
+                return Ok(());
+            }
+        };
+        let mut d = docs.start;
+        while d < docs.end {
+            // As many documents as make a piece, within one run.
+            let start = self.text_range(d).start;
+            let run_end = parts
+                .get(parts.partition_point(|part| part.first <= start as u64))
+                .map_or(usize::MAX, |next| {
+                    usize::try_from(next.first).unwrap_or(usize::MAX)
+                });
+            let mut last = d + 1;
+            while last < docs.end {
+                let end = self.text_range(last).end;
+                if end > run_end || end - start > TEXT_CHUNK {
+                    break;
+                }
+                last += 1;
+            }
+            let end = self.text_range(last - 1).end;
+            let piece = read_text(parts, start as u64, end - start)?;
+            for e in d..last {
+                let range = self.text_range(e);
+                visit(
+                    e,
+                    piece
+                        .get(range.start - start..range.end - start)
+                        .unwrap_or_default(),
+                );
+            }
+            d = last;
+        }
+        Ok(())
+    }
+
+    /// Every text's bytes in order, a piece at a time (to copy them into a stored index).
+    pub(crate) fn each_text_piece(&self, mut write: impl FnMut(&[u8])) -> io::Result<()> {
+        let total = u64::from(self.ends.last().copied().unwrap_or(0));
+        match &self.texts {
+            Texts::Held(texts) => write(texts.as_bytes()),
+            Texts::Stored(_, held) if held.get().is_some() => {
+                write(held.get().map_or(&[][..], |texts| texts.as_bytes()));
+            }
+            Texts::Stored(parts, _) => {
+                for (p, part) in parts.iter().enumerate() {
+                    let end = parts.get(p + 1).map_or(total, |next| next.first);
+                    let mut from = part.first;
+                    while from < end {
+                        let length = usize::try_from(end - from)
+                            .unwrap_or(usize::MAX)
+                            .min(TEXT_CHUNK);
+                        write(&part.read(from, length)?);
+                        from += length as u64;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads every text of a stored table into memory (for printing many of them).
     pub(crate) fn hold_texts(&self) {
-        let Texts::Stored(file, offset, held) = &self.texts else {
+        let Texts::Stored(_, held) = &self.texts else {
             return;
         };
-        let length = self.ends.last().map_or(0, |&end| end as usize);
-        if let Some(texts) = read_text(file, *offset, length) {
+        let mut bytes = Vec::with_capacity(self.ends.last().map_or(0, |&end| end as usize));
+        if self
+            .each_text_piece(|piece| bytes.extend_from_slice(piece))
+            .is_ok()
+            && let Ok(texts) = String::from_utf8(bytes)
+        {
             let _ = held.set(texts);
         }
     }
@@ -283,7 +561,7 @@ impl DocTable {
                 "texts",
                 match &self.texts {
                     Texts::Held(texts) => texts.capacity(),
-                    Texts::Stored(_, _, held) => held.get().map_or(0, String::capacity),
+                    Texts::Stored(_, held) => held.get().map_or(0, String::capacity),
                 } + self.ends.capacity() * 4,
             ),
         ]
@@ -312,7 +590,7 @@ mod tests {
                 );
             }
         }
-        let table = packer.finish();
+        let table = packer.into_table();
         for d in 0..table.len() {
             let doc = table.get(d);
             let Target::Qa { qa, .. } = doc.target else {
@@ -334,7 +612,7 @@ mod tests {
             target: Target::Guide { guide: 0 },
         };
         let mut first = DocTable::pack(vec![doc("a", "가나"), doc("b", "다")]);
-        first.append(DocTable::pack(vec![doc("c", "라마바")]));
+        first.append_held(DocTable::pack(vec![doc("c", "라마바")]));
         let read: Vec<(&str, String)> = (0..first.len())
             .map(|d| (first.get(d).id, first.text(d).into_owned()))
             .collect();

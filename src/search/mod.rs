@@ -27,6 +27,7 @@ mod stored;
 mod tops;
 
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
@@ -362,38 +363,124 @@ impl SearchCache {
     }
 }
 
+/// The documents of a run of consecutive guides, gathered a guide at a time: a share of an
+/// index being built (see [`SearchIndex::from_shares`]).
+pub struct IndexShare {
+    sink: DocSink,
+    /// Each guide's id and title.
+    guides: Vec<(String, String)>,
+    /// The guides with everyday words of their own, and those words.
+    synonyms: Vec<(usize, Vec<crate::content::Synonym>)>,
+}
+
+impl IndexShare {
+    /// A share holding its texts in memory.
+    pub fn in_memory() -> Self {
+        Self::with(DocPacker::default())
+    }
+
+    /// A share that writes its texts to a new file in `dir` as they come (removed once no
+    /// index reads it): an index built this way holds none of its texts in memory, which for
+    /// a help centre is a third of what building it takes.
+    pub fn writing_texts_to(dir: &Path) -> std::io::Result<Self> {
+        DocPacker::writing_texts_to(dir).map(Self::with)
+    }
+
+    fn with(docs: DocPacker) -> Self {
+        Self {
+            sink: DocSink { docs },
+            guides: Vec::new(),
+            synonyms: Vec::new(),
+        }
+    }
+
+    /// Adds guide `g` (shares are given guides in content order, and shares follow one
+    /// another in that order).
+    pub fn add(&mut self, g: usize, guide: &Guide) {
+        self.sink.guide(g, guide);
+        self.guides.push((guide.id.clone(), guide.title.clone()));
+        if !guide.synonyms.is_empty() {
+            self.synonyms.push((g, guide.synonyms.clone()));
+        }
+    }
+}
+
+/// How an index being built reads its documents' texts (held in memory, which cannot fail,
+/// or from files).
+type EachText<E> = fn(&DocTable, Range<usize>, &mut dyn FnMut(usize, &str)) -> Result<(), E>;
+
 impl SearchIndex {
     pub fn build(content: &Content) -> Self {
         let guides: Vec<&Guide> = content.guides().collect();
         let shares = crate::parallel::in_shares(guides.len(), GUIDES_PER_WORKER, |share| {
-            let mut sink = DocSink::default();
+            let mut gathered = IndexShare::in_memory();
             for g in share {
-                sink.guide(g, guides[g]);
+                gathered.add(g, guides[g]);
             }
-            sink.docs.finish()
+            gathered
         });
-        let mut shares = shares.into_iter();
-        let mut table = shares.next().unwrap_or_default();
+        let mut table = DocTable::default();
+        let mut named = Vec::with_capacity(guides.len());
+        let mut guide_synonyms = Vec::new();
         for share in shares {
-            table.append(share);
+            table.append_held(share.sink.docs.into_table());
+            named.extend(share.guides);
+            guide_synonyms.extend(share.synonyms);
         }
+        let Ok(index) = Self::from_guides(
+            table,
+            named,
+            &guide_synonyms,
+            content.synonyms(),
+            DocTable::each_held_text,
+        );
+        index
+    }
+
+    /// The index of the guides gathered in `shares` (in content order) with their texts in
+    /// files, reading `synonyms` as the help centre's everyday words. Fails when the texts
+    /// could not be written or read back.
+    pub fn from_shares(
+        shares: Vec<IndexShare>,
+        synonyms: &[crate::content::Synonym],
+    ) -> std::io::Result<Self> {
+        let mut table: Option<DocTable> = None;
+        let mut named = Vec::new();
+        let mut guide_synonyms = Vec::new();
+        for share in shares {
+            let part = share.sink.docs.finish()?;
+            match &mut table {
+                Some(table) => table.append_in_files(part)?,
+                None => table = Some(part),
+            }
+            named.extend(share.guides);
+            guide_synonyms.extend(share.synonyms);
+        }
+        let table = table.unwrap_or_default();
+        Self::from_guides(table, named, &guide_synonyms, synonyms, DocTable::each_text)
+    }
+
+    /// The index of the documents `table` of guides named `guides` (id and title), with the
+    /// guides' everyday words `guide_synonyms` and the help centre's `synonyms`.
+    fn from_guides<E: Send>(
+        mut table: DocTable,
+        guides: Vec<(String, String)>,
+        guide_synonyms: &[(usize, Vec<crate::content::Synonym>)],
+        synonyms: &[crate::content::Synonym],
+        each_text: EachText<E>,
+    ) -> Result<Self, E> {
         table.shrink_to_fit();
-        let mut index = Self::from_table(table);
-        index.guides = guides
-            .iter()
-            .map(|guide| (guide.id.clone(), guide.title.clone()))
-            .collect();
+        let mut index = Self::from_table(table, each_text)?;
+        index.guides = guides;
         index.synonyms = Synonyms {
-            global: SynonymTable::new(content.synonyms()),
-            guides: guides
+            global: SynonymTable::new(synonyms),
+            guides: guide_synonyms
                 .iter()
-                .enumerate()
-                .filter(|(_, guide)| !guide.synonyms.is_empty())
-                .map(|(g, guide)| (index.guide_docs(g), SynonymTable::new(&guide.synonyms)))
+                .map(|(g, words)| (index.guide_docs(*g), SynonymTable::new(words)))
                 .filter(|(_, table)| !table.is_empty())
                 .collect(),
         };
-        index
+        Ok(index)
     }
 
     /// The same index, reading `synonyms` as the help centre's everyday words (benchmarks
@@ -414,49 +501,78 @@ impl SearchIndex {
 
     /// An index over ready-made documents (benchmarks build synthetic ones).
     pub fn from_docs(docs: Vec<Doc>) -> Self {
-        Self::from_table(DocTable::pack(docs))
+        let Ok(index) = Self::from_table(DocTable::pack(docs), DocTable::each_held_text);
+        index
     }
 
-    fn from_table(docs: DocTable) -> Self {
+    /// The index of the documents `docs`, their texts read with `each_text`.
+    fn from_table<E: Send>(docs: DocTable, each_text: EachText<E>) -> Result<Self, E> {
         // The characters the texts hold first (numbered in code point order), then every
         // text as codes.
+        // The characters the texts hold, and how many each text stores (every character
+        // but spaces), so the codes are written in place into one array.
         let seen = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
             let mut seen = CharSet::default();
-            for d in share {
-                docs.text(d).chars().for_each(|ch| seen.insert(fold(ch)));
-            }
-            seen
+            let mut counts = Vec::with_capacity(share.len());
+            each_text(&docs, share, &mut |_, text| {
+                let mut count = 0u32;
+                for ch in text.chars().filter(|ch| !ch.is_whitespace()) {
+                    seen.insert(fold(ch));
+                    count += 1;
+                }
+                counts.push(count);
+            })
+            .map(|()| (seen, counts))
         });
+        let seen = seen.into_iter().collect::<Result<Vec<_>, E>>()?;
+        let mut bounds = Vec::with_capacity(docs.len() + 1);
+        bounds.push(0u32);
+        let mut sets = Vec::with_capacity(seen.len());
+        for (set, counts) in seen {
+            for count in counts {
+                let last = bounds.last().copied().unwrap_or(0);
+                bounds.push(last.saturating_add(count));
+            }
+            sets.push(set);
+        }
         let alphabet = Alphabet::new(
-            seen.into_iter()
+            sets.into_iter()
                 .reduce(CharSet::union)
                 .unwrap_or_default()
                 .chars(),
         );
-        let shares = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
-            let bytes: usize = share.clone().map(|d| docs.text_range(d).len()).sum();
-            // At most one stored character per byte; Korean text needs a third of that.
-            let mut chars = Vec::with_capacity(bytes / 2);
-            let mut ends = Vec::with_capacity(share.len());
-            let mut class_sets = Vec::with_capacity(share.len());
-            for d in share {
-                class_sets.push(store_chars(&docs.text(d), &alphabet, &mut chars));
-                ends.push(chars.len());
-            }
-            (chars, ends, class_sets)
-        });
-        let total: usize = shares.iter().map(|(chars, _, _)| chars.len()).sum();
-        let mut chars = Vec::with_capacity(total + codes::PADDING);
-        let mut bounds = Vec::with_capacity(docs.len() + 1);
-        let mut class_sets = Vec::with_capacity(docs.len());
-        bounds.push(0);
-        for (share_chars, ends, sets) in shares {
-            let offset = chars.len();
-            chars.extend_from_slice(&share_chars);
-            bounds.extend(ends.into_iter().map(|end| to_u32(offset + end)));
-            class_sets.extend(sets);
+        let total = bounds.last().map_or(0, |&end| end as usize);
+        // Each share of the documents writes its codes and class sets into its own part of
+        // the two arrays (a help centre's codes are 71 MB: built in pieces and joined, the
+        // pieces would stay behind in the allocator's memory).
+        let mut chars = vec![codes::PAD; total + codes::PADDING];
+        let mut class_sets = vec![0u64; docs.len()];
+        let shares = crate::parallel::share_ranges(docs.len(), PER_WORKER);
+        let mut parts = Vec::with_capacity(shares.len());
+        let (mut chars_left, mut sets_left) = (&mut chars[..total], &mut class_sets[..]);
+        for share in shares {
+            let (start, end) = (bounds[share.start] as usize, bounds[share.end] as usize);
+            let (share_chars, rest) = std::mem::take(&mut chars_left).split_at_mut(end - start);
+            let (share_sets, more) = std::mem::take(&mut sets_left).split_at_mut(share.len());
+            chars_left = rest;
+            sets_left = more;
+            parts.push((share, share_chars, share_sets));
         }
-        chars.extend([codes::PAD; codes::PADDING]);
+        let written = crate::parallel::each_part(parts, |(share, share_chars, share_sets)| {
+            let first = share.start;
+            let offset = bounds[first] as usize;
+            each_text(&docs, share, &mut |d, text| {
+                let start = bounds[d] as usize - offset;
+                let place = share_chars.get_mut(start..).unwrap_or_default();
+                let mut slots = place.iter_mut();
+                share_sets[d - first] = store_chars(text, &alphabet, |code| {
+                    if let Some(slot) = slots.next() {
+                        *slot = code;
+                    }
+                });
+            })
+        });
+        written.into_iter().collect::<Result<Vec<()>, E>>()?;
         let tiers = docs
             .records
             .iter()
@@ -482,14 +598,14 @@ impl SearchIndex {
         };
         index.tops = Tops::build(&index, index.alphabet.len());
         index.initial_bytes = initial_bytes(&index.chars, &index.alphabet);
-        index
+        Ok(index)
     }
 
     /// A text as the index stores it with `alphabet` (for tests of the matcher).
     #[cfg(test)]
     pub(crate) fn stored_chars(text: &str, alphabet: &Alphabet) -> Vec<u16> {
         let mut chars = Vec::new();
-        store_chars(text, alphabet, &mut chars);
+        store_chars(text, alphabet, |code| chars.push(code));
         chars
     }
 
@@ -845,7 +961,7 @@ const FEW_TO_NARROW: usize = 4_096;
 const GUIDES_PER_WORKER: usize = 4;
 
 /// Appends a text's folded non-space characters to `chars` as codes; returns its class set.
-fn store_chars(text: &str, alphabet: &Alphabet, chars: &mut Vec<u16>) -> u64 {
+fn store_chars(text: &str, alphabet: &Alphabet, mut push: impl FnMut(u16)) -> u64 {
     let mut classes = 0u64;
     let mut word_start = true;
     for ch in text.chars() {
@@ -855,7 +971,7 @@ fn store_chars(text: &str, alphabet: &Alphabet, chars: &mut Vec<u16>) -> u64 {
         }
         let folded = fold(ch);
         classes |= 1u64 << class_of(folded);
-        chars.push(alphabet.stored(folded) | if word_start { codes::WORD_START } else { 0 });
+        push(alphabet.stored(folded) | if word_start { codes::WORD_START } else { 0 });
         word_start = ends_word(ch);
     }
     classes
@@ -913,22 +1029,24 @@ fn initial_bytes(chars: &[u16], alphabet: &Alphabet) -> Vec<u8> {
         return Vec::new();
     }
     let table = codes::initial_table(alphabet);
-    let shares = crate::parallel::in_shares(chars.len(), 1 << 20, |share| {
-        chars[share]
-            .iter()
-            .map(|&stored| {
-                table
-                    .get(usize::from(codes::code_of(stored)))
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .collect::<Vec<u8>>()
-    });
-    let mut bytes = Vec::with_capacity(chars.len() + codes::PADDING);
+    // Written in place, each core its own part.
+    let mut bytes = vec![0u8; chars.len() + codes::PADDING];
+    let shares = crate::parallel::share_ranges(chars.len(), 1 << 20);
+    let mut parts = Vec::with_capacity(shares.len());
+    let mut left = &mut bytes[..chars.len()];
     for share in shares {
-        bytes.extend_from_slice(&share);
+        let (part, rest) = std::mem::take(&mut left).split_at_mut(share.len());
+        left = rest;
+        parts.push((&chars[share], part));
     }
-    bytes.extend([0; codes::PADDING]);
+    crate::parallel::each_part(parts, |(codes, part)| {
+        for (byte, &stored) in part.iter_mut().zip(codes) {
+            *byte = table
+                .get(usize::from(codes::code_of(stored)))
+                .copied()
+                .unwrap_or(0);
+        }
+    });
     bytes
 }
 

@@ -12,7 +12,7 @@ use std::io::{self, Seek as _, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::docs::{DocRecord, DocTable, Texts};
+use super::docs::{DocRecord, DocTable, TextPart, Texts};
 use std::cmp::Reverse;
 
 use super::codes::{Alphabet, PAD, PADDING};
@@ -91,6 +91,38 @@ impl SearchIndex {
         identity: [u8; 16],
         catalog: impl FnOnce() -> Catalog + Send,
     ) -> io::Result<()> {
+        self.write_file(path, identity, catalog).map(|_| ())
+    }
+
+    /// Stores the index (as [`SearchIndex::store`] does) with `catalog`, and gives it back as
+    /// it would read from the file: its texts read from there when shown, the catalog with
+    /// it. An index built with its texts in temporary files lets them go.
+    pub fn into_stored(
+        mut self,
+        path: &Path,
+        identity: [u8; 16],
+        catalog: Catalog,
+    ) -> io::Result<Self> {
+        let kept = catalog.clone();
+        let (file, texts_at) = self.write_file(path, identity, move || kept)?;
+        self.docs.texts = Texts::Stored(
+            vec![Arc::new(TextPart::stored(
+                Arc::new(Mutex::new(file)),
+                texts_at,
+            ))],
+            Arc::default(),
+        );
+        self.catalog = catalog;
+        Ok(self)
+    }
+
+    /// Writes the file; gives it back open, with where in it the texts start.
+    fn write_file(
+        &self,
+        path: &Path,
+        identity: [u8; 16],
+        catalog: impl FnOnce() -> Catalog + Send,
+    ) -> io::Result<(std::fs::File, u64)> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir)?;
         let temporary = dir.join(format!(
@@ -102,20 +134,26 @@ impl SearchIndex {
             std::process::id()
         ));
         let written = (|| {
-            let mut file = std::fs::File::create(&temporary)?;
+            let mut file = std::fs::File::options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&temporary)?;
             // The header's length and checksum are known once the body is written: a
             // placeholder first, the header over it at the end. The body streams to the
             // file, so storing needs no second copy of the index in memory.
             file.write_all(&[0u8; HEADER])?;
             let mut body = Writer::new(file);
-            std::thread::scope(|scope| {
+            let texts_at = std::thread::scope(|scope| {
                 let catalog = scope.spawn(catalog);
-                self.encode(&mut body);
+                let texts_at = self.encode(&mut body);
                 match catalog.join() {
                     Ok(catalog) => encode_catalog(&mut body, &catalog),
                     // A panic making it is a bug: raise it here.
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
+                texts_at
             });
             let (mut file, length, sum) = body.finish()?;
             let mut header = Vec::with_capacity(HEADER);
@@ -126,8 +164,8 @@ impl SearchIndex {
             header.extend_from_slice(&sum.to_le_bytes());
             file.seek(io::SeekFrom::Start(0))?;
             file.write_all(&header)?;
-            drop(file);
-            std::fs::rename(&temporary, path)
+            std::fs::rename(&temporary, path)?;
+            Ok((file, HEADER as u64 + texts_at))
         })();
         if written.is_err() {
             let _ = std::fs::remove_file(&temporary);
@@ -169,7 +207,8 @@ impl SearchIndex {
         read_body(body, length, sum, None)
     }
 
-    fn encode<W: Write>(&self, out: &mut Writer<W>) {
+    /// Writes the body; gives back where in it the texts start.
+    fn encode<W: Write>(&self, out: &mut Writer<W>) -> u64 {
         out.u64(self.guides.len() as u64);
         for (id, title) in &self.guides {
             out.str(id);
@@ -192,9 +231,9 @@ impl SearchIndex {
             out.u64(table.text_range(d).len() as u64);
         }
         // The texts one after another, as the index holds them: read back in one piece.
-        match &table.texts {
-            Texts::Held(texts) => out.bytes(texts.as_bytes()),
-            Texts::Stored(..) => (0..table.len()).for_each(|d| out.bytes(table.text(d).as_bytes())),
+        let texts_at = out.length;
+        if let Err(error) = table.each_text_piece(|piece| out.bytes(piece)) {
+            out.fail(error);
         }
         out.u64(self.alphabet.len() as u64);
         for &ch in self.alphabet.chars() {
@@ -252,6 +291,7 @@ impl SearchIndex {
             out.u32(top.doc.0);
             out.u32(top.start.0);
         }
+        texts_at
     }
 }
 
@@ -342,6 +382,11 @@ impl<W: Write> Writer<W> {
             Some(error) => Err(error),
             None => Ok((self.out, self.length, self.sum.finish())),
         }
+    }
+
+    /// Fails the whole write (what was to be written could not be read).
+    fn fail(&mut self, error: io::Error) {
+        self.failed.get_or_insert(error);
     }
 
     /// Sums and writes `bytes` now.
@@ -609,7 +654,7 @@ fn decode_docs<R: io::Read>(
     let texts = if let Some(file) = stored {
         let at = read.position();
         read.skip(end, "문서 글")?;
-        Texts::Stored(file, at, Arc::default())
+        Texts::Stored(vec![Arc::new(TextPart::stored(file, at))], Arc::default())
     } else {
         let texts = String::from_utf8(read.take(end, "문서 글")?).map_err(|_| "문서 글")?;
         // Every text must start and end between characters.
