@@ -1119,7 +1119,8 @@ fn prune_index_cache(just_written: &Path) {
 /// (one still writing touches its file all the time).
 const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Removes temporary index files that ended processes left behind (`.NAME.PID.tmp`).
+/// Removes temporary files that ended processes left behind: an index being stored
+/// (`.NAME.PID.tmp`) or the texts of one being built (`.texts-PID-N.tmp`).
 fn remove_abandoned_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -1128,7 +1129,7 @@ fn remove_abandoned_temporaries(dir: &Path) {
         let temporary = path
             .file_name()
             .and_then(|name| name.to_str())
-            .is_some_and(|name| name.starts_with(".index-"))
+            .is_some_and(|name| name.starts_with(".index-") || name.starts_with(".texts-"))
             && path.extension().is_some_and(|ext| ext == "tmp");
         let abandoned = std::fs::metadata(&path)
             .and_then(|meta| meta.modified())
@@ -1608,17 +1609,19 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let old = std::time::SystemTime::now() - 2 * ABANDONED_AFTER;
         let abandoned = dir.join(".index-aa.bin.1.tmp");
+        let texts = dir.join(".texts-1-0.tmp");
         let writing = dir.join(".index-bb.bin.2.tmp");
         let other = dir.join(".notes.tmp");
-        for path in [&abandoned, &writing, &other] {
+        for path in [&abandoned, &texts, &writing, &other] {
             std::fs::write(path, b"x").unwrap();
         }
-        for path in [&abandoned, &other] {
+        for path in [&abandoned, &texts, &other] {
             let file = std::fs::File::options().write(true).open(path).unwrap();
             file.set_modified(old).unwrap();
         }
         remove_abandoned_temporaries(&dir);
         assert!(!abandoned.exists());
+        assert!(!texts.exists(), "texts of an index never built");
         assert!(writing.exists(), "a file still being written stays");
         assert!(other.exists(), "not ours");
         let _ = std::fs::remove_dir_all(dir);

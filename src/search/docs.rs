@@ -89,7 +89,25 @@ pub(crate) struct TextPart {
     /// Where among all the texts its first byte is.
     first: u64,
     /// A file written as an index was built, removed once no index reads it.
-    temporary: Option<PathBuf>,
+    temporary: Temporary,
+}
+
+/// A temporary file's path: the file is removed when this goes (unless taken first).
+#[derive(Debug, Default)]
+pub(crate) struct Temporary(Option<PathBuf>);
+
+impl Temporary {
+    fn take(&mut self) -> Self {
+        Self(self.0.take())
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 impl TextPart {
@@ -99,7 +117,7 @@ impl TextPart {
             file,
             at,
             first: 0,
-            temporary: None,
+            temporary: Temporary::default(),
         }
     }
 
@@ -116,14 +134,6 @@ impl TextPart {
         let mut bytes = vec![0u8; length];
         file.read_exact(&mut bytes)?;
         Ok(bytes)
-    }
-}
-
-impl Drop for TextPart {
-    fn drop(&mut self) {
-        if let Some(path) = &self.temporary {
-            let _ = std::fs::remove_file(path);
-        }
     }
 }
 
@@ -158,7 +168,8 @@ struct TextFile {
     out: io::BufWriter<std::fs::File>,
     /// The same file, to read back.
     file: std::fs::File,
-    path: PathBuf,
+    /// Removed with the packer, unless its texts are handed on.
+    path: Temporary,
     written: u64,
     failed: Option<io::Error>,
 }
@@ -222,7 +233,7 @@ impl DocPacker {
             text_file: Some(TextFile {
                 out,
                 file,
-                path,
+                path: Temporary(Some(path)),
                 written: 0,
                 failed: None,
             }),
@@ -296,7 +307,7 @@ impl DocPacker {
                 file: Arc::new(Mutex::new(text_file.file)),
                 at: 0,
                 first: 0,
-                temporary: Some(text_file.path),
+                temporary: text_file.path.take(),
             };
             if let Some(error) = text_file.failed {
                 return Err(error);
@@ -371,7 +382,7 @@ impl DocTable {
                 file: Arc::clone(&shared.file),
                 at: shared.at,
                 first: shared.first,
-                temporary: None,
+                temporary: Temporary::default(),
             });
             moved.first += u64::from(before);
             parts.push(Arc::new(moved));
@@ -600,6 +611,47 @@ mod tests {
             assert_eq!(doc.title, "제목");
         }
         assert_eq!(table.strings.len(), 51, "each distinct string once");
+    }
+
+    #[test]
+    fn texts_written_to_files_read_back_and_the_files_go_with_them() {
+        let dir =
+            std::env::temp_dir().join(format!("support-console-texts-{}", std::process::id()));
+        let files = || std::fs::read_dir(&dir).map_or(0, Iterator::count);
+        let id: Arc<str> = Arc::from("id");
+        let pack = |texts: &[&str]| {
+            let mut packer = DocPacker::writing_texts_to(&dir).unwrap();
+            for text in texts {
+                packer.push(DocKind::Note, &id, &id, text, Target::Guide { guide: 0 });
+            }
+            packer
+        };
+        // A packer let go before its texts are handed on takes its file with it.
+        drop(pack(&["버려짐"]));
+        assert_eq!(files(), 0);
+        let mut table = pack(&["가나", "", "다라마"]).finish().unwrap();
+        table
+            .append_in_files(pack(&["바", "사아"]).finish().unwrap())
+            .unwrap();
+        assert_eq!(files(), 2);
+        let texts: Vec<String> = (0..table.len())
+            .map(|d| table.text(d).into_owned())
+            .collect();
+        assert_eq!(texts, ["가나", "", "다라마", "바", "사아"]);
+        let mut visited = Vec::new();
+        table
+            .each_text(1..5, &mut |d, text| visited.push((d, text.to_owned())))
+            .unwrap();
+        assert_eq!(visited.len(), 4);
+        assert!(visited.iter().all(|(d, text)| *text == texts[*d]));
+        let mut bytes = Vec::new();
+        table
+            .each_text_piece(|piece| bytes.extend_from_slice(piece))
+            .unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), texts.concat());
+        drop(table);
+        assert_eq!(files(), 0, "the files go with the table");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
