@@ -780,7 +780,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     let streamed = content::stream_dir(
         &out,
         || search::IndexShare::writing_texts_to(&texts).unwrap(),
-        |share, g, guide| share.add(g, guide),
+        search::IndexShare::add,
     )
     .unwrap();
     let content::Streamed::Sound {

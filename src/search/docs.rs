@@ -89,7 +89,7 @@ pub(crate) struct TextPart {
     /// Where among all the texts its first byte is.
     first: u64,
     /// A file written as an index was built, removed once no index reads it.
-    temporary: Temporary,
+    _temporary: Temporary,
 }
 
 /// A temporary file's path: the file is removed when this goes (unless taken first).
@@ -117,7 +117,7 @@ impl TextPart {
             file,
             at,
             first: 0,
-            temporary: Temporary::default(),
+            _temporary: Temporary::default(),
         }
     }
 
@@ -307,7 +307,7 @@ impl DocPacker {
                 file: Arc::new(Mutex::new(text_file.file)),
                 at: 0,
                 first: 0,
-                temporary: text_file.path.take(),
+                _temporary: text_file.path.take(),
             };
             if let Some(error) = text_file.failed {
                 return Err(error);
@@ -382,7 +382,7 @@ impl DocTable {
                 file: Arc::clone(&shared.file),
                 at: shared.at,
                 first: shared.first,
-                temporary: Temporary::default(),
+                _temporary: Temporary::default(),
             });
             moved.first += u64::from(before);
             parts.push(Arc::new(moved));
