@@ -593,6 +593,66 @@ fn decomposed_text_is_normalised_to_nfc() {
     );
 }
 
+/// Read a guide at a time, a folder is first skimmed for its ids and what its rules cite;
+/// where the skim reads otherwise than the full read (an id decomposed, which the full read
+/// composes), the folder is read whole, never trusted on the skim.
+#[test]
+fn ids_the_first_pass_reads_otherwise_send_the_folder_to_be_read_whole() {
+    use unicode_normalization::UnicodeNormalization;
+    let dir = tempfile::tempdir().unwrap();
+    let sound = embedded_json().to_string();
+    fs::write(dir.path().join("guide.json"), &sound).unwrap();
+    let streamed = content::stream_dir(dir.path(), || (), |(), _, _| ());
+    assert!(matches!(streamed, Ok(content::Streamed::Sound { .. })));
+    for change in [
+        // An id in decomposed Hangul (the same id once composed).
+        |json: &mut serde_json::Value| {
+            json["qa"][0]["id"] = serde_json::json!("qa-가입".nfd().collect::<String>());
+        },
+        // A rule citing a sentence by its id decomposed (the sentence's own id composed).
+        |json: &mut serde_json::Value| {
+            fn rename(value: &mut serde_json::Value, from: &str, to: &str) {
+                match value {
+                    serde_json::Value::String(text) if text == from => *text = to.to_owned(),
+                    serde_json::Value::Array(items) => {
+                        for item in items {
+                            rename(item, from, to);
+                        }
+                    }
+                    serde_json::Value::Object(map) => {
+                        for item in map.values_mut() {
+                            rename(item, from, to);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let cited = json["rules"][0]["sources"][0].as_str().unwrap().to_owned();
+            rename(json, &cited, "문장-가입");
+            json["rules"][0]["sources"][0] =
+                serde_json::json!("문장-가입".nfd().collect::<String>());
+        },
+    ] {
+        let mut json = embedded_json();
+        change(&mut json);
+        fs::write(dir.path().join("guide.json"), json.to_string()).unwrap();
+        let whole = content::load_dir(dir.path());
+        let streamed = content::stream_dir(dir.path(), || (), |(), _, _| ());
+        match (whole, streamed) {
+            (Ok(whole), Ok(content::Streamed::Whole(read))) => assert_eq!(read, whole),
+            (whole, streamed) => panic!(
+                "read whole {:?}, a guide at a time {}",
+                whole.map(|_| ()),
+                match streamed {
+                    Ok(content::Streamed::Sound { .. }) => "sound",
+                    Ok(content::Streamed::Whole(_)) => "whole",
+                    Err(_) => "refused",
+                }
+            ),
+        }
+    }
+}
+
 #[test]
 fn every_subcommand_exits_2_on_bad_content() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 use super::catalog::{Catalog, GuideCard};
 use super::model::{Guide, SYNONYMS_FILE, Synonym, SynonymList};
 use super::validate::{
-    Declarations, HashedIds, IdText, check_file, validate, validate_synonym_list,
+    Declarations, GuideIds, HashedIds, Tally, check_file, declares_as_found, validate,
+    validate_synonym_list,
 };
 use super::{Content, ContentError, ContentErrors, LoadedGuide, Lookups, guide_sum, version_of};
 use crate::hangul::is_syllable;
@@ -157,63 +158,49 @@ pub fn stream_dir<S: Send>(
     }
     let synonyms = match lists.first() {
         None => embedded_synonyms(),
-        Some(name) => {
-            let Ok(bytes) = read_regular_file(Path::new(name)) else {
-                return whole();
-            };
-            let source = SourceFile {
-                name: name.clone(),
-                bytes,
-            };
-            match parse_file::<SynonymList>(&source) {
-                Ok(list) if validate_synonym_list(name, &list, &source.bytes).is_empty() => list,
-                _ => return whole(),
+        Some(name) => match read_sound::<SynonymList>(name) {
+            Some((source, list))
+                if validate_synonym_list(name, &list, &source.bytes).is_empty() =>
+            {
+                list
             }
-        }
+            _ => return whole(),
+        },
     };
-    let read = |name: &String| -> Option<(SourceFile, Guide)> {
-        let bytes = read_regular_file(Path::new(name)).ok()?;
-        let source = SourceFile {
-            name: name.clone(),
-            bytes,
-        };
-        let guide = parse_file(&source).ok()?;
-        Some((source, guide))
-    };
+    let read = read_sound::<Guide>;
 
-    // First pass: every id declared (each kept, as its guide is let go), and the sentences
-    // some rule cites.
-    let state = foldhash::fast::RandomState::default();
-    let declared = crate::parallel::in_shares(guides.len(), 1, |share| {
-        let mut hashed = HashedIds::default();
-        let mut cited = Vec::new();
-        for file in share {
-            let (_, guide) = read(&guides[file])?;
-            hashed.declare_guide(&state, file, &guide, IdText::check);
-            cited.extend(guide.rules.into_iter().flat_map(|rule| rule.sources));
-        }
-        Some((hashed, cited))
-    });
-    let Some(declared) = declared.into_iter().collect::<Option<Vec<_>>>() else {
+    let Some(FirstPass {
+        ids,
+        cited,
+        declared_ids,
+        cited_sources,
+    }) = declare_pass(&guides)
+    else {
         return whole();
     };
-    let (hashed, cited): (Vec<_>, Vec<_>) = declared.into_iter().unzip();
-    let (ids, duplicates) = Declarations::table(state, hashed);
-    if !duplicates.is_empty() || ids.has_blank() {
-        return whole();
-    }
-    let cited: HashSet<String> = cited.into_iter().flatten().collect();
     let wanted: HashSet<&str> = cited.iter().map(String::as_str).collect();
 
-    // Second pass: each guide checked, handed over and let go.
+    // Second pass: each guide read whole, checked, handed over and let go.
     let checked = crate::parallel::in_shares(guides.len(), 1, |share| {
         let mut state = start();
         let mut cards = Vec::with_capacity(share.len());
         let mut sums = Vec::with_capacity(share.len());
         let mut lookups = Lookups::default();
+        let (mut ids_held, mut sources_held) = (Tally::default(), Tally::default());
         for file in share {
             let (source, guide) = read(&guides[file])?;
-            if !check_file(&source.name, &guide, &source.bytes, &ids).is_empty() {
+            let cites_as_read = guide
+                .rules
+                .iter()
+                .flat_map(|rule| &rule.sources)
+                .all(|cited| {
+                    sources_held.add_cited(cited);
+                    wanted.contains(cited.as_str())
+                });
+            if !declares_as_found(&guide, &ids, &mut ids_held)
+                || !cites_as_read
+                || !check_file(&source.name, &guide, &source.bytes, &ids).is_empty()
+            {
                 return None;
             }
             visit(&mut state, file, &guide);
@@ -221,16 +208,24 @@ pub fn stream_dir<S: Send>(
             sums.push(guide_sum(Some(&guide)));
             lookups.add(file, &guide, &wanted);
         }
-        Some((state, cards, sums, lookups))
+        Some((state, cards, sums, lookups, ids_held, sources_held))
     });
     let Some(checked) = checked.into_iter().collect::<Option<Vec<_>>>() else {
         return whole();
     };
+    let (mut ids_held, mut sources_held) = (Tally::default(), Tally::default());
+    for (.., ids, sources) in &checked {
+        ids_held.merge(*ids);
+        sources_held.merge(*sources);
+    }
+    if ids_held != declared_ids || sources_held != cited_sources {
+        return whole();
+    }
     let mut shares = Vec::with_capacity(checked.len());
     let mut cards = Vec::with_capacity(guides.len());
     let mut sums = Vec::with_capacity(guides.len());
     let mut lookups = Lookups::default();
-    for (state, share_cards, share_sums, share_lookups) in checked {
+    for (state, share_cards, share_sums, share_lookups, ..) in checked {
         shares.push(state);
         cards.extend(share_cards);
         sums.extend(share_sums);
@@ -241,6 +236,69 @@ pub fn stream_dir<S: Send>(
         shares,
         catalog,
         synonyms: synonyms.synonyms,
+    })
+}
+
+/// The file `name`, read and parsed (`None` when it does not read or parse).
+fn read_sound<T: DeserializeOwned + Serialize>(name: &String) -> Option<(SourceFile, T)> {
+    let bytes = read_regular_file(Path::new(name)).ok()?;
+    let source = SourceFile {
+        name: name.clone(),
+        bytes,
+    };
+    let parsed = parse_file(&source).ok()?;
+    Some((source, parsed))
+}
+
+/// What the first pass of [`stream_dir`] found: every id declared, the sentences some rule
+/// cites, and a tally of each.
+struct FirstPass {
+    ids: Declarations<'static>,
+    cited: HashSet<String>,
+    declared_ids: Tally,
+    cited_sources: Tally,
+}
+
+/// The first pass over the guide files `guides`: every id declared, and the sentences some
+/// rule cites, read with the rest of each file skipped (the second pass reads each guide
+/// whole and checks it declares and cites exactly these). `None` when a file does not read,
+/// or an id is blank or declared twice: the folder is then read whole, for its problems.
+fn declare_pass(guides: &[String]) -> Option<FirstPass> {
+    let state = foldhash::fast::RandomState::default();
+    let declared = crate::parallel::in_shares(guides.len(), 1, |share| {
+        let mut hashed = HashedIds::default();
+        let mut cited = Vec::new();
+        let (mut ids, mut sources) = (Tally::default(), Tally::default());
+        for file in share {
+            let bytes = read_regular_file(Path::new(&guides[file])).ok()?;
+            let read: GuideIds = serde_json::from_slice(&bytes).ok()?;
+            hashed.declare_read(&state, file, &read, &mut ids);
+            for source in read.cited() {
+                sources.add_cited(&source);
+                cited.push(source);
+            }
+        }
+        Some((hashed, cited, ids, sources))
+    });
+    let declared = declared.into_iter().collect::<Option<Vec<_>>>()?;
+    let mut hashed = Vec::with_capacity(declared.len());
+    let mut cited = HashSet::new();
+    let (mut declared_ids, mut cited_sources) = (Tally::default(), Tally::default());
+    for (share, share_cited, ids, sources) in declared {
+        hashed.push(share);
+        cited.extend(share_cited);
+        declared_ids.merge(ids);
+        cited_sources.merge(sources);
+    }
+    let (ids, duplicates) = Declarations::table(state, hashed);
+    if !duplicates.is_empty() || ids.has_blank() {
+        return None;
+    }
+    Some(FirstPass {
+        ids,
+        cited,
+        declared_ids,
+        cited_sources,
     })
 }
 

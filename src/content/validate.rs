@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate};
+use serde::Deserialize;
 
 use super::ContentError;
 use super::locate::{JsonPath, locate_all};
@@ -236,6 +237,30 @@ pub(crate) struct HashedIds<'a> {
     blank: Vec<(usize, usize, JsonPath)>,
 }
 
+impl HashedIds<'static> {
+    /// Declares the ids the declaring pass read of file `file` (each kept as its
+    /// [`IdText::check`]), tallied into `tally`.
+    pub(crate) fn declare_read(
+        &mut self,
+        state: &foldhash::fast::RandomState,
+        file: usize,
+        read: &GuideIds,
+        tally: &mut Tally,
+    ) {
+        let mut ordinal = 0;
+        read.each_declared(&mut |id, kind| {
+            tally.add(id, kind as u64);
+            let at = Declared {
+                file,
+                ordinal,
+                kind,
+            };
+            self.declare(state, at, JsonPath::root(), id, || IdText::check(id));
+            ordinal += 1;
+        });
+    }
+}
+
 impl<'a> HashedIds<'a> {
     /// Declares the ids of `guide`, file `file` in content order, each kept as `key` makes
     /// it (see [`IdText`]).
@@ -246,31 +271,167 @@ impl<'a> HashedIds<'a> {
         guide: &'g Guide,
         key: impl Fn(&'g str) -> IdText<'a>,
     ) {
-        if self.shards.is_empty() {
-            self.shards = (0..ID_SHARDS).map(|_| Vec::new()).collect();
-        }
         let mut ordinal = 0;
         for_each_declared_id(guide, &mut |path, id, kind| {
-            if is_blank(id) {
-                self.blank.push((file, ordinal, path));
-            } else {
-                let hash = std::hash::BuildHasher::hash_one(state, id);
-                let declared = Declared {
-                    file,
-                    ordinal,
-                    kind,
-                };
-                if let Some(shard) = self.shards.get_mut(Declarations::shard(hash)) {
-                    shard.push(Declaration {
-                        hash,
-                        id: key(id),
-                        declared,
-                    });
-                }
-            }
+            let at = Declared {
+                file,
+                ordinal,
+                kind,
+            };
+            self.declare(state, at, path, id, || key(id));
             ordinal += 1;
         });
     }
+
+    /// Declares `id` (kept as `key` makes it), declared `at` and `path`.
+    fn declare(
+        &mut self,
+        state: &foldhash::fast::RandomState,
+        at: Declared,
+        path: JsonPath,
+        id: &str,
+        key: impl FnOnce() -> IdText<'a>,
+    ) {
+        if self.shards.is_empty() {
+            self.shards = (0..ID_SHARDS).map(|_| Vec::new()).collect();
+        }
+        if is_blank(id) {
+            self.blank.push((at.file, at.ordinal, path));
+            return;
+        }
+        let hash = std::hash::BuildHasher::hash_one(state, id);
+        if let Some(shard) = self.shards.get_mut(Declarations::shard(hash)) {
+            shard.push(Declaration {
+                hash,
+                id: key(),
+                declared: at,
+            });
+        }
+    }
+}
+
+/// What the declaring pass reads of a guide's file where the guides are let go as they are
+/// read (a help centre a file at a time): its ids and what its rules cite, the rest skipped
+/// unread. The full guide, read in the checking pass, must declare and cite exactly the same
+/// (see [`Tally`]), so a file this reads otherwise than a full read (text in another
+/// normal form, say) only sends the folder to be read whole.
+#[derive(Deserialize)]
+pub(crate) struct GuideIds {
+    id: String,
+    #[serde(default)]
+    schedule: Option<ScheduleIds>,
+    #[serde(default)]
+    notes: Vec<SectionIds>,
+    #[serde(default)]
+    rules: Vec<RuleIds>,
+    #[serde(default)]
+    qa: Vec<QaIds>,
+    #[serde(default)]
+    sms_templates: Vec<Id>,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct ScheduleIds {
+    #[serde(default)]
+    events: Vec<Id>,
+}
+
+#[derive(Deserialize)]
+struct SectionIds {
+    id: String,
+    #[serde(default)]
+    items: Vec<Id>,
+}
+
+#[derive(Deserialize)]
+struct RuleIds {
+    id: String,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct QaIds {
+    id: String,
+    #[serde(default)]
+    sections: Vec<SectionIds>,
+}
+
+impl GuideIds {
+    /// Every id declared, with what it names (as [`for_each_declared_id`] lists a guide's).
+    fn each_declared(&self, visit: &mut impl FnMut(&str, IdKind)) {
+        visit(&self.id, IdKind::Guide);
+        for event in self.schedule.iter().flat_map(|schedule| &schedule.events) {
+            visit(&event.id, IdKind::Event);
+        }
+        let section = |section: &SectionIds, visit: &mut dyn FnMut(&str, IdKind)| {
+            visit(&section.id, IdKind::Section);
+            for item in &section.items {
+                visit(&item.id, IdKind::Item);
+            }
+        };
+        for note in &self.notes {
+            section(note, visit);
+        }
+        for rule in &self.rules {
+            visit(&rule.id, IdKind::Rule);
+        }
+        for qa in &self.qa {
+            visit(&qa.id, IdKind::Qa);
+            for part in &qa.sections {
+                section(part, visit);
+            }
+        }
+        for template in &self.sms_templates {
+            visit(&template.id, IdKind::Template);
+        }
+    }
+
+    /// What the rules cite.
+    pub(crate) fn cited(self) -> impl Iterator<Item = String> {
+        self.rules.into_iter().flat_map(|rule| rule.sources)
+    }
+}
+
+/// How many ids (or cited sentences) and a sum of their hashes, the same in any order: what
+/// the declaring pass read, checked against what the full guides hold.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tally {
+    count: u64,
+    sum: u64,
+}
+
+impl Tally {
+    fn add(&mut self, text: &str, kind: u64) {
+        self.count += 1;
+        let hash = crate::checksum::checksum(text.as_bytes(), CHECK_SEED ^ kind);
+        self.sum = self.sum.wrapping_add(hash);
+    }
+
+    pub(crate) fn add_cited(&mut self, source: &str) {
+        self.add(source, u64::MAX);
+    }
+
+    pub(crate) fn merge(&mut self, other: Self) {
+        self.count += other.count;
+        self.sum = self.sum.wrapping_add(other.sum);
+    }
+}
+
+/// Whether `guide` declares only ids the declaring pass found (of the same kind), tallied
+/// into `tally`.
+pub(crate) fn declares_as_found(guide: &Guide, ids: &Declarations<'_>, tally: &mut Tally) -> bool {
+    let mut found = true;
+    for_each_declared_id(guide, &mut |_, id, kind| {
+        found &= ids.is(id, kind);
+        tally.add(id, kind as u64);
+    });
+    found
 }
 
 /// What an id names; rules may cite items and schedule events, Q&A may list templates.
