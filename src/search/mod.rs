@@ -516,9 +516,11 @@ impl SearchIndex {
             let mut counts = Vec::with_capacity(share.len());
             each_text(&docs, share, &mut |_, text| {
                 let mut count = 0u32;
-                for ch in text.chars().filter(|ch| !ch.is_whitespace()) {
+                for ch in text.chars() {
+                    // Spaces are numbered too (as they always were: a stored index's codes
+                    // stay the same), though never stored.
                     seen.insert(fold(ch));
-                    count += 1;
+                    count += u32::from(!ch.is_whitespace());
                 }
                 counts.push(count);
             })
