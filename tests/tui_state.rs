@@ -1488,3 +1488,49 @@ fn a_narrow_footer_names_the_focused_panes_own_keys_first() {
     let list = footer("2");
     assert!(list.trim_start().starts_with("/ 검색"), "{list}");
 }
+
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
+
+/// Guides an agent opens over a day are read from the help centre's folder as they are
+/// shown; between events the console lets go of all but the last few read and the one shown
+/// (each is read again when next shown), so what it holds stays bounded.
+#[test]
+fn guides_read_over_a_day_are_let_go_but_the_last_few_and_the_one_shown() {
+    use support_console::tui::GUIDES_KEPT;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guides = GUIDES_KEPT + 4;
+    for guide in 0..guides {
+        let json = corpus::guide_json(guide, &corpus::guide_entries(guide, 3));
+        let path = dir.path().join(format!("guide-{guide:02}.json"));
+        std::fs::write(path, serde_json::to_string_pretty(&json).expect("json")).expect("write");
+    }
+    let whole = content::load_dir(dir.path()).expect("help centre");
+    let catalog = whole.catalog(dir.path());
+    let identity = content::identity(dir.path()).expect("identity");
+    let lazy = content::Content::from_catalog(&catalog, dir.path(), identity, Vec::new());
+    let index = support_console::search::SearchIndex::build(&whole);
+    let mut app = app();
+    app.apply_loaded(support_console::tui::Loaded {
+        content: lazy,
+        index,
+    });
+    let shown = app.guide;
+    // A day of previews and guides opened reads every guide, the one shown first.
+    for guide in std::iter::once(shown).chain(0..guides) {
+        assert!(app.content.guide(guide).is_some());
+    }
+    assert!((0..guides).all(|guide| app.content.is_read(guide)));
+    app.handle_event(&crossterm::event::Event::FocusGained);
+    let read: Vec<usize> = (0..guides).filter(|&g| app.content.is_read(g)).collect();
+    let mut expected: Vec<usize> = (guides - GUIDES_KEPT..guides).collect();
+    if !expected.contains(&shown) {
+        expected.insert(0, shown);
+    }
+    assert_eq!(read, expected);
+    // One let go is read again when asked for.
+    let gone = (0..guides)
+        .find(|&g| !app.content.is_read(g))
+        .expect("one let go");
+    assert_eq!(app.content.guide(gone), whole.guide(gone));
+}

@@ -100,6 +100,36 @@ pub struct Content {
     lookups: Lookups,
     /// The help centre's everyday words for the guides' words (each guide adds its own).
     synonyms: Vec<Synonym>,
+    /// The guides read from the folder, in the order they were read (those that may be let
+    /// go, the longest read first).
+    read_order: ReadOrder,
+}
+
+/// Guides in the order they were read, and how many reads there have been.
+#[derive(Debug, Default)]
+struct ReadOrder {
+    order: std::sync::Mutex<Vec<usize>>,
+    reads: std::sync::atomic::AtomicU64,
+}
+
+impl Clone for ReadOrder {
+    fn clone(&self) -> Self {
+        Self {
+            order: std::sync::Mutex::new(
+                self.order
+                    .lock()
+                    .map(|order| order.clone())
+                    .unwrap_or_default(),
+            ),
+            reads: std::sync::atomic::AtomicU64::new(self.reads()),
+        }
+    }
+}
+
+impl ReadOrder {
+    fn reads(&self) -> u64 {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// One guide: what lists show of it, and the guide once read.
@@ -189,6 +219,7 @@ impl Content {
             version: OnceLock::new(),
             lookups,
             synonyms,
+            read_order: ReadOrder::default(),
         }
     }
 
@@ -224,6 +255,7 @@ impl Content {
                 templates: catalog.template_map(),
             },
             synonyms,
+            read_order: ReadOrder::default(),
         }
     }
 
@@ -264,7 +296,50 @@ impl Content {
     /// catalog (`None` when there is no such guide, or its file no longer reads as it did).
     pub fn guide(&self, index: usize) -> Option<&Guide> {
         let slot = self.slots.get(index)?;
-        slot.guide.get_or_init(|| self.read(slot)).as_ref()
+        slot.guide
+            .get_or_init(|| {
+                let read = self.read(slot);
+                if read.is_some()
+                    && let Ok(mut order) = self.read_order.order.lock()
+                {
+                    order.push(index);
+                    self.read_order
+                        .reads
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                read
+            })
+            .as_ref()
+    }
+
+    /// Lets go of the guides read from the folder but the `kept` read last and guide `shown`:
+    /// each is read again when next asked for. An agent opens guides all day (each a few
+    /// megabytes parsed); this keeps what they hold bounded. Content loaded whole keeps every
+    /// guide (there is no folder to read them again from).
+    pub fn let_go_of_guides(&mut self, kept: usize, shown: usize) {
+        let order = match self.read_order.order.get_mut() {
+            Ok(order) => order,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if order.len() <= kept.max(1) {
+            return;
+        }
+        let (old, recent) = order.split_at(order.len() - kept);
+        let (mut stays, goes): (Vec<usize>, Vec<usize>) =
+            old.iter().partition(|&&guide| guide == shown);
+        stays.extend_from_slice(recent);
+        *order = stays;
+        for guide in goes {
+            if let Some(slot) = self.slots.get_mut(guide) {
+                slot.guide.take();
+            }
+        }
+    }
+
+    /// How many times a guide has been read from the folder (it changes whenever the guides
+    /// held may have: one read, or one let go and read again).
+    pub fn guide_reads(&self) -> u64 {
+        self.read_order.reads()
     }
 
     /// The guides read so far (from a catalog, those opened), in order.

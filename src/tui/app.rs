@@ -150,6 +150,10 @@ impl Call {
 /// thread of its own, and typing never waits for it.
 pub const SEARCH_OFF_THREAD_FROM: usize = 400_000;
 
+/// Guides read from a help centre's folder kept in memory besides the one shown (each is a
+/// few megabytes parsed; one let go is read again, in tens of milliseconds, when next shown).
+pub const GUIDES_KEPT: usize = 8;
+
 /// A yes/no question over the console: `y` (ㅛ) or Enter does `then`, any other key cancels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
@@ -406,6 +410,11 @@ impl App {
 
     pub fn handle_event(&mut self, event: &Event) {
         self.poll_log();
+        // Between events nothing borrows a guide: those read longest ago may go (the content
+        // is this console's alone once the help centre is in).
+        if let Some(content) = Arc::get_mut(&mut self.content) {
+            content.let_go_of_guides(GUIDES_KEPT, self.guide);
+        }
         if matches!(event, Event::Key(_) | Event::Paste(_)) && self.call.started.is_none() {
             self.call.started = Some(Instant::now());
         }

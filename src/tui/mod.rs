@@ -34,7 +34,7 @@ use crossterm::event::{
 use crossterm::{cursor, execute, queue};
 use ratatui::buffer::Buffer;
 
-pub use app::{App, HelpCentre, Loaded};
+pub use app::{App, GUIDES_KEPT, HelpCentre, Loaded};
 use command::Effect;
 
 use crate::content::Content;
@@ -115,8 +115,9 @@ pub fn run(
     let result = (|| -> io::Result<()> {
         while !app.quit && !stop.load(Ordering::Relaxed) {
             let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
-            // Other content, or a guide opened since: its addresses become links too.
-            let now_of = Some((Arc::as_ptr(&app.content), app.content.read_guides().count()));
+            // Other content, or a guide read since: its addresses become links too (the
+            // count of reads, not of guides held: one may be let go as another is read).
+            let now_of = Some((Arc::as_ptr(&app.content), app.content.guide_reads()));
             if now_of != links_of {
                 links = known_urls(&app.content);
                 links_of = now_of;
