@@ -905,15 +905,16 @@ fn store_guide_by_guide(
         .collect::<io::Result<Vec<_>>>()
         .and_then(|shares| SearchIndex::from_shares(shares, &synonyms))
         .and_then(|index| index.into_stored(path, identity, catalog));
-    if let Ok(index) = stored
-        && content::identity(dir)? == identity
-    {
-        prune_index_cache(path);
-        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
-        return Ok(FolderStart::Indexed(content, Box::new(index)));
+    if let Ok(index) = stored {
+        if content::identity(dir)? == identity {
+            prune_index_cache(path);
+            let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+            return Ok(FolderStart::Indexed(content, Box::new(index)));
+        }
+        // Changed while it was read: what was stored may hold some of each.
+        let _ = std::fs::remove_file(path);
     }
-    // Changed meanwhile (the index stored is then of no use: its identity is not the
-    // folder's), or not stored: read whole.
+    // Changed meanwhile, or not stored: read whole.
     content::load_dir(dir).map(FolderStart::Whole)
 }
 

@@ -507,10 +507,9 @@ impl SearchIndex {
 
     /// The index of the documents `docs`, their texts read with `each_text`.
     fn from_table<E: Send>(docs: DocTable, each_text: EachText<E>) -> Result<Self, E> {
-        // The characters the texts hold first (numbered in code point order), then every
-        // text as codes.
-        // The characters the texts hold, and how many each text stores (every character
-        // but spaces), so the codes are written in place into one array.
+        // The characters the texts hold first (numbered in code point order), and how many
+        // each text stores (every character but spaces), so that every text's codes can
+        // then be written in place into one array.
         let seen = crate::parallel::in_shares(docs.len(), PER_WORKER, |share| {
             let mut seen = CharSet::default();
             let mut counts = Vec::with_capacity(share.len());
