@@ -66,6 +66,22 @@ pub(crate) fn share_ranges(len: usize, min_share: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// `slice` cut into consecutive parts of `lengths` (the rest of it, if any, in none): parts
+/// of one array that [`each_part`] can have written on every core.
+pub(crate) fn split_into<T>(
+    mut slice: &mut [T],
+    lengths: impl IntoIterator<Item = usize>,
+) -> Vec<&mut [T]> {
+    let mut parts = Vec::new();
+    for length in lengths {
+        let whole = std::mem::take(&mut slice);
+        let (part, rest) = whole.split_at_mut(length.min(whole.len()));
+        parts.push(part);
+        slice = rest;
+    }
+    parts
+}
+
 /// Runs `work` on each of `parts` (work that needs no other part, such as writing its own
 /// slice of one array), a core to each, and returns the results in order.
 pub(crate) fn each_part<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
@@ -93,6 +109,11 @@ mod tests {
         for len in [0, 1, 5, 100, 1_001] {
             let ranges = in_shares(len, 10, |range| range);
             let covered: Vec<usize> = ranges.into_iter().flatten().collect();
+            assert_eq!(covered, (0..len).collect::<Vec<_>>());
+            let mut values: Vec<usize> = (0..len).collect();
+            let lengths = share_ranges(len, 10).into_iter().map(|range| range.len());
+            let parts = split_into(&mut values, lengths);
+            let covered: Vec<usize> = parts.into_iter().flatten().map(|v| *v).collect();
             assert_eq!(covered, (0..len).collect::<Vec<_>>());
             let parts = each_part(share_ranges(len, 10), |range| range);
             let covered: Vec<usize> = parts.into_iter().flatten().collect();

@@ -167,8 +167,6 @@ pub fn stream_dir<S: Send>(
             _ => return whole(),
         },
     };
-    let read = read_sound::<Guide>;
-
     let Some(FirstPass {
         ids,
         cited,
@@ -188,7 +186,7 @@ pub fn stream_dir<S: Send>(
         let mut lookups = Lookups::default();
         let (mut ids_held, mut sources_held) = (Tally::default(), Tally::default());
         for file in share {
-            let (source, guide) = read(&guides[file])?;
+            let (source, guide) = read_sound::<Guide>(&guides[file])?;
             let cites_as_read = guide
                 .rules
                 .iter()
@@ -240,10 +238,10 @@ pub fn stream_dir<S: Send>(
 }
 
 /// The file `name`, read and parsed (`None` when it does not read or parse).
-fn read_sound<T: DeserializeOwned + Serialize>(name: &String) -> Option<(SourceFile, T)> {
+fn read_sound<T: DeserializeOwned + Serialize>(name: &str) -> Option<(SourceFile, T)> {
     let bytes = read_regular_file(Path::new(name)).ok()?;
     let source = SourceFile {
-        name: name.clone(),
+        name: name.to_owned(),
         bytes,
     };
     let parsed = parse_file(&source).ok()?;
@@ -630,12 +628,7 @@ fn embedded_synonyms() -> SynonymList {
 /// valid before, and has not changed since (the caller checks its identity), read when it is
 /// opened. `None` when it does not read or parse as a guide.
 pub(super) fn read_guide(path: &Path) -> Option<Guide> {
-    let bytes = read_regular_file(path).ok()?;
-    let source = SourceFile {
-        name: path.display().to_string(),
-        bytes,
-    };
-    parse_file(&source).ok()
+    read_sound(&path.display().to_string()).map(|(_, guide)| guide)
 }
 
 /// Parses every file, in order; a large directory is spread over the machine's cores.

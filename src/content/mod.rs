@@ -321,7 +321,7 @@ impl Content {
             Ok(order) => order,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if order.len() <= kept.max(1) {
+        if order.len() <= kept {
             return;
         }
         let (old, recent) = order.split_at(order.len() - kept);

@@ -79,7 +79,7 @@ pub fn validate(files: &[(&str, &Guide, &[u8])]) -> Vec<ContentError> {
     let hashed = crate::parallel::in_shares(files.len(), 1, |share| {
         let mut hashed = HashedIds::default();
         for file in share {
-            hashed.declare_guide(&state, file, files[file].1, IdText::Text);
+            hashed.declare_guide(&state, file, files[file].1);
         }
         hashed
     });
@@ -193,7 +193,7 @@ struct Declaration<'a> {
 
 /// An id as a table compares it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IdText<'a> {
+enum IdText<'a> {
     /// Borrowed from guides held for the whole check.
     Text(&'a str),
     /// A second hash of it, of another function and seed, where each guide is let go once
@@ -209,7 +209,7 @@ const CHECK_SEED: u64 = 0x6964_5f63_6865_636b;
 
 impl IdText<'_> {
     /// The second hash of `id`.
-    pub(crate) fn check(id: &str) -> Self {
+    fn check(id: &str) -> Self {
         Self::Check(crate::checksum::checksum(id.as_bytes(), CHECK_SEED))
     }
 
@@ -262,14 +262,12 @@ impl HashedIds<'static> {
 }
 
 impl<'a> HashedIds<'a> {
-    /// Declares the ids of `guide`, file `file` in content order, each kept as `key` makes
-    /// it (see [`IdText`]).
-    pub(crate) fn declare_guide<'g>(
+    /// Declares the ids of `guide`, file `file` in content order, each borrowed from it.
+    fn declare_guide(
         &mut self,
         state: &foldhash::fast::RandomState,
         file: usize,
-        guide: &'g Guide,
-        key: impl Fn(&'g str) -> IdText<'a>,
+        guide: &'a Guide,
     ) {
         let mut ordinal = 0;
         for_each_declared_id(guide, &mut |path, id, kind| {
@@ -278,7 +276,7 @@ impl<'a> HashedIds<'a> {
                 ordinal,
                 kind,
             };
-            self.declare(state, at, path, id, || key(id));
+            self.declare(state, at, path, id, || IdText::Text(id));
             ordinal += 1;
         });
     }

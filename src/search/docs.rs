@@ -96,12 +96,6 @@ pub(crate) struct TextPart {
 #[derive(Debug, Default)]
 pub(crate) struct Temporary(Option<PathBuf>);
 
-impl Temporary {
-    fn take(&mut self) -> Self {
-        Self(self.0.take())
-    }
-}
-
 impl Drop for Temporary {
     fn drop(&mut self) {
         if let Some(path) = &self.0 {
@@ -307,7 +301,7 @@ impl DocPacker {
                 file: Arc::new(Mutex::new(text_file.file)),
                 at: 0,
                 first: 0,
-                _temporary: text_file.path.take(),
+                _temporary: text_file.path,
             };
             if let Some(error) = text_file.failed {
                 return Err(error);
@@ -420,16 +414,12 @@ impl DocTable {
     /// Document `d`'s text (empty when a stored file no longer reads as it was checked).
     pub(crate) fn text(&self, d: usize) -> Cow<'_, str> {
         let range = self.text_range(d);
-        match &self.texts {
-            Texts::Held(texts) => Cow::Borrowed(texts.get(range).unwrap_or_default()),
-            Texts::Stored(_, held) if held.get().is_some() => Cow::Borrowed(
-                held.get()
-                    .and_then(|texts| texts.get(range))
-                    .unwrap_or_default(),
-            ),
-            Texts::Stored(parts, _) => {
+        match (self.held_texts(), &self.texts) {
+            (Some(texts), _) => Cow::Borrowed(texts.get(range).unwrap_or_default()),
+            (None, Texts::Stored(parts, _)) => {
                 Cow::Owned(read_text(parts, range.start as u64, range.len()).unwrap_or_default())
             }
+            (None, Texts::Held(_)) => Cow::Borrowed(""),
         }
     }
 
@@ -505,12 +495,10 @@ impl DocTable {
     /// Every text's bytes in order, a piece at a time (to copy them into a stored index).
     pub(crate) fn each_text_piece(&self, mut write: impl FnMut(&[u8])) -> io::Result<()> {
         let total = u64::from(self.ends.last().copied().unwrap_or(0));
-        match &self.texts {
-            Texts::Held(texts) => write(texts.as_bytes()),
-            Texts::Stored(_, held) if held.get().is_some() => {
-                write(held.get().map_or(&[][..], |texts| texts.as_bytes()));
-            }
-            Texts::Stored(parts, _) => {
+        match (self.held_texts(), &self.texts) {
+            (Some(texts), _) => write(texts.as_bytes()),
+            (None, Texts::Held(_)) => {}
+            (None, Texts::Stored(parts, _)) => {
                 for (p, part) in parts.iter().enumerate() {
                     let end = parts.get(p + 1).map_or(total, |next| next.first);
                     let mut from = part.first;

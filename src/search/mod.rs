@@ -549,16 +549,18 @@ impl SearchIndex {
         let mut chars = vec![codes::PAD; total + codes::PADDING];
         let mut class_sets = vec![0u64; docs.len()];
         let shares = crate::parallel::share_ranges(docs.len(), PER_WORKER);
-        let mut parts = Vec::with_capacity(shares.len());
-        let (mut chars_left, mut sets_left) = (&mut chars[..total], &mut class_sets[..]);
-        for share in shares {
-            let (start, end) = (bounds[share.start] as usize, bounds[share.end] as usize);
-            let (share_chars, rest) = std::mem::take(&mut chars_left).split_at_mut(end - start);
-            let (share_sets, more) = std::mem::take(&mut sets_left).split_at_mut(share.len());
-            chars_left = rest;
-            sets_left = more;
-            parts.push((share, share_chars, share_sets));
-        }
+        let stored = shares
+            .iter()
+            .map(|share| (bounds[share.end] - bounds[share.start]) as usize);
+        let chars_parts = crate::parallel::split_into(&mut chars, stored);
+        let sets_parts =
+            crate::parallel::split_into(&mut class_sets, shares.iter().map(Range::len));
+        let parts: Vec<_> = shares
+            .into_iter()
+            .zip(chars_parts)
+            .zip(sets_parts)
+            .map(|((share, share_chars), share_sets)| (share, share_chars, share_sets))
+            .collect();
         let written = crate::parallel::each_part(parts, |(share, share_chars, share_sets)| {
             let first = share.start;
             let offset = bounds[first] as usize;
@@ -1033,13 +1035,12 @@ fn initial_bytes(chars: &[u16], alphabet: &Alphabet) -> Vec<u8> {
     // Written in place, each core its own part.
     let mut bytes = vec![0u8; chars.len() + codes::PADDING];
     let shares = crate::parallel::share_ranges(chars.len(), 1 << 20);
-    let mut parts = Vec::with_capacity(shares.len());
-    let mut left = &mut bytes[..chars.len()];
-    for share in shares {
-        let (part, rest) = std::mem::take(&mut left).split_at_mut(share.len());
-        left = rest;
-        parts.push((&chars[share], part));
-    }
+    let places = crate::parallel::split_into(&mut bytes, shares.iter().map(Range::len));
+    let parts: Vec<_> = shares
+        .into_iter()
+        .map(|share| &chars[share])
+        .zip(places)
+        .collect();
     crate::parallel::each_part(parts, |(codes, part)| {
         for (byte, &stored) in part.iter_mut().zip(codes) {
             *byte = table
