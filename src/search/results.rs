@@ -121,7 +121,6 @@ pub struct SearchResults {
     given: Option<DocSet>,
     /// An empty query lists every document in content order.
     listing: bool,
-    skim: SkimMatcherV2,
     folded: String,
     /// Bit `v` set: reading `v` of the query gave a hit ranked so far.
     found_by: u64,
@@ -165,7 +164,6 @@ impl SearchResults {
             query,
             given,
             listing: false,
-            skim: SkimMatcherV2::default(),
             folded: String::new(),
             found_by: 0,
             slipped: false,
@@ -275,8 +273,11 @@ impl SearchResults {
                 .iter()
                 .filter_map(|&code| index.alphabet.char(code)),
         );
-        let quality = self
-            .skim
+        // A matcher of its own for each text: fuzzy-matcher 0.3 keeps its score matrix
+        // between calls without clearing every cell it reads again (and its switch to not
+        // keep it panics), so one matcher for many texts let a score depend on the texts
+        // scored before (`한달 한달 앱…` for `한한달`: 75 after some texts, 63 after others).
+        let quality = SkimMatcherV2::default()
             .fuzzy_match(&self.folded, &variant.plain)
             .unwrap_or(0)
             .clamp(0, QUALITY_MAX);
