@@ -7,6 +7,7 @@ mod checksum;
 pub mod cli;
 pub mod clock;
 pub mod content;
+pub mod files;
 pub mod hangul;
 pub mod history;
 pub mod import;
@@ -18,7 +19,7 @@ pub mod text;
 pub mod tui;
 
 /// The layers, checked on the source itself: `main` → `cli`, `tui` → `search`, `rules`,
-/// `sms` → `content` → `hangul`, `text`, `clock`, `parallel`, `checksum`. Nothing imports upward, and
+/// `sms` → `content` → `hangul`, `text`, `clock`, `parallel`, `checksum`, `files`. Nothing imports upward, and
 /// modules on one floor import each other without a loop.
 #[cfg(test)]
 mod layers {
@@ -27,7 +28,7 @@ mod layers {
 
     fn floor(module: &str) -> Option<u8> {
         match module {
-            "hangul" | "text" | "clock" | "parallel" | "checksum" => Some(0),
+            "hangul" | "text" | "clock" | "parallel" | "checksum" | "files" => Some(0),
             "content" => Some(1),
             "search" | "rules" | "sms" | "history" | "import" => Some(2),
             "cli" | "tui" => Some(3),

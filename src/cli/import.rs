@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{GlobalArgs, Streams, UserError, write_whole};
+use super::{GlobalArgs, Streams, UserError};
 use crate::content::{self, SourceFile};
 use crate::import::{self, FileImport, Format};
 
@@ -85,8 +85,8 @@ pub fn run(
         // The bytes checked are the bytes written.
         for source in &rendered {
             let path = args.out.join(&source.name);
-            write_whole(&path, &source.bytes)
-                .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
+            crate::files::write_atomic(&path, &source.bytes)
+                .map_err(|err| UserError(err.to_string()))?;
             written.push(path.display().to_string());
         }
     }

@@ -559,8 +559,8 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
         let mut text = serde_json::to_string_pretty(guide)
             .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
         text.push('\n');
-        write_whole(&path, text.as_bytes())
-            .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
+        crate::files::write_atomic(&path, text.as_bytes())
+            .map_err(|err| UserError(err.to_string()))?;
         written.push(path.display().to_string());
     }
     // The synonym list in use goes along, so the exported folder searches as this one does.
@@ -571,8 +571,7 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
     let mut text = serde_json::to_string_pretty(&list)
         .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
     text.push('\n');
-    write_whole(&path, text.as_bytes())
-        .map_err(|err| UserError(format!("{}: 쓸 수 없습니다: {err}", path.display())))?;
+    crate::files::write_atomic(&path, text.as_bytes()).map_err(|err| UserError(err.to_string()))?;
     written.push(path.display().to_string());
     if global.json {
         io.print_json(&json!({"written": written}))
@@ -583,27 +582,6 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
         }));
         Ok(())
     }
-}
-
-/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, synced,
-/// then renamed over the target (a full disk leaves the old file, never a truncated one).
-pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map_or_else(
-        || "content".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
 }
 
 fn search(

@@ -473,38 +473,17 @@ impl Walk {
     }
 }
 
-/// What a path that is not a regular file is, in words.
-fn kind_of(meta: &fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        let kind = meta.file_type();
-        if kind.is_fifo() {
-            return "이름 있는 파이프(FIFO)";
-        }
-        if kind.is_char_device() {
-            return "문자 장치(character device)";
-        }
-        if kind.is_block_device() {
-            return "블록 장치(block device)";
-        }
-        if kind.is_socket() {
-            return "소켓";
-        }
-    }
-    if meta.is_dir() {
-        "폴더"
-    } else {
-        "일반 파일이 아님"
-    }
-}
-
 /// Reads a content file (or an article to import): only a regular file, only up to
 /// [`MAX_FILE_BYTES`]. The type is checked before opening (opening a FIFO would wait for a
 /// writer forever) and again on the opened file; the read stops at the limit whatever the
 /// size said.
 pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
-    let refuse = |meta: &fs::Metadata| format!("{}입니다: 일반 파일에서만 읽습니다", kind_of(meta));
+    let refuse = |meta: &fs::Metadata| {
+        format!(
+            "{}입니다: 일반 파일에서만 읽습니다",
+            crate::files::kind_of(meta)
+        )
+    };
     let too_large = |size: u64| {
         format!(
             "{size}바이트: 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (여러 파일로 나누세요)"

@@ -340,8 +340,8 @@ impl Log {
             text.push('\n');
         }
         private::write_private(out, text.as_bytes()).map_err(|e| LogError {
-            path: out.to_owned(),
-            message: format!("내보낼 파일을 쓸 수 없습니다: {e}"),
+            message: format!("내보낼 파일을 쓸 수 없습니다: {}", e.problem),
+            path: e.path,
         })?;
         Ok(events.len())
     }

@@ -85,30 +85,7 @@ pub fn log_files(database: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Writes `bytes` to `path` owner-only, whole or not at all (a temporary file beside it,
-/// then renamed over it).
-pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let _ = fs::remove_file(&temporary);
-        create_private_file(&temporary)?;
-        let mut file = OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(&temporary)?;
-        io::Write::write_all(&mut file, bytes)?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    written
+/// Writes `bytes` to `path` owner-only (from the moment it exists), whole or not at all.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), crate::files::WriteError> {
+    crate::files::write_atomic_as(path, crate::files::Options::OWNER_ONLY, bytes)
 }

@@ -125,52 +125,36 @@ impl SearchIndex {
     ) -> io::Result<(std::fs::File, u64)> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let temporary = dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name().map_or_else(
-                || "index".into(),
-                |name| name.to_string_lossy().into_owned()
-            ),
-            std::process::id()
-        ));
-        let written = (|| {
-            let mut file = std::fs::File::options()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&temporary)?;
-            // The header's length and checksum are known once the body is written: a
-            // placeholder first, the header over it at the end. The body streams to the
-            // file, so storing needs no second copy of the index in memory.
-            file.write_all(&[0u8; HEADER])?;
-            let mut body = Writer::new(file);
-            let texts_at = std::thread::scope(|scope| {
-                let catalog = scope.spawn(catalog);
-                let texts_at = self.encode(&mut body);
-                match catalog.join() {
-                    Ok(catalog) => encode_catalog(&mut body, &catalog),
-                    // A panic making it is a bug: raise it here.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-                texts_at
-            });
-            let (mut file, length, sum) = body.finish()?;
-            let mut header = Vec::with_capacity(HEADER);
-            header.extend_from_slice(MAGIC);
-            header.extend_from_slice(&FORMAT.to_le_bytes());
-            header.extend_from_slice(&identity);
-            header.extend_from_slice(&length.to_le_bytes());
-            header.extend_from_slice(&sum.to_le_bytes());
-            file.seek(io::SeekFrom::Start(0))?;
-            file.write_all(&header)?;
-            std::fs::rename(&temporary, path)?;
-            Ok((file, HEADER as u64 + texts_at))
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        written
+        // A stored index checks itself when read: it is not synced.
+        let written =
+            crate::files::write_atomic_with(path, crate::files::Options::CACHE, |mut file| {
+                // The header's length and checksum are known once the body is written: a
+                // placeholder first, the header over it at the end. The body streams to the
+                // file, so storing needs no second copy of the index in memory.
+                file.write_all(&[0u8; HEADER])?;
+                let mut body = Writer::new(file);
+                let texts_at = std::thread::scope(|scope| {
+                    let catalog = scope.spawn(catalog);
+                    let texts_at = self.encode(&mut body);
+                    match catalog.join() {
+                        Ok(catalog) => encode_catalog(&mut body, &catalog),
+                        // A panic making it is a bug: raise it here.
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                    texts_at
+                });
+                let (mut file, length, sum) = body.finish()?;
+                let mut header = Vec::with_capacity(HEADER);
+                header.extend_from_slice(MAGIC);
+                header.extend_from_slice(&FORMAT.to_le_bytes());
+                header.extend_from_slice(&identity);
+                header.extend_from_slice(&length.to_le_bytes());
+                header.extend_from_slice(&sum.to_le_bytes());
+                file.seek(io::SeekFrom::Start(0))?;
+                file.write_all(&header)?;
+                Ok((file, HEADER as u64 + texts_at))
+            })?;
+        Ok(written)
     }
 
     /// The index stored at `path`, if it was built from content of this `identity` and is
