@@ -57,7 +57,7 @@ impl WriteError {
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.problem)
+        write!(f, "{}: {}", crate::text::path(&self.path), self.problem)
     }
 }
 
@@ -68,7 +68,9 @@ impl fmt::Display for Problem {
                 f,
                 "{what}이(가) 있어 파일로 쓸 수 없습니다 (지우거나 다른 곳에 쓰세요)"
             ),
-            Problem::Io { doing, source } => write!(f, "{doing}: {source}"),
+            Problem::Io { doing, source } => {
+                write!(f, "{doing}: {}", crate::text::io_reason(source))
+            }
         }
     }
 }

@@ -92,6 +92,72 @@ pub fn visible_line(text: &str) -> Cow<'_, str> {
     map_unsafe(text, false)
 }
 
+/// A file's path as it stands in a message: on one line, each control and invisible
+/// formatting character written as an escape (`\n`, `\u{1b}`, `\u{202e}`), so that a name
+/// cannot forge a second line of the message, drive the terminal or reorder what is read.
+/// Bytes that are not UTF-8 show as `�`.
+pub fn path(path: &std::path::Path) -> String {
+    let name = path.to_string_lossy();
+    if !name.chars().any(is_unsafe) {
+        return name.into_owned();
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A heading, label or title taken in from outside (an imported article, a file's name):
+/// control characters, bidirectional formatting and zero-width characters removed, line
+/// breaks and tabs as one space each. What is left is what an agent would read.
+pub fn plain_label(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if is_unsafe(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// Why a file-system call failed, in Korean (the system's own words are English), with the
+/// OS error number for whoever supports the agent.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let reason = match error.kind() {
+        ErrorKind::NotFound => "없습니다",
+        ErrorKind::PermissionDenied => "권한이 없습니다",
+        ErrorKind::StorageFull => "디스크가 가득 찼습니다",
+        ErrorKind::ReadOnlyFilesystem => "읽기 전용 파일 시스템입니다",
+        ErrorKind::IsADirectory => "폴더입니다",
+        ErrorKind::NotADirectory => "경로 중간에 폴더가 아닌 것이 있습니다",
+        ErrorKind::AlreadyExists => "이미 있습니다",
+        ErrorKind::InvalidFilename => "이름이 너무 길거나 쓸 수 없는 이름입니다",
+        ErrorKind::FileTooLarge => "파일이 너무 큽니다",
+        ErrorKind::Interrupted | ErrorKind::TimedOut => "중간에 끊겼습니다",
+        ErrorKind::InvalidData => "내용을 읽을 수 없습니다",
+        _ => "입출력 오류",
+    };
+    match error.raw_os_error() {
+        Some(code) => format!("{reason} (OS 오류 {code})"),
+        None => reason.to_owned(),
+    }
+}
+
 /// Line breaks as `\n`: `\r\n` and a lone `\r` (how terminals paste them, and how some
 /// sources end lines) become one.
 pub fn unix_line_breaks(text: &str) -> Cow<'_, str> {
@@ -207,6 +273,25 @@ mod tests {
         assert_eq!(message("x\u{1b}]8;;http://e\u{1b}\\y"), "xy");
         assert_eq!(message("a\r\nb\rc\td\u{0}\u{7f}\u{9b}2Je"), "a\nb\nc de");
         assert_eq!(message("\u{9d}0;title\u{9c}ok\u{202e}\u{2066}"), "ok");
+    }
+
+    #[test]
+    fn paths_stay_on_one_line_with_their_controls_escaped() {
+        let name = std::path::Path::new("a\nb\u{7}c\u{202e}d.json");
+        assert_eq!(path(name), "a\\nb\\u{7}c\\u{202e}d.json");
+        assert_eq!(
+            path(std::path::Path::new("가이드/안내.json")),
+            "가이드/안내.json"
+        );
+    }
+
+    #[test]
+    fn labels_lose_controls_bidi_and_zero_width() {
+        assert_eq!(
+            plain_label("가입\u{7} 안내\u{202e}\u{200b}\n끝"),
+            "가입 안내 끝"
+        );
+        assert!(matches!(plain_label("가입 안내"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! Every way out of the program must stay clean; every load must end, with exit 0 or 2.
 #![allow(clippy::too_many_lines)]
 
+#[path = "hostile/log.rs"]
+mod log;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -417,6 +420,103 @@ fn twenty_thousand_dangling_references_are_reported_quickly_and_summed_up() {
         .collect();
     lines.dedup();
     assert_eq!(lines.len(), 20_000, "each error on its own line");
+}
+
+/// The same 20,000 problems in a file of one line (as a minified export writes it): each
+/// placed at its own column, in one pass (this took 16 s on a 31 MB line when every problem
+/// counted its column from the line's start; benches/hostile.rs holds it under 2 s).
+#[test]
+fn dangling_references_on_one_line_each_get_their_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = serde_json::to_string(&dangling_guide(20_000)).expect("JSON");
+    std::fs::write(dir.path().join("guide.json"), &text).expect("write");
+    let (code, out, _) = run(&[
+        "content",
+        "check",
+        "--json",
+        "--content",
+        dir.path().to_str().expect("path"),
+    ]);
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 20_000);
+    for error in errors.iter().step_by(997) {
+        assert_eq!(error["line"], 1);
+        let message = error["message"].as_str().expect("message");
+        let id = message.split('"').nth(1).expect("the missing id");
+        // The column (in characters, from 1) of the reference's opening quote.
+        let at = text.find(&format!("\"{id}\"")).expect("in the text");
+        let column = text[..at].chars().count() + 1;
+        assert_eq!(error["column"], column, "{message}");
+    }
+}
+
+/// A subprocess with limits of its own (the limits are the process's: an in-process run
+/// would change them under the other tests).
+fn check_with(dir: &Path, flags: &[&str]) -> (i32, String, Duration) {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["content", "check", "--content"])
+        .arg(dir)
+        .args(flags)
+        .output()
+        .expect("run");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// A folder that is not content (the whole machine) is refused, naming the limit that
+/// stopped the walk and the flag that raises it, long before it is walked or read
+/// (benches/hostile.rs times it); a limit raised lets a large folder through.
+#[test]
+fn the_walk_stops_at_its_limits_and_names_them() {
+    let (code, said, took) = check_with(Path::new("/"), &[]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("한도") && said.contains("--max-"), "{said}");
+    assert!(said.contains("콘텐츠 폴더가 맞는지"), "{said}");
+    // Only a hang is caught here; the speed is the benchmark's.
+    assert!(took < Duration::from_secs(60), "{took:?}");
+
+    let dir = dir_with_guide();
+    let deep = dir.path().join("a/b/c");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    write_guide(&deep, "deep.json", &dangling_guide(0));
+    let (code, said, _) = check_with(dir.path(), &["--max-depth", "2"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(
+        said.contains("폴더 깊이 한도(2단계)") && said.contains("--max-depth"),
+        "{said}"
+    );
+    assert_eq!(said.lines().count(), 2, "one problem, no file read: {said}");
+
+    let (code, said, _) = check_with(dir.path(), &["--max-files", "3"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("파일 수 한도(파일과 폴더 3개)"), "{said}");
+
+    let big = tempfile::tempdir().expect("tempdir");
+    write_guide(big.path(), "big.json", &dangling_guide(2_000));
+    let (code, said, _) = check_with(big.path(), &["--max-mb", "1"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(
+        said.contains("읽을 크기 한도(1MB)") && said.contains("--max-mb"),
+        "{said}"
+    );
+
+    // Raised, the same folders are read as content again.
+    let (_, said, _) = check_with(big.path(), &["--max-mb", "64"]);
+    assert!(said.contains("없는 SMS 템플릿"), "{said}");
+    for bad in ["0", "257", "x"] {
+        let (code, said, _) = check_with(dir.path(), &["--max-depth", bad]);
+        assert_eq!(code, 2, "{said}");
+        assert!(
+            said.contains("폴더 깊이 한도는 1~256 사이의 정수"),
+            "{said}"
+        );
+    }
 }
 
 #[test]

@@ -73,6 +73,7 @@ fn event(text: String) -> LogEvent {
         at: chrono::DateTime::parse_from_rfc3339("2024-11-29T10:00:00+09:00").unwrap(),
         as_of: None,
         kind: EventKind::Sent,
+        stored_kind: None,
         guide_id: Some("g".into()),
         template_id: Some("t".into()),
         content_version: "v".into(),

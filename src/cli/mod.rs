@@ -4,6 +4,7 @@
 //! Output errors such as a closed pipe end the command quietly.
 
 mod import;
+pub mod ranges;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -71,9 +72,51 @@ pub struct GlobalArgs {
         global = true,
         value_name = "N",
         default_value_t = history::DEFAULT_RETENTION_DAYS,
-        help = "상담 기록 보관 일수: 시작할 때 이보다 오래된 기록을 지웁니다"
+        value_parser = ranges::retention_days,
+        help = "상담 기록 보관 일수 (1~100000): 시작할 때 이보다 오래된 기록을 지웁니다"
     )]
     pub retention_days: u32,
+    /// How deep the walk of a content folder goes.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = content::LoadLimits::DEFAULT.depth,
+        value_parser = ranges::max_depth,
+        help = "콘텐츠 폴더를 읽을 때 내려가는 폴더 깊이 한도 (1~256)"
+    )]
+    pub max_depth: usize,
+    /// How many entries (files and folders) the walk of a content folder looks at.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = content::LoadLimits::DEFAULT.files,
+        value_parser = ranges::max_files,
+        help = "콘텐츠 폴더에서 살펴볼 파일과 폴더 수 한도 (1~10000000)"
+    )]
+    pub max_files: usize,
+    /// How many megabytes of content files are read.
+    #[arg(
+        long,
+        global = true,
+        value_name = "MB",
+        default_value_t = content::LoadLimits::DEFAULT.megabytes,
+        value_parser = ranges::max_megabytes,
+        help = "콘텐츠 폴더에서 읽을 *.json 크기 한도, MB (1~1048576)"
+    )]
+    pub max_mb: usize,
+}
+
+impl GlobalArgs {
+    /// The walk limits the flags set.
+    pub fn load_limits(&self) -> content::LoadLimits {
+        content::LoadLimits {
+            depth: self.max_depth,
+            files: self.max_files,
+            megabytes: self.max_mb,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,8 +137,8 @@ pub enum Command {
         #[arg(
             long,
             value_name = "N",
-            value_parser = clap::value_parser!(u64).range(1..),
-            help = "최대 N건 (1 이상; 0은 거부하고, 빼면 전부)"
+            value_parser = ranges::limit,
+            help = "최대 N건 (1~10000000; 빼면 전부)"
         )]
         limit: Option<u64>,
         /// Types the query one character at a time, as the console does, and reports the
@@ -413,6 +456,7 @@ pub fn load_content(global: &GlobalArgs) -> Result<Content, ContentErrors> {
 
 fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
     let global = cli.global;
+    content::set_load_limits(global.load_limits());
     match cli.command {
         None => {
             use std::io::IsTerminal as _;
@@ -1477,7 +1521,7 @@ fn print_events(
             text,
             "{}{as_of}\t{}\t{}\t{message}\t{}",
             clock::rfc3339_kst(&event.at),
-            event.kind.label(),
+            event.kind_label(),
             event.template_id.as_deref().unwrap_or("-"),
             sms::sanitize(&event.text).replace('\n', " ⏎ ")
         );
@@ -1516,7 +1560,7 @@ fn history_command(
     else {
         io.warn(&format!(
             "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
-            path.display()
+            crate::text::path(&path)
         ));
         if global.json {
             return io.print_json(&Vec::<history::LogEvent>::new());
@@ -1529,9 +1573,13 @@ fn history_command(
     for warning in &opened.warnings {
         io.warn(&format!("경고: {warning}"));
     }
-    let expired = log
-        .apply_retention(global.retention_days, clock::now_kst())
-        .map_err(|err| UserError(err.to_string()))?;
+    // A log that can only be read is listed and exported as it is (the warning above says so).
+    let expired = if log.is_read_only() {
+        0
+    } else {
+        log.apply_retention(global.retention_days, clock::now_kst())
+            .map_err(|err| UserError(err.to_string()))?
+    };
     if expired > 0 {
         io.warn(&format!(
             "보관 기간({}일)이 지난 기록 {expired}건을 지웠습니다",
@@ -1571,9 +1619,14 @@ fn history_command(
         }
         None => {}
     }
-    let events = log
-        .events(&filter)
+    let (events, unreadable) = log
+        .events_counted(&filter)
         .map_err(|err| UserError(err.to_string()))?;
+    if unreadable > 0 {
+        io.warn(&format!(
+            "경고: 시각을 읽을 수 없는 기록 {unreadable}건은 목록에서 뺐습니다"
+        ));
+    }
     print_events(io, global, &events)
 }
 

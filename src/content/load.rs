@@ -58,6 +58,63 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// and each frame's wrapping of one text short, whatever the content holds.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// How far the walk over a content folder goes before it stops and says which limit it met:
+/// a folder that is not content (the whole machine, a home folder) is refused in a moment
+/// instead of walked for minutes and read into memory. The command line raises them
+/// (`--max-depth`, `--max-files`, `--max-mb`) for a help centre that needs more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Folders below the content folder. An export nests guides by category and section,
+    /// three or four deep.
+    pub depth: usize,
+    /// Entries of any kind (files and folders) looked at. A help centre of thousands of
+    /// articles is a few thousand files.
+    pub files: usize,
+    /// Megabytes of `*.json` files, by the sizes the file system gives, before any is read.
+    /// 100,000 Q&A entries are about 190 MB.
+    pub megabytes: usize,
+}
+
+impl LoadLimits {
+    pub const DEFAULT: Self = Self {
+        depth: 12,
+        files: 20_000,
+        megabytes: 1_024,
+    };
+    /// What each may be raised (or lowered) to.
+    pub const DEPTH_RANGE: std::ops::RangeInclusive<usize> = 1..=256;
+    pub const FILES_RANGE: std::ops::RangeInclusive<usize> = 1..=10_000_000;
+    pub const MEGABYTES_RANGE: std::ops::RangeInclusive<usize> = 1..=1_048_576;
+
+    fn bytes(self) -> u64 {
+        u64::try_from(self.megabytes)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(1024 * 1024)
+    }
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The limits every walk of this process keeps: set once from the command line (every
+/// command and the console's reloads read folders through several paths, all of them here).
+static LIMITS: std::sync::RwLock<LoadLimits> = std::sync::RwLock::new(LoadLimits::DEFAULT);
+
+/// Sets the limits of every later walk of a content folder.
+pub fn set_load_limits(limits: LoadLimits) {
+    if let Ok(mut held) = LIMITS.write() {
+        *held = limits;
+    }
+}
+
+/// The limits walks keep now.
+pub fn load_limits() -> LoadLimits {
+    LIMITS.read().map_or(LoadLimits::DEFAULT, |held| *held)
+}
+
 /// Every `*.json` file under `dir`, recursively, in path order. Only regular files are read
 /// (a FIFO, device or socket is named and refused), each real path once; a link back to a
 /// directory being walked is named as a loop, not followed.
@@ -82,13 +139,18 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
             "폴더가 아닙니다 (--content에는 *.json 콘텐츠 파일이 든 폴더를 지정하세요)".into(),
         ));
     }
-    let mut walk = Walk::default();
+    let mut walk = Walk::new();
     walk.directory(dir);
     let Walk {
         mut files,
         mut errors,
+        stopped,
         ..
     } = walk;
+    if stopped {
+        // Nothing is read of a folder that is not content (or larger than allowed).
+        return Err(ContentErrors(errors));
+    }
     if files.is_empty() && errors.is_empty() {
         return Err(single("이 폴더에 *.json 콘텐츠 파일이 없습니다".into()));
     }
@@ -302,7 +364,7 @@ fn declare_pass(guides: &[String]) -> Option<FirstPass> {
 
 /// The content files under `dir` in content order, found but not read.
 fn content_files(dir: &Path) -> Result<Vec<PathBuf>, ContentErrors> {
-    let mut walk = Walk::default();
+    let mut walk = Walk::new();
     walk.directory(dir);
     let Walk {
         mut files, errors, ..
@@ -347,7 +409,10 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
     let mut parts: Vec<u8> = Vec::new();
     for (path, name) in files.iter().zip(&names) {
         let metadata = fs::metadata(path).map_err(|err| {
-            ContentErrors(vec![file_error(name, format!("읽을 수 없습니다: {err}"))])
+            ContentErrors(vec![file_error(
+                name,
+                format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)),
+            )])
         })?;
         let modified = metadata
             .modified()
@@ -399,23 +464,65 @@ fn common_prefix(names: &[String]) -> usize {
 
 /// The walk over a content directory: the files found, the problems met, and every real
 /// path already seen (so each is read once, and a loop is noticed rather than walked).
-#[derive(Default)]
 struct Walk {
     files: Vec<PathBuf>,
     errors: Vec<ContentError>,
     seen: HashSet<PathBuf>,
     /// The real paths of the directories from the top down to the one being listed.
     stack: Vec<PathBuf>,
+    limits: LoadLimits,
+    /// Entries looked at, and bytes of content files found, so far.
+    entries: usize,
+    bytes: u64,
+    /// A limit was met: the walk ends, with that one problem.
+    stopped: bool,
 }
 
 impl Walk {
+    fn new() -> Self {
+        Self {
+            files: Vec::new(),
+            errors: Vec::new(),
+            seen: HashSet::new(),
+            stack: Vec::new(),
+            limits: load_limits(),
+            entries: 0,
+            bytes: 0,
+            stopped: false,
+        }
+    }
+
+    /// Ends the walk at `at`, naming the limit met and how to raise it.
+    fn stop(&mut self, at: &Path, limit: &str, flag: &str) {
+        self.stopped = true;
+        self.errors = vec![file_error(
+            &at.display().to_string(),
+            format!(
+                "{limit}에 걸려 읽기를 멈췄습니다: 콘텐츠 폴더가 맞는지 확인하세요 (정말 이만큼 크면 \
+                 {flag}로 한도를 올리세요)"
+            ),
+        )];
+        self.files.clear();
+    }
+
     fn directory(&mut self, dir: &Path) {
+        if self.stopped {
+            return;
+        }
+        if self.stack.len() > self.limits.depth {
+            let limit = format!("폴더 깊이 한도({}단계)", self.limits.depth);
+            self.stop(dir, &limit, "--max-depth");
+            return;
+        }
         let real = match fs::canonicalize(dir) {
             Ok(real) => real,
             Err(err) => {
                 self.errors.push(file_error(
                     &dir.display().to_string(),
-                    format!("경로를 확인할 수 없습니다: {err}"),
+                    format!(
+                        "경로를 확인할 수 없습니다: {}",
+                        crate::text::io_reason(&err)
+                    ),
                 ));
                 return;
             }
@@ -425,7 +532,7 @@ impl Walk {
                 &dir.display().to_string(),
                 format!(
                     "심볼릭 링크 순환: {}(으)로 되돌아갑니다 (따라가지 않음, 링크를 지우세요)",
-                    ancestor.display()
+                    crate::text::path(ancestor)
                 ),
             ));
             return;
@@ -438,34 +545,63 @@ impl Walk {
             Err(err) => {
                 self.errors.push(file_error(
                     &dir.display().to_string(),
-                    format!("폴더를 읽을 수 없습니다: {err}"),
+                    format!("폴더를 읽을 수 없습니다: {}", crate::text::io_reason(&err)),
                 ));
                 return;
             }
         };
         self.stack.push(real);
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        // A folder of a million entries is not listed whole to find that out.
+        let room = self.limits.files.saturating_sub(self.entries);
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .take(room.saturating_add(1))
+            .collect();
         paths.sort();
         for path in paths {
+            if self.stopped {
+                return;
+            }
+            self.entries += 1;
+            if self.entries > self.limits.files {
+                let limit = format!(
+                    "파일 수 한도(파일과 폴더 {}개)",
+                    crate::text::group_thousands(self.limits.files)
+                );
+                self.stop(dir, &limit, "--max-files");
+                return;
+            }
             // Follows links: what matters is what the name leads to.
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.directory(&path),
                 _ if path.extension().is_none_or(|ext| ext != "json") => {}
-                Ok(_) => match fs::canonicalize(&path) {
+                Ok(meta) => match fs::canonicalize(&path) {
                     Ok(real) => {
                         // The same file by another name is read once.
                         if self.seen.insert(real) {
+                            self.bytes = self.bytes.saturating_add(meta.len());
+                            if self.bytes > self.limits.bytes() {
+                                let limit = format!(
+                                    "읽을 크기 한도({}MB)",
+                                    crate::text::group_thousands(self.limits.megabytes)
+                                );
+                                self.stop(&path, &limit, "--max-mb");
+                                return;
+                            }
                             self.files.push(path);
                         }
                     }
                     Err(err) => self.errors.push(file_error(
                         &path.display().to_string(),
-                        format!("경로를 확인할 수 없습니다: {err}"),
+                        format!(
+                            "경로를 확인할 수 없습니다: {}",
+                            crate::text::io_reason(&err)
+                        ),
                     )),
                 },
                 Err(err) => self.errors.push(file_error(
                     &path.display().to_string(),
-                    format!("읽을 수 없습니다: {err}"),
+                    format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)),
                 )),
             }
         }
@@ -489,24 +625,26 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
             "{size}바이트: 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (여러 파일로 나누세요)"
         )
     };
-    let meta = fs::metadata(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
+    let meta = fs::metadata(path)
+        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
     if !meta.is_file() {
         return Err(refuse(&meta));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()));
     }
-    let file = fs::File::open(path).map_err(|err| format!("읽을 수 없습니다: {err}"))?;
+    let file = fs::File::open(path)
+        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
     let opened = file
         .metadata()
-        .map_err(|err| format!("읽을 수 없습니다: {err}"))?;
+        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
     if !opened.is_file() {
         return Err(refuse(&opened));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|err| format!("읽을 수 없습니다: {err}"))?;
+        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }

@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 
 pub use catalog::{Catalog, GuideCard};
 pub use load::{
-    SourceFile, Streamed, embedded_sources, identity, load_dir, load_embedded, load_first_guide,
-    load_sources, read_dir, read_regular_file, stream_dir,
+    LoadLimits, SourceFile, Streamed, embedded_sources, identity, load_dir, load_embedded,
+    load_first_guide, load_limits, load_sources, read_dir, read_regular_file, set_load_limits,
+    stream_dir,
 };
 pub use model::*;
 
@@ -35,7 +36,8 @@ pub struct ContentError {
 
 impl fmt::Display for ContentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        // A file's name may hold a line break or a control: it must not forge a message.
+        f.write_str(&crate::text::path(std::path::Path::new(&self.file)))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {

@@ -34,11 +34,14 @@ pub fn import_json_lines(path: &Path) -> io::Result<(Vec<LogEvent>, Vec<String>)
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let skipped = |why: String| format!("{}:{}: 건너뜀: {why}", path.display(), n + 1);
+        let skipped = |why: String| format!("{}:{}: 건너뜀: {why}", crate::text::path(path), n + 1);
         let parsed = match serde_json::from_slice::<Line>(&line) {
             Ok(parsed) => parsed,
             Err(err) => {
-                warnings.push(skipped(format!("끊기거나 손상된 기록 ({err})")));
+                warnings.push(skipped(format!(
+                    "끊기거나 손상된 기록 ({}열에서 읽기를 멈춤)",
+                    err.column()
+                )));
                 continue;
             }
         };
@@ -58,6 +61,7 @@ pub fn import_json_lines(path: &Path) -> io::Result<(Vec<LogEvent>, Vec<String>)
             at,
             as_of: None,
             kind,
+            stored_kind: None,
             guide_id: parsed.guide_id,
             template_id: parsed.template_id,
             content_version: parsed.content_version,

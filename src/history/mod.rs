@@ -6,25 +6,37 @@
 //! console was set to (`--now`) as `as_of`, so a training session never passes for a real
 //! send. An older JSON-lines history is imported once, on the first open.
 
+mod error;
+mod file;
 mod import;
 pub mod private;
 pub mod writer;
 
-use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clock;
 use crate::sms::MessageKind;
 
+pub use error::{LogError, LogErrorKind};
+pub use file::{APPLICATION_ID, SCHEMA_VERSION};
 pub use import::import_json_lines;
+
+use error::{LEFT_ALONE, damaged};
+use file::Found;
 
 /// How many days events are kept when nothing else is said (`--retention-days`).
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+
+/// The days `--retention-days` accepts: at least one, at most 100,000 (about 273 years, as
+/// good as forever, and far from the dates chrono can reach).
+pub const RETENTION_DAYS: RangeInclusive<u32> = 1..=100_000;
 
 /// How long a write waits for another writer's lock before it gives up (and is retried).
 pub const BUSY_WAIT: Duration = Duration::from_secs(2);
@@ -39,6 +51,10 @@ pub enum EventKind {
     Sent,
     /// A call's wrap-up note.
     Wrapup,
+    /// A kind this version does not know (written by a later one): listed, never dropped;
+    /// the stored name is in [`LogEvent::stored_kind`].
+    #[serde(other)]
+    Unknown,
 }
 
 impl EventKind {
@@ -47,6 +63,7 @@ impl EventKind {
             Self::Copy => "copy",
             Self::Sent => "sent",
             Self::Wrapup => "wrapup",
+            Self::Unknown => "unknown",
         }
     }
 
@@ -55,6 +72,7 @@ impl EventKind {
             Self::Copy => "복사",
             Self::Sent => "발송",
             Self::Wrapup => "상담 정리",
+            Self::Unknown => "알 수 없는 종류",
         }
     }
 
@@ -77,6 +95,9 @@ pub struct LogEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<FixedOffset>>,
     pub kind: EventKind,
+    /// The kind as stored, when this version does not know it ([`EventKind::Unknown`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_kind: Option<String>,
     pub guide_id: Option<String>,
     /// The SMS template, absent for free text and for other events.
     pub template_id: Option<String>,
@@ -90,20 +111,21 @@ pub struct LogEvent {
     pub text: String,
 }
 
-/// A log problem, with the file it concerns.
-#[derive(Debug)]
-pub struct LogError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl fmt::Display for LogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+impl LogEvent {
+    /// The kind as an agent reads it: an unknown one with the name it was stored under.
+    pub fn kind_label(&self) -> String {
+        match (&self.kind, &self.stored_kind) {
+            (EventKind::Unknown, Some(stored)) => {
+                format!(
+                    "{} \"{}\"",
+                    self.kind.label(),
+                    crate::text::visible_line(stored)
+                )
+            }
+            (kind, _) => kind.label().to_owned(),
+        }
     }
 }
-
-impl std::error::Error for LogError {}
 
 /// `$XDG_DATA_HOME/support-console/history.sqlite3`, else under `~/.local/share`.
 pub fn default_path() -> Option<PathBuf> {
@@ -128,96 +150,111 @@ pub struct Filter {
 pub struct Log {
     path: PathBuf,
     connection: Connection,
+    /// Opened for reading only: the file (or its folder, or its file system) cannot be
+    /// written, or was made read-only on purpose.
+    read_only: bool,
+    /// The database and `-wal` files this connection writes through, as they were when it
+    /// opened: another file at either path means a write may have gone nowhere.
+    files: (Option<file::Identity>, Option<file::Identity>),
+    /// A write found its files deleted or replaced: the next one connects again first.
+    reconnect: bool,
+    /// The last event whose write could not be confirmed, with the id it was written under:
+    /// the same event written again keeps that id, so a retry never doubles it.
+    unconfirmed: Option<(LogEvent, String)>,
 }
 
-/// What opening a log found worth telling: a JSON-lines history imported, lines skipped.
+/// What opening a log found worth telling: a JSON-lines history imported, lines skipped, a
+/// log that can only be read.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Opened {
     pub imported: usize,
     pub warnings: Vec<String>,
+    /// The log can be read but not written (listed, never purged or added to).
+    pub read_only: bool,
+    /// The last run did not close the log cleanly, and its integrity was checked whole.
+    pub integrity_checked: bool,
 }
 
+/// The tables of schema 1. The kind is free text: a later version may add kinds, and this
+/// one lists them as unknown rather than refusing the file.
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS events (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
         at_unix INTEGER NOT NULL,
         as_of TEXT,
-        kind TEXT NOT NULL CHECK (kind IN ('copy', 'sent', 'wrapup')),
+        kind TEXT NOT NULL,
         guide_id TEXT,
         template_id TEXT,
         content_version TEXT NOT NULL,
         message_kind TEXT,
         bytes INTEGER,
-        text TEXT NOT NULL
+        text TEXT NOT NULL,
+        uid TEXT
     );
     CREATE INDEX IF NOT EXISTS events_at ON events (at_unix);
+    CREATE UNIQUE INDEX IF NOT EXISTS events_uid ON events (uid);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
+/// The columns every version's `events` table has: how a log of an earlier version, which
+/// carries no application id, is told from another program's database.
+const EVENT_COLUMNS: [&str; 5] = ["at", "at_unix", "kind", "content_version", "text"];
+
 impl Log {
-    /// Opens (creating if needed) the log at `path`. A file there that holds JSON lines (the
-    /// history of earlier versions) is imported into `<path>.sqlite3` beside it and kept.
+    /// Opens the log at `path`, creating it if there is none, for writing when it can be
+    /// written and for reading otherwise (see [`Opened::read_only`]).
+    ///
+    /// Only our own log is opened: another program's file, a damaged database, one written by
+    /// a newer version, or bytes that are neither SQLite nor JSON lines are refused with a
+    /// message saying what the file is and what to do, and left exactly as they were. A file
+    /// there that holds JSON lines (the history of earlier versions) is imported into
+    /// `<path>.sqlite3` beside it and kept.
     pub fn open(path: &Path) -> Result<(Self, Opened), LogError> {
-        let error = |message: String| LogError {
-            path: path.to_owned(),
-            message,
-        };
-        let (database, legacy) = if is_json_lines(path) {
-            (path.with_extension("sqlite3"), Some(path.to_owned()))
+        let found = file::identify(path)?;
+        let (database, legacy, found) = if found == Found::JsonLines {
+            let database = path.with_extension("sqlite3");
+            if database == path {
+                return Err(LogError::new(
+                    path,
+                    LogErrorKind::NotALog,
+                    format!(
+                        "이전 JSON 줄 기록인데 이름이 데이터베이스 이름(.sqlite3)입니다. \
+                         {LEFT_ALONE}: 이름을 .jsonl로 바꾸면 옆에 새 기록을 만들고 가져옵니다"
+                    ),
+                ));
+            }
+            let found = file::identify(&database)?;
+            (database, Some(path.to_owned()), found)
         } else {
-            (path.to_owned(), Some(path.with_extension("jsonl")))
+            let legacy = path.with_extension("jsonl");
+            (path.to_owned(), (legacy != path).then_some(legacy), found)
         };
-        if let Some(dir) = database.parent() {
-            private::create_private_dir(dir)
-                .map_err(|e| error(format!("기록 폴더를 만들 수 없습니다: {e}")))?;
-        }
-        private::create_private_file(&database)
-            .map_err(|e| error(format!("기록 파일을 만들 수 없습니다: {e}")))?;
-        let tightened = private::tighten(&database)
-            .map_err(|e| error(format!("기록 파일 권한을 좁힐 수 없습니다: {e}")))?;
-        let connection = Connection::open_with_flags(
-            &database,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(|e| error(format!("기록 데이터베이스를 열 수 없습니다: {e}")))?;
-        connection
-            .busy_timeout(BUSY_WAIT)
-            .map_err(|e| error(e.to_string()))?;
-        // WAL lets readers and one writer work at once; the mode stays with the file.
-        let _: String = connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(|e| {
-                error(format!(
-                    "기록 데이터베이스가 잠겨 있거나 손상되었습니다: {e}"
-                ))
-            })?;
-        connection
-            .execute_batch(SCHEMA)
-            .map_err(|e| error(format!("기록 데이터베이스를 준비할 수 없습니다: {e}")))?;
-        let mut log = Self {
-            path: database,
-            connection,
+        let (mut log, mut opened) = match found {
+            Found::Missing | Found::Empty => Self::create(&database)?,
+            Found::Sqlite { application_id, .. } => Self::open_database(&database, application_id)?,
+            Found::JsonLines => return Err(json_lines_in_place(&database)),
         };
-        let mut opened = Opened::default();
-        if let Some(legacy) = legacy.filter(|p| p.is_file()) {
-            opened = log.import_once(&legacy)?;
+        if let Some(legacy) = legacy {
+            log.import_legacy(&legacy, &mut opened);
         }
-        // SQLite makes the WAL and shared-memory files with the database's mode; made before
-        // the database was tightened, they are tightened too.
-        let later = private::tighten(&log.path).map_err(|e| log.error(e.to_string()))?;
-        for (path, mode) in tightened.into_iter().chain(later) {
-            opened.warnings.push(format!(
-                "{}: 다른 사용자도 읽을 수 있던 기록 파일({mode:o})을 본인만 읽도록(600) 바꿨습니다",
-                path.display()
-            ));
+        if !log.read_only {
+            // SQLite makes the WAL and shared-memory files with the database's mode: those
+            // of a log left readable by others are narrowed with it, never widened.
+            let tightened = private::tighten(&log.path).unwrap_or_default();
+            for (path, mode) in tightened {
+                opened.warnings.push(format!(
+                    "{}: 다른 사용자도 읽을 수 있던 기록 파일({mode:o})을 본인만 읽도록 바꿨습니다",
+                    crate::text::path(&path)
+                ));
+            }
         }
         Ok((log, opened))
     }
 
-    /// Opens an existing log for reading only; `None` when there is none.
+    /// Opens an existing log; `None` when there is none.
     pub fn open_existing(path: &Path) -> Result<Option<(Self, Opened)>, LogError> {
-        let database = if is_json_lines(path) {
+        let database = if file::identify(path)? == Found::JsonLines {
             path.with_extension("sqlite3")
         } else {
             path.to_owned()
@@ -232,15 +269,189 @@ impl Log {
         &self.path
     }
 
-    fn error(&self, message: String) -> LogError {
-        LogError {
-            path: self.path.clone(),
-            message,
+    /// Whether the log was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// A new log at `database` (absent, or a file of no bytes): created owner-only, our
+    /// application id and schema written before the WAL is turned on, so that the header in
+    /// the file itself says whose it is from the first moment.
+    fn create(database: &Path) -> Result<(Self, Opened), LogError> {
+        if let Some(dir) = database.parent() {
+            private::create_private_dir(dir)
+                .map_err(|e| LogError::io(database, "기록 폴더를 만들 수 없습니다", &e))?;
+        }
+        private::create_private_file(database)
+            .map_err(|e| LogError::io(database, "기록 파일을 만들 수 없습니다", &e))?;
+        // Another console may have made it meanwhile: what is there now decides.
+        match file::identify(database)? {
+            Found::Empty => {}
+            Found::Sqlite { application_id, .. } => {
+                return Self::open_database(database, application_id);
+            }
+            Found::JsonLines => return Err(json_lines_in_place(database)),
+            Found::Missing => {
+                return Err(LogError::new(
+                    database,
+                    LogErrorKind::Unavailable,
+                    "기록 파일이 만들자마자 사라졌습니다",
+                ));
+            }
+        }
+        let connection = connect(database, false)?;
+        initialize(&connection, database)?;
+        Self::writer(database, connection, Opened::default())
+    }
+
+    /// An existing SQLite database: looked at through a read-only connection first (its id,
+    /// version, tables and integrity), opened for writing only once it is known to be ours.
+    fn open_database(database: &Path, application_id: u32) -> Result<(Self, Opened), LogError> {
+        if application_id != 0 && application_id != APPLICATION_ID {
+            return Err(not_ours(
+                database,
+                &format!(
+                    "다른 프로그램의 SQLite 데이터베이스, application_id 0x{application_id:08x}"
+                ),
+            ));
+        }
+        let thorough = file::left_open(database);
+        let reader = look(database, thorough)?;
+        let schema = inspect(&reader, database)?;
+        check(&reader, database, thorough)?;
+        let opened = Opened {
+            integrity_checked: thorough,
+            ..Opened::default()
+        };
+        if !file::writable(database) {
+            return Ok(Self::reader(database, reader, opened));
+        }
+        drop(reader);
+        let connection = match connect(database, false) {
+            Ok(connection) => connection,
+            Err(err) if err.kind == LogErrorKind::ReadOnly => {
+                return Ok(Self::reader(database, look(database, thorough)?, opened));
+            }
+            Err(err) => return Err(err),
+        };
+        match schema {
+            Schema::Blank => initialize(&connection, database)?,
+            Schema::Version(version) if version < SCHEMA_VERSION => {
+                migrate(&connection, database)?;
+            }
+            Schema::Version(_) => {}
+        }
+        match Self::writer(database, connection, opened) {
+            Err(err) if err.kind == LogErrorKind::ReadOnly => {
+                let opened = Opened {
+                    integrity_checked: thorough,
+                    ..Opened::default()
+                };
+                Ok(Self::reader(database, look(database, thorough)?, opened))
+            }
+            opened => opened,
         }
     }
 
-    /// Imports a JSON-lines history the first time this database sees it.
-    fn import_once(&mut self, legacy: &Path) -> Result<Opened, LogError> {
+    /// The log, for writing, in WAL mode.
+    fn writer(
+        database: &Path,
+        connection: Connection,
+        opened: Opened,
+    ) -> Result<(Self, Opened), LogError> {
+        // WAL lets readers and one writer work at once; the mode stays with the file.
+        let _: String = connection
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(|e| {
+                LogError::sqlite(database, "기록 데이터베이스를 준비할 수 없습니다", &e)
+            })?;
+        // A read opens the -wal file, so that its identity is known before the first write.
+        let _: i64 = connection
+            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+            .map_err(|e| LogError::sqlite(database, "기록 데이터베이스를 읽을 수 없습니다", &e))?;
+        let files = (
+            file::identity(database),
+            file::identity(&file::beside(database, "-wal")),
+        );
+        Ok((
+            Self {
+                path: database.to_owned(),
+                connection,
+                read_only: false,
+                files,
+                reconnect: false,
+                unconfirmed: None,
+            },
+            opened,
+        ))
+    }
+
+    /// The log, for reading only.
+    fn reader(database: &Path, connection: Connection, mut opened: Opened) -> (Self, Opened) {
+        opened.read_only = true;
+        opened.warnings.push(format!(
+            "{}: 읽기 전용 기록이라 읽기만 합니다 (새 기록은 남지 않습니다; 쓰려면 파일과 폴더에 \
+             쓰기 권한을 주거나 --history로 다른 파일을 지정하세요)",
+            crate::text::path(database)
+        ));
+        let log = Self {
+            path: database.to_owned(),
+            connection,
+            read_only: true,
+            files: (None, None),
+            reconnect: false,
+            unconfirmed: None,
+        };
+        (log, opened)
+    }
+
+    fn error(&self, doing: &str, error: &rusqlite::Error) -> LogError {
+        LogError::sqlite(&self.path, doing, error)
+    }
+
+    fn refuse_read_only(&self) -> Result<(), LogError> {
+        if self.read_only {
+            return Err(LogError::new(
+                &self.path,
+                LogErrorKind::ReadOnly,
+                "읽기 전용 기록이라 쓸 수 없습니다 (파일과 폴더에 쓰기 권한을 주거나 --history로 \
+                 다른 파일을 지정하세요)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Imports the JSON-lines history at `legacy` the first time this database sees it, if it
+    /// is one; anything that stops it is a warning (the log itself stays usable, and the
+    /// import is tried again at the next open).
+    fn import_legacy(&mut self, legacy: &Path, opened: &mut Opened) {
+        match file::identify(legacy) {
+            Ok(Found::Missing | Found::Empty) => {}
+            Ok(Found::JsonLines) if self.read_only => opened.warnings.push(format!(
+                "{}: 이전 기록을 가져오지 못했습니다: 기록이 읽기 전용입니다",
+                crate::text::path(legacy)
+            )),
+            Ok(Found::JsonLines) => match self.import_once(legacy) {
+                Ok((imported, warnings)) => {
+                    opened.imported = imported;
+                    opened.warnings.extend(warnings);
+                }
+                Err(err) => opened.warnings.push(format!(
+                    "이전 기록을 가져오지 못했습니다 (다음에 다시 시도합니다): {err}"
+                )),
+            },
+            Ok(Found::Sqlite { .. }) => opened.warnings.push(format!(
+                "{}: 이전 JSON 줄 기록이 아니라서 가져오지 않았습니다",
+                crate::text::path(legacy)
+            )),
+            Err(err) => opened
+                .warnings
+                .push(format!("이전 기록을 가져오지 않았습니다: {err}")),
+        }
+    }
+
+    /// The events of a JSON-lines history, in one transaction, once.
+    fn import_once(&mut self, legacy: &Path) -> Result<(usize, Vec<String>), LogError> {
         let key = format!("imported:{}", legacy.display());
         let done: Option<String> = self
             .connection
@@ -248,59 +459,123 @@ impl Log {
                 row.get(0)
             })
             .optional()
-            .map_err(|e| self.error(e.to_string()))?;
+            .map_err(|e| self.error("기록을 읽을 수 없습니다", &e))?;
         if done.is_some() {
-            return Ok(Opened::default());
+            return Ok((0, Vec::new()));
         }
-        let (events, warnings) = import_json_lines(legacy).map_err(|e| LogError {
-            path: legacy.to_owned(),
-            message: format!("이전 기록을 읽을 수 없습니다: {e}"),
-        })?;
+        let (events, warnings) = import_json_lines(legacy)
+            .map_err(|e| LogError::io(legacy, "이전 기록을 읽을 수 없습니다", &e))?;
         let path = self.path.clone();
-        let transaction = self.connection.transaction().map_err(|e| LogError {
-            path,
-            message: describe(&e),
-        })?;
+        let fail = |e: rusqlite::Error| {
+            LogError::sqlite(
+                &path,
+                &format!("이전 기록 {}건을 가져오지 못했습니다", events.len()),
+                &e,
+            )
+        };
+        let transaction = self.connection.transaction().map_err(fail)?;
         for event in &events {
-            insert(&transaction, event).map_err(|e| LogError {
-                path: legacy.to_owned(),
-                message: e.to_string(),
-            })?;
+            insert(&transaction, event, &new_uid()).map_err(fail)?;
         }
         transaction
             .execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)",
                 params![key, events.len().to_string()],
             )
-            .map_err(|e| LogError {
-                path: legacy.to_owned(),
-                message: e.to_string(),
-            })?;
-        transaction.commit().map_err(|e| LogError {
-            path: legacy.to_owned(),
-            message: e.to_string(),
-        })?;
-        Ok(Opened {
-            imported: events.len(),
-            warnings,
-        })
+            .map_err(fail)?;
+        transaction.commit().map_err(fail)?;
+        Ok((events.len(), warnings))
     }
 
-    /// Adds one event, whole, in its own transaction.
+    /// Adds one event, whole, in its own transaction, and confirms it landed: moved into the
+    /// database file and read back by a connection of its own. A write that cannot be
+    /// confirmed is an error (never reported as saved); written again, the same event keeps
+    /// its id, so it is stored once however often it is retried.
     pub fn append(&mut self, event: &LogEvent) -> Result<(), LogError> {
-        insert(&self.connection, event)
-            .map(|_| ())
-            .map_err(|e| self.error(describe(&e)))
+        self.refuse_read_only()?;
+        if self.reconnect {
+            self.reconnect()?;
+        }
+        let uid = match &self.unconfirmed {
+            Some((held, uid)) if held == event => uid.clone(),
+            _ => new_uid(),
+        };
+        let written = insert(&self.connection, event, &uid)
+            .map_err(|e| self.error("기록을 쓸 수 없습니다", &e))
+            .and_then(|_| self.confirm(&uid));
+        match written {
+            Ok(()) => {
+                self.unconfirmed = None;
+                Ok(())
+            }
+            Err(err) => {
+                self.reconnect = err.kind == LogErrorKind::Lost;
+                self.unconfirmed = Some((event.clone(), uid));
+                Err(err)
+            }
+        }
+    }
+
+    /// Whether the event written under `uid` is where the next reader will look.
+    fn confirm(&self, uid: &str) -> Result<(), LogError> {
+        // Into the database file itself, so that the write stands whatever happens to the
+        // -wal file next (a reader holding an older view leaves the rest for later).
+        let _ = self
+            .connection
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        let now = (
+            file::identity(&self.path),
+            file::identity(&file::beside(&self.path, "-wal")),
+        );
+        if now.0 != self.files.0 {
+            return Err(self.lost("기록 파일이 지워졌거나 다른 파일로 바뀌었습니다"));
+        }
+        if now.1 != self.files.1 {
+            return Err(self.lost("기록 보조 파일(-wal)이 지워졌거나 다른 파일로 바뀌었습니다"));
+        }
+        let found = connect(&self.path, true).and_then(|reader| {
+            reader
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE uid = ?1)",
+                    [uid],
+                    |row| row.get::<_, bool>(0),
+                )
+                .map_err(|e| self.error("쓴 기록을 확인할 수 없습니다", &e))
+        })?;
+        if found {
+            Ok(())
+        } else {
+            Err(self.lost("쓴 기록이 파일에서 보이지 않습니다"))
+        }
+    }
+
+    fn lost(&self, why: &str) -> LogError {
+        LogError::new(
+            &self.path,
+            LogErrorKind::Lost,
+            format!("{why}: 방금 기록이 저장되었는지 확인되지 않아 다시 연결해 다시 씁니다"),
+        )
+    }
+
+    /// Closes the connection (its close moves what it wrote into the database file, even
+    /// from a -wal deleted under it) and opens the log at the same path again.
+    fn reconnect(&mut self) -> Result<(), LogError> {
+        let memory = Connection::open_in_memory()
+            .map_err(|e| self.error("기록에 다시 연결할 수 없습니다", &e))?;
+        drop(std::mem::replace(&mut self.connection, memory));
+        let (fresh, _) = Self::open(&self.path)?;
+        let unconfirmed = self.unconfirmed.take();
+        *self = fresh;
+        self.unconfirmed = unconfirmed;
+        self.refuse_read_only()
     }
 
     /// Removes every event before `before`, in one transaction, and gives the space back.
     /// Returns how many were removed.
     pub fn purge_before(&mut self, before: DateTime<FixedOffset>) -> Result<usize, LogError> {
+        self.refuse_read_only()?;
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| LogError {
-            path: path.clone(),
-            message: describe(&e),
-        };
+        let fail = |e: rusqlite::Error| LogError::sqlite(&path, "기록을 지울 수 없습니다", &e);
         let transaction = self.connection.transaction().map_err(fail)?;
         let removed = transaction
             .execute(
@@ -321,12 +596,19 @@ impl Log {
     }
 
     /// Applies a retention limit: events older than `days` days before `now` are removed.
+    /// A limit that reaches before the earliest date there is removes nothing (it never
+    /// overflows).
     pub fn apply_retention(
         &mut self,
         days: u32,
         now: DateTime<FixedOffset>,
     ) -> Result<usize, LogError> {
-        self.purge_before(now - chrono::Duration::days(i64::from(days)))
+        let Some(before) =
+            TimeDelta::try_days(i64::from(days)).and_then(|span| now.checked_sub_signed(span))
+        else {
+            return Ok(0);
+        };
+        self.purge_before(before)
     }
 
     /// Writes the events that pass `filter` to `out` as JSON lines, owner-only, whole or not
@@ -335,122 +617,377 @@ impl Log {
         let events = self.events(filter)?;
         let mut text = String::new();
         for event in &events {
-            let line = serde_json::to_string(event).map_err(|e| self.error(e.to_string()))?;
+            let line = serde_json::to_string(event)
+                .map_err(|e| LogError::new(&self.path, LogErrorKind::Unavailable, e.to_string()))?;
             text.push_str(&crate::text::escape_json(line));
             text.push('\n');
         }
-        private::write_private(out, text.as_bytes()).map_err(|e| LogError {
-            message: format!("내보낼 파일을 쓸 수 없습니다: {}", e.problem),
-            path: e.path,
+        private::write_private(out, text.as_bytes()).map_err(|e| {
+            let kind = match &e.problem {
+                crate::files::Problem::Io { source, .. } => LogError::io(out, "", source).kind,
+                crate::files::Problem::NotRegular(_) => LogErrorKind::NotAFile,
+            };
+            LogError::new(
+                &e.path,
+                kind,
+                format!("내보낼 파일을 쓸 수 없습니다: {}", e.problem),
+            )
         })?;
         Ok(events.len())
     }
 
     /// The events that pass `filter`, oldest first.
     pub fn events(&self, filter: &Filter) -> Result<Vec<LogEvent>, LogError> {
+        self.events_counted(filter).map(|(events, _)| events)
+    }
+
+    /// The events that pass `filter`, oldest first, and how many rows were left out because
+    /// no time could be read from them at all. An event of a kind this version does not know
+    /// is listed as [`EventKind::Unknown`].
+    pub fn events_counted(&self, filter: &Filter) -> Result<(Vec<LogEvent>, usize), LogError> {
+        let fail = |e: rusqlite::Error| self.error("기록을 읽을 수 없습니다", &e);
         let mut statement = self
             .connection
             .prepare(
-                "SELECT at, as_of, kind, guide_id, template_id, content_version, message_kind, bytes, text
+                "SELECT at, at_unix, as_of, kind, guide_id, template_id, content_version,
+                        message_kind, bytes, text
                  FROM events
                  WHERE (?1 IS NULL OR at_unix >= ?1) AND (?2 IS NULL OR at_unix < ?2)
                    AND (?3 IS NULL OR kind = ?3)
                  ORDER BY at_unix, id",
             )
-            .map_err(|e| self.error(e.to_string()))?;
-        let rows = statement
-            .query_map(
-                params![
-                    filter.since.map(|t| t.timestamp()),
-                    filter.until.map(|t| t.timestamp()),
-                    filter.kind.map(EventKind::as_str),
-                ],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, Option<String>>(3)?,
-                        row.get::<_, Option<String>>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, Option<String>>(6)?,
-                        row.get::<_, Option<i64>>(7)?,
-                        row.get::<_, String>(8)?,
-                    ))
-                },
-            )
-            .map_err(|e| self.error(e.to_string()))?;
+            .map_err(fail)?;
+        let mut rows = statement
+            .query(params![
+                filter.since.map(|t| t.timestamp()),
+                filter.until.map(|t| t.timestamp()),
+                filter.kind.map(EventKind::as_str),
+            ])
+            .map_err(fail)?;
         let mut events = Vec::new();
-        for row in rows {
-            let (
-                at,
-                as_of,
-                kind,
-                guide_id,
-                template_id,
-                content_version,
-                message_kind,
-                bytes,
-                text,
-            ) = row.map_err(|e| self.error(e.to_string()))?;
-            let instant = |text: &str| DateTime::parse_from_rfc3339(text).ok();
-            let (Some(at), Some(kind)) = (instant(&at), EventKind::parse(&kind)) else {
+        let mut unreadable = 0;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let text = |index: usize| row.get_ref(index).ok().and_then(text_of);
+            let instant =
+                |index: usize| text(index).and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
+            let at = instant(0).or_else(|| {
+                let ValueRef::Integer(seconds) = row.get_ref(1).ok()? else {
+                    return None;
+                };
+                DateTime::from_timestamp(seconds, 0).map(|t| t.with_timezone(&clock::kst()))
+            });
+            let Some(at) = at else {
+                unreadable += 1;
                 continue;
             };
+            let stored = text(3).unwrap_or_default();
+            let kind = EventKind::parse(&stored);
             events.push(LogEvent {
                 at,
-                as_of: as_of.as_deref().and_then(instant),
-                kind,
-                guide_id,
-                template_id,
-                content_version,
-                message_kind: message_kind.as_deref().and_then(MessageKind::parse),
-                bytes: bytes.and_then(|b| usize::try_from(b).ok()),
-                text,
+                as_of: instant(2),
+                kind: kind.unwrap_or(EventKind::Unknown),
+                stored_kind: kind.is_none().then_some(stored),
+                guide_id: text(4),
+                template_id: text(5),
+                content_version: text(6).unwrap_or_default(),
+                message_kind: text(7).as_deref().and_then(MessageKind::parse),
+                bytes: match row.get_ref(8) {
+                    Ok(ValueRef::Integer(bytes)) => usize::try_from(bytes).ok(),
+                    _ => None,
+                },
+                text: text(9).unwrap_or_default(),
             });
         }
-        Ok(events)
+        Ok((events, unreadable))
     }
 }
 
-/// Whether `path` is an existing file of JSON lines (the history of earlier versions) rather
-/// than a SQLite database (which starts with its 16-byte magic string).
-fn is_json_lines(path: &Path) -> bool {
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = [0u8; 16];
-    let read = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
-    read > 0 && !b"SQLite format 3\0".starts_with(&head[..read])
+/// A column's value as text, whatever type it was stored as (a row written by hand or by
+/// another version must not stop the listing).
+fn text_of(value: ValueRef<'_>) -> Option<String> {
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        }
+    }
 }
 
-fn insert(connection: &Connection, event: &LogEvent) -> rusqlite::Result<usize> {
+/// A connection to an existing database, read-only or read-write (never creating it).
+fn connect(database: &Path, read_only: bool) -> Result<Connection, LogError> {
+    let access = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let connection =
+        Connection::open_with_flags(database, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| LogError::sqlite(database, "기록 데이터베이스를 열 수 없습니다", &e))?;
+    connection
+        .busy_timeout(BUSY_WAIT)
+        .map_err(|e| LogError::sqlite(database, "기록 데이터베이스를 열 수 없습니다", &e))?;
+    Ok(connection)
+}
+
+/// A read-only connection that leaves no file behind. A database closed cleanly has no WAL
+/// content to read: it is opened as immutable (no `-shm` or `-wal` file is created beside a
+/// file that may not be ours, or may be read-only). One left open by another process (or
+/// a crash) is read through its WAL with an ordinary read-only connection.
+fn look(database: &Path, left_open: bool) -> Result<Connection, LogError> {
+    let uri = database.to_str().filter(|_| !left_open).map(|path| {
+        let mut uri = String::from("file:");
+        for c in path.chars() {
+            match c {
+                '%' => uri.push_str("%25"),
+                '?' => uri.push_str("%3F"),
+                '#' => uri.push_str("%23"),
+                c => uri.push(c),
+            }
+        }
+        uri.push_str("?immutable=1");
+        uri
+    });
+    let Some(uri) = uri else {
+        return connect(database, true);
+    };
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| LogError::sqlite(database, "기록 데이터베이스를 열 수 없습니다", &e))
+}
+
+/// What a database holds, as far as telling ours from others goes.
+enum Schema {
+    /// No tables at all: nothing to lose by making it ours.
+    Blank,
+    /// Our log, of this schema version.
+    Version(u32),
+}
+
+/// Reads the id, version and tables of a database (through its WAL), and decides whether it
+/// is ours: a later version's is refused, and so is another program's.
+fn inspect(reader: &Connection, database: &Path) -> Result<Schema, LogError> {
+    let fail = |e: rusqlite::Error| match error::kind_of(&e) {
+        LogErrorKind::Damaged => damaged(database, "읽는 중 손상된 부분을 만났습니다"),
+        _ => LogError::sqlite(database, "기록 데이터베이스를 살펴볼 수 없습니다", &e),
+    };
+    let pragma = |name: &str| -> Result<u32, LogError> {
+        let value: i64 = reader
+            .query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+            .map_err(fail)?;
+        // Both are signed 32-bit in SQLite; ours are read as the bytes of the header.
+        Ok(i32::try_from(value).map_or(0, |v| u32::from_be_bytes(v.to_be_bytes())))
+    };
+    let application_id = pragma("application_id")?;
+    let user_version = pragma("user_version")?;
+    if application_id == APPLICATION_ID {
+        if user_version > SCHEMA_VERSION {
+            return Err(LogError::new(
+                database,
+                LogErrorKind::Newer,
+                format!(
+                    "더 새 버전의 support-console이 만든 기록입니다 (형식 {user_version}, 이 버전은 \
+                     {SCHEMA_VERSION}까지 읽습니다). {LEFT_ALONE}: support-console을 새 버전으로 \
+                     올리세요"
+                ),
+            ));
+        }
+        return Ok(Schema::Version(user_version));
+    }
+    if application_id != 0 {
+        return Err(not_ours(
+            database,
+            &format!("다른 프로그램의 SQLite 데이터베이스, application_id 0x{application_id:08x}"),
+        ));
+    }
+    let names = |sql: &str| -> Result<Vec<String>, LogError> {
+        let mut statement = reader.prepare(sql).map_err(fail)?;
+        let names = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        Ok(names)
+    };
+    let tables = names(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    if tables.is_empty() {
+        return Ok(Schema::Blank);
+    }
+    let columns = names("SELECT name FROM pragma_table_info('events')")?;
+    let earlier_version = tables.iter().all(|t| t == "events" || t == "meta")
+        && EVENT_COLUMNS
+            .iter()
+            .all(|wanted| columns.iter().any(|c| c == wanted));
+    if earlier_version && user_version == 0 {
+        return Ok(Schema::Version(0));
+    }
+    let shown: Vec<String> = tables
+        .iter()
+        .take(5)
+        .map(|t| crate::text::visible_line(t).into_owned())
+        .collect();
+    Err(not_ours(
+        database,
+        &format!(
+            "다른 프로그램의 SQLite 데이터베이스, 표: {}",
+            shown.join(", ")
+        ),
+    ))
+}
+
+/// SQLite's own check of the whole file (`integrity_check` after a run that did not close
+/// cleanly, the quicker `quick_check` otherwise): a damaged log is refused before anything
+/// writes into it.
+fn check(reader: &Connection, database: &Path, thorough: bool) -> Result<(), LogError> {
+    let pragma = if thorough {
+        "PRAGMA integrity_check(1)"
+    } else {
+        "PRAGMA quick_check(1)"
+    };
+    match reader.query_row(pragma, [], |row| row.get::<_, String>(0)) {
+        Ok(verdict) if verdict == "ok" => Ok(()),
+        Ok(_) => Err(damaged(database, "무결성 검사에서 문제를 찾았습니다")),
+        Err(e) if error::kind_of(&e) == LogErrorKind::Damaged => {
+            Err(damaged(database, "무결성 검사 중 손상된 부분을 만났습니다"))
+        }
+        Err(e) => Err(LogError::sqlite(
+            database,
+            "기록 데이터베이스를 검사할 수 없습니다",
+            &e,
+        )),
+    }
+}
+
+/// Writes our schema, id and version into a database that has no tables, in one
+/// transaction that first makes sure nobody did it meanwhile.
+fn initialize(connection: &Connection, database: &Path) -> Result<(), LogError> {
+    let fail =
+        |e: rusqlite::Error| LogError::sqlite(database, "기록 데이터베이스를 만들 수 없습니다", &e);
+    connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
+    let done = (|| {
+        let application_id: i64 =
+            connection.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+        let tables: i64 =
+            connection.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        if application_id == i64::from(APPLICATION_ID) || tables > 0 {
+            // Made meanwhile by another console (or not blank after all: left to the checks
+            // of the next open).
+            return Ok(());
+        }
+        connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+        ))
+    })();
+    match done {
+        Ok(()) => connection.execute_batch("COMMIT").map_err(fail),
+        Err(e) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            Err(fail(e))
+        }
+    }
+}
+
+/// Brings a log of an earlier version to this schema: an id per event, our application id.
+fn migrate(connection: &Connection, database: &Path) -> Result<(), LogError> {
+    let fail = |e: rusqlite::Error| LogError::sqlite(database, "기록 형식을 올릴 수 없습니다", &e);
+    connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
+    let done = (|| {
+        let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version >= i64::from(SCHEMA_VERSION) {
+            return Ok(());
+        }
+        let has_uid: bool = connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = 'uid')",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_uid {
+            connection.execute_batch("ALTER TABLE events ADD COLUMN uid TEXT")?;
+        }
+        connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+        ))
+    })();
+    match done {
+        Ok(()) => {
+            connection.execute_batch("COMMIT").map_err(fail)?;
+            // The header in the file itself says whose it is from now on.
+            let _ = connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            Ok(())
+        }
+        Err(e) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            Err(fail(e))
+        }
+    }
+}
+
+fn not_ours(database: &Path, what: &str) -> LogError {
+    LogError::new(
+        database,
+        LogErrorKind::NotOurs,
+        format!(
+            "support-console의 상담 기록이 아닙니다 ({what}). {LEFT_ALONE}: --history로 기록 \
+             파일을 따로 지정하세요"
+        ),
+    )
+}
+
+fn json_lines_in_place(database: &Path) -> LogError {
+    LogError::new(
+        database,
+        LogErrorKind::NotALog,
+        format!(
+            "기록 데이터베이스 자리에 JSON 줄 파일이 있습니다. {LEFT_ALONE}: 파일을 옮기거나 \
+             --history로 다른 파일을 지정하세요"
+        ),
+    )
+}
+
+/// An id for one event, unique across processes and machines for all practical purposes
+/// (128 bits from the standard library's randomly keyed hasher, the clock and the process).
+fn new_uid() -> String {
+    use std::hash::{BuildHasher as _, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let seed = (
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed),
+    );
+    let high = RandomState::new().hash_one(seed);
+    let low = RandomState::new().hash_one((seed, high));
+    format!("{high:016x}{low:016x}")
+}
+
+fn insert(connection: &Connection, event: &LogEvent, uid: &str) -> rusqlite::Result<usize> {
     connection.execute(
-        "INSERT INTO events (at, at_unix, as_of, kind, guide_id, template_id, content_version, message_kind, bytes, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR IGNORE INTO events (at, at_unix, as_of, kind, guide_id, template_id,
+                                       content_version, message_kind, bytes, text, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             clock::rfc3339_kst(&event.at),
             event.at.timestamp(),
             event.as_of.as_ref().map(clock::rfc3339_kst),
-            event.kind.as_str(),
+            event.stored_kind.as_deref().unwrap_or(event.kind.as_str()),
             event.guide_id,
             event.template_id,
             event.content_version,
             event.message_kind.map(MessageKind::code),
             event.bytes.and_then(|b| i64::try_from(b).ok()),
             event.text,
+            uid,
         ],
     )
-}
-
-/// A write failure in the agent's words.
-fn describe(error: &rusqlite::Error) -> String {
-    match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => format!(
-            "다른 프로그램이 기록 데이터베이스를 잠그고 있습니다 ({}초 기다림)",
-            BUSY_WAIT.as_secs()
-        ),
-        Some(rusqlite::ErrorCode::DiskFull) => "디스크가 가득 찼습니다".to_owned(),
-        _ => error.to_string(),
-    }
 }

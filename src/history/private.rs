@@ -1,7 +1,8 @@
 //! The log holds what drivers said and what was sent to them: its files are the agent's
 //! alone. The database, its WAL and shared-memory files and every export are created
-//! owner-only (0600), a folder made for them 0700; an existing log readable by others is
-//! tightened when opened, and the console says so.
+//! owner-only (0600), a folder made for them 0700; an existing log of ours readable by others
+//! is tightened when opened (its group and other bits cleared, no bit ever added: a log made
+//! read-only stays so), and the console says so. Files that are not ours are never touched.
 
 use std::fs::{self, OpenOptions};
 use std::io;
@@ -49,8 +50,9 @@ pub fn create_private_file(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Makes each existing file of the log owner-only; returns those that were wider, with the
-/// mode they had.
+/// Makes each existing file of the log owner-only by clearing its group and other bits;
+/// returns those that were wider, with the mode they had. Call it only on a log known to be
+/// ours, opened for writing.
 pub fn tighten(database: &Path) -> io::Result<Vec<(PathBuf, u32)>> {
     let mut tightened = Vec::new();
     #[cfg(unix)]
@@ -62,7 +64,7 @@ pub fn tighten(database: &Path) -> io::Result<Vec<(PathBuf, u32)>> {
             };
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
-                fs::set_permissions(&path, fs::Permissions::from_mode(FILE_MODE))?;
+                fs::set_permissions(&path, fs::Permissions::from_mode(mode & 0o700))?;
                 tightened.push((path, mode));
             }
         }

@@ -933,6 +933,7 @@ impl App {
             at: self.clock.now(),
             as_of: None,
             kind: EventKind::Wrapup,
+            stored_kind: None,
             guide_id: self.current_guide().map(|g| g.id.clone()),
             template_id: None,
             content_version: self.content.version().to_owned(),
@@ -1033,17 +1034,19 @@ impl App {
 /// The latest copies and sends of the log at `path`, and the first warning opening it gave.
 fn recent_events(path: &std::path::Path) -> (Vec<LogEvent>, Option<String>) {
     match Log::open(path) {
-        Ok((log, opened)) => {
-            let mut events: Vec<LogEvent> = log
-                .events(&Filter::default())
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|e| e.kind != EventKind::Wrapup)
-                .collect();
-            let keep = events.len().saturating_sub(20);
-            events.drain(..keep);
-            (events, opened.warnings.into_iter().next())
-        }
+        Ok((log, opened)) => match log.events(&Filter::default()) {
+            Ok(events) => {
+                let mut events: Vec<LogEvent> = events
+                    .into_iter()
+                    .filter(|e| e.kind != EventKind::Wrapup)
+                    .collect();
+                let keep = events.len().saturating_sub(20);
+                events.drain(..keep);
+                (events, opened.warnings.into_iter().next())
+            }
+            // Never "nothing yet" for a log that could not be read.
+            Err(err) => (Vec::new(), Some(format!("기록을 읽지 못했습니다: {err}"))),
+        },
         Err(err) => (Vec::new(), Some(format!("기록을 열지 못했습니다: {err}"))),
     }
 }

@@ -501,7 +501,7 @@ impl State {
                 .to_string();
             let text = format!(
                 "{when} {} {} {}B",
-                event.kind.label(),
+                event.kind_label(),
                 event.template_id.as_deref().unwrap_or("직접 입력"),
                 event.bytes.unwrap_or(0)
             );
@@ -549,6 +549,7 @@ fn record_message(
         at: ctx.now.with_nanosecond(0).unwrap_or(ctx.now),
         as_of: None,
         kind,
+        stored_kind: None,
         guide_id: ctx.current_guide().map(|g| g.id.clone()),
         template_id,
         content_version: ctx.content.version().to_owned(),
