@@ -3,6 +3,8 @@
 //! Every way out of the program must stay clean; every load must end, with exit 0 or 2.
 #![allow(clippy::too_many_lines)]
 
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
 #[path = "hostile/log.rs"]
 mod log;
 
@@ -595,6 +597,153 @@ fn export_writes_whole_files_or_none() {
         .collect();
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(left[0].is_dir());
+}
+
+/// The file names and bytes under `dir`, for comparing whole folders.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("listing") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A help centre of `guides` small guides in `dir`.
+fn help_centre(dir: &Path, guides: usize) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for guide in 0..guides {
+        let json = corpus::guide_json(guide, &corpus::guide_entries(guide, 2));
+        write_guide(dir, &format!("guide-{guide:03}.json"), &json);
+    }
+}
+
+/// `content export` killed at any moment leaves the folder it replaces whole: the old export
+/// or the new one, never a mix (1,711 new and 290 old guides were found after a kill, and
+/// `content check` took them). What the killed run left beside it is removed by the next.
+#[test]
+fn an_export_killed_midway_leaves_the_old_folder_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = dir.path().join("help-centre");
+    help_centre(&source, 400);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["content", "export", out.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    let old = tree(&out);
+    let mut caught = 0;
+    for attempt in 0..20 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_support-console"))
+            .args(["content", "export", "--content"])
+            .arg(&source)
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Killed as soon as its staging folder is there (a little later on later attempts).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut staging_seen = false;
+        while Instant::now() < deadline && child.try_wait().expect("wait").is_none() {
+            staging_seen = std::fs::read_dir(dir.path())
+                .expect("listing")
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with(".out.staging-"));
+            if staging_seen {
+                std::thread::sleep(Duration::from_millis(attempt * 5));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let killed = child.try_wait().expect("wait").is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&out);
+        assert!(
+            now == old || now.len() == 401,
+            "attempt {attempt}: a folder of {} files, neither the old export nor the new",
+            now.len()
+        );
+        if now == old && killed && staging_seen {
+            caught += 1;
+            break;
+        }
+        // It finished before the kill: start again from the old folder.
+        std::fs::remove_dir_all(&out).expect("clean");
+        let (code, _, err) = run(&["content", "export", out.to_str().expect("path")]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(caught > 0, "no export was caught half-way in 20 attempts");
+    // The old export is what content check reads, and the next run leaves nothing beside.
+    let (code, _) = check_dir_process(&out);
+    assert_eq!(code, 0);
+    let (code, _, err) = run(&[
+        "content",
+        "export",
+        "--content",
+        source.to_str().expect("p"),
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tree(&out).len(), 401);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("listing")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left by the killed run: {left:?}");
+}
+
+/// An export replaces its folder whole, so a folder holding anything but content is refused
+/// and left alone; two guides of one file name both arrive, the second renamed and said.
+#[test]
+fn an_export_goes_only_where_nothing_but_content_is_replaced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("work");
+    std::fs::create_dir_all(out.join(".git")).expect("mkdir");
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").expect("write");
+    std::fs::write(out.join("notes.txt"), "메모").expect("write");
+    let before = tree(&out);
+    let (code, _, err) = run(&["content", "export", out.to_str().expect("path")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("콘텐츠(*.json)가 아닌 것이 있습니다"), "{err}");
+    assert_eq!(tree(&out), before);
+
+    let source = dir.path().join("source");
+    for (folder, guide) in [("a", 1), ("b", 2)] {
+        let sub = source.join(folder);
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        write_guide(
+            &sub,
+            "same.json",
+            &corpus::guide_json(guide, &corpus::guide_entries(guide, 1)),
+        );
+    }
+    let out = dir.path().join("fresh");
+    let (code, _, err) = run(&[
+        "content",
+        "export",
+        "--content",
+        source.to_str().expect("path"),
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("same-2.json"), "{err}");
+    let names: Vec<String> = tree(&out).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["same-2.json", "same.json", "synonyms.json"]);
 }
 
 #[test]

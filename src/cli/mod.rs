@@ -593,38 +593,130 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
     }
 }
 
+/// Writes the loaded content into `dir` as a folder swapped in whole: the guides and the
+/// synonym list are written into a staging folder beside it, which then takes its place. A
+/// run killed half-way leaves the old folder as it was (and its staging folder is removed by
+/// the next run), never a mix of old and new guides.
 fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Result<(), UserError> {
     let content = load_content(global)?;
-    std::fs::create_dir_all(dir)
-        .map_err(|err| UserError(format!("{}: 폴더를 만들 수 없습니다: {err}", dir.display())))?;
-    let mut written = Vec::new();
+    refuse_folder_not_content(dir)?;
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut renamed = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for (file_name, guide) in content.files() {
-        let path = dir.join(file_name);
+        // Two guides of one name (in two subfolders) both go: the second under a new name.
+        let name = unique_name(file_name, &mut taken);
+        if name != file_name {
+            renamed.push(format!(
+                "같은 이름의 가이드 파일이 있어 {}을(를) {}(으)로 저장했습니다",
+                crate::text::visible_line(file_name),
+                crate::text::visible_line(&name)
+            ));
+        }
         let mut text = serde_json::to_string_pretty(guide)
             .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
         text.push('\n');
-        crate::files::write_atomic(&path, text.as_bytes())
-            .map_err(|err| UserError(err.to_string()))?;
-        written.push(path.display().to_string());
+        files.push((name, text));
     }
     // The synonym list in use goes along, so the exported folder searches as this one does.
-    let path = dir.join(content::SYNONYMS_FILE);
     let list = content::SynonymList {
         synonyms: content.synonyms().to_vec(),
     };
     let mut text = serde_json::to_string_pretty(&list)
         .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
     text.push('\n');
-    crate::files::write_atomic(&path, text.as_bytes()).map_err(|err| UserError(err.to_string()))?;
-    written.push(path.display().to_string());
+    files.push((content::SYNONYMS_FILE.to_owned(), text));
+    crate::files::replace_folder(dir, crate::files::Start::Empty, |staging| {
+        for (name, text) in &files {
+            staging.write(Path::new(name), text.as_bytes())?;
+        }
+        Ok(())
+    })
+    .map_err(|err| UserError(err.to_string()))?;
+    for warning in &renamed {
+        io.warn(&format!("경고: {warning}"));
+    }
+    let written: Vec<String> = files
+        .iter()
+        .map(|(name, _)| dir.join(name).display().to_string())
+        .collect();
     if global.json {
         io.print_json(&json!({"written": written}))
     } else {
         io.print(&written.iter().fold(String::new(), |mut text, path| {
-            let _ = writeln!(text, "저장함: {path}");
+            let _ = writeln!(text, "저장함: {}", crate::text::path(Path::new(path)));
             text
         }));
         Ok(())
+    }
+}
+
+/// `name`, or `name-2`, `name-3`… before its extension when an earlier guide took it.
+fn unique_name(name: &str, taken: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = name.to_owned();
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) || candidate == content::SYNONYMS_FILE {
+        n += 1;
+        candidate = if extension.is_empty() {
+            format!("{stem}-{n}")
+        } else {
+            format!("{stem}-{n}.{extension}")
+        };
+    }
+    candidate
+}
+
+/// An export replaces its folder whole, so it goes only where nothing but content would be
+/// lost: a folder that does not exist, is empty, or holds only `*.json` files (in subfolders
+/// too). A folder holding anything else (a `.git`, notes, the wrong folder named by mistake)
+/// is refused, naming what is there.
+fn refuse_folder_not_content(dir: &Path) -> Result<(), UserError> {
+    fn first_foreign(dir: &Path, depth: usize) -> std::io::Result<Option<PathBuf>> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let meta = std::fs::symlink_metadata(&path)?;
+            let json = path.extension().is_some_and(|ext| ext == "json");
+            if meta.is_dir() && !json && depth < content::LoadLimits::DEFAULT.depth {
+                if let Some(found) = first_foreign(&path, depth + 1)? {
+                    return Ok(Some(found));
+                }
+            } else if !(meta.is_file() && json) {
+                return Ok(Some(path));
+            }
+        }
+        Ok(None)
+    }
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => {
+            return Err(UserError(format!(
+                "{}: 확인할 수 없습니다: {}",
+                crate::text::path(dir),
+                crate::text::io_reason(&err)
+            )));
+        }
+    };
+    if !meta.is_dir() {
+        return Err(UserError(format!(
+            "{}: 폴더가 아닙니다 (내보낼 폴더를 지정하세요)",
+            crate::text::path(dir)
+        )));
+    }
+    match first_foreign(dir, 0) {
+        Ok(None) => Ok(()),
+        Ok(Some(found)) => Err(UserError(format!(
+            "{}: 콘텐츠(*.json)가 아닌 것이 있습니다 ({}). 내보내기는 폴더를 통째로 바꾸므로, 비어 \
+             있거나 콘텐츠만 든 폴더를 지정하세요 (아무것도 바꾸지 않았습니다)",
+            crate::text::path(dir),
+            crate::text::path(found.strip_prefix(dir).unwrap_or(&found))
+        ))),
+        Err(err) => Err(UserError(format!(
+            "{}: 폴더를 읽을 수 없습니다: {}",
+            crate::text::path(dir),
+            crate::text::io_reason(&err)
+        ))),
     }
 }
 
