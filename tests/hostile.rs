@@ -5,6 +5,8 @@
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
+#[path = "hostile/fuzz.rs"]
+mod fuzz;
 #[path = "hostile/log.rs"]
 mod log;
 
