@@ -319,8 +319,11 @@ pub fn replace_folder<T>(
         dir: staging_dir.path().to_owned(),
     };
     let existed = target.is_dir();
+    // Entries that are not files, folders or links (a FIFO, a socket) cannot be copied:
+    // they are moved over after the swap instead.
+    let mut specials = Vec::new();
     if start == Start::Existing && existed {
-        carry_over(&target, &staging.dir)?;
+        carry_over(&target, &staging.dir, Path::new(""), &mut specials)?;
     }
     // On error the staging folder is dropped, and removed with all it holds.
     let made = build(&staging)?;
@@ -375,6 +378,9 @@ pub fn replace_folder<T>(
             ),
         });
     }
+    for special in &specials {
+        let _ = fs::rename(retired.join(special), target.join(special));
+    }
     sync_folder(&parent);
     let _ = fs::remove_dir_all(&retired);
     Ok(made)
@@ -412,20 +418,26 @@ fn resolve_folder(target: &Path) -> Result<PathBuf, WriteError> {
 
 /// Copies the tree at `from` into the empty folder `to`: folders made, regular files hard
 /// linked (copied where links cannot be made), symbolic links made again. Anything else
-/// (a FIFO, a device) is refused by name rather than dropped.
-fn carry_over(from: &Path, to: &Path) -> Result<(), WriteError> {
+/// (a FIFO, a socket) is listed in `specials` (its path below the top) to be moved over.
+fn carry_over(
+    from: &Path,
+    to: &Path,
+    below: &Path,
+    specials: &mut Vec<PathBuf>,
+) -> Result<(), WriteError> {
     let entries =
         fs::read_dir(from).map_err(|err| WriteError::io(from, "폴더를 읽을 수 없습니다", err))?;
     for entry in entries {
         let entry = entry.map_err(|err| WriteError::io(from, "폴더를 읽을 수 없습니다", err))?;
         let source = entry.path();
         let dest = to.join(entry.file_name());
+        let relative = below.join(entry.file_name());
         let meta = fs::symlink_metadata(&source)
             .map_err(|err| WriteError::io(&source, "확인할 수 없습니다", err))?;
         if meta.is_dir() {
             fs::create_dir(&dest)
                 .map_err(|err| WriteError::io(&dest, "폴더를 만들 수 없습니다", err))?;
-            carry_over(&source, &dest)?;
+            carry_over(&source, &dest, &relative, specials)?;
         } else if meta.is_file() {
             if fs::hard_link(&source, &dest).is_err() {
                 fs::copy(&source, &dest)
@@ -434,7 +446,7 @@ fn carry_over(from: &Path, to: &Path) -> Result<(), WriteError> {
         } else if meta.file_type().is_symlink() {
             copy_link(&source, &dest)?;
         } else {
-            return Err(WriteError::not_regular(&source, kind_of(&meta)));
+            specials.push(relative);
         }
     }
     Ok(())
@@ -635,6 +647,27 @@ mod tests {
             ["content"],
             "no staging or retired folder left"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_swapped_folder_is_kept_and_a_write_over_it_refused() {
+        let dir = scratch();
+        let target = dir.path().join("content");
+        fs::create_dir(&target).unwrap();
+        let fifo = target.join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        fs::write(target.join("a.json"), b"a").unwrap();
+        replace_folder(&target, Start::Existing, |staging| {
+            staging.write(Path::new("b.json"), b"b").map(|_| ())
+        })
+        .unwrap();
+        assert_eq!(names(&target), ["a.json", "b.json", "pipe.json"]);
+        let error = write_atomic(&fifo, b"x").unwrap_err();
+        assert!(error.to_string().contains("pipe.json"), "{error}");
     }
 
     #[test]

@@ -1209,9 +1209,14 @@ fn help_centre(now: &str) -> App {
             .join("tests/fixtures/articles")
             .join(name);
         let text = std::fs::read_to_string(&path).expect("fixture");
-        let file = support_console::import::read_file(&path, &text, None);
-        for imported in file.guides {
-            let mut guide = imported.guide;
+        let file = support_console::import::read_file(
+            &path,
+            &text,
+            None,
+            &support_console::import::FileContext::default(),
+        );
+        for imported in file.guides() {
+            let mut guide = imported.guide.clone();
             for rule in &mut guide.rules {
                 if let RuleTerms::Threshold {
                     values, outcome, ..

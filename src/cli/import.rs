@@ -1,14 +1,20 @@
-//! `content import`: help-centre articles into guide files, all or nothing, with a report
-//! per input file.
+//! `content import`: help-centre articles (files, or folders of them) into guide files, an
+//! outcome per article, with a report of where each article's text went.
+//!
+//! Exit 0 when every article was written, 1 when some were refused (each named, with
+//! why), 2 when an input itself cannot be read or the folder cannot be written (then
+//! nothing is). `--strict` writes nothing unless every article can be.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{GlobalArgs, Streams, UserError};
-use crate::content::{self, SourceFile};
-use crate::import::{self, FileImport, Format};
+use super::{Exit, GlobalArgs, Streams, UserError};
+use crate::content::{self, OUTSIDE_TEMPLATE};
+use crate::import::{
+    self, ArticleImport, FileContext, FileImport, Form, Format, ImportedGuide, Outcome, Segments,
+};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum FormatArg {
@@ -32,246 +38,400 @@ pub struct ImportArgs<'a> {
     pub out: &'a Path,
     pub format: Option<FormatArg>,
     pub force: bool,
+    pub strict: bool,
 }
 
-/// An article file as text: read under the content loader's rules (a regular file, up to
-/// its size limit), then decoded.
-fn read_input(path: &Path) -> Result<String, String> {
-    let bytes = content::read_regular_file(path)?;
-    String::from_utf8(bytes).map_err(|err| {
-        format!(
-            "UTF-8 글이 아닙니다 ({}바이트째)",
-            err.utf8_error().valid_up_to()
-        )
-    })
+/// Files a folder of the help centre holds, by their endings.
+const ARTICLE_ENDINGS: &[&str] = &["md", "markdown", "txt", "html", "htm", "json"];
+
+/// How deep folders are followed (a link back up would go on forever).
+const FOLDER_DEPTH: usize = 32;
+
+/// An input and what its place says of it.
+struct Input {
+    path: PathBuf,
+    context: FileContext,
+}
+
+/// The files named, and the article files of the folders named, each folder's files with
+/// the category path their sub-folders give and an id from their path below it.
+fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, Path::new(""), 0, &mut found);
+            found.sort();
+            for relative in found {
+                let category: Vec<String> = relative
+                    .parent()
+                    .map(|p| {
+                        p.components()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push(Input {
+                    path: path.join(&relative),
+                    context: FileContext {
+                        category,
+                        id: Some(import::id_from_path(&relative)),
+                    },
+                });
+            }
+        } else {
+            out.push(Input {
+                path: path.clone(),
+                context: FileContext::default(),
+            });
+        }
+    }
+    out
+}
+
+fn walk(root: &Path, below: &Path, depth: usize, found: &mut Vec<PathBuf>) {
+    if depth > FOLDER_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(root.join(below)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let relative = below.join(&name);
+        let path = root.join(&relative);
+        if path.is_dir() {
+            walk(root, &relative, depth + 1, found);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ARTICLE_ENDINGS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            found.push(relative);
+        }
+    }
+}
+
+/// Reads one input: a regular file, up to the content loader's size limit, decoded.
+fn read_input(input: &Input, format: Option<Format>) -> FileImport {
+    let file = input.path.display().to_string();
+    let bytes = match content::read_regular_file(&input.path) {
+        Ok(bytes) => bytes,
+        Err(why) => return FileImport::unreadable(&file, format, why),
+    };
+    match import::decode(&bytes) {
+        Ok(decoded) => {
+            let mut read = import::read_file(&input.path, &decoded.text, format, &input.context);
+            read.notes.splice(0..0, decoded.notes);
+            read
+        }
+        Err(why) => FileImport::unreadable(&file, format, why),
+    }
 }
 
 pub fn run(
     io: &mut Streams<'_>,
     global: &GlobalArgs,
     args: &ImportArgs<'_>,
-) -> Result<(), UserError> {
+) -> Result<Exit, UserError> {
     let format = args.format.map(Format::from);
-    let mut files: Vec<FileImport> = args
-        .files
+    let mut files: Vec<FileImport> = inputs(args.files)
         .iter()
-        .map(|path| match read_input(path) {
-            Ok(text) => import::read_file(path, &text, format),
-            Err(message) => FileImport {
-                file: path.display().to_string(),
-                format,
-                guides: Vec::new(),
-                errors: vec![message],
-            },
-        })
+        .map(|input| read_input(input, format))
         .collect();
-
-    name_duplicates(&mut files);
-    let (rendered, owners) = render(&files)?;
-    check_together(&mut files, &rendered, &owners);
-    if !args.force {
-        refuse_hand_edits(&mut files, args.out);
+    if files.is_empty() {
+        return Err(UserError("가져올 문서 파일이 없습니다".to_owned()));
     }
+    import::settle(&mut files);
+    import::refuse_hand_edits(&mut files, args.out, args.force);
 
-    let failed = files.iter().any(|f| !f.errors.is_empty());
-    let mut written = Vec::new();
-    if !failed {
-        std::fs::create_dir_all(args.out).map_err(|err| {
-            UserError(format!(
-                "{}: 폴더를 만들 수 없습니다: {err}",
-                args.out.display()
-            ))
-        })?;
-        // The bytes checked are the bytes written.
-        for source in &rendered {
-            let path = args.out.join(&source.name);
-            crate::files::write_atomic(&path, &source.bytes)
-                .map_err(|err| UserError(err.to_string()))?;
-            written.push(path.display().to_string());
+    let unreadable = files.iter().filter(|f| f.error.is_some()).count();
+    let refused = refusals(&files).len();
+    let held_back = args.strict && (unreadable > 0 || refused > 0);
+    let (written, write_error) = if held_back {
+        (Vec::new(), None)
+    } else {
+        match import::write(args.out, &files) {
+            Ok(written) => (written.files, None),
+            Err(why) => (Vec::new(), Some(why)),
         }
-    }
+    };
+    let wrote = write_error.is_none() && !held_back;
 
     if global.json {
-        io.print_json(&report_json(&files, &written, args.out, failed))?;
+        io.print_json(&report_json(&files, &written, args.out, wrote))?;
     } else {
-        io.print(&report_text(&files, args.out, failed));
+        io.print(&report_text(&files, args.out, wrote));
     }
-    if failed {
+    if let Some(why) = write_error {
+        return Err(UserError(format!("가이드를 쓰지 못했습니다: {why}")));
+    }
+    if held_back {
         let mut message = format!(
-            "가져오기 실패: 파일 {}개에 문제가 있어 아무것도 쓰지 않았습니다",
-            files.iter().filter(|f| !f.errors.is_empty()).count()
+            "--strict: 문서 {refused}개를 가져올 수 없고 파일 {unreadable}개를 읽을 수 없어 아무것도 쓰지 않았습니다"
         );
-        for file in files.iter().filter(|f| !f.errors.is_empty()) {
-            for error in &file.errors {
-                let _ = write!(message, "\n{}: {error}", file.file);
-            }
-        }
+        append_problems(&mut message, &files);
         return Err(UserError(message));
     }
-    Ok(())
-}
-
-/// The same article twice (two pages of one export) is named, not silently kept once.
-fn name_duplicates(files: &mut [FileImport]) {
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for file in files.iter_mut() {
-        let mut duplicates = Vec::new();
-        for imported in &file.guides {
-            if let Some(first) = seen.insert(imported.guide.id.clone(), file.file.clone()) {
-                duplicates.push(format!(
-                    "가이드 {}가 {first}에도 있습니다",
-                    imported.guide.id
-                ));
-            }
-        }
-        file.errors.extend(duplicates);
+    if unreadable > 0 {
+        let mut message = format!("파일 {unreadable}개를 읽을 수 없습니다 (나머지는 썼습니다)");
+        append_problems(&mut message, &files);
+        return Err(UserError(message));
     }
-}
-
-/// Every imported guide as the file it will be written as, and for each the input file
-/// it came from.
-fn render(files: &[FileImport]) -> Result<(Vec<SourceFile>, Vec<usize>), UserError> {
-    let mut sources = Vec::new();
-    let mut owners = Vec::new();
-    for (n, file) in files.iter().enumerate() {
-        for imported in &file.guides {
-            let mut text = serde_json::to_string_pretty(&imported.guide)
-                .map_err(|err| UserError(format!("JSON을 쓸 수 없습니다: {err}")))?;
-            text.push('\n');
-            sources.push(SourceFile {
-                name: imported.file_name(),
-                bytes: text.into_bytes(),
-            });
-            owners.push(n);
-        }
+    if refused > 0 {
+        let mut message = format!("문서 {refused}개를 가져오지 못했습니다 (나머지는 썼습니다)");
+        append_problems(&mut message, &files);
+        io.warn(&message);
+        return Ok(Exit::SomeRefused);
     }
-    Ok((sources, owners))
+    Ok(Exit::Success)
 }
 
-/// The guides of all files are checked together, as the console will load them; a problem
-/// is reported with the input file it came from.
-fn check_together(files: &mut [FileImport], sources: &[SourceFile], owners: &[usize]) {
-    let Err(errors) = content::load_sources(sources) else {
-        return;
-    };
-    let owner_of: std::collections::HashMap<&str, usize> = sources
+/// Articles refused, with where they are and why.
+fn refusals(files: &[FileImport]) -> Vec<(&ArticleImport, &str)> {
+    files
         .iter()
-        .map(|s| s.name.as_str())
-        .zip(owners.iter().copied())
-        .collect();
-    for error in errors.0 {
-        if let Some(file) = owner_of
-            .get(error.file.as_str())
-            .and_then(|n| files.get_mut(*n))
-        {
-            file.errors.push(format!(
-                "가져온 가이드가 검사를 통과하지 못했습니다: {error}"
-            ));
+        .flat_map(|f| &f.articles)
+        .filter_map(|a| match &a.outcome {
+            Outcome::Refused(why) => Some((a, why.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn append_problems(message: &mut String, files: &[FileImport]) {
+    for file in files {
+        if let Some(error) = &file.error {
+            let _ = write!(message, "\n{}: {error}", file.file);
         }
     }
-}
-
-/// A guide file edited by hand since the last import is not replaced without `--force`.
-fn refuse_hand_edits(files: &mut [FileImport], out: &Path) {
-    for file in files.iter_mut() {
-        let refusals: Vec<String> = file
-            .guides
-            .iter()
-            .filter_map(|imported| {
-                let target = import::target(out, imported);
-                import::hand_edited(&target)
-                    .map(|why| format!("{}: {why}; 덮어쓰려면 --force", target.display()))
-            })
-            .collect();
-        file.errors.extend(refusals);
+    for (article, why) in refusals(files) {
+        let _ = write!(message, "\n{} \"{}\": {why}", article.source, article.title);
     }
 }
 
-fn counts(guide: &crate::content::Guide) -> (usize, usize, usize) {
+fn counts(guide: &content::Guide) -> (usize, usize, usize) {
     let items = guide.citable_items().count();
     let drafts = guide.rules.iter().filter(|r| r.is_draft()).count();
     (items, guide.sms_templates.len(), drafts)
 }
 
-fn report_text(files: &[FileImport], out: &Path, failed: bool) -> String {
+/// Where an article's segments went, in words.
+fn segments_line(segments: &Segments) -> String {
+    let mut parts = Vec::new();
+    for (name, count) in [
+        ("제목", segments.title),
+        ("가이드", segments.guide),
+        ("섹션", segments.section),
+        ("Q&A", segments.qa),
+        ("SMS", segments.sms),
+        ("일정", segments.schedule),
+        ("글로 둠", segments.text),
+    ] {
+        if count > 0 {
+            parts.push(format!("{name} {count}"));
+        }
+    }
+    format!("글 조각 {}개 → {}", segments.total, parts.join(", "))
+}
+
+fn report_text(files: &[FileImport], out: &Path, wrote: bool) -> String {
     let mut text = String::new();
     for file in files {
         let format = file.format.map_or("?", Format::name);
-        if file.errors.is_empty() {
-            let _ = writeln!(text, "✓ {} ({format})", file.file);
-        } else {
-            let _ = writeln!(text, "✗ {} ({format})", file.file);
-            for error in &file.errors {
-                let _ = writeln!(text, "  문제: {error}");
-            }
+        let ok = file.error.is_none()
+            && file
+                .articles
+                .iter()
+                .all(|a| !matches!(a.outcome, Outcome::Refused(_)));
+        let _ = writeln!(
+            text,
+            "{} {} ({format})",
+            if ok { "✓" } else { "✗" },
+            file.file
+        );
+        if let Some(error) = &file.error {
+            let _ = writeln!(text, "  읽을 수 없음: {error}");
         }
-        for imported in &file.guides {
-            let guide = &imported.guide;
-            let (items, templates, drafts) = counts(guide);
-            let target = import::target(out, imported);
+        for note in &file.notes {
+            let _ = writeln!(text, "  알림: {note}");
+        }
+        for article in &file.articles {
+            article_text(&mut text, article, out, wrote);
+        }
+    }
+    let (guides, refused) = totals(files);
+    let _ = writeln!(
+        text,
+        "가이드 {guides}개{}, 가져오지 못한 문서 {refused}개",
+        if wrote && guides > 0 {
+            format!(" → {}", out.display())
+        } else if guides > 0 {
+            " (쓰지 않음)".to_owned()
+        } else {
+            String::new()
+        }
+    );
+    text
+}
+
+fn totals(files: &[FileImport]) -> (usize, usize) {
+    let guides = files.iter().flat_map(FileImport::guides).count();
+    (guides, refusals(files).len())
+}
+
+fn article_text(text: &mut String, article: &ArticleImport, out: &Path, wrote: bool) {
+    match &article.outcome {
+        Outcome::Refused(why) => {
+            let _ = writeln!(text, "  ✗ {} \"{}\": {why}", article.source, article.title);
+        }
+        Outcome::Merged { into } => {
             let _ = writeln!(
                 text,
-                "  {} \"{}\": Q&A {}개, 문장 {items}개, SMS 템플릿 {templates}개, 초안 규정 {drafts}건, 미분류 {}줄{}",
+                "  = {} \"{}\": 같은 문서라 {into}로 합쳤습니다",
+                article.source, article.title
+            );
+        }
+        Outcome::Imported(imported) => {
+            let guide = &imported.guide;
+            let (items, templates, drafts) = counts(guide);
+            let badge = if imported.form == Form::Reference {
+                format!(" [{OUTSIDE_TEMPLATE}]")
+            } else {
+                String::new()
+            };
+            let target = if wrote {
+                format!(" → {}", import::target(out, imported).display())
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                text,
+                "  {} \"{}\"{badge}: Q&A {}개, 문장 {items}개, SMS 템플릿 {templates}개, 일정 {}개, 초안 규정 {drafts}건{target}",
                 guide.id,
                 guide.title,
                 guide.qa.len(),
-                imported.unplaced.len(),
-                if failed {
-                    String::new()
-                } else {
-                    format!(" → {}", target.display())
-                }
+                guide.schedule.as_ref().map_or(0, |s| s.events.len()),
             );
-            for unplaced in &imported.unplaced {
-                match unplaced.line {
-                    Some(line) => {
-                        let _ = writeln!(text, "    미분류 {line}줄: {}", unplaced.text);
+            let _ = writeln!(text, "    {}", segments_line(&imported.segments));
+            for warning in &imported.warnings {
+                match &warning.place {
+                    Some(place) => {
+                        let _ = writeln!(text, "    경고 {place}: {}", warning.message);
                     }
                     None => {
-                        let _ = writeln!(text, "    미분류: {}", unplaced.text);
+                        let _ = writeln!(text, "    경고: {}", warning.message);
+                    }
+                }
+            }
+            for unplaced in &imported.unplaced {
+                match &unplaced.place {
+                    Some(place) => {
+                        let _ = writeln!(text, "    글로 둠 {place}: {}", unplaced.text);
+                    }
+                    None => {
+                        let _ = writeln!(text, "    글로 둠: {}", unplaced.text);
                     }
                 }
             }
         }
     }
-    text
+}
+
+fn guide_json(imported: &ImportedGuide, out: &Path, wrote: bool) -> serde_json::Value {
+    let guide = &imported.guide;
+    let (items, templates, drafts) = counts(guide);
+    json!({
+        "id": guide.id,
+        "title": guide.title,
+        "heading": guide.heading,
+        "form": imported.form,
+        "outside_template": guide.outside_template,
+        "badge": guide.outside_template.then_some(OUTSIDE_TEMPLATE),
+        "category": guide.category,
+        "file": wrote.then(|| import::target(out, imported).display().to_string()),
+        "qa": guide.qa.len(),
+        "items": items,
+        "sms_templates": templates,
+        "schedule_events": guide.schedule.as_ref().map_or(0, |s| s.events.len()),
+        "draft_rules": drafts,
+    })
+}
+
+fn article_json(article: &ArticleImport, out: &Path, wrote: bool) -> serde_json::Value {
+    let mut value = json!({
+        "source": article.source,
+        "format": article.format,
+        "article_id": article.article_id,
+        "title": article.title,
+    });
+    let fields = match &article.outcome {
+        Outcome::Imported(imported) => json!({
+            "status": if wrote { "written" } else { "not_written" },
+            "guide": guide_json(imported, out, wrote),
+            "segments": imported.segments,
+            "warnings": imported.warnings,
+            "kept_as_text": imported.unplaced,
+        }),
+        Outcome::Refused(why) => json!({"status": "refused", "error": why}),
+        Outcome::Merged { into } => json!({"status": "merged", "into": into}),
+    };
+    if let (Some(object), serde_json::Value::Object(extra)) = (value.as_object_mut(), fields) {
+        object.extend(extra);
+    }
+    value
 }
 
 fn report_json(
     files: &[FileImport],
-    written: &[String],
+    written: &[PathBuf],
     out: &Path,
-    failed: bool,
+    wrote: bool,
 ) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = files
+    let files_json: Vec<serde_json::Value> = files
         .iter()
         .map(|file| {
-            let guides: Vec<serde_json::Value> = file
-                .guides
+            let articles: Vec<serde_json::Value> = file
+                .articles
                 .iter()
-                .map(|imported| {
-                    let guide = &imported.guide;
-                    let (items, templates, drafts) = counts(guide);
-                    json!({
-                        "id": guide.id,
-                        "title": guide.title,
-                        "file": import::target(out, imported).display().to_string(),
-                        "qa": guide.qa.len(),
-                        "items": items,
-                        "sms_templates": templates,
-                        "draft_rules": drafts,
-                        "unplaced": imported.unplaced,
-                    })
-                })
+                .map(|a| article_json(a, out, wrote))
                 .collect();
             json!({
                 "file": file.file,
                 "format": file.format.map(Format::name),
-                "ok": file.errors.is_empty(),
-                "errors": file.errors,
-                "guides": guides,
+                "ok": file.error.is_none()
+                    && file.articles.iter().all(|a| !matches!(a.outcome, Outcome::Refused(_))),
+                "error": file.error,
+                "notes": file.notes,
+                "articles": articles,
             })
         })
         .collect();
-    json!({"ok": !failed, "files": files, "written": written})
+    let (guides, refused) = totals(files);
+    let unreadable = files.iter().filter(|f| f.error.is_some()).count();
+    let mut segments = Segments::default();
+    for imported in files.iter().flat_map(FileImport::guides) {
+        let s = &imported.segments;
+        segments.total += s.total;
+        segments.title += s.title;
+        segments.guide += s.guide;
+        segments.section += s.section;
+        segments.qa += s.qa;
+        segments.sms += s.sms;
+        segments.schedule += s.schedule;
+        segments.text += s.text;
+    }
+    json!({
+        "ok": wrote && refused == 0 && unreadable == 0,
+        "out": out.display().to_string(),
+        "guides": guides,
+        "refused": refused,
+        "unreadable": unreadable,
+        "segments": segments,
+        "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "files": files_json,
+    })
 }

@@ -179,13 +179,13 @@ pub enum ContentAction {
     Export { dir: PathBuf },
     /// Import help-centre articles (Markdown export, HTML body, articles API JSON) as guides.
     #[command(
-        about = "도움말 센터 문서(Markdown 내보내기, HTML 본문, articles API JSON)를 가이드로 가져옵니다 (문제가 하나라도 있으면 아무것도 쓰지 않음)"
+        about = "도움말 센터 문서(Markdown 내보내기, HTML 본문, articles API JSON)를 가이드로 가져옵니다 (문서마다 따로: 가져올 수 있는 것은 모두 씀)"
     )]
     Import {
         #[arg(
             required = true,
             value_name = "FILE",
-            help = "가져올 파일들 (형식은 내용으로 판단)"
+            help = "가져올 파일이나 폴더들 (형식은 내용으로 판단; 폴더의 하위 폴더는 상담 유형 경로)"
         )]
         files: Vec<PathBuf>,
         #[arg(long, value_name = "DIR", help = "가이드 JSON을 쓸 폴더")]
@@ -194,6 +194,11 @@ pub enum ContentAction {
         format: Option<import::FormatArg>,
         #[arg(long, help = "지난 가져오기 뒤에 손으로 고친 가이드도 덮어씁니다")]
         force: bool,
+        #[arg(
+            long,
+            help = "문서 하나라도 가져올 수 없으면 아무것도 쓰지 않습니다 (콘텐츠 파이프라인용)"
+        )]
+        strict: bool,
     },
 }
 
@@ -338,6 +343,9 @@ pub enum Exit {
     Success,
     /// `sms`: the message cannot be sent as it is (the report was printed): exit 1.
     NotSendable,
+    /// `content import`: some articles were refused (named in the report), the others
+    /// written: exit 1.
+    SomeRefused,
 }
 
 /// clap's kinds of error, in Korean.
@@ -439,7 +447,7 @@ where
     };
     match run(cli, streams) {
         Ok(Exit::Success) => 0,
-        Ok(Exit::NotSendable) => 1,
+        Ok(Exit::NotSendable | Exit::SomeRefused) => 1,
         Err(UserError(message)) => {
             streams.warn(&format!("support-console: {message}"));
             2
@@ -495,6 +503,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                     out,
                     format,
                     force,
+                    strict,
                 },
         }) => import::run(
             io,
@@ -504,9 +513,9 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 out: &out,
                 format,
                 force,
+                strict,
             },
-        )
-        .map(|()| Exit::Success),
+        ),
         Some(Command::Search {
             query,
             keystrokes: true,

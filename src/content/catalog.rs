@@ -18,6 +18,8 @@ pub struct GuideCard {
     pub title: String,
     pub status: Option<String>,
     pub category: Vec<String>,
+    /// A reference guide, outside the help centre's template.
+    pub outside_template: bool,
 }
 
 impl GuideCard {
@@ -28,6 +30,7 @@ impl GuideCard {
             title: guide.title.clone(),
             status: guide.status.clone(),
             category: guide.category.clone(),
+            outside_template: guide.outside_template,
         }
     }
 }

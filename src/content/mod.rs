@@ -492,6 +492,11 @@ pub fn fingerprint(guide: &Guide) -> String {
 }
 
 /// FNV-1a, as the fingerprints already written into imported guides were made.
+/// A short fingerprint of a text (FNV-1a, hexadecimal).
+pub fn fingerprint_text(text: &str) -> String {
+    fnv(text.bytes())
+}
+
 fn fnv(bytes: impl Iterator<Item = u8>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in bytes {

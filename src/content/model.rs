@@ -50,7 +50,15 @@ pub struct Guide {
     /// they apply to this guide's texts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<Synonym>,
+    /// Imported from an article outside the help centre's guide template (a FAQ, a notice,
+    /// a link table): a reference guide, marked [`OUTSIDE_TEMPLATE`] where guides are
+    /// listed. It may have no handling order and no category path.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_template: bool,
 }
+
+/// The mark of a reference guide (see [`Guide::outside_template`]).
+pub const OUTSIDE_TEMPLATE: &str = "템플릿 밖";
 
 /// Everyday words for one of the guide's words: a query holding one of `words` is also
 /// read with `means` in its place (환불 → 환급). Matches through it rank below direct ones.

@@ -617,7 +617,9 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     let root = JsonPath::root();
     reporter.require_text(&root.key("제목"), &guide.title, "제목");
     reporter.require_text(&root.key("머리글"), &guide.heading, "머리글");
-    if guide.category.is_empty() {
+    // A reference guide (an article outside the template) has the path and the handling
+    // order its article gives, which may be none.
+    if guide.category.is_empty() && !guide.outside_template {
         reporter.error(
             &root.key("category"),
             "상담 유형 경로가 비어 있습니다 (한 단계 이상 필요)",
@@ -626,7 +628,7 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     for (n, level) in guide.category.iter().enumerate() {
         reporter.require_text(&root.key("category").index(n), level, "상담 유형 단계");
     }
-    if guide.handling_order.is_empty() {
+    if guide.handling_order.is_empty() && !guide.outside_template {
         reporter.error(
             &root.key("handling_order"),
             "응대 순서가 비어 있습니다 (한 단계 이상 필요)",
@@ -936,12 +938,12 @@ fn check_items(reporter: &mut Reporter<'_>, guide: &Guide, path: &JsonPath, item
                         &path,
                         "app_path 항목에는 \"path\"(메뉴 단계 순서)가 필요합니다",
                     );
-                } else if !item.text.contains(&item.path.join(">")) {
+                } else if !steps_in_order(&item.text, &item.path) {
                     reporter.error(
                         &path.key("path"),
                         format!(
-                            "'>'로 이은 단계(\"{}\")가 항목 본문에 없습니다",
-                            item.path.join(">")
+                            "메뉴 단계(\"{}\")가 항목 본문에 이 순서로 없습니다",
+                            item.path.join(" > ")
                         ),
                     );
                 }
@@ -949,6 +951,21 @@ fn check_items(reporter: &mut Reporter<'_>, guide: &Guide, path: &JsonPath, item
             ItemKind::Text | ItemKind::Benefit | ItemKind::Partner => {}
         }
     }
+}
+
+/// Every step of a menu path is in the text, in order (whatever separates them: `>`, `→`,
+/// `▶`, spaces or brackets).
+fn steps_in_order(text: &str, steps: &[String]) -> bool {
+    let mut from = 0;
+    steps
+        .iter()
+        .all(|step| match text[from..].find(step.as_str()) {
+            Some(at) if !step.trim().is_empty() => {
+                from += at + step.len();
+                true
+            }
+            _ => false,
+        })
 }
 
 fn check_schedule(reporter: &mut Reporter<'_>, guide: &Guide) {

@@ -1,22 +1,39 @@
 //! Importing the help centre: articles as its Markdown export, as the HTML its editor
 //! stores, or inside its articles API responses, read into guides.
 //!
-//! Each input file is read on its own and gets its own report; the guides of all files are
-//! then validated together, as the console would load them. Writing is all or nothing: with
-//! any problem in any file, nothing is written.
+//! Every article becomes a guide: one in the help centre's guide template keeps all its
+//! structure ([`article`]); any other becomes a reference guide marked `템플릿 밖`
+//! ([`reference`]). Each article has its own outcome: one that cannot be read is refused,
+//! named, with why, and stops nothing else. Derived structure (an app path, a rule
+//! proposal, a link, an SMS template) that would fail its check is left as text and the
+//! report says so. The report counts, per article, the text segments of the source and
+//! where each went.
+//!
+//! The library is what `content import` and `content sync` share: [`decode`] and
+//! [`read_file`] (or [`import_article`] for one article of the API), then [`settle`] over
+//! the whole run, then [`write`].
 
 mod article;
 mod blocks;
+mod build;
+mod ledger;
 mod proposals;
+mod recognise;
+mod reference;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
-pub use article::{UNPLACED_TITLE, Unplaced, parse_heading};
+pub use article::parse_heading;
+pub use blocks::MAX_NESTING;
+pub use build::{UNPLACED_TITLE, Unplaced};
+pub use ledger::{Destination, Segments, Warning};
 pub use proposals::parse_date;
 
-use crate::content::{ArticleSource, Guide, fingerprint};
+use crate::content::{self, ArticleSource, Guide, SourceFile, fingerprint};
 
 /// The forms an article comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,45 +53,122 @@ impl Format {
         }
     }
 
-    /// Tells the form from the content (a Markdown export may well be named `.txt`).
+    /// Tells the form from the content, never the file's name (a Markdown export may be
+    /// named `.txt`, an HTML body `.md`): JSON starts with `{`; HTML starts with a tag and
+    /// holds more tag lines than Markdown lines.
     pub fn detect(text: &str) -> Self {
         let start = text.trim_start_matches('\u{feff}').trim_start();
-        if start.starts_with('{') {
+        if start.starts_with('{') || start.starts_with('[') {
             return Format::ZendeskJson;
         }
-        let head: String = start
-            .chars()
-            .take(4096)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let html_tags = [
-            "<p>",
-            "<p ",
-            "<h1",
-            "<h2",
-            "<h3",
-            "<h4",
-            "<ul>",
-            "<ol>",
-            "<table",
-            "<div",
-            "<html",
-            "<!doctype",
-            "<pre>",
-            "<body",
-        ];
-        if start.starts_with('<') || html_tags.iter().filter(|t| head.contains(*t)).count() >= 2 {
-            Format::Html
-        } else {
-            Format::Markdown
+        let tag_start = |line: &str| {
+            let line = line.trim_start();
+            line.starts_with('<')
+                && line[1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '!' || c == '/')
+        };
+        let markdown_line = |line: &str| {
+            let line = line.trim_start();
+            [
+                "# ", "## ", "### ", "#### ", "* ", "- ", "+ ", "> ", "```", "**", "| ", "1. ",
+            ]
+            .iter()
+            .any(|m| line.starts_with(m))
+                || line.starts_with("---")
+                || line.starts_with("===")
+        };
+        let (mut tags, mut markdown) = (0usize, 0usize);
+        for line in start.lines().take(2000) {
+            if tag_start(line) {
+                tags += 1;
+            } else if markdown_line(line) {
+                markdown += 1;
+            }
         }
+        if tag_start(start) && tags >= markdown {
+            return Format::Html;
+        }
+        // A body of HTML on one line, or tags everywhere.
+        if tags > 0 && markdown == 0 && start.contains("</") {
+            return Format::Html;
+        }
+        Format::Markdown
     }
 }
 
-/// One article read from a file.
+/// A file's text, ready to read: a byte-order mark dropped, UTF-16 decoded, line breaks as
+/// `\n` (CR, CRLF), NFC.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    /// What was done that the user should know (an encoding guessed).
+    pub notes: Vec<String>,
+}
+
+/// Decodes a file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with its
+/// mark, or, failing UTF-8, the Korean code page CP949 when the bytes read as it whole.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    let mut notes = Vec::new();
+    let text: String = if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        String::from_utf8(rest.to_vec()).map_err(|err| utf8_error(&err, 3))?
+    } else if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        let encoding = if bytes[0] == 0xff {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[2..]);
+        if had_errors {
+            return Err("UTF-16 글로 읽을 수 없습니다 (깨진 문자)".to_owned());
+        }
+        text.into_owned()
+    } else {
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => text,
+            Err(err) => {
+                let (text, had_errors) = encoding_rs::EUC_KR.decode_without_bom_handling(bytes);
+                if had_errors {
+                    return Err(utf8_error(&err, 0));
+                }
+                notes.push("UTF-8이 아니라 CP949(EUC-KR)로 읽었습니다".to_owned());
+                text.into_owned()
+            }
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = crate::text::unix_line_breaks(text);
+    Ok(Decoded {
+        text: text.nfc().collect(),
+        notes,
+    })
+}
+
+fn utf8_error(err: &std::string::FromUtf8Error, offset: usize) -> String {
+    format!(
+        "UTF-8 글이 아닙니다 ({}바이트째)",
+        err.utf8_error().valid_up_to() + offset
+    )
+}
+
+/// How an article's guide was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// In the help centre's guide template: all its structure kept.
+    Template,
+    /// Outside it: a reference guide, marked `템플릿 밖`.
+    Reference,
+}
+
+/// An article read into a guide.
 #[derive(Debug, Clone)]
 pub struct ImportedGuide {
     pub guide: Guide,
+    pub form: Form,
+    pub segments: Segments,
+    pub warnings: Vec<Warning>,
     pub unplaced: Vec<Unplaced>,
 }
 
@@ -84,29 +178,108 @@ impl ImportedGuide {
     }
 }
 
-/// What one input file gave, or why it gave nothing.
+/// What became of one article.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Imported(Box<ImportedGuide>),
+    /// Not imported, and why.
+    Refused(String),
+    /// The same article met again in this run (its HTML and its API form): one guide.
+    Merged {
+        into: String,
+    },
+}
+
+/// One article of an input file, and what became of it.
+#[derive(Debug, Clone)]
+pub struct ArticleImport {
+    /// Where it is: the file, and for an API page which article of it.
+    pub source: String,
+    pub article_id: Option<u64>,
+    /// Its title, to name it by.
+    pub title: String,
+    pub format: Format,
+    pub outcome: Outcome,
+}
+
+impl ArticleImport {
+    pub fn imported(&self) -> Option<&ImportedGuide> {
+        match &self.outcome {
+            Outcome::Imported(imported) => Some(imported),
+            _ => None,
+        }
+    }
+
+    fn refuse(&mut self, why: String) {
+        self.outcome = Outcome::Refused(why);
+    }
+}
+
+/// What one input file gave: its articles, or why it could not be read at all.
 #[derive(Debug, Clone)]
 pub struct FileImport {
     pub file: String,
     pub format: Option<Format>,
-    pub guides: Vec<ImportedGuide>,
-    pub errors: Vec<String>,
+    pub articles: Vec<ArticleImport>,
+    /// The input itself cannot be read (not found, not text, not an API response).
+    pub error: Option<String>,
+    /// What reading it did that the user should know.
+    pub notes: Vec<String>,
 }
 
-/// An id for a guide from a file name: lower-case ASCII letters, digits and `-`.
-fn id_from_file(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let mut id: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    while id.contains("--") {
-        id = id.replace("--", "-");
+impl FileImport {
+    pub fn unreadable(file: &str, format: Option<Format>, error: String) -> Self {
+        Self {
+            file: file.to_owned(),
+            format,
+            articles: Vec::new(),
+            error: Some(error),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn guides(&self) -> impl Iterator<Item = &ImportedGuide> {
+        self.articles.iter().filter_map(ArticleImport::imported)
+    }
+}
+
+/// What the import knows of a file besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct FileContext {
+    /// The category path its folder gives (the folders below the help centre's folder).
+    pub category: Vec<String>,
+    /// The id its guide gets (`article-…`, from its path); by default from its name.
+    pub id: Option<String>,
+}
+
+/// An id for a guide from a file's path below the help centre's folder: lower-case ASCII
+/// letters, digits and `-`; a name in other letters (Korean) adds a short hash of itself,
+/// so two such names never share an id.
+pub fn id_from_path(relative: &Path) -> String {
+    let stem = relative.with_extension("");
+    let name = stem
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/");
+    let mut id = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
+        if !(c == '-' && (id.is_empty() || id.ends_with('-'))) {
+            id.push(c);
+        }
     }
     let id = id.trim_matches('-').to_owned();
+    let foreign = !name.is_ascii();
+    let id = if foreign {
+        let hash = content::fingerprint_text(&name);
+        let short: String = hash.chars().take(8).collect();
+        if id.is_empty() {
+            short
+        } else {
+            format!("{id}-{short}")
+        }
+    } else {
+        id
+    };
     if id.is_empty() {
         "article".to_owned()
     } else {
@@ -129,46 +302,155 @@ fn source(file: &str, format: Format) -> ArticleSource {
     }
 }
 
-/// Reads one file's text (already decoded) into guides.
-pub fn read_file(path: &Path, text: &str, format: Option<Format>) -> FileImport {
+/// Reads one file's decoded text into articles.
+pub fn read_file(
+    path: &Path,
+    text: &str,
+    format: Option<Format>,
+    context: &FileContext,
+) -> FileImport {
     let file = path.display().to_string();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let format = format.unwrap_or_else(|| Format::detect(text));
+    if text.trim().is_empty() {
+        return FileImport::unreadable(&file, Some(format), "파일이 비어 있습니다".to_owned());
+    }
     let mut result = FileImport {
         file: file.clone(),
         format: Some(format),
-        guides: Vec::new(),
-        errors: Vec::new(),
+        articles: Vec::new(),
+        error: None,
+        notes: Vec::new(),
     };
-    if text.trim().is_empty() {
-        result.errors.push("파일이 비어 있습니다".to_owned());
-        return result;
-    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match format {
         Format::Markdown | Format::Html => {
-            let (blocks, heading) = match format {
-                Format::Markdown => (blocks::from_markdown(text), None),
+            let body = match format {
+                Format::Markdown => blocks::from_markdown(text),
                 _ => blocks::from_html(text),
             };
-            let meta = article::ArticleMeta {
-                heading,
-                id: id_from_file(path),
-                source: source(&file, format),
-            };
-            match article::read(&blocks, &meta) {
-                Ok(read) => result.guides.push(ImportedGuide {
-                    guide: read.guide,
-                    unplaced: read.unplaced,
-                }),
-                Err(message) => result.errors.push(message),
+            let id = context
+                .id
+                .clone()
+                .unwrap_or_else(|| id_from_path(Path::new(path.file_name().unwrap_or_default())));
+            let mut article_source = source(&file, format);
+            let mut title = None;
+            let mut category = context.category.clone();
+            if let Ok(body) = &body {
+                let front = &body.front;
+                article_source.article_id = front.id;
+                article_source.url.clone_from(&front.url);
+                article_source.updated_at.clone_from(&front.updated_at);
+                article_source.locale.clone_from(&front.locale);
+                article_source.labels.clone_from(&front.labels);
+                title = front.title.clone().or_else(|| body.title.clone());
+                if !front.category.is_empty() {
+                    category.clone_from(&front.category);
+                }
             }
+            let meta = article::ArticleMeta {
+                heading: title,
+                id: front_id(&body).unwrap_or(id),
+                source: article_source,
+                category,
+                fallback_title: stem.clone(),
+            };
+            let read = body.map(|body| read_article(&body.blocks, &meta));
+            result
+                .articles
+                .push(article_outcome(file.clone(), None, &meta, format, read));
         }
         Format::ZendeskJson => read_api(&file, text, &mut result),
     }
-    for imported in &mut result.guides {
-        stamp(&mut imported.guide);
-    }
     result
+}
+
+/// A guide id from front matter's article id, when it gives one.
+fn front_id(body: &Result<blocks::Body, String>) -> Option<String> {
+    body.as_ref()
+        .ok()
+        .and_then(|b| b.front.id)
+        .map(|id| format!("article-{id}"))
+}
+
+/// The outcome of reading one article.
+fn article_outcome(
+    where_: String,
+    article_id: Option<u64>,
+    meta: &article::ArticleMeta,
+    format: Format,
+    read: Result<Result<ImportedGuide, String>, String>,
+) -> ArticleImport {
+    let title = meta
+        .heading
+        .clone()
+        .unwrap_or_else(|| meta.fallback_title.clone());
+    let outcome = match read.and_then(|r| r) {
+        Ok(imported) => Outcome::Imported(Box::new(imported)),
+        Err(why) => Outcome::Refused(why),
+    };
+    let title = match &outcome {
+        Outcome::Imported(imported) => imported.guide.heading.clone(),
+        _ => title,
+    };
+    ArticleImport {
+        source: where_,
+        article_id: article_id.or(meta.source.article_id),
+        title,
+        format,
+        outcome,
+    }
+}
+
+/// Reads an article's blocks: in the template when it is one, as a reference guide when
+/// not (or when too little of the template is there to keep).
+fn read_article(
+    blocks: &[blocks::Block],
+    meta: &article::ArticleMeta,
+) -> Result<ImportedGuide, String> {
+    let (read, form, why_not) = match article::read(blocks, meta) {
+        Ok(read) => (read, Form::Template, None),
+        Err(why) => {
+            let partial = blocks.iter().any(|b| match &b.kind {
+                blocks::BlockKind::Heading(line) => line.text.contains("1️⃣"),
+                blocks::BlockKind::Paragraph(lines) => lines.iter().any(|l| l.text.contains("1️⃣")),
+                _ => false,
+            });
+            let read = reference::read(blocks, meta)?;
+            (read, Form::Reference, partial.then_some(why))
+        }
+    };
+    let mut warnings = read.ledger.warnings;
+    if let Some(why) = why_not {
+        warnings.insert(
+            0,
+            Warning {
+                place: None,
+                message: format!("양식의 글로 읽지 못해 템플릿 밖 가이드로 가져왔습니다: {why}"),
+            },
+        );
+    }
+    if !read.unplaced.is_empty() && form == Form::Template {
+        warnings.push(Warning {
+            place: None,
+            message: format!(
+                "양식에 자리가 없는 줄 {}개를 \"{UNPLACED_TITLE}\" 부분에 글로 두었습니다",
+                read.unplaced.len()
+            ),
+        });
+    }
+    let mut guide = read.guide;
+    stamp(&mut guide);
+    Ok(ImportedGuide {
+        guide,
+        form,
+        segments: read.ledger.segments,
+        warnings,
+        unplaced: read.unplaced,
+    })
 }
 
 /// Records the guide's fingerprint, so a later import can tell a hand edit.
@@ -179,13 +461,67 @@ fn stamp(guide: &mut Guide) {
     }
 }
 
-/// The articles API: `{"articles": [...], "next_page": ..., "count": ...}` (one page), or
-/// `{"article": {...}}` (one article).
+/// The names the API gives apart from articles (`include=sections,categories`): section
+/// ids to (name, category id), category ids to names.
+#[derive(Debug, Default)]
+struct Sideloads {
+    sections: HashMap<u64, (String, Option<u64>)>,
+    categories: HashMap<u64, String>,
+}
+
+impl Sideloads {
+    fn of(value: &serde_json::Value) -> Self {
+        let mut loads = Sideloads::default();
+        let list = |key: &str| {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_array)
+                .cloned()
+        };
+        for section in list("sections").unwrap_or_default() {
+            if let (Some(id), Some(name)) = (
+                section.get("id").and_then(serde_json::Value::as_u64),
+                section.get("name").and_then(serde_json::Value::as_str),
+            ) {
+                let category = section
+                    .get("category_id")
+                    .and_then(serde_json::Value::as_u64);
+                loads.sections.insert(id, (name.to_owned(), category));
+            }
+        }
+        for category in list("categories").unwrap_or_default() {
+            if let (Some(id), Some(name)) = (
+                category.get("id").and_then(serde_json::Value::as_u64),
+                category.get("name").and_then(serde_json::Value::as_str),
+            ) {
+                loads.categories.insert(id, name.to_owned());
+            }
+        }
+        loads
+    }
+
+    /// The category path of a section: its category's name, then its own.
+    fn path(&self, section: Option<u64>) -> Vec<String> {
+        let Some((name, category)) = section.and_then(|s| self.sections.get(&s)) else {
+            return Vec::new();
+        };
+        let mut path: Vec<String> = category
+            .and_then(|c| self.categories.get(&c))
+            .cloned()
+            .into_iter()
+            .collect();
+        path.push(name.clone());
+        path
+    }
+}
+
+/// The articles API: `{"articles": [...], "next_page": ..., "count": ...}` (one page, with
+/// `sections` and `categories` when asked to include them), or `{"article": {...}}`.
 fn read_api(file: &str, text: &str, result: &mut FileImport) {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            result.errors.push(format!(
+            result.error = Some(format!(
                 "JSON으로 읽을 수 없습니다 ({}줄 {}칸): {err}",
                 err.line(),
                 err.column()
@@ -197,14 +533,14 @@ fn read_api(file: &str, text: &str, result: &mut FileImport) {
         (Some(serde_json::Value::Array(list)), _) => list.iter().collect(),
         (_, Some(one @ serde_json::Value::Object(_))) => vec![one],
         (Some(_), _) => {
-            result.errors.push(
+            result.error = Some(
                 "\"articles\"가 배열이 아닙니다 (도움말 센터 articles API 응답이 아닙니다)"
                     .to_owned(),
             );
             return;
         }
         _ => {
-            result.errors.push(
+            result.error = Some(
                 "\"articles\" 배열이 없습니다 (도움말 센터 articles API 응답이 아닙니다)"
                     .to_owned(),
             );
@@ -212,74 +548,105 @@ fn read_api(file: &str, text: &str, result: &mut FileImport) {
         }
     };
     if articles.is_empty() {
-        result
-            .errors
-            .push("\"articles\"가 비어 있습니다".to_owned());
+        result.notes.push("\"articles\"가 비어 있습니다".to_owned());
     }
+    let loads = Sideloads::of(&value);
     for (n, article) in articles.into_iter().enumerate() {
-        let at = format!("articles[{n}]");
-        let text_field = |name: &str| article.get(name).and_then(serde_json::Value::as_str);
-        let Some(id) = article.get("id").and_then(serde_json::Value::as_u64) else {
-            result
-                .errors
-                .push(format!("{at}.id가 없거나 숫자가 아닙니다"));
-            continue;
-        };
-        let Some(body) = text_field("body") else {
-            result
-                .errors
-                .push(format!("{at}.body가 없거나 글이 아닙니다 (문서 {id})"));
-            continue;
-        };
-        let Some(title) = text_field("title").or_else(|| text_field("name")) else {
-            result
-                .errors
-                .push(format!("{at}.title이 없습니다 (문서 {id})"));
-            continue;
-        };
-        let (blocks, _) = blocks::from_html(body);
-        let mut source = source(file, Format::ZendeskJson);
-        source.article_id = Some(id);
-        source.url = text_field("html_url").map(str::to_owned);
-        source.updated_at = text_field("updated_at").map(str::to_owned);
-        source.section_id = article
+        let section = article
             .get("section_id")
             .and_then(serde_json::Value::as_u64);
-        source.locale = text_field("locale").map(str::to_owned);
-        source.draft = article
-            .get("draft")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
-        source.labels = article
-            .get("label_names")
-            .and_then(serde_json::Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(|l| l.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let meta = article::ArticleMeta {
-            heading: Some(title.to_owned()),
-            id: format!("article-{id}"),
-            source,
-        };
-        match article::read(&blocks, &meta) {
-            Ok(read) => result.guides.push(ImportedGuide {
-                guide: read.guide,
-                unplaced: read.unplaced,
-            }),
-            Err(message) => result
-                .errors
-                .push(format!("{at} (문서 {id} \"{title}\"): {message}")),
-        }
+        let category = loads.path(section);
+        let mut one = import_article(article, &category, file);
+        one.source = format!("{file} articles[{n}]");
+        result.articles.push(one);
     }
 }
 
-/// Why a guide file in the output folder may not be replaced.
+/// One article of the articles API (its JSON object) with the names of its category and
+/// section, as `content sync` has them: the guide, or why not. `file` names where it came
+/// from in the guide's source and in messages.
+pub fn import_article(
+    article: &serde_json::Value,
+    category: &[String],
+    file: &str,
+) -> ArticleImport {
+    let text_field = |name: &str| article.get(name).and_then(serde_json::Value::as_str);
+    let id = article.get("id").and_then(serde_json::Value::as_u64);
+    let title = text_field("title").or_else(|| text_field("name"));
+    let named = match (id, title) {
+        (Some(id), Some(title)) => format!("문서 {id} \"{title}\""),
+        (Some(id), None) => format!("문서 {id}"),
+        (None, Some(title)) => format!("\"{title}\""),
+        (None, None) => "문서".to_owned(),
+    };
+    let refused = |why: String| ArticleImport {
+        source: file.to_owned(),
+        article_id: id,
+        title: title.unwrap_or_default().to_owned(),
+        format: Format::ZendeskJson,
+        outcome: Outcome::Refused(format!("{named}: {why}")),
+    };
+    let Some(id) = id else {
+        return refused("id가 없거나 숫자가 아닙니다".to_owned());
+    };
+    let Some(body) = text_field("body") else {
+        return refused("body가 없거나 글이 아닙니다".to_owned());
+    };
+    let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
+        return refused("title이 없습니다".to_owned());
+    };
+    let body: String = crate::text::unix_line_breaks(body).nfc().collect();
+    let title: String = title.nfc().collect();
+    let mut article_source = source(file, Format::ZendeskJson);
+    article_source.article_id = Some(id);
+    article_source.url = text_field("html_url").map(str::to_owned);
+    article_source.updated_at = text_field("updated_at").map(str::to_owned);
+    article_source.section_id = article
+        .get("section_id")
+        .and_then(serde_json::Value::as_u64);
+    article_source.locale = text_field("locale").map(str::to_owned);
+    article_source.draft = article
+        .get("draft")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    article_source.labels = article
+        .get("label_names")
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|l| l.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let meta = article::ArticleMeta {
+        heading: Some(title.clone()),
+        id: format!("article-{id}"),
+        source: article_source,
+        category: category.to_vec(),
+        fallback_title: title,
+    };
+    let read = blocks::from_html(&body)
+        .map(|body| read_article(&body.blocks, &meta).map_err(|why| format!("{named}: {why}")))
+        .map_err(|why| format!("{named}: {why}"));
+    article_outcome(file.to_owned(), Some(id), &meta, Format::ZendeskJson, read)
+}
+
+/// Why a guide file in the output folder may not be replaced: something other than a
+/// regular file is there (never opened: a FIFO would hang the import), or a guide someone
+/// wrote or edited by hand.
 pub fn hand_edited(existing: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(existing).ok()?;
-    let Ok(guide) = serde_json::from_str::<Guide>(&text) else {
+    match std::fs::symlink_metadata(existing) {
+        Err(_) => return None,
+        Ok(meta) if !meta.is_file() => {
+            return Some(format!(
+                "{}이(가) 있어 쓸 수 없습니다",
+                crate::files::kind_of(&meta)
+            ));
+        }
+        Ok(_) => {}
+    }
+    let bytes = content::read_regular_file(existing).ok()?;
+    let Ok(guide) = serde_json::from_slice::<Guide>(&bytes) else {
         return Some("가이드 JSON으로 읽히지 않는 파일이 이미 있습니다".to_owned());
     };
     match &guide.source {
@@ -294,4 +661,389 @@ pub fn hand_edited(existing: &Path) -> Option<String> {
 /// Where each guide goes in `dir`.
 pub fn target(dir: &Path, imported: &ImportedGuide) -> PathBuf {
     dir.join(imported.file_name())
+}
+
+/// The texts of a guide, to tell two forms of one article from two articles.
+fn text_set(guide: &Guide) -> std::collections::HashSet<&str> {
+    let mut texts: std::collections::HashSet<&str> =
+        guide.citable_items().map(|i| i.text.as_str()).collect();
+    for qa in &guide.qa {
+        texts.extend(qa.questions.iter().map(String::as_str));
+    }
+    for template in &guide.sms_templates {
+        texts.insert(template.text.as_str());
+    }
+    texts
+}
+
+/// Same article: most of the smaller guide's texts are in the other.
+fn same_text(a: &Guide, b: &Guide) -> bool {
+    let (a, b) = (text_set(a), text_set(b));
+    let smaller = a.len().min(b.len());
+    if smaller == 0 {
+        return true;
+    }
+    let shared = a.intersection(&b).count();
+    shared * 10 >= smaller * 6
+}
+
+/// How much a form tells of its article: the API's form has its id, address and date.
+fn richness(article: &ArticleImport) -> u8 {
+    match article.format {
+        Format::ZendeskJson => 2,
+        Format::Html => 1,
+        Format::Markdown => 0,
+    }
+}
+
+/// Settles a run over all its files: the same article met twice becomes one guide (the
+/// richest form kept, a warning on it); two articles that would share a guide id keep the
+/// first; each guide is checked alone and then with all the others as the console will
+/// load them: a rule proposal that fails is dropped (its sentences stay text), anything
+/// else refuses that article only.
+pub fn settle(files: &mut [FileImport]) {
+    merge_duplicates(files);
+    check_each(files);
+    check_together(files);
+}
+
+/// Positions of imported articles: (file, article).
+fn imported_positions(files: &[FileImport]) -> Vec<(usize, usize)> {
+    let mut positions = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        for (a, article) in file.articles.iter().enumerate() {
+            if article.imported().is_some() {
+                positions.push((f, a));
+            }
+        }
+    }
+    positions
+}
+
+fn merge_duplicates(files: &mut [FileImport]) {
+    let positions = imported_positions(files);
+    // Candidates met before, by guide id, by article id and by title.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_article: HashMap<u64, usize> = HashMap::new();
+    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for (f, a) in positions {
+        let (guide, article_id, title) = {
+            let article = &files[f].articles[a];
+            let Some(imported) = article.imported() else {
+                continue;
+            };
+            let title: String = imported
+                .guide
+                .title
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            (
+                imported.guide.id.clone(),
+                imported.guide.source.as_ref().and_then(|s| s.article_id),
+                title,
+            )
+        };
+        let earlier = article_id
+            .and_then(|id| by_article.get(&id).copied())
+            .or_else(|| {
+                by_title.get(&title).and_then(|list| {
+                    list.iter().copied().find(|k| {
+                        let (kf, ka) = kept[*k];
+                        match (
+                            files[kf].articles[ka].imported(),
+                            files[f].articles[a].imported(),
+                        ) {
+                            (Some(x), Some(y)) => same_text(&x.guide, &y.guide),
+                            _ => false,
+                        }
+                    })
+                })
+            });
+        let same_id = by_id.get(&guide).copied();
+        let earlier = earlier.or_else(|| {
+            // The same guide id: the same article only if the text says so.
+            same_id.filter(|k| {
+                let (kf, ka) = kept[*k];
+                match (
+                    files[kf].articles[ka].imported(),
+                    files[f].articles[a].imported(),
+                ) {
+                    (Some(x), Some(y)) => same_text(&x.guide, &y.guide),
+                    _ => false,
+                }
+            })
+        });
+        let Some(k) = earlier else {
+            if same_id.is_some() {
+                let (kf, ka) = kept[same_id.unwrap_or(0)];
+                let other = files[kf].articles[ka].source.clone();
+                files[f].articles[a].refuse(format!(
+                    "가이드 id \"{guide}\"를 다른 문서({other})가 이미 씁니다: 파일 이름을 바꾸세요"
+                ));
+                continue;
+            }
+            let index = kept.len();
+            kept.push((f, a));
+            by_id.insert(guide, index);
+            if let Some(id) = article_id {
+                by_article.insert(id, index);
+            }
+            by_title.entry(title).or_default().push(index);
+            continue;
+        };
+        // The same article twice: the richer form stays the guide.
+        let (kf, ka) = kept[k];
+        let new_richer = richness(&files[f].articles[a]) > richness(&files[kf].articles[ka]);
+        let (stay, go) = if new_richer {
+            ((f, a), (kf, ka))
+        } else {
+            ((kf, ka), (f, a))
+        };
+        let gone_source = files[go.0].articles[go.1].source.clone();
+        let stay_id = files[stay.0].articles[stay.1]
+            .imported()
+            .map(|i| i.guide.id.clone())
+            .unwrap_or_default();
+        if let Outcome::Imported(imported) = &mut files[stay.0].articles[stay.1].outcome {
+            imported.warnings.push(Warning {
+                place: None,
+                message: format!(
+                    "같은 문서가 {gone_source}에도 있어 가이드 하나로 가져왔습니다 (이 형식의 것을 씀)"
+                ),
+            });
+        }
+        files[go.0].articles[go.1].outcome = Outcome::Merged { into: stay_id };
+        kept[k] = stay;
+    }
+}
+
+/// A guide as the file it is written as.
+fn render(guide: &Guide) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(guide).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// Each guide checked alone, as `content check` would: a draft rule that fails is dropped
+/// with a warning; any other problem refuses the article, naming it.
+fn check_each(files: &mut [FileImport]) {
+    for file in files.iter_mut() {
+        for article in &mut file.articles {
+            let Outcome::Imported(imported) = &mut article.outcome else {
+                continue;
+            };
+            if let Err(why) = check_guide(imported) {
+                let place = article.source.clone();
+                article.refuse(format!(
+                    "가져온 가이드가 검사를 통과하지 못했습니다 ({place}): {why}"
+                ));
+            }
+        }
+    }
+}
+
+fn check_guide(imported: &mut ImportedGuide) -> Result<(), String> {
+    for _ in 0..4 {
+        let name = imported.file_name();
+        let errors = match content::load_sources(&[SourceFile {
+            name: name.clone(),
+            bytes: render(&imported.guide),
+        }]) {
+            Ok(_) => return Ok(()),
+            Err(errors) => errors.0,
+        };
+        let mut dropped: Vec<usize> = Vec::new();
+        let mut other = Vec::new();
+        for error in errors {
+            match error.path.as_deref().and_then(rule_index) {
+                Some(index) => {
+                    if !dropped.contains(&index) {
+                        dropped.push(index);
+                        let summary = imported
+                            .guide
+                            .rules
+                            .get(index)
+                            .map(|r| r.id.clone())
+                            .unwrap_or_default();
+                        imported.warnings.push(Warning {
+                            place: None,
+                            message: format!(
+                                "규정 초안 {summary}이(가) 검사를 통과하지 못해 넣지 않았습니다 (근거 문장은 글로 남음): {}",
+                                error.message
+                            ),
+                        });
+                    }
+                }
+                None => other.push(match &error.path {
+                    Some(path) => format!("{path}: {}", error.message),
+                    None => error.message,
+                }),
+            }
+        }
+        if !other.is_empty() {
+            return Err(other.join("; "));
+        }
+        dropped.sort_unstable();
+        for index in dropped.into_iter().rev() {
+            let rule = imported.guide.rules.remove(index);
+            for qa in &mut imported.guide.qa {
+                qa.rules.retain(|id| *id != rule.id);
+            }
+        }
+        stamp(&mut imported.guide);
+    }
+    Err("검사를 통과하지 못했습니다".to_owned())
+}
+
+/// `rules[3]…` → 3.
+fn rule_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("rules[")?;
+    rest.split(']').next()?.parse().ok()
+}
+
+/// All guides checked together (ids unique across them, references resolving): a guide at
+/// fault is refused, and the others checked again without it.
+fn check_together(files: &mut [FileImport]) {
+    for _ in 0..4 {
+        let mut owners: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut sources = Vec::new();
+        for (f, file) in files.iter().enumerate() {
+            for (a, article) in file.articles.iter().enumerate() {
+                if let Some(imported) = article.imported() {
+                    owners.insert(imported.file_name(), (f, a));
+                    sources.push(SourceFile {
+                        name: imported.file_name(),
+                        bytes: render(&imported.guide),
+                    });
+                }
+            }
+        }
+        if sources.is_empty() {
+            return;
+        }
+        let Err(errors) = content::load_sources(&sources) else {
+            return;
+        };
+        let mut faults: HashMap<(usize, usize), Vec<String>> = HashMap::new();
+        for error in errors.0 {
+            if let Some(owner) = owners.get(&error.file) {
+                faults.entry(*owner).or_default().push(match &error.path {
+                    Some(path) => format!("{path}: {}", error.message),
+                    None => error.message,
+                });
+            }
+        }
+        if faults.is_empty() {
+            return;
+        }
+        for ((f, a), messages) in faults {
+            files[f].articles[a].refuse(format!(
+                "다른 가이드와 함께 검사를 통과하지 못했습니다: {}",
+                messages.join("; ")
+            ));
+        }
+    }
+}
+
+/// A guide already in the output folder that may not be replaced refuses its article
+/// (`force` replaces hand edits, never a non-file).
+pub fn refuse_hand_edits(files: &mut [FileImport], out: &Path, force: bool) {
+    for file in files.iter_mut() {
+        for article in &mut file.articles {
+            let Some(imported) = article.imported() else {
+                continue;
+            };
+            let target = target(out, imported);
+            let non_file = std::fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file());
+            if force && !non_file {
+                continue;
+            }
+            if let Some(why) = hand_edited(&target) {
+                let hint = if non_file {
+                    ""
+                } else {
+                    "; 덮어쓰려면 --force"
+                };
+                article.refuse(format!("{}: {why}{hint}", target.display()));
+            }
+        }
+    }
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+}
+
+/// Writes every imported guide into `out`, all or nothing: the guides go into a staging
+/// folder beside it (starting from what `out` holds) that is swapped in whole. A failure
+/// leaves `out` as it was; the error says so.
+pub fn write(out: &Path, files: &[FileImport]) -> Result<Written, String> {
+    let guides: Vec<&ImportedGuide> = files.iter().flat_map(FileImport::guides).collect();
+    if guides.is_empty() {
+        return Ok(Written::default());
+    }
+    crate::files::replace_folder(out, crate::files::Start::Existing, |staging| {
+        let mut written = Vec::with_capacity(guides.len());
+        for imported in &guides {
+            staging.write(Path::new(&imported.file_name()), &render(&imported.guide))?;
+            written.push(target(out, imported));
+        }
+        Ok(Written { files: written })
+    })
+    .map_err(|err| {
+        format!(
+            "{err} (아무것도 쓰지 않았고 {}의 기존 내용은 그대로입니다)",
+            out.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_told_by_content() {
+        assert_eq!(Format::detect("{\"articles\": []}"), Format::ZendeskJson);
+        assert_eq!(
+            Format::detect("<p>본문</p><ul><li>가</li></ul>"),
+            Format::Html
+        );
+        assert_eq!(Format::detect("<h1>제목</h1>\n<p>본문</p>\n"), Format::Html);
+        assert_eq!(Format::detect("# 제목\n\n본문 <br> 줄\n"), Format::Markdown);
+        assert_eq!(
+            Format::detect("<!-- 내보내기 -->\n# 제목\n\n* 항목\n* 항목\n"),
+            Format::Markdown
+        );
+    }
+
+    #[test]
+    fn decoding_drops_marks_and_unifies_breaks_and_forms() {
+        let decoded = decode(b"\xef\xbb\xbfa\r\nb\rc").expect("utf-8");
+        assert_eq!(decoded.text, "a\nb\nc");
+        // NFD 가 (ᄀ + ᅡ) becomes one syllable.
+        let decoded = decode("\u{1100}\u{1161}".as_bytes()).expect("nfd");
+        assert_eq!(decoded.text, "가");
+        let (cp949, _, _) = encoding_rs::EUC_KR.encode("가입 안내");
+        let decoded = decode(&cp949).expect("cp949");
+        assert_eq!(decoded.text, "가입 안내");
+        assert_eq!(decoded.notes.len(), 1);
+        assert!(decode(b"\xff\xff\xff\xff").is_err());
+    }
+
+    #[test]
+    fn ids_from_paths() {
+        assert_eq!(id_from_path(Path::new("seed.md")), "article-seed");
+        assert_eq!(
+            id_from_path(Path::new("faq/Card Payment.html")),
+            "article-faq-card-payment"
+        );
+        let korean = id_from_path(Path::new("결제 안내.md"));
+        assert!(korean.starts_with("article-") && korean.len() > "article-".len());
+        assert_ne!(korean, id_from_path(Path::new("정산 안내.md")));
+    }
 }

@@ -27,7 +27,7 @@ use crate::content::{Catalog, GuideCard};
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes (8: the checksums,
 /// the body's and the content version's, are taken in four lanes).
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -663,7 +663,8 @@ fn encode_catalog<W: Write>(out: &mut Writer<W>, catalog: &Catalog) {
         out.str(&card.id);
         out.str(&card.title);
         out.str(card.status.as_deref().unwrap_or_default());
-        out.bytes(&[u8::from(card.status.is_some())]);
+        // Flags: a status given, a reference guide (outside the template).
+        out.bytes(&[u8::from(card.status.is_some()) | u8::from(card.outside_template) << 1]);
         out.u64(card.category.len() as u64);
         for level in &card.category {
             out.str(level);
@@ -695,7 +696,7 @@ fn decode_catalog<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read
         let id = read.str(what)?;
         let title = read.str(what)?;
         let status = read.str(what)?;
-        let [has_status] = read.u8s::<1>(what)?;
+        let [flags] = read.u8s::<1>(what)?;
         let levels = read.count(8, what)?;
         let mut category = Vec::with_capacity(levels);
         for _ in 0..levels {
@@ -705,8 +706,9 @@ fn decode_catalog<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read
             path,
             id,
             title,
-            status: (has_status != 0).then_some(status),
+            status: (flags & 1 != 0).then_some(status),
             category,
+            outside_template: flags & 2 != 0,
         });
     }
     let guide = |read: &mut Reader<R>| -> Read<usize> {

@@ -20,14 +20,26 @@ fn fixture(name: &str) -> PathBuf {
 fn read(name: &str) -> import::FileImport {
     let path = fixture(name);
     let text = std::fs::read_to_string(&path).expect("fixture");
-    import::read_file(&path, &text, None)
+    import::read_file(&path, &text, None, &import::FileContext::default())
+}
+
+/// The first imported article of a file.
+fn imported(file: &import::FileImport) -> &import::ImportedGuide {
+    file.guides().next().unwrap_or_else(|| {
+        panic!(
+            "{}: nothing imported: {:?} {:?}",
+            file.file,
+            file.error,
+            file.articles.iter().map(|a| &a.outcome).collect::<Vec<_>>()
+        )
+    })
 }
 
 fn one(name: &str) -> Guide {
     let file = read(name);
-    assert!(file.errors.is_empty(), "{name}: {:?}", file.errors);
-    assert_eq!(file.guides.len(), 1, "{name}");
-    file.guides[0].guide.clone()
+    assert!(file.error.is_none(), "{name}: {:?}", file.error);
+    assert_eq!(file.guides().count(), 1, "{name}");
+    imported(&file).guide.clone()
 }
 
 /// The guide with what only the source knows (its id and where it came from) taken out.
@@ -340,8 +352,13 @@ fn a_line_with_no_place_is_kept_visible_and_reported() {
         "작성자 메모: 3월 첫 주에 다시 검토\n\n**수락률 기준 변경(우선 배차)**",
         1,
     );
-    let file = import::read_file(Path::new("memo.md"), &text, None);
-    let imported = &file.guides[0];
+    let file = import::read_file(
+        Path::new("memo.md"),
+        &text,
+        None,
+        &import::FileContext::default(),
+    );
+    let imported = imported(&file);
     assert_eq!(imported.unplaced.len(), 1);
     assert_eq!(
         imported.unplaced[0].text,
@@ -385,8 +402,13 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json report");
     assert_eq!(report["written"].as_array().map(Vec::len), Some(4));
     assert_eq!(
-        report["files"][1]["guides"][0]["unplaced"],
+        report["files"][1]["articles"][0]["kept_as_text"],
         serde_json::json!([])
+    );
+    assert_eq!(report["files"][1]["articles"][0]["status"], "written");
+    assert_eq!(
+        report["files"][1]["articles"][0]["guide"]["form"],
+        "template"
     );
 
     let (code, stdout, _) = run(&["--content", path(&out), "content", "check"]);
@@ -467,7 +489,7 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     // A guide edited since the import is not overwritten without --force.
     let acceptance = fixture("acceptance-rate.md");
     let (code, _, stderr) = run(&["content", "import", path(&acceptance), "--out", path(&out)]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "one article refused");
     assert!(stderr.contains("손으로 고친"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
     let (code, _, stderr) = run(&[
@@ -495,17 +517,14 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
 }
 
 #[test]
-fn bad_articles_are_refused_by_name_and_nothing_is_written() {
-    let cases = [
-        ("empty.md", "비어 있습니다"),
-        ("random.html", "1️⃣ 가이드"),
-        ("no-guide.md", "1️⃣ 가이드"),
-        ("broken-table.md", "깨진 표"),
-        ("wrong-shape.json", "\"articles\""),
-    ];
+fn each_article_has_its_own_outcome_and_strict_keeps_all_or_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    for (name, problem) in cases {
+    // Inputs that cannot be read: exit 2, named, nothing written.
+    for (name, problem) in [
+        ("empty.md", "비어 있습니다"),
+        ("wrong-shape.json", "\"articles\""),
+    ] {
         let file = fixture(&format!("bad/{name}"));
         let (code, _, stderr) = run(&["content", "import", path(&file), "--out", path(&out)]);
         assert_eq!(code, 2, "{name}");
@@ -513,31 +532,99 @@ fn bad_articles_are_refused_by_name_and_nothing_is_written() {
         assert!(stderr.contains(problem), "{name}: {stderr}");
         assert!(!out.exists(), "{name} wrote something");
     }
-    // Several files, good and bad: a report per file, and still nothing written.
-    let mut args = vec!["content".to_owned(), "import".to_owned()];
-    args.push(fixture("seed.md").display().to_string());
-    for (name, _) in cases {
-        args.push(fixture(&format!("bad/{name}")).display().to_string());
+    // Articles outside the template, and a table with a row wider than its head, are
+    // guides now.
+    for name in ["random.html", "no-guide.md", "broken-table.md"] {
+        let file = fixture(&format!("bad/{name}"));
+        let (code, stdout, stderr) = run(&[
+            "content",
+            "import",
+            path(&file),
+            "--out",
+            path(&out),
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).expect("report");
+        assert_eq!(report["guides"], 1, "{name}");
     }
+    let broken: Guide = serde_json::from_str(
+        &std::fs::read_to_string(out.join("article-broken-table.json")).expect("written"),
+    )
+    .expect("guide");
+    assert!(!broken.outside_template);
+    let row = broken
+        .citable_items()
+        .find(|i| i.cells.first().is_some_and(|c| c == "신규"))
+        .expect("the wide row keeps its three cells");
+    assert_eq!(row.cells[2], "이 칸은 머리행보다 많습니다");
+    let random: Guide = serde_json::from_str(
+        &std::fs::read_to_string(out.join("article-random.json")).expect("written"),
+    )
+    .expect("guide");
+    assert!(random.outside_template);
+    assert!(
+        random
+            .citable_items()
+            .any(|i| i.text == "오늘의 날씨는 맑음")
+    );
+
+    // Several files, good and bad: a report per file, the good ones written, exit 2 for
+    // the unreadable ones.
+    let all = [
+        "seed.md",
+        "bad/empty.md",
+        "bad/random.html",
+        "bad/no-guide.md",
+        "bad/broken-table.md",
+        "bad/wrong-shape.json",
+    ];
+    let fresh = dir.path().join("fresh");
+    let mut args = vec!["content".to_owned(), "import".to_owned()];
+    args.extend(all.iter().map(|n| fixture(n).display().to_string()));
     args.extend([
         "--out".to_owned(),
-        path(&out).to_owned(),
+        path(&fresh).to_owned(),
         "--json".to_owned(),
     ]);
+    let strict_args: Vec<String> = args
+        .iter()
+        .cloned()
+        .chain(["--strict".to_owned()])
+        .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, _) = run(&args);
-    assert_eq!(code, 2);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 2, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("report");
     let files = report["files"].as_array().expect("files");
     assert_eq!(files.len(), 6);
-    assert_eq!(files[0]["ok"], true);
+    let ok: Vec<bool> = files.iter().map(|f| f["ok"] == true).collect();
+    assert_eq!(ok, [true, false, true, true, true, false]);
+    assert_eq!(report["written"].as_array().map(Vec::len), Some(4));
     assert!(
-        files[1..]
-            .iter()
-            .all(|f| f["ok"] == false && f["errors"][0].is_string())
+        stderr.contains("empty.md") && stderr.contains("wrong-shape.json"),
+        "{stderr}"
     );
+
+    // --strict: nothing written.
+    let strict_out = dir.path().join("strict");
+    let strict_args: Vec<String> = strict_args
+        .into_iter()
+        .map(|a| {
+            if a == path(&fresh) {
+                path(&strict_out).to_owned()
+            } else {
+                a
+            }
+        })
+        .collect();
+    let strict_args: Vec<&str> = strict_args.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = run(&strict_args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--strict"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("report");
     assert_eq!(report["written"], serde_json::json!([]));
-    assert!(!out.exists());
+    assert!(!strict_out.exists());
 }
 
 #[test]
@@ -581,8 +668,13 @@ fn a_template_label_without_its_text_is_kept_verbatim() {
     let start = text.find("<pre><code>").expect("code");
     let end = text[start..].find("</pre>").expect("end") + start + "</pre>".len();
     let text = format!("{}{}", &text[..start], &text[end..]);
-    let file = import::read_file(Path::new("card.html"), &text, None);
-    let imported = &file.guides[0];
+    let file = import::read_file(
+        Path::new("card.html"),
+        &text,
+        None,
+        &import::FileContext::default(),
+    );
+    let imported = imported(&file);
     assert_eq!(imported.guide.sms_templates.len(), 1);
     assert_eq!(
         imported
@@ -625,8 +717,13 @@ proptest::proptest! {
                 Format::ZendeskJson,
             ),
         };
-        let file = import::read_file(Path::new("fuzz.md"), &text, Some(format));
-        proptest::prop_assert!(!file.guides.is_empty() || !file.errors.is_empty());
+        let file = import::read_file(
+            Path::new("fuzz.md"),
+            &text,
+            Some(format),
+            &import::FileContext::default(),
+        );
+        proptest::prop_assert!(file.error.is_some() || !file.articles.is_empty());
     }
 }
 

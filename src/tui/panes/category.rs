@@ -15,7 +15,7 @@ use super::super::text::{
 use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, framed};
 use super::{Context, Outcome};
-use crate::content::Content;
+use crate::content::{Content, OUTSIDE_TEMPLATE};
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -134,11 +134,16 @@ impl State {
                     theme.normal()
                 };
                 let lead = format!("{}{marker}", "  ".repeat(row.depth));
-                let badge = row
+                let mut badge = row
                     .status
                     .as_deref()
                     .map(|status| format!("[{}] ", inert(status)))
                     .unwrap_or_default();
+                if row.outside_template {
+                    badge.push('[');
+                    badge.push_str(OUTSIDE_TEMPLATE);
+                    badge.push_str("] ");
+                }
                 let room = width.saturating_sub(text_width(&lead) + text_width(&badge));
                 let mut spans = vec![Span::styled(lead, style)];
                 if !badge.is_empty() {
@@ -176,6 +181,8 @@ pub struct Row {
     pub guide: Option<usize>,
     /// A guide's status badge (서비스종료, 변경안내).
     pub status: Option<String>,
+    /// A reference guide, badged [`OUTSIDE_TEMPLATE`].
+    pub outside_template: bool,
 }
 
 /// The category tree, flattened: shared path prefixes once, each guide under its path. A
@@ -186,7 +193,7 @@ pub fn rows(content: &Content) -> Vec<Row> {
     struct Node {
         label: String,
         children: Vec<Node>,
-        guides: Vec<(usize, String, Option<String>)>,
+        guides: Vec<(usize, String, Option<String>, bool)>,
     }
     fn flatten(node: &Node, depth: usize, out: &mut Vec<Row>) {
         for child in &node.children {
@@ -202,15 +209,17 @@ pub fn rows(content: &Content) -> Vec<Row> {
                 label,
                 guide: None,
                 status: None,
+                outside_template: false,
             });
             flatten(inner, depth + 1, out);
         }
-        for (index, title, status) in &node.guides {
+        for (index, title, status, outside_template) in &node.guides {
             out.push(Row {
                 depth,
                 label: title.clone(),
                 guide: Some(*index),
                 status: status.clone(),
+                outside_template: *outside_template,
             });
         }
     }
@@ -229,8 +238,12 @@ pub fn rows(content: &Content) -> Vec<Row> {
             });
             node = &mut node.children[position];
         }
-        node.guides
-            .push((index, guide.title.clone(), guide.status.clone()));
+        node.guides.push((
+            index,
+            guide.title.clone(),
+            guide.status.clone(),
+            guide.outside_template,
+        ));
     }
     let mut out = Vec::new();
     flatten(&root, 0, &mut out);
