@@ -449,6 +449,86 @@ fn a_locked_log_never_freezes_the_console() {
     console.send("q");
 }
 
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT while three events wait for a log another program
+/// holds locked: the terminal is given back at once, every event is in the log once the
+/// lock goes, and the exit status names the signal.
+#[test]
+fn an_ending_signal_writes_every_queued_event_before_exit() {
+    let cases = [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)];
+    std::thread::scope(|scope| {
+        for (signal, number) in cases {
+            scope.spawn(move || signal_with_events_queued(signal, number));
+        }
+    });
+}
+
+fn signal_with_events_queued(signal: &str, number: u32) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.sqlite3");
+    drop(support_console::history::Log::open(&path).expect("log"));
+    let locker = rusqlite::Connection::open(&path).expect("second connection");
+    locker
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta (key, value) VALUES ('lock', 'held');")
+        .expect("exclusive lock");
+    let pty = open_pty(120, 40);
+    let tty = pty.master.tty_name().expect("tty name");
+    let before = stty(&tty);
+    let mut console = Console::start_with_history(pty, 120, 40, &path);
+    console.wait_for("프로멤버십(가입)");
+    // The SMS copied twice, then marked sent (it asks: signups have closed by then).
+    console.send("4");
+    console.send("y");
+    console.send("y");
+    console.send("s");
+    console.wait_for("그래도 발송함으로 기록할까요?");
+    console.send("y");
+    console.wait_for("3건 대기");
+    let pid = console.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    // The terminal comes back while the log still waits for the lock.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while stty(&tty) != before {
+        assert!(
+            Instant::now() < deadline,
+            "SIG{signal}: terminal not restored"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        console.child.try_wait().expect("wait").is_none(),
+        "SIG{signal}: ended without waiting for the log"
+    );
+    locker.execute_batch("ROLLBACK;").expect("release");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = console.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "SIG{signal}: did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.exit_code(), 128 + number, "SIG{signal}");
+    std::thread::sleep(Duration::from_millis(200));
+    console.pump();
+    assert!(!console.parser.screen().alternate_screen(), "SIG{signal}");
+    let raw = String::from_utf8_lossy(&console.raw);
+    assert!(
+        raw.contains("기록 3건을 저장하는 중"),
+        "SIG{signal}: no word of the wait"
+    );
+    assert!(!raw.contains("저장하지 못했습니다"), "SIG{signal}");
+    let (log, _) = support_console::history::Log::open(&path).expect("log");
+    let events = log
+        .events(&support_console::history::Filter::default())
+        .expect("events");
+    let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["copy", "copy", "sent"], "SIG{signal}");
+}
+
 /// Articles imported by the real binary, then the console over them in a real terminal: the
 /// tree with badges, a Korean search across guides naming each hit's guide, a threshold
 /// verdict typed into the rule form.

@@ -201,13 +201,17 @@ fn help_is_generated_from_the_key_table() {
     let mut app = app();
     type_text(&mut app, "?");
     assert!(app.help_open);
-    let screen = render(&mut app, 120, 40);
+    // Every screen of it, scrolled with j to the end.
+    let mut screens = String::new();
+    for _ in 0..120 {
+        screens.push_str(&render(&mut app, 120, 40));
+        type_text(&mut app, "j");
+    }
+    assert!(app.help_open, "j scrolls, it does not close");
     for binding in support_console::tui::keymap::BINDINGS {
-        assert!(
-            screen.contains(binding.label),
-            "{} missing from help",
-            binding.label
-        );
+        let line = format!("{:<12} {}", binding.label, binding.help);
+        let shown = line.chars().take(24).collect::<String>();
+        assert!(screens.contains(&shown), "{shown} missing from help");
     }
     type_text(&mut app, "x");
     assert!(!app.help_open);
@@ -661,7 +665,7 @@ fn a_paste_outside_a_field_is_ignored_not_replayed_as_keys() {
         let (notice, _) = app.toast.clone().expect("a notice says why");
         assert!(notice.contains("붙여넣기는 입력 칸에서만"), "{notice}");
     }
-    app.finish();
+    app.finish(support_console::tui::FLUSH_LIMIT);
     let (log, _) = support_console::history::Log::open(&history).expect("log");
     let events = log
         .events(&support_console::history::Filter::default())
@@ -781,7 +785,7 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
     assert!(!app.call.wrapping_up && app.call.memo.is_empty() && app.call.questions.is_empty());
     assert!(!app.rules.has_inputs(), "inputs cleared for the next call");
     assert_eq!(app.step, Step(0));
-    app.finish();
+    app.finish(support_console::tui::FLUSH_LIMIT);
     let (log, _) = support_console::history::Log::open(&log).expect("log");
     let events = log
         .events(&support_console::history::Filter::default())
@@ -881,6 +885,7 @@ fn fingerprint(app: &App) -> String {
             (
                 app.sms.selected,
                 app.sms.editing,
+                format!("{:?}", app.sms.values),
                 app.sms
                     .draft
                     .as_ref()
@@ -1434,7 +1439,7 @@ fn searching_off_the_ui_thread_gives_the_hits_of_the_query_typed_last() {
         let screen = render(&mut off_thread, 120, 40);
         assert!(screen.contains("건 (찾는 중…)") || !off_thread.search_pending());
         std::thread::sleep(std::time::Duration::from_millis(5));
-        off_thread.poll_search();
+        off_thread.receive_waiting();
     }
     assert_eq!(
         off_thread.search.results.total(),
@@ -1538,4 +1543,124 @@ fn guides_read_over_a_day_are_let_go_but_the_last_few_and_the_one_shown() {
         .find(|&g| !app.content.is_read(g))
         .expect("one let go");
     assert_eq!(app.content.guide(gone), whole.guide(gone));
+}
+
+/// Ctrl-C at any question means no: nothing is recorded, nothing quits, and what was typed
+/// stays. One case per question the console asks.
+#[test]
+fn ctrl_c_at_every_prompt_answers_no_and_records_nothing() {
+    type Setup = fn(&mut App);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let prompts: Vec<(&str, Setup)> = vec![
+        ("quit with rule inputs", |app| {
+            type_text(app, "3jj4.1");
+            app.handle_key(&key(KeyCode::Enter));
+            type_text(app, "q");
+        }),
+        ("quit with an SMS written", |app| {
+            type_text(app, "4e가");
+            app.handle_key(&key(KeyCode::Esc));
+            app.handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        }),
+        ("quit with SMS variables", |app| {
+            // The other guide's template asks for variables.
+            let other = app.content.guide_index("call-cancel-fee").expect("fixture");
+            app.apply(support_console::tui::command::Command::SelectGuide(other));
+            type_text(app, "4");
+            app.handle_key(&key(KeyCode::Enter));
+            type_text(app, "12월");
+            app.handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        }),
+        ("quit during the wrap-up", |app| {
+            type_text(app, "w메모");
+            app.handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        }),
+        ("quit while typing a search", |app| {
+            type_text(app, "3jj4.1");
+            app.handle_key(&key(KeyCode::Enter));
+            type_text(app, "/가입");
+            app.handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        }),
+        ("send the signup SMS after signups closed", |app| {
+            type_text(app, "4s");
+        }),
+        (
+            "send a draft of the signup SMS after signups closed",
+            |app| {
+                type_text(app, "4e");
+                app.handle_key(&key(KeyCode::Esc));
+                type_text(app, "s");
+            },
+        ),
+        ("quit on a screen too small to see", |app| {
+            type_text(app, "3jj4.1");
+            app.handle_key(&key(KeyCode::Enter));
+            render(app, 40, 10);
+            type_text(app, "q");
+        }),
+    ];
+    let guides = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        guides.path().join("pro-membership-signup.json"),
+        &content::embedded_sources()[0].bytes,
+    )
+    .expect("seed");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/two-guides/call-cancel-fee.json"
+        ),
+        guides.path().join("call-cancel-fee.json"),
+    )
+    .expect("fixture");
+    for (prompt, setup) in prompts {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("log.sqlite3");
+        let loaded = content::load_dir(guides.path()).expect("two guides");
+        let mut app = App::new(
+            loaded,
+            parse_instant("2024-12-15T10:00:00+09:00").ok(),
+            Some(log.clone()),
+        );
+        // Start on the membership guide (the first in the tree is the other one).
+        let membership = app
+            .content
+            .guide_index("pro-membership-signup")
+            .expect("seed");
+        app.apply(support_console::tui::command::Command::SelectGuide(
+            membership,
+        ));
+        setup(&mut app);
+        let question = app.confirm.clone().map(|c| c.question);
+        assert!(question.is_some(), "{prompt}: no question asked");
+        let unsaved = app.unsaved();
+        if prompt.contains("SMS variables") {
+            let typed = app.sms.values.values().flat_map(|v| v.values());
+            assert!(
+                typed
+                    .map(support_console::tui::line_editor::LineEditor::text)
+                    .eq(["12월"]),
+                "{prompt}"
+            );
+        }
+        app.handle_key(&ctrl_c);
+        assert!(app.confirm.is_none(), "{prompt}: the question stays");
+        assert!(!app.quit, "{prompt}: Ctrl-C answered yes to quitting");
+        assert_eq!(app.unsaved(), unsaved, "{prompt}: what was typed is gone");
+        assert!(app.sms.recent.is_empty(), "{prompt}: recorded as sent");
+        assert!(app.call.events.is_empty(), "{prompt}: in the call's note");
+        let (notice, _) = app.toast.clone().expect("a notice");
+        assert_eq!(notice, "취소했습니다", "{prompt}");
+        app.finish(support_console::tui::FLUSH_LIMIT);
+        let events = support_console::history::Log::open_existing(&log)
+            .expect("log")
+            .map(|(log, _)| log.events(&support_console::history::Filter::default()))
+            .transpose()
+            .expect("events")
+            .unwrap_or_default();
+        assert!(
+            events.is_empty(),
+            "{prompt}: written to the log: {events:?}"
+        );
+    }
 }

@@ -20,6 +20,7 @@ use crate::clock;
 use crate::content::{self, Content, ContentErrors};
 use crate::history::{self, EventKind, Filter, Log};
 use crate::rules::{self, Member, Policy, Query, Rating, RatingInput};
+use crate::search::index_cache::{self, IndexCache};
 use crate::search::{SearchCache, SearchIndex};
 use crate::sms;
 
@@ -346,6 +347,8 @@ pub enum Exit {
     /// `content import`: some articles were refused (named in the report), the others
     /// written: exit 1.
     SomeRefused,
+    /// The console was ended by this signal: exit 128 + the signal.
+    Signalled(i32),
 }
 
 /// clap's kinds of error, in Korean.
@@ -448,6 +451,7 @@ where
     match run(cli, streams) {
         Ok(Exit::Success) => 0,
         Ok(Exit::NotSendable | Exit::SomeRefused) => 1,
+        Ok(Exit::Signalled(signal)) => u8::try_from(128 + signal).unwrap_or(u8::MAX),
         Err(UserError(message)) => {
             streams.warn(&format!("support-console: {message}"));
             2
@@ -479,16 +483,14 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 }
                 None => None,
             };
-            let (start, storing) = console_start(&global)?;
+            let start =
+                index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
             let history = global.history.clone().or_else(history::default_path);
-            let ran = crate::tui::run(start, now, history, global.retention_days);
-            // An index still being stored is finished (the terminal is back already): a
-            // file cut off by the exit would only be written again at the next start.
-            if let Some(storing) = storing {
-                let _ = storing.join();
+            match crate::tui::run(start, now, history, global.retention_days) {
+                Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),
+                Ok(crate::tui::Ended::Signal(signal)) => Ok(Exit::Signalled(signal)),
+                Err(err) => Err(UserError(format!("콘솔을 열 수 없습니다: {err}"))),
             }
-            ran.map(|()| Exit::Success)
-                .map_err(|err| UserError(format!("콘솔을 열 수 없습니다: {err}")))
         }
         Some(Command::Content {
             action: ContentAction::Check,
@@ -735,13 +737,14 @@ fn search(
     query: &str,
     limit: Option<usize>,
 ) -> Result<(), UserError> {
-    let (index, timing) = search_index(global)?;
+    let indexed =
+        index_cache::search_index(IndexCache::user().as_ref(), global.content.as_deref())?;
     // A newly built index is stored while the search runs and prints.
     let printed = std::thread::scope(|scope| {
-        scope.spawn(|| timing.store(&index));
-        search_and_print(io, global, &index, query, limit)
+        scope.spawn(|| indexed.store());
+        search_and_print(io, global, &indexed.index, query, limit)
     });
-    exit_without_freeing((index, timing));
+    exit_without_freeing(indexed);
     printed
 }
 
@@ -839,9 +842,12 @@ fn search_keystrokes(
 ) -> Result<(), UserError> {
     let millis = |from: std::time::Instant| from.elapsed().as_secs_f64() * 1000.0;
     let started = std::time::Instant::now();
-    let (index, timing) = search_index(global)?;
+    let indexed =
+        index_cache::search_index(IndexCache::user().as_ref(), global.content.as_deref())?;
     let total_ms = millis(started);
-    let (load_ms, index_ms) = (timing.read_ms, total_ms - timing.read_ms);
+    let load_ms = indexed.read.as_secs_f64() * 1000.0;
+    let index_ms = total_ms - load_ms;
+    let index = &indexed.index;
     let mut cache = SearchCache::default();
     let mut typed = String::new();
     let mut keystrokes = Vec::new();
@@ -870,7 +876,7 @@ fn search_keystrokes(
             "index_ms": round(index_ms),
             // "stored": the index was read from the cache; "built": from the content files
             // (and stored for the next time); "embedded": the built-in guide, never stored.
-            "index": timing.how,
+            "index": indexed.source.as_str(),
             "documents": index.len(),
             "keystrokes": keystrokes
                 .iter()
@@ -881,10 +887,10 @@ fn search_keystrokes(
             "worst_ms": round(worst),
         }))
     } else {
-        let how = match timing.how {
-            "stored" => "저장된 색인 읽음",
-            "built" => "새로 만듦",
-            _ => "내장 콘텐츠",
+        let how = match indexed.source {
+            index_cache::IndexSource::Stored => "저장된 색인 읽음",
+            index_cache::IndexSource::Built => "새로 만듦",
+            index_cache::IndexSource::Embedded => "내장 콘텐츠",
         };
         let mut text = format!(
             "불러오기 {load_ms:.1} ms · 색인 {index_ms:.1} ms ({how}, 검색 대상 {}개)\n",
@@ -906,364 +912,9 @@ fn search_keystrokes(
         io.print(&text);
         Ok(())
     };
-    timing.store(&index);
-    exit_without_freeing((cache, index, timing));
+    indexed.store();
+    exit_without_freeing((cache, indexed));
     printed
-}
-
-/// What the console opens on. For a content folder whose index is stored from an earlier
-/// start (so the folder loaded whole then, and is unchanged since), only its first guide is
-/// read before the first frame; the rest of the help centre and its index load on another
-/// thread. On a first start the index is built and stored a guide at a time first (every
-/// problem reported before the console opens), and the console then starts as on a later
-/// start. Without a cache folder, or where storing fails, the content loads whole and its
-/// index is built in memory.
-fn console_start(
-    global: &GlobalArgs,
-) -> Result<(crate::tui::Start, Option<std::thread::JoinHandle<()>>), UserError> {
-    let Some(dir) = global.content.clone() else {
-        let content = content::load_embedded()?;
-        let start = crate::tui::Start {
-            content: std::sync::Arc::new(content),
-            index: None,
-            rest: None,
-        };
-        return Ok((start, None));
-    };
-    let identity = content::identity(&dir)?;
-    let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
-    let mut whole = None;
-    if let Some(path) = &path
-        && !SearchIndex::is_stored_for(path, identity)
-    {
-        match store_guide_by_guide(&dir, path, identity)? {
-            FolderStart::Indexed(content, index) => {
-                let start = crate::tui::Start {
-                    content: std::sync::Arc::new(content),
-                    index: Some(std::sync::Arc::from(index)),
-                    rest: None,
-                };
-                return Ok((start, None));
-            }
-            FolderStart::Whole(content) => whole = Some(content),
-        }
-    }
-    if whole.is_none()
-        && let Some(path) = &path
-        && SearchIndex::is_stored_for(path, identity)
-    {
-        let first = content::load_first_guide(&dir)?;
-        let synonyms = first.synonyms().to_vec();
-        let path = path.clone();
-        let start = crate::tui::Start {
-            content: std::sync::Arc::new(first),
-            index: None,
-            rest: Some(Box::new(move || load_rest(&dir, &path, identity, synonyms))),
-        };
-        return Ok((start, None));
-    }
-    let content = match whole {
-        Some(content) => content,
-        None => content::load_dir(&dir)?,
-    };
-    let content = std::sync::Arc::new(content);
-    let index = std::sync::Arc::new(SearchIndex::build(&content));
-    let storing = path.map(|path| {
-        let (stored, whole) = (
-            std::sync::Arc::clone(&index),
-            std::sync::Arc::clone(&content),
-        );
-        std::thread::spawn(move || store_index(&stored, &path, identity, || whole.catalog(&dir)))
-    });
-    let start = crate::tui::Start {
-        content,
-        index: Some(index),
-        rest: None,
-    };
-    Ok((start, storing))
-}
-
-/// What a console (or the rest of a help centre) opens on when a folder's index was not
-/// stored.
-enum FolderStart {
-    /// The index, built and stored, and the content its catalog lists (each guide read
-    /// when it is opened).
-    Indexed(Content, Box<SearchIndex>),
-    /// The content loaded whole (its index still to build).
-    Whole(Content),
-}
-
-/// Builds the index of the folder `dir` (whose identity is `identity`) and stores it at
-/// `path`, reading, validating and indexing a guide at a time, the texts written beside the
-/// stored index as they come: a help centre's first start holds neither its guides nor its
-/// texts in memory (at 100,000 entries, most of what loading it whole takes). The folder is
-/// loaded whole instead when that is what is left to do: it has a problem (then the errors,
-/// each reported as loading it whole reports them), it changed while it was read, or the
-/// index could not be written.
-fn store_guide_by_guide(
-    dir: &Path,
-    path: &Path,
-    identity: [u8; 16],
-) -> Result<FolderStart, ContentErrors> {
-    let texts_dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let streamed = content::stream_dir(
-        dir,
-        || crate::search::IndexShare::writing_texts_to(texts_dir),
-        |share, g, guide| {
-            if let Ok(share) = share {
-                share.add(g, guide);
-            }
-        },
-    )?;
-    let (shares, catalog, synonyms) = match streamed {
-        content::Streamed::Whole(content) => return Ok(FolderStart::Whole(content)),
-        content::Streamed::Sound {
-            shares,
-            catalog,
-            synonyms,
-        } => (shares, catalog, synonyms),
-    };
-    let stored = shares
-        .into_iter()
-        .collect::<io::Result<Vec<_>>>()
-        .and_then(|shares| SearchIndex::from_shares(shares, &synonyms))
-        .and_then(|index| index.into_stored(path, identity, catalog));
-    if let Ok(index) = stored {
-        if content::identity(dir)? == identity {
-            prune_index_cache(path);
-            let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
-            return Ok(FolderStart::Indexed(content, Box::new(index)));
-        }
-        // Changed while it was read: what was stored may hold some of each.
-        let _ = std::fs::remove_file(path);
-    }
-    // Changed meanwhile, or not stored: read whole.
-    content::load_dir(dir).map(FolderStart::Whole)
-}
-
-/// The whole help centre for a console that opened on its first guide: the stored index,
-/// and content listed by the catalog stored with it (each guide read when it is opened:
-/// the folder validated whole when the index was stored, and its identity says it has not
-/// changed since). An index that does not check out is rebuilt from the folder, read and
-/// validated whole.
-fn load_rest(
-    dir: &Path,
-    path: &Path,
-    identity: [u8; 16],
-    synonyms: Vec<content::Synonym>,
-) -> Result<crate::tui::Loaded, String> {
-    if let Ok(index) = SearchIndex::load_stored(path, identity) {
-        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
-        return Ok(crate::tui::Loaded { content, index });
-    }
-    let started = store_guide_by_guide(dir, path, identity).map_err(|errors| {
-        let first = errors
-            .0
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        format!("콘텐츠 문제 {}건 (처음: {first})", errors.0.len())
-    })?;
-    let content = match started {
-        FolderStart::Indexed(content, index) => {
-            return Ok(crate::tui::Loaded {
-                content,
-                index: *index,
-            });
-        }
-        FolderStart::Whole(content) => content,
-    };
-    let index = build_to_store(&content);
-    store_index(&index, path, identity, || content.catalog(dir));
-    Ok(crate::tui::Loaded { content, index })
-}
-
-/// The index of `content`, about to be stored: the content's version, which the catalog
-/// stored with it names, is worked out beside the build (which leaves a core idle in
-/// places) rather than while storing.
-fn build_to_store(content: &Content) -> SearchIndex {
-    std::thread::scope(|scope| {
-        scope.spawn(|| content.version());
-        SearchIndex::build(content)
-    })
-}
-
-/// How [`search_index`] came by the index: `how` is "stored", "built" or "embedded";
-/// `read_ms` the time to read the stored index, to read (not parse) the content files, or to
-/// load the embedded guide.
-struct IndexTiming {
-    how: &'static str,
-    read_ms: f64,
-    /// A newly built index's content (its catalog goes with the index), where to store the
-    /// index, and the identity of the content.
-    store: Option<Storing>,
-}
-
-struct Storing {
-    content: Content,
-    dir: PathBuf,
-    path: PathBuf,
-    identity: [u8; 16],
-}
-
-impl IndexTiming {
-    /// Stores a newly built index (a cache that cannot be written only costs the next start
-    /// its time) and keeps the cache folder small.
-    fn store(&self, index: &SearchIndex) {
-        if let Some(storing) = &self.store {
-            let catalog = || storing.content.catalog(&storing.dir);
-            store_index(index, &storing.path, storing.identity, catalog);
-        }
-    }
-}
-
-/// Stores `index` at `path` for content of `identity`, with the content's `catalog` (a
-/// cache that cannot be written only costs the next start its time) and keeps the cache
-/// folder small.
-fn store_index(
-    index: &SearchIndex,
-    path: &Path,
-    identity: [u8; 16],
-    catalog: impl FnOnce() -> content::Catalog + Send,
-) {
-    if index.store(path, identity, catalog).is_ok() {
-        prune_index_cache(path);
-    }
-}
-
-/// The search index of the content: for a content folder, the one stored in the user's
-/// cache when it was built from these very files (checked before use), else built from the
-/// loaded content and stored for the next time; the embedded guide is indexed directly.
-fn search_index(global: &GlobalArgs) -> Result<(SearchIndex, IndexTiming), UserError> {
-    let Some(dir) = &global.content else {
-        let started = std::time::Instant::now();
-        let content = content::load_embedded()?;
-        let read_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let index = SearchIndex::build(&content);
-        std::mem::forget(content);
-        let timing = IndexTiming {
-            how: "embedded",
-            read_ms,
-            store: None,
-        };
-        return Ok((index, timing));
-    };
-    let started = std::time::Instant::now();
-    let identity = content::identity(dir)?;
-    let path = index_cache_dir().map(|cache| cache.join(index_file_name(identity)));
-    if let Some(path) = &path
-        && let Ok(index) = SearchIndex::load_stored(path, identity)
-    {
-        let read_ms = started.elapsed().as_secs_f64() * 1000.0;
-        return Ok((
-            index,
-            IndexTiming {
-                how: "stored",
-                read_ms,
-                store: None,
-            },
-        ));
-    }
-    let sources = content::read_dir(dir)?;
-    let read_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let content = content::load_sources(&sources)?;
-    std::mem::forget(sources);
-    let index = build_to_store(&content);
-    let store = path.map(|path| Storing {
-        content,
-        dir: dir.clone(),
-        path,
-        identity,
-    });
-    Ok((
-        index,
-        IndexTiming {
-            how: "built",
-            read_ms,
-            store,
-        },
-    ))
-}
-
-/// Where stored indexes live: `$XDG_CACHE_HOME/support-console`, else
-/// `~/.cache/support-console`; none without either.
-pub fn index_cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|home| !home.is_empty())
-                .map(|home| PathBuf::from(home).join(".cache"))
-        })?;
-    Some(base.join("support-console"))
-}
-
-fn index_file_name(identity: [u8; 16]) -> String {
-    let hex = identity.iter().fold(String::new(), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    });
-    format!("index-{hex}.bin")
-}
-
-/// Stored indexes kept besides the newest: one per content folder an agent switches between.
-const INDEXES_KEPT: usize = 4;
-
-/// Removes all but the newest [`INDEXES_KEPT`] stored indexes (each is as large as the
-/// content it indexes).
-fn prune_index_cache(just_written: &Path) {
-    let Some(dir) = just_written.parent() else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut stored: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with("index-"))
-                && path.extension().is_some_and(|ext| ext == "bin")
-        })
-        .filter_map(|path| Some((std::fs::metadata(&path).ok()?.modified().ok()?, path)))
-        .collect();
-    stored.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
-    for (_, path) in stored.into_iter().skip(INDEXES_KEPT) {
-        if path != just_written {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-    remove_abandoned_temporaries(dir);
-}
-
-/// A temporary file untouched this long was left by a process that ended while storing
-/// (one still writing touches its file all the time).
-const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Removes temporary files that ended processes left behind: an index being stored
-/// (`.NAME.PID.tmp`) or the texts of one being built (`.texts-PID-N.tmp`).
-fn remove_abandoned_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for path in entries.flatten().map(|entry| entry.path()) {
-        let temporary = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .is_some_and(|name| name.starts_with(".index-") || name.starts_with(".texts-"))
-            && path.extension().is_some_and(|ext| ext == "tmp");
-        let abandoned = std::fs::metadata(&path)
-            .and_then(|meta| meta.modified())
-            .ok()
-            .and_then(|modified| modified.elapsed().ok())
-            .is_some_and(|age| age > ABANDONED_AFTER);
-        if temporary && abandoned {
-            let _ = std::fs::remove_file(path);
-        }
-    }
 }
 
 /// Appends `value` on one line, through the character policy (`crate::text`); a line break
@@ -1729,34 +1380,4 @@ fn history_command(
         ));
     }
     print_events(io, global, &events)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temporaries_left_by_ended_processes_are_removed_and_others_kept() {
-        let dir =
-            std::env::temp_dir().join(format!("support-console-prune-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let old = std::time::SystemTime::now() - 2 * ABANDONED_AFTER;
-        let abandoned = dir.join(".index-aa.bin.1.tmp");
-        let texts = dir.join(".texts-1-0.tmp");
-        let writing = dir.join(".index-bb.bin.2.tmp");
-        let other = dir.join(".notes.tmp");
-        for path in [&abandoned, &texts, &writing, &other] {
-            std::fs::write(path, b"x").unwrap();
-        }
-        for path in [&abandoned, &texts, &other] {
-            let file = std::fs::File::options().write(true).open(path).unwrap();
-            file.set_modified(old).unwrap();
-        }
-        remove_abandoned_temporaries(&dir);
-        assert!(!abandoned.exists());
-        assert!(!texts.exists(), "texts of an index never built");
-        assert!(writing.exists(), "a file still being written stays");
-        assert!(other.exists(), "not ours");
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }

@@ -17,6 +17,7 @@
 mod codes;
 mod docs;
 mod docset;
+pub mod index_cache;
 mod matcher;
 mod postings;
 mod query;

@@ -1,13 +1,15 @@
-//! The console's state and its reaction to keys, mouse and time. Keys go to the text field
-//! that has the keyboard, then to the focused pane, which answers consumed (with commands)
-//! or not; what no pane takes is global. Every command is carried out in [`App::apply`], the
-//! one place where selecting a guide or a question resets what depends on it. Nothing here
-//! draws or touches the terminal, so tests drive it headless.
+//! The console's state and its reaction to messages: keys, mouse, search answers, the log
+//! writer, signals, deadlines ([`App::update`]). A key goes to the layer on top
+//! ([`App::layer`]): a question, the wrap-up, the help, a text field, or the focused pane,
+//! which answers consumed (with commands) or not; what no pane takes is global. Every
+//! command is carried out in [`App::apply`], the one place where selecting a guide or a
+//! question resets what depends on it. Nothing here draws or touches the terminal, so tests
+//! drive it headless.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{
@@ -16,7 +18,8 @@ use crossterm::event::{
 use ratatui::layout::Position;
 
 use super::command::{Command, Effect, Pane, Step};
-use super::keymap::{self, Action, FooterMode, Scope};
+use super::event::{Mailbox, Message};
+use super::keymap::{self, Action, Layer, Scope};
 use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
 use super::report::{FrameReport, Hitboxes};
@@ -25,8 +28,9 @@ use super::searcher::Searcher;
 use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
-use crate::history::writer::{LogWriter, WriteReport};
+use crate::history::writer::{Finished, LogWriter, WriteReport};
 use crate::history::{EventKind, Filter, Log, LogEvent};
+use crate::search::index_cache::Loaded;
 use crate::search::{SearchCache, SearchIndex, Target};
 
 /// The console's clock: fixed for training and tests, else the real time in KST.
@@ -39,10 +43,6 @@ impl Clock {
     pub fn now(&self) -> DateTime<FixedOffset> {
         self.fixed.unwrap_or_else(clock::now_kst)
     }
-}
-
-fn is_ctrl_c(key: &KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// The context a pane sees, built from the app's fields one by one so that a pane's own
@@ -71,12 +71,6 @@ pub enum HelpCentre {
     FirstGuideOnly,
 }
 
-/// The whole help centre, loaded while the console already shows its first guide.
-pub struct Loaded {
-    pub content: Content,
-    pub index: SearchIndex,
-}
-
 pub struct App {
     /// Shared with the thread that stores a newly built index.
     pub content: Arc<Content>,
@@ -90,6 +84,8 @@ pub struct App {
     searcher: Option<Searcher>,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
+    /// Where keys, search answers, the log writer's reports and signals arrive.
+    mailbox: Mailbox,
     /// Writes the consultation log off the UI thread (none in tests without a log).
     log: Option<LogWriter>,
     /// A lasting notice while the log cannot be written (events wait and are retried).
@@ -109,8 +105,11 @@ pub struct App {
     /// the schedule closed what the template offers).
     pub confirm: Option<Confirm>,
     pub call: Call,
-    pub toast: Option<(String, u32)>,
+    /// A passing notice in the footer, and when it fades.
+    pub toast: Option<(String, Instant)>,
     pub quit: bool,
+    /// The signal that ends the console, if one did.
+    pub ending: Option<i32>,
     pub effects: Vec<Effect>,
     /// Where the last frame drew each pane and list (for the mouse).
     pub hitboxes: Hitboxes,
@@ -164,8 +163,8 @@ pub struct Confirm {
 /// Lines one notch of the mouse wheel scrolls a text.
 const WHEEL_LINES: u16 = 3;
 
-/// How many ticks (of the event loop's idle timeout) a toast stays.
-const TOAST_TICKS: u32 = 8;
+/// How long a toast stays.
+const TOAST_FOR: Duration = Duration::from_secs(4);
 
 impl App {
     pub fn new(
@@ -193,9 +192,14 @@ impl App {
             .map(recent_events)
             .unwrap_or_default();
         let sms = templates::State::new(recent, warning);
-        let log = history_path
-            .clone()
-            .and_then(|path| LogWriter::start(path).ok());
+        let mailbox = Mailbox::default();
+        let log = history_path.clone().and_then(|path| {
+            let poster = mailbox.poster();
+            LogWriter::start(path, move |report| {
+                poster.post(Message::Log(report));
+            })
+            .ok()
+        });
         let category = category::State::new(&content);
         let mut app = Self {
             content,
@@ -205,6 +209,7 @@ impl App {
             searcher: None,
             clock,
             history_path,
+            mailbox,
             log,
             log_notice: None,
             guide: 0,
@@ -221,6 +226,7 @@ impl App {
             call: Call::new(),
             toast: None,
             quit: false,
+            ending: None,
             effects: Vec::new(),
             hitboxes: Hitboxes::default(),
             too_small: false,
@@ -263,7 +269,8 @@ impl App {
     /// Searches on a thread of its own from now on, whatever the size of the help centre
     /// (tests; the console does so by itself from [`SEARCH_OFF_THREAD_FROM`] documents).
     pub fn search_off_thread(&mut self) {
-        self.searcher = Some(Searcher::start(Arc::clone(&self.index)));
+        let poster = self.mailbox.poster();
+        self.searcher = Some(Searcher::start(Arc::clone(&self.index), poster));
     }
 
     fn search_off_thread_when_large(&mut self) {
@@ -278,16 +285,11 @@ impl App {
         self.searcher.as_ref().is_some_and(Searcher::is_waiting)
     }
 
-    /// Takes in the hits of the query typed last, if they have come.
-    pub fn poll_search(&mut self) {
-        if let Some(results) = self.searcher.as_mut().and_then(Searcher::poll) {
-            self.show_results(results);
-        }
-    }
-
-    /// Waits for the hits of the query typed last, before the agent acts on them.
+    /// Waits for the hits of the query typed last, before the agent acts on them (other
+    /// messages that come meanwhile are taken in after).
     fn settle_search(&mut self) {
-        if let Some(results) = self.searcher.as_mut().and_then(Searcher::wait) {
+        let mailbox = &mut self.mailbox;
+        if let Some(results) = self.searcher.as_mut().and_then(|s| s.wait(mailbox)) {
             self.show_results(results);
         }
     }
@@ -310,70 +312,180 @@ impl App {
     }
 
     fn toast(&mut self, message: impl Into<String>) {
-        self.toast = Some((message.into(), TOAST_TICKS));
+        self.toast = Some((message.into(), Instant::now() + TOAST_FOR));
     }
 
-    /// Takes in what the log writer reported: a failure stays on screen until a write works.
-    pub fn poll_log(&mut self) {
-        let reports = self
-            .log
-            .as_ref()
-            .map(LogWriter::reports)
-            .unwrap_or_default();
-        for report in reports {
-            match report {
-                WriteReport::Written => {
-                    if self.log_notice.take().is_some() {
-                        self.toast("기록 저장됨 (대기하던 기록 포함)");
-                    }
+    /// A poster for work that reports to this console (the loading of the help centre,
+    /// and sources to come: a content watcher, a sync, a team link).
+    pub fn poster(&self) -> super::event::Poster {
+        self.mailbox.poster()
+    }
+
+    /// The next message, waiting for it until the app's next deadline.
+    pub fn next_message(&mut self) -> Message {
+        let deadline = self.next_deadline();
+        self.mailbox.next(deadline)
+    }
+
+    /// Takes in every message already waiting (tests; the loop takes them one by one);
+    /// whether any changed what is shown.
+    pub fn receive_waiting(&mut self) -> bool {
+        let mut changed = false;
+        while let Some(message) = self.mailbox.try_next() {
+            changed |= self.update(message);
+        }
+        changed
+    }
+
+    /// A message already waiting, if any (the loop takes a batch before it draws).
+    pub fn waiting_message(&mut self) -> Option<Message> {
+        self.mailbox.try_next()
+    }
+
+    /// Takes in one message: the one place where what happens elsewhere reaches the state.
+    /// Whether the screen may have changed (a frame is drawn once a batch is in).
+    pub fn update(&mut self, message: Message) -> bool {
+        match message {
+            Message::Input(event) => self.handle_event(&event),
+            Message::InputEnded(_) => {
+                self.quit = true;
+                true
+            }
+            Message::Searched(answer) => {
+                let results = self.searcher.as_mut().and_then(|s| s.take(answer));
+                results.map(|results| self.show_results(results)).is_some()
+            }
+            Message::HelpCentre(loaded) => {
+                match *loaded {
+                    Ok(loaded) => self.apply_loaded(loaded),
+                    Err(error) => self.loading_failed(&error.to_string()),
                 }
-                WriteReport::Failed { message, pending } => {
-                    self.log_notice = Some(format!(
-                        "기록 실패: {message} · {pending}건 대기, 자동으로 다시 시도합니다"
-                    ));
+                true
+            }
+            Message::Log(report) => self.log_reported(report),
+            Message::Signal(signal) => {
+                self.ending = Some(signal);
+                self.quit = true;
+                true
+            }
+            Message::Deadline => self.deadline_passed(Instant::now()),
+        }
+    }
+
+    /// What the log writer reported: a failure stays on screen until a write works.
+    fn log_reported(&mut self, report: WriteReport) -> bool {
+        match report {
+            WriteReport::Written => {
+                let was_failing = self.log_notice.take().is_some();
+                if was_failing {
+                    self.toast("기록 저장됨 (대기하던 기록 포함)");
                 }
+                was_failing
+            }
+            WriteReport::Failed { message, pending } => {
+                self.log_notice = Some(format!(
+                    "기록 실패: {message} · {pending}건 대기, 자동으로 다시 시도합니다"
+                ));
+                true
             }
         }
     }
 
-    /// Before the process ends: lets the log writer store what it holds (a few seconds at
-    /// most, so a locked database cannot hold the exit forever).
-    pub fn finish(&mut self) {
-        if let Some(log) = self.log.take() {
-            log.finish(std::time::Duration::from_secs(3));
-        }
+    /// When something on screen changes by itself: a toast fades, the call timer shows the
+    /// next second, the date (or the service's phase) in the header changes. `None`: nothing
+    /// will until a message comes.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let toast = self.toast.as_ref().map(|(_, until)| *until);
+        let timer = self.call.started.map(|started| {
+            started + Duration::from_secs(started.elapsed().as_secs().saturating_add(1))
+        });
+        let clock = self
+            .clock
+            .fixed
+            .is_none()
+            .then(|| Instant::now() + self.until_the_header_changes());
+        [toast, timer, clock].into_iter().flatten().min()
     }
 
-    /// Idle time passed: toasts fade, the log writer is heard.
-    pub fn tick(&mut self) {
-        self.poll_log();
-        if let Some((_, ticks)) = &mut self.toast {
-            *ticks = ticks.saturating_sub(1);
-            if *ticks == 0 {
-                self.toast = None;
-            }
-        }
-    }
-
-    /// The keys the footer names now: those of the text field with the keyboard, or the
-    /// focused pane's and the global ones that do something here.
-    pub fn footer_hints(&self) -> Vec<keymap::Hint> {
-        let mode = if self.call.wrapping_up {
-            FooterMode::WrapUp
-        } else if self.search.active {
-            FooterMode::Search
-        } else if self.sms.draft.as_ref().is_some_and(|d| d.editing) {
-            FooterMode::Draft
-        } else if self.rules.editing {
-            FooterMode::RuleInput
-        } else if self.sms.editing.is_some() {
-            FooterMode::SmsVariable
-        } else {
-            FooterMode::Panes(self.footer_scope())
-        };
-        keymap::footer(mode)
+    /// Time until the header's date or the shown guide's phase next changes by the real
+    /// clock: the next midnight in KST, or a schedule event before it.
+    fn until_the_header_changes(&self) -> Duration {
+        let now = clock::now_kst();
+        let midnight = now
+            .date_naive()
+            .succ_opt()
+            .and_then(clock::start_of_day_kst);
+        let event = self
+            .current_guide()
+            .and_then(|guide| guide.schedule.as_ref())
             .into_iter()
-            .filter(|hint| hint.action.is_none_or(|action| self.offers(action)))
+            .flat_map(|schedule| &schedule.events)
+            .filter_map(|event| DateTime::parse_from_rfc3339(&event.at).ok())
+            .filter(|at| *at > now)
+            .min();
+        [midnight, event]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|at| (at - now).to_std().ok())
+            // A second past the change, so that the frame drawn then shows it.
+            .map_or(Duration::from_secs(3600), |wait| {
+                wait + Duration::from_secs(1)
+            })
+    }
+
+    /// A deadline passed: the toasts due fade. Whether to draw (the timer and the clock
+    /// move whenever a deadline passes).
+    pub fn deadline_passed(&mut self, now: Instant) -> bool {
+        if self.toast.as_ref().is_some_and(|(_, until)| *until <= now) {
+            self.toast = None;
+        }
+        true
+    }
+
+    /// Before the process ends: lets the log writer store what it holds, within `limit`
+    /// (a locked database cannot hold the exit forever); what it could not is returned.
+    pub fn finish(&mut self, limit: Duration) -> Finished {
+        self.log
+            .take()
+            .map(|log| log.finish(limit))
+            .unwrap_or_default()
+    }
+
+    /// Events waiting for the log.
+    pub fn log_pending(&self) -> usize {
+        self.log.as_ref().map_or(0, LogWriter::pending)
+    }
+
+    /// Who has the keyboard now: the one place that decides it, for keys, the footer, the
+    /// help and the cursor. A text field has it only while its pane is focused.
+    pub fn layer(&self) -> Layer {
+        if self.confirm.is_some() {
+            Layer::Confirm
+        } else if self.too_small {
+            Layer::TooSmall
+        } else if self.call.wrapping_up {
+            Layer::WrapUp
+        } else if self.help_open {
+            Layer::Help
+        } else if self.search.active {
+            Layer::Search
+        } else if self.focus == Pane::Rules && self.rules.editing {
+            Layer::RuleInput
+        } else if self.focus == Pane::Sms && self.sms.writing() {
+            Layer::Draft
+        } else if self.focus == Pane::Sms && self.sms.editing.is_some() {
+            Layer::SmsVariable
+        } else {
+            Layer::Panes(self.footer_scope())
+        }
+    }
+
+    /// The keys the footer names now: the layer's, those that do something here.
+    pub fn footer_hints(&self) -> Vec<keymap::Hint> {
+        keymap::footer(self.layer())
+            .into_iter()
+            .filter(|hint| self.offers(hint.action))
             .collect()
     }
 
@@ -403,109 +515,126 @@ impl App {
         }
     }
 
-    /// Whether a text field has the keyboard (the search line, a rule input, an SMS variable).
+    /// Whether a text field has the keyboard (the search line, a rule input, an SMS
+    /// variable or text, the memo).
     pub fn editing(&self) -> bool {
-        self.search.active || self.rules.editing || self.sms.typing()
+        self.layer().takes_text()
     }
 
-    pub fn handle_event(&mut self, event: &Event) {
-        self.poll_log();
+    /// A terminal event; whether it may have changed the screen (a mouse that only moved, a
+    /// key released, focus coming and going change nothing).
+    pub fn handle_event(&mut self, event: &Event) -> bool {
         // Between events nothing borrows a guide: those read longest ago may go (the content
         // is this console's alone once the help centre is in).
         if let Some(content) = Arc::get_mut(&mut self.content) {
             content.let_go_of_guides(GUIDES_KEPT, self.guide);
         }
+        let acts = match event {
+            Event::Key(key) => key.kind != KeyEventKind::Release,
+            Event::Paste(_) | Event::Resize(..) => true,
+            Event::Mouse(mouse) => !matches!(mouse.kind, MouseEventKind::Moved),
+            Event::FocusGained | Event::FocusLost => false,
+        };
+        if !acts {
+            return false;
+        }
         if matches!(event, Event::Key(_) | Event::Paste(_)) && self.call.started.is_none() {
             self.call.started = Some(Instant::now());
         }
         match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
+            Event::Key(key) => self.handle_key(key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
             Event::Paste(text) => self.paste(text),
             _ => {}
         }
+        true
     }
 
     /// A paste goes into the text field that has the keyboard, and nowhere else: replayed as
     /// keys it would act as shortcuts (a `q` in it would quit).
     fn paste(&mut self, text: &str) {
-        if self.call.wrapping_up {
-            self.call.memo.insert_str(text);
-            return;
-        }
-        if self.search.active {
-            if self.search.query.insert_str(text) {
-                self.run_search();
+        match self.layer() {
+            Layer::WrapUp => {
+                self.call.memo.insert_str(text);
             }
-            return;
-        }
-        if let Some(editor) = self.rules.active_editor() {
-            editor.insert_str(text);
-            return;
-        }
-        if self.sms.typing() {
-            let ctx = context!(self);
-            if let Some(editor) = self.sms.active_editor(&ctx) {
-                editor.insert_str(text);
+            Layer::Search => {
+                if self.search.query.insert_str(text) {
+                    self.run_search();
+                }
             }
-            return;
+            Layer::RuleInput => {
+                if let Some(editor) = self.rules.active_editor() {
+                    editor.insert_str(text);
+                }
+            }
+            Layer::SmsVariable | Layer::Draft => {
+                let ctx = context!(self);
+                if let Some(editor) = self.sms.active_editor(&ctx) {
+                    editor.insert_str(text);
+                }
+            }
+            Layer::Confirm | Layer::TooSmall | Layer::Help | Layer::Panes(_) => {
+                self.toast("붙여넣기는 입력 칸에서만 됩니다 (/ 검색, Enter 입력)");
+            }
         }
-        self.toast("붙여넣기는 입력 칸에서만 됩니다 (/ 검색, Enter 입력)");
     }
 
+    /// A key, for the layer on top: what the key table binds it to there, or typing.
     pub fn handle_key(&mut self, key: &KeyEvent) {
-        if let Some(confirm) = self.confirm.take() {
-            let yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y' | 'ㅛ'))
-                || is_ctrl_c(key);
-            if yes {
-                for command in confirm.then {
-                    self.apply(command);
-                }
-            } else {
-                self.toast("취소했습니다");
-            }
-            return;
-        }
-        if is_ctrl_c(key) {
-            self.request_quit();
-            return;
-        }
-        if self.too_small {
+        let layer = self.layer();
+        let action = keymap::resolve(layer, key);
+        match layer {
+            Layer::Confirm => self.answer(action == Some(Action::Yes)),
             // Nothing can be seen: only quitting (and resizing) does anything.
-            if keymap::resolve(key) == Some(Action::Quit) {
-                self.request_quit();
+            Layer::TooSmall => {
+                if action == Some(Action::Quit) {
+                    self.request_quit();
+                }
             }
-            return;
-        }
-        if self.call.wrapping_up {
-            self.wrapup_key(key);
-            return;
-        }
-        if self.help_open {
-            match keymap::resolve(key) {
+            _ if action == Some(Action::Quit) => self.request_quit(),
+            Layer::WrapUp => match action {
+                Some(Action::Save) => self.finish_call(),
+                Some(Action::Back) => self.call.wrapping_up = false,
+                _ => {
+                    self.call.memo.handle(key);
+                }
+            },
+            Layer::Help => match action {
                 Some(Action::Down) => self.help_scroll = self.help_scroll.saturating_add(1),
                 Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
                 _ => self.help_open = false,
-            }
-            return;
-        }
-        // A text field with the keyboard takes the key first.
-        if self.search.active {
-            self.search_key(key);
-            return;
-        }
-        let outcome = match self.focus {
-            Pane::Rules => self.rules.handle_input(key),
-            Pane::Sms => {
+            },
+            Layer::Search => self.search_key(action, key),
+            Layer::RuleInput => self.rules.field_key(action, key),
+            Layer::SmsVariable | Layer::Draft => {
                 let ctx = context!(self);
-                self.sms.handle_input(&ctx, key)
+                self.sms.field_key(&ctx, action, key);
             }
-            Pane::Category | Pane::Qa => Outcome::Ignored,
+            Layer::Panes(_) => self.pane_key(action, key),
+        }
+    }
+
+    /// The answer to the question on screen: yes carries out what it asked about.
+    fn answer(&mut self, yes: bool) {
+        let Some(confirm) = self.confirm.take() else {
+            return;
         };
-        if self.take(outcome) {
+        if yes {
+            for command in confirm.then {
+                self.apply(command);
+            }
+        } else {
+            self.toast("취소했습니다");
+        }
+    }
+
+    /// A key where no field has the keyboard: the focused pane first, then the global keys,
+    /// and a character no shortcut takes starts a search.
+    fn pane_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        if self.focus == Pane::Rules && self.rules.start_typing(key) {
             return;
         }
-        if let Some(action) = keymap::resolve(key)
+        if let Some(action) = action
             && self.dispatch(action)
         {
             return;
@@ -519,7 +648,7 @@ impl App {
             && !c.is_control()
         {
             self.apply(Command::ActivateSearch);
-            self.search_key(key);
+            self.search_key(None, key);
         }
     }
 
@@ -640,8 +769,15 @@ impl App {
                 // The log keeps the real time; a simulated clock (--now) is kept beside it.
                 event.as_of = self.clock.fixed.map(|_| event.at);
                 event.at = clock::now_kst();
-                if let Some(log) = &self.log {
-                    log.write(event.clone());
+                if let Some(log) = &self.log
+                    && let Err(full) = log.write(event.clone())
+                {
+                    // Back-pressure: the log has refused writes for so long that the queue
+                    // is full. Said where it stays, rather than the event lost unseen.
+                    self.log_notice = Some(format!(
+                        "기록 대기열이 가득 찼습니다({}건): 방금 기록은 저장되지 않았습니다 · 디스크와 기록 파일을 확인하세요",
+                        full.limit
+                    ));
                 }
                 if event.kind != EventKind::Wrapup {
                     self.call.events.push(event.clone());
@@ -718,24 +854,25 @@ impl App {
         self.toast(format!("복사함: {what} ({chars}자)"));
     }
 
-    fn search_key(&mut self, key: &KeyEvent) {
-        match key.code {
-            KeyCode::Esc => {
+    /// A key on the search line: the hit list's moves, open, clear, leave, or typing.
+    fn search_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        match action {
+            Some(Action::Back) => {
                 if self.search.query.is_empty() {
                     self.search.active = false;
                 } else {
                     self.clear_search();
                 }
             }
-            KeyCode::Enter => {
+            Some(Action::Open) => {
                 self.search.active = false;
                 self.open_selected_hit();
             }
-            KeyCode::Tab => self.search.active = false,
-            KeyCode::Down => self.select_hit(self.search.selected + 1),
-            KeyCode::Up => self.select_hit(self.search.selected.saturating_sub(1)),
-            KeyCode::PageDown => self.select_hit(self.search.selected + HIT_PAGE),
-            KeyCode::PageUp => {
+            Some(Action::ToList) => self.search.active = false,
+            Some(Action::Down) => self.select_hit(self.search.selected + 1),
+            Some(Action::Up) => self.select_hit(self.search.selected.saturating_sub(1)),
+            Some(Action::PageDown) => self.select_hit(self.search.selected + HIT_PAGE),
+            Some(Action::PageUp) => {
                 self.select_hit(self.search.selected.saturating_sub(HIT_PAGE));
             }
             _ => {
@@ -858,18 +995,6 @@ impl App {
         }
     }
 
-    /// Keys while the wrap-up is open: typing goes to the memo; Enter copies the note, saves
-    /// it to the log and starts a new call; Esc closes it (the memo is kept).
-    fn wrapup_key(&mut self, key: &KeyEvent) {
-        match key.code {
-            KeyCode::Esc => self.call.wrapping_up = false,
-            KeyCode::Enter => self.finish_call(),
-            _ => {
-                self.call.memo.handle(key);
-            }
-        }
-    }
-
     /// The ticket note of the call so far: category, guide and content version, questions
     /// opened, the rule inputs' one-line verdict, the SMS copied or sent, the memo.
     pub fn wrapup_note(&self) -> String {
@@ -975,8 +1100,13 @@ impl App {
         self.category.reveal = false;
     }
 
+    /// The mouse acts on the panes, not through what covers them (a question, the wrap-up,
+    /// the help, the too-small message).
     fn handle_mouse(&mut self, mouse: MouseEvent) {
-        if self.too_small {
+        if matches!(
+            self.layer(),
+            Layer::Confirm | Layer::TooSmall | Layer::WrapUp | Layer::Help
+        ) {
             return;
         }
         let at = Position::new(mouse.column, mouse.row);
@@ -985,6 +1115,13 @@ impl App {
         };
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
+                // A field of another pane stops having the keyboard (what it holds stays).
+                if pane != Pane::Rules {
+                    self.rules.editing = false;
+                }
+                if pane != Pane::Sms {
+                    self.sms.stop_typing();
+                }
                 self.focus = pane;
                 let Some(row) = self.hitboxes.list_row(pane, at) else {
                     return;

@@ -32,25 +32,133 @@ pub enum Action {
     Compose,
     WrapUp,
     Toggle,
+    /// Ends typing in a field; what was typed stays.
+    Done,
+    /// The next field of a form (the next SMS variable).
+    NextField,
+    /// From the search line to its hit list.
+    ToList,
+    /// The field's own editing key (cursor, deletion, a line break): the editor takes it.
+    Edit,
+    /// The wrap-up: copy the note, save it and start a new call.
+    Save,
+    /// The answer to a question.
+    Yes,
+    No,
 }
 
-/// Where a binding matters (for the footer and the help screen).
+/// A group of bindings: where they hold, as the footer, the help and the README name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Every pane.
     Global,
+    /// Lists and texts (every pane's moves).
     Move,
-    Sms,
     Rules,
+    Sms,
+    /// The search line while it has the keyboard.
+    Search,
+    /// Every text field (search, rule inputs, SMS variables and text, the memo).
+    Field,
+    RuleInput,
+    SmsVariable,
+    Draft,
+    WrapUp,
+    Help,
+    Confirm,
+    /// Every layer (a prompt reads it as no).
+    Anywhere,
 }
 
 impl Scope {
-    fn title(self) -> &'static str {
+    pub const ALL: [Scope; 13] = [
+        Scope::Global,
+        Scope::Move,
+        Scope::Rules,
+        Scope::Sms,
+        Scope::Search,
+        Scope::Field,
+        Scope::RuleInput,
+        Scope::SmsVariable,
+        Scope::Draft,
+        Scope::WrapUp,
+        Scope::Help,
+        Scope::Confirm,
+        Scope::Anywhere,
+    ];
+
+    pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "전체",
             Scope::Move => "목록 · 본문",
             Scope::Sms => "SMS 템플릿",
             Scope::Rules => "규정 조회",
+            Scope::Search => "검색 입력 중",
+            Scope::Field => "입력 칸",
+            Scope::RuleInput => "규정 값 입력 중",
+            Scope::SmsVariable => "SMS 변수 입력 중",
+            Scope::Draft => "SMS 직접 쓰는 중",
+            Scope::WrapUp => "상담 정리",
+            Scope::Help => "도움말",
+            Scope::Confirm => "확인 물음",
+            Scope::Anywhere => "어디서나",
         }
+    }
+}
+
+/// Who has the keyboard: the top of the stack of what is on screen. One layer takes every
+/// key while it is up; [`resolve`] reads a key in the layer's scopes, the footer names the
+/// layer's keys, and the help lists every scope. `App::layer` says which is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// A yes/no question: `y`/Enter says yes, anything else (Ctrl-C too) no.
+    Confirm,
+    /// The terminal is too small to see anything: only quitting works.
+    TooSmall,
+    /// The call's wrap-up: its memo has the keyboard.
+    WrapUp,
+    /// The help screen: arrows scroll, any other key closes it.
+    Help,
+    /// The search line has the keyboard.
+    Search,
+    /// A rule form value is being typed.
+    RuleInput,
+    /// An SMS variable is being typed.
+    SmsVariable,
+    /// An SMS is being written.
+    Draft,
+    /// No field: the focused pane (its scope) and the global keys.
+    Panes(Scope),
+}
+
+impl Layer {
+    /// The scopes whose bindings hold in this layer, the layer's own first.
+    pub fn scopes(self) -> &'static [Scope] {
+        match self {
+            Layer::Confirm => &[Scope::Confirm, Scope::Anywhere],
+            // Only quitting acts there (`App::handle_key`).
+            Layer::TooSmall => &[Scope::Global, Scope::Anywhere],
+            Layer::WrapUp => &[Scope::WrapUp, Scope::Field, Scope::Anywhere],
+            Layer::Help => &[Scope::Help, Scope::Anywhere],
+            Layer::Search => &[Scope::Search, Scope::Field, Scope::Anywhere],
+            Layer::RuleInput => &[Scope::RuleInput, Scope::Field, Scope::Anywhere],
+            Layer::SmsVariable => &[Scope::SmsVariable, Scope::Field, Scope::Anywhere],
+            Layer::Draft => &[Scope::Draft, Scope::Field, Scope::Anywhere],
+            Layer::Panes(Scope::Rules) => {
+                &[Scope::Rules, Scope::Global, Scope::Move, Scope::Anywhere]
+            }
+            Layer::Panes(Scope::Sms) => &[Scope::Sms, Scope::Global, Scope::Move, Scope::Anywhere],
+            Layer::Panes(_) => &[Scope::Global, Scope::Move, Scope::Anywhere],
+        }
+    }
+
+    /// Whether what is typed is text (a field has the keyboard): letters and jamo are
+    /// typed, not read as shortcuts.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Layer::WrapUp | Layer::Search | Layer::RuleInput | Layer::SmsVariable | Layer::Draft
+        )
     }
 }
 
@@ -181,11 +289,11 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
-        [(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
-        "q C-c",
+        [(KeyCode::Char('q'), NONE)],
+        "q",
         Action::Quit,
         Scope::Global,
-        "종료",
+        "종료 (입력·메모가 있으면 먼저 물음)",
         true
     ),
     bind!(
@@ -284,6 +392,223 @@ pub const BINDINGS: &[Binding] = &[
         "발송함으로 기록",
         true
     ),
+    bind!(
+        [(KeyCode::Down, NONE)],
+        "↓",
+        Action::Down,
+        Scope::Search,
+        "다음 결과",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE)],
+        "↑",
+        Action::Up,
+        Scope::Search,
+        "이전 결과",
+        false
+    ),
+    bind!(
+        [(KeyCode::PageDown, NONE)],
+        "PgDn",
+        Action::PageDown,
+        Scope::Search,
+        "결과 한 쪽 아래",
+        true
+    ),
+    bind!(
+        [(KeyCode::PageUp, NONE)],
+        "PgUp",
+        Action::PageUp,
+        Scope::Search,
+        "결과 한 쪽 위",
+        false
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Open,
+        Scope::Search,
+        "고른 결과 열기",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Back,
+        Scope::Search,
+        "검색어 지우기 · 다시 누르면 닫기",
+        true
+    ),
+    bind!(
+        [(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::ToList,
+        Scope::Search,
+        "결과 목록으로",
+        true
+    ),
+    bind!(
+        [(KeyCode::Left, NONE), (KeyCode::Right, NONE)],
+        "← →",
+        Action::Edit,
+        Scope::Field,
+        "커서 이동",
+        true
+    ),
+    bind!(
+        [
+            (KeyCode::Home, NONE),
+            (KeyCode::End, NONE),
+            (KeyCode::Char('a'), CTRL),
+            (KeyCode::Char('e'), CTRL)
+        ],
+        "Home End C-a C-e",
+        Action::Edit,
+        Scope::Field,
+        "처음으로 · 끝으로",
+        false
+    ),
+    bind!(
+        [(KeyCode::Backspace, NONE), (KeyCode::Delete, NONE)],
+        "Backspace Delete",
+        Action::Edit,
+        Scope::Field,
+        "한 글자 지우기 (한글은 음절째)",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('u'), CTRL)],
+        "C-u",
+        Action::Edit,
+        Scope::Field,
+        "앞부분 지우기",
+        true
+    ),
+    bind!(
+        [(KeyCode::Char('k'), CTRL)],
+        "C-k",
+        Action::Edit,
+        Scope::Field,
+        "뒷부분 지우기",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('w'), CTRL)],
+        "C-w",
+        Action::Edit,
+        Scope::Field,
+        "한 단어 지우기",
+        false
+    ),
+    bind!(
+        [
+            (KeyCode::Enter, NONE),
+            (KeyCode::Tab, NONE),
+            (KeyCode::Esc, NONE)
+        ],
+        "Enter Tab Esc",
+        Action::Done,
+        Scope::RuleInput,
+        "입력 끝 (값은 남음)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE), (KeyCode::Tab, NONE)],
+        "Enter Tab",
+        Action::NextField,
+        Scope::SmsVariable,
+        "다음 변수",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Done,
+        Scope::SmsVariable,
+        "입력 끝",
+        true
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Edit,
+        Scope::Draft,
+        "줄바꿈",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Done,
+        Scope::Draft,
+        "작성 끝 (글은 남음; 다시 Esc 버리기)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Save,
+        Scope::WrapUp,
+        "복사·저장·새 상담",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Back,
+        Scope::WrapUp,
+        "닫기 (메모는 남음)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
+        "↓ j",
+        Action::Down,
+        Scope::Help,
+        "아래로",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
+        "↑ k",
+        Action::Up,
+        Scope::Help,
+        "위로",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE), (KeyCode::Char('?'), NONE)],
+        "Esc ?",
+        Action::Back,
+        Scope::Help,
+        "닫기 (다른 키도 닫음)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Char('y'), NONE), (KeyCode::Enter, NONE)],
+        "y Enter",
+        Action::Yes,
+        Scope::Confirm,
+        "예",
+        true
+    ),
+    bind!(
+        [(KeyCode::Char('n'), NONE), (KeyCode::Esc, NONE)],
+        "n Esc",
+        Action::No,
+        Scope::Confirm,
+        "아니요 · 취소 (다른 키도 아니요)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Char('c'), CTRL)],
+        "C-c",
+        Action::Quit,
+        Scope::Anywhere,
+        "종료 (입력 중에도; 물음에는 아니요)",
+        false
+    ),
 ];
 
 /// The Latin key a character stands for: 2-set jamo are read as the key that types them, so
@@ -292,18 +617,27 @@ pub fn latin_key(ch: char) -> char {
     key_for_jamo(ch).unwrap_or(ch)
 }
 
-/// The action bound to `key`, if any.
-pub fn resolve(key: &KeyEvent) -> Option<Action> {
+/// The action `key` stands for in `layer`: the first of the layer's scopes that binds it.
+/// Where no field has the keyboard, a jamo is read as the Latin key that types it; Shift is
+/// part of the character itself ('G', '?'), so only Control and Alt tell keys apart. At a
+/// question Ctrl-C is no, not quit.
+pub fn resolve(layer: Layer, key: &KeyEvent) -> Option<Action> {
     let code = match key.code {
-        KeyCode::Char(c) => KeyCode::Char(latin_key(c)),
+        KeyCode::Char(c) if !layer.takes_text() => KeyCode::Char(latin_key(c)),
         other => other,
     };
-    // Shift is part of the character itself ('G', '?'); only Control and Alt distinguish.
     let mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
-    BINDINGS
-        .iter()
-        .find(|binding| binding.keys.iter().any(|&(c, m)| c == code && m == mods))
-        .map(|binding| binding.action)
+    let action = layer.scopes().iter().find_map(|&scope| {
+        BINDINGS
+            .iter()
+            .filter(|binding| binding.scope == scope)
+            .find(|binding| binding.keys.iter().any(|&(c, m)| c == code && m == mods))
+            .map(|binding| binding.action)
+    });
+    match (layer, action) {
+        (Layer::Confirm, Some(Action::Quit)) => Some(Action::No),
+        _ => action,
+    }
 }
 
 /// A key the footer offers: how it is written, what it does, and the key itself (so a test
@@ -313,91 +647,26 @@ pub struct Hint {
     pub label: &'static str,
     pub help: &'static str,
     pub key: (KeyCode, KeyModifiers),
-    /// The action it stands for, where it comes from the key table.
-    pub action: Option<Action>,
+    pub action: Action,
 }
 
-/// What has the keyboard, for the footer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FooterMode {
-    /// No text field: the focused pane's keys and the global ones.
-    Panes(Scope),
-    Search,
-    RuleInput,
-    SmsVariable,
-    Draft,
-    WrapUp,
-}
-
-const fn hint(label: &'static str, help: &'static str, code: KeyCode) -> Hint {
-    Hint {
-        label,
-        help,
-        key: (code, NONE),
-        action: None,
-    }
-}
-
-/// The keys of each text field, as its footer names them.
-const SEARCH_HINTS: &[Hint] = &[
-    hint("↓", "다음 결과", KeyCode::Down),
-    hint("PgDn", "한 쪽 아래", KeyCode::PageDown),
-    hint("Enter", "열기", KeyCode::Enter),
-    hint("Esc", "지우기·닫기", KeyCode::Esc),
-    hint("Tab", "목록으로", KeyCode::Tab),
-];
-const RULE_INPUT_HINTS: &[Hint] = &[
-    hint("Enter", "입력 끝", KeyCode::Enter),
-    hint("Tab", "입력 끝", KeyCode::Tab),
-    hint("Esc", "입력 끝", KeyCode::Esc),
-    hint("←", "커서 이동", KeyCode::Left),
-];
-const SMS_VARIABLE_HINTS: &[Hint] = &[
-    hint("Enter", "다음 변수", KeyCode::Enter),
-    hint("Esc", "입력 끝", KeyCode::Esc),
-];
-const DRAFT_HINTS: &[Hint] = &[
-    hint("Enter", "줄바꿈", KeyCode::Enter),
-    hint("←", "커서 이동", KeyCode::Left),
-    Hint {
-        label: "C-u",
-        help: "앞부분 지우기",
-        key: (KeyCode::Char('u'), CTRL),
-        action: None,
-    },
-    hint("Esc", "작성 끝", KeyCode::Esc),
-];
-const WRAPUP_HINTS: &[Hint] = &[
-    hint("Enter", "복사·저장·새 상담", KeyCode::Enter),
-    hint("Esc", "닫기 (메모는 남음)", KeyCode::Esc),
-];
-
-/// The footer's keys in `mode`: a text field's own, or the key table's hints for the
-/// focused pane's scope and the global ones.
-pub fn footer(mode: FooterMode) -> Vec<Hint> {
-    match mode {
-        FooterMode::Search => SEARCH_HINTS.to_vec(),
-        FooterMode::RuleInput => RULE_INPUT_HINTS.to_vec(),
-        FooterMode::SmsVariable => SMS_VARIABLE_HINTS.to_vec(),
-        FooterMode::Draft => DRAFT_HINTS.to_vec(),
-        FooterMode::WrapUp => WRAPUP_HINTS.to_vec(),
-        // A pane's own keys (the rule form's, the SMS pane's) first: a narrow footer cuts
-        // from the end, and the global keys are named on every other pane too. Lists keep
-        // the global keys first (their own are the arrows and Enter everyone knows).
-        FooterMode::Panes(scope) => {
-            let shared = |b: &&Binding| matches!(b.scope, Scope::Global | Scope::Move);
-            let own = BINDINGS.iter().filter(|b| b.scope == scope && !shared(b));
-            own.chain(BINDINGS.iter().filter(shared))
-                .filter(|b| b.hint)
-                .map(|b| Hint {
-                    label: b.label,
-                    help: short_help(b.help),
-                    key: b.keys[0],
-                    action: Some(b.action),
-                })
-                .collect()
-        }
-    }
+/// The footer's keys in `layer`: the hinted bindings of its scopes. A pane's own keys (the
+/// rule form's, the SMS pane's) come first: a narrow footer cuts from the end, and the
+/// global keys are named on every other pane too; lists keep the global keys first (their
+/// own are the arrows and Enter everyone knows).
+pub fn footer(layer: Layer) -> Vec<Hint> {
+    layer
+        .scopes()
+        .iter()
+        .flat_map(|&scope| BINDINGS.iter().filter(move |b| b.scope == scope))
+        .filter(|b| b.hint)
+        .map(|b| Hint {
+            label: b.label,
+            help: short_help(b.help),
+            key: b.keys[0],
+            action: b.action,
+        })
+        .collect()
 }
 
 fn short_help(help: &'static str) -> &'static str {
@@ -407,10 +676,10 @@ fn short_help(help: &'static str) -> &'static str {
 /// The help screen's lines, grouped by scope.
 pub fn help_lines() -> Vec<(Option<&'static str>, String)> {
     let mut lines = Vec::new();
-    for scope in [Scope::Global, Scope::Move, Scope::Rules, Scope::Sms] {
+    for scope in Scope::ALL {
         lines.push((Some(scope.title()), String::new()));
         for binding in BINDINGS.iter().filter(|b| b.scope == scope) {
-            lines.push((None, format!("{:<10} {}", binding.label, binding.help)));
+            lines.push((None, format!("{:<12} {}", binding.label, binding.help)));
         }
     }
     lines
@@ -439,31 +708,104 @@ mod tests {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
+    const PANES: Layer = Layer::Panes(Scope::Move);
+
     #[test]
     fn jamo_work_as_their_keys() {
-        assert_eq!(resolve(&key('ㅓ')), Some(Action::Down));
-        assert_eq!(resolve(&key('ㅏ')), Some(Action::Up));
-        assert_eq!(resolve(&key('ㅂ')), Some(Action::Quit));
-        assert_eq!(resolve(&key('ㅛ')), Some(Action::Copy));
+        assert_eq!(resolve(PANES, &key('ㅓ')), Some(Action::Down));
+        assert_eq!(resolve(PANES, &key('ㅏ')), Some(Action::Up));
+        assert_eq!(resolve(PANES, &key('ㅂ')), Some(Action::Quit));
+        assert_eq!(resolve(PANES, &key('ㅛ')), Some(Action::Copy));
         assert_eq!(
-            resolve(&KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            resolve(
+                PANES,
+                &KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
             Some(Action::Bottom)
         );
         assert_eq!(
-            resolve(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            resolve(
+                PANES,
+                &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
             Some(Action::Quit)
         );
-        assert_eq!(resolve(&key('c')), Some(Action::CopyCategory));
-        assert_eq!(resolve(&key('x')), None);
+        assert_eq!(resolve(PANES, &key('c')), Some(Action::CopyCategory));
+        assert_eq!(resolve(PANES, &key('x')), None);
+        assert_eq!(resolve(Layer::Confirm, &key('ㅛ')), Some(Action::Yes));
     }
 
     #[test]
-    fn no_key_is_bound_twice() {
-        let mut seen = std::collections::HashSet::new();
-        for binding in BINDINGS {
-            for k in binding.keys {
-                assert!(seen.insert(*k), "{k:?} bound twice");
+    fn a_field_types_letters_and_jamo() {
+        for layer in [Layer::Search, Layer::RuleInput, Layer::Draft, Layer::WrapUp] {
+            for c in ['q', 'ㅂ', 'j', '?', '1'] {
+                assert_eq!(resolve(layer, &key(c)), None, "{layer:?} {c}");
             }
+        }
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere_but_answers_no_to_a_question() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for layer in [
+            Layer::TooSmall,
+            Layer::WrapUp,
+            Layer::Help,
+            Layer::Search,
+            Layer::RuleInput,
+            Layer::SmsVariable,
+            Layer::Draft,
+            Layer::Panes(Scope::Rules),
+            Layer::Panes(Scope::Sms),
+            PANES,
+        ] {
+            assert_eq!(resolve(layer, &ctrl_c), Some(Action::Quit), "{layer:?}");
+        }
+        assert_eq!(resolve(Layer::Confirm, &ctrl_c), Some(Action::No));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_layer() {
+        for layer in [
+            Layer::Confirm,
+            Layer::TooSmall,
+            Layer::WrapUp,
+            Layer::Help,
+            Layer::Search,
+            Layer::RuleInput,
+            Layer::SmsVariable,
+            Layer::Draft,
+            Layer::Panes(Scope::Rules),
+            Layer::Panes(Scope::Sms),
+            PANES,
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for binding in BINDINGS
+                .iter()
+                .filter(|b| layer.scopes().contains(&b.scope))
+            {
+                for k in binding.keys {
+                    assert!(seen.insert(*k), "{k:?} bound twice in {layer:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_scope_is_in_a_layer_and_every_binding_in_the_help() {
+        let help = help_lines();
+        for binding in BINDINGS {
+            assert!(
+                help.iter().any(|(_, line)| line.contains(binding.help)),
+                "{}",
+                binding.label
+            );
+        }
+        for scope in Scope::ALL {
+            assert!(
+                BINDINGS.iter().any(|b| b.scope == scope),
+                "{scope:?} is empty"
+            );
         }
     }
 }

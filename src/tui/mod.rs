@@ -1,13 +1,17 @@
 //! The console: ratatui over crossterm. `App` holds the state, routes events to the panes
-//! (`panes/`) and applies the commands they return; `ui` draws a frame from `&App`; this file
-//! owns the terminal and the event loop.
+//! (`panes/`) and applies the commands they return; `ui` draws a frame from `&App`; `event`
+//! is the one message channel; this file owns the terminal and the loop.
 //!
-//! The terminal is always given back as it was: on quit, on SIGINT/SIGQUIT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2, and on a panic
-//! (the hook restores first, then prints the message). When the terminal itself goes away
-//! (its window closed), the process ends rather than spin.
+//! The loop blocks on the app's mailbox until a message comes or the app's next deadline
+//! passes, takes in every message waiting, and draws once if any changed the screen: an idle
+//! console wakes up for nothing. The terminal is always given back as it was: on quit, on
+//! SIGINT/SIGQUIT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2 (each a message; the log's queue is
+//! written before the process ends, within [`FLUSH_LIMIT`], and what could not be is said
+//! on stderr), and on a panic (the hook restores first, then prints the message).
 
 pub mod app;
 pub mod command;
+pub mod event;
 pub mod keymap;
 pub mod line_editor;
 pub mod panes;
@@ -22,72 +26,73 @@ pub mod widgets;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
-use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::buffer::Buffer;
 
-pub use app::{App, GUIDES_KEPT, HelpCentre, Loaded};
+pub use crate::search::index_cache::{ConsoleStart, LoadRest, Loaded};
+pub use app::{App, GUIDES_KEPT, HelpCentre};
 use command::Effect;
+use event::Message;
 
 use crate::content::Content;
-use crate::search::SearchIndex;
 
-/// How long the loop waits for input before a tick (toasts fade, the clock moves).
-const TICK: Duration = Duration::from_millis(500);
+/// How long the log writer may take to write what is queued when the console ends.
+pub const FLUSH_LIMIT: Duration = Duration::from_secs(5);
 
-/// What the console opens on: content and its index, and, when that is only the first
-/// guide, the rest of the help centre arriving from a loading thread.
-pub struct Start {
-    /// Shared with the thread that stores a newly built index (and takes the content's
-    /// catalog with it).
-    pub content: Arc<Content>,
-    /// The index of `content` (built here when `None`).
-    pub index: Option<Arc<SearchIndex>>,
-    /// Loads the rest; run on its own thread once the first frame is drawn, so that the
-    /// frame does not wait for cores busy reading the help centre.
-    pub rest: Option<LoadRest>,
+/// How long after an ending signal the process ends whatever the loop is doing: longer
+/// than the log may take, so that only a stuck loop is cut short.
+const SIGNAL_GRACE: Duration = Duration::from_secs(12);
+
+/// Messages taken in before a frame is drawn, at most (a flood of mouse reports must not
+/// hold the screen back).
+const BATCH: usize = 256;
+
+/// How the console ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The agent quit (or the terminal went away).
+    Quit,
+    /// A signal ended it: the process should exit with 128 + the signal.
+    Signal(i32),
 }
 
-/// Work that loads the whole help centre (or says why it could not).
-pub type LoadRest = Box<dyn FnOnce() -> Result<Loaded, String> + Send>;
-
-/// How often the loop looks for the hits of a search running on its own thread.
-const SEARCH_TICK: Duration = Duration::from_millis(10);
-
-/// How often the loop looks for the rest of the help centre while it loads.
-const LOADING_TICK: Duration = Duration::from_millis(50);
+/// Gives the terminal back: mouse reporting and bracketed paste off, raw mode and the
+/// alternate screen left, the cursor shown.
+pub fn restore_terminal() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+}
 
 pub fn run(
-    start: Start,
+    start: ConsoleStart,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
-) -> io::Result<()> {
+) -> io::Result<Ended> {
     // The retention limit applies at start, by the real clock (not --now).
     let expired = history.as_deref().map_or(0, |path| {
         crate::history::Log::open(path)
             .and_then(|(mut log, _)| log.apply_retention(retention_days, crate::clock::now_kst()))
             .unwrap_or(0)
     });
-    let Start {
+    let ConsoleStart {
         content,
         index,
-        rest: mut load_rest,
+        rest,
+        storing,
     } = start;
-    let mut rest: Option<Receiver<Result<Loaded, String>>> = None;
     let mut app = match index {
         Some(index) => App::with_index(content, index, now, history),
         None => App::new(content, now, history),
     };
-    if load_rest.is_some() {
+    if rest.is_some() {
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
     if expired > 0 {
@@ -95,12 +100,7 @@ pub fn run(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
         )));
     }
-    let mut links = Vec::new();
-    // What `links` were taken from: the content, and how many of its guides were read.
-    let mut links_of = None;
-
-    let stop = Arc::new(AtomicBool::new(false));
-    watch_signals(Arc::clone(&stop))?;
+    event::watch_signals(app.poster(), SIGNAL_GRACE)?;
 
     // ratatui::init installs a hook that restores the terminal before a panic is printed;
     // ours also turns off mouse reporting and paste mode, which ratatui does not know about.
@@ -111,10 +111,48 @@ pub fn run(
         ratatui_hook(info);
     }));
     execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    event::read_terminal(app.poster())?;
 
-    let result = (|| -> io::Result<()> {
-        while !app.quit && !stop.load(Ordering::Relaxed) {
-            let completed = terminal.draw(|frame| ui::draw(&mut app, frame))?;
+    let result = run_loop(&mut app, &mut terminal, rest);
+    restore_terminal();
+    let pending = app.log_pending();
+    if pending > 0 {
+        eprintln!(
+            "기록 {pending}건을 저장하는 중… (최대 {}초)",
+            FLUSH_LIMIT.as_secs()
+        );
+    }
+    let finished = app.finish(FLUSH_LIMIT);
+    if finished.unwritten > 0 {
+        eprintln!(
+            "support-console: 기록 {}건을 저장하지 못했습니다{}",
+            finished.unwritten,
+            finished
+                .message
+                .map(|why| format!(": {why}"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(storing) = storing {
+        let _ = storing.join();
+    }
+    result.map(|()| app.ending.map_or(Ended::Quit, Ended::Signal))
+}
+
+/// Draws, then waits for messages and takes each batch in, drawing again only when one
+/// changed the screen, until the app quits.
+fn run_loop(
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    mut rest: Option<LoadRest>,
+) -> io::Result<()> {
+    let mut links = Vec::new();
+    // What `links` were taken from: the content, and how many of its guides were read.
+    let mut links_of = None;
+    let mut changed = true;
+    while !app.quit {
+        if changed {
+            let completed = terminal.draw(|frame| ui::draw(app, frame))?;
             // Other content, or a guide read since: its addresses become links too (the
             // count of reads, not of guides held: one may be let go as another is read).
             let now_of = Some((Arc::as_ptr(&app.content), app.content.guide_reads()));
@@ -123,92 +161,38 @@ pub fn run(
                 links_of = now_of;
             }
             write_hyperlinks(completed.buffer, &links, app.theme.color())?;
-            for effect in app.effects.drain(..) {
-                match effect {
-                    Effect::Copy(text) => write_clipboard(&text)?,
-                }
-            }
-            if let Some(load) = load_rest.take() {
-                let (sender, receiver) = std::sync::mpsc::channel();
-                std::thread::spawn(move || {
-                    let _ = sender.send(load());
-                });
-                rest = Some(receiver);
-            }
-            if let Some(receiver) = &rest {
-                match receiver.try_recv() {
-                    Ok(Ok(loaded)) => {
-                        app.apply_loaded(loaded);
-                        rest = None;
-                    }
-                    Ok(Err(message)) => {
-                        app.loading_failed(&message);
-                        rest = None;
-                    }
-                    Err(TryRecvError::Empty) => {}
-                    Err(TryRecvError::Disconnected) => {
-                        app.loading_failed("불러오는 작업이 중단되었습니다");
-                        rest = None;
-                    }
-                }
-            }
-            let wait = if app.search_pending() {
-                SEARCH_TICK
-            } else if rest.is_some() {
-                LOADING_TICK
-            } else {
-                TICK
-            };
-            if event::poll(wait)? {
-                let event = event::read()?;
-                app.handle_event(&event);
-            } else if rest.is_none() && !app.search_pending() {
-                app.tick();
-            }
-            app.poll_search();
         }
-        Ok(())
-    })();
-
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
-    app.finish();
-    result
-}
-
-/// How long the loop has to notice a signal before the process ends without it.
-const SIGNAL_GRACE: Duration = Duration::from_secs(1);
-
-/// On SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1 or SIGUSR2 (all of which would otherwise end
-/// the process with the terminal left raw), asks the loop to stop (it restores the terminal and returns). If it
-/// has not within [`SIGNAL_GRACE`], ends the process from here: once the terminal is gone,
-/// crossterm's `event::poll` never returns (crossterm issue #793: it re-reads a dead tty
-/// forever), and the console would be left spinning a core after its window was closed.
-/// Nothing is lost by ending then: SMS history is written through at the time of each send.
-fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-    let mut signals =
-        signal_hook::iterator::Signals::new([SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2])?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                stop.store(true, Ordering::Relaxed);
-                std::thread::sleep(SIGNAL_GRACE);
-                // Still here: the loop is stuck on a dead terminal. Give back what can be.
-                let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-                ratatui::restore();
-                std::process::exit(128 + signal);
+        for effect in app.effects.drain(..) {
+            match effect {
+                Effect::Copy(text) => write_clipboard(&text)?,
             }
-        })?;
+        }
+        // The rest of the help centre loads once the first frame is up, so that the frame
+        // does not wait for cores busy reading it.
+        if let Some(load) = rest.take() {
+            let poster = app.poster();
+            std::thread::Builder::new()
+                .name("help-centre".into())
+                .spawn(move || {
+                    poster.post(Message::HelpCentre(Box::new(load())));
+                })?;
+        }
+        let first = app.next_message();
+        changed = app.update(first);
+        for _ in 1..BATCH {
+            let Some(message) = app.waiting_message() else {
+                break;
+            };
+            changed |= app.update(message);
+        }
+    }
     Ok(())
 }
 
 /// OSC 52: the terminal puts the text on the system clipboard (works over SSH too).
 fn write_clipboard(text: &str) -> io::Result<()> {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let mut out = io::stdout().lock();
-    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    execute!(out, CopyToClipboard::to_clipboard_from(text))?;
     out.flush()
 }
 

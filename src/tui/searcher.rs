@@ -4,11 +4,13 @@
 //! the newest query waiting (queries typed while it was busy are skipped, never queued), keeps
 //! its own cache of earlier keystrokes, and sends the results back. An answer to a query that
 //! has since been replaced is dropped. Results are those of a search on the UI thread: the
-//! same index, the same cache rules.
+//! same index, the same cache rules. Answers come back as messages on the console's loop.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
 
+use super::event::{Mailbox, Message, Poster};
 use crate::search::{SearchCache, SearchIndex, SearchResults};
 
 struct Request {
@@ -16,14 +18,16 @@ struct Request {
     query: String,
 }
 
-struct Answer {
+/// The hits of one query, posted to the console's mailbox.
+#[derive(Debug)]
+pub struct Answer {
     generation: u64,
     results: SearchResults,
 }
 
 pub struct Searcher {
     requests: Sender<Request>,
-    answers: Receiver<Answer>,
+    worker: JoinHandle<()>,
     /// The number of the newest query sent; answers to older ones are stale.
     latest: u64,
     /// The answer to the newest query is still to come.
@@ -40,11 +44,11 @@ impl std::fmt::Debug for Searcher {
 }
 
 impl Searcher {
-    /// A worker searching `index`; it ends when the searcher is dropped.
-    pub fn start(index: Arc<SearchIndex>) -> Self {
+    /// A worker searching `index`, posting its answers with `poster`; it ends when the
+    /// searcher is dropped.
+    pub fn start(index: Arc<SearchIndex>, poster: Poster) -> Self {
         let (requests, inbox) = channel::<Request>();
-        let (outbox, answers) = channel();
-        std::thread::spawn(move || {
+        let worker = std::thread::spawn(move || {
             let mut cache = SearchCache::default();
             while let Ok(mut request) = inbox.recv() {
                 // Only the newest query matters: the agent has typed past the others.
@@ -56,14 +60,14 @@ impl Searcher {
                     generation: request.generation,
                     results,
                 };
-                if outbox.send(answer).is_err() {
+                if !poster.post(Message::Searched(Box::new(answer))) {
                     break;
                 }
             }
         });
         Self {
             requests,
-            answers,
+            worker,
             latest: 0,
             waiting: false,
         }
@@ -90,38 +94,35 @@ impl Searcher {
         self.waiting
     }
 
-    /// The answer to the newest query, if it has come.
-    pub fn poll(&mut self) -> Option<SearchResults> {
-        while self.waiting {
-            let answer = self.answers.try_recv().ok()?;
-            if let Some(results) = self.take(answer) {
-                return Some(results);
-            }
-        }
-        None
-    }
-
-    /// Waits for the answer to the newest query (the agent acts on the hits: they must be
-    /// the query's). `None` when none is awaited, or the worker has gone.
-    pub fn wait(&mut self) -> Option<SearchResults> {
-        while self.waiting {
-            let Ok(answer) = self.answers.recv() else {
-                self.waiting = false;
-                return None;
-            };
-            if let Some(results) = self.take(answer) {
-                return Some(results);
-            }
-        }
-        None
-    }
-
-    fn take(&mut self, answer: Answer) -> Option<SearchResults> {
-        if answer.generation != self.latest {
+    /// The results of `answer` if it answers the newest query (an older one is dropped).
+    pub fn take(&mut self, answer: Box<Answer>) -> Option<SearchResults> {
+        if !self.waiting || answer.generation != self.latest {
             return None;
         }
         self.waiting = false;
         Some(answer.results)
+    }
+
+    /// Waits for the answer to the newest query (the agent acts on the hits: they must be
+    /// the query's); other messages that come meanwhile stay in `mailbox` for later. `None`
+    /// when none is awaited, or the worker has gone.
+    pub fn wait(&mut self, mailbox: &mut Mailbox) -> Option<SearchResults> {
+        if !self.waiting {
+            return None;
+        }
+        let latest = self.latest;
+        let worker = &self.worker;
+        let found = mailbox.wait_for(
+            |message| match message {
+                Message::Searched(answer) if answer.generation == latest => Ok(answer.results),
+                // Answers to queries typed over are of no use to anyone.
+                Message::Searched(_) => Err(None),
+                other => Err(Some(other)),
+            },
+            || !worker.is_finished(),
+        );
+        self.waiting = false;
+        found
     }
 }
 
@@ -134,20 +135,27 @@ mod tests {
     fn the_newest_query_is_answered_as_on_the_ui_thread() {
         let content = content::load_embedded().unwrap();
         let index = Arc::new(SearchIndex::build(&content));
-        let mut searcher = Searcher::start(Arc::clone(&index));
+        let mut mailbox = Mailbox::default();
+        let mut searcher = Searcher::start(Arc::clone(&index), mailbox.poster());
         for query in ["ㅁ", "멤", "멤버", "멤버십", "멤버십 해지"] {
             searcher.ask(query);
         }
-        let results = searcher.wait().unwrap();
+        let results = searcher.wait(&mut mailbox).unwrap();
         let expected = index.search("멤버십 해지");
         assert_eq!(results.total(), expected.len());
         assert_eq!(results.ranked(), &expected[..results.ranked().len()]);
         assert!(!searcher.is_waiting());
-        assert!(searcher.wait().is_none(), "nothing more is awaited");
+        assert!(
+            searcher.wait(&mut mailbox).is_none(),
+            "nothing more is awaited"
+        );
         // A cleared field: the answer still on its way is dropped.
         searcher.ask("가입");
         searcher.forget();
-        assert!(searcher.poll().is_none());
-        assert!(searcher.wait().is_none());
+        let Message::Searched(answer) = mailbox.next(None) else {
+            panic!("an answer");
+        };
+        assert!(searcher.take(answer).is_none());
+        assert!(searcher.wait(&mut mailbox).is_none());
     }
 }

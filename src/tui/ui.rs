@@ -36,7 +36,11 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     let mut report = FrameReport::default();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area);
+        draw_too_small(
+            frame,
+            area,
+            app.confirm.as_ref().map(|c| c.question.as_str()),
+        );
         report.too_small = true;
         return report;
     }
@@ -119,11 +123,16 @@ fn draw_pane(app: &App, frame: &mut Frame<'_>, pane: Pane, area: Rect, report: &
     report.pane(pane, area, drawn);
 }
 
-fn draw_too_small(frame: &mut Frame<'_>, area: Rect) {
-    let message = format!(
+/// The message for a terminal too small to use; a question waiting for its answer is
+/// shown too (it takes the next key, whatever the size).
+fn draw_too_small(frame: &mut Frame<'_>, area: Rect, question: Option<&str>) {
+    let mut message = format!(
         "터미널이 너무 작습니다 (최소 {MIN_WIDTH}x{MIN_HEIGHT}, 지금 {}x{}) · 창을 키우세요 · q 종료",
         area.width, area.height
     );
+    if let Some(question) = question {
+        message = format!("{question}\n{message}");
+    }
     let lines: Vec<Line<'static>> =
         super::text::wrap_text(&message, Style::new(), usize::from(area.width.max(1)), 0);
     let height = u16::try_from(lines.len())

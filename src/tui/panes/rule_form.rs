@@ -336,41 +336,42 @@ impl State {
             || self.prior_benefit
     }
 
-    /// Keys while a field is being typed into: every key is the field's. Not yet typing, a
-    /// digit or a decimal point on an empty numeric field (rating, last month's average)
-    /// starts it: a rating typed as `4.1` goes into the field, not to panes 4 and 1. Once the
-    /// field holds a value (changed with Enter), and on the other fields, digits pick panes.
-    pub fn handle_input(&mut self, key: &KeyEvent) -> Outcome {
-        if !self.editing {
-            let plain = !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-            if let KeyCode::Char(c) = key.code
-                && plain
-                && (c.is_ascii_digit() || c == '.')
-                && self.current().is_numeric()
-                && self
-                    .editor(self.current())
-                    .is_some_and(LineEditor::is_empty)
-            {
-                self.editing = true;
-                if let Some(editor) = self.active_editor() {
-                    editor.clear();
-                    editor.handle(key);
-                }
-                return Outcome::done();
-            }
-            return Outcome::Ignored;
+    /// Not yet typing, a digit or a decimal point on an empty numeric field (rating, last
+    /// month's average) starts typing into it: a rating typed as `4.1` goes into the field,
+    /// not to panes 4 and 1. Once the field holds a value (changed with Enter), and on the
+    /// other fields, digits pick panes. Whether the key was taken.
+    pub fn start_typing(&mut self, key: &KeyEvent) -> bool {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        if !(plain
+            && (c.is_ascii_digit() || c == '.')
+            && self.current().is_numeric()
+            && self
+                .editor(self.current())
+                .is_some_and(LineEditor::is_empty))
+        {
+            return false;
         }
-        match key.code {
-            KeyCode::Enter | KeyCode::Esc | KeyCode::Tab => self.editing = false,
-            _ => {
-                if let Some(editor) = self.active_editor() {
-                    editor.handle(key);
-                }
-            }
+        self.editing = true;
+        if let Some(editor) = self.active_editor() {
+            editor.clear();
+            editor.handle(key);
         }
-        Outcome::done()
+        true
+    }
+
+    /// A key while a value is typed (the key table's `RuleInput` layer): `Done` ends typing,
+    /// anything else is the field's.
+    pub fn field_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        if action == Some(Action::Done) {
+            self.editing = false;
+        } else if let Some(editor) = self.active_editor() {
+            editor.handle(key);
+        }
     }
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {

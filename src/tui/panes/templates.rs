@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Timelike as _;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -171,37 +171,36 @@ impl State {
         )
     }
 
-    /// Keys while a variable or the draft is being typed into: every key is the field's. In
-    /// the draft Enter is a line break and Esc ends typing.
-    pub fn handle_input(&mut self, ctx: &Context<'_>, key: &KeyEvent) -> Outcome {
-        if let Some(draft) = self.draft.as_mut().filter(|d| d.editing) {
-            if key.code == KeyCode::Esc {
-                draft.editing = false;
-            } else {
-                draft.editor.handle(key);
-            }
-            return Outcome::done();
+    /// Whether an SMS is being written (the key table's `Draft` layer).
+    pub fn writing(&self) -> bool {
+        self.draft.as_ref().is_some_and(|d| d.editing)
+    }
+
+    /// Ends typing in a variable or the draft (what was typed stays).
+    pub fn stop_typing(&mut self) {
+        self.editing = None;
+        if let Some(draft) = &mut self.draft {
+            draft.editing = false;
         }
-        let Some(variable) = self.editing else {
-            return Outcome::Ignored;
-        };
-        let Some(count) = self.selected_template(ctx).map(|t| t.variables.len()) else {
-            self.editing = None;
-            return Outcome::Ignored;
-        };
-        match key.code {
-            KeyCode::Esc => self.editing = None,
-            KeyCode::Enter | KeyCode::Tab => {
-                self.editing = (variable + 1 < count).then_some(variable + 1);
+    }
+
+    /// A key while a variable or the draft is typed (the `SmsVariable` and `Draft` layers):
+    /// `Done` ends typing, `NextField` goes to the next variable (typing ends after the
+    /// last), anything else is the field's.
+    pub fn field_key(&mut self, ctx: &Context<'_>, action: Option<Action>, key: &KeyEvent) {
+        match action {
+            Some(Action::Done) => self.stop_typing(),
+            Some(Action::NextField) => {
+                let count = self.selected_template(ctx).map_or(0, |t| t.variables.len());
+                self.editing = self.editing.map(|v| v + 1).filter(|&next| next < count);
             }
             _ => match self.active_editor(ctx) {
                 Some(editor) => {
                     editor.handle(key);
                 }
-                None => self.editing = None,
+                None => self.stop_typing(),
             },
         }
-        Outcome::done()
     }
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
