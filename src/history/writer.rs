@@ -258,6 +258,7 @@ mod tests {
             at: crate::clock::now_kst(),
             as_of: None,
             kind: EventKind::Sent,
+            stored_kind: None,
             guide_id: None,
             template_id: None,
             content_version: "v".into(),

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support_console::history::writer::{LogWriter, WriteReport};
 use support_console::history::{
@@ -116,9 +116,15 @@ fn assert_refused(path: &Path, kind: LogErrorKind, says: &str) {
     assert!(said.contains(says), "{said}");
     assert_korean(&said);
     // The console's writer is refused alike, and writes nothing.
-    let writer = LogWriter::start(path.to_owned()).expect("writer");
-    writer.write(event("콘솔에서 쓴 기록"));
-    let report = wait_report(&writer);
+    let (reported, reports) = std::sync::mpsc::channel();
+    let writer = LogWriter::start(path.to_owned(), move |report| {
+        let _ = reported.send(report);
+    })
+    .expect("writer");
+    writer.write(event("콘솔에서 쓴 기록")).expect("queued");
+    let report = reports
+        .recv_timeout(Duration::from_secs(10))
+        .expect("no report from the writer");
     assert!(
         matches!(&report, WriteReport::Failed { message, pending: 1 } if message.contains(says)),
         "{report:?}"
@@ -129,17 +135,6 @@ fn assert_refused(path: &Path, kind: LogErrorKind, says: &str) {
         before,
         "the refused file and its folder are untouched"
     );
-}
-
-fn wait_report(writer: &LogWriter) -> WriteReport {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(report) = writer.reports().pop() {
-            return report;
-        }
-        assert!(Instant::now() < deadline, "no report from the writer");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// A log of ours holding `count` events, closed cleanly.
