@@ -309,19 +309,21 @@ mod tests {
         for text in ["하나", "둘", "셋"] {
             writer.write(event(text)).unwrap();
         }
-        let first = reports.recv_timeout(Duration::from_secs(5)).unwrap();
-        assert_eq!(
-            first,
-            WriteReport::Failed {
-                message: "디스크가 가득 찼습니다".into(),
-                pending: 3
-            }
-        );
-        // The next try, a second later, is refused too; the one after writes them all.
-        let mut last = first;
-        while last != WriteReport::Written {
-            last = reports.recv_timeout(Duration::from_secs(5)).unwrap();
+        // The first try may come before the last two are queued; the second, a second
+        // later, is refused with all three waiting; the one after writes them all.
+        let mut seen = Vec::new();
+        while seen.last() != Some(&WriteReport::Written) {
+            seen.push(reports.recv_timeout(Duration::from_secs(5)).unwrap());
         }
+        let refused = WriteReport::Failed {
+            message: "디스크가 가득 찼습니다".into(),
+            pending: 3,
+        };
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert_eq!(seen[1], refused);
+        assert!(
+            matches!(&seen[0], WriteReport::Failed { message, .. } if message == "디스크가 가득 찼습니다")
+        );
         assert_eq!(*kept.lock().unwrap(), ["하나", "둘", "셋"]);
         assert_eq!(writer.finish(Duration::from_secs(1)), Finished::default());
     }
