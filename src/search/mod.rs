@@ -21,15 +21,17 @@ pub mod index_cache;
 mod matcher;
 mod postings;
 mod query;
+mod ranked;
 mod results;
 mod scan;
 mod single;
 mod stored;
+mod terms;
 mod tops;
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
 use codes::{Alphabet, Initials, Text, class_of};
@@ -39,13 +41,14 @@ use docset::DocSet;
 use postings::Postings;
 pub use query::MatchHow;
 use query::{PreparedQuery, SynonymTable, Synonyms, Unit, Variant, ends_word, fold, prepare_query};
+use ranked::{Ranked, RankedQuery};
 pub use results::{Hit, SearchResults};
 use results::{Pending, Regather};
 use scan::{Candidates, Gathered, PER_WORKER, Scan, Source, Spare, in_parallel};
 use tops::Tops;
 
 /// What a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKind {
     Question,
     SmsTitle,
@@ -195,6 +198,8 @@ pub struct SearchIndex {
     /// Hits that cannot be on the page are counted but not kept (off: every hit is scored
     /// and kept, what the pruning is tested against).
     pruning: bool,
+    /// The ranked tier's postings, built from the stored characters when first needed.
+    ranked: OnceLock<Ranked>,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -227,6 +232,8 @@ struct Answer {
     pending: Vec<Pending>,
     total: usize,
     regather: Regather,
+    /// The ranked tier's hits, and how it read the query.
+    partial: (Vec<Hit>, Vec<String>),
 }
 
 /// Answers kept: the queries typed on the way to the current one.
@@ -599,6 +606,7 @@ impl SearchIndex {
             catalog: Catalog::default(),
             initial_bytes: Vec::new(),
             pruning: true,
+            ranked: OnceLock::new(),
         };
         index.tops = Tops::build(&index, index.alphabet.len());
         index.initial_bytes = initial_bytes(&index.chars, &index.alphabet);
@@ -691,8 +699,23 @@ impl SearchIndex {
                 self.initials.iter().map(DocSet::heap_bytes).sum::<usize>(),
             ),
             ("best pages", self.tops.heap_bytes()),
+            (
+                "ranked tier",
+                self.ranked.get().map_or(0, Ranked::heap_bytes),
+            ),
         ]);
         parts
+    }
+
+    /// The ranked tier, built from the stored characters the first time it is asked for.
+    fn ranked(&self) -> &Ranked {
+        self.ranked.get_or_init(|| Ranked::build(self))
+    }
+
+    /// Builds the ranked tier now (a console does it in the background after opening, so
+    /// that the first query the exact tiers leave short does not wait for it).
+    pub fn prepare_ranked(&self) {
+        let _ = self.ranked();
     }
 
     /// The same index searching by a plain scan of every document, without the lists of
@@ -740,7 +763,8 @@ impl SearchIndex {
                 answer.total,
                 self.docs.len(),
                 answer.regather.clone(),
-            );
+            )
+            .with_partial(answer.partial.0.clone(), answer.partial.1.clone());
             results.rank_up_to(self, page);
             return results;
         }
@@ -771,6 +795,12 @@ impl SearchIndex {
             gathered.add_slipped(loose);
         }
         let total = gathered.total();
+        // Fewer exact hits than a page: the ranked tier adds what the query may mean.
+        let partial = if total < FIRST_PAGE && !gathered.dropped {
+            self.partial_for(&prepared, &gathered.pending)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let regather = Regather {
             exact_for: if gathered.dropped {
                 gathered.page
@@ -786,11 +816,49 @@ impl SearchIndex {
             pending: gathered.pending.clone(),
             total,
             regather: regather.clone(),
+            partial: partial.clone(),
         });
         let mut results =
-            SearchResults::new(prepared, gathered.pending, total, self.docs.len(), regather);
+            SearchResults::new(prepared, gathered.pending, total, self.docs.len(), regather)
+                .with_partial(partial.0, partial.1);
         results.rank_up_to(self, page);
         results
+    }
+
+    /// The ranked tier's hits for a query whose exact hits are `exact` (their answers left
+    /// out), and how it read the query.
+    fn partial_for(&self, prepared: &PreparedQuery, exact: &[Pending]) -> (Vec<Hit>, Vec<String>) {
+        let Some(base) = prepared.variants.get(prepared.primary) else {
+            return (Vec::new(), Vec::new());
+        };
+        let tables: Vec<&SynonymTable> = std::iter::once(&self.synonyms.global)
+            .chain(self.synonyms.guides.iter().map(|(_, table)| table))
+            .collect();
+        let query = RankedQuery::read(self.ranked(), &base.text, &tables);
+        if query.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let exact_docs: Vec<usize> = exact.iter().map(Pending::doc).collect();
+        let found = self.partial_hits(&query, &exact_docs);
+        let hits = found
+            .into_iter()
+            .map(|partial| Hit {
+                doc: partial.doc,
+                // Below every exact hit (they score thousands), in the tier's order.
+                #[allow(clippy::cast_possible_truncation)] // a small positive score
+                score: (partial.score * 10.0).clamp(0.0, 999.0) as i64,
+                ranges: matcher::text_ranges(&self.doc(partial.doc).text, partial.positions),
+                how: MatchHow::PARTIAL,
+                also: Vec::new(),
+            })
+            .collect();
+        (hits, query.describe())
+    }
+
+    /// A document's kind and stored characters: two documents with the same are the same
+    /// text (in two guides, say).
+    pub(crate) fn doc_kind_and_codes(&self, d: usize) -> (DocKind, &[u16]) {
+        (self.docs.records[d].kind, self.chars(d).stored())
     }
 
     /// Every hit of the readings `ran` (and those with a syllable slipped, when `slipped`),

@@ -497,8 +497,12 @@ impl MatchHow {
     pub const SYNONYM: Self = Self(1 << 3);
     /// The query's words were found in another order.
     pub const WORD_ORDER: Self = Self(1 << 4);
+    /// Found by the ranked tier: some of the query's words, in their stems, everyday words,
+    /// slips or numbers, below every exact hit.
+    pub const PARTIAL: Self = Self(1 << 5);
 
-    const ALL: [(Self, &'static str, &'static str); 5] = [
+    const ALL: [(Self, &'static str, &'static str); 6] = [
+        (Self::PARTIAL, "부분 일치", "partial"),
         (Self::KEYBOARD, "영타", "keyboard"),
         (Self::INITIALS, "초성", "initials"),
         (Self::SYNONYM, "유의어", "synonym"),
@@ -765,6 +769,8 @@ pub(crate) struct PreparedQuery {
     pub variants: Vec<Variant>,
     /// The query as typed (NFC, control characters dropped), for the search line.
     pub typed: String,
+    /// The reading the others build on: as typed, or its 2-set keystrokes read as Korean.
+    pub primary: usize,
 }
 
 impl PreparedQuery {
@@ -864,6 +870,7 @@ pub(crate) fn prepare_query(
     PreparedQuery {
         variants,
         typed: clean,
+        primary,
     }
 }
 

@@ -20,8 +20,10 @@ pub struct Hit {
     pub doc: usize,
     pub score: i64,
     pub ranges: Vec<Range<usize>>,
-    /// Why it matched, when not plainly (초성, 영타, 오타, 유의어, 어순).
+    /// Why it matched, when not plainly (초성, 영타, 오타, 유의어, 어순, 부분 일치).
     pub how: MatchHow,
+    /// The same text elsewhere (another guide holding the same Q&A): one hit names them all.
+    pub also: Vec<usize>,
 }
 
 /// A match waiting to be ranked. Ordered by score (or the best it could reach), then by
@@ -127,6 +129,13 @@ pub struct SearchResults {
     /// A hit ranked so far was found with a syllable slipped.
     slipped: bool,
     regather: Regather,
+    /// Hits of the ranked tier, best first, given after every exact hit.
+    partial: std::collections::VecDeque<Hit>,
+    /// How the ranked tier read the query (shown once one of its hits is given).
+    partial_lines: Vec<String>,
+    partial_given: bool,
+    /// Each text given so far (its kind and stored characters, hashed), and its hit.
+    texts: std::collections::HashMap<u64, usize>,
 }
 
 impl std::fmt::Debug for SearchResults {
@@ -167,7 +176,20 @@ impl SearchResults {
             folded: String::new(),
             found_by: 0,
             slipped: false,
+            partial: std::collections::VecDeque::new(),
+            partial_lines: Vec::new(),
+            partial_given: false,
+            texts: std::collections::HashMap::new(),
         }
+    }
+
+    /// The same results with the ranked tier's hits after the exact ones, and how it read
+    /// the query.
+    pub(crate) fn with_partial(mut self, hits: Vec<Hit>, lines: Vec<String>) -> Self {
+        self.total += hits.len();
+        self.partial = hits.into();
+        self.partial_lines = lines;
+        self
     }
 
     /// How the query was read, for the search line: each reading other than the plain one
@@ -179,6 +201,14 @@ impl SearchResults {
                 "{}: 한 글자 다른 것도 (오타)",
                 self.query.typed.trim()
             ));
+        }
+        if self.partial_given {
+            for line in &self.partial_lines {
+                if !lines.contains(line) {
+                    lines.push(line.clone());
+                }
+            }
+            lines.push("낱말 일부만 맞는 것도 (부분 일치)".to_owned());
         }
         lines
     }
@@ -217,6 +247,7 @@ impl SearchResults {
                 score: 0,
                 ranges: Vec::new(),
                 how: MatchHow::PLAIN,
+                also: Vec::new(),
             }));
             return;
         }
@@ -230,6 +261,8 @@ impl SearchResults {
             self.given = self.given.as_ref().map(|_| DocSet::new(index.len()));
             self.found_by = 0;
             self.slipped = false;
+            // (Partial hits come only with fewer exact hits than a page: never regathered.)
+            self.texts.clear();
         }
         if count >= self.total {
             // Everything is wanted: score all, then one sort beats a heap pop per hit.
@@ -243,11 +276,19 @@ impl SearchResults {
             for pending in rest {
                 self.give(index, pending);
             }
+            while let Some(hit) = self.partial.pop_front() {
+                self.give_partial(index, hit);
+            }
             return;
         }
         while self.hits.len() < count {
             let Some(top) = self.pending.pop() else {
-                break;
+                // Every exact hit is given: the ranked tier's come after them.
+                let Some(hit) = self.partial.pop_front() else {
+                    break;
+                };
+                self.give_partial(index, hit);
+                continue;
             };
             if top.exact {
                 self.give(index, top);
@@ -286,6 +327,31 @@ impl SearchResults {
             exact: true,
             ..pending
         }
+    }
+
+    /// Adds a hit of the ranked tier.
+    fn give_partial(&mut self, index: &SearchIndex, hit: Hit) {
+        self.partial_given = true;
+        self.push(index, hit);
+    }
+
+    /// Adds a hit to the list, or names its document on the hit already given for the same
+    /// text (the same Q&A in two guides is one hit).
+    fn push(&mut self, index: &SearchIndex, hit: Hit) {
+        use std::hash::{Hash, Hasher};
+        let doc = index.doc_kind_and_codes(hit.doc);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        doc.hash(&mut hasher);
+        let key = hasher.finish();
+        if let Some(&at) = self.texts.get(&key)
+            && let Some(first) = self.hits.get_mut(at)
+            && index.doc_kind_and_codes(first.doc) == doc
+        {
+            first.also.push(hit.doc);
+            return;
+        }
+        self.texts.insert(key, self.hits.len());
+        self.hits.push(hit);
     }
 
     /// Adds a hit with its final score to the ranked list, with its highlight ranges.
@@ -344,11 +410,15 @@ impl SearchResults {
         if noted && v < 64 {
             self.found_by |= 1 << v;
         }
-        self.hits.push(Hit {
-            doc,
-            score: i64::from(pending.bound),
-            ranges,
-            how,
-        });
+        self.push(
+            index,
+            Hit {
+                doc,
+                score: i64::from(pending.bound),
+                ranges,
+                how,
+                also: Vec::new(),
+            },
+        );
     }
 }

@@ -877,6 +877,7 @@ fn decode<R: io::Read>(
         catalog,
         initial_bytes,
         pruning: true,
+        ranked: std::sync::OnceLock::new(),
     })
 }
 
