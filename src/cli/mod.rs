@@ -788,8 +788,14 @@ fn search_and_print(
                     "score": hit.score,
                     "ranges": hit.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
                     // How it matched: empty for a plain match; else initials, keyboard,
-                    // misspelling, synonym, word_order.
+                    // misspelling, synonym, word_order, partial (the ranked tier).
                     "matched_by": hit.how.names(),
+                    // Every guide holding this same text (its own first).
+                    "guides": std::iter::once(hit.doc)
+                        .chain(hit.also.iter().copied())
+                        .filter_map(|d| index.guide_name(index.doc(d).target.guide()))
+                        .map(|(id, title)| json!({"id": id, "title": title}))
+                        .collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -816,6 +822,12 @@ fn search_and_print(
         // Each hit names its guide: a help centre has many.
         if let Some((_, title)) = index.guide_name(doc.target.guide()) {
             push_one_line(&mut line, title);
+            // The same text in other guides: one hit names them.
+            if !hit.also.is_empty() {
+                line.push_str(" 외 ");
+                line.push_str(&hit.also.len().to_string());
+                line.push('곳');
+            }
             line.push('\t');
         }
         push_one_line(&mut line, doc.title);

@@ -831,27 +831,34 @@ impl SearchIndex {
         let Some(base) = prepared.variants.get(prepared.primary) else {
             return (Vec::new(), Vec::new());
         };
-        let tables: Vec<&SynonymTable> = std::iter::once(&self.synonyms.global)
-            .chain(self.synonyms.guides.iter().map(|(_, table)| table))
-            .collect();
-        let query = RankedQuery::read(self.ranked(), &base.text, &tables);
+        // The help centre's everyday words (a guide's own apply in that guide only, to the
+        // exact tiers).
+        let query = RankedQuery::read(self.ranked(), &base.text, &[&self.synonyms.global]);
         if query.is_empty() {
             return (Vec::new(), Vec::new());
         }
         let exact_docs: Vec<usize> = exact.iter().map(Pending::doc).collect();
         let found = self.partial_hits(&query, &exact_docs);
-        let hits = found
-            .into_iter()
-            .map(|partial| Hit {
+        let mut hits: Vec<Hit> = Vec::with_capacity(found.len());
+        for partial in found {
+            // Below every exact hit (they score thousands), in the tier's order: a score
+            // never above the one before, and equal only in content order.
+            #[allow(clippy::cast_possible_truncation)] // a small positive score
+            let mut score = (partial.score * 10.0).clamp(1.0, PARTIAL_MOST_SCORE) as i64;
+            if let Some(before) = hits.last() {
+                score = score.min(before.score);
+                if score == before.score && partial.doc < before.doc {
+                    score -= 1;
+                }
+            }
+            hits.push(Hit {
                 doc: partial.doc,
-                // Below every exact hit (they score thousands), in the tier's order.
-                #[allow(clippy::cast_possible_truncation)] // a small positive score
-                score: (partial.score * 10.0).clamp(0.0, 999.0) as i64,
+                score: score.max(1),
                 ranges: matcher::text_ranges(&self.doc(partial.doc).text, partial.positions),
                 how: MatchHow::PARTIAL,
                 also: Vec::new(),
-            })
-            .collect();
+            });
+        }
         (hits, query.describe())
     }
 
@@ -1025,6 +1032,9 @@ impl SearchIndex {
         loose
     }
 }
+
+/// The most a partial hit scores: below every exact hit.
+const PARTIAL_MOST_SCORE: f32 = 3_999.0;
 
 /// Below this many documents in a level, the last unit's set is not worth making.
 const FEW_TO_NARROW: usize = 4_096;

@@ -66,7 +66,7 @@ pub(crate) struct Ranked {
     /// How many answers hold each term.
     counts: Vec<u32>,
     /// Term `t`'s postings are `bytes[offsets[t]..offsets[t + 1]]`.
-    offsets: Vec<u64>,
+    offsets: Vec<usize>,
     bytes: Vec<u8>,
 }
 
@@ -90,52 +90,7 @@ impl Ranked {
             })
             .collect();
         let shares = crate::parallel::in_shares(answers, PER_WORKER, |share| {
-            let mut local: Map<Term, u32> = Map::default();
-            let mut lists: Vec<Vec<u32>> = Vec::new();
-            let mut lengths = Vec::with_capacity(share.len());
-            let mut found: Vec<(Term, u32)> = Vec::new();
-            let mut chars = Vec::new();
-            let mut word_starts = Vec::new();
-            for a in share {
-                found.clear();
-                let docs = starts[a] as usize..starts[a + 1] as usize;
-                for d in docs.clone() {
-                    let weight = field_weight(index.docs.records[d].kind);
-                    index.doc_chars(d, &mut chars, &mut word_starts);
-                    terms::each_term(&chars, &word_starts, &mut |term, _| {
-                        found.push((term, weight));
-                    });
-                }
-                if let Some(title) = index
-                    .docs
-                    .records
-                    .get(docs.start)
-                    .and_then(|record| title_terms.get(record.guide as usize))
-                {
-                    found.extend(title.iter().map(|&term| (term, 2)));
-                }
-                found.sort_unstable_by_key(|&(term, _)| term);
-                let mut length = 0u32;
-                let mut at = 0;
-                while at < found.len() {
-                    let term = found[at].0;
-                    let mut tf = 0u32;
-                    while at < found.len() && found[at].0 == term {
-                        tf += found[at].1;
-                        at += 1;
-                    }
-                    length += tf;
-                    let next = u32::try_from(lists.len()).unwrap_or(u32::MAX);
-                    let id = *local.entry(term).or_insert(next);
-                    if id == next {
-                        lists.push(Vec::new());
-                    }
-                    let answer = u32::try_from(a).unwrap_or(u32::MAX);
-                    lists[id as usize].push((answer << 4) | tf.min(TF_MAX));
-                }
-                lengths.push(length);
-            }
-            (local, lists, lengths)
+            gather_share(index, &starts, &title_terms, share)
         });
         let mut ranked = Self {
             starts,
@@ -171,7 +126,7 @@ impl Ranked {
                 last = answer;
                 write_varint(&mut ranked.bytes, (gap << 4) | (entry & 0xF));
             }
-            ranked.offsets.push(ranked.bytes.len() as u64);
+            ranked.offsets.push(ranked.bytes.len());
         }
         ranked.bytes.shrink_to_fit();
         let total: u64 = ranked.lengths.iter().map(|&l| u64::from(l)).sum();
@@ -187,7 +142,7 @@ impl Ranked {
             + self.lengths.capacity() * 4
             + self.terms.capacity() * 16
             + self.counts.capacity() * 4
-            + self.offsets.capacity() * 8
+            + self.offsets.capacity() * std::mem::size_of::<usize>()
             + self.bytes.capacity()
     }
 
@@ -216,7 +171,7 @@ impl Ranked {
         let (Some(&start), Some(&end)) = (self.offsets.get(t), self.offsets.get(t + 1)) else {
             return;
         };
-        let bytes = &self.bytes[start as usize..end as usize];
+        let bytes = &self.bytes[start..end];
         let mut at = 0;
         let mut answer = 0usize;
         while let Some((value, next)) = read_varint(bytes, at) {
@@ -227,20 +182,88 @@ impl Ranked {
     }
 }
 
-/// Where each answer starts: a Q&A's documents, or an SMS template's, go together; any other
-/// document is an answer alone.
+/// The postings of the answers `share` (by their term, numbered in this share), and each
+/// answer's weighted length.
+fn gather_share(
+    index: &SearchIndex,
+    starts: &[u32],
+    title_terms: &[Vec<Term>],
+    share: std::ops::Range<usize>,
+) -> (Map<Term, u32>, Vec<Vec<u32>>, Vec<u32>) {
+    let mut local: Map<Term, u32> = Map::default();
+    let mut lists: Vec<Vec<u32>> = Vec::new();
+    let mut lengths = Vec::with_capacity(share.len());
+    let mut found: Vec<(Term, u32)> = Vec::new();
+    let mut chars = Vec::new();
+    let mut word_starts = Vec::new();
+    for a in share {
+        found.clear();
+        let docs = starts[a] as usize..starts[a + 1] as usize;
+        for d in docs.clone() {
+            let weight = field_weight(index.docs.records[d].kind);
+            index.doc_chars(d, &mut chars, &mut word_starts);
+            terms::each_term(&chars, &word_starts, &mut |term, _| {
+                found.push((term, weight));
+            });
+        }
+        if let Some(title) = index
+            .docs
+            .records
+            .get(docs.start)
+            .and_then(|record| title_terms.get(record.guide as usize))
+        {
+            found.extend(title.iter().map(|&term| (term, 2)));
+        }
+        found.sort_unstable_by_key(|&(term, _)| term);
+        let mut length = 0u32;
+        let mut at = 0;
+        while at < found.len() {
+            let term = found[at].0;
+            let mut tf = 0u32;
+            while at < found.len() && found[at].0 == term {
+                tf += found[at].1;
+                at += 1;
+            }
+            length += tf;
+            let next = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+            let id = *local.entry(term).or_insert(next);
+            if id == next {
+                lists.push(Vec::new());
+            }
+            let answer = u32::try_from(a).unwrap_or(u32::MAX);
+            lists[id as usize].push((answer << 4) | tf.min(TF_MAX));
+        }
+        lengths.push(length);
+    }
+    (local, lists, lengths)
+}
+
+/// Where each answer starts: a Q&A's documents, an SMS template's, a section of notes (its
+/// title and items) or a schedule (its title and events) go together; any other document
+/// is an answer alone.
 fn answer_starts(index: &SearchIndex) -> Vec<u32> {
     let records = &index.docs.records;
     let mut starts = Vec::with_capacity(records.len() / 4 + 2);
-    let mut previous: Option<Target> = None;
+    let mut previous: Option<(Target, DocKind)> = None;
+    let listed =
+        |kind: DocKind| matches!(kind, DocKind::Note | DocKind::Benefit | DocKind::Partner);
     for (d, record) in records.iter().enumerate() {
         let target = record.target();
-        let together = matches!(target, Target::Qa { .. } | Target::Template { .. })
-            && previous == Some(target);
+        let together = previous.is_some_and(|(before, kind)| {
+            before == target
+                && match target {
+                    Target::Qa { .. } | Target::Template { .. } => true,
+                    Target::Guide { .. } => {
+                        (listed(record.kind) && (listed(kind) || kind == DocKind::Section))
+                            || (record.kind == DocKind::Schedule && kind == DocKind::Schedule)
+                    }
+                    Target::Rule { .. } => false,
+                }
+        });
         if !together {
             starts.push(u32::try_from(d).unwrap_or(u32::MAX));
         }
-        previous = Some(target);
+        previous = Some((target, record.kind));
     }
     starts.push(u32::try_from(records.len()).unwrap_or(u32::MAX));
     starts
@@ -319,6 +342,9 @@ struct Word {
     readings: Vec<Reading>,
     /// What the word weighs in the query: its main reading's mean idf.
     weight: f32,
+    /// What the word counts for in an answer's share of the query: a question word (어디,
+    /// 언제) less than the words it asks about.
+    share: f32,
 }
 
 /// A query as the ranked tier reads it.
@@ -348,133 +374,32 @@ impl RankedQuery {
                     end,
                 } => {
                     let typed: String = chars[*start..(*end).min(chars.len())].iter().collect();
-                    let ids: Vec<u32> = ranked.terms.get(term).copied().into_iter().collect();
-                    let why = if form.starts_with("w:") {
-                        Why::Stem { stripped: false }
-                    } else {
-                        Why::Number
-                    };
+                    let reading = whole_reading(ranked, *term, form, &typed);
                     // Several forms of one number (a count and the plain number) are one
-                    // word: the count's reading first.
-                    let reading = Reading {
-                        shown: shown_form(form),
-                        terms: ids,
-                        wanted: 1,
-                        weight: if form.starts_with("n:")
-                            && !typed.chars().all(|c| c.is_ascii_digit() || c == '.')
-                        {
-                            0.8
-                        } else {
-                            STEM_WEIGHT
-                        },
-                        why,
-                    };
-                    if let Some(last) = words.last_mut()
-                        && last.typed == typed
-                        && matches!(why, Why::Number)
-                    {
-                        last.readings.push(reading);
-                    } else {
-                        words.push(Word {
+                    // word.
+                    match words.last_mut() {
+                        Some(last) if last.typed == typed && reading.why == Why::Number => {
+                            last.readings.push(reading);
+                        }
+                        _ => words.push(Word {
                             typed,
                             readings: vec![reading],
                             weight: 0.0,
-                        });
+                            share: 1.0,
+                        }),
                     }
                 }
                 Piece::Syllables { start, end } => {
-                    let run = &chars[*start..*end];
-                    if terms::is_filler(run) {
-                        continue;
-                    }
-                    let stem_len = terms::stem_len(run);
-                    let stem = &run[..stem_len];
-                    if stem.is_empty() || terms::is_only_ending(run) {
-                        continue;
-                    }
-                    let typed: String = run.iter().collect();
-                    let mut readings = vec![reading_of(
-                        ranked,
-                        stem,
-                        STEM_WEIGHT,
-                        Why::Stem {
-                            stripped: stem_len < run.len(),
-                        },
-                    )];
-                    if let Some(count) = terms::native_count(&typed) {
-                        let ids = ranked.terms.get(&terms::hashed(&count)).copied();
-                        readings.push(Reading {
-                            shown: shown_form(&count),
-                            terms: ids.into_iter().collect(),
-                            wanted: 1,
-                            weight: STEM_WEIGHT,
-                            why: Why::Number,
-                        });
-                    }
-                    // Everyday words: this word (or its stem) alone, or with the next word.
-                    let next_run = match pieces.get(p + 1) {
+                    let next = match pieces.get(p + 1) {
                         Some(Piece::Syllables { start, end }) => Some(&chars[*start..*end]),
                         _ => None,
                     };
-                    for table in synonyms {
-                        for (word, means) in table.entries() {
-                            let joined: Option<Vec<char>> = next_run
-                                .map(|next| run.iter().chain(next.iter()).copied().collect());
-                            let (replaced, with_next) =
-                                if word.as_slice() == run || word.as_slice() == stem {
-                                    (means.clone(), false)
-                                } else if word.len() >= 2 && stem.starts_with(word) {
-                                    let mut replaced = means.clone();
-                                    replaced.extend_from_slice(&stem[word.len()..]);
-                                    (replaced, false)
-                                } else if joined.as_ref().is_some_and(|joined| {
-                                    joined == word
-                                        || joined.len() > word.len()
-                                            && joined.starts_with(word)
-                                            && terms::is_only_ending(&joined[word.len()..])
-                                }) {
-                                    (means.clone(), true)
-                                } else {
-                                    continue;
-                                };
-                            let replaced: Vec<char> = replaced
-                                .into_iter()
-                                .filter(|c| !c.is_whitespace())
-                                .collect();
-                            let reading =
-                                reading_of(ranked, &replaced, SYNONYM_WEIGHT, Why::Synonym);
-                            if !reading.terms.is_empty()
-                                && !readings.iter().any(|r| r.shown == reading.shown)
-                            {
-                                readings.push(reading);
-                                skip_next |= with_next;
-                            }
-                        }
+                    if let Some((word, with_next)) =
+                        syllable_word(ranked, &chars[*start..*end], next, synonyms)
+                    {
+                        words.push(word);
+                        skip_next = with_next;
                     }
-                    // A key slipped: only where the word is not in the content as typed.
-                    if readings[0].terms.len() < readings[0].wanted {
-                        let mut slipped: Vec<Reading> = terms::slips(stem)
-                            .iter()
-                            .map(|spelling| reading_of(ranked, spelling, SLIP_WEIGHT, Why::Slip))
-                            .filter(|r| r.terms.len() == r.wanted && r.wanted > 0)
-                            .collect();
-                        // The spellings the content holds most.
-                        slipped.sort_by_key(|r| {
-                            std::cmp::Reverse(
-                                r.terms
-                                    .iter()
-                                    .map(|&t| ranked.counts[t as usize])
-                                    .min()
-                                    .unwrap_or(0),
-                            )
-                        });
-                        readings.extend(slipped.into_iter().take(3));
-                    }
-                    words.push(Word {
-                        typed,
-                        readings,
-                        weight: 0.0,
-                    });
                 }
             }
         }
@@ -525,6 +450,129 @@ impl RankedQuery {
     }
 }
 
+/// The reading of a term read whole: a Latin word, or a number's normal form (the plain
+/// number of a counted one, `3점`, weighs a little less than its count or score).
+fn whole_reading(ranked: &Ranked, term: Term, form: &str, typed: &str) -> Reading {
+    let why = if form.starts_with("w:") {
+        Why::Stem { stripped: false }
+    } else {
+        Why::Number
+    };
+    let counted = !typed.chars().all(|c| c.is_ascii_digit() || c == '.');
+    Reading {
+        shown: shown_form(form),
+        terms: ranked.terms.get(&term).copied().into_iter().collect(),
+        wanted: 1,
+        weight: if form.starts_with("n:") && counted {
+            0.8
+        } else {
+            STEM_WEIGHT
+        },
+        why,
+    }
+}
+
+/// A run of syllables as a query word: its stem, a count said aloud, everyday words (this
+/// word's, or this and the `next` word's together: then `true`), and where the word is not
+/// in the content as typed, spellings a key away. `None` for a filler or a bare ending.
+fn syllable_word(
+    ranked: &Ranked,
+    run: &[char],
+    next: Option<&[char]>,
+    synonyms: &[&SynonymTable],
+) -> Option<(Word, bool)> {
+    if terms::is_filler(run) {
+        return None;
+    }
+    let stem_len = terms::stem_len(run);
+    let stem = &run[..stem_len];
+    if stem.is_empty() || terms::is_only_ending(run) {
+        return None;
+    }
+    let typed: String = run.iter().collect();
+    let mut readings = vec![reading_of(
+        ranked,
+        stem,
+        STEM_WEIGHT,
+        Why::Stem {
+            stripped: stem_len < run.len(),
+        },
+    )];
+    if let Some(count) = terms::native_count(&typed) {
+        let ids = ranked.terms.get(&terms::hashed(&count)).copied();
+        readings.push(Reading {
+            shown: shown_form(&count),
+            terms: ids.into_iter().collect(),
+            wanted: 1,
+            weight: STEM_WEIGHT,
+            why: Why::Number,
+        });
+    }
+    let mut with_next = false;
+    let joined: Option<Vec<char>> = next.map(|next| run.iter().chain(next).copied().collect());
+    for table in synonyms {
+        for (word, means) in table.entries() {
+            let whole = word.as_slice() == run
+                || word.as_slice() == stem
+                || (run.starts_with(word) && terms::is_suffix(&run[word.len()..]));
+            let (replaced, both) = if whole {
+                (means.clone(), false)
+            } else if word.len() >= 2 && stem.starts_with(word) {
+                let mut replaced = means.clone();
+                replaced.extend_from_slice(&stem[word.len()..]);
+                (replaced, false)
+            } else if joined.as_ref().is_some_and(|joined| {
+                joined.starts_with(word) && terms::is_suffix(&joined[word.len()..])
+            }) {
+                (means.clone(), true)
+            } else {
+                continue;
+            };
+            let replaced: Vec<char> = replaced
+                .into_iter()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let reading = reading_of(ranked, &replaced, SYNONYM_WEIGHT, Why::Synonym);
+            if !reading.terms.is_empty() && !readings.iter().any(|r| r.shown == reading.shown) {
+                readings.push(reading);
+                with_next |= both;
+            }
+        }
+    }
+    // A key slipped: only where the word is not in the content as typed, and has two
+    // syllables or more (one syllable a key away is another word).
+    if readings[0].terms.len() < readings[0].wanted && readings.len() == 1 && stem.len() >= 2 {
+        let mut slipped: Vec<Reading> = terms::slips(stem)
+            .iter()
+            .map(|spelling| reading_of(ranked, spelling, SLIP_WEIGHT, Why::Slip))
+            .filter(|r| r.terms.len() == r.wanted && r.wanted > 0)
+            .collect();
+        // The spellings the content holds most.
+        slipped.sort_by_key(|r| {
+            std::cmp::Reverse(
+                r.terms
+                    .iter()
+                    .map(|&t| ranked.counts[t as usize])
+                    .min()
+                    .unwrap_or(0),
+            )
+        });
+        readings.extend(slipped.into_iter().take(3));
+    }
+    let share = if terms::is_question_word(stem) {
+        0.3
+    } else {
+        1.0
+    };
+    let word = Word {
+        typed,
+        readings,
+        weight: 0.0,
+        share,
+    };
+    Some((word, with_next))
+}
+
 /// A number's normal form as the search line shows it.
 fn shown_form(form: &str) -> String {
     let (kind, value) = form.split_once(':').unwrap_or(("", form));
@@ -563,6 +611,66 @@ fn reading_of(ranked: &Ranked, word: &[char], weight: f32, why: Why) -> Reading 
         weight,
         why,
     }
+}
+
+/// How much of `word` a text holds (`at(term)`: where the text holds a term, if it does):
+/// its best reading's share of terms held times the reading's weight, and where the first
+/// held term stands (`u32::MAX` when none is).
+fn word_held(word: &Word, at: impl Fn(u32) -> Option<u32>) -> (f32, u32) {
+    let mut best = (0.0f32, u32::MAX);
+    for reading in &word.readings {
+        let mut count = 0usize;
+        let mut first = u32::MAX;
+        for &term in &reading.terms {
+            if let Some(place) = at(term) {
+                count += 1;
+                first = first.min(place);
+            }
+        }
+        #[allow(clippy::cast_precision_loss)] // a few terms
+        let held = count as f32 / reading.wanted.max(1) as f32 * reading.weight;
+        if held > best.0 {
+            best = (held, first);
+        }
+    }
+    best
+}
+
+/// How well a text of `kind` holding the query's terms `in_text` (each with where it stands)
+/// answers: the words it holds by their weight and its field's, and a bonus where two words
+/// of the query next to each other stand close in the text, in the query's order.
+fn text_score(query: &RankedQuery, kind: DocKind, in_text: &[(u32, u32)]) -> f32 {
+    let field = match kind {
+        // A heading leads to the items under it: an item holding the words is shown.
+        DocKind::Section => 0.8,
+        kind => match field_weight(kind) {
+            3 => 1.3,
+            2 => 1.15,
+            _ => 1.0,
+        },
+    };
+    let holds: Vec<(f32, u32)> = query
+        .words
+        .iter()
+        .map(|word| {
+            word_held(word, |t| {
+                in_text.iter().find(|(id, _)| *id == t).map(|&(_, at)| at)
+            })
+        })
+        .collect();
+    let mut score: f32 = holds
+        .iter()
+        .zip(&query.words)
+        .map(|(&(held, _), word)| held * word.weight)
+        .sum::<f32>()
+        * field;
+    for pair in holds.windows(2) {
+        let (first, second) = (pair[0].1, pair[1].1);
+        if first != u32::MAX && second != u32::MAX && second > first && second - first <= 12 {
+            score += 0.5;
+        }
+    }
+    score
 }
 
 /// A partial hit: the text shown, its score, where the query's words are in it.
@@ -685,69 +793,42 @@ impl SearchIndex {
         answer: usize,
         bm25: f32,
     ) -> Option<PartialHit> {
-        let wanted: Map<u32, Vec<(usize, f32)>> = {
-            let mut map: Map<u32, Vec<(usize, f32)>> = Map::default();
-            for (w, word) in query.words.iter().enumerate() {
-                for r in &word.readings {
-                    for &term in &r.terms {
-                        map.entry(term).or_default().push((w, r.weight));
-                    }
-                }
+        let mut wanted: Map<u32, ()> = Map::default();
+        for word in &query.words {
+            for r in &word.readings {
+                wanted.extend(r.terms.iter().map(|&t| (t, ())));
             }
-            map
-        };
+        }
         let docs = ranked.starts[answer] as usize..ranked.starts[answer + 1] as usize;
-        let mut held = vec![0.0f32; query.words.len()];
+        // The query's terms the answer holds, and (for the best text) each text's.
+        let mut in_answer: Vec<u32> = Vec::new();
         let mut best: Option<(f32, usize, Vec<u32>)> = None;
         let mut chars = Vec::new();
         let mut starts = Vec::new();
         for d in docs.clone() {
             self.doc_chars(d, &mut chars, &mut starts);
-            let mut in_text = vec![0.0f32; query.words.len()];
-            let mut first_at = vec![u32::MAX; query.words.len()];
+            let mut in_text: Vec<(u32, u32)> = Vec::new();
             let mut positions = Vec::new();
             terms::each_term(&chars, &starts, &mut |term, place| {
-                let Some(id) = ranked.terms.get(&term) else {
-                    return;
-                };
-                let Some(words) = wanted.get(id) else { return };
-                for &(w, weight) in words {
-                    in_text[w] = in_text[w].max(weight);
-                    first_at[w] = first_at[w].min(place.start);
-                }
-                positions.extend(place.start..place.end);
-            });
-            let field = match field_weight(self.docs.records[d].kind) {
-                3 => 1.3,
-                2 => 1.15,
-                _ => 1.0,
-            };
-            let mut score: f32 = in_text
-                .iter()
-                .zip(&query.words)
-                .map(|(&held, word)| held * word.weight)
-                .sum::<f32>()
-                * field;
-            // Words of the query next to each other, in its order, stand close in the text.
-            for pair in first_at.windows(2) {
-                if pair[0] != u32::MAX
-                    && pair[1] != u32::MAX
-                    && pair[1] > pair[0]
-                    && pair[1] - pair[0] <= 12
+                if let Some(&id) = ranked.terms.get(&term)
+                    && wanted.contains_key(&id)
                 {
-                    score += 0.5;
+                    in_text.push((id, place.start));
+                    positions.extend(place.start..place.end);
                 }
+            });
+            if in_text.is_empty() {
+                continue;
             }
-            for (h, t) in held.iter_mut().zip(&in_text) {
-                *h = h.max(*t);
-            }
-            if !positions.is_empty() && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            in_answer.extend(in_text.iter().map(|&(id, _)| id));
+            let score = text_score(query, self.docs.records[d].kind, &in_text);
+            if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 positions.sort_unstable();
                 positions.dedup();
                 best = Some((score, d, positions));
             }
         }
-        // The guide's title counts for the answer's coverage too.
+        // The guide's title counts for the answer's share of the query too.
         if let Some((_, title)) = docs
             .clone()
             .next()
@@ -755,26 +836,42 @@ impl SearchIndex {
         {
             let (chars, starts) = folded(title);
             terms::each_term(&chars, &starts, &mut |term, _| {
-                if let Some(words) = ranked.terms.get(&term).and_then(|id| wanted.get(id)) {
-                    for &(w, weight) in words {
-                        held[w] = held[w].max(weight);
-                    }
+                if let Some(&id) = ranked.terms.get(&term)
+                    && wanted.contains_key(&id)
+                {
+                    in_answer.push(id);
                 }
             });
         }
-        let whole: f32 = query.words.iter().map(|w| w.weight).sum();
-        let covered: f32 = held
+        in_answer.sort_unstable();
+        in_answer.dedup();
+        let whole: f32 = query.words.iter().map(|w| w.share).sum();
+        let covered: f32 = query
+            .words
             .iter()
-            .zip(&query.words)
-            .map(|(&h, w)| h.min(1.0) * w.weight)
+            .map(|word| {
+                word_held(word, |t| in_answer.binary_search(&t).ok().map(|_| 0))
+                    .0
+                    .min(1.0)
+                    * word.share
+            })
             .sum();
         if whole <= 0.0 || covered / whole < COVERAGE_FLOOR {
             return None;
         }
         let (text_score, doc, positions) = best?;
+        // An answer of headings and links only (a guide's title, a section's) leads to the
+        // answers under it: it ranks below them.
+        let navigation = docs.clone().all(|d| {
+            matches!(
+                self.docs.records[d].kind,
+                DocKind::Guide | DocKind::Link | DocKind::Section
+            )
+        });
+        let score = (bm25 + text_score) * if navigation { 0.6 } else { 1.0 };
         Some(PartialHit {
             doc,
-            score: bm25 + text_score,
+            score,
             positions,
         })
     }

@@ -98,6 +98,9 @@ impl Pending {
     }
 }
 
+/// Taken off a thinly scattered match's score: it ranks below every partial hit.
+const LOOSE_BELOW: i64 = 1_000_000;
+
 #[allow(clippy::cast_possible_truncation)] // 900 fits
 const QUALITY_MAX_32: i32 = QUALITY_MAX as i32;
 
@@ -133,7 +136,12 @@ pub struct SearchResults {
     partial: std::collections::VecDeque<Hit>,
     /// How the ranked tier read the query (shown once one of its hits is given).
     partial_lines: Vec<String>,
-    partial_given: bool,
+    /// Matches scattered thinly over a long text (the query's syllables met by chance),
+    /// given after the ranked tier's hits, marked partial.
+    loose: std::collections::VecDeque<Hit>,
+    /// Fewer exact hits than a page (none dropped while gathering): thinly scattered
+    /// matches go to the partial tier.
+    loosen: bool,
     /// Each text given so far (its kind and stored characters, hashed), and its hit.
     texts: std::collections::HashMap<u64, usize>,
 }
@@ -178,7 +186,8 @@ impl SearchResults {
             slipped: false,
             partial: std::collections::VecDeque::new(),
             partial_lines: Vec::new(),
-            partial_given: false,
+            loose: std::collections::VecDeque::new(),
+            loosen: false,
             texts: std::collections::HashMap::new(),
         }
     }
@@ -186,6 +195,7 @@ impl SearchResults {
     /// The same results with the ranked tier's hits after the exact ones, and how it read
     /// the query.
     pub(crate) fn with_partial(mut self, hits: Vec<Hit>, lines: Vec<String>) -> Self {
+        self.loosen = self.total < super::FIRST_PAGE;
         self.total += hits.len();
         self.partial = hits.into();
         self.partial_lines = lines;
@@ -202,7 +212,11 @@ impl SearchResults {
                 self.query.typed.trim()
             ));
         }
-        if self.partial_given {
+        if self
+            .hits
+            .iter()
+            .any(|hit| hit.how.contains(MatchHow::PARTIAL))
+        {
             for line in &self.partial_lines {
                 if !lines.contains(line) {
                     lines.push(line.clone());
@@ -263,6 +277,7 @@ impl SearchResults {
             self.slipped = false;
             // (Partial hits come only with fewer exact hits than a page: never regathered.)
             self.texts.clear();
+            self.loose.clear();
         }
         if count >= self.total {
             // Everything is wanted: score all, then one sort beats a heap pop per hit.
@@ -276,15 +291,16 @@ impl SearchResults {
             for pending in rest {
                 self.give(index, pending);
             }
-            while let Some(hit) = self.partial.pop_front() {
+            while let Some(hit) = self.partial.pop_front().or_else(|| self.loose.pop_front()) {
                 self.give_partial(index, hit);
             }
             return;
         }
         while self.hits.len() < count {
             let Some(top) = self.pending.pop() else {
-                // Every exact hit is given: the ranked tier's come after them.
-                let Some(hit) = self.partial.pop_front() else {
+                // Every exact hit is given: the ranked tier's come after them, then the
+                // thinly scattered matches.
+                let Some(hit) = self.partial.pop_front().or_else(|| self.loose.pop_front()) else {
                     break;
                 };
                 self.give_partial(index, hit);
@@ -331,7 +347,6 @@ impl SearchResults {
 
     /// Adds a hit of the ranked tier.
     fn give_partial(&mut self, index: &SearchIndex, hit: Hit) {
-        self.partial_given = true;
         self.push(index, hit);
     }
 
@@ -343,9 +358,14 @@ impl SearchResults {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         doc.hash(&mut hasher);
         let key = hasher.finish();
+        let guide = |d: usize| index.doc(d).target.guide();
         if let Some(&at) = self.texts.get(&key)
-            && let Some(first) = self.hits.get_mut(at)
+            && let Some(first) = self.hits.get(at)
             && index.doc_kind_and_codes(first.doc) == doc
+            && std::iter::once(first.doc)
+                .chain(first.also.iter().copied())
+                .all(|d| guide(d) != guide(hit.doc))
+            && let Some(first) = self.hits.get_mut(at)
         {
             first.also.push(hit.doc);
             return;
@@ -383,10 +403,26 @@ impl SearchResults {
         } else if pending.end > pending.start {
             matcher::text_ranges(text, pending.start..pending.end)
         } else {
-            matcher::text_ranges(
-                text,
-                matcher::scattered_positions(variant, index.chars(doc)),
-            )
+            let positions = matcher::scattered_positions(variant, index.chars(doc));
+            // Spread over more than twice the query's length (lone consonants aside): the
+            // syllables met by chance, not what the query says.
+            let spread = match (positions.first(), positions.last()) {
+                (Some(&first), Some(&last)) => (last - first + 1) as usize,
+                _ => 0,
+            };
+            if self.loosen && variant.initials == 0 && spread > 2 * variant.units.len() + 2 {
+                let hit = Hit {
+                    doc,
+                    // Below the ranked tier's hits (which score 1 to 3,999), in their order.
+                    score: i64::from(pending.bound) - LOOSE_BELOW,
+                    ranges: matcher::text_ranges(text, positions),
+                    how: how.with(MatchHow::PARTIAL),
+                    also: Vec::new(),
+                };
+                self.loose.push_back(hit);
+                return;
+            }
+            matcher::text_ranges(text, positions)
         };
         // A reading that allows misspellings may have found the text as typed (the other
         // readings rank it higher then, unless it differs otherwise, by an everyday word).

@@ -58,7 +58,7 @@ pub(crate) fn each_term(chars: &[char], starts: &[bool], emit: &mut impl FnMut(T
     while at < chars.len() {
         let ch = chars[at];
         if is_syllable(ch) {
-            let end = run_end(chars, starts, at, |c| is_syllable(c));
+            let end = run_end(chars, starts, at, is_syllable);
             let run = &chars[at..end];
             for (n, pair) in run.windows(2).enumerate() {
                 emit(bigram(pair[0], pair[1]), place(at + n, at + n + 2));
@@ -134,7 +134,7 @@ pub(crate) fn query_pieces(chars: &[char], starts: &[bool]) -> Vec<Piece> {
         } else if ch.is_ascii_digit() {
             let mut found = Vec::new();
             at = number(chars, starts, at, &mut |form, start, end| {
-                found.push((form, start, end))
+                found.push((form, start, end));
             });
             for (form, start, end) in found {
                 covered = covered.max(end);
@@ -391,6 +391,12 @@ pub(crate) fn stem_len(word: &[char]) -> usize {
     best
 }
 
+/// Whether `rest` is nothing, or a particle or ending alone (what may follow a word).
+pub(crate) fn is_suffix(rest: &[char]) -> bool {
+    let text: String = rest.iter().collect();
+    rest.is_empty() || SUFFIXES.contains(&text.as_str())
+}
+
 /// Whether `word` is all particle or ending (돼요 of 안 돼요): a query word with no stem.
 pub(crate) fn is_only_ending(word: &[char]) -> bool {
     let text: String = word.iter().collect();
@@ -460,6 +466,18 @@ pub(crate) fn is_filler(word: &[char]) -> bool {
     FILLERS.contains(&text.as_str())
 }
 
+/// Words that ask (where, when, how much): they count for less in an answer's share of the
+/// query than the words they ask about.
+const QUESTION_WORDS: &[&str] = &[
+    "어디", "언제", "얼마", "몇", "누가", "누구", "어느", "뭘", "무엇",
+];
+
+/// Whether a query word's stem is a question word.
+pub(crate) fn is_question_word(stem: &[char]) -> bool {
+    let text: String = stem.iter().collect();
+    QUESTION_WORDS.contains(&text.as_str())
+}
+
 /// Numbers said aloud with a counter (두 번, 세 번).
 const NATIVE_NUMBERS: [(&str, u32); 10] = [
     ("한", 1),
@@ -513,8 +531,7 @@ fn number(
     let mut separator: Option<char> = None;
     let mut end = digits_from(at);
     let mut current: String = chars[at..end].iter().collect();
-    loop {
-        let Some(&next) = chars.get(end) else { break };
+    while let Some(&next) = chars.get(end) {
         let after_digit = chars.get(end + 1).is_some_and(char::is_ascii_digit);
         if !after_digit {
             break;

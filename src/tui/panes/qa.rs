@@ -358,9 +358,15 @@ fn hit_lines(
             // With several guides loaded, each hit names its guide (shortened: the text
             // matters more).
             // The guide's title from the catalog: a hit does not read its guide.
+            // The same text in other guides is one hit: it says how many more hold it.
+            let elsewhere = if hit.also.is_empty() {
+                String::new()
+            } else {
+                format!(" 외 {}곳", hit.also.len())
+            };
             let kind = match ctx.content.card(doc.target.guide()) {
                 Some(card) if ctx.content.guide_count() > 1 => format!(
-                    "[{}·{}] ",
+                    "[{}·{}{elsewhere}] ",
                     doc.kind.label(),
                     super::super::text::truncate(&card.title, GUIDE_TAG_CELLS)
                 ),
