@@ -334,4 +334,7 @@ pub const AGENT_QUERIES: &[&str] = &[
     "환불 언제",
     "배차 취소 패널티",
     "vhdlsxm",
+    // Said as callers say it: the exact tiers find less than a page, the ranked tier the rest.
+    "가입했는데요 결제가 안돼요",
+    "수락률이 떨어지면 배차 못받나요",
 ];
