@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use support_console::content::{
-    self, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, SectionKind,
+    self, Case, Channels, Comparison, DatedValue, Exception, ItemKind, Met, Period, PricePer,
+    RuleTerms, SectionKind, WindowEffect,
 };
 use support_console::search;
 
@@ -66,68 +67,142 @@ fn every_fact_of_the_guide() {
     let events: Vec<_> = schedule
         .events
         .iter()
-        .map(|e| (e.at.as_str(), e.effect, e.line()))
+        .map(|e| (e.at.as_str(), e.line()))
         .collect();
     assert_eq!(
         events,
         vec![
             (
                 "2024-11-28T00:00:00+09:00",
-                Some(ScheduleEffect::Notice),
                 "24/11/28 멤버십 종료 안내 공지".to_owned()
             ),
             (
                 "2024-12-01T00:00:00+09:00",
-                Some(ScheduleEffect::SignupClosed),
                 "24/12/01 신규 이용자 멤버십 가입 중단 (~11/30 23:59:59까지 신규 가입가능)"
                     .to_owned()
             ),
             (
                 "2025-01-01T00:00:00+09:00",
-                Some(ScheduleEffect::RenewalClosed),
                 "25/01/01 이용자 멤버십 갱신 중단 (잔여 구독기간 이용 후 갱신 없이 서비스 종료)"
                     .to_owned()
             ),
         ]
     );
 
+    // The rules, in the one model every guide uses: windows, a price, conditions and
+    // eligibilities, each reading inputs the guide declares.
     let terms: Vec<&RuleTerms> = guide.rules.iter().map(|r| &r.terms).collect();
-    assert!(terms.contains(&&RuleTerms::MonthlyPrice {
+    for (event, effect) in [
+        ("schedule-notice", WindowEffect::Notice),
+        ("schedule-signup-closed", WindowEffect::SignupClosed),
+        ("schedule-renewal-closed", WindowEffect::RenewalClosed),
+    ] {
+        assert!(terms.contains(&&RuleTerms::Window {
+            from: None,
+            until: None,
+            event: Some(event.into()),
+            effect,
+        }));
+    }
+    assert!(terms.contains(&&RuleTerms::Window {
+        from: Some("2021-08-23".into()),
+        until: None,
+        event: None,
+        effect: WindowEffect::ConditionsInForce,
+    }));
+    assert!(terms.contains(&&RuleTerms::Price {
         amount_krw: 39_000,
+        per: PricePer::Month,
         methods: vec![
             "카카오페이 머니".into(),
             "카카오페이 카드".into(),
             "휴대폰".into()
         ]
     }));
-    assert!(terms.contains(&&RuleTerms::FreeFirstMonth {
-        refunded_as: "포인트".into(),
-        prior_benefit_excludes: true,
-        rejoin_counts_as_prior: true
+    assert!(terms.contains(&&RuleTerms::Eligibility {
+        decides: vec!["free_first_month".into()],
+        allowed: true,
+        when: None,
+        requires: Some("signup".into()),
+        refunded_as: Some("포인트".into()),
+        by: None,
+        exceptions: vec![Exception {
+            when: Case {
+                input: "prior_benefit".into(),
+                is: None
+            },
+            allowed: false,
+            also: vec!["앱 탈퇴 후 재가입".into()],
+        }],
     }));
-    assert!(terms.contains(&&RuleTerms::MinRating {
-        applies_to: MembershipEvent::Signup,
-        at_least: 4.0
+    let condition = |decided: &str, over, compared, value, meeting, what: &str| {
+        terms.iter().any(|terms| {
+            matches!(terms, RuleTerms::Condition {
+                metric, period, comparison, values, decides, met, subject, ..
+            } if metric == "평점" && *period == over && *comparison == compared
+                && decides == decided && *met == meeting && subject == what
+                && *values == vec![DatedValue { value, from: None, until: None }])
+        })
+    };
+    assert!(condition(
+        "signup",
+        None,
+        Comparison::AtLeast,
+        4.0,
+        Met::Allows,
+        "가입 기준"
+    ));
+    assert!(condition(
+        "renewal",
+        None,
+        Comparison::AtLeast,
+        3.8,
+        Met::Allows,
+        "갱신 기준"
+    ));
+    assert!(condition(
+        "payment",
+        Some(Period::PreviousMonth),
+        Comparison::AtMost,
+        3.7,
+        Met::Fails,
+        "결제 기준"
+    ));
+    assert!(terms.contains(&&RuleTerms::Eligibility {
+        decides: vec!["signup".into(), "renewal".into()],
+        allowed: true,
+        when: Some(Case {
+            input: "rating".into(),
+            is: Some("none".into())
+        }),
+        requires: None,
+        refunded_as: None,
+        by: None,
+        exceptions: Vec::new(),
     }));
-    assert!(terms.contains(&&RuleTerms::MinRating {
-        applies_to: MembershipEvent::Renewal,
-        at_least: 3.8
+    assert!(terms.contains(&&RuleTerms::Eligibility {
+        decides: vec!["signup".into()],
+        allowed: true,
+        when: None,
+        requires: None,
+        refunded_as: None,
+        by: Some(Channels {
+            driver_app: true,
+            agent_admin: false
+        }),
+        exceptions: Vec::new(),
     }));
-    assert!(terms.contains(&&RuleTerms::UnratedAllowed {
-        signup: true,
-        renewal: true
-    }));
-    assert!(terms.contains(&&RuleTerms::PaymentFailure {
-        prev_month_avg_at_most: 3.7,
-        app_message: "네트워크 오류 메시지".into()
-    }));
-    assert!(terms.contains(&&RuleTerms::InForceFrom {
-        date: "2021-08-23".into()
-    }));
-    assert!(terms.contains(&&RuleTerms::SignupChannel {
-        driver_app: true,
-        agent_admin: false
-    }));
+    let flags: Vec<&str> = guide.inputs.iter().map(|i| i.flag.as_str()).collect();
+    assert_eq!(
+        flags,
+        [
+            "member",
+            "rating",
+            "prev-month-avg",
+            "prior-benefit",
+            "renewal-date"
+        ]
+    );
     // Every rule cites sentences that exist.
     for rule in &guide.rules {
         for source in &rule.sources {
@@ -522,7 +597,7 @@ fn duplicate_ids_name_the_first_declaration_in_file_order() {
 fn dangling_sms_reference_and_bad_threshold_both_reported() {
     let bytes = mutated(|j| {
         j["qa"][0]["sms_templates"][0] = serde_json::json!("sms-nowhere");
-        j["rules"][3]["terms"]["at_least"] = serde_json::json!(7.5);
+        j["rules"][6]["terms"]["values"][0]["value"] = serde_json::json!(7.5);
     });
     let (code, stderr) = check_dir(&[("guide.json", bytes)]);
     assert_eq!(code, Some(2));
@@ -531,7 +606,7 @@ fn dangling_sms_reference_and_bad_threshold_both_reported() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("rules[3].terms.at_least: 평점 기준 7.5이 0.0~5.0 밖입니다"),
+        stderr.contains("rules[6].terms.values[0].value: 평점 기준 7.5이 0.0~5.0 밖입니다"),
         "{stderr}"
     );
     // Every message names a line.
@@ -894,8 +969,16 @@ fn rename_ids(value: &mut serde_json::Value) {
             for (key, inner) in map.iter_mut() {
                 let is_id = key == "id"
                     || key.ends_with("_id")
-                    || ["sources", "link", "rules", "templates", "template"]
-                        .contains(&key.as_str());
+                    || [
+                        "sources",
+                        "link",
+                        "rules",
+                        "templates",
+                        "template",
+                        "input",
+                        "event",
+                    ]
+                    .contains(&key.as_str());
                 match inner {
                     serde_json::Value::String(text) if is_id => text.push_str("~copy"),
                     serde_json::Value::Array(items) if is_id => {

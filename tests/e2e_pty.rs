@@ -557,7 +557,7 @@ fn an_imported_help_centre_in_a_real_terminal() {
     console.send("\u{1b}");
     console.send("3");
     console.send("j83");
-    console.wait_for("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지");
+    console.wait_for("✗ 우선 배차 수락률 기준: 수락률 85% 이상 (2025-03-01~) →");
     console.send("\r");
     console.quit();
 }

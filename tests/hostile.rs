@@ -49,6 +49,8 @@ const TEXT_KEYS: &[&str] = &[
     "text",
     "detail",
     "link",
+    "event",
+    "input",
     "sources",
     "questions",
     "aliases",
@@ -875,11 +877,18 @@ proptest! {
             for guide in loaded.guides() {
                 let policy = support_console::rules::Policy::of(loaded, guide);
                 for at in ["2021-01-01T00:00:00+09:00", "2024-12-05T10:00:00+09:00"] {
-                    let mut query = support_console::rules::Query::at(
-                        support_console::clock::parse_instant(at).expect("instant"),
-                    );
-                    query.rating = "3.8".parse().expect("rating");
-                    query.prev_month_avg = "3.75".parse().ok();
+                    // Every input the guide declares, given the way an agent may type it.
+                    let mut values = support_console::rules::Values::default();
+                    for input in &guide.inputs {
+                        let text = input.options.last().map_or("3.75", |o| o.value.as_str());
+                        if let Ok(given) = support_console::rules::inputs::parse(input, text) {
+                            values.set(input.id.clone(), given);
+                        }
+                    }
+                    let query = support_console::rules::Query {
+                        at: support_console::clock::parse_instant(at).expect("instant"),
+                        values,
+                    };
                     let _ = policy.evaluate(&query);
                 }
                 for template in &guide.sms_templates {

@@ -4,10 +4,13 @@ use std::process::Command;
 
 use support_console::clock::parse_instant;
 use support_console::content;
-use support_console::rules::{Member, Phase, Policy, Query, RatingInput};
+use support_console::rules::{Given, Member, Phase, Policy, Query};
 
 #[path = "support/cli.rs"]
 mod cli;
+
+#[path = "rules/cases.rs"]
+mod cases;
 
 fn verdict(
     at: &str,
@@ -18,17 +21,25 @@ fn verdict(
 ) -> support_console::rules::Verdict {
     let content = content::load_embedded().unwrap();
     let guide = content.guide(0).unwrap();
+    let mut given = vec![(
+        "member",
+        match member {
+            Member::New => "new",
+            Member::Renewal => "renewal",
+        },
+    )];
+    if !rating.is_empty() {
+        given.push(("rating", rating));
+    }
+    if let Some(prev) = prev {
+        given.push(("prev_month_avg", prev));
+    }
+    if prior {
+        given.push(("prior_benefit", ""));
+    }
     let query = Query {
         at: parse_instant(at).unwrap(),
-        member,
-        rating: if rating.is_empty() {
-            RatingInput::NotGiven
-        } else {
-            rating.parse().unwrap()
-        },
-        prev_month_avg: prev.map(|p| p.parse().unwrap()),
-        prior_benefit: prior,
-        renewal_date: None,
+        values: support_console::rules::parse_values(guide, given).unwrap(),
     };
     Policy::of(&content, guide).evaluate(&query)
 }
@@ -304,8 +315,8 @@ fn changing_content_changes_answers_without_code() {
     // holds a rule's value against its sources, so one without the other does not load.
     let mut sources = Vec::new();
     for rule in json["rules"].as_array_mut().unwrap().iter_mut() {
-        if rule["terms"]["kind"] == "min_rating" && rule["terms"]["applies_to"] == "signup" {
-            rule["terms"]["at_least"] = serde_json::json!(3.5);
+        if rule["terms"]["kind"] == "condition" && rule["terms"]["decides"] == "signup" {
+            rule["terms"]["values"][0]["value"] = serde_json::json!(3.5);
             sources = rule["sources"].as_array().unwrap().clone();
         }
     }
@@ -314,7 +325,7 @@ fn changing_content_changes_answers_without_code() {
     let mut unstated =
         serde_json::from_slice::<serde_json::Value>(&content::embedded_sources()[0].bytes).unwrap();
     for rule in unstated["rules"].as_array_mut().unwrap().iter_mut() {
-        if rule["terms"]["kind"] == "monthly_price" {
+        if rule["terms"]["kind"] == "price" {
             rule["terms"]["amount_krw"] = serde_json::json!(45000);
         }
     }
@@ -332,7 +343,7 @@ fn changing_content_changes_answers_without_code() {
     assert_eq!(output.status.code(), Some(2));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
-        said.contains("rules[1].terms.amount_krw: 규정 값 45000원")
+        said.contains("rules[4].terms.amount_krw: 규정 값 45000원")
             && said.contains("월 39,000원 정기결제"),
         "{said}"
     );
@@ -431,9 +442,9 @@ fn check_json_renewal_and_payment_agree_and_new_drivers_are_not_asked() {
 fn rejoin_counts_as_prior_is_read_from_content() {
     let content = content::load_embedded().unwrap();
     let guide = content.guide(0).unwrap();
-    let mut query = Query::at(parse_instant("2024-11-20T10:00:00+09:00").unwrap());
-    query.rating = "4.2".parse().unwrap();
-    query.prior_benefit = true;
+    let query = Query::at(parse_instant("2024-11-20T10:00:00+09:00").unwrap())
+        .with("rating", Given::Number(4.2))
+        .with("prior_benefit", Given::Yes);
     let counted = Policy::of(&content, guide).evaluate(&query);
     assert!(
         counted.free_first_month.why[0]
@@ -449,8 +460,12 @@ fn rejoin_counts_as_prior_is_read_from_content() {
     let mut json: serde_json::Value =
         serde_json::from_slice(&content::embedded_sources()[0].bytes).unwrap();
     for rule in json["rules"].as_array_mut().unwrap().iter_mut() {
-        if rule["terms"]["kind"] == "free_first_month" {
-            rule["terms"]["rejoin_counts_as_prior"] = serde_json::json!(false);
+        if rule["terms"]["decides"] == serde_json::json!(["free_first_month"]) {
+            // The guide no longer says rejoining after leaving the app counts.
+            rule["terms"]["exceptions"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("also");
         }
     }
     let edited = content::load_sources(&[content::SourceFile {
@@ -476,4 +491,19 @@ fn rejoin_counts_as_prior_is_read_from_content() {
             .prior_benefit_hint()
             .contains("탈퇴 전 계정의 혜택은 빼고")
     );
+}
+
+/// Values are held against thresholds exactly, with no rounding first: 84.995 is not
+/// "85% 이상", 3.79 is not "3.8 이상", and a value equal to its line meets it.
+#[test]
+fn comparisons_are_exact() {
+    use support_console::content::Comparison;
+    assert!(!Comparison::AtLeast.holds(84.995, 85.0));
+    assert!(Comparison::AtLeast.holds(85.0, 85.0));
+    assert!(Comparison::AtLeast.holds(85.000_000_001, 85.0));
+    assert!(!Comparison::AtLeast.holds(3.79, 3.8));
+    assert!(Comparison::AtMost.holds(3.7, 3.7));
+    assert!(!Comparison::AtMost.holds(3.700_01, 3.7));
+    assert!(!Comparison::Above.holds(3.8, 3.8));
+    assert!(Comparison::Below.holds(84.995, 85.0));
 }

@@ -185,7 +185,7 @@ fn rule_form_updates_as_the_agent_types() {
     app.handle_key(&key(KeyCode::Enter));
     type_text(&mut app, "3.9");
     app.handle_key(&key(KeyCode::Enter));
-    assert_eq!(app.rules.rating.text(), "3.9");
+    assert_eq!(app.rules.text_of("rating"), Some("3.9"));
     let screen = render(&mut app, 120, 40);
     assert!(
         screen.contains("예: 2024-12-05T10:00:00+09:00"),
@@ -1223,7 +1223,7 @@ fn help_centre(now: &str) -> App {
         for imported in file.guides() {
             let mut guide = imported.guide.clone();
             for rule in &mut guide.rules {
-                if let RuleTerms::Threshold {
+                if let RuleTerms::Condition {
                     values, outcome, ..
                 } = &mut rule.terms
                     && values.len() == 2
@@ -1299,7 +1299,7 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
     type_text(&mut app, "3");
     assert_eq!(app.focus, Pane::Rules);
     assert_eq!(app.rules.inputs.len(), 1);
-    assert_eq!(app.rules.inputs[0].name, "수락률");
+    assert_eq!(app.rules.inputs[0].input.label, "수락률");
     let screen = render(&mut app, 120, 40);
     assert!(
         !screen.contains("전월 평균"),
@@ -1311,14 +1311,16 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
     app.handle_key(&key(KeyCode::Enter));
     let screen = render(&mut app, 120, 40);
     assert!(
-        screen.contains("✓ 적용 기준: 수락률 80% 이상 (~2025-02-28) → 충족: 우선"),
+        screen.contains("✓ 우선 배차 수락률 기준: 수락률 80% 이상 (~2025-02-28) →"),
         "{screen}"
     );
     insta::assert_snapshot!("help_centre_rules_120x40", screen);
     // The ticket note carries this guide's verdict, not the membership one.
     let note = app.wrapup_note();
     assert!(
-        note.contains("판정: ✓ 적용 기준: 수락률 80% 이상 (~2025-02-28) → 충족: 우선 배차 대상"),
+        note.contains(
+            "판정: ✓ 우선 배차 수락률 기준: 수락률 80% 이상 (~2025-02-28) → 충족: 우선 배차 대상"
+        ),
         "{note}"
     );
     assert!(!note.contains("신규 가입"), "{note}");
@@ -1329,7 +1331,7 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
     app.handle_key(&key(KeyCode::Enter));
     let screen = render(&mut app, 120, 40);
     assert!(
-        screen.contains("✗ 적용 기준: 수락률 85% 이상 (2025-03-01~) → 충족하지"),
+        screen.contains("✗ 우선 배차 수락률 기준: 수락률 85% 이상 (2025-03-01~) →"),
         "{screen}"
     );
     // The membership guide keeps its own form.

@@ -3,6 +3,7 @@
 //! Exit codes: 0 on success, 2 on bad input or bad content (with a message on stderr).
 //! Output errors such as a closed pipe end the command quietly.
 
+mod check;
 mod import;
 pub mod ranges;
 
@@ -19,7 +20,7 @@ use serde_json::json;
 use crate::clock;
 use crate::content::{self, Content, ContentErrors};
 use crate::history::{self, EventKind, Filter, Log};
-use crate::rules::{self, Member, Policy, Query, Rating, RatingInput};
+use crate::rules;
 use crate::search::index_cache::{self, IndexCache};
 use crate::search::{SearchCache, SearchIndex};
 use crate::sms;
@@ -153,7 +154,7 @@ pub enum Command {
     },
     /// What applies to a driver at an instant: signup, renewal, free month, payment.
     #[command(about = "기사님에게 그 시각에 적용되는 규정: 가입·갱신·첫 달 무료·결제")]
-    Check(CheckArgs),
+    Check(check::CheckArgs),
     /// List, render or measure SMS templates.
     #[command(about = "SMS 템플릿 목록·채우기·바이트 계산 (보낼 수 없으면 종료 코드 1)")]
     Sms(SmsArgs),
@@ -201,62 +202,6 @@ pub enum ContentAction {
         )]
         strict: bool,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MemberArg {
-    New,
-    Renewal,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// The instant to answer for (default: now).
-    #[arg(long, value_name = "RFC3339", help = "판단할 시각 (기본: 지금)")]
-    pub at: Option<String>,
-    #[arg(
-        long,
-        value_enum,
-        default_value = "new",
-        help = "new: 신규 가입 문의, renewal: 갱신 회원 문의"
-    )]
-    pub member: MemberArg,
-    /// The driver's rating, or "none" when there is none yet.
-    #[arg(long, value_name = "X|none", help = "기사님 평점, 아직 없으면 none")]
-    pub rating: Option<String>,
-    /// Last month's average rating.
-    #[arg(long, value_name = "X", help = "전월 평균 평점 (갱신·결제를 판단)")]
-    pub prev_month_avg: Option<String>,
-    /// The driver had the free first month before (also after leaving the app and rejoining).
-    #[arg(
-        long,
-        help = "예전에 첫 달 무료를 받은 적 있음 (앱 탈퇴 후 재가입 포함)"
-    )]
-    pub prior_benefit: bool,
-    /// The next renewal (payment) date of a current subscription, KST.
-    #[arg(
-        long,
-        value_name = "YYYY-MM-DD",
-        help = "이용 중인 멤버십의 다음 갱신(결제)일, KST"
-    )]
-    pub renewal_date: Option<String>,
-    /// Which guide's rules (default: the first guide that has rules).
-    #[arg(
-        long,
-        value_name = "ID",
-        help = "어느 가이드의 규정인지 (기본: 규정이 있는 첫 가이드)"
-    )]
-    pub guide: Option<String>,
-    /// A value for the guide's threshold rules, e.g. 수락률=82 (any guide).
-    /// The membership inputs do not apply to it: given together, clap refuses rather than
-    /// one of them being silently ignored.
-    #[arg(
-        long,
-        value_name = "NAME=VALUE",
-        conflicts_with_all = ["rating", "prev_month_avg", "prior_benefit", "renewal_date"],
-        help = "가이드 기준 규정의 입력 값 (예: 수락률=82, 평점=4.1); 어느 가이드든"
-    )]
-    pub input: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -428,7 +373,31 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `check` takes the declared inputs of the content it asks about as flags.
+    let (command, declared, loaded) = match check::command(
+        &args,
+        <Cli as clap::CommandFactory>::command(),
+        |dir| match dir {
+            Some(dir) => content::load_dir(dir),
+            None => content::load_embedded(),
+        },
+    ) {
+        Ok(built) => built,
+        Err(errors) => {
+            streams.warn(&format!("support-console: {}", UserError::from(errors).0));
+            return 2;
+        }
+    };
+    let parsed = command.try_get_matches_from(&args).and_then(|matches| {
+        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+        if let Some(Command::Check(check)) = &mut cli.command {
+            check.given = check::given(&matches, &declared);
+            check.loaded = check::Loaded(loaded);
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             // clap echoes arguments in its messages: they go through the policy too. Its
@@ -527,7 +496,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             let limit = limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
             search(io, &global, &query, limit).map(|()| Exit::Success)
         }
-        Some(Command::Check(args)) => check(io, &global, &args).map(|()| Exit::Success),
+        Some(Command::Check(args)) => check::run(io, &global, args).map(|()| Exit::Success),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
         Some(Command::History { action, args }) => {
             history_command(io, &global, action.as_ref(), &args).map(|()| Exit::Success)
@@ -553,7 +522,7 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
                         json!({
                             "guide_id": guide.id,
                             "rule_id": rule.id,
-                            "summary": rules::summary(&rule.terms),
+                            "summary": rules::summary(guide, &rule.terms),
                             "sources": rule.sources,
                         })
                     })
@@ -581,7 +550,7 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
                             "  {} {}: {} (근거: {})",
                             guide.id,
                             rule.id,
-                            rules::summary(&rule.terms),
+                            rules::summary(guide, &rule.terms),
                             rule.sources.join(", ")
                         );
                     }
@@ -946,126 +915,6 @@ fn exit_without_freeing<T>(loaded: T) {
     std::mem::forget(loaded);
 }
 
-fn check(io: &mut Streams<'_>, global: &GlobalArgs, args: &CheckArgs) -> Result<(), UserError> {
-    let at = match (&args.at, &global.now) {
-        (Some(text), _) | (None, Some(text)) => {
-            clock::parse_instant(text).map_err(|e| UserError(format!("--at: {e}")))?
-        }
-        (None, None) => clock::now_kst(),
-    };
-    let rating = match &args.rating {
-        Some(text) => text
-            .parse::<RatingInput>()
-            .map_err(|e| UserError(format!("--rating: {e}")))?,
-        None => RatingInput::NotGiven,
-    };
-    let prev_month_avg = match &args.prev_month_avg {
-        Some(text) => Some(
-            text.parse::<Rating>()
-                .map_err(|e| UserError(format!("--prev-month-avg: {e}")))?,
-        ),
-        None => None,
-    };
-    let renewal_date = match &args.renewal_date {
-        Some(text) => Some(
-            chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-                UserError(format!(
-                    "--renewal-date: \"{text}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요"
-                ))
-            })?,
-        ),
-        None => None,
-    };
-    let content = load_content(global)?;
-    if let Some(input) = &args.input {
-        return check_input(io, global, &content, args, input, &at);
-    }
-    let guide = match &args.guide {
-        Some(id) => find_guide(&content, id)?,
-        None => content
-            .guides()
-            .find(|g| !g.rules.is_empty())
-            .ok_or_else(|| UserError("콘텐츠에 규정이 있는 가이드가 없습니다".into()))?,
-    };
-    let query = Query {
-        at,
-        member: match args.member {
-            MemberArg::New => Member::New,
-            MemberArg::Renewal => Member::Renewal,
-        },
-        rating,
-        prev_month_avg,
-        prior_benefit: args.prior_benefit,
-        renewal_date,
-    };
-    let verdict = Policy::of(&content, guide).evaluate(&query);
-    if global.json {
-        io.print_json(&verdict)
-    } else {
-        io.print(&(rules::verdict_lines(&verdict, &query).join("\n") + "\n"));
-        Ok(())
-    }
-}
-
-/// A guide by its id, or a message listing the ids there are.
-fn find_guide<'a>(content: &'a Content, id: &str) -> Result<&'a content::Guide, UserError> {
-    content.guide_by_id(id).ok_or_else(|| {
-        let ids: Vec<&str> = content.guides().map(|g| g.id.as_str()).take(20).collect();
-        UserError(format!(
-            "--guide: id가 \"{id}\"인 가이드가 없습니다 (있는 가이드: {}{})",
-            ids.join(", "),
-            if content.guide_count() > ids.len() {
-                " …"
-            } else {
-                ""
-            }
-        ))
-    })
-}
-
-/// `check --input NAME=VALUE`: every reviewed threshold rule on NAME, at the instant.
-fn check_input(
-    io: &mut Streams<'_>,
-    global: &GlobalArgs,
-    content: &Content,
-    args: &CheckArgs,
-    input: &str,
-    at: &chrono::DateTime<chrono::FixedOffset>,
-) -> Result<(), UserError> {
-    use crate::rules::threshold;
-    let (name, value) = input
-        .split_once('=')
-        .map(|(n, v)| (n.trim(), v.trim()))
-        .filter(|(n, _)| !n.is_empty())
-        .ok_or_else(|| {
-            UserError(format!(
-                "--input: \"{input}\"는 NAME=VALUE 꼴이 아닙니다 (예: 수락률=82)"
-            ))
-        })?;
-    let guide = match &args.guide {
-        Some(id) => find_guide(content, id)?,
-        None => content
-            .guides()
-            .find(|g| threshold::inputs(g).iter().any(|(n, _)| threshold::same_name(n, name)))
-            .ok_or_else(|| {
-                UserError(format!(
-                    "--input: \"{name}\"을 입력으로 받는 검토된 규정이 있는 가이드가 없습니다 (--guide로 가이드를 정하세요)"
-                ))
-            })?,
-    };
-    let unit = threshold::unit_of(guide, name).map_err(|e| UserError(format!("--input: {e}")))?;
-    let value = threshold::parse_value(unit, name, value)
-        .map_err(|e| UserError(format!("--input: {e}")))?;
-    let verdict = threshold::evaluate(content, guide, name, value, at)
-        .map_err(|e| UserError(format!("--input: {e}")))?;
-    if global.json {
-        io.print_json(&verdict)
-    } else {
-        io.print(&(verdict.lines(guide, unit, at).join("\n") + "\n"));
-        Ok(())
-    }
-}
-
 fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, UserError> {
     vars.iter()
         .map(|pair| {
@@ -1088,7 +937,7 @@ fn sms_command(
     let guide = args
         .guide
         .as_deref()
-        .map(|id| find_guide(&content, id))
+        .map(|id| check::find_guide(&content, id))
         .transpose()?;
     let (id, title, rendered) = match (&args.id, &args.text) {
         (None, None) => {

@@ -32,6 +32,9 @@ pub struct Guide {
     /// Reference notes (참고 및 주의사항): criteria, benefits, partner services.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<NoteSection>,
+    /// The values the guide's rules read (each a `check` flag and a field of the rule form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<RuleInput>,
     /// Policy terms as data; each cites the sentences that state it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
@@ -275,6 +278,325 @@ impl ItemKind {
     }
 }
 
+/// What kind of number a condition reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputUnit {
+    /// A driver rating, 0.0 to 5.0.
+    Rating,
+    /// A percentage, 0 to 100.
+    Percent,
+    /// A count (calls, days, times).
+    Count,
+    /// An amount of won.
+    AmountKrw,
+}
+
+/// How a value is held against a threshold, in the guide's words (이상, 이하, 초과, 미만).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    Above,
+    Below,
+}
+
+impl Comparison {
+    /// Whether `value` meets `threshold`, compared exactly: no rounding first, so 84.995
+    /// against "85% 이상" is not met. Both numbers come from decimal text (the content's JSON,
+    /// the agent's input), and the nearest doubles of two decimals of up to 15 significant
+    /// digits are ordered as the decimals are and equal only when the decimals are.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::AtLeast => value >= threshold,
+            Comparison::AtMost => value <= threshold,
+            Comparison::Above => value > threshold,
+            Comparison::Below => value < threshold,
+        }
+    }
+
+    /// The guide's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "이상",
+            Comparison::AtMost => "이하",
+            Comparison::Above => "초과",
+            Comparison::Below => "미만",
+        }
+    }
+
+    /// The sign for a value that meets it ("4.2 ≥ 4.0").
+    pub fn sign(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "≥",
+            Comparison::AtMost => "≤",
+            Comparison::Above => ">",
+            Comparison::Below => "<",
+        }
+    }
+
+    /// The sign for a value that does not meet it ("3.9 < 4.0").
+    pub fn unmet_sign(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "<",
+            Comparison::AtMost => ">",
+            Comparison::Above => "≤",
+            Comparison::Below => "≥",
+        }
+    }
+
+    /// The comparison that holds exactly where this one does not (이상 ↔ 미만).
+    #[must_use]
+    pub fn negated(self) -> Self {
+        match self {
+            Comparison::AtLeast => Comparison::Below,
+            Comparison::AtMost => Comparison::Above,
+            Comparison::Above => Comparison::AtMost,
+            Comparison::Below => Comparison::AtLeast,
+        }
+    }
+
+    /// Whether `other` draws the same line from the same side, differing at most on the
+    /// line itself (이상 and 초과): two wordings of one rule.
+    pub fn same_side(self, other: Self) -> bool {
+        let upper = |c: Self| matches!(c, Comparison::AtLeast | Comparison::Above);
+        upper(self) == upper(other)
+    }
+
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "이상" => Some(Comparison::AtLeast),
+            "이하" => Some(Comparison::AtMost),
+            "초과" => Some(Comparison::Above),
+            "미만" => Some(Comparison::Below),
+            _ => None,
+        }
+    }
+
+    /// The code used in JSON answers (`at_least`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "at_least",
+            Comparison::AtMost => "at_most",
+            Comparison::Above => "above",
+            Comparison::Below => "below",
+        }
+    }
+}
+
+/// A threshold value and the days (KST, inclusive) it holds; open ends hold forever.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedValue {
+    pub value: f64,
+    /// First day it holds, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last day it holds, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+/// The span a metric is measured over ("전월 평균": the previous month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// The calendar month before (전월).
+    PreviousMonth,
+    /// The calendar month so far (당월).
+    CurrentMonth,
+    /// The last N days (최근 N일).
+    LastDays(u32),
+}
+
+impl Period {
+    /// The guide's words for it.
+    pub fn words(self) -> String {
+        match self {
+            Period::PreviousMonth => "전월".to_owned(),
+            Period::CurrentMonth => "당월".to_owned(),
+            Period::LastDays(days) => format!("최근 {days}일"),
+        }
+    }
+}
+
+/// Names compare without spaces: "수락 률" is "수락률".
+pub fn same_name(a: &str, b: &str) -> bool {
+    let squash = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    squash(a) == squash(b)
+}
+
+/// A window's date or instant: `YYYY-MM-DD` starts at 00:00 KST; an RFC 3339 instant is
+/// read as written.
+pub fn window_instant(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(text).ok().or_else(|| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(crate::clock::start_of_day_kst)
+    })
+}
+
+/// What a value the rules read is like: how it is typed and what it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A number measured about the driver (a rating, a rate, a count, an amount).
+    Metric,
+    /// One of a few options (who is asking: a new driver, a member).
+    Choice,
+    /// A yes or no (had the benefit before).
+    YesNo,
+    /// A day (`YYYY-MM-DD`, KST).
+    Date,
+}
+
+/// One value a guide's rules read, declared in content: it becomes a flag of `check`
+/// (`--rating 3.9`) and a field of the console's rule form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInput {
+    /// How rules and answers name it (`rating`, `prev_month_avg`).
+    pub id: String,
+    /// The `check` flag without its dashes (`prev-month-avg` → `--prev-month-avg`).
+    pub flag: String,
+    /// The word for it in the form and in the answers ("평점", "전월 평균").
+    pub label: String,
+    pub kind: InputKind,
+    /// A metric: what it measures, as conditions name it ("평점").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// A metric: the span it is measured over (absent: as it stands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// A metric: its unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<InputUnit>,
+    /// A metric a driver may not have yet: the words for that ("평점 없음"); typed `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub none: Option<String>,
+    /// A choice: its options, the first the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<InputOption>,
+    /// A date: the decisions taken on that day rather than at the instant asked about
+    /// (a renewal happens on its renewal date).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<String>,
+}
+
+/// One option of a choice input, and the decisions asked when it is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputOption {
+    /// What is typed after the flag (`new`).
+    pub value: String,
+    /// The words for it ("신규 가입", "갱신(기존 회원)").
+    pub label: String,
+    /// A shorter form for the form's radio buttons ("갱신").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+    /// The decisions asked about such a driver (the others do not concern them).
+    pub asks: Vec<String>,
+}
+
+impl InputOption {
+    pub fn short_label(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.label)
+    }
+}
+
+/// What meeting a condition means for its decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Met {
+    /// Meeting it allows ("평점 4.0 이상 가입 가능").
+    #[default]
+    Allows,
+    /// Meeting it fails the decision ("전월 평균 3.7 이하 → 결제 실패").
+    Fails,
+}
+
+impl Met {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if hands a reference
+    fn is_allows(&self) -> bool {
+        *self == Met::Allows
+    }
+}
+
+/// What a window between dates changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowEffect {
+    /// The guide's conditions hold from this window's start (before it, nothing is known).
+    ConditionsInForce,
+    /// The end of the service is announced.
+    Notice,
+    /// No new signups.
+    SignupClosed,
+    /// No renewals: the service ends.
+    RenewalClosed,
+}
+
+impl WindowEffect {
+    /// The service phase it starts, if it is one.
+    pub fn schedule_effect(self) -> Option<ScheduleEffect> {
+        match self {
+            WindowEffect::ConditionsInForce => None,
+            WindowEffect::Notice => Some(ScheduleEffect::Notice),
+            WindowEffect::SignupClosed => Some(ScheduleEffect::SignupClosed),
+            WindowEffect::RenewalClosed => Some(ScheduleEffect::RenewalClosed),
+        }
+    }
+}
+
+/// How often a price is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PricePer {
+    Month,
+    Once,
+}
+
+/// A case an eligibility speaks of: an input's value (`is` absent: a yes/no input said yes;
+/// `none`: a metric the driver has no value for; else a choice's option).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub input: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<String>,
+}
+
+impl Case {
+    /// The `is` of a metric the driver has no value for.
+    pub const NONE: &'static str = "none";
+}
+
+/// Where an eligibility does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    pub when: Case,
+    pub allowed: bool,
+    /// Other cases the guide says count the same ("앱 탈퇴 후 재가입").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+/// Who may carry a decision out for the driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channels {
+    /// The driver, in the driver app.
+    pub driver_app: bool,
+    /// An agent, through the admin.
+    pub agent_admin: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -294,6 +616,9 @@ pub enum RuleStatus {
     #[default]
     Reviewed,
     Draft,
+    /// Someone reviewed it and said it is wrong: it never answers, and a later import does
+    /// not propose it again while its sentences stay as they were.
+    Rejected,
 }
 
 impl RuleStatus {
@@ -304,142 +629,118 @@ impl RuleStatus {
 }
 
 impl Rule {
+    /// Whether the rule may not answer (a draft, or rejected).
     pub fn is_draft(&self) -> bool {
-        self.status == RuleStatus::Draft
+        self.status != RuleStatus::Reviewed
     }
 }
 
-/// What kind of number a threshold rule reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InputUnit {
-    /// A driver rating, 0.0 to 5.0.
-    Rating,
-    /// A percentage, 0 to 100.
-    Percent,
-    /// A count (calls, days, times).
-    Count,
-    /// An amount of won.
-    AmountKrw,
+/// The decisions the subscription lifecycle answers together (join, renew, the free first
+/// month, the next payment): rules that decide them are read by the rule engine's `Policy`.
+pub mod decision {
+    pub const SIGNUP: &str = "signup";
+    pub const RENEWAL: &str = "renewal";
+    pub const FREE_FIRST_MONTH: &str = "free_first_month";
+    pub const PAYMENT: &str = "payment";
+    pub const LIFECYCLE: [&str; 4] = [SIGNUP, RENEWAL, FREE_FIRST_MONTH, PAYMENT];
 }
 
-/// How a value is held against a threshold, in the guide's words (이상, 이하, 초과, 미만).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparison {
-    AtLeast,
-    AtMost,
-    Above,
-    Below,
-}
-
-impl Comparison {
-    pub fn holds(self, value: f64, threshold: f64) -> bool {
-        // Hundredths are the finest step a guide writes; compare on them so 3.8 is 3.8.
-        let (v, t) = ((value * 100.0).round(), (threshold * 100.0).round());
-        match self {
-            Comparison::AtLeast => v >= t,
-            Comparison::AtMost => v <= t,
-            Comparison::Above => v > t,
-            Comparison::Below => v < t,
-        }
-    }
-
-    /// The guide's word for it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Comparison::AtLeast => "이상",
-            Comparison::AtMost => "이하",
-            Comparison::Above => "초과",
-            Comparison::Below => "미만",
-        }
-    }
-
-    pub fn from_word(word: &str) -> Option<Self> {
-        match word {
-            "이상" => Some(Comparison::AtLeast),
-            "이하" => Some(Comparison::AtMost),
-            "초과" => Some(Comparison::Above),
-            "미만" => Some(Comparison::Below),
-            _ => None,
-        }
-    }
-}
-
-/// A threshold value and the days (KST, inclusive) it holds; open ends hold forever.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DatedValue {
-    pub value: f64,
-    /// First day it holds, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// Last day it holds, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
-}
-
-/// Which membership event a rating threshold applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MembershipEvent {
-    Signup,
-    Renewal,
-}
-
+/// What a rule says, as data. Four kinds serve every guide: a condition (a metric compared
+/// to a value, in a unit, over a period), a window between dates, a price with its payment
+/// methods, and an eligibility with its exceptions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RuleTerms {
-    /// The rating criteria hold from this date (KST, `YYYY-MM-DD`).
-    InForceFrom {
-        date: String,
-    },
-    MonthlyPrice {
-        amount_krw: u32,
-        methods: Vec<String>,
-    },
-    FreeFirstMonth {
-        /// What the first month's payment is refunded as.
-        refunded_as: String,
-        prior_benefit_excludes: bool,
-        rejoin_counts_as_prior: bool,
-    },
-    MinRating {
-        applies_to: MembershipEvent,
-        at_least: f64,
-    },
-    UnratedAllowed {
-        signup: bool,
-        renewal: bool,
-    },
-    PaymentFailure {
-        prev_month_avg_at_most: f64,
-        app_message: String,
-    },
-    SignupChannel {
-        driver_app: bool,
-        agent_admin: bool,
-    },
-    /// A threshold on a named input whose value may change at effective dates: "평점 4.0
-    /// 이상 가입 가능", "수락률 80% 이상 (~2025-02-28), 85% 이상 (2025-03-01~)".
-    Threshold {
-        /// The input's name as the agent asks for it ("평점", "수락률").
-        input: String,
+    /// "평점 4.0 이상 가입 가능", "전월 평균 3.7 이하 → 다음 결제일에 결제 실패", "수락률 80%
+    /// 이상 (~2025-02-28), 85% 이상 (2025-03-01~)".
+    Condition {
+        /// What is measured, as the guide names it ("평점", "수락률"); a declared input
+        /// carries it.
+        metric: String,
+        /// Over which span (absent: as it stands).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        period: Option<Period>,
         unit: InputUnit,
         comparison: Comparison,
-        /// What the threshold is for, in the guide's words ("가입 기준").
-        subject: String,
-        /// What holds when the value meets it, in the guide's words ("가입 가능").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        outcome: Option<String>,
         /// The value, by the days it holds, in date order.
         values: Vec<DatedValue>,
+        /// The decision it answers (`signup`, or the guide's own words such as "우선 배차").
+        decides: String,
+        #[serde(default, skip_serializing_if = "Met::is_allows")]
+        met: Met,
+        /// What the threshold is for, in the guide's words ("가입 기준").
+        subject: String,
+        /// What holds when it is met, in the guide's words ("가입 가능", "결제 실패").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
+        /// What the app shows then, in the guide's words ("네트워크 오류 메시지").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
-    /// A schedule event of the guide changes what the membership engine answers.
-    ScheduleChange {
-        event: String,
-        effect: ScheduleEffect,
+    /// Between two dates (or from a schedule event of the guide) something holds: the
+    /// conditions are in force, the end is announced, signups or renewals are closed.
+    Window {
+        /// `YYYY-MM-DD` (KST, from the start of the day) or an RFC 3339 instant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        /// The last day it holds, `YYYY-MM-DD`, or the instant it stops.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+        /// A schedule event whose instant starts it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<String>,
+        effect: WindowEffect,
     },
+    /// "월 39,000원 정기결제 (카카오페이 머니·카드, 휴대폰 중 선택)".
+    Price {
+        amount_krw: u32,
+        per: PricePer,
+        /// How it may be paid; a reviewed price names at least one.
+        methods: Vec<String>,
+    },
+    /// Who may have or do something, and the exceptions: "평점이 없는 경우에도 가입 및 갱신
+    /// 가능", "첫 가입시 한달 무료 (과거 혜택을 받은 경우 미적용)", "기사 앱을 통해 직접 가입
+    /// (상담사가 어드민을 통해 가입 X)".
+    Eligibility {
+        /// The decisions it answers.
+        decides: Vec<String>,
+        allowed: bool,
+        /// The case it speaks of (absent: everyone the decisions concern).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<Case>,
+        /// A decision that must be a yes first (the free month needs a signup).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requires: Option<String>,
+        /// What a benefit paid first is given back as ("포인트").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refunded_as: Option<String>,
+        /// Who may carry it out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<Channels>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        exceptions: Vec<Exception>,
+    },
+}
+
+impl RuleTerms {
+    /// The kind's name as content spells it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RuleTerms::Condition { .. } => "condition",
+            RuleTerms::Window { .. } => "window",
+            RuleTerms::Price { .. } => "price",
+            RuleTerms::Eligibility { .. } => "eligibility",
+        }
+    }
+
+    /// Whether the rule answers `decision`.
+    pub fn decides(&self, decision: &str) -> bool {
+        match self {
+            RuleTerms::Condition { decides, .. } => decides == decision,
+            RuleTerms::Eligibility { decides, .. } => decides.iter().any(|d| d == decision),
+            RuleTerms::Window { .. } | RuleTerms::Price { .. } => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

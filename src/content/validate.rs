@@ -8,7 +8,8 @@ use serde::Deserialize;
 use super::ContentError;
 use super::locate::{JsonPath, locate_all};
 use super::model::{
-    Guide, Item, ItemKind, MembershipEvent, RuleTerms, ScheduleEffect, Synonym, SynonymList,
+    Case, Guide, InputKind, InputUnit, Item, ItemKind, Met, RuleInput, RuleTerms, ScheduleEffect,
+    Synonym, SynonymList, decision,
 };
 
 /// Ratings are given on a 0.0 to 5.0 scale with at most two decimals.
@@ -666,6 +667,7 @@ fn check_guide(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
         let path = root.key("notes").index(s);
         check_items(reporter, guide, &path, &section.items);
     }
+    check_inputs(reporter, guide);
     check_rules(reporter, guide, ids);
     check_qa(reporter, guide, ids);
     check_templates(reporter, guide);
@@ -999,6 +1001,112 @@ fn check_schedule(reporter: &mut Reporter<'_>, guide: &Guide) {
     }
 }
 
+/// Flags `check` takes for every guide: a declared input may not take one of these.
+const RESERVED_FLAGS: [&str; 10] = [
+    "at",
+    "guide",
+    "input",
+    "json",
+    "content",
+    "now",
+    "history",
+    "retention-days",
+    "help",
+    "version",
+];
+
+/// Keys of `check`'s JSON besides the answers: a decision may not be named so.
+const RESERVED_DECISIONS: [&str; 3] = ["at", "phase", "summary"];
+
+/// The declared inputs: unique ids and flags a command line can carry, and what each kind
+/// needs (a metric its name and unit, a choice two options or more).
+fn check_inputs(reporter: &mut Reporter<'_>, guide: &Guide) {
+    let root = JsonPath::root().key("inputs");
+    check_local_ids(
+        reporter,
+        "inputs",
+        guide.inputs.iter().map(|i| i.id.as_str()),
+    );
+    let mut flags: HashMap<&str, usize> = HashMap::new();
+    let mut metrics: HashMap<(String, String), usize> = HashMap::new();
+    for (n, input) in guide.inputs.iter().enumerate() {
+        let path = root.index(n);
+        reporter.require_text(&path.key("label"), &input.label, "입력 이름(label)");
+        let flag_ok = !input.flag.is_empty()
+            && !input.flag.starts_with('-')
+            && input.flag.chars().all(|c| c == '-' || c.is_alphanumeric());
+        if !flag_ok {
+            reporter.error(
+                &path.key("flag"),
+                format!(
+                    "\"{}\"은 명령줄 옵션 이름으로 쓸 수 없습니다 (글자·숫자·-만, -로 시작하지 않게)",
+                    input.flag
+                ),
+            );
+        } else if RESERVED_FLAGS.contains(&input.flag.as_str()) {
+            reporter.error(
+                &path.key("flag"),
+                format!("--{}은 check가 이미 쓰는 옵션입니다", input.flag),
+            );
+        } else if let Some(first) = flags.insert(&input.flag, n) {
+            reporter.error(
+                &path.key("flag"),
+                format!(
+                    "--{}이 두 번째입니다 (inputs[{first}]에 이미 있음)",
+                    input.flag
+                ),
+            );
+        }
+        match input.kind {
+            InputKind::Metric => {
+                match &input.metric {
+                    Some(metric) => {
+                        reporter.require_text(&path.key("metric"), metric, "측정 항목(metric)");
+                        let key = (
+                            metric.split_whitespace().collect::<String>(),
+                            format!("{:?}", input.period),
+                        );
+                        if let Some(first) = metrics.insert(key, n) {
+                            reporter.error(
+                                &path.key("metric"),
+                                format!(
+                                    "같은 측정 항목·기간의 입력이 두 번째입니다 (inputs[{first}]에 이미 있음)"
+                                ),
+                            );
+                        }
+                    }
+                    None => reporter.error(&path, "측정 입력(metric)에는 metric이 필요합니다"),
+                }
+                if input.unit.is_none() {
+                    reporter.error(&path, "측정 입력(metric)에는 unit이 필요합니다");
+                }
+            }
+            InputKind::Choice => {
+                if input.options.len() < 2 {
+                    reporter.error(
+                        &path.key("options"),
+                        "선택 입력에는 두 가지 이상이 필요합니다",
+                    );
+                }
+                let mut values = HashSet::new();
+                for (o, option) in input.options.iter().enumerate() {
+                    let at = path.key("options").index(o);
+                    reporter.require_text(&at.key("label"), &option.label, "선택지 이름");
+                    if option.value.is_empty() || !values.insert(option.value.as_str()) {
+                        reporter.error(&at.key("value"), "선택지 값이 비었거나 두 번째입니다");
+                    }
+                }
+            }
+            InputKind::YesNo | InputKind::Date => {}
+        }
+        if input.kind != InputKind::Metric
+            && (input.metric.is_some() || input.unit.is_some() || input.none.is_some())
+        {
+            reporter.error(&path, "metric·unit·none은 측정 입력(metric)에만 씁니다");
+        }
+    }
+}
+
 fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_>) {
     let mut singletons: HashMap<String, usize> = HashMap::new();
     for (r, rule) in guide.rules.iter().enumerate() {
@@ -1024,6 +1132,7 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
         if rule.is_draft() {
             continue;
         }
+        check_inputs_declared(reporter, guide, &rule.terms, &terms);
         if let Some(first) = singletons.insert(key.clone(), r) {
             reporter.error(
                 &terms,
@@ -1033,7 +1142,114 @@ fn check_rules(reporter: &mut Reporter<'_>, guide: &Guide, ids: &Declarations<'_
     }
 }
 
-/// Checks a rule's terms and names its kind: two reviewed rules of one kind conflict.
+/// A reviewed rule reads only inputs the guide declares: each becomes a flag of `check`.
+fn check_inputs_declared(
+    reporter: &mut Reporter<'_>,
+    guide: &Guide,
+    terms: &RuleTerms,
+    path: &JsonPath,
+) {
+    match terms {
+        RuleTerms::Condition {
+            metric,
+            period,
+            unit,
+            ..
+        } => {
+            let declared = guide.inputs.iter().find(|input| {
+                input.kind == InputKind::Metric
+                    && input.period == *period
+                    && input
+                        .metric
+                        .as_deref()
+                        .is_some_and(|m| super::model::same_name(m, metric))
+            });
+            match declared {
+                None => reporter.error(
+                    &path.key("metric"),
+                    format!(
+                        "이 조건이 읽는 입력이 없습니다: inputs에 metric \"{metric}\"{}인 입력을 선언하세요",
+                        period.map(|p| format!(", period {p:?}")).unwrap_or_default()
+                    ),
+                ),
+                Some(input) if input.unit != Some(*unit) => reporter.error(
+                    &path.key("unit"),
+                    format!("입력 \"{}\"의 단위와 다릅니다", input.id),
+                ),
+                Some(_) => {}
+            }
+        }
+        RuleTerms::Eligibility {
+            when, exceptions, ..
+        } => {
+            let cases = when.iter().map(|case| (path.key("when"), case)).chain(
+                exceptions
+                    .iter()
+                    .enumerate()
+                    .map(|(n, e)| (path.key("exceptions").index(n).key("when"), &e.when)),
+            );
+            for (at, case) in cases {
+                check_case(
+                    reporter,
+                    guide.inputs.iter().find(|i| i.id == case.input),
+                    case,
+                    &at,
+                );
+            }
+        }
+        RuleTerms::Window { .. } | RuleTerms::Price { .. } => {}
+    }
+}
+
+/// A case names a declared input and a value it can hold.
+fn check_case(
+    reporter: &mut Reporter<'_>,
+    input: Option<&RuleInput>,
+    case: &Case,
+    path: &JsonPath,
+) {
+    let Some(input) = input else {
+        reporter.error(
+            &path.key("input"),
+            format!("없는 입력 \"{}\" (inputs의 id여야 합니다)", case.input),
+        );
+        return;
+    };
+    let fits = match (input.kind, case.is.as_deref()) {
+        (InputKind::Metric, Some(Case::NONE)) => input.none.is_some(),
+        (InputKind::YesNo, None) => true,
+        (InputKind::Choice, Some(value)) => input.options.iter().any(|o| o.value == value),
+        _ => false,
+    };
+    if !fits {
+        reporter.error(
+            &path.key("is"),
+            format!(
+                "입력 \"{}\"이 가질 수 없는 경우입니다 (측정 입력은 none, 예/아니오는 비움, 선택은 선택지 값)",
+                input.id
+            ),
+        );
+    }
+}
+
+/// A date or an instant, as windows write them.
+fn window_time(text: &str) -> bool {
+    super::model::window_instant(text).is_some()
+}
+
+/// Checks a decision's name: not blank, and not a key `check`'s JSON uses for itself.
+fn check_decision(reporter: &mut Reporter<'_>, path: &JsonPath, decides: &str) {
+    reporter.require_text(path, decides, "판단 대상(decides)");
+    if RESERVED_DECISIONS.contains(&decides) {
+        reporter.error(
+            path,
+            format!("\"{decides}\"은 판단 대상 이름으로 쓸 수 없습니다"),
+        );
+    }
+}
+
+/// Checks a rule's terms and names what it decides: two reviewed rules with one name
+/// conflict (two thresholds for one condition, two prices).
 fn rule_key(
     reporter: &mut Reporter<'_>,
     rule: &super::model::Rule,
@@ -1041,17 +1257,51 @@ fn rule_key(
     terms: &JsonPath,
 ) -> String {
     match &rule.terms {
-        RuleTerms::InForceFrom { date } => {
-            if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
-                reporter.error(
-                    &terms.key("date"),
-                    format!("\"{date}\"은 올바른 날짜가 아닙니다; YYYY-MM-DD로 쓰세요"),
-                );
+        RuleTerms::Condition { .. } => condition_key(reporter, &rule.terms, terms),
+        RuleTerms::Window {
+            from,
+            until,
+            event,
+            effect,
+        } => {
+            for (field, value) in [("from", from), ("until", until)] {
+                if let Some(value) = value
+                    && !window_time(value)
+                {
+                    reporter.error(
+                        &terms.key(field),
+                        format!("\"{value}\"은 날짜(YYYY-MM-DD)나 RFC 3339 시각이 아닙니다"),
+                    );
+                }
             }
-            "in_force_from".to_owned()
+            match event {
+                Some(event) if !ids.is(event, IdKind::Event) => reporter.error(
+                    &terms.key("event"),
+                    format!("없는 일정 \"{event}\" (schedule.events의 id여야 합니다)"),
+                ),
+                Some(_) if from.is_some() => reporter.error(
+                    &terms.key("from"),
+                    "일정(event)이 시작을 정하므로 from은 쓰지 않습니다",
+                ),
+                None if from.is_none() && until.is_none() => {
+                    reporter.error(terms, "기간에는 from, until, event 중 하나가 필요합니다");
+                }
+                _ => {}
+            }
+            if let (Some(from), Some(until)) = (from, until)
+                && let (Some(from), Some(until)) = (
+                    super::model::window_instant(from),
+                    super::model::window_instant(until),
+                )
+                && until < from
+            {
+                reporter.error(&terms.key("until"), "끝나는 날이 시작하는 날보다 앞섭니다");
+            }
+            format!("window/{effect:?}")
         }
-        RuleTerms::MonthlyPrice {
+        RuleTerms::Price {
             amount_krw,
+            per,
             methods,
         } => {
             if *amount_krw == 0 {
@@ -1060,66 +1310,121 @@ fn rule_key(
             if methods.is_empty() && !rule.is_draft() {
                 reporter.error(&terms.key("methods"), "결제 수단이 하나 이상 필요합니다");
             }
-            "monthly_price".to_owned()
-        }
-        RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-            reporter.require_text(
-                &terms.key("환급 방식(refunded_as)"),
-                refunded_as,
-                "환급 방식(refunded_as)",
-            );
-            "free_first_month".to_owned()
-        }
-        RuleTerms::MinRating {
-            applies_to,
-            at_least,
-        } => {
-            check_rating(reporter, &terms.key("at_least"), *at_least);
-            match applies_to {
-                MembershipEvent::Signup => "min_rating/signup".to_owned(),
-                MembershipEvent::Renewal => "min_rating/renewal".to_owned(),
+            for (n, method) in methods.iter().enumerate() {
+                reporter.require_text(&terms.key("methods").index(n), method, "결제 수단");
             }
+            format!("price/{per:?}")
         }
-        RuleTerms::UnratedAllowed { .. } => "unrated_allowed".to_owned(),
-        RuleTerms::PaymentFailure {
-            prev_month_avg_at_most,
-            app_message,
-        } => {
-            check_rating(
-                reporter,
-                &terms.key("prev_month_avg_at_most"),
-                *prev_month_avg_at_most,
-            );
+        RuleTerms::Eligibility { .. } => eligibility_key(reporter, &rule.terms, terms),
+    }
+}
+
+/// A condition: its names, values and what meeting it means; named by what it decides,
+/// from which metric and period.
+fn condition_key(reporter: &mut Reporter<'_>, rule: &RuleTerms, terms: &JsonPath) -> String {
+    let RuleTerms::Condition {
+        metric,
+        period,
+        unit,
+        values,
+        decides,
+        met,
+        subject,
+        ..
+    } = rule
+    else {
+        return String::new();
+    };
+    reporter.require_text(&terms.key("metric"), metric, "측정 항목(metric)");
+    reporter.require_text(&terms.key("subject"), subject, "적용 대상(subject)");
+    check_decision(reporter, &terms.key("decides"), decides);
+    check_dated_values(reporter, &terms.key("values"), *unit, values);
+    let lifecycle_met = match decides.as_str() {
+        decision::SIGNUP | decision::RENEWAL => Some(Met::Allows),
+        decision::PAYMENT => Some(Met::Fails),
+        _ => None,
+    };
+    if let Some(expected) = lifecycle_met
+        && *met != expected
+        && !(decides == decision::RENEWAL && *met == Met::Fails)
+    {
+        reporter.error(
+            &terms.key("met"),
+            format!(
+                "{decides} 조건은 met가 {}여야 합니다",
+                if expected == Met::Allows {
+                    "allows"
+                } else {
+                    "fails"
+                }
+            ),
+        );
+    }
+    if decides == decision::FREE_FIRST_MONTH {
+        reporter.error(
+            &terms.key("decides"),
+            "첫 달 무료는 조건이 아니라 자격(eligibility)으로 씁니다",
+        );
+    }
+    format!(
+        "condition/{decides}/{}/{}/{met:?}",
+        metric.split_whitespace().collect::<String>(),
+        period.map(|p| format!("{p:?}")).unwrap_or_default()
+    )
+}
+
+/// An eligibility: what it decides and for whom; named by both.
+fn eligibility_key(reporter: &mut Reporter<'_>, rule: &RuleTerms, terms: &JsonPath) -> String {
+    let RuleTerms::Eligibility {
+        decides,
+        when,
+        refunded_as,
+        by,
+        exceptions,
+        requires,
+        ..
+    } = rule
+    else {
+        return String::new();
+    };
+    if decides.is_empty() {
+        reporter.error(
+            &terms.key("decides"),
+            "판단 대상(decides)이 하나 이상 필요합니다",
+        );
+    }
+    for (n, decided) in decides.iter().enumerate() {
+        check_decision(reporter, &terms.key("decides").index(n), decided);
+    }
+    if let Some(refunded_as) = refunded_as {
+        reporter.require_text(
+            &terms.key("환급 방식(refunded_as)"),
+            refunded_as,
+            "환급 방식(refunded_as)",
+        );
+    }
+    if let Some(requires) = requires {
+        check_decision(reporter, &terms.key("requires"), requires);
+    }
+    for (n, exception) in exceptions.iter().enumerate() {
+        for (a, also) in exception.also.iter().enumerate() {
             reporter.require_text(
-                &terms.key("앱 메시지(app_message)"),
-                app_message,
-                "앱 메시지(app_message)",
+                &terms.key("exceptions").index(n).key("also").index(a),
+                also,
+                "같이 보는 경우(also)",
             );
-            "payment_failure".to_owned()
-        }
-        RuleTerms::SignupChannel { .. } => "signup_channel".to_owned(),
-        RuleTerms::Threshold {
-            input,
-            unit,
-            subject,
-            values,
-            ..
-        } => {
-            reporter.require_text(&terms.key("input"), input, "입력 이름(input)");
-            reporter.require_text(&terms.key("subject"), subject, "적용 대상(subject)");
-            check_dated_values(reporter, &terms.key("values"), *unit, values);
-            format!("threshold/{input}/{subject}")
-        }
-        RuleTerms::ScheduleChange { event, .. } => {
-            if !ids.is(event, IdKind::Event) {
-                reporter.error(
-                    &terms.key("event"),
-                    format!("없는 일정 \"{event}\" (schedule.events의 id여야 합니다)"),
-                );
-            }
-            format!("schedule_change/{event}")
         }
     }
+    let case = when.as_ref().map_or_else(String::new, |case| {
+        format!("{}={}", case.input, case.is.as_deref().unwrap_or("yes"))
+    });
+    let mut sorted = decides.clone();
+    sorted.sort();
+    format!(
+        "eligibility/{}/{case}/{}",
+        sorted.join("+"),
+        if by.is_some() { "by" } else { "" }
+    )
 }
 
 /// A threshold's values: at least one, each in range for its unit, with real dates in
@@ -1130,7 +1435,6 @@ fn check_dated_values(
     unit: super::model::InputUnit,
     values: &[super::model::DatedValue],
 ) {
-    use super::model::InputUnit;
     if values.is_empty() {
         reporter.error(path, "기준 값이 하나 이상 필요합니다");
     }
@@ -1289,69 +1593,65 @@ fn check_values_are_cited(
     }
     let mut values: Vec<(&'static str, String, Vec<String>)> = Vec::new();
     match &rule.terms {
-        RuleTerms::InForceFrom { date } => {
-            if let Ok(parsed) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-                values.push(("date", date.clone(), date_spellings(parsed)));
-            }
-        }
-        RuleTerms::MonthlyPrice { amount_krw, .. } => {
-            values.push((
-                "amount_krw",
-                format!("{amount_krw}원"),
-                amount_spellings(*amount_krw),
-            ));
-        }
-        RuleTerms::MinRating { at_least, .. } => {
-            values.push((
-                "at_least",
-                format!("평점 {at_least}"),
-                rating_spellings(*at_least),
-            ));
-        }
-        RuleTerms::PaymentFailure {
-            prev_month_avg_at_most,
-            app_message,
+        RuleTerms::Condition {
+            unit,
+            values: dated,
+            message,
+            ..
         } => {
-            values.push((
-                "prev_month_avg_at_most",
-                format!("전월 평균 {prev_month_avg_at_most}"),
-                rating_spellings(*prev_month_avg_at_most),
-            ));
-            values.push((
-                "app_message",
-                format!("\"{app_message}\""),
-                vec![app_message.clone()],
-            ));
-        }
-        RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-            values.push((
-                "refunded_as",
-                refunded_as.clone(),
-                vec![refunded_as.clone()],
-            ));
-        }
-        RuleTerms::Threshold { values: dated, .. } => {
             for value in dated {
-                values.push((
-                    "values",
-                    format!("{}", value.value),
-                    number_spellings(value.value),
-                ));
+                let spellings = if *unit == InputUnit::Rating {
+                    rating_spellings(value.value)
+                } else {
+                    number_spellings(value.value)
+                };
+                values.push(("values", format!("{}", value.value), spellings));
                 for day in [&value.from, &value.until].into_iter().flatten() {
                     if let Ok(parsed) = NaiveDate::parse_from_str(day, "%Y-%m-%d") {
                         values.push(("values", day.clone(), date_spellings(parsed)));
                     }
                 }
             }
+            if let Some(message) = message {
+                values.push(("message", format!("\"{message}\""), vec![message.clone()]));
+            }
         }
-        RuleTerms::UnratedAllowed { .. }
-        | RuleTerms::SignupChannel { .. }
-        | RuleTerms::ScheduleChange { .. } => {}
+        RuleTerms::Window {
+            from,
+            until,
+            event: None,
+            ..
+        } => {
+            for (field, day) in [("from", from), ("until", until)] {
+                if let Some(day) = day.as_deref().and_then(super::model::window_instant) {
+                    let day = day.with_timezone(&crate::clock::kst()).date_naive();
+                    values.push((field, day.to_string(), date_spellings(day)));
+                }
+            }
+        }
+        RuleTerms::Price { amount_krw, .. } => {
+            values.push((
+                "amount_krw",
+                format!("{amount_krw}원"),
+                amount_spellings(*amount_krw),
+            ));
+        }
+        RuleTerms::Eligibility {
+            refunded_as: Some(refunded_as),
+            ..
+        } => {
+            values.push((
+                "refunded_as",
+                refunded_as.clone(),
+                vec![refunded_as.clone()],
+            ));
+        }
+        RuleTerms::Window { .. } | RuleTerms::Eligibility { .. } => {}
     }
     for (field, shown, spellings) in values {
         let found = cited.iter().any(|sentence| {
             spellings.iter().any(|spelling| {
-                if field == "app_message" || field == "refunded_as" {
+                if field == "message" || field == "refunded_as" {
                     sentence.contains(spelling.as_str())
                 } else {
                     has_number(sentence, spelling)

@@ -267,6 +267,7 @@ impl Builder {
                 images: Vec::new(),
                 schedule: None,
                 notes: Vec::new(),
+                inputs: Vec::new(),
                 rules: Vec::new(),
                 qa: Vec::new(),
                 sms_templates: Vec::new(),

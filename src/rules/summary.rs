@@ -1,105 +1,169 @@
 //! Rule summaries: a short Korean name for each rule with its values, as lists and search
 //! show it. Values are written with the precision the content gives (4.25 stays 4.25).
 
-use crate::content::{MembershipEvent, RuleTerms};
+use crate::content::{Guide, Met, PricePer, RuleTerms, WindowEffect, decision};
 
-use super::Rating;
+use super::threshold::{days_text, metric_words, value_text};
 
-/// A rating threshold as the content holds it: "4.0", "3.8", "4.25".
-fn rating_text(value: f64) -> String {
-    Rating::from_f64(value).map_or_else(|| value.to_string(), |rating| rating.to_string())
+/// A decision's short Korean name ("가입"), or the guide's own words for it.
+pub fn decision_words(id: &str) -> &str {
+    match id {
+        decision::SIGNUP => "가입",
+        decision::RENEWAL => "갱신",
+        decision::FREE_FIRST_MONTH => "첫 달 무료",
+        decision::PAYMENT => "결제",
+        other => other,
+    }
 }
 
-/// A short Korean name for the rule, with its values.
-pub fn summary(terms: &RuleTerms) -> String {
-    match terms {
-        RuleTerms::InForceFrom { date } => format!("평점 기준 적용일 {date}"),
-        RuleTerms::MonthlyPrice {
-            amount_krw,
-            methods,
-        } if methods.is_empty() => format!(
-            "월 이용료 {}원 정기결제",
-            crate::text::group_thousands(*amount_krw as usize)
-        ),
-        RuleTerms::MonthlyPrice {
-            amount_krw,
-            methods,
-        } => format!(
-            "월 이용료 {}원 정기결제 ({})",
-            crate::text::group_thousands(*amount_krw as usize),
-            methods.join(", ")
-        ),
-        RuleTerms::FreeFirstMonth { refunded_as, .. } => {
-            format!("첫 가입 한 달 무료 (결제 후 {refunded_as} 환급, 1회)")
-        }
-        RuleTerms::MinRating {
-            applies_to,
-            at_least,
-        } => match applies_to {
-            MembershipEvent::Signup => {
-                format!("가입 기준 평점 {} 이상", rating_text(*at_least))
-            }
-            MembershipEvent::Renewal => {
-                format!("갱신 기준 평점 {} 이상", rating_text(*at_least))
-            }
-        },
-        RuleTerms::UnratedAllowed { signup, renewal } => match (signup, renewal) {
-            (true, true) => "평점 없음: 가입·갱신 가능".to_owned(),
-            (true, false) => "평점 없음: 가입만 가능".to_owned(),
-            (false, true) => "평점 없음: 갱신만 가능".to_owned(),
-            (false, false) => "평점 없음: 가입·갱신 불가".to_owned(),
-        },
-        RuleTerms::PaymentFailure {
-            prev_month_avg_at_most,
-            app_message,
-        } => {
+fn condition(terms: &RuleTerms) -> Option<String> {
+    let RuleTerms::Condition {
+        metric,
+        period,
+        unit,
+        comparison,
+        values,
+        met,
+        subject,
+        outcome,
+        message,
+        ..
+    } = terms
+    else {
+        return None;
+    };
+    let values: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let days = days_text(v);
             format!(
-                "전월 평균 {} 이하: 결제 실패 (\"{app_message}\")",
-                rating_text(*prev_month_avg_at_most)
+                "{} {}{}",
+                value_text(*unit, v.value),
+                comparison.word(),
+                if days.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({days})")
+                }
             )
+        })
+        .collect();
+    let metric = metric_words(metric, *period);
+    let mut text = if subject.ends_with("기준") {
+        format!("{subject} {metric} {}", values.join(", "))
+    } else {
+        format!("{subject}: {metric} {}", values.join(", "))
+    };
+    if *met == Met::Fails
+        && let Some(outcome) = outcome
+    {
+        text.push_str(": ");
+        text.push_str(outcome);
+    }
+    if let Some(message) = message {
+        text.push_str(" (\"");
+        text.push_str(message);
+        text.push_str("\")");
+    }
+    Some(text)
+}
+
+/// A short Korean name for the rule of `guide`, with its values.
+pub fn summary(guide: &Guide, terms: &RuleTerms) -> String {
+    if let Some(text) = condition(terms) {
+        return text;
+    }
+    match terms {
+        RuleTerms::Condition { .. } => String::new(),
+        RuleTerms::Price {
+            amount_krw,
+            per,
+            methods,
+        } => {
+            let amount = crate::text::group_thousands(*amount_krw as usize);
+            let how = match per {
+                PricePer::Month => format!("월 이용료 {amount}원 정기결제"),
+                PricePer::Once => format!("이용료 {amount}원"),
+            };
+            if methods.is_empty() {
+                how
+            } else {
+                format!("{how} ({})", methods.join(", "))
+            }
         }
-        RuleTerms::SignupChannel {
-            driver_app,
-            agent_admin,
-        } => match (driver_app, agent_admin) {
-            (true, false) => "가입 경로: 기사 앱 직접 (상담사 어드민 가입 불가)".to_owned(),
-            (true, true) => "가입 경로: 기사 앱 또는 상담사 어드민".to_owned(),
-            (false, true) => "가입 경로: 상담사 어드민".to_owned(),
-            (false, false) => "가입 경로: 정해지지 않음".to_owned(),
-        },
-        RuleTerms::Threshold {
-            input,
-            unit,
-            comparison,
-            subject,
-            values,
+        RuleTerms::Eligibility {
+            decides,
+            allowed,
+            when,
+            refunded_as,
+            by,
+            exceptions,
             ..
         } => {
-            let values: Vec<String> = values
-                .iter()
-                .map(|v| {
-                    let days = super::threshold::days_text(v);
-                    format!(
-                        "{} {}{}",
-                        super::threshold::value_text(*unit, v.value),
-                        comparison.word(),
-                        if days.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({days})")
-                        }
-                    )
-                })
-                .collect();
-            format!("{subject}: {input} {}", values.join(", "))
+            let what: Vec<&str> = decides.iter().map(|d| decision_words(d)).collect();
+            let what = what.join("·");
+            if let Some(refunded_as) = refunded_as
+                && decides.iter().any(|d| d == decision::FREE_FIRST_MONTH)
+            {
+                let once = if exceptions.iter().any(|e| !e.allowed) {
+                    ", 1회"
+                } else {
+                    ""
+                };
+                return format!("첫 가입 한 달 무료 (결제 후 {refunded_as} 환급{once})");
+            }
+            if let Some(by) = by {
+                let how = match (by.driver_app, by.agent_admin) {
+                    (true, false) => "기사 앱 직접 (상담사 어드민 불가)",
+                    (true, true) => "기사 앱 또는 상담사 어드민",
+                    (false, true) => "상담사 어드민",
+                    (false, false) => "정해지지 않음",
+                };
+                return format!("{what} 경로: {how}");
+            }
+            let verdict = if *allowed { "가능" } else { "불가" };
+            match when {
+                Some(case) => {
+                    let input = guide.inputs.iter().find(|input| input.id == case.input);
+                    let words = match (case.is.as_deref(), input) {
+                        (Some(crate::content::Case::NONE), Some(input)) => input
+                            .none
+                            .clone()
+                            .unwrap_or_else(|| format!("{} 없음", input.label)),
+                        (_, Some(input)) => input.label.clone(),
+                        (_, None) => case.input.clone(),
+                    };
+                    format!("{words}: {what} {verdict}")
+                }
+                None => format!("{what} {verdict}"),
+            }
         }
-        RuleTerms::ScheduleChange { event, effect } => {
-            let what = match effect {
-                crate::content::ScheduleEffect::Notice => "종료 공지",
-                crate::content::ScheduleEffect::SignupClosed => "신규 가입 중단",
-                crate::content::ScheduleEffect::RenewalClosed => "갱신 중단 (서비스 종료)",
+        RuleTerms::Window {
+            from,
+            until,
+            event,
+            effect,
+        } => {
+            let start = match (event, from) {
+                (Some(event), _) => guide
+                    .schedule
+                    .iter()
+                    .flat_map(|s| &s.events)
+                    .find(|e| &e.id == event)
+                    .map_or_else(|| format!("일정 {event}"), |e| e.date_label.clone()),
+                (None, Some(from)) => from.clone(),
+                (None, None) => String::new(),
             };
-            format!("일정 {event}부터 {what}")
+            let span = match until {
+                Some(until) => format!("{start}~{until}"),
+                None => format!("{start}부터"),
+            };
+            match effect {
+                WindowEffect::ConditionsInForce => format!("기준 적용 {span}"),
+                WindowEffect::Notice => format!("{span} 종료 공지"),
+                WindowEffect::SignupClosed => format!("{span} 신규 가입 중단"),
+                WindowEffect::RenewalClosed => format!("{span} 갱신 중단 (서비스 종료)"),
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Threshold rules, for any guide: "is this driver's 수락률 of 82% enough for 배차 우선, on
-//! this date?" The value in force is the one whose days (KST) hold the instant asked about.
+//! Conditions, for any guide, by the metric they read: "is this driver's 수락률 of 82% enough
+//! for 배차 우선, on this date?" (`check --input NAME=VALUE`). The value in force is the one
+//! whose days (KST) hold the instant asked about.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -7,7 +8,7 @@ use serde::Serialize;
 use super::phrases;
 use super::rating::Rating;
 use crate::clock::{format_kst, rfc3339_kst};
-use crate::content::{Comparison, Content, DatedValue, Guide, InputUnit, Rule, RuleTerms};
+use crate::content::{Content, DatedValue, Guide, InputUnit, Period, Rule, RuleTerms};
 
 /// One threshold rule's answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,28 +64,21 @@ impl ThresholdVerdict {
     }
 }
 
-/// The reviewed threshold rules' inputs of a guide, each once, in rule order, with the unit.
+/// The metrics the reviewed conditions of a guide read, each once, in rule order, with the
+/// unit: what `check --input NAME=VALUE` may name.
 pub fn inputs(guide: &Guide) -> Vec<(&str, InputUnit)> {
     let mut found: Vec<(&str, InputUnit)> = Vec::new();
     for rule in guide.rules.iter().filter(|r| !r.is_draft()) {
-        if let RuleTerms::Threshold { input, unit, .. } = &rule.terms
-            && !found.iter().any(|(name, _)| same_name(name, input))
+        if let RuleTerms::Condition { metric, unit, .. } = &rule.terms
+            && !found.iter().any(|(name, _)| same_name(name, metric))
         {
-            found.push((input.as_str(), *unit));
+            found.push((metric.as_str(), *unit));
         }
     }
     found
 }
 
-/// Names compare without spaces: "수락 률" is "수락률".
-pub fn same_name(a: &str, b: &str) -> bool {
-    let squash = |text: &str| {
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-    };
-    squash(a) == squash(b)
-}
+pub use super::inputs::same_name;
 
 /// Why a threshold question cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,23 +98,56 @@ impl std::fmt::Display for ThresholdError {
     }
 }
 
-/// The unit of the reviewed rules on `input`, or why there is none.
-pub fn unit_of(guide: &Guide, input: &str) -> Result<InputUnit, ThresholdError> {
-    if let Some((_, unit)) = inputs(guide)
-        .into_iter()
-        .find(|(name, _)| same_name(name, input))
-    {
-        return Ok(unit);
+/// What `check --input NAME=…` asks about: a metric over a period (a declared input's, by
+/// its flag, id or label; else a metric as it stands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub name: String,
+    pub metric: String,
+    pub period: Option<Period>,
+    pub unit: InputUnit,
+}
+
+/// Whether a condition reads what was asked.
+fn reads(terms: &RuleTerms, asked: &Asked) -> bool {
+    matches!(terms, RuleTerms::Condition { metric, period, .. }
+        if same_name(metric, &asked.metric) && *period == asked.period)
+}
+
+/// What `name` asks about in `guide`, or why no reviewed rule answers it.
+pub fn asked(guide: &Guide, name: &str) -> Result<Asked, ThresholdError> {
+    let (metric, period) = match super::inputs::named(guide, name) {
+        Some(input) => (
+            input.metric.clone().unwrap_or_else(|| input.label.clone()),
+            input.period,
+        ),
+        None => (name.trim().to_owned(), None),
+    };
+    let probe = Asked {
+        name: name.trim().to_owned(),
+        metric,
+        period,
+        unit: InputUnit::Count,
+    };
+    let reviewed = guide
+        .rules
+        .iter()
+        .filter(|rule| !rule.is_draft())
+        .find_map(|rule| match &rule.terms {
+            RuleTerms::Condition { unit, .. } if reads(&rule.terms, &probe) => Some(*unit),
+            _ => None,
+        });
+    if let Some(unit) = reviewed {
+        return Ok(Asked { unit, ..probe });
     }
     let drafts = guide
         .rules
         .iter()
-        .filter(|rule| rule.is_draft())
-        .filter(|rule| matches!(&rule.terms, RuleTerms::Threshold { input: name, .. } if same_name(name, input)))
+        .filter(|rule| rule.is_draft() && reads(&rule.terms, &probe))
         .count();
     if drafts > 0 {
         return Err(ThresholdError::OnlyDrafts(phrases::threshold_only_drafts(
-            input, drafts,
+            name, drafts,
         )));
     }
     let known: Vec<String> = inputs(guide)
@@ -128,7 +155,7 @@ pub fn unit_of(guide: &Guide, input: &str) -> Result<InputUnit, ThresholdError> 
         .map(|(name, _)| (*name).to_owned())
         .collect();
     Err(ThresholdError::NoSuchInput(phrases::threshold_no_input(
-        input, &known,
+        name, &known,
     )))
 }
 
@@ -202,41 +229,50 @@ pub fn in_force(values: &[DatedValue], day: NaiveDate) -> Option<&DatedValue> {
     })
 }
 
-/// Every reviewed threshold rule of `guide` on `input`, answered for `value` at `at`.
+/// Every reviewed condition of `guide` on what was asked, answered for `value` at `at`.
 pub fn evaluate(
     content: &Content,
     guide: &Guide,
-    input: &str,
+    asked: &Asked,
     value: f64,
     at: &DateTime<FixedOffset>,
-) -> Result<ThresholdVerdict, ThresholdError> {
-    let unit = unit_of(guide, input)?;
+) -> ThresholdVerdict {
     let day = at.with_timezone(&crate::clock::kst()).date_naive();
     let answers = guide
         .rules
         .iter()
-        .filter(|rule| !rule.is_draft())
-        .filter_map(|rule| answer(content, rule, input, unit, value, day))
+        .filter(|rule| !rule.is_draft() && reads(&rule.terms, asked))
+        .filter_map(|rule| answer(content, rule, asked.unit, value, day))
         .collect();
-    Ok(ThresholdVerdict {
+    ThresholdVerdict {
         guide_id: guide.id.clone(),
         at: rfc3339_kst(at),
-        input: input.to_owned(),
+        input: asked.name.clone(),
         value,
         answers,
-    })
+    }
+}
+
+/// A condition's metric as an agent reads it: "평점", "전월 평균 평점", "최근 7일 수락률".
+pub fn metric_words(metric: &str, period: Option<Period>) -> String {
+    match period {
+        Some(Period::PreviousMonth) => format!("전월 평균 {metric}"),
+        Some(Period::CurrentMonth) => format!("당월 평균 {metric}"),
+        Some(period) => format!("{} {metric}", period.words()),
+        None => metric.to_owned(),
+    }
 }
 
 fn answer(
     content: &Content,
     rule: &Rule,
-    asked: &str,
     unit: InputUnit,
     value: f64,
     day: NaiveDate,
 ) -> Option<ThresholdAnswer> {
-    let RuleTerms::Threshold {
-        input,
+    let RuleTerms::Condition {
+        metric,
+        period,
         comparison,
         subject,
         outcome,
@@ -246,9 +282,7 @@ fn answer(
     else {
         return None;
     };
-    if !same_name(input, asked) {
-        return None;
-    }
+    let input = metric_words(metric, *period);
     let current = in_force(values, day);
     let met = current.map(|current| comparison.holds(value, current.value));
     let condition = |threshold: f64, days: &str| {
@@ -288,8 +322,8 @@ fn answer(
     Some(ThresholdAnswer {
         rule_id: rule.id.clone(),
         subject: subject.clone(),
-        input: input.clone(),
-        comparison: comparison_code(*comparison),
+        input,
+        comparison: comparison.code(),
         threshold: current.map(|c| c.value),
         days: current.map(days_text).filter(|d| !d.is_empty()),
         outcome: outcome.clone(),
@@ -306,13 +340,4 @@ fn answer(
             })
             .collect(),
     })
-}
-
-fn comparison_code(comparison: Comparison) -> &'static str {
-    match comparison {
-        Comparison::AtLeast => "at_least",
-        Comparison::AtMost => "at_most",
-        Comparison::Above => "above",
-        Comparison::Below => "below",
-    }
 }

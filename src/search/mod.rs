@@ -1189,7 +1189,7 @@ impl DocSink {
         }
         for (r, rule) in guide.rules.iter().enumerate() {
             let id: Arc<str> = Arc::from(rule.id.as_str());
-            let summary = crate::rules::summary(&rule.terms);
+            let summary = crate::rules::summary(guide, &rule.terms);
             let title: Arc<str> = Arc::from(summary.as_str());
             self.add(
                 DocKind::Rule,

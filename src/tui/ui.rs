@@ -149,7 +149,7 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     // status is a badge of the title, labelled as the article's. When the title would not
     // fit, the phase and date take their short forms, then the program's name goes.
     let now = app.clock.now();
-    let phase = app.context().policy().map(|p| p.phase_at(&now).0);
+    let phase = app.context().policy().map(|p| p.phase_at(&now));
     let title = app
         .current_guide()
         .map_or(String::new(), |g| inert(&g.title));

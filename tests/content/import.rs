@@ -260,11 +260,11 @@ fn a_policy_change_with_a_schedule_and_a_dated_table() {
     let dated = guide
         .rules
         .iter()
-        .find(|r| matches!(&r.terms, RuleTerms::Threshold { values, .. } if values.len() == 2))
+        .find(|r| matches!(&r.terms, RuleTerms::Condition { values, .. } if values.len() == 2))
         .expect("dated draft");
     assert!(dated.is_draft());
-    let RuleTerms::Threshold {
-        input,
+    let RuleTerms::Condition {
+        metric,
         unit,
         comparison,
         values,
@@ -273,14 +273,22 @@ fn a_policy_change_with_a_schedule_and_a_dated_table() {
     else {
         unreachable!()
     };
-    assert_eq!(input, "수락률");
+    assert_eq!(metric, "수락률");
     assert_eq!(*unit, InputUnit::Percent);
     assert_eq!(*comparison, Comparison::AtLeast);
     assert_eq!(values[0].until.as_deref(), Some("2025-02-28"));
     assert_eq!(values[1].from.as_deref(), Some("2025-03-01"));
+    // The criteria state both values (85% from 2025-03-01, 80% until the day before) and
+    // the table repeats them: one rule, citing the criteria first.
+    let criteria = &guide.notes[0].items;
     assert_eq!(
         dated.sources,
-        [table.items[1].id.clone(), table.items[2].id.clone()]
+        [
+            criteria[0].id.clone(),
+            criteria[1].id.clone(),
+            table.items[1].id.clone(),
+            table.items[2].id.clone()
+        ]
     );
 }
 
@@ -449,7 +457,7 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     let mut guide: Guide =
         serde_json::from_str(&std::fs::read_to_string(&file).expect("guide")).expect("parse");
     for rule in &mut guide.rules {
-        if let RuleTerms::Threshold {
+        if let RuleTerms::Condition {
             values, outcome, ..
         } = &mut rule.terms
             && values.len() == 2
@@ -472,7 +480,7 @@ fn a_help_centre_of_them_loads_searches_and_answers_at_both_sides_of_a_change() 
     assert_eq!(after["answers"][0]["threshold"], 85.0);
     assert_eq!(after["answers"][0]["met"], false);
     assert_eq!(
-        after["answers"][0]["sources"][1]["text"],
+        after["answers"][0]["sources"][3]["text"],
         "2025.03.01 ~ │ 85% 이상"
     );
     // The membership guide's flags and JSON stay as they were.
@@ -634,7 +642,7 @@ fn the_effect_of_a_schedule_is_a_draft_until_reviewed() {
         .rules
         .iter()
         .filter_map(|r| match &r.terms {
-            RuleTerms::ScheduleChange { effect, .. } => Some(*effect),
+            RuleTerms::Window { effect, .. } => effect.schedule_effect(),
             _ => None,
         })
         .collect();

@@ -309,7 +309,7 @@ impl State {
             for id in &qa.rules {
                 if let Some(rule) = guide.rule(id) {
                     lines.push(Block::text(
-                        format!("· {}", crate::rules::summary(&rule.terms)),
+                        format!("· {}", crate::rules::summary(guide, &rule.terms)),
                         theme.normal(),
                         0,
                         2,

@@ -1,10 +1,10 @@
 //! 규정 조회: a form whose answers update as the agent types, each with the guide's
 //! sentence; below it, every rule of the guide with its source. The fields are the current
-//! guide's: the instant; for the membership guide signup or renewal, rating, last month's
-//! average, earlier benefit and renewal date; for any guide, one field per input its
-//! reviewed threshold rules read (수락률, 평점…).
+//! guide's declared inputs that its reviewed rules read (for the membership guide: 구분,
+//! 평점, 전월 평균, 과거 무료혜택, 갱신일; for another, its own such as 수락률), after the
+//! instant.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,61 +19,87 @@ use super::super::theme::Theme;
 use super::super::widgets::{draw_scrolled, framed, place_cursor};
 use super::{Context, Outcome};
 use crate::clock;
-use crate::content::{Guide, InputUnit, RuleTerms};
+use crate::content::{Guide, InputKind, InputUnit, RuleInput, RuleTerms, decision};
 use crate::rules::threshold;
-use crate::rules::{Member, Query, Rating, RatingInput, Verdict, phrases, verdict_lines};
+use crate::rules::{Given, Query, Values, Verdict, inputs, phrases, verdict_lines};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     At,
-    Member,
-    Rating,
-    PrevMonthAvg,
-    PriorBenefit,
-    RenewalDate,
-    /// The `n`-th input of the guide's threshold rules.
+    /// The `n`-th declared input of the guide that its reviewed rules read.
     Input(usize),
 }
 
-/// The membership form's fields, after the instant.
-const MEMBERSHIP: [Field; 5] = [
-    Field::Member,
-    Field::Rating,
-    Field::PrevMonthAvg,
-    Field::PriorBenefit,
-    Field::RenewalDate,
-];
-
-impl Field {
-    fn is_text(self) -> bool {
-        !matches!(self, Field::Member | Field::PriorBenefit)
-    }
-
-    /// A number typed on the empty field starts typing into it.
-    fn is_numeric(self) -> bool {
-        matches!(self, Field::Rating | Field::PrevMonthAvg | Field::Input(_))
-    }
-}
-
-/// A typed threshold input: its place, and its name, unit and value or what is wrong.
-type TypedInput<'a> = (usize, Result<(&'a str, InputUnit, f64), String>);
-
-/// One input of the guide's threshold rules, as the form holds it.
+/// One declared input, as the form holds it: typed text, a choice, or a yes.
 #[derive(Debug)]
-pub struct ThresholdInput {
-    pub name: String,
-    pub unit: InputUnit,
+pub struct FormInput {
+    pub input: RuleInput,
     pub editor: LineEditor,
+    /// The option chosen, for a choice.
+    pub choice: usize,
+    /// Ticked, for a yes/no.
+    pub yes: bool,
 }
 
-/// Whether a guide has rules the membership engine reads (reviewed ones).
-fn has_membership_rules(guide: &Guide) -> bool {
-    guide.rules.iter().filter(|r| !r.is_draft()).any(|r| {
-        !matches!(
-            r.terms,
-            RuleTerms::Threshold { .. } | RuleTerms::ScheduleChange { .. }
-        )
-    })
+impl FormInput {
+    fn new(input: &RuleInput) -> Self {
+        Self {
+            input: input.clone(),
+            editor: LineEditor::new(FieldKind::RuleInput),
+            choice: 0,
+            yes: false,
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(self.input.kind, InputKind::Metric | InputKind::Date)
+    }
+
+    /// Whether it differs from a blank form.
+    fn is_given(&self) -> bool {
+        !self.editor.is_empty() || self.choice != 0 || self.yes
+    }
+
+    /// What the field holds, for the query: absent when not given (a choice always is).
+    fn given(&self) -> Option<Result<Given, String>> {
+        match self.input.kind {
+            InputKind::Choice => self
+                .input
+                .options
+                .get(self.choice)
+                .map(|option| Ok(Given::Choice(option.value.clone()))),
+            InputKind::YesNo => self.yes.then_some(Ok(Given::Yes)),
+            InputKind::Metric | InputKind::Date => {
+                let text = self.editor.text().trim();
+                (!text.is_empty())
+                    .then(|| inputs::parse(&self.input, text).map_err(|_| self.expected()))
+            }
+        }
+    }
+
+    /// What the field accepts, shown beside a value it cannot read.
+    fn expected(&self) -> String {
+        match (self.input.kind, self.input.unit) {
+            (InputKind::Date, _) => "YYYY-MM-DD".to_owned(),
+            (_, Some(InputUnit::Rating)) if self.input.none.is_some() => {
+                "0.0~5.0 (소수 둘째 자리까지) 또는 none".to_owned()
+            }
+            (_, Some(InputUnit::Rating)) => "0.0~5.0 (소수 둘째 자리까지)".to_owned(),
+            (_, Some(InputUnit::Percent)) => "0~100 (예: 82 또는 82%)".to_owned(),
+            _ => "0 이상의 정수".to_owned(),
+        }
+    }
+
+    /// Whether the metric reads conditions outside the subscription lifecycle (shown each
+    /// with its own line, as `check --input` does).
+    fn reads_conditions(&self, guide: &Guide) -> bool {
+        self.input.kind == InputKind::Metric
+            && guide.rules.iter().filter(|r| !r.is_draft()).any(|rule| {
+                matches!(&rule.terms, RuleTerms::Condition { decides, .. }
+                    if !decision::LIFECYCLE.contains(&decides.as_str()))
+                    && inputs::reads(&rule.terms, &self.input)
+            })
+    }
 }
 
 #[derive(Debug)]
@@ -81,14 +107,9 @@ pub struct State {
     pub field: usize,
     pub editing: bool,
     pub at: LineEditor,
-    pub member: Member,
-    pub rating: LineEditor,
-    pub prev_month_avg: LineEditor,
-    pub prior_benefit: bool,
-    pub renewal_date: LineEditor,
-    /// The current guide's threshold inputs.
-    pub inputs: Vec<ThresholdInput>,
-    /// The fields the current guide's rules need, in order.
+    /// The current guide's inputs.
+    pub inputs: Vec<FormInput>,
+    /// The fields, in order: the instant, then the inputs.
     pub fields: Vec<Field>,
     pub scroll: u16,
     /// A rule opened from search, by its index in the guide.
@@ -104,13 +125,8 @@ impl State {
             field: 0,
             editing: false,
             at: LineEditor::with_text(FieldKind::RuleInput, &clock::rfc3339_kst(&now)),
-            member: Member::New,
-            rating: LineEditor::new(FieldKind::RuleInput),
-            prev_month_avg: LineEditor::new(FieldKind::RuleInput),
-            prior_benefit: false,
-            renewal_date: LineEditor::new(FieldKind::RuleInput),
             inputs: Vec::new(),
-            fields: std::iter::once(Field::At).chain(MEMBERSHIP).collect(),
+            fields: vec![Field::At],
             scroll: 0,
             highlight: None,
             reveal: false,
@@ -121,31 +137,27 @@ impl State {
         state
     }
 
-    /// The form for `guide`'s rules: its fields, and its threshold inputs (a value typed
-    /// for an input of the same name on another guide is kept).
+    /// The form for `guide`'s rules: a field per input its reviewed rules read (what was
+    /// typed for an input of the same flag on another guide is kept).
     pub fn for_guide(&mut self, guide: &Guide) {
-        let mut fields = vec![Field::At];
-        let membership = has_membership_rules(guide);
-        if membership {
-            fields.extend(MEMBERSHIP);
-        }
         let old = std::mem::take(&mut self.inputs);
-        for (n, (name, unit)) in threshold::inputs(guide).into_iter().enumerate() {
-            let editor = old
-                .iter()
-                .find(|i| threshold::same_name(&i.name, name))
-                .map_or_else(
-                    || LineEditor::new(FieldKind::RuleInput),
-                    |i| LineEditor::with_text(FieldKind::RuleInput, i.editor.text()),
-                );
-            self.inputs.push(ThresholdInput {
-                name: name.to_owned(),
-                unit,
-                editor,
-            });
-            fields.push(Field::Input(n));
+        for input in inputs::used(guide) {
+            let mut field = FormInput::new(input);
+            if let Some(kept) = old.iter().find(|i| i.input.flag == input.flag) {
+                field.editor = LineEditor::with_text(FieldKind::RuleInput, kept.editor.text());
+                field.yes = kept.yes;
+                field.choice = kept
+                    .input
+                    .options
+                    .get(kept.choice)
+                    .and_then(|o| input.options.iter().position(|p| p.value == o.value))
+                    .unwrap_or(0);
+            }
+            self.inputs.push(field);
         }
-        self.fields = fields;
+        self.fields = std::iter::once(Field::At)
+            .chain((0..self.inputs.len()).map(Field::Input))
+            .collect();
         self.field = self.field.min(self.fields.len() - 1);
         self.editing = false;
     }
@@ -154,26 +166,49 @@ impl State {
         self.fields.get(self.field).copied().unwrap_or(Field::At)
     }
 
+    fn input(&self, field: Field) -> Option<&FormInput> {
+        match field {
+            Field::At => None,
+            Field::Input(n) => self.inputs.get(n),
+        }
+    }
+
+    /// The text typed for the input `id` (for tests and the wrap-up).
+    pub fn text_of(&self, id: &str) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find(|i| i.input.id == id)
+            .map(|i| i.editor.text())
+    }
+
     fn label(&self, field: Field) -> &str {
         match field {
             Field::At => "기준 시각",
-            Field::Member => "구분",
-            Field::Rating => "평점",
-            Field::PrevMonthAvg => "전월 평균",
-            Field::PriorBenefit => "과거 무료혜택",
-            Field::RenewalDate => "갱신일",
-            Field::Input(n) => self.inputs.get(n).map_or("", |i| i.name.as_str()),
+            Field::Input(n) => self.inputs.get(n).map_or("", |i| i.input.label.as_str()),
         }
+    }
+
+    fn is_text(&self, field: Field) -> bool {
+        match field {
+            Field::At => true,
+            Field::Input(_) => self.input(field).is_some_and(FormInput::is_text),
+        }
+    }
+
+    /// A number typed on the empty field starts typing into it.
+    fn is_numeric(&self, field: Field) -> bool {
+        self.input(field)
+            .is_some_and(|i| i.input.kind == InputKind::Metric)
     }
 
     fn editor(&self, field: Field) -> Option<&LineEditor> {
         match field {
             Field::At => Some(&self.at),
-            Field::Rating => Some(&self.rating),
-            Field::PrevMonthAvg => Some(&self.prev_month_avg),
-            Field::RenewalDate => Some(&self.renewal_date),
-            Field::Input(n) => self.inputs.get(n).map(|i| &i.editor),
-            Field::Member | Field::PriorBenefit => None,
+            Field::Input(n) => self
+                .inputs
+                .get(n)
+                .filter(|i| i.is_text())
+                .map(|i| &i.editor),
         }
     }
 
@@ -184,62 +219,33 @@ impl State {
         }
         match self.current() {
             Field::At => Some(&mut self.at),
-            Field::Rating => Some(&mut self.rating),
-            Field::PrevMonthAvg => Some(&mut self.prev_month_avg),
-            Field::RenewalDate => Some(&mut self.renewal_date),
-            Field::Input(n) => self.inputs.get_mut(n).map(|i| &mut i.editor),
-            Field::Member | Field::PriorBenefit => None,
+            Field::Input(n) => self
+                .inputs
+                .get_mut(n)
+                .filter(|i| i.is_text())
+                .map(|i| &mut i.editor),
         }
-    }
-
-    /// Each threshold input with a value: its name, unit and value, or what is wrong.
-    fn threshold_values(&self) -> Vec<TypedInput<'_>> {
-        self.inputs
-            .iter()
-            .enumerate()
-            .filter(|(_, input)| !input.editor.text().trim().is_empty())
-            .map(|(n, input)| {
-                let parsed = threshold::parse_value(input.unit, &input.name, input.editor.text())
-                    .map(|value| (input.name.as_str(), input.unit, value))
-                    .map_err(|e| e.to_string());
-                (n, parsed)
-            })
-            .collect()
-    }
-
-    /// The threshold answers for what was typed, as lines to read or copy.
-    fn threshold_lines(&self, ctx: &Context<'_>, at: &DateTime<FixedOffset>) -> Vec<String> {
-        let Some(guide) = ctx.current_guide() else {
-            return Vec::new();
-        };
-        self.threshold_values()
-            .into_iter()
-            .filter_map(|(_, parsed)| parsed.ok())
-            .filter_map(|(name, unit, value)| {
-                threshold::evaluate(ctx.content, guide, name, value, at)
-                    .ok()
-                    .map(|verdict| verdict.lines(guide, unit, at))
-            })
-            .flatten()
-            .collect()
     }
 
     /// Whether the selected field is a choice that Space changes (the footer names Space
     /// only there).
     pub fn can_toggle(&self) -> bool {
-        matches!(self.current(), Field::Member | Field::PriorBenefit)
+        self.input(self.current())
+            .is_some_and(|i| matches!(i.input.kind, InputKind::Choice | InputKind::YesNo))
     }
 
     fn toggle(&mut self, field: Field) {
-        match field {
-            Field::Member => {
-                self.member = match self.member {
-                    Member::New => Member::Renewal,
-                    Member::Renewal => Member::New,
+        let Field::Input(n) = field else {
+            return;
+        };
+        if let Some(form) = self.inputs.get_mut(n) {
+            match form.input.kind {
+                InputKind::Choice => {
+                    form.choice = (form.choice + 1) % form.input.options.len().max(1);
                 }
+                InputKind::YesNo => form.yes = !form.yes,
+                InputKind::Metric | InputKind::Date => {}
             }
-            Field::PriorBenefit => self.prior_benefit = !self.prior_benefit,
-            _ => {}
         }
     }
 
@@ -254,86 +260,95 @@ impl State {
                 ));
             })
             .ok();
-        let rating = if self.rating.text().trim().is_empty() {
-            RatingInput::NotGiven
-        } else {
-            self.rating
-                .text()
-                .parse::<RatingInput>()
-                .unwrap_or_else(|_| {
-                    errors.push((
-                        Field::Rating,
-                        "0.0~5.0 (소수 둘째 자리까지) 또는 none".to_owned(),
-                    ));
-                    RatingInput::NotGiven
-                })
-        };
-        let prev_month_avg = if self.prev_month_avg.text().trim().is_empty() {
-            None
-        } else {
-            self.prev_month_avg
-                .text()
-                .parse::<Rating>()
-                .map_err(|_| {
-                    errors.push((
-                        Field::PrevMonthAvg,
-                        "0.0~5.0 (소수 둘째 자리까지)".to_owned(),
-                    ));
-                })
-                .ok()
-        };
-        let renewal_date = if self.renewal_date.text().trim().is_empty() {
-            None
-        } else {
-            NaiveDate::parse_from_str(self.renewal_date.text().trim(), "%Y-%m-%d")
-                .map_err(|_| errors.push((Field::RenewalDate, "YYYY-MM-DD".to_owned())))
-                .ok()
-        };
-        let query = at.map(|at| Query {
-            at,
-            member: self.member,
-            rating,
-            prev_month_avg,
-            prior_benefit: self.prior_benefit,
-            renewal_date,
-        });
-        (query, errors)
+        let mut values = Values::default();
+        for (n, form) in self.inputs.iter().enumerate() {
+            match form.given() {
+                Some(Ok(given)) => values.set(form.input.id.clone(), given),
+                Some(Err(expected)) => errors.push((Field::Input(n), expected)),
+                None => {}
+            }
+        }
+        (at.map(|at| Query { at, values }), errors)
     }
 
-    /// The verdict on one line for the ticket: the membership summary where the form has
-    /// membership inputs, each threshold answer where an input was typed; `None` with
-    /// nothing entered.
+    /// Each metric input that reads a help centre's own conditions, with its value: the
+    /// question `check --input` asks, and its answer.
+    fn condition_verdicts(
+        &self,
+        ctx: &Context<'_>,
+        query: &Query,
+    ) -> Vec<(threshold::ThresholdVerdict, InputUnit)> {
+        let Some(guide) = ctx.current_guide() else {
+            return Vec::new();
+        };
+        self.inputs
+            .iter()
+            .filter(|form| form.reads_conditions(guide))
+            .filter_map(|form| {
+                let value = query.values.number(&form.input.id)?;
+                let asked = threshold::asked(guide, &form.input.label).ok()?;
+                let unit = asked.unit;
+                Some((
+                    threshold::evaluate(ctx.content, guide, &asked, value, &query.at),
+                    unit,
+                ))
+            })
+            .collect()
+    }
+
+    /// The answers to a help centre's own conditions, as lines to read or copy.
+    fn threshold_lines(&self, ctx: &Context<'_>, query: &Query) -> Vec<String> {
+        let Some(guide) = ctx.current_guide() else {
+            return Vec::new();
+        };
+        self.condition_verdicts(ctx, query)
+            .into_iter()
+            .flat_map(|(verdict, unit)| verdict.lines(guide, unit, &query.at))
+            .collect()
+    }
+
+    /// The verdict on one line for the ticket: the subscription's summary where the guide
+    /// decides it, each condition's answer where a value was typed; `None` with nothing
+    /// entered.
     pub fn verdict_summary(&self, ctx: &Context<'_>) -> Option<String> {
         let (query, _) = self.query();
         let query = query?;
         let mut parts = Vec::new();
-        if self.fields.contains(&Field::Member)
-            && self.membership_typed()
-            && let Some(policy) = ctx.policy()
+        if let Some(policy) = ctx.policy()
+            && policy.decides_lifecycle()
+            && self.lifecycle_typed(ctx)
         {
-            parts.push(policy.evaluate(&query).summary);
+            parts.push(
+                policy
+                    .evaluate(&query)
+                    .summary
+                    .split(" / ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
         parts.extend(
-            self.threshold_lines(ctx, &query.at)
+            self.threshold_lines(ctx, &query)
                 .into_iter()
-                .skip(1)
-                .filter(|line| !line.starts_with("  ")),
+                .filter(|line| !line.starts_with("  "))
+                .filter(|line| line.starts_with(['✓', '✗', '·'])),
         );
         (!parts.is_empty()).then(|| parts.join(" / "))
     }
 
     /// Whether anything was entered that quitting would lose.
     pub fn has_inputs(&self) -> bool {
-        self.inputs.iter().any(|i| !i.editor.is_empty()) || self.membership_typed()
+        self.inputs.iter().any(FormInput::is_given)
     }
 
-    /// Whether any membership input differs from a blank form.
-    fn membership_typed(&self) -> bool {
-        !self.rating.is_empty()
-            || !self.prev_month_avg.is_empty()
-            || !self.renewal_date.is_empty()
-            || self.member != Member::New
-            || self.prior_benefit
+    /// Whether an input the subscription reads differs from a blank form.
+    fn lifecycle_typed(&self, ctx: &Context<'_>) -> bool {
+        let guide = ctx.current_guide();
+        self.inputs
+            .iter()
+            .filter(|form| guide.is_none_or(|g| !form.reads_conditions(g)))
+            .any(FormInput::is_given)
     }
 
     /// Not yet typing, a digit or a decimal point on an empty numeric field (rating, last
@@ -349,7 +364,7 @@ impl State {
         };
         if !(plain
             && (c.is_ascii_digit() || c == '.')
-            && self.current().is_numeric()
+            && self.is_numeric(self.current())
             && self
                 .editor(self.current())
                 .is_some_and(LineEditor::is_empty))
@@ -383,47 +398,42 @@ impl State {
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = u16::MAX,
-            Action::Open if field.is_text() => self.editing = true,
+            Action::Open if self.is_text(field) => self.editing = true,
             Action::Open | Action::Toggle => self.toggle(field),
             Action::Back if self.highlight.is_some() => self.highlight = None,
-            Action::Copy | Action::CopyDetail if !self.inputs.is_empty() => {
+            Action::Copy | Action::CopyDetail => {
                 let (query, _) = self.query();
-                let lines = query
-                    .map(|q| self.threshold_lines(ctx, &q.at))
-                    .unwrap_or_default();
+                let Some(query) = query else {
+                    return Outcome::command(Command::Toast(
+                        "기준 시각을 고쳐야 판정할 수 있습니다".into(),
+                    ));
+                };
+                let lifecycle = ctx.policy().is_some_and(|p| p.decides_lifecycle());
+                let mut lines = Vec::new();
+                if lifecycle && let Some(policy) = ctx.policy() {
+                    let verdict = policy.evaluate(&query);
+                    lines.extend(verdict_lines(&verdict, &query));
+                }
+                lines.extend(self.threshold_lines(ctx, &query));
                 let command = if lines.is_empty() {
                     Command::Toast("기준 값을 입력하면 판정을 복사할 수 있습니다".into())
                 } else if action == Action::Copy {
+                    let summary = if lifecycle {
+                        ctx.policy()
+                            .map(|p| p.evaluate(&query).summary)
+                            .unwrap_or_default()
+                    } else {
+                        self.verdict_summary(ctx).unwrap_or_default()
+                    };
                     Command::Copy {
                         what: "판정 한 줄",
-                        text: self.verdict_summary(ctx).unwrap_or_default(),
+                        text: summary,
                     }
                 } else {
                     Command::Copy {
                         what: "판정과 근거",
                         text: lines.join("\n"),
                     }
-                };
-                return Outcome::command(command);
-            }
-            Action::Copy | Action::CopyDetail => {
-                let (query, _) = self.query();
-                let command = match (query, ctx.policy()) {
-                    (Some(query), Some(policy)) => {
-                        let verdict = policy.evaluate(&query);
-                        if action == Action::Copy {
-                            Command::Copy {
-                                what: "판정 한 줄",
-                                text: verdict.summary,
-                            }
-                        } else {
-                            Command::Copy {
-                                what: "판정과 근거",
-                                text: verdict_lines(&verdict, &query).join("\n"),
-                            }
-                        }
-                    }
-                    _ => Command::Toast("기준 시각을 고쳐야 판정할 수 있습니다".into()),
                 };
                 return Outcome::command(command);
             }
@@ -434,25 +444,48 @@ impl State {
 
     /// A field's value as the form shows it.
     fn field_value(&self, ctx: &Context<'_>, field: Field) -> String {
-        match field {
-            Field::Member => match self.member {
-                Member::New => "(•) 신규 가입  ( ) 갱신".to_owned(),
-                Member::Renewal => "( ) 신규 가입  (•) 갱신".to_owned(),
-            },
-            Field::PriorBenefit => {
-                if self.prior_benefit {
+        let Some(form) = self.input(field) else {
+            return self.at.text().to_owned();
+        };
+        match form.input.kind {
+            InputKind::Choice => form
+                .input
+                .options
+                .iter()
+                .enumerate()
+                .map(|(n, option)| {
+                    let mark = if n == form.choice { "(•)" } else { "( )" };
+                    format!("{mark} {}", option.short_label())
+                })
+                .collect::<Vec<_>>()
+                .join("  "),
+            InputKind::YesNo => {
+                if form.yes {
                     let hint = ctx
                         .policy()
-                        .map_or("받은 적 있음", |p| p.prior_benefit_hint());
+                        .map_or(phrases::PRIOR_BENEFIT, |p| p.prior_benefit_hint());
                     format!("[x] {hint}")
                 } else {
                     "[ ] 없음".to_owned()
                 }
             }
-            _ => self
-                .editor(field)
-                .map(|e| e.text().to_owned())
-                .unwrap_or_default(),
+            InputKind::Metric | InputKind::Date => form.editor.text().to_owned(),
+        }
+    }
+
+    /// The words shown in an empty field: what it takes.
+    fn placeholder(&self, field: Field) -> String {
+        let Some(form) = self.input(field) else {
+            return String::new();
+        };
+        if !form.editor.is_empty() {
+            return String::new();
+        }
+        match (form.input.kind, &form.input.none) {
+            (InputKind::Metric, Some(none)) => format!("미입력 ({none}: none)"),
+            (InputKind::Metric, None) => "미입력".to_owned(),
+            (InputKind::Date, _) => "미입력 (YYYY-MM-DD)".to_owned(),
+            _ => String::new(),
         }
     }
 
@@ -469,20 +502,10 @@ impl State {
         let (query, errors) = self.query();
         let mut lines: Vec<Line<'static>> = Vec::new();
         let mut cursor = None;
-        let threshold_errors: Vec<(Field, String)> = self
-            .threshold_values()
-            .into_iter()
-            .filter_map(|(n, parsed)| parsed.err().map(|e| (Field::Input(n), e)))
-            .collect();
         for (index, field) in self.fields.iter().copied().enumerate() {
             let selected = focused && index == self.field;
             let value = self.field_value(ctx, field);
-            let placeholder = match field {
-                Field::Rating if value.is_empty() => "미입력 (평점 없음: none)",
-                Field::PrevMonthAvg | Field::Input(_) if value.is_empty() => "미입력",
-                Field::RenewalDate if value.is_empty() => "미입력 (YYYY-MM-DD)",
-                _ => "",
-            };
+            let placeholder = self.placeholder(field);
             let name = self.label(field);
             let label = format!(
                 "{name}{}",
@@ -506,11 +529,7 @@ impl State {
             if !placeholder.is_empty() {
                 spans.push(Span::styled(placeholder, theme.dim()));
             }
-            if let Some((_, message)) = errors
-                .iter()
-                .chain(&threshold_errors)
-                .find(|(f, _)| *f == field)
-            {
+            if let Some((_, message)) = errors.iter().find(|(f, _)| *f == field) {
                 spans.push(Span::styled(format!("  ⚠ {message}"), theme.error()));
             }
             if selected
@@ -552,8 +571,8 @@ impl State {
 }
 
 impl State {
-    /// What the form answers: the membership verdict, each threshold input's answers, or
-    /// why the guide has nothing to answer.
+    /// What the form answers: the subscription's verdict, each condition of the guide's own
+    /// on a typed value, or why the guide has nothing to answer.
     fn answers(
         &self,
         ctx: &Context<'_>,
@@ -562,24 +581,19 @@ impl State {
         width: usize,
     ) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
-        let membership = self.fields.contains(&Field::Member);
-        match (query, ctx.policy()) {
-            (Some(query), Some(policy)) if membership => {
-                let verdict = policy.evaluate(query);
-                lines.extend(verdict_view(&verdict, theme, width));
-            }
-            (None, _) => lines.push(Line::from(Span::styled(
+        let Some(query) = query else {
+            lines.push(Line::from(Span::styled(
                 "기준 시각을 고치면 판정이 나옵니다",
                 theme.dim(),
-            ))),
-            _ => {}
+            )));
+            return lines;
+        };
+        let lifecycle = ctx.policy().is_some_and(|p| p.decides_lifecycle());
+        if lifecycle && let Some(policy) = ctx.policy() {
+            lines.extend(verdict_view(&policy.evaluate(query), theme, width));
         }
-        if let Some(query) = query
-            && !self.inputs.is_empty()
-        {
-            lines.extend(self.threshold_view(ctx, &query.at, theme, width));
-        }
-        if !membership && self.inputs.is_empty() {
+        lines.extend(self.threshold_view(ctx, query, theme, width));
+        if !lifecycle && self.inputs.is_empty() {
             let drafts = ctx
                 .current_guide()
                 .map_or(0, |g| g.rules.iter().filter(|r| r.is_draft()).count());
@@ -593,12 +607,12 @@ impl State {
         lines
     }
 
-    /// Each typed input's answers: a line per rule (met, not met, not in force) with its
-    /// sources; an input not typed yet says so.
+    /// Each condition of the guide's own on a typed value: a line per rule (met, not met,
+    /// not in force) with its sources; an input not typed yet says so.
     fn threshold_view(
         &self,
         ctx: &Context<'_>,
-        at: &DateTime<FixedOffset>,
+        query: &Query,
         theme: Theme,
         width: usize,
     ) -> Vec<Line<'static>> {
@@ -606,24 +620,18 @@ impl State {
         let Some(guide) = ctx.current_guide() else {
             return lines;
         };
-        let typed = self.threshold_values();
-        for (n, input) in self.inputs.iter().enumerate() {
-            let value = typed
-                .iter()
-                .find(|(k, _)| *k == n)
-                .and_then(|(_, parsed)| parsed.as_ref().ok());
-            let Some((name, _, value)) = value else {
+        let verdicts = self.condition_verdicts(ctx, query);
+        for form in self.inputs.iter().filter(|f| f.reads_conditions(guide)) {
+            if query.values.get(&form.input.id).is_none() {
                 lines.extend(wrap_text(
-                    &format!("{}을(를) 입력하면 판정이 나옵니다", input.name),
+                    &format!("{}을(를) 입력하면 판정이 나옵니다", form.input.label),
                     theme.dim(),
                     width,
                     0,
                 ));
-                continue;
-            };
-            let Ok(verdict) = threshold::evaluate(ctx.content, guide, name, *value, at) else {
-                continue;
-            };
+            }
+        }
+        for (verdict, _) in verdicts {
             for answer in &verdict.answers {
                 let style = match answer.met {
                     Some(true) => theme.ok(),
@@ -741,7 +749,7 @@ fn rule_list(
         }
         lines.extend(wrap(
             &[Segment::new(
-                format!("{mark}{}", crate::rules::summary(&rule.terms)),
+                format!("{mark}{}", crate::rules::summary(guide, &rule.terms)),
                 style,
             )],
             width,
