@@ -12,6 +12,9 @@ mod cli;
 #[path = "rules/cases.rs"]
 mod cases;
 
+#[path = "rules/review.rs"]
+mod review;
+
 fn verdict(
     at: &str,
     member: Member,

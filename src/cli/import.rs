@@ -147,6 +147,10 @@ pub fn run(
     }
     import::settle(&mut files);
     import::refuse_hand_edits(&mut files, args.out, args.force);
+    // Reviews taken in the folder apply again to the rules proposed anew.
+    let back = crate::rules::review::Reviews::read(args.out)
+        .map_err(UserError)?
+        .apply_to_imports(&mut files);
 
     let unreadable = files.iter().filter(|f| f.error.is_some()).count();
     let refused = refusals(&files).len();
@@ -168,6 +172,11 @@ pub fn run(
     }
     if let Some(why) = write_error {
         return Err(UserError(format!("가이드를 쓰지 못했습니다: {why}")));
+    }
+    if wrote {
+        for rule in &back {
+            io.warn(&crate::rules::review::back_line(rule));
+        }
     }
     if held_back {
         let mut message = format!(

@@ -4,8 +4,10 @@
 //! Output errors such as a closed pipe end the command quietly.
 
 mod check;
+mod diff;
 mod import;
 pub mod ranges;
+mod review;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -202,6 +204,14 @@ pub enum ContentAction {
         )]
         strict: bool,
     },
+    /// List, accept or reject the rules the importer proposed (kept across imports).
+    #[command(
+        about = "가져오기가 제안한 규정 초안을 보고 승인·거절합니다 (다음 가져오기·동기화에도 유지)"
+    )]
+    Review(review::ReviewArgs),
+    /// The guides and sentences that changed between two content folders.
+    #[command(about = "두 콘텐츠 폴더 사이에 바뀐 가이드와 문장")]
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -487,6 +497,12 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 strict,
             },
         ),
+        Some(Command::Content {
+            action: ContentAction::Review(args),
+        }) => review::run(io, &global, &args),
+        Some(Command::Content {
+            action: ContentAction::Diff(args),
+        }) => diff::run(io, &global, &args).map(|()| Exit::Success),
         Some(Command::Search {
             query,
             keystrokes: true,

@@ -571,6 +571,9 @@ impl Walk {
                 self.stop(dir, &limit, "--max-files");
                 return;
             }
+            if not_content(&path) {
+                continue;
+            }
             // Follows links: what matters is what the name leads to.
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.directory(&path),
@@ -607,6 +610,14 @@ impl Walk {
         }
         self.stack.pop();
     }
+}
+
+/// Hidden names (a sync's state, a writer's temporary files) and the reviews file are in a
+/// content folder but are not content.
+fn not_content(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with('.') || n == super::model::REVIEWS_FILE)
 }
 
 /// Reads a content file (or an article to import): only a regular file, only up to

@@ -4,6 +4,7 @@
 //! problem found, each naming its file and where in it.
 
 mod catalog;
+mod diff;
 mod load;
 pub mod locate;
 pub mod model;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use catalog::{Catalog, GuideCard};
+pub use diff::{Change, GuideChange, SentenceChange, diff, sentence_changes};
 pub use load::{
     LoadLimits, SourceFile, Streamed, embedded_sources, identity, load_dir, load_embedded,
     load_first_guide, load_limits, load_sources, read_dir, read_regular_file, set_load_limits,

@@ -86,6 +86,10 @@ pub struct SynonymList {
 /// file is a guide).
 pub const SYNONYMS_FILE: &str = "synonyms.json";
 
+/// The name of the content file that keeps the reviews of proposed rules (not a guide; see
+/// the rule engine's `review` module).
+pub const REVIEWS_FILE: &str = "reviews.json";
+
 /// The help-centre article a guide was imported from, and a fingerprint of what the import
 /// wrote, so a second import can tell a file someone edited by hand from its own output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

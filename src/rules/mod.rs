@@ -15,6 +15,7 @@
 pub mod inputs;
 pub mod phrases;
 mod rating;
+pub mod review;
 mod summary;
 pub mod threshold;
 

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use support_console::cli::{Streams, run_with};
-use support_console::content::RuleStatus;
 
 /// One recorded case: `check` flags, and the verdict and text they gave.
 struct Case {
@@ -61,31 +60,18 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The seed imported from `file` into a folder of its own, every proposal accepted.
+/// The seed imported from `file` into a folder of its own, then every proposal accepted
+/// with `content review --accept-all`.
 pub fn imported_and_accepted(file: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().to_str().expect("path");
     let file = file.to_str().expect("path");
     let (code, _, stderr) = run(&["content", "import", file, "--out", out]);
     assert_eq!(code, 0, "{stderr}");
-    accept_all(dir.path());
+    let (code, stdout, stderr) = run(&["content", "review", "--content", out, "--accept-all"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("승인 11건"), "{stdout}");
     dir
-}
-
-/// Accepts every draft of every guide in `dir`.
-fn accept_all(dir: &Path) {
-    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let mut guide: support_console::content::Guide =
-            serde_json::from_slice(&std::fs::read(&path).expect("guide")).expect("parse");
-        for rule in &mut guide.rules {
-            rule.status = RuleStatus::Reviewed;
-        }
-        std::fs::write(&path, serde_json::to_vec_pretty(&guide).expect("json")).expect("write");
-    }
 }
 
 /// Every case, answered from `content` (`None`: the embedded guide), as recorded.

@@ -739,6 +739,8 @@ fn rule_list(
         };
         let mark = if marked {
             "★ "
+        } else if rule.status == crate::content::RuleStatus::Rejected {
+            "✗ 거절 "
         } else if rule.is_draft() {
             "◌ 초안 "
         } else {
