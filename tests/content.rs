@@ -11,6 +11,8 @@ use support_console::content::{
 };
 use support_console::search;
 
+#[path = "content/helpcentre.rs"]
+mod helpcentre;
 #[path = "content/import.rs"]
 mod import;
 

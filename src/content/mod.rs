@@ -23,6 +23,7 @@ pub use load::{
     stream_dir,
 };
 pub use model::*;
+pub use validate::variable_name_ok;
 
 /// A problem with content, with as much of its place as is known.
 #[derive(Debug, Clone, PartialEq, Eq)]

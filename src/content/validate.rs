@@ -856,16 +856,11 @@ fn check_templates(reporter: &mut Reporter<'_>, guide: &Guide) {
         let mut names = HashSet::new();
         for (v, variable) in template.variables.iter().enumerate() {
             let var_path = path.key("variables").index(v).key("name");
-            let valid = !variable.name.is_empty()
-                && variable
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !valid {
+            if !variable_name_ok(&variable.name) {
                 reporter.error(
                     &var_path,
                     format!(
-                        "변수 이름 \"{}\"에는 영어 소문자·숫자·_만 쓸 수 있습니다",
+                        "변수 이름 \"{}\"에는 영어 소문자·한글·숫자·_만 쓸 수 있습니다",
                         variable.name
                     ),
                 );
@@ -908,12 +903,16 @@ fn check_local_ids<'a>(
 }
 
 fn check_url(reporter: &mut Reporter<'_>, path: &JsonPath, url: &str) {
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    // Web addresses, and the mail and phone links help-centre articles give.
+    let scheme_ok = url.starts_with("https://")
+        || url.starts_with("http://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:");
     let unsafe_char = |c: char| c.is_whitespace() || crate::text::is_unsafe(c);
     if !scheme_ok || url.chars().any(unsafe_char) {
         reporter.error(
             path,
-            format!("\"{url}\"은 공백 없는 http(s) 주소가 아닙니다"),
+            format!("\"{url}\"은 공백 없는 http(s)·mailto·tel 주소가 아닙니다"),
         );
     }
 }
@@ -953,6 +952,18 @@ fn check_items(reporter: &mut Reporter<'_>, guide: &Guide, path: &JsonPath, item
             ItemKind::Text | ItemKind::Benefit | ItemKind::Partner => {}
         }
     }
+}
+
+/// A template variable's name (what `sms --var NAME=VALUE` takes): lower-case ASCII letters,
+/// digits, `_`, and letters of other scripts (an article's `{{운행일}}`).
+pub fn variable_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || (!c.is_ascii() && c.is_alphanumeric())
+        })
 }
 
 /// Every step of a menu path is in the text, in order (whatever separates them: `>`, `→`,

@@ -42,12 +42,26 @@ pub struct ReadArticle {
     pub ledger: Ledger,
 }
 
-/// The template's three parts, by their keycap markers.
+/// The template's three parts, by their keycap markers. The first must name itself
+/// (`1️⃣ 가이드`): steps numbered `1️⃣ 2️⃣ 3️⃣` are not the template.
 fn part_marker(text: &str) -> Option<u8> {
     (1..=3u8).find(|n| {
         let digit = char::from(b'0' + n);
-        text.contains(&format!("{digit}\u{fe0f}\u{20e3}"))
-            || text.contains(&format!("{digit}\u{20e3}"))
+        let marked = text.contains(&format!("{digit}\u{fe0f}\u{20e3}"))
+            || text.contains(&format!("{digit}\u{20e3}"));
+        marked && (*n != 1 || text.contains("가이드"))
+    })
+}
+
+/// A part marker past the template's three (`4️⃣ 관련 공지`).
+fn extra_part(block: &Block) -> bool {
+    let Some(line) = single_line(block) else {
+        return false;
+    };
+    (4..=9u8).any(|n| {
+        let digit = char::from(b'0' + n);
+        line.text.contains(&format!("{digit}\u{fe0f}\u{20e3}"))
+            || line.text.contains(&format!("{digit}\u{20e3}"))
     })
 }
 
@@ -226,11 +240,23 @@ pub fn read(blocks: &[Block], meta: &ArticleMeta) -> Result<ReadArticle, String>
     preamble(&mut builder, &blocks[..guide_at], meta);
     let guide_end = notes_at.or(qa_at).unwrap_or(blocks.len());
     guide_part(&mut builder, &blocks[guide_at + 1..guide_end], meta)?;
+    // Parts the template does not name (`4️⃣ 관련 공지` after the Q&A) are more notes.
+    let last_part = qa_at.or(notes_at).unwrap_or(guide_at);
+    let extra_at = (last_part + 1..blocks.len()).find(|at| extra_part(&blocks[*at]));
+    let end = extra_at.unwrap_or(blocks.len());
     if let Some(at) = notes_at {
-        notes_part(&mut builder, &blocks[at + 1..qa_at.unwrap_or(blocks.len())]);
+        notes_part(&mut builder, &blocks[at + 1..qa_at.unwrap_or(end)]);
     }
     if let Some(at) = qa_at {
-        qa_part(&mut builder, &split_at_markers(&blocks[at + 1..]));
+        qa_part(&mut builder, &split_at_markers(&blocks[at + 1..end]));
+    }
+    if let Some(at) = extra_at {
+        let mut extra: Vec<Block> = blocks[at..].to_vec();
+        // The part's marker line is its section's title.
+        if let Some(text) = single_line(&extra[0]).cloned() {
+            extra[0].kind = BlockKind::Heading(text);
+        }
+        notes_part(&mut builder, &extra);
     }
     if builder.guide.handling_order.is_empty() {
         builder.guide.outside_template = true;
@@ -499,13 +525,15 @@ fn take_template(
 #[allow(clippy::too_many_lines)] // the notes' grammar reads best in one loop
 fn notes_part(builder: &mut Builder, blocks: &[Block]) {
     let guide_id = builder.id.clone();
+    // A later part's sections are numbered on from the earlier ones'.
+    let base = builder.guide.notes.len();
     let mut sections: Vec<NoteSection> = Vec::new();
     let mut levels = Levels::default();
     let mut counter = 0usize;
     let steps = circled_runs(blocks);
     let new_section = |sections: &mut Vec<NoteSection>, title: Option<String>| {
         sections.push(NoteSection {
-            id: format!("{guide_id}-note-{}", sections.len() + 1),
+            id: format!("{guide_id}-note-{}", base + sections.len() + 1),
             title,
             items: Vec::new(),
         });
@@ -539,7 +567,7 @@ fn notes_part(builder: &mut Builder, blocks: &[Block]) {
             new_section(&mut sections, None);
         }
         let mut items = Vec::new();
-        let section_number = sections.len();
+        let section_number = base + sections.len();
         let mut ids = || {
             counter += 1;
             format!("{guide_id}-n{section_number}-{counter}")
@@ -576,7 +604,10 @@ fn notes_part(builder: &mut Builder, blocks: &[Block]) {
                 levels.paragraph_start();
                 items.extend(builder.line_items(line, 0, &mut ids, block));
             }
-            BlockKind::Table(rows) => items.extend(table_items(rows, &mut ids)),
+            BlockKind::Table(rows) => {
+                builder.cell_links(block);
+                items.extend(table_items(rows, &mut ids));
+            }
             BlockKind::Image(src) => builder.image(src, block),
             BlockKind::ListEnd => levels.group = None,
             BlockKind::Heading(_) | BlockKind::DetailsEnd | BlockKind::Rule => {}
@@ -610,7 +641,7 @@ fn notes_part(builder: &mut Builder, blocks: &[Block]) {
         kept.push(section);
     }
     if !orphan_titles.is_empty() {
-        let id = format!("{guide_id}-note-{}", kept.len() + 100);
+        let id = format!("{guide_id}-note-{}", base + kept.len() + 100);
         let items = orphan_titles
             .into_iter()
             .enumerate()
@@ -888,7 +919,10 @@ fn qa_part(builder: &mut Builder, blocks: &[Block]) {
             BlockKind::Summary(line) => {
                 items.extend(builder.line_items(line, 0, &mut ids, block));
             }
-            BlockKind::Table(rows) => items.extend(table_items(rows, &mut ids)),
+            BlockKind::Table(rows) => {
+                builder.cell_links(block);
+                items.extend(table_items(rows, &mut ids));
+            }
             BlockKind::Code(lines) => {
                 for text in lines.iter().filter(|l| !l.trim().is_empty()) {
                     items.push(item(ids(), text.trim().to_owned(), 0));

@@ -154,6 +154,11 @@ impl Line {
     }
 }
 
+/// Text that says something: it has a letter or a digit.
+pub fn is_text(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
 /// A block of the body, with where it starts in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
@@ -168,6 +173,8 @@ pub struct Block {
     pub level: u8,
     /// Inside a quote (`>` / `<blockquote>`).
     pub quoted: bool,
+    /// Links in a table's cells: their text and address (the cells keep only text).
+    pub links: Vec<(String, String)>,
 }
 
 impl Block {
@@ -179,17 +186,19 @@ impl Block {
             element: None,
             level: 0,
             quoted: false,
+            links: Vec::new(),
         }
     }
 
     /// The text segments the block holds, as an agent reads them: each line, each code
-    /// line, each table cell that has text.
+    /// line, each table cell that has text (a letter or a digit: a line of rules or of
+    /// bold markers says nothing).
     pub fn texts(&self) -> Vec<&str> {
         fn lines(lines: &[Line]) -> Vec<&str> {
             lines
                 .iter()
                 .map(|l| l.text.as_str())
-                .filter(|t| !t.trim().is_empty())
+                .filter(|t| is_text(t))
                 .collect()
         }
         match &self.kind {
@@ -200,13 +209,13 @@ impl Block {
             BlockKind::Code(all) => all
                 .iter()
                 .map(String::as_str)
-                .filter(|l| !l.trim().is_empty())
+                .filter(|l| is_text(l))
                 .collect(),
             BlockKind::Table(rows) => rows
                 .iter()
                 .flatten()
                 .map(String::as_str)
-                .filter(|c| !c.trim().is_empty())
+                .filter(|c| is_text(c))
                 .collect(),
             BlockKind::Image(_) | BlockKind::ListEnd | BlockKind::DetailsEnd | BlockKind::Rule => {
                 Vec::new()
@@ -590,6 +599,7 @@ pub fn from_markdown(source: &str) -> Result<Body, String> {
         row: Vec::new(),
         in_image: 0,
         html: None,
+        table_links: Vec::new(),
     };
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let body = &source[skipped..];
@@ -667,6 +677,8 @@ struct MarkdownReader<'s> {
     in_image: usize,
     /// HTML lines being gathered into one block, and the line it starts on.
     html: Option<(String, usize)>,
+    /// Links in the cells of the table being read.
+    table_links: Vec<(String, String)>,
 }
 
 impl MarkdownReader<'_> {
@@ -856,6 +868,9 @@ impl MarkdownReader<'_> {
             Event::End(TagEnd::Table) => {
                 if let Some((rows, line)) = self.table.take() {
                     self.push(BlockKind::Table(pad_rows(rows)), line);
+                    if let Some(block) = self.blocks.last_mut() {
+                        block.links = std::mem::take(&mut self.table_links);
+                    }
                 }
             }
             Event::Start(Tag::TableHead | Tag::TableRow) => self.row.clear(),
@@ -873,7 +888,9 @@ impl MarkdownReader<'_> {
                 }
             }
             Event::End(TagEnd::TableCell) => {
-                let cell: Vec<String> = self.lines.take().into_iter().map(|l| l.text).collect();
+                let lines = self.lines.take();
+                self.table_links.extend(cell_links(&lines));
+                let cell: Vec<String> = lines.into_iter().map(|l| l.text).collect();
                 self.row.push(cell.join(" "));
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -936,6 +953,19 @@ impl MarkdownReader<'_> {
             _ => {}
         }
     }
+}
+
+/// The links of a cell's lines: their text and address.
+fn cell_links(lines: &[Line]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .flat_map(|line| {
+            line.links.iter().filter_map(|link| {
+                let label = line.text.get(link.start..link.end)?.trim();
+                (!label.is_empty()).then(|| (label.to_owned(), link.href.clone()))
+            })
+        })
+        .collect()
 }
 
 /// How many times `tag` opens in `html`, ignoring case.
@@ -1096,20 +1126,90 @@ pub fn from_html(source: &str) -> Result<Body, String> {
     }
     let document = Html::parse_document(source);
     let mut reader = HtmlReader::default();
-    let title = document
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
+    let elements = || {
+        document
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    };
+    let text_of = |e: ElementRef<'_>| Line::plain(&e.text().collect::<Vec<_>>().join(" ")).text;
+    let page_title = elements()
         .find(|e| e.value().name() == "title")
-        .map(|e| Line::plain(&e.text().collect::<String>()).text)
+        .map(text_of)
         .filter(|t| !t.is_empty());
-    reader.children(document.root_element(), 0, 0);
+    let first_h1 = elements()
+        .find(|e| e.value().name() == "h1")
+        .map(text_of)
+        .filter(|t| !t.is_empty());
+    // A page's title names the site after a dash (`제목 – 운영센터`): its first heading
+    // is the article's own title when the page title starts with it.
+    let title = page_title.map(|title| match &first_h1 {
+        Some(h1) if title.starts_with(h1.as_str()) => h1.clone(),
+        _ => [" – ", " — ", " | "]
+            .iter()
+            .find_map(|dash| {
+                title
+                    .split_once(dash)
+                    .map(|(head, _)| head.trim().to_owned())
+            })
+            .filter(|head| !head.is_empty())
+            .unwrap_or(title),
+    });
+    // A whole page: only the article is read; header, navigation and footer are the site's.
+    let root = content_root(&document);
+    let mut breadcrumbs = Vec::new();
+    if root.id() != document.root_element().id()
+        && let Some(trail) = elements().find(|e| {
+            e.value()
+                .attr("class")
+                .is_some_and(|c| c.to_ascii_lowercase().contains("breadcrumb"))
+        })
+    {
+        {
+            breadcrumbs = trail
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| e.value().name() == "li")
+                .map(text_of)
+                .filter(|t| !t.is_empty())
+                .collect();
+            // The first crumb is the help centre itself.
+            if breadcrumbs.len() > 1 {
+                breadcrumbs.remove(0);
+            }
+        }
+    }
+    reader.children(root, 0, 0);
     reader.flush_loose();
     Ok(Body {
         blocks: numbered(reader.blocks),
         title,
-        front: FrontMatter::default(),
+        front: FrontMatter {
+            category: breadcrumbs,
+            ..FrontMatter::default()
+        },
     })
+}
+
+/// The element a page keeps its article in: the help centre's article body, else an
+/// `<article>`, else `<main>`, else the whole page.
+fn content_root(document: &Html) -> ElementRef<'_> {
+    let elements = || {
+        document
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    };
+    let has_class = |e: &ElementRef<'_>, name: &str| {
+        e.value()
+            .attr("class")
+            .is_some_and(|c| c.split_whitespace().any(|class| class == name))
+    };
+    elements()
+        .find(|e| has_class(e, "article-body") || e.value().attr("itemprop") == Some("articleBody"))
+        .or_else(|| elements().find(|e| e.value().name() == "article"))
+        .or_else(|| elements().find(|e| e.value().name() == "main"))
+        .unwrap_or_else(|| document.root_element())
 }
 
 #[derive(Default)]
@@ -1250,9 +1350,13 @@ impl HtmlReader {
             }
             "table" => {
                 self.flush_loose();
-                let rows = table_rows(element, nesting);
+                let mut links = Vec::new();
+                let rows = table_rows(element, nesting, &mut links);
                 if !rows.is_empty() {
                     self.push(BlockKind::Table(rows), "table");
+                    if let Some(block) = self.blocks.last_mut() {
+                        block.links = links;
+                    }
                 }
             }
             "img" => {
@@ -1420,7 +1524,11 @@ impl HtmlReader {
 
 /// A `<table>`'s rows of cells, merged cells (`rowspan`, `colspan`) spread over every row
 /// and column they cover, short rows padded.
-fn table_rows(table: ElementRef<'_>, nesting: usize) -> Vec<Vec<String>> {
+fn table_rows(
+    table: ElementRef<'_>,
+    nesting: usize,
+    cell_links_found: &mut Vec<(String, String)>,
+) -> Vec<Vec<String>> {
     // This table's own rows: in it, or in its head, body and foot (not nested tables').
     let mut trs = Vec::new();
     for child in table.children().filter_map(ElementRef::wrap) {
@@ -1470,8 +1578,9 @@ fn table_rows(table: ElementRef<'_>, nesting: usize) -> Vec<Vec<String>> {
             take_carried(&mut row, &mut column, &mut carried);
             let mut lines = Lines::default();
             inline(cell, &mut lines, &mut Vec::new(), nesting + 2);
-            let text = lines
-                .take()
+            let taken = lines.take();
+            cell_links_found.extend(cell_links(&taken));
+            let text = taken
                 .into_iter()
                 .map(|l| l.text)
                 .collect::<Vec<_>>()

@@ -170,11 +170,14 @@ pub fn usable_url(href: &str, base: Option<&str>) -> Result<String, Option<Strin
             ))),
         };
     }
-    if href.is_empty()
-        || href.starts_with('#')
-        || lower.starts_with("mailto:")
-        || lower.starts_with("tel:")
+    // A mail or phone link: an address content check takes.
+    if (lower.starts_with("mailto:") || lower.starts_with("tel:"))
+        && clean(href)
+        && href.len() > "tel:".len() + 1
     {
+        return Ok(href.to_owned());
+    }
+    if href.is_empty() || href.starts_with('#') {
         return Err(None);
     }
     let shown: String = href.chars().take(60).collect();
@@ -197,12 +200,41 @@ pub fn schedule_event(id: String, line: &str) -> Option<ScheduleEvent> {
         .trim()
         .trim_start_matches(['-', '*', '•', '·', '▪', '◦'])
         .trim();
-    let (date, text, detail) = recognise::schedule_parts(line)?;
+    let Some((date, text, detail)) = recognise::schedule_parts(line) else {
+        return labelled_event(id, line);
+    };
     // Only a date set apart from what follows: "2025.03.01부터 적용" is a sentence.
     let next = date.rest.chars().next();
     if !next
         .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '：' | '|' | '│' | '-' | '–' | '—'))
     {
+        return None;
+    }
+    // Nor a date a sentence goes on from: "2025년 3월 4일 이전에 …".
+    let first_word = date.rest.split_whitespace().next().unwrap_or("");
+    let sentence_words = [
+        "이전",
+        "이전에",
+        "이전의",
+        "이후",
+        "이후에",
+        "이후의",
+        "부터",
+        "까지",
+        "전",
+        "전에",
+        "후",
+        "후에",
+        "에",
+        "에는",
+        "중",
+        "중에",
+        "기준",
+        "기준으로",
+        "현재",
+        "당일",
+    ];
+    if date.rest.starts_with(char::is_whitespace) && sentence_words.contains(&first_word) {
         return None;
     }
     let separated = date.rest.trim_start();
@@ -229,12 +261,38 @@ pub fn schedule_event(id: String, line: &str) -> Option<ScheduleEvent> {
     })
 }
 
+/// A dated line with a short label before its date: `1차 : 2025.03.15 (토) 02:00 ~ 06:00`.
+/// The label goes with the date, so the event prints the line as written.
+fn labelled_event(id: String, line: &str) -> Option<ScheduleEvent> {
+    let (label, rest) = line
+        .split_once(" : ")
+        .or_else(|| line.split_once(": "))
+        .or_else(|| line.split_once(" - "))?;
+    if label.chars().count() > 12 || label.trim().is_empty() {
+        return None;
+    }
+    let date = recognise::leading_date(rest.trim_start())?;
+    let text = date.rest.trim();
+    let separated = date.rest.chars().next().is_none_or(char::is_whitespace);
+    if text.is_empty() || !separated {
+        return None;
+    }
+    let label_end = line.len() - date.rest.len();
+    let at = date.date.and_time(date.time.unwrap_or_default());
+    let at = chrono::TimeZone::from_local_datetime(&crate::clock::kst(), &at).single()?;
+    Some(ScheduleEvent {
+        id,
+        at: crate::clock::rfc3339_kst(&at),
+        date_label: line[..label_end].trim_end().to_owned(),
+        text: text.to_owned(),
+        detail: None,
+        effect: None,
+    })
+}
+
 /// A placeholder name a template variable may have (what `sms --var` takes).
 fn variable_name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    crate::content::variable_name_ok(name)
 }
 
 /// What a guide is built of while an article is read.
@@ -246,8 +304,12 @@ pub struct Builder {
     next_link: usize,
     /// The help centre's address, when known (for its own relative links).
     base: Option<String>,
-    /// Links inside a line (not only a trailing `label: address`) become the guide's links.
+    /// Links inside a line (not only a trailing `label: address`), and bare addresses,
+    /// become the guide's links.
     pub inline_links: bool,
+    /// A trailing `label: address` link is named by its own words (an article outside the
+    /// template), not by the label (the template's link slots).
+    pub own_link_words: bool,
 }
 
 impl Builder {
@@ -280,7 +342,8 @@ impl Builder {
             unplaced: Vec::new(),
             next_link: 0,
             base,
-            inline_links: false,
+            inline_links: true,
+            own_link_words: false,
         }
     }
 
@@ -383,10 +446,21 @@ impl Builder {
         block: &Block,
     ) -> Vec<Item> {
         let mut out = Vec::new();
+        let bare;
+        let line = if self.inline_links {
+            bare = with_bare_urls(line);
+            &bare
+        } else {
+            line
+        };
         let mut text = line.text.as_str();
         let mut link_item = None;
         let mut trailing: Option<&LinkSpan> = None;
-        if let Some(link) = line.links.iter().find(|l| l.end == text.len()) {
+        if let Some(link) = line
+            .links
+            .iter()
+            .find(|l| l.end == text.len() && l.start > 0)
+        {
             let label_start = line
                 .strong
                 .iter()
@@ -396,8 +470,15 @@ impl Builder {
                 .or_else(|| text[..link.start].trim_end().ends_with(':').then_some(0));
             if let Some(start) = label_start {
                 let label = text[start..link.start].trim().trim_end_matches(':').trim();
+                // The template names its link slots by their label; an article outside it
+                // by the link's own words.
+                let link_label = if self.own_link_words {
+                    text[link.start..link.end].trim()
+                } else {
+                    label
+                };
                 if !label.is_empty()
-                    && let Some(link_id) = self.link(label, &link.href, block)
+                    && let Some(link_id) = self.link(link_label, &link.href, block)
                 {
                     let mut found = item(ids(), label.to_owned(), level);
                     found.kind = ItemKind::Link;
@@ -440,6 +521,13 @@ impl Builder {
         }
         out.extend(link_item);
         out
+    }
+
+    /// Links of a table's cells become the guide's links.
+    pub fn cell_links(&mut self, block: &Block) {
+        for (label, href) in &block.links {
+            self.link(label, href, block);
+        }
     }
 
     /// An SMS template of the guide, answering Q&A `qa` when given. A placeholder no
@@ -514,6 +602,38 @@ impl Builder {
         }
         (self.guide, self.unplaced, self.ledger)
     }
+}
+
+/// The line with each bare address in its text (`https://…` not already a link) made a
+/// link whose words are the address.
+fn with_bare_urls(line: &Line) -> Line {
+    let mut out = line.clone();
+    let text = &line.text;
+    let mut from = 0;
+    while let Some(found) = text[from..].find("http") {
+        let start = from + found;
+        let rest = &text[start..];
+        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+            from = start + 4;
+            continue;
+        }
+        let length = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ')' | ']'))
+            .unwrap_or(rest.len());
+        let url = rest[..length].trim_end_matches(['.', ',', ';', '!', '?']);
+        let end = start + url.len();
+        from = end.max(start + 1);
+        let inside = line.links.iter().any(|l| l.start <= start && start < l.end);
+        if !inside && url.len() > "https://".len() {
+            out.links.push(LinkSpan {
+                start,
+                end,
+                href: url.to_owned(),
+            });
+        }
+    }
+    out.links.sort_by_key(|l| l.start);
+    out
 }
 
 /// The text of an SMS in `blocks[at..]` when one starts there: a code block, a quote (all
@@ -632,6 +752,10 @@ mod tests {
             Err(Some(_))
         ));
         assert_eq!(usable_url("#top", None), Err(None));
+        assert_eq!(
+            usable_url("mailto:help@x.invalid", None),
+            Ok("mailto:help@x.invalid".to_owned())
+        );
     }
 
     #[test]

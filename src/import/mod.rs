@@ -687,13 +687,18 @@ fn same_text(a: &Guide, b: &Guide) -> bool {
     shared * 10 >= smaller * 6
 }
 
-/// How much a form tells of its article: the API's form has its id, address and date.
+/// How much a form tells of its article: the API's form has its id, address and date; a
+/// heading with its status and tags tells more than a bare title.
 fn richness(article: &ArticleImport) -> u8 {
-    match article.format {
-        Format::ZendeskJson => 2,
-        Format::Html => 1,
-        Format::Markdown => 0,
-    }
+    let Some(imported) = article.imported() else {
+        return 0;
+    };
+    let guide = &imported.guide;
+    let source = guide.source.as_ref();
+    u8::from(article.format == Format::ZendeskJson) * 4
+        + u8::from(guide.status.is_some()) * 2
+        + u8::from(!guide.tags.is_empty())
+        + u8::from(source.is_some_and(|s| s.url.is_some()))
 }
 
 /// Settles a run over all its files: the same article met twice becomes one guide (the

@@ -78,6 +78,17 @@ pub fn reads_as_question(text: &str) -> bool {
     text.ends_with('?') || text.ends_with('？')
 }
 
+/// How an FAQ writes the caller's words when it leaves out the question mark: a polite
+/// ending (`콜이 안 들어와요.`, `승객이 항의해요`). Only where the article's other questions
+/// of the same kind do ask, is such a line a question.
+pub fn sounds_asked(text: &str) -> bool {
+    let core = text.trim_end().trim_end_matches(['.', '!', '~', ' ']);
+    reads_as_question(text)
+        || ["요", "까", "죠", "나요", "가요", "데요"]
+            .iter()
+            .any(|ending| core.ends_with(ending))
+}
+
 /// The number marks a step may start with: `1.`, `1)`, `①`, `1️⃣`, `첫째,`, `STEP 1`,
 /// `1단계`. Gives the mark and what follows.
 pub fn step(text: &str) -> Option<(&str, &str)> {

@@ -57,6 +57,10 @@ struct Reader<'b> {
     counter: usize,
     /// Index of the note section being filled.
     section: Option<usize>,
+    /// Heading levels whose headings are questions (see [`question_kinds`]).
+    question_levels: Vec<u8>,
+    /// Bold lines alone are questions here.
+    bold_questions: bool,
 }
 
 /// Reads the blocks of an article outside the template.
@@ -65,7 +69,7 @@ pub fn read(blocks: &[Block], meta: &ArticleMeta) -> Result<ReadArticle, String>
         return Err("글이 비어 있습니다".to_owned());
     }
     let mut builder = Builder::new(&meta.id, meta.source.clone(), blocks);
-    builder.inline_links = true;
+    builder.own_link_words = true;
     builder.guide.outside_template = true;
     builder.guide.category.clone_from(&meta.category);
     let title_block = title(&mut builder, blocks, meta);
@@ -79,7 +83,10 @@ pub fn read(blocks: &[Block], meta: &ArticleMeta) -> Result<ReadArticle, String>
         levels: Levels::default(),
         counter: 0,
         section: None,
+        question_levels: Vec::new(),
+        bold_questions: false,
     };
+    (reader.question_levels, reader.bold_questions) = question_kinds(blocks, title_block);
     let mut at = 0;
     while at < blocks.len() {
         if Some(at) == title_block {
@@ -203,7 +210,8 @@ impl Reader<'_> {
                 }
                 if lines.len() == 1
                     && lines[0].all_bold()
-                    && recognise::reads_as_question(&lines[0].text)
+                    && (recognise::reads_as_question(&lines[0].text)
+                        || (self.bold_questions && recognise::sounds_asked(&lines[0].text)))
                     && recognise::question(&lines[0].text).is_none()
                 {
                     self.end_answer();
@@ -244,11 +252,13 @@ impl Reader<'_> {
                 self.put(items, block);
             }
             BlockKind::Table(rows) => {
+                self.builder.cell_links(block);
                 if self.qa_table(rows, block) {
                     return 1;
                 }
-                if let Some(taken) = self.dated(at) {
-                    return taken;
+                // A dated table stays a table, and gives the schedule its events.
+                if self.answering.is_none() && dated_lines(block).is_some() {
+                    self.schedule_from(block, false);
                 }
                 let prefix = self.table_prefix();
                 let mut counter = self.counter;
@@ -275,7 +285,9 @@ impl Reader<'_> {
             self.leave_zone();
         }
         self.pending_schedule_title = None;
-        let asks = recognise::reads_as_question(text) || recognise::question(text).is_some();
+        let asks = recognise::reads_as_question(text)
+            || recognise::question(text).is_some()
+            || (self.question_levels.contains(&level) && recognise::sounds_asked(text));
         if asks && !recognise::names_sms(text) {
             self.end_answer();
             let question = recognise::question(text).map_or(text, |(_, q)| q);
@@ -413,13 +425,14 @@ impl Reader<'_> {
         let mut lines = Vec::new();
         for block in &blocks[at..] {
             match (&block.kind, dated_lines(block)) {
-                (_, Some(dated)) => {
+                (BlockKind::Table(_), Some(_)) => break,
+                (_, Some(_)) => {
                     // Items of one list; other blocks one at a time.
                     let item = matches!(block.kind, BlockKind::Item { .. });
                     if taken > 0 && !item {
                         break;
                     }
-                    lines.push((block, dated));
+                    lines.push(block);
                     taken += 1;
                     if !item {
                         break;
@@ -435,40 +448,54 @@ impl Reader<'_> {
         if lines.is_empty() {
             return None;
         }
-        let title_block = self.pending_schedule_title.take();
+        for block in lines {
+            self.schedule_from(block, true);
+        }
+        Some(taken)
+    }
+
+    /// The events of a dated block added to the schedule (titled by the heading before it,
+    /// if one waits); `place` says its text went there.
+    fn schedule_from(&mut self, block: &Block, place: bool) {
+        let Some(dated) = dated_lines(block) else {
+            return;
+        };
+        if let Some(title_block) = self.pending_schedule_title.take() {
+            let schedule = self.builder.guide.schedule.get_or_insert_with(|| Schedule {
+                title: String::new(),
+                events: Vec::new(),
+            });
+            let text = title_block.texts().join(" ");
+            if schedule.title.is_empty() {
+                schedule.title = text;
+                self.builder
+                    .ledger
+                    .place(&title_block, Destination::Schedule);
+            } else {
+                // A second schedule's heading: a section of its own.
+                self.open_section(Some(text));
+                self.builder
+                    .ledger
+                    .place(&title_block, Destination::Section);
+            }
+        }
+        let id = self.builder.id.clone();
         let schedule = self.builder.guide.schedule.get_or_insert_with(|| Schedule {
             title: String::new(),
             events: Vec::new(),
         });
         if schedule.title.is_empty() {
-            schedule.title = title_block
-                .as_ref()
-                .and_then(|b| b.texts().first().map(|t| (*t).to_owned()))
-                .unwrap_or_else(|| "[일정]".to_owned());
-            if let Some(title) = &title_block {
-                self.builder.ledger.place(title, Destination::Schedule);
-            }
-        } else if let Some(title) = &title_block {
-            // A second schedule's heading: a line of its own among the events' notes.
-            let text = title.texts().join(" ");
-            self.open_section(Some(text));
-            self.builder.ledger.place(title, Destination::Section);
+            "[일정]".clone_into(&mut schedule.title);
         }
-        let id = self.builder.id.clone();
-        for (block, dated) in lines {
-            for line in dated {
-                let schedule = self.builder.guide.schedule.get_or_insert_with(|| Schedule {
-                    title: "[일정]".to_owned(),
-                    events: Vec::new(),
-                });
-                let event_id = format!("{id}-schedule-{}", schedule.events.len() + 1);
-                if let Some(event) = schedule_event(event_id, &line) {
-                    schedule.events.push(event);
-                }
+        for line in dated {
+            let event_id = format!("{id}-schedule-{}", schedule.events.len() + 1);
+            if let Some(event) = schedule_event(event_id, &line) {
+                schedule.events.push(event);
             }
+        }
+        if place {
             self.builder.ledger.place(block, Destination::Schedule);
         }
-        Some(taken)
     }
 
     /// A table whose head names questions and answers (`질문 | 답변`, `Q | A`): a Q&A per
@@ -743,6 +770,53 @@ impl Reader<'_> {
             section.items.extend(items);
         }
     }
+}
+
+/// Which headings and bold lines of an article are questions though they do not ask with
+/// a question mark: where every heading of a level (or every bold line alone) reads as the
+/// caller's words and one of them does ask, they all are (`## 정산 금액이 달라요` among
+/// `## 언제 들어오나요?`).
+fn question_kinds(blocks: &[Block], title: Option<usize>) -> (Vec<u8>, bool) {
+    let mut levels: Vec<(u8, usize, usize, usize)> = Vec::new();
+    let (mut bold_asked, mut bold_asking, mut bold_total) = (0usize, 0usize, 0usize);
+    for (at, block) in blocks.iter().enumerate() {
+        if Some(at) == title {
+            continue;
+        }
+        match &block.kind {
+            BlockKind::Heading(line) => {
+                let slot = levels
+                    .iter()
+                    .position(|(l, ..)| *l == block.level)
+                    .unwrap_or_else(|| {
+                        levels.push((block.level, 0, 0, 0));
+                        levels.len() - 1
+                    });
+                let entry = &mut levels[slot];
+                entry.1 += usize::from(recognise::reads_as_question(&line.text));
+                entry.2 += usize::from(recognise::sounds_asked(&line.text));
+                entry.3 += 1;
+            }
+            BlockKind::Paragraph(lines)
+                if lines.len() == 1
+                    && lines[0].all_bold()
+                    && recognise::question(&lines[0].text).is_none()
+                    && !recognise::names_sms(&lines[0].text) =>
+            {
+                bold_asked += usize::from(recognise::reads_as_question(&lines[0].text));
+                bold_asking += usize::from(recognise::sounds_asked(&lines[0].text));
+                bold_total += 1;
+            }
+            _ => {}
+        }
+    }
+    let question_levels = levels
+        .into_iter()
+        .filter(|(_, asked, asking, total)| *asked > 0 && asking == total && *total >= 2)
+        .map(|(level, ..)| level)
+        .collect();
+    let bold = bold_asked > 0 && bold_asking == bold_total && bold_total >= 2;
+    (question_levels, bold)
 }
 
 /// The block's position in the article (its index, which readers never renumber).
