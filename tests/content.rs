@@ -15,6 +15,12 @@ use support_console::search;
 mod helpcentre;
 #[path = "content/import.rs"]
 mod import;
+#[path = "content/import_properties.rs"]
+mod import_properties;
+#[path = "content/import_variants.rs"]
+mod import_variants;
+#[path = "content/places.rs"]
+mod places;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))

@@ -210,31 +210,27 @@ pub fn schedule_event(id: String, line: &str) -> Option<ScheduleEvent> {
     {
         return None;
     }
-    // Nor a date a sentence goes on from: "2025년 3월 4일 이전에 …".
+    // Nor a date a sentence goes on from: "2025년 3월 4일 이전에 …" ("이전 화면 종료" is
+    // an event: "이전" alone may be "the previous").
     let first_word = date.rest.split_whitespace().next().unwrap_or("");
     let sentence_words = [
-        "이전",
         "이전에",
-        "이전의",
-        "이후",
         "이후에",
-        "이후의",
+        "전에",
+        "후에",
         "부터",
         "까지",
-        "전",
-        "전에",
-        "후",
-        "후에",
         "에",
         "에는",
-        "중",
         "중에",
-        "기준",
         "기준으로",
-        "현재",
-        "당일",
+        "이전까지",
+        "이후부터",
     ];
-    if date.rest.starts_with(char::is_whitespace) && sentence_words.contains(&first_word) {
+    if date.time.is_none()
+        && date.rest.starts_with(char::is_whitespace)
+        && sentence_words.contains(&first_word)
+    {
         return None;
     }
     let separated = date.rest.trim_start();
@@ -679,38 +675,10 @@ pub fn template_body(blocks: &[Block], at: usize) -> Option<(String, usize)> {
     }
 }
 
-/// A menu path in `text`: the template's own `경로 : 기사앱 메뉴>…>…` (steps whole, as the
-/// guide names them), or any other way of writing one.
+/// A menu path in `text` (`경로 : 기사앱 메뉴>…>…`, `기사 앱 [메뉴] → [정산]`), each step as
+/// the text names it.
 pub fn app_path(text: &str) -> Option<Vec<String>> {
-    let tail = text.rsplit_once(" : ").map_or(text, |(_, t)| t);
-    let tail = tail.rsplit_once(": ").map_or(tail, |(_, t)| t);
-    let steps: Vec<String> = tail
-        .split('>')
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let looks_like_menu = steps
-        .first()
-        .is_some_and(|first| first.contains("메뉴") || first.contains("앱"));
-    let short = steps.iter().all(|s| s.chars().count() <= 30);
-    if steps.len() >= 2 && looks_like_menu && short && tail.contains('>') && in_order(text, &steps)
-    {
-        return Some(steps);
-    }
     recognise::menu_path(text)
-}
-
-fn in_order(text: &str, steps: &[String]) -> bool {
-    let mut from = 0;
-    steps
-        .iter()
-        .all(|step| match text[from..].find(step.as_str()) {
-            Some(at) => {
-                from += at + step.len();
-                true
-            }
-            None => false,
-        })
 }
 
 #[cfg(test)]

@@ -268,7 +268,8 @@ pub fn menu_path(text: &str) -> Option<Vec<String>> {
     Some(steps)
 }
 
-/// The first step: after the last colon, or the last words before the separator.
+/// The first step: after the last colon, or the last words before the separator; a
+/// bracketed screen name alone (`기사 앱 [메뉴]` → `[메뉴]`); a step's own number left out.
 fn first_step(part: &str) -> String {
     let part = part
         .rsplit_once(" : ")
@@ -276,20 +277,11 @@ fn first_step(part: &str) -> String {
         .or_else(|| part.rsplit_once('：'))
         .map_or(part, |(_, tail)| tail)
         .trim();
+    let part = step(part).map_or(part, |(_, rest)| rest).trim();
     if let Some(open) = part.rfind('[')
         && part.ends_with(']')
     {
-        // `기사 앱 [메뉴]`: the bracket and the words right before it.
-        let before = part[..open].trim_end();
-        let lead = before.rsplit(' ').next().unwrap_or("");
-        let lead = if lead.is_empty() || ends_path(lead) {
-            String::new()
-        } else {
-            format!("{lead} ")
-        };
-        let start = part[..open].trim_end().len() - lead.trim_end().len();
-        let _ = lead;
-        return part[start..].trim().to_owned();
+        return part[open..].to_owned();
     }
     let words: Vec<&str> = part.split(' ').filter(|w| !w.is_empty()).collect();
     if words.len() <= 3 {
@@ -597,7 +589,7 @@ mod tests {
     fn menu_paths_with_any_separator() {
         assert_eq!(
             menu_path("기사 앱 [메뉴] > [정산]에서 확인합니다."),
-            Some(vec!["앱 [메뉴]".to_owned(), "[정산]".to_owned()])
+            Some(vec!["[메뉴]".to_owned(), "[정산]".to_owned()])
         );
         assert_eq!(
             menu_path("전체메뉴 → 고객센터 → 1:1 문의 를 눌러주세요"),
