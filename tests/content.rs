@@ -15,6 +15,8 @@ use support_console::search;
 mod helpcentre;
 #[path = "content/import.rs"]
 mod import;
+#[path = "content/import_hostile.rs"]
+mod import_hostile;
 #[path = "content/import_properties.rs"]
 mod import_properties;
 #[path = "content/import_variants.rs"]

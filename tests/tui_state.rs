@@ -1666,3 +1666,73 @@ fn ctrl_c_at_every_prompt_answers_no_and_records_nothing() {
         );
     }
 }
+
+/// The seed and an FAQ outside the template, imported as a help centre.
+fn with_reference_guide() -> App {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles");
+    for name in ["seed.md", "variants/faq.md"] {
+        let path = root.join(name);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let file = support_console::import::read_file(
+            &path,
+            &text,
+            None,
+            &support_console::import::FileContext::default(),
+        );
+        for imported in file.guides() {
+            let json = serde_json::to_string_pretty(&imported.guide).expect("json");
+            std::fs::write(dir.path().join(imported.file_name()), json).expect("write");
+        }
+    }
+    let loaded = content::load_dir(dir.path()).expect("help centre");
+    let mut app = App::new(
+        loaded,
+        parse_instant("2025-05-10T10:00:00+09:00").ok(),
+        None,
+    );
+    app.theme = support_console::tui::theme::Theme::new(false);
+    app
+}
+
+#[test]
+fn a_reference_guide_is_badged_in_the_tree_and_searched_opened_and_copied_like_any() {
+    let mut app = with_reference_guide();
+    assert_eq!(app.content.guide_count(), 2);
+    type_text(&mut app, "1");
+    let screen = render(&mut app, 120, 40);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("• ") && l.contains("정산 문의 자주 묻는 질문"))
+        .unwrap_or_else(|| panic!("the guide's row:\n{screen}"));
+    assert!(row.contains("[템플릿 밖]"), "{row}");
+    let seed_row = screen
+        .lines()
+        .find(|l| l.contains("• ") && l.contains("프로멤버십(가입)"))
+        .unwrap_or_else(|| panic!("the seed's row:\n{screen}"));
+    assert!(!seed_row.contains("템플릿 밖"), "{seed_row}");
+
+    // Search finds its answer; opening the hit opens the guide.
+    type_text(&mut app, "/");
+    for ch in "세금계산서".chars() {
+        app.handle_key(&key(KeyCode::Char(ch)));
+    }
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(
+        app.current_guide().map(|g| g.id.as_str()),
+        Some("article-faq")
+    );
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("매월 10일에 지난달 수수료에 대한 세금계산서가"),
+        "{screen}"
+    );
+    // A guide with no handling order still steps, and copies its category path.
+    type_text(&mut app, "123");
+    let _ = render(&mut app, 120, 40);
+    type_text(&mut app, "1y");
+    assert_eq!(
+        app.effects.pop(),
+        Some(Effect::Copy("택시 기사 ▶ 정산/출금".into()))
+    );
+}

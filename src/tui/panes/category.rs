@@ -280,13 +280,16 @@ fn info_blocks<'a>(ctx: &Context<'a>, theme: Theme, marked: Option<&str>) -> Vec
             ));
         }
     }
-    lines.push(Block::segments(
-        vec![
-            label("응대 "),
-            Segment::new(guide.handling_order_line(), theme.normal()),
-        ],
-        5,
-    ));
+    // A reference guide (outside the template) may have no handling order: no empty line.
+    if !guide.handling_order.is_empty() {
+        lines.push(Block::segments(
+            vec![
+                label("응대 "),
+                Segment::new(guide.handling_order_line(), theme.normal()),
+            ],
+            5,
+        ));
+    }
     for link in &guide.links {
         let target = link.display_target();
         let style = if link.url.is_some() {
