@@ -15,12 +15,14 @@ mod parallel;
 pub mod rules;
 pub mod search;
 pub mod sms;
+pub mod sync;
 pub mod text;
 pub mod tui;
 
 /// The layers, checked on the source itself: `main` → `cli`, `tui` → `search`, `rules`,
-/// `sms` → `content` → `hangul`, `text`, `clock`, `parallel`, `checksum`, `files`. Nothing imports upward, and
-/// modules on one floor import each other without a loop.
+/// `sms`, `history`, `import`, `sync` → `content` → `hangul`, `text`, `clock`, `parallel`,
+/// `checksum`, `files`. Nothing imports upward, and modules on one floor import each other
+/// without a loop (`sync` uses `import` and `rules`; neither uses `sync`).
 #[cfg(test)]
 mod layers {
     use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +32,7 @@ mod layers {
         match module {
             "hangul" | "text" | "clock" | "parallel" | "checksum" | "files" => Some(0),
             "content" => Some(1),
-            "search" | "rules" | "sms" | "history" | "import" => Some(2),
+            "search" | "rules" | "sms" | "history" | "import" | "sync" => Some(2),
             "cli" | "tui" => Some(3),
             _ => None,
         }

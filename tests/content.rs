@@ -23,6 +23,10 @@ mod import_properties;
 mod import_variants;
 #[path = "content/places.rs"]
 mod places;
+#[path = "content/sync.rs"]
+mod sync;
+#[path = "support/zendesk.rs"]
+mod zendesk;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))

@@ -8,6 +8,7 @@ mod diff;
 mod import;
 pub mod ranges;
 mod review;
+mod sync;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -212,6 +213,11 @@ pub enum ContentAction {
     /// The guides and sentences that changed between two content folders.
     #[command(about = "두 콘텐츠 폴더 사이에 바뀐 가이드와 문장")]
     Diff(diff::DiffArgs),
+    /// Keep a content folder current from a help centre's API (changes since the last sync).
+    #[command(
+        about = "도움말 센터 API에서 가이드를 받아 콘텐츠 폴더를 최신으로 (처음엔 전체, 다음부턴 바뀐 것만; 검토는 유지)"
+    )]
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -299,8 +305,8 @@ pub enum Exit {
     Success,
     /// `sms`: the message cannot be sent as it is (the report was printed): exit 1.
     NotSendable,
-    /// `content import`: some articles were refused (named in the report), the others
-    /// written: exit 1.
+    /// `content import`, `content sync`: some articles were refused (named in the report),
+    /// the others written: exit 1.
     SomeRefused,
     /// The console was ended by this signal: exit 128 + the signal.
     Signalled(i32),
@@ -503,6 +509,9 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
         Some(Command::Content {
             action: ContentAction::Diff(args),
         }) => diff::run(io, &global, &args).map(|()| Exit::Success),
+        Some(Command::Content {
+            action: ContentAction::Sync(args),
+        }) => sync::run(io, &global, &args),
         Some(Command::Search {
             query,
             keystrokes: true,

@@ -33,7 +33,7 @@ pub use blocks::MAX_NESTING;
 pub use build::{UNPLACED_TITLE, Unplaced};
 pub use ledger::{Destination, Segments, Warning};
 pub use proposals::parse_date;
-pub use run::{Written, hand_edited, refuse_hand_edits, settle, target, write};
+pub use run::{Written, hand_edited, refuse_hand_edits, render, settle, target, write};
 
 use crate::content::{self, ArticleSource, Guide, fingerprint};
 

@@ -225,8 +225,8 @@ fn point_merged_forms(
     }
 }
 
-/// A guide as the file it is written as.
-fn render(guide: &Guide) -> Vec<u8> {
+/// A guide as the file it is written as (what `content import` and `content sync` write).
+pub fn render(guide: &Guide) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(guide).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
