@@ -6,11 +6,13 @@
 mod checksum;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod content;
 pub mod files;
 pub mod hangul;
 pub mod history;
 pub mod import;
+pub mod josa;
 mod parallel;
 pub mod rules;
 pub mod search;
@@ -20,9 +22,9 @@ pub mod text;
 pub mod tui;
 
 /// The layers, checked on the source itself: `main` → `cli`, `tui` → `search`, `rules`,
-/// `sms`, `history`, `import`, `sync` → `content` → `hangul`, `text`, `clock`, `parallel`,
-/// `checksum`, `files`. Nothing imports upward, and modules on one floor import each other
-/// without a loop (`sync` uses `import` and `rules`; neither uses `sync`).
+/// `sms`, `history`, `import`, `sync` → `content` → `hangul`, `josa`, `config`, `text`, `clock`,
+/// `parallel`, `checksum`, `files`. Nothing imports upward, and modules on one floor import each
+/// other without a loop (`sync` uses `import` and `rules`; neither uses `sync`).
 #[cfg(test)]
 mod layers {
     use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +32,9 @@ mod layers {
 
     fn floor(module: &str) -> Option<u8> {
         match module {
-            "hangul" | "text" | "clock" | "parallel" | "checksum" | "files" => Some(0),
+            "hangul" | "josa" | "config" | "text" | "clock" | "parallel" | "checksum" | "files" => {
+                Some(0)
+            }
             "content" => Some(1),
             "search" | "rules" | "sms" | "history" | "import" | "sync" => Some(2),
             "cli" | "tui" => Some(3),

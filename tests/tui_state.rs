@@ -181,9 +181,9 @@ fn rule_form_updates_as_the_agent_types() {
     let mut app = app();
     type_text(&mut app, "3");
     app.rules.at.clear();
-    type_text(&mut app, "jj"); // to the rating field
-    app.handle_key(&key(KeyCode::Enter));
-    type_text(&mut app, "3.9");
+    type_text(&mut app, "j"); // to the rating field
+    type_text(&mut app, "3.9"); // typed straight in: not panes 3 and a search
+    assert_eq!(app.search.query.text(), "");
     app.handle_key(&key(KeyCode::Enter));
     assert_eq!(app.rules.text_of("rating"), Some("3.9"));
     let screen = render(&mut app, 120, 40);
@@ -747,7 +747,7 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
     app.theme = support_console::tui::theme::Theme::new(false);
     type_text(&mut app, "j");
     app.handle_key(&key(KeyCode::Enter)); // Q2 opened
-    type_text(&mut app, "3jj");
+    type_text(&mut app, "3j");
     type_text(&mut app, "3.72");
     app.handle_key(&key(KeyCode::Enter));
     type_text(&mut app, "k ");
@@ -798,7 +798,13 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
             support_console::history::EventKind::Wrapup
         ]
     );
-    assert_eq!(events[1].text, note);
+    // The log keeps the note but the memo, whose length alone it says.
+    let (head, memo) = note.rsplit_once("\n메모: ").expect("a memo line");
+    assert_eq!(memo, "기사님 재문의 예정");
+    assert_eq!(
+        events[1].text,
+        format!("{head}\n메모: (메모 10자, 기록에는 남기지 않음)")
+    );
     assert!(
         events[1].as_of.is_some(),
         "the simulated clock is kept apart"
@@ -880,7 +886,8 @@ fn fingerprint(app: &App) -> String {
                 app.rules.field,
                 app.rules.editing,
                 app.rules.at.text().to_owned(),
-                app.rules.scroll
+                app.rules.scroll,
+                format!("{:?} {}", app.rules.member, app.rules.prior_benefit)
             ),
             (
                 app.sms.selected,
@@ -1305,7 +1312,7 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
         !screen.contains("전월 평균"),
         "no membership fields:\n{screen}"
     );
-    assert!(screen.contains("수락률을(를) 입력하면"), "{screen}");
+    assert!(screen.contains("수락률을 입력하면"), "{screen}");
     // The instant, then the input: a number typed on it goes into it.
     type_text(&mut app, "j82");
     app.handle_key(&key(KeyCode::Enter));
@@ -1334,8 +1341,11 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
         screen.contains("✗ 우선 배차 수락률 기준: 수락률 85% 이상 (2025-03-01~) →"),
         "{screen}"
     );
-    // The membership guide keeps its own form.
-    type_text(&mut app, "1");
+    // The membership guide keeps its own form. (On the instant's field digits are typed:
+    // the panes are reached with Tab.)
+    app.handle_key(&key(KeyCode::BackTab));
+    app.handle_key(&key(KeyCode::BackTab));
+    assert_eq!(app.focus, Pane::Category);
     type_text(&mut app, "gj");
     let rows = support_console::tui::panes::category::rows(&app.content);
     let membership = rows
@@ -1477,23 +1487,33 @@ fn a_narrow_footer_names_the_focused_panes_own_keys_first() {
         let screen = render(&mut app, 80, 24);
         screen.lines().last().unwrap_or_default().to_owned()
     };
-    // The rule form opens on its time field; one row down is the member choice.
-    let rules = footer("3");
-    assert!(
-        rules
-            .trim_start()
-            .starts_with("Y 판정을 근거 문장까지 복사"),
-        "{rules}"
-    );
-    assert!(
-        !rules.contains("Space"),
-        "Space changes nothing on a time: {rules}"
-    );
-    let choice = footer("3j");
+    // The rule form opens on its first question, the member choice; one row up is the
+    // instant, one down the rating: fields that take what is typed, digits included.
+    let choice = footer("3");
     assert!(
         choice.trim_start().starts_with("Space 선택 항목 바꾸기"),
         "{choice}"
     );
+    for keys in ["3k", "3j"] {
+        let field = footer(keys);
+        assert!(field.trim_start().starts_with("0~9 . - 값 입력"), "{field}");
+        assert!(
+            !field.contains("Space"),
+            "Space changes nothing there: {field}"
+        );
+        assert!(!field.contains("1~4"), "digits go into the field: {field}");
+    }
+    // Wherever the agent is, at 80 columns, help and quit are named.
+    for keys in ["", "1", "2", "3", "3j", "4"] {
+        let footer = footer(keys);
+        assert!(footer.contains("? 도움말"), "{keys}: {footer}");
+        assert!(footer.contains(" q 종료"), "{keys}: {footer}");
+    }
+    // Typing, `?` and `q` are letters: Ctrl-C quits, and says so.
+    for keys in ["/", "w", "3j5"] {
+        let footer = footer(keys);
+        assert!(footer.contains("C-c 종료"), "{keys}: {footer}");
+    }
     let sms = footer("4");
     assert!(sms.contains("e SMS 직접 쓰기·고치기"), "{sms}");
     assert!(sms.contains("s 발송함으로 기록"), "{sms}");
@@ -1736,3 +1756,6 @@ fn a_reference_guide_is_badged_in_the_tree_and_searched_opened_and_copied_like_a
         Some(Effect::Copy("택시 기사 ▶ 정산/출금".into()))
     );
 }
+
+#[path = "tui_state/themes.rs"]
+mod themes;

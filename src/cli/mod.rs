@@ -6,9 +6,11 @@
 mod check;
 mod diff;
 mod import;
+mod korean;
 pub mod ranges;
 mod review;
 mod sync;
+mod settings;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -111,6 +113,15 @@ pub struct GlobalArgs {
         help = "콘텐츠 폴더에서 읽을 *.json 크기 한도, MB (1~1048576)"
     )]
     pub max_mb: usize,
+    /// The console's palette: dark, light, or auto (asked of the terminal).
+    #[arg(
+        long,
+        global = true,
+        value_name = "THEME",
+        value_parser = clap::builder::PossibleValuesParser::new(["dark", "light", "auto"]),
+        help = "콘솔 색: dark 어두운 터미널, light 밝은 터미널, auto 터미널에 물어봄 (기본: 설정 파일, 없으면 auto; NO_COLOR면 색 없음)"
+    )]
+    pub theme: Option<String>,
 }
 
 impl GlobalArgs {
@@ -162,10 +173,7 @@ pub enum Command {
     #[command(about = "SMS 템플릿 목록·채우기·바이트 계산 (보낼 수 없으면 종료 코드 1)")]
     Sms(SmsArgs),
     /// The consultation log: copies, SMS sent and call wrap-ups.
-    #[command(
-        about = "상담 기록: 복사·SMS 발송·상담 정리",
-        args_conflicts_with_subcommands = true
-    )]
+    #[command(about = "상담 기록: 복사·SMS 발송·상담 정리")]
     History {
         #[command(subcommand)]
         action: Option<HistoryAction>,
@@ -181,7 +189,13 @@ pub enum ContentAction {
     Check,
     /// Write the loaded content as pretty JSON files into DIR.
     #[command(about = "읽은 콘텐츠를 DIR에 JSON 파일로 씁니다")]
-    Export { dir: PathBuf },
+    Export {
+        #[arg(
+            value_name = "DIR",
+            help = "내보낼 폴더 (없거나 비었거나 콘텐츠만 든 폴더)"
+        )]
+        dir: PathBuf,
+    },
     /// Import help-centre articles (Markdown export, HTML body, articles API JSON) as guides.
     #[command(
         about = "도움말 센터 문서(Markdown 내보내기, HTML 본문, articles API JSON)를 가이드로 가져옵니다 (문서마다 따로: 가져올 수 있는 것은 모두 씀)"
@@ -237,8 +251,6 @@ pub enum HistoryAction {
     Export {
         #[arg(long, value_name = "FILE", help = "내보낼 파일")]
         out: PathBuf,
-        #[command(flatten)]
-        args: HistoryArgs,
     },
 }
 
@@ -249,11 +261,14 @@ pub enum KindArg {
     Wrapup,
 }
 
+/// The filters of `history` and `history export`, taken before or after `export` alike
+/// (global to the `history` command); `purge` refuses them.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// From this date (KST, YYYY-MM-DD) or instant (RFC 3339) on.
     #[arg(
         long,
+        global = true,
         value_name = "D",
         help = "이 날짜(KST, YYYY-MM-DD)나 시각(RFC 3339)부터"
     )]
@@ -261,6 +276,7 @@ pub struct HistoryArgs {
     /// Up to this date (KST, the whole day included) or before this instant.
     #[arg(
         long,
+        global = true,
         value_name = "D",
         help = "이 날짜까지(그날 포함, KST)나 이 시각 전까지"
     )]
@@ -268,6 +284,7 @@ pub struct HistoryArgs {
     /// Only events of this kind.
     #[arg(
         long,
+        global = true,
         value_enum,
         help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리"
     )]
@@ -310,20 +327,6 @@ pub enum Exit {
     SomeRefused,
     /// The console was ended by this signal: exit 128 + the signal.
     Signalled(i32),
-}
-
-/// clap's kinds of error, in Korean.
-fn clap_kind_ko(kind: clap::error::ErrorKind) -> &'static str {
-    use clap::error::ErrorKind;
-    match kind {
-        ErrorKind::UnknownArgument => "알 수 없는 옵션",
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "잘못된 값",
-        ErrorKind::MissingRequiredArgument => "빠진 값",
-        ErrorKind::InvalidSubcommand => "알 수 없는 하위 명령",
-        ErrorKind::ArgumentConflict => "함께 쓸 수 없는 옵션",
-        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "값의 개수가 맞지 않음",
-        _ => "잘못된 입력",
-    }
 }
 
 /// A failure the user must fix: printed on stderr, exit 2.
@@ -405,25 +408,24 @@ where
             return 2;
         }
     };
-    let parsed = command.try_get_matches_from(&args).and_then(|matches| {
+    let parsed = korean::localize(command)
+        .try_get_matches_from(&args)
+        .and_then(|matches| {
         let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
         if let Some(Command::Check(check)) = &mut cli.command {
             check.given = check::given(&matches, &declared);
             check.loaded = check::Loaded(loaded);
         }
         Ok(cli)
-    });
+    })
+        .map_err(korean::korean);
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
-            // clap echoes arguments in its messages: they go through the policy too. Its
-            // own words are English; a Korean line says what went wrong first.
-            let text = err.render().to_string();
+            // Korean through and through (`korean`); clap echoes arguments in its
+            // messages, so they go through the character policy too.
+            let text = korean::render(&err);
             if err.use_stderr() {
-                streams.warn(&format!(
-                    "support-console: 명령을 이해하지 못했습니다 ({}). 도움말: support-console --help",
-                    clap_kind_ko(err.kind())
-                ));
                 let _ = streams
                     .err
                     .write_all(crate::text::visible(&text).as_bytes());
@@ -452,7 +454,8 @@ pub fn load_content(global: &GlobalArgs) -> Result<Content, ContentErrors> {
 }
 
 fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
-    let global = cli.global;
+    let mut global = cli.global;
+    let settings = settings::read(&mut global)?;
     content::set_load_limits(global.load_limits());
     match cli.command {
         None => {
@@ -471,10 +474,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             let start =
                 index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
             let history = global.history.clone().or_else(history::default_path);
-            match crate::tui::run(start, now, history, global.retention_days) {
+            settings.install_keys()?;
+            let theme = crate::tui::theme_for(settings.theme);
+            match crate::tui::run(start, now, history, global.retention_days, theme) {
                 Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),
                 Ok(crate::tui::Ended::Signal(signal)) => Ok(Exit::Signalled(signal)),
-                Err(err) => Err(UserError(format!("콘솔을 열 수 없습니다: {err}"))),
+                Err(err) => Err(UserError(format!(
+                    "콘솔을 열 수 없습니다: {}",
+                    crate::text::io_reason(&err)
+                ))),
             }
         }
         Some(Command::Content {
@@ -1177,11 +1185,19 @@ fn history_command(
     // Every input is read before the log is touched: a typo changes nothing.
     let filter = history_filter(args)?;
     let purge_before = match action {
+        Some(HistoryAction::Purge { .. })
+            if args.since.is_some() || args.until.is_some() || args.kind.is_some() =>
+        {
+            return Err(UserError(
+                "history purge는 --before로만 고릅니다 (--since·--until·--kind는 목록과 export에)"
+                    .into(),
+            ));
+        }
         Some(HistoryAction::Purge { before }) => Some(bound(before, "--before", false)?),
         _ => None,
     };
     let export_filter = match action {
-        Some(HistoryAction::Export { args, .. }) => Some(history_filter(args)?),
+        Some(HistoryAction::Export { .. }) => Some(filter.clone()),
         _ => None,
     };
     let path = global

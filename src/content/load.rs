@@ -134,6 +134,13 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ContentErrors> {
             message,
         }])
     };
+    if let Err(err) = std::fs::metadata(dir) {
+        // Missing, or out of reach: said as the system found it, in Korean.
+        return Err(single(format!(
+            "콘텐츠 폴더를 열 수 없습니다: {} (--content에는 *.json 콘텐츠 파일이 든 폴더를 지정하세요)",
+            crate::text::io_reason(&err)
+        )));
+    }
     if !dir.is_dir() {
         return Err(single(
             "폴더가 아닙니다 (--content에는 *.json 콘텐츠 파일이 든 폴더를 지정하세요)".into(),

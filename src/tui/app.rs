@@ -28,6 +28,7 @@ use super::searcher::Searcher;
 use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
+use crate::history::private;
 use crate::history::writer::{Finished, LogWriter, WriteReport};
 use crate::history::{EventKind, Filter, Log, LogEvent};
 use crate::search::index_cache::Loaded;
@@ -116,6 +117,8 @@ pub struct App {
     /// The last frame found the terminal too small: keys act unseen, so only quit works.
     pub too_small: bool,
     pub theme: Theme,
+    /// What the last copy was and how long, for the toast that says how it went.
+    last_copy: Option<(&'static str, usize)>,
 }
 
 /// The call being handled, from the agent's first key to its wrap-up.
@@ -231,6 +234,7 @@ impl App {
             hitboxes: Hitboxes::default(),
             too_small: false,
             theme: Theme::from_env(),
+            last_copy: None,
         };
         app.search_off_thread_when_large();
         app
@@ -483,9 +487,27 @@ impl App {
 
     /// The keys the footer names now: the layer's, those that do something here.
     pub fn footer_hints(&self) -> Vec<keymap::Hint> {
-        keymap::footer(self.layer())
+        let layer = self.layer();
+        keymap::footer(layer)
             .into_iter()
+            // Over the help, the moves scroll it; nothing opens.
+            .filter(|hint| !(layer == Layer::Help && hint.action == Action::Open))
+            // Ctrl-C is named where `q` is a letter; elsewhere `q` says it.
+            .filter(|hint| {
+                !(hint.action == Action::Quit
+                    && hint.key.1 == KeyModifiers::CONTROL
+                    && !layer.takes_text())
+            })
             .filter(|hint| self.offers(hint.action))
+            .map(|mut hint| {
+                // The pane numbers: the key named is one that moves (the next pane's).
+                if hint.action == Action::FocusPane {
+                    let next = u32::try_from(self.focus.next().index() + 1).unwrap_or(1);
+                    let digit = char::from_digit(next, 10).unwrap_or('1');
+                    hint.key = (KeyCode::Char(digit), KeyModifiers::NONE);
+                }
+                hint
+            })
             .collect()
     }
 
@@ -510,6 +532,7 @@ impl App {
     pub fn footer_scope(&self) -> Scope {
         match self.focus {
             Pane::Category | Pane::Qa => Scope::Move,
+            Pane::Rules if self.rules.takes_typing() => Scope::RuleField,
             Pane::Rules => Scope::Rules,
             Pane::Sms => Scope::Sms,
         }
@@ -602,6 +625,10 @@ impl App {
             Layer::Help => match action {
                 Some(Action::Down) => self.help_scroll = self.help_scroll.saturating_add(1),
                 Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                Some(Action::PageDown) => self.help_scroll = self.help_scroll.saturating_add(10),
+                Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                Some(Action::Top) => self.help_scroll = 0,
+                Some(Action::Bottom) => self.help_scroll = u16::MAX,
                 _ => self.help_open = false,
             },
             Layer::Search => self.search_key(action, key),
@@ -631,7 +658,16 @@ impl App {
     /// A key where no field has the keyboard: the focused pane first, then the global keys,
     /// and a character no shortcut takes starts a search.
     fn pane_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        // A value typed on the selected form field goes into it (`없음`, `none` too).
         if self.focus == Pane::Rules && self.rules.start_typing(key) {
+            return;
+        }
+        if action == Some(Action::FocusPane) {
+            if let KeyCode::Char(digit) = key.code
+                && let Some(n) = digit.to_digit(10)
+            {
+                self.apply(Command::Focus(Pane::nth((n as usize).saturating_sub(1))));
+            }
             return;
         }
         if let Some(action) = action
@@ -675,8 +711,8 @@ impl App {
         } else {
             self.confirm = Some(Confirm {
                 question: format!(
-                    "종료하면 {}이(가) 사라집니다. 종료할까요? (y/Enter 종료 · 다른 키 취소)",
-                    lost.join(", ")
+                    "종료하면 {} 사라집니다. 종료할까요?",
+                    crate::josa::attach(&lost.join(", "), crate::josa::Particle::IGa)
                 ),
                 then: vec![Command::Quit],
             });
@@ -717,7 +753,6 @@ impl App {
             Action::Help => Command::OpenHelp,
             Action::NextPane => Command::Focus(self.focus.next()),
             Action::PrevPane => Command::Focus(self.focus.previous()),
-            Action::FocusPane(n) => Command::Focus(Pane::nth(n)),
             Action::NextStep => Command::SetStep(self.step.next(self.step_count())),
             Action::PrevStep => Command::SetStep(self.step.previous()),
             Action::Search => Command::ActivateSearch,
@@ -765,10 +800,18 @@ impl App {
             Command::Copy { what, text } => self.copy(what, &text),
             Command::Toast(message) => self.toast(message),
             Command::Ask { question, then } => self.confirm = Some(Confirm { question, then }),
+            Command::CopyRecorded { what, event } => {
+                self.put_on_clipboard(what, &event.text);
+                self.apply(Command::Record(event));
+            }
             Command::Record(mut event) => {
                 // The log keeps the real time; a simulated clock (--now) is kept beside it.
                 event.as_of = self.clock.fixed.map(|_| event.at);
                 event.at = clock::now_kst();
+                // And no more of what was said to the driver than it needs (issue 17).
+                let personal = self.personal_values();
+                let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+                event.text = private::mask(&event.text, &personal);
                 if let Some(log) = &self.log
                     && let Err(full) = log.write(event.clone())
                 {
@@ -845,13 +888,89 @@ impl App {
         }
     }
 
+    /// Puts `text` on the clipboard and records the copy in the log (masked there).
+    fn copy(&mut self, what: &'static str, text: &str) {
+        let text = crate::text::message(text);
+        self.put_on_clipboard(what, &text);
+        let event = LogEvent {
+            at: self.clock.now(),
+            as_of: None,
+            kind: EventKind::Copy,
+            stored_kind: None,
+            guide_id: self.current_guide().map(|g| g.id.clone()),
+            template_id: None,
+            content_version: self.content.version().to_owned(),
+            message_kind: None,
+            bytes: None,
+            text,
+        };
+        self.apply(Command::Record(event));
+    }
+
     /// Puts `text` on the clipboard, as a message: the character policy of `crate::text`
-    /// removes escape sequences, controls and invisible formatting first.
-    fn copy(&mut self, what: &str, text: &str) {
+    /// removes escape sequences, controls and invisible formatting first. The toast says it
+    /// is asked for; the route's answer replaces it ([`App::copied`]).
+    fn put_on_clipboard(&mut self, what: &'static str, text: &str) {
         let text = crate::text::message(text);
         let chars = text.chars().count();
         self.effects.push(Effect::Copy(text));
-        self.toast(format!("복사함: {what} ({chars}자)"));
+        self.last_copy = Some((what, chars));
+        self.toast(format!("복사 요청: {what} ({chars}자)"));
+    }
+
+    /// How the last copy went, said in the footer: the route that took it, and whether it
+    /// is known to have worked.
+    pub fn copied(&mut self, copied: &super::clipboard::Copied) {
+        let (what, chars) = self.last_copy.unwrap_or(("내용", 0));
+        let failed = copied
+            .failed
+            .as_ref()
+            .map(|why| format!(" ({why})"))
+            .unwrap_or_default();
+        let message = if copied.confirmed {
+            format!("복사함: {what} ({chars}자) → {}{failed}", copied.route)
+        } else {
+            format!(
+                "복사 요청함: {what} ({chars}자) → {}: 받았는지 확인할 수 없으니 붙여넣어 보세요{failed}",
+                copied.route
+            )
+        };
+        self.toast(message);
+    }
+
+    /// What an agent typed for a driver into SMS variables that name a person, a phone or
+    /// a car: masked in the log wherever it appears.
+    fn personal_values(&self) -> Vec<String> {
+        const PERSONAL: [&str; 10] = [
+            "이름",
+            "성함",
+            "기사",
+            "고객",
+            "전화",
+            "연락처",
+            "차량",
+            "name",
+            "phone",
+            "car",
+        ];
+        let mut values = Vec::new();
+        for (template_id, variables) in &self.sms.values {
+            let Some((_, template)) = self.content.template(template_id) else {
+                continue;
+            };
+            for variable in &template.variables {
+                let personal = PERSONAL.iter().any(|hint| {
+                    variable.name.to_lowercase().contains(hint) || variable.label.contains(hint)
+                });
+                if let Some(editor) = variables.get(&variable.name)
+                    && personal
+                    && !editor.is_empty()
+                {
+                    values.push(editor.text().to_owned());
+                }
+            }
+        }
+        values
     }
 
     /// A key on the search line: the hit list's moves, open, clear, leave, or typing.
@@ -1053,7 +1172,13 @@ impl App {
     /// timer from the next key.
     fn finish_call(&mut self) {
         let note = self.wrapup_note();
-        self.copy("상담 정리", &note);
+        self.put_on_clipboard("상담 정리", &note);
+        // The log keeps the note without the memo (the ticket has it).
+        let memo = self.call.memo.text().trim();
+        let logged = match note.rsplit_once("\n메모: ") {
+            Some((head, _)) => format!("{head}\n메모: {}", private::mask_memo(memo)),
+            None => note.clone(),
+        };
         self.apply(Command::Record(LogEvent {
             at: self.clock.now(),
             as_of: None,
@@ -1064,7 +1189,7 @@ impl App {
             content_version: self.content.version().to_owned(),
             message_kind: None,
             bytes: None,
-            text: note,
+            text: logged,
         }));
         self.call = Call::new();
         self.rules = rule_form::State::new(self.clock.now(), self.content.guide(self.guide));

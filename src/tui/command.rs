@@ -105,6 +105,12 @@ pub enum Command {
         text: String,
     },
     Toast(String),
+    /// Put a message on the clipboard and record it as `event` (an SMS: its template, kind
+    /// and bytes with it).
+    CopyRecorded {
+        what: &'static str,
+        event: LogEvent,
+    },
     /// Record an event in the consultation log (the app stamps the real time on it).
     Record(LogEvent),
     /// Ask the agent first; on yes, carry out the commands.

@@ -13,7 +13,10 @@ pub enum Action {
     Help,
     NextPane,
     PrevPane,
-    FocusPane(usize),
+    /// The pane whose number was pressed (the digit itself says which).
+    FocusPane,
+    /// A character that starts a value in the selected form field (which is filled anew).
+    Type,
     NextStep,
     PrevStep,
     Up,
@@ -54,7 +57,11 @@ pub enum Scope {
     Global,
     /// Lists and texts (every pane's moves).
     Move,
+    /// The pane number keys, where no field takes digits.
+    PaneNumbers,
     Rules,
+    /// The rule form with a field selected that takes what is typed (digits go into it).
+    RuleField,
     Sms,
     /// The search line while it has the keyboard.
     Search,
@@ -71,10 +78,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 15] = [
         Scope::Global,
+        Scope::PaneNumbers,
         Scope::Move,
         Scope::Rules,
+        Scope::RuleField,
         Scope::Sms,
         Scope::Search,
         Scope::Field,
@@ -91,8 +100,10 @@ impl Scope {
         match self {
             Scope::Global => "전체",
             Scope::Move => "목록 · 본문",
+            Scope::PaneNumbers => "입력 칸이 아닌 곳",
             Scope::Sms => "SMS 템플릿",
             Scope::Rules => "규정 조회",
+            Scope::RuleField => "규정 값 칸을 고른 때",
             Scope::Search => "검색 입력 중",
             Scope::Field => "입력 칸",
             Scope::RuleInput => "규정 값 입력 중",
@@ -139,16 +150,40 @@ impl Layer {
             // Only quitting acts there (`App::handle_key`).
             Layer::TooSmall => &[Scope::Global, Scope::Anywhere],
             Layer::WrapUp => &[Scope::WrapUp, Scope::Field, Scope::Anywhere],
-            Layer::Help => &[Scope::Help, Scope::Anywhere],
+            // The help scrolls with the keys every text scrolls with.
+            Layer::Help => &[Scope::Help, Scope::Move, Scope::Anywhere],
             Layer::Search => &[Scope::Search, Scope::Field, Scope::Anywhere],
             Layer::RuleInput => &[Scope::RuleInput, Scope::Field, Scope::Anywhere],
             Layer::SmsVariable => &[Scope::SmsVariable, Scope::Field, Scope::Anywhere],
             Layer::Draft => &[Scope::Draft, Scope::Field, Scope::Anywhere],
-            Layer::Panes(Scope::Rules) => {
-                &[Scope::Rules, Scope::Global, Scope::Move, Scope::Anywhere]
-            }
-            Layer::Panes(Scope::Sms) => &[Scope::Sms, Scope::Global, Scope::Move, Scope::Anywhere],
-            Layer::Panes(_) => &[Scope::Global, Scope::Move, Scope::Anywhere],
+            // A field that takes digits is selected: they go into it, not to the panes.
+            Layer::Panes(Scope::RuleField) => &[
+                Scope::RuleField,
+                Scope::Rules,
+                Scope::Global,
+                Scope::Move,
+                Scope::Anywhere,
+            ],
+            Layer::Panes(Scope::Rules) => &[
+                Scope::Rules,
+                Scope::Global,
+                Scope::PaneNumbers,
+                Scope::Move,
+                Scope::Anywhere,
+            ],
+            Layer::Panes(Scope::Sms) => &[
+                Scope::Sms,
+                Scope::Global,
+                Scope::PaneNumbers,
+                Scope::Move,
+                Scope::Anywhere,
+            ],
+            Layer::Panes(_) => &[
+                Scope::Global,
+                Scope::PaneNumbers,
+                Scope::Move,
+                Scope::Anywhere,
+            ],
         }
     }
 
@@ -225,36 +260,17 @@ pub const BINDINGS: &[Binding] = &[
         false
     ),
     bind!(
-        [(KeyCode::Char('1'), NONE)],
-        "1",
-        Action::FocusPane(0),
-        Scope::Global,
-        "상담 유형 창",
-        false
-    ),
-    bind!(
-        [(KeyCode::Char('2'), NONE)],
-        "2",
-        Action::FocusPane(1),
-        Scope::Global,
-        "Q&A 스크립트 창",
-        false
-    ),
-    bind!(
-        [(KeyCode::Char('3'), NONE)],
-        "3",
-        Action::FocusPane(2),
-        Scope::Global,
-        "규정 조회 창",
-        false
-    ),
-    bind!(
-        [(KeyCode::Char('4'), NONE)],
-        "4",
-        Action::FocusPane(3),
-        Scope::Global,
-        "SMS 템플릿 창",
-        false
+        [
+            (KeyCode::Char('1'), NONE),
+            (KeyCode::Char('2'), NONE),
+            (KeyCode::Char('3'), NONE),
+            (KeyCode::Char('4'), NONE)
+        ],
+        "1~4",
+        Action::FocusPane,
+        Scope::PaneNumbers,
+        "창 바로 가기 (1 상담 유형 · 2 Q&A 스크립트 · 3 규정 조회 · 4 SMS 템플릿)",
+        true
     ),
     bind!(
         [(KeyCode::Char('y'), NONE)],
@@ -366,6 +382,27 @@ pub const BINDINGS: &[Binding] = &[
         Action::Toggle,
         Scope::Rules,
         "선택 항목 바꾸기 (신규/갱신, 과거 혜택)",
+        true
+    ),
+    bind!(
+        [
+            (KeyCode::Char('0'), NONE),
+            (KeyCode::Char('1'), NONE),
+            (KeyCode::Char('2'), NONE),
+            (KeyCode::Char('3'), NONE),
+            (KeyCode::Char('4'), NONE),
+            (KeyCode::Char('5'), NONE),
+            (KeyCode::Char('6'), NONE),
+            (KeyCode::Char('7'), NONE),
+            (KeyCode::Char('8'), NONE),
+            (KeyCode::Char('9'), NONE),
+            (KeyCode::Char('.'), NONE),
+            (KeyCode::Char('-'), NONE)
+        ],
+        "0~9 . -",
+        Action::Type,
+        Scope::RuleField,
+        "값 입력 (칸을 새로 채움; 평점은 없음·none도; Enter는 있던 값 고치기)",
         true
     ),
     bind!(
@@ -562,27 +599,11 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
-        [(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
-        "↓ j",
-        Action::Down,
-        Scope::Help,
-        "아래로",
-        true
-    ),
-    bind!(
-        [(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
-        "↑ k",
-        Action::Up,
-        Scope::Help,
-        "위로",
-        true
-    ),
-    bind!(
-        [(KeyCode::Esc, NONE), (KeyCode::Char('?'), NONE)],
-        "Esc ?",
+        [(KeyCode::Char('?'), NONE)],
+        "?",
         Action::Back,
         Scope::Help,
-        "닫기 (다른 키도 닫음)",
+        "닫기 · ↑↓ j k PgUp PgDn g G 스크롤 (Esc와 다른 키도 닫음)",
         true
     ),
     bind!(
@@ -607,9 +628,217 @@ pub const BINDINGS: &[Binding] = &[
         Action::Quit,
         Scope::Anywhere,
         "종료 (입력 중에도; 물음에는 아니요)",
-        false
+        true
     ),
 ];
+
+/// The key table in force: the defaults, or the defaults with the settings file's keys
+/// merged over them ([`install`]).
+pub fn bindings() -> &'static [Binding] {
+    TABLE.get().map_or(BINDINGS, Vec::as_slice)
+}
+
+static TABLE: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
+
+/// Every layer, for checks over the whole table.
+pub const LAYERS: [Layer; 13] = [
+    Layer::Confirm,
+    Layer::TooSmall,
+    Layer::WrapUp,
+    Layer::Help,
+    Layer::Search,
+    Layer::RuleInput,
+    Layer::SmsVariable,
+    Layer::Draft,
+    Layer::Panes(Scope::Rules),
+    Layer::Panes(Scope::RuleField),
+    Layer::Panes(Scope::Sms),
+    Layer::Panes(Scope::Move),
+    Layer::Panes(Scope::Global),
+];
+
+/// The scopes whose keys the settings file may change: the panes' own (a field's editing
+/// keys, the digits of a value and a question's answers stay as they are).
+const CONFIGURABLE: [Scope; 4] = [Scope::Global, Scope::Move, Scope::Rules, Scope::Sms];
+
+/// The name the settings file gives an action (`[keys] down = ["j", "Down"]`).
+pub fn action_name(action: Action) -> Option<&'static str> {
+    Some(match action {
+        Action::Quit => "quit",
+        Action::Help => "help",
+        Action::NextPane => "next_pane",
+        Action::PrevPane => "prev_pane",
+        Action::NextStep => "next_step",
+        Action::PrevStep => "prev_step",
+        Action::Up => "up",
+        Action::Down => "down",
+        Action::PageUp => "page_up",
+        Action::PageDown => "page_down",
+        Action::Top => "top",
+        Action::Bottom => "bottom",
+        Action::Open => "open",
+        Action::Back => "back",
+        Action::Search => "search",
+        Action::Copy => "copy",
+        Action::CopyCategory => "copy_category",
+        Action::CopyDetail => "copy_detail",
+        Action::MarkSent => "mark_sent",
+        Action::Compose => "compose",
+        Action::WrapUp => "wrap_up",
+        Action::Toggle => "toggle",
+        _ => return None,
+    })
+}
+
+/// Merges the settings file's keys (action name → keys) over the defaults and puts the
+/// table in force for this process. Refused, with the reason in Korean, when a name or a
+/// key is unknown or a key would then do two things in one place.
+pub fn install(overrides: &[(String, Vec<String>)]) -> Result<(), String> {
+    let table = with_overrides(overrides)?;
+    let _ = TABLE.set(table);
+    Ok(())
+}
+
+/// The defaults with `overrides` merged over them.
+pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Vec<Binding>, String> {
+    let mut table = BINDINGS.to_vec();
+    for (name, keys) in overrides {
+        let targets: Vec<usize> = table
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| CONFIGURABLE.contains(&b.scope) && action_name(b.action) == Some(name))
+            .map(|(i, _)| i)
+            .collect();
+        if targets.is_empty() {
+            let mut names: Vec<&str> = BINDINGS
+                .iter()
+                .filter(|b| CONFIGURABLE.contains(&b.scope))
+                .filter_map(|b| action_name(b.action))
+                .collect();
+            names.dedup();
+            return Err(format!(
+                "[keys]의 {} 모르는 동작입니다 (쓸 수 있는 것: {})",
+                crate::josa::attach(
+                    &format!("\"{}\"", crate::text::visible_line(name)),
+                    crate::josa::Particle::EunNeun
+                ),
+                names.join(", ")
+            ));
+        }
+        let parsed = keys
+            .iter()
+            .map(|key| parse_key(key))
+            .collect::<Result<Vec<_>, _>>()?;
+        if parsed.is_empty() {
+            return Err(format!("[keys]의 \"{name}\"에 키가 없습니다"));
+        }
+        let label = parsed
+            .iter()
+            .map(|&(code, mods)| key_label(code, mods))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let keys: &'static [(KeyCode, KeyModifiers)] = Box::leak(parsed.into_boxed_slice());
+        let label: &'static str = Box::leak(label.into_boxed_str());
+        for i in targets {
+            table[i].keys = keys;
+            table[i].label = label;
+        }
+    }
+    for layer in LAYERS {
+        let mut seen: Vec<((KeyCode, KeyModifiers), Action)> = Vec::new();
+        for binding in table.iter().filter(|b| layer.scopes().contains(&b.scope)) {
+            for &key in binding.keys {
+                if let Some((_, other)) =
+                    seen.iter().find(|(k, a)| *k == key && *a != binding.action)
+                {
+                    return Err(format!(
+                        "[keys]: {} 키가 한 곳({})에서 두 동작({}, {})에 묶입니다",
+                        key_label(key.0, key.1),
+                        layer_title(layer),
+                        action_name(*other).unwrap_or("기본 동작"),
+                        action_name(binding.action).unwrap_or("기본 동작"),
+                    ));
+                }
+                seen.push((key, binding.action));
+            }
+        }
+    }
+    Ok(table)
+}
+
+fn layer_title(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Panes(scope) => scope.title(),
+        Layer::Confirm => Scope::Confirm.title(),
+        Layer::TooSmall => "작은 창",
+        Layer::WrapUp => Scope::WrapUp.title(),
+        Layer::Help => Scope::Help.title(),
+        Layer::Search => Scope::Search.title(),
+        Layer::RuleInput => Scope::RuleInput.title(),
+        Layer::SmsVariable => Scope::SmsVariable.title(),
+        Layer::Draft => Scope::Draft.title(),
+    }
+}
+
+/// A key as the settings file writes it: a character (`j`, `G`, `?`), a named key
+/// (`Down`, `PgDn`, `Enter`, `Esc`, `Tab`, `S-Tab`, `Space`, `Home`, `End`), or `C-x` for
+/// Control with a letter.
+pub fn parse_key(text: &str) -> Result<(KeyCode, KeyModifiers), String> {
+    let named = match text {
+        "Down" | "↓" => Some(KeyCode::Down),
+        "Up" | "↑" => Some(KeyCode::Up),
+        "Left" | "←" => Some(KeyCode::Left),
+        "Right" | "→" => Some(KeyCode::Right),
+        "PgDn" | "PageDown" => Some(KeyCode::PageDown),
+        "PgUp" | "PageUp" => Some(KeyCode::PageUp),
+        "Home" => Some(KeyCode::Home),
+        "End" => Some(KeyCode::End),
+        "Enter" => Some(KeyCode::Enter),
+        "Esc" => Some(KeyCode::Esc),
+        "Tab" => Some(KeyCode::Tab),
+        "S-Tab" | "BackTab" => Some(KeyCode::BackTab),
+        "Space" => Some(KeyCode::Char(' ')),
+        _ => None,
+    };
+    if let Some(code) = named {
+        return Ok((code, KeyModifiers::NONE));
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next(), chars.next(), chars.next()) {
+        (Some(c), None, _, _) if !c.is_control() => Ok((KeyCode::Char(c), KeyModifiers::NONE)),
+        (Some('C'), Some('-'), Some(c), None) if c.is_ascii_alphabetic() => {
+            Ok((KeyCode::Char(c.to_ascii_lowercase()), KeyModifiers::CONTROL))
+        }
+        _ => Err(format!(
+            "[keys]: 키 {} 알 수 없습니다 (예: j, G, ?, Down, PgDn, Enter, Esc, Tab, S-Tab, Space, Home, End, C-d)",
+            crate::josa::attach(
+                &format!("\"{}\"", crate::text::visible_line(text)),
+                crate::josa::Particle::EulReul
+            )
+        )),
+    }
+}
+
+/// How a key is written in the footer and the help.
+pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
+    let name = match code {
+        KeyCode::Down => "↓".to_owned(),
+        KeyCode::Up => "↑".to_owned(),
+        KeyCode::Left => "←".to_owned(),
+        KeyCode::Right => "→".to_owned(),
+        KeyCode::PageDown => "PgDn".to_owned(),
+        KeyCode::PageUp => "PgUp".to_owned(),
+        KeyCode::BackTab => "S-Tab".to_owned(),
+        KeyCode::Char(' ') => "Space".to_owned(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    if mods.contains(KeyModifiers::CONTROL) {
+        format!("C-{name}")
+    } else {
+        name
+    }
+}
 
 /// The Latin key a character stands for: 2-set jamo are read as the key that types them, so
 /// shortcuts work with the Korean IME switched on (ㅓ is j, ㅏ is k, ㅂ is q).
@@ -628,7 +857,7 @@ pub fn resolve(layer: Layer, key: &KeyEvent) -> Option<Action> {
     };
     let mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
     let action = layer.scopes().iter().find_map(|&scope| {
-        BINDINGS
+        bindings()
             .iter()
             .filter(|binding| binding.scope == scope)
             .find(|binding| binding.keys.iter().any(|&(c, m)| c == code && m == mods))
@@ -658,7 +887,7 @@ pub fn footer(layer: Layer) -> Vec<Hint> {
     layer
         .scopes()
         .iter()
-        .flat_map(|&scope| BINDINGS.iter().filter(move |b| b.scope == scope))
+        .flat_map(|&scope| bindings().iter().filter(move |b| b.scope == scope))
         .filter(|b| b.hint)
         .map(|b| Hint {
             label: b.label,
@@ -678,7 +907,7 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String)> {
     let mut lines = Vec::new();
     for scope in Scope::ALL {
         lines.push((Some(scope.title()), String::new()));
-        for binding in BINDINGS.iter().filter(|b| b.scope == scope) {
+        for binding in bindings().iter().filter(|b| b.scope == scope) {
             lines.push((None, format!("{:<12} {}", binding.label, binding.help)));
         }
     }
@@ -766,19 +995,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_layer() {
-        for layer in [
-            Layer::Confirm,
-            Layer::TooSmall,
-            Layer::WrapUp,
-            Layer::Help,
-            Layer::Search,
-            Layer::RuleInput,
-            Layer::SmsVariable,
-            Layer::Draft,
-            Layer::Panes(Scope::Rules),
-            Layer::Panes(Scope::Sms),
-            PANES,
-        ] {
+        for layer in LAYERS {
             let mut seen = std::collections::HashSet::new();
             for binding in BINDINGS
                 .iter()
@@ -789,6 +1006,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn keys_from_the_settings_file_replace_the_defaults_and_clashes_are_refused() {
+        let keys = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+            pairs
+                .iter()
+                .map(|(name, keys)| {
+                    (
+                        (*name).to_owned(),
+                        keys.iter().map(|k| (*k).to_owned()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let table =
+            with_overrides(&keys(&[("down", &["n", "C-n"]), ("quit", &["C-q"])])).expect("merged");
+        let down = table
+            .iter()
+            .find(|b| b.scope == Scope::Move && b.action == Action::Down)
+            .expect("down");
+        assert_eq!(down.label, "n C-n");
+        assert_eq!(down.keys[1], (KeyCode::Char('n'), KeyModifiers::CONTROL));
+        // Other scopes keep their keys: the search line's ↓ still picks the next hit.
+        assert!(
+            table
+                .iter()
+                .any(|b| b.scope == Scope::Search && b.action == Action::Down && b.label == "↓")
+        );
+        let unknown = with_overrides(&keys(&[("fly", &["f"])])).expect_err("unknown");
+        assert!(unknown.contains("\"fly\"는 모르는 동작"), "{unknown}");
+        let clash = with_overrides(&keys(&[("down", &["k"])])).expect_err("clash");
+        assert!(clash.contains("k 키가"), "{clash}");
+        assert!(with_overrides(&keys(&[("down", &["Ctrl+n"])])).is_err());
+        assert_eq!(
+            parse_key("PgDn"),
+            Ok((KeyCode::PageDown, KeyModifiers::NONE))
+        );
+        assert_eq!(key_label(KeyCode::Char('d'), KeyModifiers::CONTROL), "C-d");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! on stderr), and on a panic (the hook restores first, then prints the message).
 
 pub mod app;
+pub mod background;
+pub mod clipboard;
 pub mod command;
 pub mod event;
 pub mod keymap;
@@ -29,7 +31,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -70,11 +71,26 @@ pub fn restore_terminal() {
     ratatui::restore();
 }
 
+/// The theme for `choice`: its palette, asked of the terminal for `auto` (before the
+/// console takes the screen); no colour at all when `NO_COLOR` is set.
+pub fn theme_for(choice: crate::config::ThemeChoice) -> theme::Theme {
+    use crate::config::ThemeChoice;
+    let color = theme::no_color_unset();
+    let palette = match choice {
+        ThemeChoice::Dark => theme::Palette::Dark,
+        ThemeChoice::Light => theme::Palette::Light,
+        ThemeChoice::Auto if color => background::detect().unwrap_or_default(),
+        ThemeChoice::Auto => theme::Palette::Dark,
+    };
+    theme::Theme::with_palette(color, palette)
+}
+
 pub fn run(
     start: ConsoleStart,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
+    theme: theme::Theme,
 ) -> io::Result<Ended> {
     // The retention limit applies at start, by the real clock (not --now).
     let expired = history.as_deref().map_or(0, |path| {
@@ -92,6 +108,7 @@ pub fn run(
         Some(index) => App::with_index(content, index, now, history),
         None => App::new(content, now, history),
     };
+    app.theme = theme;
     if rest.is_some() {
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
@@ -146,6 +163,7 @@ fn run_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut rest: Option<LoadRest>,
 ) -> io::Result<()> {
+    let clipboard = clipboard::Clipboard::detect();
     let mut links = Vec::new();
     // What `links` were taken from: the content, and how many of its guides were read.
     let mut links_of = None;
@@ -160,12 +178,21 @@ fn run_loop(
                 links = known_urls(&app.content);
                 links_of = now_of;
             }
-            write_hyperlinks(completed.buffer, &links, app.theme.color())?;
+            write_hyperlinks(completed.buffer, &links, &app.theme.link_sgr())?;
         }
-        for effect in app.effects.drain(..) {
-            match effect {
-                Effect::Copy(text) => write_clipboard(&text)?,
+        let effects: Vec<Effect> = app.effects.drain(..).collect();
+        if !effects.is_empty() {
+            for effect in effects {
+                match effect {
+                    Effect::Copy(text) => {
+                        let copied = clipboard.copy(&text, &mut io::stdout().lock())?;
+                        app.copied(&copied);
+                    }
+                }
             }
+            // The toast now says how the copy went: drawn before waiting again.
+            changed = true;
+            continue;
         }
         // The rest of the help centre loads once the first frame is up, so that the frame
         // does not wait for cores busy reading it.
@@ -187,13 +214,6 @@ fn run_loop(
         }
     }
     Ok(())
-}
-
-/// OSC 52: the terminal puts the text on the system clipboard (works over SSH too).
-fn write_clipboard(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    execute!(out, CopyToClipboard::to_clipboard_from(text))?;
-    out.flush()
 }
 
 /// Every address the guides read so far hold (only they are shown), so that only whole,
@@ -224,7 +244,7 @@ fn known_urls(content: &Content) -> Vec<String> {
 
 /// OSC 8: re-prints each address that is wholly visible on one row as a hyperlink, so the
 /// agent can open it; addresses cut by wrapping stay plain text.
-fn write_hyperlinks(buffer: &Buffer, urls: &[String], color: bool) -> io::Result<()> {
+fn write_hyperlinks(buffer: &Buffer, urls: &[String], sgr: &str) -> io::Result<()> {
     if urls.is_empty() {
         return Ok(());
     }
@@ -252,8 +272,10 @@ fn write_hyperlinks(buffer: &Buffer, urls: &[String], color: bool) -> io::Result
                 };
                 let x = area.left() + u16::try_from(column).unwrap_or(u16::MAX);
                 queue!(out, cursor::MoveTo(x, y))?;
-                let style = if color { "\x1b[4;34m" } else { "\x1b[4m" };
-                write!(out, "{style}\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\\x1b[0m")?;
+                write!(
+                    out,
+                    "\x1b[{sgr}m\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\\x1b[0m"
+                )?;
                 wrote = true;
             }
         }

@@ -35,6 +35,8 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
 pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     let mut report = FrameReport::default();
     let area = frame.area();
+    // The palette's own background under everything: its contrasts hold on any terminal.
+    frame.render_widget(Block::new().style(app.theme.base()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         draw_too_small(
             frame,
@@ -314,43 +316,64 @@ fn draw_tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
 }
 
 fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-    let line = if let Some((message, _)) = &app.toast {
+    let width = usize::from(area.width);
+    // A question on screen names its keys, whatever passing notice there is.
+    let line = if let (Some((message, _)), None) = (&app.toast, &app.confirm) {
         Line::from(Span::styled(
-            truncate(&format!(" {}", inert(message)), usize::from(area.width)),
+            truncate(&format!(" {}", inert(message)), width),
             theme.accent(),
         ))
-    } else if let Some(notice) = &app.log_notice {
+    } else if let (Some(notice), None) = (&app.log_notice, &app.confirm) {
         // Stays until the log can be written again: nobody should think a send was recorded.
         Line::from(Span::styled(
-            truncate(&format!(" ⚠ {}", inert(notice)), usize::from(area.width)),
+            truncate(&format!(" ⚠ {}", inert(notice)), width),
             theme.error(),
         ))
     } else {
-        let mut spans = Vec::new();
-        if app.search.active {
-            spans.push(Span::styled(" 입력하면 바로 찾습니다 ·", theme.dim()));
-        } else if app.editing() {
-            spans.push(Span::styled(" 입력 중 ·", theme.dim()));
-        }
-        let mut used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
-        for hint in app.footer_hints() {
-            let piece = format!(" {} {} ", hint.label, hint.help);
-            used += text_width(&piece);
-            if used > usize::from(area.width) {
-                break;
-            }
-            spans.push(Span::styled(format!(" {}", hint.label), theme.strong()));
-            spans.push(Span::styled(format!(" {} ", hint.help), theme.dim()));
-        }
-        Line::from(spans)
+        Line::from(footer_spans(app, width, theme))
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The footer's keys in `width` cells: help and quit always named (at the end), the
+/// layer's other keys in order while they fit.
+fn footer_spans(app: &App, width: usize, theme: Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if app.search.active {
+        spans.push(Span::styled(" 입력하면 바로 찾습니다 ·", theme.dim()));
+    } else if app.editing() {
+        spans.push(Span::styled(" 입력 중 ·", theme.dim()));
+    }
+    let piece = |hint: &keymap::Hint| {
+        [
+            Span::styled(format!(" {}", hint.label), theme.strong()),
+            Span::styled(format!(" {} ", hint.help), theme.dim()),
+        ]
+    };
+    let cells = |pieces: &[Span<'_>]| pieces.iter().map(|s| text_width(&s.content)).sum::<usize>();
+    let (pinned, others): (Vec<keymap::Hint>, Vec<keymap::Hint>) = app
+        .footer_hints()
+        .into_iter()
+        .partition(|hint| matches!(hint.action, keymap::Action::Help | keymap::Action::Quit));
+    let pinned: Vec<Span<'static>> = pinned.iter().flat_map(piece).collect();
+    let mut used = cells(&spans) + cells(&pinned);
+    for hint in &others {
+        let next = piece(hint);
+        used += cells(&next);
+        if used > width {
+            break;
+        }
+        spans.extend(next);
+    }
+    spans.extend(pinned);
+    spans
+}
+
 /// An overlay's frame: the area cleared (see [`clear_for_overlay`]) and a thick border with
 /// `title` drawn; returns the inside.
-fn overlay(frame: &mut Frame<'_>, popup: Rect, title: &str, style: Style) -> Rect {
+fn overlay(frame: &mut Frame<'_>, popup: Rect, title: &str, style: Style, theme: Theme) -> Rect {
     clear_for_overlay(frame, popup);
+    frame.render_widget(Block::new().style(theme.base()), popup);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
@@ -393,6 +416,7 @@ fn draw_wrapup(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         popup,
         " 상담 정리 · 메모 입력 · Enter 복사·저장·새 상담 · Esc 닫기 ",
         theme.accent(),
+        theme,
     );
     let text_width_cells = usize::from(inner.width);
     let note = app.wrapup_note();
@@ -435,12 +459,14 @@ fn draw_wrapup(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
 /// A yes/no question in a box over the middle of the screen.
 fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let width = area.width.saturating_sub(4).min(64);
-    let lines = super::text::wrap_text(
-        question,
-        theme.strong(),
-        usize::from(width.saturating_sub(2)),
+    let inside = usize::from(width.saturating_sub(2));
+    let mut lines = super::text::wrap_text(question, theme.strong(), inside, 0);
+    lines.extend(super::text::wrap_text(
+        &confirm_keys(),
+        theme.accent(),
+        inside,
         0,
-    );
+    ));
     let height = (u16::try_from(lines.len()).unwrap_or(u16::MAX) + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
@@ -448,8 +474,18 @@ fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme)
         width,
         height,
     };
-    let inner = overlay(frame, popup, " 확인 ", theme.warn());
+    let inner = overlay(frame, popup, " 확인 ", theme.warn(), theme);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The keys a question takes, from the key table, as its box's last line says them.
+fn confirm_keys() -> String {
+    keymap::footer(keymap::Layer::Confirm)
+        .iter()
+        .filter(|hint| matches!(hint.action, keymap::Action::Yes | keymap::Action::No))
+        .map(|hint| format!("{} {}", hint.label, hint.help))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
@@ -466,11 +502,12 @@ fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         popup,
         " 도움말 · 아무 키나 누르면 닫힘 (↑↓ 스크롤) ",
         theme.accent(),
+        theme,
     );
     let mut lines: Vec<Line<'static>> = [
         "한글 입력 상태에서도 단축키가 됩니다 (ㅓ=j, ㅏ=k, ㅂ=q …)",
         "단축키가 아닌 글자·한글은 어디서 치든 검색으로 들어갑니다 (/ 없이도)",
-        "규정 조회의 빈 평점·전월 평균 칸에서는 숫자가 칸에 들어갑니다 (값이 있으면 Enter로 고침)",
+        "규정 조회에서 값 칸을 고르면 숫자·없음이 그 칸에 들어갑니다 (새로 채움, 있던 값은 Enter로 고침)",
         "입력 칸: ←→ 이동, Home/End, C-u 앞부분 지우기, C-w 한 단어 지우기",
         "규정 입력·SMS 변수가 있으면 종료 전에 한 번 묻습니다",
     ]

@@ -82,7 +82,7 @@ impl FormInput {
         match (self.input.kind, self.input.unit) {
             (InputKind::Date, _) => "YYYY-MM-DD".to_owned(),
             (_, Some(InputUnit::Rating)) if self.input.none.is_some() => {
-                "0.0~5.0 (소수 둘째 자리까지) 또는 none".to_owned()
+                "0.0~5.0 (소수 둘째 자리까지), 없으면 없음".to_owned()
             }
             (_, Some(InputUnit::Rating)) => "0.0~5.0 (소수 둘째 자리까지)".to_owned(),
             (_, Some(InputUnit::Percent)) => "0~100 (예: 82 또는 82%)".to_owned(),
@@ -158,7 +158,11 @@ impl State {
         self.fields = std::iter::once(Field::At)
             .chain((0..self.inputs.len()).map(Field::Input))
             .collect();
-        self.field = self.field.min(self.fields.len() - 1);
+        // The first field the guide asks about, not the instant (it is rarely changed, and
+        // a number typed first is a driver's value).
+        self.field = self
+            .field
+            .clamp(usize::from(self.fields.len() > 1), self.fields.len() - 1);
         self.editing = false;
     }
 
@@ -195,10 +199,28 @@ impl State {
         }
     }
 
-    /// A number typed on the empty field starts typing into it.
-    fn is_numeric(&self, field: Field) -> bool {
-        self.input(field)
-            .is_some_and(|i| i.input.kind == InputKind::Metric)
+    /// Whether `c`, typed on `field` while it is selected, starts a value for it: a digit
+    /// anywhere a number or a date goes; a decimal point or a minus where a number goes; the
+    /// first letter of `없음` or `none` where the input may have no value.
+    fn starts_value(&self, field: Field, c: char) -> bool {
+        let Some(form) = self.input(field) else {
+            // The instant: a date typed over it.
+            return field == Field::At && c.is_ascii_digit();
+        };
+        match form.input.kind {
+            InputKind::Metric => {
+                c.is_ascii_digit()
+                    || matches!(c, '.' | '-')
+                    || (form.input.none.is_some() && matches!(c, '없' | 'n' | 'N'))
+            }
+            InputKind::Date => c.is_ascii_digit(),
+            InputKind::Choice | InputKind::YesNo => false,
+        }
+    }
+
+    /// Whether the selected field takes what is typed (digits go into it, not to the panes).
+    pub fn takes_typing(&self) -> bool {
+        self.is_text(self.current())
     }
 
     fn editor(&self, field: Field) -> Option<&LineEditor> {
@@ -351,10 +373,10 @@ impl State {
             .any(FormInput::is_given)
     }
 
-    /// Not yet typing, a digit or a decimal point on an empty numeric field (rating, last
-    /// month's average) starts typing into it: a rating typed as `4.1` goes into the field,
-    /// not to panes 4 and 1. Once the field holds a value (changed with Enter), and on the
-    /// other fields, digits pick panes. Whether the key was taken.
+    /// Not yet typing, a character that starts a value for the selected field (a digit, a
+    /// decimal point, `없음`, `none`…) starts typing into it, and the field is filled anew:
+    /// a rating typed as `3.9` goes into the field, not to pane 3 and a search. Enter
+    /// changes the value the field holds instead. Whether the key was taken.
     pub fn start_typing(&mut self, key: &KeyEvent) -> bool {
         let plain = !key
             .modifiers
@@ -362,13 +384,7 @@ impl State {
         let KeyCode::Char(c) = key.code else {
             return false;
         };
-        if !(plain
-            && (c.is_ascii_digit() || c == '.')
-            && self.is_numeric(self.current())
-            && self
-                .editor(self.current())
-                .is_some_and(LineEditor::is_empty))
-        {
+        if !(plain && self.starts_value(self.current(), c)) {
             return false;
         }
         self.editing = true;
@@ -482,7 +498,7 @@ impl State {
             return String::new();
         }
         match (form.input.kind, &form.input.none) {
-            (InputKind::Metric, Some(none)) => format!("미입력 ({none}: none)"),
+            (InputKind::Metric, Some(none)) => format!("미입력 (숫자 입력, {none}: 없음)"),
             (InputKind::Metric, None) => "미입력".to_owned(),
             (InputKind::Date, _) => "미입력 (YYYY-MM-DD)".to_owned(),
             _ => String::new(),
@@ -624,7 +640,10 @@ impl State {
         for form in self.inputs.iter().filter(|f| f.reads_conditions(guide)) {
             if query.values.get(&form.input.id).is_none() {
                 lines.extend(wrap_text(
-                    &format!("{}을(를) 입력하면 판정이 나옵니다", form.input.label),
+                    &format!(
+                        "{} 입력하면 판정이 나옵니다",
+                        crate::josa::attach(&form.input.label, crate::josa::Particle::EulReul)
+                    ),
                     theme.dim(),
                     width,
                     0,

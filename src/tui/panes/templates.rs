@@ -43,6 +43,8 @@ pub struct State {
     /// A message written or edited in the console, sent instead of the template while it
     /// exists.
     pub draft: Option<Draft>,
+    /// The preview (not the list) has the keys: the moves scroll it, as in an answer.
+    pub preview: bool,
 }
 
 /// A message written in the console: from scratch, or a filled template edited.
@@ -66,6 +68,7 @@ impl State {
             history_warning,
             show_all: false,
             draft: None,
+            preview: false,
         }
     }
 
@@ -97,6 +100,7 @@ impl State {
         self.selected = 0;
         self.scroll = 0;
         self.editing = None;
+        self.preview = false;
     }
 
     /// Selects a template of the list shown: its preview from the top, its form closed.
@@ -104,8 +108,15 @@ impl State {
         if index != self.selected {
             self.selected = index;
             self.scroll = 0;
+            self.preview = false;
         }
         self.editing = None;
+    }
+
+    /// Whether the moves scroll the preview: it was opened (Enter), or the list has nothing
+    /// to choose from (one template, or a draft).
+    pub fn reading(&self, ctx: &Context<'_>) -> bool {
+        self.preview || self.draft.is_some() || self.visible(ctx).len() <= 1
     }
 
     /// Selects a template opened from search, wherever it is in the guide's list.
@@ -205,15 +216,23 @@ impl State {
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
         let last = self.visible(ctx).len().saturating_sub(1);
+        let reading = self.reading(ctx);
         match action {
+            // Reading the preview, the moves scroll it as they scroll every text.
+            Action::Down if reading => self.scroll = self.scroll.saturating_add(1),
+            Action::Up if reading => self.scroll = self.scroll.saturating_sub(1),
+            Action::Top if reading => self.scroll = 0,
+            Action::Bottom if reading => self.scroll = u16::MAX,
             Action::Down => self.select((self.selected + 1).min(last)),
             Action::Up => self.select(self.selected.saturating_sub(1)),
             Action::Top => self.select(0),
             Action::Bottom => self.select(last),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(5),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
-            // Enter starts typing: the template's variables, or (with none) the message.
+            Action::PageDown => self.scroll = self.scroll.saturating_add(10),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            // Enter starts typing: the template's variables, or (with none) the message; the
+            // preview keeps the keys after it (Esc goes back to the list).
             Action::Open => {
+                self.preview = true;
                 if self
                     .selected_template(ctx)
                     .is_some_and(|t| !t.variables.is_empty())
@@ -231,6 +250,7 @@ impl State {
                 self.draft = None;
                 return Outcome::command(Command::Toast("직접 작성한 SMS를 버렸습니다".into()));
             }
+            Action::Back if self.preview => self.preview = false,
             _ => return Outcome::Ignored,
         }
         Outcome::done()
@@ -370,7 +390,9 @@ impl State {
                 width.saturating_sub(text_width(&counter) + 2),
             );
             let style = if index == selected {
-                theme.selected(focused)
+                // The row shows as focused while the list has the keys, and when there is
+                // no other to choose.
+                theme.selected(focused && (templates.len() <= 1 || !self.reading(ctx)))
             } else {
                 theme.normal()
             };
@@ -526,9 +548,7 @@ fn ask_if_closed(
         .and_then(|policy| policy.closed(offers, &ctx.now));
     match closed {
         Some(warning) if kind == EventKind::Sent => Outcome::command(Command::Ask {
-            question: format!(
-                "{warning}\n그래도 발송함으로 기록할까요? (y/Enter 기록 · 다른 키 취소)"
-            ),
+            question: format!("{warning}\n그래도 발송함으로 기록할까요?"),
             then: commands,
         }),
         _ => Outcome::Consumed(commands),
@@ -557,15 +577,11 @@ fn record_message(
         text: rendered.text.clone(),
     };
     let (what, sent) = said;
-    let first = if kind == EventKind::Copy {
-        Command::Copy {
-            what,
-            text: rendered.text,
-        }
+    if kind == EventKind::Copy {
+        vec![Command::CopyRecorded { what, event }]
     } else {
-        Command::Toast(sent)
-    };
-    vec![first, Command::Record(event)]
+        vec![Command::Toast(sent), Command::Record(event)]
+    }
 }
 
 impl State {
