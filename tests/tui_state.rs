@@ -887,7 +887,14 @@ fn fingerprint(app: &App) -> String {
                 app.rules.editing,
                 app.rules.at.text().to_owned(),
                 app.rules.scroll,
-                format!("{:?} {}", app.rules.member, app.rules.prior_benefit)
+                format!(
+                    "{:?}",
+                    app.rules
+                        .inputs
+                        .iter()
+                        .map(|i| (i.choice, i.yes))
+                        .collect::<Vec<_>>()
+                )
             ),
             (
                 app.sms.selected,

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use clap::builder::StyledStr;
 use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
-use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches, Parser};
+use clap::{Arg, ArgAction, Command};
 
 use crate::josa::{Particle, attach};
 
@@ -193,20 +193,6 @@ pub fn localize(command: Command) -> Command {
     command
 }
 
-/// Parses `args` as `P` with the Korean command tree; an error (help and version too) comes
-/// formatted in Korean.
-pub fn parse_from<P, I, T>(args: I) -> Result<P, clap::error::Error<Korean>>
-where
-    P: Parser + CommandFactory + FromArgMatches,
-    I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
-{
-    let matches = localize(P::command())
-        .try_get_matches_from(args)
-        .map_err(clap::error::Error::apply::<Korean>)?;
-    P::from_arg_matches(&matches).map_err(clap::error::Error::apply::<Korean>)
-}
-
 /// A parse error of clap's, to be said in Korean.
 pub fn korean(error: clap::Error) -> clap::error::Error<Korean> {
     error.apply::<Korean>()
@@ -222,11 +208,18 @@ mod tests {
     use super::*;
     use crate::cli::Cli;
 
+    /// What the command line says on stderr to `args` (it must refuse them).
     fn error(args: &[&str]) -> String {
-        match parse_from::<Cli, _, _>(args.iter().copied()) {
-            Ok(_) => panic!("{args:?} parsed"),
-            Err(err) => render(&err),
-        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = crate::cli::run_with(
+            args.iter().copied(),
+            &mut crate::cli::Streams {
+                out: &mut out,
+                err: &mut err,
+            },
+        );
+        assert_eq!(code, 2, "{args:?}");
+        String::from_utf8_lossy(&err).into_owned() + &String::from_utf8_lossy(&out)
     }
 
     fn has_no_english_sentence(text: &str) {
@@ -269,7 +262,7 @@ mod tests {
 
     #[test]
     fn help_is_korean_on_every_command() {
-        let root = localize(Cli::command());
+        let root = localize(<Cli as clap::CommandFactory>::command());
         let mut commands = vec![(String::from("support-console"), root)];
         while let Some((path, command)) = commands.pop() {
             let help = clap_words(&command.clone().render_help().to_string());
