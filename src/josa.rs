@@ -129,11 +129,9 @@ fn number_ending(text: &str) -> Ending {
         return Ending::Consonant; // 영
     }
     match zeros {
-        // 십 (ㅂ), 백 (ㄱ), 천 (ㄴ), 만 (ㄴ) up to 천만, 억 (ㄱ) up to 천억.
-        1..=11 => Ending::Consonant,
         // 조, 십조, 백조, 천조.
         12..=15 => Ending::Vowel,
-        // 경 (ㅇ) and beyond.
+        // 십 (ㅂ), 백 (ㄱ), 천 (ㄴ), 만 (ㄴ) up to 천만, 억 (ㄱ) up to 천억; 경 (ㅇ) and beyond.
         _ => Ending::Consonant,
     }
 }

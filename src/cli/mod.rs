@@ -411,13 +411,13 @@ where
     let parsed = korean::localize(command)
         .try_get_matches_from(&args)
         .and_then(|matches| {
-        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
-        if let Some(Command::Check(check)) = &mut cli.command {
-            check.given = check::given(&matches, &declared);
-            check.loaded = check::Loaded(loaded);
-        }
-        Ok(cli)
-    })
+            let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+            if let Some(Command::Check(check)) = &mut cli.command {
+                check.given = check::given(&matches, &declared);
+                check.loaded = check::Loaded(loaded);
+            }
+            Ok(cli)
+        })
         .map_err(korean::korean);
     let cli = match parsed {
         Ok(cli) => cli,

@@ -169,7 +169,7 @@ fn mobile_number_at(chars: &[char], start: usize) -> Option<usize> {
     let separator = |k: usize| chars.get(k).is_some_and(|c| matches!(c, '-' | '.' | ' '));
     let skip_separator = |k: usize| if separator(k) { k + 1 } else { k };
     at = skip_separator(at);
-    let middle = (at..).take_while(|&k| digit(k)).count();
+    let middle = (at..chars.len()).take_while(|&k| digit(k)).count();
     let (middle, rest) = match middle {
         3 | 4 => (middle, None),
         // No separators at all: 010 + 8 digits (or 7 for the old 3-digit middle).
@@ -177,12 +177,11 @@ fn mobile_number_at(chars: &[char], start: usize) -> Option<usize> {
         _ => return None,
     };
     at += middle;
-    let last = match rest {
-        Some(n) => n,
-        None => {
-            at = skip_separator(at);
-            (at..).take_while(|&k| digit(k)).count()
-        }
+    let last = if let Some(n) = rest {
+        n
+    } else {
+        at = skip_separator(at);
+        (at..chars.len()).take_while(|&k| digit(k)).count()
     };
     if last != 4 {
         return None;

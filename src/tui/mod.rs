@@ -77,10 +77,9 @@ pub fn theme_for(choice: crate::config::ThemeChoice) -> theme::Theme {
     use crate::config::ThemeChoice;
     let color = theme::no_color_unset();
     let palette = match choice {
-        ThemeChoice::Dark => theme::Palette::Dark,
         ThemeChoice::Light => theme::Palette::Light,
         ThemeChoice::Auto if color => background::detect().unwrap_or_default(),
-        ThemeChoice::Auto => theme::Palette::Dark,
+        ThemeChoice::Dark | ThemeChoice::Auto => theme::Palette::Dark,
     };
     theme::Theme::with_palette(color, palette)
 }

@@ -98,13 +98,12 @@ fn colour_map(theme: Theme, buffer: &Buffer) -> String {
             map.push(' ');
         } else {
             let key = (cell.fg, cell.bg, cell.modifier.contains(Modifier::REVERSED));
-            let letter = match legend.iter().find(|(k, _)| *k == key) {
-                Some((_, letter)) => *letter,
-                None => {
-                    let next = letters[legend.len().min(letters.len() - 1)];
-                    legend.push((key, next));
-                    next
-                }
+            let letter = if let Some((_, letter)) = legend.iter().find(|(k, _)| *k == key) {
+                *letter
+            } else {
+                let next = letters[legend.len().min(letters.len() - 1)];
+                legend.push((key, next));
+                next
             };
             map.push(letter);
         }
@@ -125,12 +124,12 @@ fn colour_map(theme: Theme, buffer: &Buffer) -> String {
             }
             cell
         };
-        let (shown_fg, shown_bg) = shown_colors(theme, &cell);
+        let (text_colour, ground_colour) = shown_colors(theme, &cell);
         let _ = writeln!(
             out,
             "{letter} = {fg:?} on {bg:?}{}: {:.2}:1",
             if reversed { " reversed" } else { "" },
-            contrast(shown_fg, shown_bg)
+            contrast(text_colour, ground_colour)
         );
     }
     out

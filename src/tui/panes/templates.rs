@@ -574,7 +574,7 @@ fn record_message(
         content_version: ctx.content.version().to_owned(),
         message_kind: Some(rendered.measure.kind),
         bytes: Some(rendered.measure.bytes),
-        text: rendered.text.clone(),
+        text: rendered.text,
     };
     let (what, sent) = said;
     if kind == EventKind::Copy {
