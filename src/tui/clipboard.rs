@@ -258,17 +258,21 @@ mod tests {
     fn a_tool_is_confirmed_by_its_exit_and_a_failing_one_falls_back_to_osc52() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let out = dir.path().join("clipboard.txt");
+        // Run through `sh`, not executed: a script written and executed while other test
+        // threads fork can fail with "text file busy".
         let script = |name: &str, body: &str| {
-            use std::os::unix::fs::PermissionsExt as _;
             let path = dir.path().join(name);
-            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("script");
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("mode");
+            std::fs::write(&path, format!("{body}\n")).expect("script");
             path
         };
         let good = Clipboard {
             tool: Some(Tool {
-                program: script("good", &format!("cat > '{}'", out.display())),
-                args: Vec::new(),
+                program: "/bin/sh".into(),
+                args: vec![
+                    script("good", &format!("cat > '{}'", out.display()))
+                        .display()
+                        .to_string(),
+                ],
                 name: "good".into(),
             }),
             multiplexer: Multiplexer::None,
@@ -282,8 +286,8 @@ mod tests {
 
         let bad = Clipboard {
             tool: Some(Tool {
-                program: script("bad", "exit 3"),
-                args: Vec::new(),
+                program: "/bin/sh".into(),
+                args: vec![script("bad", "exit 3").display().to_string()],
                 name: "bad".into(),
             }),
             multiplexer: Multiplexer::None,
