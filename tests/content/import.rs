@@ -698,7 +698,7 @@ fn a_template_label_without_its_text_is_kept_verbatim() {
 fn check_input_refuses_membership_flags_beside_it() {
     let (code, _, stderr) = run(&["check", "--input", "평점=4.1", "--rating", "4.1"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("함께 쓸 수 없는 옵션"), "{stderr}");
+    assert!(stderr.contains("함께 쓸 수 없습니다"), "{stderr}");
 }
 
 proptest::proptest! {
