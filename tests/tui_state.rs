@@ -486,7 +486,7 @@ fn stale_selections_in_a(app: &mut App) {
 /// Everything that points into a guide points into `guide`.
 fn assert_all_inside(app: &App, guide: usize) {
     assert_eq!(app.guide, guide);
-    let rows = support_console::tui::panes::category::rows(&app.content);
+    let rows = app.category.rows().to_vec();
     assert_eq!(rows[app.category.row].guide, Some(guide), "tree row");
     let shown = app.current_guide().expect("guide");
     assert!(app.qa.selected < shown.qa.len(), "question");
@@ -1354,7 +1354,7 @@ fn the_rule_form_shows_the_inputs_of_the_guides_rules() {
     app.handle_key(&key(KeyCode::BackTab));
     assert_eq!(app.focus, Pane::Category);
     type_text(&mut app, "gj");
-    let rows = support_console::tui::panes::category::rows(&app.content);
+    let rows = app.category.rows().to_vec();
     let membership = rows
         .iter()
         .position(|r| r.label == "프로멤버십(가입)")

@@ -244,23 +244,32 @@ impl App {
     /// opened) and index replace the first guide's. The guide shown stays shown (it is the
     /// help centre's first), and a query typed meanwhile is searched again over everything.
     pub fn apply_loaded(&mut self, loaded: Loaded) {
+        self.replace_content(loaded.content, loaded.index);
+        self.help_centre = HelpCentre::Whole;
+        let count = self.content.guide_count();
+        self.toast(format!("가이드 {count}개 모두에서 검색합니다"));
+    }
+
+    /// Other content and its index: what is derived from them (the category tree, the
+    /// search cache and worker) is made again, the guide shown stays shown where it still
+    /// is, and a query typed meanwhile is searched again. The one way content changes under
+    /// a running console (the rest of a help centre now; a content watcher or a sync later).
+    pub fn replace_content(&mut self, content: Content, index: SearchIndex) {
         let shown = self.current_guide().map(|guide| guide.id.clone());
-        self.content = Arc::new(loaded.content);
-        self.index = Arc::new(loaded.index);
+        self.content = Arc::new(content);
+        self.index = Arc::new(index);
         self.search_cache = SearchCache::default();
         self.searcher = None;
         self.search_off_thread_when_large();
-        self.help_centre = HelpCentre::Whole;
+        self.category.content_changed(&self.content);
         let guide = shown.and_then(|id| self.content.guide_index(&id));
         match guide {
-            Some(guide) if guide == self.guide => self.category.show_guide(&self.content, guide),
+            Some(guide) if guide == self.guide => self.category.show_guide(guide),
             _ => self.select_guide(guide.unwrap_or(0)),
         }
         if self.search.searching() {
             self.run_search();
         }
-        let count = self.content.guide_count();
-        self.toast(format!("가이드 {count}개 모두에서 검색합니다"));
     }
 
     /// The rest of the help centre could not be loaded: the console goes on with the guide
@@ -515,7 +524,9 @@ impl App {
     fn offers(&self, action: Action) -> bool {
         let searching = self.search.searching();
         match (action, self.focus) {
-            (Action::Open, Pane::Category) => crate::tui::panes::category::rows(&self.content)
+            (Action::Open, Pane::Category) => self
+                .category
+                .rows()
                 .get(self.category.row)
                 .is_some_and(|row| row.guide.is_some()),
             (Action::Open | Action::Copy, Pane::Qa) if searching && !self.qa.detail => {
@@ -838,7 +849,7 @@ impl App {
         }
         self.guide = guide;
         self.step = Step(self.step.index().min(self.step_count() - 1));
-        self.category.show_guide(&self.content, guide);
+        self.category.show_guide(guide);
         self.qa = qa::State::default();
         self.rules.highlight = None;
         self.rules.scroll = 0;

@@ -19,6 +19,9 @@ use crate::content::{Content, OUTSIDE_TEMPLATE};
 
 #[derive(Debug, Default)]
 pub struct State {
+    /// The tree, built when the content comes (not at every key or frame: a help centre
+    /// has hundreds of guides).
+    tree: Vec<Row>,
     pub row: usize,
     pub scroll: u16,
     /// A note a search hit pointed into (an item id), marked in the guide's information.
@@ -30,14 +33,28 @@ pub struct State {
 impl State {
     /// Starts on the row of the first guide.
     pub fn new(content: &Content) -> Self {
-        let mut state = Self::default();
-        state.show_guide(content, 0);
+        let mut state = Self {
+            tree: rows(content),
+            ..Self::default()
+        };
+        state.show_guide(0);
         state
     }
 
+    /// Other content: the tree is built again (the selection is put by `show_guide`).
+    pub fn content_changed(&mut self, content: &Content) {
+        self.tree = rows(content);
+        self.row = self.row.min(self.tree.len().saturating_sub(1));
+    }
+
+    /// The tree's rows.
+    pub fn rows(&self) -> &[Row] {
+        &self.tree
+    }
+
     /// Puts the selection on `guide`'s row, its information from the top.
-    pub fn show_guide(&mut self, content: &Content, guide: usize) {
-        if let Some(row) = rows(content).iter().position(|r| r.guide == Some(guide)) {
+    pub fn show_guide(&mut self, guide: usize) {
+        if let Some(row) = self.tree.iter().position(|r| r.guide == Some(guide)) {
             self.row = row;
         }
         self.scroll = 0;
@@ -45,8 +62,7 @@ impl State {
     }
 
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
-        let rows = rows(ctx.content);
-        let last = rows.len().saturating_sub(1);
+        let last = self.tree.len().saturating_sub(1);
         match action {
             Action::Down => self.row = (self.row + 1).min(last),
             Action::Up => self.row = self.row.saturating_sub(1),
@@ -55,7 +71,7 @@ impl State {
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
             Action::Open => {
-                return if rows.get(self.row).and_then(|r| r.guide).is_some() {
+                return if self.tree.get(self.row).and_then(|r| r.guide).is_some() {
                     Outcome::command(Command::SetStep(Step::default()))
                 } else {
                     Outcome::done()
@@ -72,24 +88,23 @@ impl State {
             }
             _ => return Outcome::Ignored,
         }
-        self.select_guide_at_row(ctx, &rows)
+        self.select_guide_at_row(ctx)
     }
 
     /// A guide row other than the guide shown opens that guide.
-    fn select_guide_at_row(&self, ctx: &Context<'_>, rows: &[Row]) -> Outcome {
-        match rows.get(self.row).and_then(|r| r.guide) {
+    fn select_guide_at_row(&self, ctx: &Context<'_>) -> Outcome {
+        match self.tree.get(self.row).and_then(|r| r.guide) {
             Some(guide) if guide != ctx.guide => Outcome::command(Command::SelectGuide(guide)),
             _ => Outcome::done(),
         }
     }
 
     pub fn click(&mut self, ctx: &Context<'_>, row: usize) -> Outcome {
-        let rows = rows(ctx.content);
-        if row >= rows.len() {
+        if row >= self.tree.len() {
             return Outcome::done();
         }
         self.row = row;
-        self.select_guide_at_row(ctx, &rows)
+        self.select_guide_at_row(ctx)
     }
 
     pub fn draw(
@@ -101,7 +116,7 @@ impl State {
     ) -> PaneDrawn {
         let theme = ctx.theme;
         let inner = framed(frame, area, theme, 1, "상담 유형", focused);
-        let rows = rows(ctx.content);
+        let rows = &self.tree;
         // Choosing a guide, the tree takes up to two thirds of the pane; reading one, a third.
         let room = if focused {
             inner.height * 2 / 3
