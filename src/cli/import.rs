@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{Exit, GlobalArgs, Streams, UserError};
 use crate::content::{self, OUTSIDE_TEMPLATE};
@@ -166,7 +166,7 @@ pub fn run(
     let wrote = write_error.is_none() && !held_back;
 
     if global.json {
-        io.print_json(&report_json(&files, &written, args.out, wrote))?;
+        io.print_json(&import_report(&files, &written, args.out, wrote))?;
     } else {
         io.print(&report_text(&files, args.out, wrote));
     }
@@ -350,73 +350,148 @@ fn article_text(text: &mut String, article: &ArticleImport, out: &Path, wrote: b
     }
 }
 
-fn guide_json(imported: &ImportedGuide, out: &Path, wrote: bool) -> serde_json::Value {
+/// A guide the import made, in the `--json` report.
+#[derive(Serialize)]
+struct GuideReport<'a> {
+    id: &'a str,
+    title: &'a str,
+    heading: &'a str,
+    form: &'a crate::import::Form,
+    outside_template: bool,
+    /// The category tree's badge of a reference guide.
+    badge: Option<&'static str>,
+    category: &'a [String],
+    /// Where it was (or would have been) written; `null` when nothing was written.
+    file: Option<String>,
+    qa: usize,
+    items: usize,
+    sms_templates: usize,
+    schedule_events: usize,
+    draft_rules: usize,
+}
+
+fn guide_report<'a>(imported: &'a ImportedGuide, out: &Path, wrote: bool) -> GuideReport<'a> {
     let guide = &imported.guide;
     let (items, templates, drafts) = counts(guide);
-    json!({
-        "id": guide.id,
-        "title": guide.title,
-        "heading": guide.heading,
-        "form": imported.form,
-        "outside_template": guide.outside_template,
-        "badge": guide.outside_template.then_some(OUTSIDE_TEMPLATE),
-        "category": guide.category,
-        "file": wrote.then(|| import::target(out, imported).display().to_string()),
-        "qa": guide.qa.len(),
-        "items": items,
-        "sms_templates": templates,
-        "schedule_events": guide.schedule.as_ref().map_or(0, |s| s.events.len()),
-        "draft_rules": drafts,
-    })
-}
-
-fn article_json(article: &ArticleImport, out: &Path, wrote: bool) -> serde_json::Value {
-    let mut value = json!({
-        "source": article.source,
-        "format": article.format,
-        "article_id": article.article_id,
-        "title": article.title,
-    });
-    let fields = match &article.outcome {
-        Outcome::Imported(imported) => json!({
-            "status": if wrote { "written" } else { "not_written" },
-            "guide": guide_json(imported, out, wrote),
-            "segments": imported.segments,
-            "warnings": imported.warnings,
-            "kept_as_text": imported.unplaced,
-        }),
-        Outcome::Refused(why) => json!({"status": "refused", "error": why}),
-        Outcome::Merged { into } => json!({"status": "merged", "into": into}),
-    };
-    if let (Some(object), serde_json::Value::Object(extra)) = (value.as_object_mut(), fields) {
-        object.extend(extra);
+    GuideReport {
+        id: &guide.id,
+        title: &guide.title,
+        heading: &guide.heading,
+        form: &imported.form,
+        outside_template: guide.outside_template,
+        badge: guide.outside_template.then_some(OUTSIDE_TEMPLATE),
+        category: &guide.category,
+        file: wrote.then(|| import::target(out, imported).display().to_string()),
+        qa: guide.qa.len(),
+        items,
+        sms_templates: templates,
+        schedule_events: guide.schedule.as_ref().map_or(0, |s| s.events.len()),
+        draft_rules: drafts,
     }
-    value
 }
 
-fn report_json(
-    files: &[FileImport],
+/// One article of a file, with what became of it.
+#[derive(Serialize)]
+struct ArticleReport<'a> {
+    source: &'a str,
+    format: &'a Format,
+    article_id: Option<u64>,
+    title: &'a str,
+    #[serde(flatten)]
+    outcome: OutcomeReport<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum OutcomeReport<'a> {
+    Written(ImportedReport<'a>),
+    NotWritten(ImportedReport<'a>),
+    Refused { error: &'a str },
+    Merged { into: &'a str },
+}
+
+#[derive(Serialize)]
+struct ImportedReport<'a> {
+    guide: GuideReport<'a>,
+    segments: &'a Segments,
+    warnings: &'a [crate::import::Warning],
+    kept_as_text: &'a [crate::import::Unplaced],
+}
+
+fn article_report<'a>(article: &'a ArticleImport, out: &Path, wrote: bool) -> ArticleReport<'a> {
+    let outcome = match &article.outcome {
+        Outcome::Imported(imported) => {
+            let report = ImportedReport {
+                guide: guide_report(imported, out, wrote),
+                segments: &imported.segments,
+                warnings: &imported.warnings,
+                kept_as_text: &imported.unplaced,
+            };
+            if wrote {
+                OutcomeReport::Written(report)
+            } else {
+                OutcomeReport::NotWritten(report)
+            }
+        }
+        Outcome::Refused(why) => OutcomeReport::Refused { error: why },
+        Outcome::Merged { into } => OutcomeReport::Merged { into },
+    };
+    ArticleReport {
+        source: &article.source,
+        format: &article.format,
+        article_id: article.article_id,
+        title: &article.title,
+        outcome,
+    }
+}
+
+/// One input file of the `--json` report.
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: &'a str,
+    format: Option<&'static str>,
+    ok: bool,
+    error: Option<&'a str>,
+    notes: &'a [String],
+    articles: Vec<ArticleReport<'a>>,
+}
+
+/// `content import --json`.
+#[derive(Serialize)]
+struct ImportReport<'a> {
+    ok: bool,
+    out: String,
+    guides: usize,
+    refused: usize,
+    unreadable: usize,
+    segments: Segments,
+    written: Vec<String>,
+    files: Vec<FileReport<'a>>,
+}
+
+fn import_report<'a>(
+    files: &'a [FileImport],
     written: &[PathBuf],
     out: &Path,
     wrote: bool,
-) -> serde_json::Value {
-    let files_json: Vec<serde_json::Value> = files
+) -> ImportReport<'a> {
+    let file_reports = files
         .iter()
-        .map(|file| {
-            let articles: Vec<serde_json::Value> = file
+        .map(|file| FileReport {
+            file: &file.file,
+            format: file.format.map(Format::name),
+            ok: file.error.is_none()
+                && file
+                    .articles
+                    .iter()
+                    .all(|a| !matches!(a.outcome, Outcome::Refused(_))),
+            error: file.error.as_deref(),
+            notes: &file.notes,
+            articles: file
                 .articles
                 .iter()
-                .map(|a| article_json(a, out, wrote))
-                .collect();
-            json!({
-                "file": file.file,
-                "format": file.format.map(Format::name),
-                "ok": file.error.is_none()
-                    && file.articles.iter().all(|a| !matches!(a.outcome, Outcome::Refused(_))),
-                "error": file.error,
-                "notes": file.notes,
-                "articles": articles,
-            })
+                .map(|a| article_report(a, out, wrote))
+                .collect(),
         })
         .collect();
     let (guides, refused) = totals(files);
@@ -433,14 +508,14 @@ fn report_json(
         segments.schedule += s.schedule;
         segments.text += s.text;
     }
-    json!({
-        "ok": wrote && refused == 0 && unreadable == 0,
-        "out": out.display().to_string(),
-        "guides": guides,
-        "refused": refused,
-        "unreadable": unreadable,
-        "segments": segments,
-        "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "files": files_json,
-    })
+    ImportReport {
+        ok: wrote && refused == 0 && unreadable == 0,
+        out: out.display().to_string(),
+        guides,
+        refused,
+        unreadable,
+        segments,
+        written: written.iter().map(|p| p.display().to_string()).collect(),
+        files: file_reports,
+    }
 }

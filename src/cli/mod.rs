@@ -6,6 +6,7 @@
 mod check;
 mod diff;
 mod import;
+mod json;
 mod korean;
 pub mod ranges;
 mod review;
@@ -20,7 +21,6 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clock;
 use crate::content::{self, Content, ContentErrors};
@@ -549,26 +549,24 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
                 .flat_map(|g| g.rules.iter().filter(|r| r.is_draft()).map(move |r| (g, r)))
                 .collect();
             if global.json {
-                let list: Vec<_> = drafts
+                let draft_rules = drafts
                     .iter()
-                    .map(|(guide, rule)| {
-                        json!({
-                            "guide_id": guide.id,
-                            "rule_id": rule.id,
-                            "summary": rules::summary(guide, &rule.terms),
-                            "sources": rule.sources,
-                        })
+                    .map(|(guide, rule)| json::DraftRule {
+                        guide_id: &guide.id,
+                        rule_id: &rule.id,
+                        summary: rules::summary(guide, &rule.terms),
+                        sources: &rule.sources,
                     })
                     .collect();
-                io.print_json(&json!({
-                    "ok": true,
-                    "guides": guides,
-                    "qa": qa,
-                    "rules": rules,
-                    "draft_rules": list,
-                    "sms_templates": templates,
-                    "version": content.version(),
-                }))
+                io.print_json(&json::ContentSound {
+                    ok: true,
+                    guides,
+                    qa,
+                    rules,
+                    draft_rules,
+                    sms_templates: templates,
+                    version: content.version(),
+                })
             } else {
                 let mut text = format!(
                     "콘텐츠 정상: 가이드 {guides}개, Q&A {qa}개, 규정 {rules}개 (검토 전 초안 {}건), SMS 템플릿 {templates}개; 버전 {}\n",
@@ -594,12 +592,10 @@ fn content_check(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<(), UserEr
         }
         Err(errors) => {
             if global.json {
-                let list: Vec<_> = errors
-                    .0
-                    .iter()
-                    .map(|e| json!({"file": e.file, "line": e.line, "column": e.column, "path": e.path, "message": e.message}))
-                    .collect();
-                io.print_json(&json!({"ok": false, "errors": list}))?;
+                io.print_json(&json::ContentFaulty {
+                    ok: false,
+                    errors: &errors.0,
+                })?;
             }
             Err(errors.into())
         }
@@ -654,7 +650,7 @@ fn content_export(io: &mut Streams<'_>, global: &GlobalArgs, dir: &Path) -> Resu
         .map(|(name, _)| dir.join(name).display().to_string())
         .collect();
     if global.json {
-        io.print_json(&json!({"written": written}))
+        io.print_json(&json::Written { written: &written })
     } else {
         io.print(&written.iter().fold(String::new(), |mut text, path| {
             let _ = writeln!(text, "저장함: {}", crate::text::path(Path::new(path)));
@@ -780,25 +776,22 @@ fn search_and_print(
             .map(|hit| {
                 let doc = index.doc(hit.doc);
                 let guide = index.guide_name(doc.target.guide());
-                json!({
-                    "guide_id": guide.map(|(id, _)| id),
-                    "guide": guide.map(|(_, title)| title),
-                    "kind": doc.kind.as_str(),
-                    "id": doc.id,
-                    "title": doc.title,
-                    "text": doc.text,
-                    "score": hit.score,
-                    "ranges": hit.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
-                    // How it matched: empty for a plain match; else initials, keyboard,
-                    // misspelling, synonym, word_order, partial (the ranked tier).
-                    "matched_by": hit.how.names(),
-                    // Every guide holding this same text (its own first).
-                    "guides": std::iter::once(hit.doc)
+                json::SearchHit {
+                    guide_id: guide.map(|(id, _)| id),
+                    guide: guide.map(|(_, title)| title),
+                    kind: doc.kind.as_str(),
+                    id: doc.id,
+                    title: doc.title,
+                    text: doc.text,
+                    score: hit.score,
+                    ranges: hit.ranges.iter().map(|r| [r.start, r.end]).collect(),
+                    matched_by: hit.how.names(),
+                    guides: std::iter::once(hit.doc)
                         .chain(hit.also.iter().copied())
                         .filter_map(|d| index.guide_name(index.doc(d).target.guide()))
-                        .map(|(id, title)| json!({"id": id, "title": title}))
-                        .collect::<Vec<_>>(),
-                })
+                        .map(|(id, title)| json::GuideName { id, title })
+                        .collect(),
+                }
             })
             .collect();
         let printed = io.print_json(&list);
@@ -885,21 +878,23 @@ fn search_keystrokes(
     let round = |ms: f64| (ms * 1000.0).round() / 1000.0;
     let (median, p90, worst) = (percentile(50), percentile(90), percentile(100));
     let printed = if global.json {
-        io.print_json(&json!({
-            "load_ms": round(load_ms),
-            "index_ms": round(index_ms),
-            // "stored": the index was read from the cache; "built": from the content files
-            // (and stored for the next time); "embedded": the built-in guide, never stored.
-            "index": indexed.source.as_str(),
-            "documents": index.len(),
-            "keystrokes": keystrokes
+        io.print_json(&json::TypedQuery {
+            load_ms: round(load_ms),
+            index_ms: round(index_ms),
+            index: indexed.source.as_str(),
+            documents: index.len(),
+            keystrokes: keystrokes
                 .iter()
-                .map(|(query, ms, hits)| json!({"query": query, "ms": round(*ms), "hits": hits}))
-                .collect::<Vec<_>>(),
-            "median_ms": round(median),
-            "p90_ms": round(p90),
-            "worst_ms": round(worst),
-        }))
+                .map(|(query, ms, hits)| json::Keystroke {
+                    query,
+                    ms: round(*ms),
+                    hits: *hits,
+                })
+                .collect(),
+            median_ms: round(median),
+            p90_ms: round(p90),
+            worst_ms: round(worst),
+        })
     } else {
         let how = match indexed.source {
             index_cache::IndexSource::Stored => "저장된 색인 읽음",
@@ -1018,18 +1013,18 @@ fn sms_command(
     };
     if global.json {
         return io
-            .print_json(&json!({
-                "id": id,
-                "title": title,
-                "text": rendered.text,
-                "bytes": rendered.measure.bytes,
-                "kind": rendered.measure.kind,
-                "unencodable": rendered.measure.unencodable,
-                "risky": rendered.measure.risky,
-                "missing": rendered.missing,
-                "unknown": rendered.unknown,
-                "sendable": rendered.blocking().is_empty(),
-            }))
+            .print_json(&json::SmsRendered {
+                id: id.as_deref(),
+                title: title.as_deref(),
+                text: &rendered.text,
+                bytes: rendered.measure.bytes,
+                kind: rendered.measure.kind,
+                unencodable: &rendered.measure.unencodable,
+                risky: &rendered.measure.risky,
+                missing: &rendered.missing,
+                unknown: &rendered.unknown,
+                sendable: rendered.blocking().is_empty(),
+            })
             .map(|()| exit);
     }
     let mut text = String::new();
@@ -1072,16 +1067,23 @@ fn list_templates(
     if global.json {
         let list: Vec<_> = templates
             .iter()
-            .map(|(guide, template, rendered)| {
-                json!({
-                    "id": template.id,
-                    "title": template.title,
-                    "guide_id": guide.id,
-                    "audience": template.audience,
-                    "variables": template.variables.iter().map(|v| json!({"name": v.name, "label": v.label, "example": v.example, "required": v.required})).collect::<Vec<_>>(),
-                    "bytes": rendered.measure.bytes,
-                    "kind": rendered.measure.kind,
-                })
+            .map(|(guide, template, rendered)| json::SmsTemplate {
+                id: &template.id,
+                title: &template.title,
+                guide_id: &guide.id,
+                audience: &template.audience,
+                variables: template
+                    .variables
+                    .iter()
+                    .map(|v| json::SmsVariable {
+                        name: &v.name,
+                        label: &v.label,
+                        example: &v.example,
+                        required: v.required,
+                    })
+                    .collect(),
+                bytes: rendered.measure.bytes,
+                kind: rendered.measure.kind,
             })
             .collect();
         return io.print_json(&list);
@@ -1247,9 +1249,10 @@ fn history_command(
                 .purge_before(before)
                 .map_err(|err| UserError(err.to_string()))?;
             if global.json {
-                return io.print_json(
-                    &json!({"removed": removed, "before": clock::rfc3339_kst(&before)}),
-                );
+                return io.print_json(&json::Purged {
+                    removed,
+                    before: clock::rfc3339_kst(&before),
+                });
             }
             io.print(&format!(
                 "{} 전의 기록 {removed}건을 지웠습니다\n",
@@ -1262,8 +1265,10 @@ fn history_command(
                 .export(&export_filter.unwrap_or_default(), out)
                 .map_err(|err| UserError(err.to_string()))?;
             if global.json {
-                return io
-                    .print_json(&json!({"written": written, "out": out.display().to_string()}));
+                return io.print_json(&json::Exported {
+                    written,
+                    out: out.display().to_string(),
+                });
             }
             io.print(&format!(
                 "기록 {written}건을 {}에 내보냈습니다 (본인만 읽을 수 있는 파일)\n",
