@@ -15,8 +15,13 @@ use crate::rules::{self, Policy, Query, inputs};
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The instant to answer for (default: now).
-    #[arg(long, value_name = "RFC3339", help = "판단할 시각 (기본: 지금)")]
-    pub at: Option<String>,
+    #[arg(
+        long,
+        value_name = "RFC3339",
+        value_parser = super::ranges::instant,
+        help = "판단할 시각 (기본: 지금)"
+    )]
+    pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Which guide's rules (default: the first guide with reviewed rules that reads the
     /// inputs given).
     #[arg(
@@ -191,12 +196,7 @@ pub fn given(matches: &ArgMatches, declared: &[RuleInput]) -> Vec<(String, Strin
 }
 
 pub fn run(io: &mut Streams<'_>, global: &GlobalArgs, args: CheckArgs) -> Result<(), UserError> {
-    let at = match (&args.at, &global.now) {
-        (Some(text), _) | (None, Some(text)) => {
-            clock::parse_instant(text).map_err(|e| UserError(format!("--at: {e}")))?
-        }
-        (None, None) => clock::now_kst(),
-    };
+    let at = args.at.or(global.now).unwrap_or_else(clock::now_kst);
     let content = match args.loaded.0 {
         Some(content) => *content,
         None => load_content(global)?,

@@ -61,9 +61,10 @@ pub struct GlobalArgs {
         long,
         global = true,
         value_name = "RFC3339",
+        value_parser = ranges::instant,
         help = "콘솔의 시계 (교육용, 지난 날짜 문의용); 기본: 지금 (KST)"
     )]
-    pub now: Option<String>,
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The consultation log, a SQLite database (default: the user's data directory); an older
     /// JSON-lines history named here is imported into FILE.sqlite3 beside it.
     #[arg(
@@ -242,9 +243,10 @@ pub enum HistoryAction {
         #[arg(
             long,
             value_name = "D",
+            value_parser = ranges::day_start,
             help = "이 날짜(KST 0시)나 시각 전의 기록을 지웁니다"
         )]
-        before: String,
+        before: chrono::DateTime<chrono::FixedOffset>,
     },
     /// Write events as JSON lines, owner-only.
     #[command(about = "기록을 JSON 줄로 내보냅니다 (본인만 읽는 파일)")]
@@ -270,17 +272,19 @@ pub struct HistoryArgs {
         long,
         global = true,
         value_name = "D",
+        value_parser = ranges::day_start,
         help = "이 날짜(KST, YYYY-MM-DD)나 시각(RFC 3339)부터"
     )]
-    pub since: Option<String>,
+    pub since: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Up to this date (KST, the whole day included) or before this instant.
     #[arg(
         long,
         global = true,
         value_name = "D",
+        value_parser = ranges::day_end,
         help = "이 날짜까지(그날 포함, KST)나 이 시각 전까지"
     )]
-    pub until: Option<String>,
+    pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Only events of this kind.
     #[arg(
         long,
@@ -465,12 +469,7 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                     "콘솔은 터미널에서 실행해야 합니다 (입출력이 터미널이 아님). 스크립트에서는 하위 명령을 쓰세요: content, search, check, sms, history (support-console --help)".into(),
                 ));
             }
-            let now = match &global.now {
-                Some(text) => {
-                    Some(clock::parse_instant(text).map_err(|e| UserError(format!("--now: {e}")))?)
-                }
-                None => None,
-            };
+            let now = global.now;
             let start =
                 index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
             let history = global.history.clone().or_else(history::default_path);
@@ -1102,47 +1101,16 @@ fn list_templates(
     Ok(())
 }
 
-/// A `--since`/`--until` bound: a KST date (its start, or for `until` the next day's start,
-/// so the whole day is included) or an RFC 3339 instant.
-fn bound(
-    text: &str,
-    flag: &str,
-    end: bool,
-) -> Result<chrono::DateTime<chrono::FixedOffset>, UserError> {
-    if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        let date = if end {
-            date.succ_opt().unwrap_or(date)
-        } else {
-            date
-        };
-        return clock::start_of_day_kst(date)
-            .ok_or_else(|| UserError(format!("{flag}: \"{text}\" 날짜를 KST로 바꿀 수 없습니다")));
-    }
-    clock::parse_instant(text).map_err(|_| {
-        UserError(format!(
-            "{flag}: \"{text}\"는 날짜가 아닙니다: YYYY-MM-DD (KST) 또는 RFC 3339 시각을 쓰세요"
-        ))
-    })
-}
-
-fn history_filter(args: &HistoryArgs) -> Result<Filter, UserError> {
-    Ok(Filter {
-        since: args
-            .since
-            .as_deref()
-            .map(|t| bound(t, "--since", false))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|t| bound(t, "--until", true))
-            .transpose()?,
+fn history_filter(args: &HistoryArgs) -> Filter {
+    Filter {
+        since: args.since,
+        until: args.until,
         kind: args.kind.map(|kind| match kind {
             KindArg::Sent => EventKind::Sent,
             KindArg::Copy => EventKind::Copy,
             KindArg::Wrapup => EventKind::Wrapup,
         }),
-    })
+    }
 }
 
 /// The events as JSON, or one line each: time (and the simulated instant), kind, template,
@@ -1185,7 +1153,7 @@ fn history_command(
     args: &HistoryArgs,
 ) -> Result<(), UserError> {
     // Every input is read before the log is touched: a typo changes nothing.
-    let filter = history_filter(args)?;
+    let filter = history_filter(args);
     let purge_before = match action {
         Some(HistoryAction::Purge { .. })
             if args.since.is_some() || args.until.is_some() || args.kind.is_some() =>
@@ -1195,7 +1163,7 @@ fn history_command(
                     .into(),
             ));
         }
-        Some(HistoryAction::Purge { before }) => Some(bound(before, "--before", false)?),
+        Some(HistoryAction::Purge { before }) => Some(*before),
         _ => None,
     };
     let export_filter = match action {

@@ -1,8 +1,10 @@
-//! The numeric flags, each with its documented range, read by clap `value_parser`s that say
+//! The numeric and date flags, each with its documented range or form, read by clap `value_parser`s that say
 //! in Korean what is wrong (clap then exits 2). No number a user types reaches arithmetic
 //! before it is known to fit.
 
 use std::ops::RangeInclusive;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::content::LoadLimits;
 use crate::history::RETENTION_DAYS;
@@ -71,6 +73,45 @@ fn to_u64(range: &RangeInclusive<usize>) -> RangeInclusive<u64> {
 /// A value already checked against a range of `usize`.
 fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// An instant flag (`--now`, `--at`): RFC 3339, or a KST date and time (`2024-12-05 10:00`),
+/// or a KST date (its midnight). Read into a KST instant before anything runs.
+pub fn instant(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    crate::clock::parse_instant(text)
+}
+
+/// The start of a `--since`/`--before` bound: a KST date's midnight, or an RFC 3339 instant.
+pub fn day_start(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    bound(text, false)
+}
+
+/// The end of an `--until` bound: a KST date means the next day's midnight (the whole day
+/// included); an RFC 3339 instant means itself.
+pub fn day_end(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    bound(text, true)
+}
+
+fn bound(text: &str, end: bool) -> Result<DateTime<FixedOffset>, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let date = if end {
+            date.succ_opt().unwrap_or(date)
+        } else {
+            date
+        };
+        return crate::clock::start_of_day_kst(date).ok_or_else(|| {
+            format!(
+                "\"{}\" 날짜를 KST로 바꿀 수 없습니다",
+                crate::text::visible_line(text)
+            )
+        });
+    }
+    crate::clock::parse_instant(text).map_err(|_| {
+        format!(
+            "\"{}\"는 날짜가 아닙니다: YYYY-MM-DD (KST) 또는 RFC 3339 시각을 쓰세요",
+            crate::text::visible_line(text)
+        )
+    })
 }
 
 #[cfg(test)]
