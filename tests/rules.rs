@@ -15,6 +15,11 @@ mod cases;
 #[path = "rules/review.rs"]
 mod review;
 
+/// SMS measuring and the consultation log: a module here rather than a test binary of its own
+/// (each binary costs a link of the whole crate).
+#[path = "rules/sms.rs"]
+mod sms;
+
 fn verdict(
     at: &str,
     member: Member,

@@ -7,8 +7,7 @@ use support_console::content;
 use support_console::history::{EventKind, Filter, Log, LogEvent};
 use support_console::sms::{self, MessageKind};
 
-#[path = "support/cli.rs"]
-mod cli;
+use super::cli;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_support-console"))
@@ -95,7 +94,7 @@ fn two_processes_writing_at_once_lose_no_event() {
             Command::new(std::env::current_exe().unwrap())
                 .args([
                     "--exact",
-                    "append_many_helper",
+                    "sms::append_many_helper",
                     "--nocapture",
                     "--include-ignored",
                 ])
@@ -390,7 +389,7 @@ fn purge_and_retention_remove_exactly_the_older_events() {
     let writer = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "append_recent_helper",
+            "sms::append_recent_helper",
             "--nocapture",
             "--include-ignored",
         ])
