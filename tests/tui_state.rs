@@ -790,13 +790,31 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
     let events = log
         .events(&support_console::history::Filter::default())
         .expect("events");
-    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    // The call's copies, sends and wrap-up (its opens and verdict are logged beside them).
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| {
+            !matches!(
+                k,
+                support_console::history::EventKind::Open
+                    | support_console::history::EventKind::Verdict
+            )
+        })
+        .collect();
     assert_eq!(
         kinds,
         vec![
             support_console::history::EventKind::Sent,
             support_console::history::EventKind::Wrapup
         ]
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == support_console::history::EventKind::Verdict
+                && e.text == "가이드 기준 없음(3.7~3.8): 선임 상담사 확인"),
+        "{events:?}"
     );
     assert_eq!(events[1].text, note);
     assert!(
@@ -1503,6 +1521,11 @@ fn a_narrow_footer_names_the_focused_panes_own_keys_first() {
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
+
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "team/mod.rs"]
+mod team;
 
 /// Guides an agent opens over a day are read from the help centre's folder as they are
 /// shown; between events the console lets go of all but the last few read and the one shown

@@ -9,6 +9,7 @@ mod import;
 pub mod ranges;
 mod review;
 mod sync;
+mod team;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -111,6 +112,17 @@ pub struct GlobalArgs {
         help = "콘텐츠 폴더에서 읽을 *.json 크기 한도, MB (1~1048576)"
     )]
     pub max_mb: usize,
+    /// The team's PostgreSQL database (also from `SUPPORT_CONSOLE_TEAM`): the console pushes
+    /// its events there, `history push` and `report` use it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "SUPPORT_CONSOLE_TEAM",
+        hide_env_values = true,
+        help = "팀 PostgreSQL 데이터베이스 (postgres://사용자@호스트/DB?sslmode=require; 환경 변수 SUPPORT_CONSOLE_TEAM도 됨): 콘솔이 기록을 보내고 history push와 report가 씁니다"
+    )]
+    pub team: Option<String>,
 }
 
 impl GlobalArgs {
@@ -172,6 +184,12 @@ pub enum Command {
         #[command(flatten)]
         args: HistoryArgs,
     },
+    /// What the help centre lacks: searches without results or opens, entries opened,
+    /// sentences flagged, SMS sent, verdicts, consoles.
+    #[command(
+        about = "보고서: 결과 없는 검색, 열지 않은 검색, 많이 연 항목, 신고된 문장, 템플릿별 SMS, 판정, 콘솔 수 (--team이면 팀 데이터베이스, 아니면 --history 기록)"
+    )]
+    Report(team::ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,10 +258,22 @@ pub enum HistoryAction {
         #[command(flatten)]
         args: HistoryArgs,
     },
+    /// Push what the team database has not got yet (twice adds nothing).
+    #[command(
+        about = "팀 데이터베이스(--team)에 아직 보내지 않은 기록을 보냅니다 (두 번 보내도 늘지 않음; 전화번호·이름·메모는 보내지 않음)"
+    )]
+    Push,
+    /// Forget what this agent opened and pinned, for the ranking of hits.
+    #[command(about = "이 콘솔의 고정 항목과 자주 연 항목 순위를 초기화합니다 (기록은 남음)")]
+    ResetRanking,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KindArg {
+    Search,
+    Open,
+    Flag,
+    Verdict,
     Sent,
     Copy,
     Wrapup,
@@ -269,7 +299,7 @@ pub struct HistoryArgs {
     #[arg(
         long,
         value_enum,
-        help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리"
+        help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리, search 검색, open 열람, flag 문장 신고, verdict 판정"
     )]
     pub kind: Option<KindArg>,
 }
@@ -310,6 +340,9 @@ pub enum Exit {
     SomeRefused,
     /// The console was ended by this signal: exit 128 + the signal.
     Signalled(i32),
+    /// `history push`, `report --team`: the team database could not be reached or refused
+    /// (said on stderr): exit 1.
+    TeamFailed,
 }
 
 /// clap's kinds of error, in Korean.
@@ -336,7 +369,17 @@ impl From<ContentErrors> for UserError {
     }
 }
 
+/// Standard output is a terminal (set by [`main`]; commands run in-process by tests write
+/// to buffers): `report` draws its charts with ratatui there, plain text elsewhere.
+pub(crate) static STDOUT_IS_TERMINAL: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 pub fn main() -> ExitCode {
+    use std::io::IsTerminal as _;
+    STDOUT_IS_TERMINAL.store(
+        io::stdout().is_terminal(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     // Not locked for the whole run: the console's signal watcher must still be able to write
     // to the terminal from its own thread.
     let mut stdout = io::stdout();
@@ -435,7 +478,7 @@ where
     };
     match run(cli, streams) {
         Ok(Exit::Success) => 0,
-        Ok(Exit::NotSendable | Exit::SomeRefused) => 1,
+        Ok(Exit::NotSendable | Exit::SomeRefused | Exit::TeamFailed) => 1,
         Ok(Exit::Signalled(signal)) => u8::try_from(128 + signal).unwrap_or(u8::MAX),
         Err(UserError(message)) => {
             streams.warn(&format!("support-console: {message}"));
@@ -471,7 +514,8 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             let start =
                 index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
             let history = global.history.clone().or_else(history::default_path);
-            match crate::tui::run(start, now, history, global.retention_days) {
+            let team = team::team_url(&global)?;
+            match crate::tui::run(start, now, history, global.retention_days, team) {
                 Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),
                 Ok(crate::tui::Ended::Signal(signal)) => Ok(Exit::Signalled(signal)),
                 Err(err) => Err(UserError(format!("콘솔을 열 수 없습니다: {err}"))),
@@ -523,6 +567,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
         }
         Some(Command::Check(args)) => check::run(io, &global, args).map(|()| Exit::Success),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
+        Some(Command::History {
+            action: Some(HistoryAction::Push),
+            ..
+        }) => team::push(io, &global),
+        Some(Command::History {
+            action: Some(HistoryAction::ResetRanking),
+            ..
+        }) => team::reset_ranking(io, &global),
+        Some(Command::Report(args)) => team::report(io, &global, &args),
         Some(Command::History { action, args }) => {
             history_command(io, &global, action.as_ref(), &args).map(|()| Exit::Success)
         }
@@ -1094,7 +1147,7 @@ fn list_templates(
 
 /// A `--since`/`--until` bound: a KST date (its start, or for `until` the next day's start,
 /// so the whole day is included) or an RFC 3339 instant.
-fn bound(
+pub(crate) fn bound(
     text: &str,
     flag: &str,
     end: bool,
@@ -1131,6 +1184,10 @@ fn history_filter(args: &HistoryArgs) -> Result<Filter, UserError> {
             KindArg::Sent => EventKind::Sent,
             KindArg::Copy => EventKind::Copy,
             KindArg::Wrapup => EventKind::Wrapup,
+            KindArg::Search => EventKind::Search,
+            KindArg::Open => EventKind::Open,
+            KindArg::Flag => EventKind::Flag,
+            KindArg::Verdict => EventKind::Verdict,
         }),
     })
 }
@@ -1255,7 +1312,7 @@ fn history_command(
             ));
             return Ok(());
         }
-        None => {}
+        Some(HistoryAction::Push | HistoryAction::ResetRanking) | None => {}
     }
     let (events, unreadable) = log
         .events_counted(&filter)

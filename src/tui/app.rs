@@ -29,9 +29,11 @@ use super::theme::Theme;
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
 use crate::history::writer::{Finished, LogWriter, WriteReport};
-use crate::history::{EventKind, Filter, Log, LogEvent};
+use crate::history::{EventKind, Filter, Log, LogEvent, Ranking};
 use crate::search::index_cache::Loaded;
 use crate::search::{SearchCache, SearchIndex, Target};
+use crate::team::TeamUrl;
+use crate::team::pusher::{PushReport, Pusher};
 
 /// The console's clock: fixed for training and tests, else the real time in KST.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +92,16 @@ pub struct App {
     log: Option<LogWriter>,
     /// A lasting notice while the log cannot be written (events wait and are retried).
     pub log_notice: Option<String>,
+    /// Pushes the log to the team database in the background (when one is configured).
+    team: Option<Pusher>,
+    /// How the last push went.
+    pub team_state: Option<PushReport>,
+    /// What this agent opens and pins (local): pinned entries first for an empty query,
+    /// and among equal scores what is opened often first.
+    pub ranking: Ranking,
+    /// The query last recorded as a search event (a query is recorded once, when it is
+    /// left: a hit opened, the query cleared, the call ended).
+    search_recorded: Option<String>,
     /// The guide shown.
     pub guide: usize,
     pub step: Step,
@@ -201,6 +213,11 @@ impl App {
             .ok()
         });
         let category = category::State::new(&content);
+        let ranking = history_path
+            .as_deref()
+            .and_then(|path| Log::open_existing(path).ok().flatten())
+            .and_then(|(log, _)| log.ranking().ok())
+            .unwrap_or_default();
         let mut app = Self {
             content,
             index,
@@ -212,6 +229,10 @@ impl App {
             mailbox,
             log,
             log_notice: None,
+            team: None,
+            team_state: None,
+            ranking,
+            search_recorded: None,
             guide: 0,
             step: Step::default(),
             focus: Pane::Qa,
@@ -363,6 +384,11 @@ impl App {
                 true
             }
             Message::Log(report) => self.log_reported(report),
+            Message::Team(report) => {
+                let changed = self.team_state.as_ref() != Some(&report);
+                self.team_state = Some(report);
+                changed
+            }
             Message::Signal(signal) => {
                 self.ending = Some(signal);
                 self.quit = true;
@@ -376,6 +402,10 @@ impl App {
     fn log_reported(&mut self, report: WriteReport) -> bool {
         match report {
             WriteReport::Written => {
+                // What is in the log can go to the team now.
+                if let Some(team) = &self.team {
+                    team.nudge();
+                }
                 let was_failing = self.log_notice.take().is_some();
                 if was_failing {
                     self.toast("기록 저장됨 (대기하던 기록 포함)");
@@ -446,6 +476,11 @@ impl App {
     /// Before the process ends: lets the log writer store what it holds, within `limit`
     /// (a locked database cannot hold the exit forever); what it could not is returned.
     pub fn finish(&mut self, limit: Duration) -> Finished {
+        // A query still on the search line is a search too.
+        self.record_search();
+        if let Some(team) = self.team.take() {
+            team.stop();
+        }
         self.log
             .take()
             .map(|log| log.finish(limit))
@@ -455,6 +490,56 @@ impl App {
     /// Events waiting for the log.
     pub fn log_pending(&self) -> usize {
         self.log.as_ref().map_or(0, LogWriter::pending)
+    }
+
+    /// Pushes this console's log to the team database at `url`, in the background, from now
+    /// on (nothing without a log).
+    pub fn connect_team(&mut self, url: TeamUrl) {
+        let Some(history) = self.history_path.clone() else {
+            return;
+        };
+        let poster = self.mailbox.poster();
+        self.team = Pusher::start(history, url, move |report| {
+            poster.post(Message::Team(report));
+        })
+        .ok();
+    }
+
+    /// `팀 연결 끊김 · N건 대기` while the team database cannot be reached.
+    pub fn team_notice(&self) -> Option<String> {
+        match &self.team_state {
+            Some(PushReport::Down { pending, .. }) => {
+                Some(format!("팀 연결 끊김 · {pending}건 대기"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records the query on the search line as a search (its hits counted), once.
+    fn record_search(&mut self) {
+        let query = self.search.query.text().trim().to_owned();
+        if query.is_empty() || self.search_recorded.as_deref() == Some(query.as_str()) {
+            return;
+        }
+        self.settle_search();
+        let mut event = LogEvent::new(EventKind::Search, self.clock.now(), self.content.version());
+        event.detail.hits = Some(self.search.results.total());
+        event.detail.query = Some(query.clone());
+        self.search_recorded = Some(query);
+        self.apply(Command::Record(Box::new(event)));
+    }
+
+    /// Records that `entry` was opened (from the search line's query, when there is one).
+    fn record_open(&mut self, guide: Option<String>, entry: String, title: String) {
+        let now = self.clock.now();
+        self.ranking.opened(&entry, now.timestamp());
+        let mut event = LogEvent::new(EventKind::Open, now, self.content.version());
+        event.guide_id = guide;
+        event.text = title;
+        event.detail.entry = Some(entry);
+        let query = self.search.query.text().trim().to_owned();
+        event.detail.query = (!query.is_empty()).then_some(query);
+        self.apply(Command::Record(Box::new(event)));
     }
 
     /// Who has the keyboard now: the one place that decides it, for keys, the footer, the
@@ -753,6 +838,11 @@ impl App {
                 self.select_qa(index);
                 self.qa.open(index);
                 self.note_question();
+                if let Some(qa) = self.current_qa() {
+                    let (entry, title) = (qa.id.clone(), qa.title());
+                    let guide = self.current_guide().map(|g| g.id.clone());
+                    self.record_open(guide, entry, title);
+                }
             }
             Command::OpenWrapUp => self.call.wrapping_up = true,
             Command::ActivateSearch => {
@@ -765,7 +855,8 @@ impl App {
             Command::Copy { what, text } => self.copy(what, &text),
             Command::Toast(message) => self.toast(message),
             Command::Ask { question, then } => self.confirm = Some(Confirm { question, then }),
-            Command::Record(mut event) => {
+            Command::Record(event) => {
+                let mut event = *event;
                 // The log keeps the real time; a simulated clock (--now) is kept beside it.
                 event.as_of = self.clock.fixed.map(|_| event.at);
                 event.at = clock::now_kst();
@@ -779,7 +870,9 @@ impl App {
                         full.limit
                     ));
                 }
-                if event.kind != EventKind::Wrapup {
+                // The call's copies and sends (the wrap-up lists them; the SMS pane shows
+                // the latest); searches, opens, flags and pins are the log's only.
+                if matches!(event.kind, EventKind::Copy | EventKind::Sent) {
                     self.call.events.push(event.clone());
                     self.sms.recent.push(event);
                 }
@@ -884,6 +977,8 @@ impl App {
     }
 
     pub fn clear_search(&mut self) {
+        self.record_search();
+        self.search_recorded = None;
         self.search = SearchState::default();
         if let Some(searcher) = &mut self.searcher {
             searcher.forget();
@@ -922,7 +1017,16 @@ impl App {
             return;
         };
         let hit_doc = hit.doc;
-        let target = self.index.doc(hit_doc).target;
+        self.record_search();
+        let (target, entry, title) = {
+            let doc = self.index.doc(hit_doc);
+            (doc.target, doc.id.to_owned(), doc.title.to_owned())
+        };
+        let guide_id = self
+            .index
+            .guide_name(target.guide())
+            .map(|(id, _)| id.to_owned());
+        self.record_open(guide_id, entry, title);
         let guide = match target {
             Target::Guide { guide }
             | Target::Qa { guide, .. }
@@ -1054,7 +1158,7 @@ impl App {
     fn finish_call(&mut self) {
         let note = self.wrapup_note();
         self.copy("상담 정리", &note);
-        self.apply(Command::Record(LogEvent {
+        self.apply(Command::Record(Box::new(LogEvent {
             at: self.clock.now(),
             as_of: None,
             kind: EventKind::Wrapup,
@@ -1065,7 +1169,22 @@ impl App {
             message_kind: None,
             bytes: None,
             text: note,
-        }));
+            detail: crate::history::EventDetail::default(),
+        })));
+        // The verdict the call reached, for the team's count of verdicts asked: its outcome
+        // only (what follows the arrow), never the inputs' context.
+        if let Some(verdict) = self.rules.verdict_summary(&self.context()) {
+            let outcome = verdict
+                .rsplit_once("→ ")
+                .map_or(verdict.as_str(), |(_, outcome)| outcome)
+                .trim()
+                .to_owned();
+            let mut event =
+                LogEvent::new(EventKind::Verdict, self.clock.now(), self.content.version());
+            event.guide_id = self.current_guide().map(|g| g.id.clone());
+            event.text = outcome;
+            self.apply(Command::Record(Box::new(event)));
+        }
         self.call = Call::new();
         self.rules = rule_form::State::new(self.clock.now(), self.content.guide(self.guide));
         self.sms.clear_values();
@@ -1175,7 +1294,7 @@ fn recent_events(path: &std::path::Path) -> (Vec<LogEvent>, Option<String>) {
             Ok(events) => {
                 let mut events: Vec<LogEvent> = events
                     .into_iter()
-                    .filter(|e| e.kind != EventKind::Wrapup)
+                    .filter(|e| matches!(e.kind, EventKind::Copy | EventKind::Sent))
                     .collect();
                 let keep = events.len().saturating_sub(20);
                 events.drain(..keep);

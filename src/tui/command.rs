@@ -106,7 +106,7 @@ pub enum Command {
     },
     Toast(String),
     /// Record an event in the consultation log (the app stamps the real time on it).
-    Record(LogEvent),
+    Record(Box<LogEvent>),
     /// Ask the agent first; on yes, carry out the commands.
     Ask {
         question: String,

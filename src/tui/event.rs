@@ -36,6 +36,8 @@ pub enum Message {
     HelpCentre(Box<Result<Loaded, LoadError>>),
     /// How the log writer's last attempt went.
     Log(WriteReport),
+    /// How the push to the team database went (only when it changed).
+    Team(crate::team::pusher::PushReport),
     /// A signal that ends the process (SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2): the
     /// console leaves as `q` does, the log written first.
     Signal(i32),

@@ -75,6 +75,7 @@ pub fn run(
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
+    team: Option<crate::team::TeamUrl>,
 ) -> io::Result<Ended> {
     // The retention limit applies at start, by the real clock (not --now).
     let expired = history.as_deref().map_or(0, |path| {
@@ -99,6 +100,9 @@ pub fn run(
         app.apply(command::Command::Toast(format!(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
         )));
+    }
+    if let Some(team) = team {
+        app.connect_team(team);
     }
     event::watch_signals(app.poster(), SIGNAL_GRACE)?;
 

@@ -221,6 +221,16 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let used: usize = first.iter().map(|s| text_width(&s.content)).sum();
     first.push(Span::raw(" ".repeat(room.saturating_sub(used))));
     first.push(Span::styled(truncate(&right, width), theme.accent()));
+    let stepper = stepper_line(app, width, theme);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(stepper)]),
+        area,
+    );
+}
+
+/// The header's second line: the guide's handling order as a stepper, its category path,
+/// and the team link's state at the right end.
+fn stepper_line(app: &App, width: usize, theme: Theme) -> Vec<Span<'static>> {
     let mut stepper = vec![Span::raw(" ")];
     // The shown guide's own handling order (응대 순서), however many steps it has.
     let steps = app
@@ -238,18 +248,32 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         };
         stepper.push(Span::styled(label, style));
     }
+    let team = team_notice(app, width);
+    let team_cells = team.as_deref().map_or(0, text_width);
     if let Some(guide) = app.current_guide() {
         let used: usize = stepper.iter().map(|s| text_width(&s.content)).sum();
         let path = format!("   {}", guide.category_path());
         stepper.push(Span::styled(
-            truncate(&path, width.saturating_sub(used)),
+            truncate(&path, width.saturating_sub(used + team_cells)),
             theme.dim(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(stepper)]),
-        area,
-    );
+    if let Some(team) = team {
+        let used: usize = stepper.iter().map(|s| text_width(&s.content)).sum();
+        stepper.push(Span::raw(
+            " ".repeat(width.saturating_sub(used + team_cells)),
+        ));
+        stepper.push(Span::styled(team, theme.error()));
+    }
+    stepper
+}
+
+/// The team link down (`팀 연결 끊김 · N건 대기`), for the right end of the stepper's line,
+/// when it fits whole in half the width.
+fn team_notice(app: &App, width: usize) -> Option<String> {
+    app.team_notice()
+        .map(|notice| format!(" {notice} "))
+        .filter(|notice| text_width(notice) < width / 2)
 }
 
 const SEARCH_LABEL: &str = " / 검색: ";

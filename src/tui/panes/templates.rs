@@ -555,6 +555,7 @@ fn record_message(
         message_kind: Some(rendered.measure.kind),
         bytes: Some(rendered.measure.bytes),
         text: rendered.text.clone(),
+        detail: crate::history::EventDetail::default(),
     };
     let (what, sent) = said;
     let first = if kind == EventKind::Copy {
@@ -565,7 +566,7 @@ fn record_message(
     } else {
         Command::Toast(sent)
     };
-    vec![first, Command::Record(event)]
+    vec![first, Command::Record(Box::new(event))]
 }
 
 impl State {
