@@ -287,6 +287,11 @@ fn car_plate(chars: &[char], run: &NumberRun) -> Option<usize> {
 /// before an honorific is taken for a name.
 const SURNAMES: &str = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용";
 
+/// Words that start with a surname's syllable and stand before an honorific without being a
+/// name: titles and roles (`기사님` is the driver, not Mr. 기사).
+const TITLES: &str =
+    "기사 고객 회원 상담 상담사 사장 선생 대리 팀장 과장 부장 실장 대표 차주 이용자 사용자";
+
 /// What follows a name: 기사님, 님, 씨, 고객님.
 const HONORIFICS: [&str; 5] = ["기사님", "고객님", "님", "씨", "고객"];
 
@@ -324,6 +329,10 @@ fn name_at(chars: &[char], at: usize) -> Option<(usize, usize)> {
         let name_end = at + name_len;
         if name_end > word_end {
             break;
+        }
+        let name: String = chars[at..name_end].iter().collect();
+        if TITLES.split(' ').any(|title| title == name) {
+            continue;
         }
         let rest = if name_end == word_end {
             if chars.get(name_end) != Some(&' ') {
@@ -374,6 +383,8 @@ mod tests {
             ("2024-12-15 10:30 결제", "2024-12-15 10:30 결제"),
             ("1588-1234 고객센터", "1588-1234 고객센터"),
             ("택시 기사님 수락률 85%", "택시 기사님 수락률 85%"),
+            ("고객님 문의", "고객님 문의"),
+            ("이영수 고객님 문의", "[이름] 고객님 문의"),
             ("가입 안돼요", "가입 안돼요"),
         ];
         for (text, masked) in cases {
