@@ -816,11 +816,12 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
                 && e.text == "가이드 기준 없음(3.7~3.8): 선임 상담사 확인"),
         "{events:?}"
     );
-    assert_eq!(events[1].text, note);
-    assert!(
-        events[1].as_of.is_some(),
-        "the simulated clock is kept apart"
-    );
+    let wrapup = events
+        .iter()
+        .find(|e| e.kind == support_console::history::EventKind::Wrapup)
+        .expect("the wrap-up is logged");
+    assert_eq!(wrapup.text, note);
+    assert!(wrapup.as_of.is_some(), "the simulated clock is kept apart");
 }
 
 /// A message written in the console: from a filled template or from scratch, counted live,
@@ -1683,8 +1684,12 @@ fn ctrl_c_at_every_prompt_answers_no_and_records_nothing() {
             .transpose()
             .expect("events")
             .unwrap_or_default();
+        // The query left on the search line is a search the agent made (the team counts
+        // it); nothing the prompt asked about is written.
         assert!(
-            events.is_empty(),
+            events
+                .iter()
+                .all(|e| e.kind == support_console::history::EventKind::Search),
             "{prompt}: written to the log: {events:?}"
         );
     }
