@@ -918,7 +918,29 @@ pub struct Ranking {
     pub opens: std::collections::HashMap<String, (u32, i64)>,
 }
 
+/// How much a pin weighs against frecency: a pinned entry comes before any entry opened
+/// often but not pinned.
+const PIN_WEIGHT: u32 = 1 << 20;
+
 impl Ranking {
+    /// Nothing opened or pinned (since the last reset).
+    pub fn is_empty(&self) -> bool {
+        self.pinned.is_empty() && self.opens.is_empty()
+    }
+
+    /// How much this agent favours a search hit: its entry `id`, or the question it belongs
+    /// to (a sentence of an answer counts what its question was opened), at `now` (Unix
+    /// seconds); a pin above all.
+    pub fn weight(&self, id: &str, question: Option<&str>, now: i64) -> u32 {
+        let pinned = self.pinned.contains(id) || question.is_some_and(|q| self.pinned.contains(q));
+        let frecency = self
+            .frecency(id, now)
+            .max(question.map_or(0, |q| self.frecency(q, now)));
+        frecency
+            .min(PIN_WEIGHT - 1)
+            .saturating_add(if pinned { PIN_WEIGHT } else { 0 })
+    }
+
     /// Counts an open of `entry` at `at` (Unix seconds).
     pub fn opened(&mut self, entry: &str, at: i64) {
         let seen = self.opens.entry(entry.to_owned()).or_insert((0, at));

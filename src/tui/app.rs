@@ -19,6 +19,7 @@ use ratatui::layout::Position;
 
 use super::command::{Command, Effect, Pane, Step};
 use super::event::{Mailbox, Message};
+use super::flag::{FlagKey, Flagging};
 use super::keymap::{self, Action, Layer, Scope};
 use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
@@ -55,6 +56,7 @@ macro_rules! context {
             content: &$app.content,
             index: &*$app.index,
             search: &$app.search,
+            pinned: &$app.ranking.pinned,
             guide: $app.guide,
             qa: $app.qa.selected,
             step: $app.step,
@@ -99,6 +101,8 @@ pub struct App {
     /// What this agent opens and pins (local): pinned entries first for an empty query,
     /// and among equal scores what is opened often first.
     pub ranking: Ranking,
+    /// A sentence of the answer being flagged (`f`): it has the keyboard.
+    pub flag: Option<Flagging>,
     /// The query last recorded as a search event (a query is recorded once, when it is
     /// left: a hit opened, the query cleared, the call ended).
     search_recorded: Option<String>,
@@ -232,6 +236,7 @@ impl App {
             team: None,
             team_state: None,
             ranking,
+            flag: None,
             search_recorded: None,
             guide: 0,
             step: Step::default(),
@@ -542,6 +547,113 @@ impl App {
         self.apply(Command::Record(Box::new(event)));
     }
 
+    /// `f`: the answer shown has the keyboard for a flag, on the sentence it marks (a search
+    /// hit's) or its first.
+    fn start_flag(&mut self) {
+        if self.focus != Pane::Qa {
+            self.toast("이 항목에는 신고할 답변 문장이 없습니다 (Q&A 답변에서 f)");
+            return;
+        }
+        let mark = self.qa.mark.clone();
+        let started = self
+            .current_guide()
+            .zip(self.current_qa())
+            .and_then(|(guide, qa)| Flagging::start(guide, qa, mark.as_deref()));
+        let Some(flag) = started else {
+            self.toast("신고할 문장이 없습니다 (질문을 골라 답변을 여세요)");
+            return;
+        };
+        self.qa.detail = true;
+        self.qa.mark = flag.sentence().map(|s| s.id.clone());
+        self.qa.reveal = true;
+        self.flag = Some(flag);
+    }
+
+    /// A key while a flag is being made.
+    fn flag_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        let Some(flag) = &mut self.flag else {
+            return;
+        };
+        match flag.key(action, key) {
+            FlagKey::Typed => {}
+            FlagKey::Moved => {
+                self.qa.mark = flag.sentence().map(|s| s.id.clone());
+                self.qa.reveal = true;
+            }
+            FlagKey::Cancel => {
+                self.qa.mark = flag.previous_mark.take();
+                self.flag = None;
+                self.toast("신고를 취소했습니다");
+            }
+            FlagKey::Send => {
+                let Some(flag) = self.flag.take() else {
+                    return;
+                };
+                self.qa.mark = flag.previous_mark.clone();
+                let Some(sentence) = flag.sentence() else {
+                    return;
+                };
+                let reason = flag.reason();
+                let mut event =
+                    LogEvent::new(EventKind::Flag, self.clock.now(), self.content.version());
+                event.guide_id = Some(flag.guide_id.clone());
+                event.text.clone_from(&sentence.text);
+                event.detail.entry = Some(sentence.id.clone());
+                event.detail.reason.clone_from(&reason);
+                self.apply(Command::Record(Box::new(event)));
+                self.toast(match reason {
+                    Some(reason) => {
+                        format!("문장을 신고했습니다 (이유: {reason}) · 콘텐츠 팀에 전달됩니다")
+                    }
+                    None => "문장을 신고했습니다 · 콘텐츠 팀에 전달됩니다".to_owned(),
+                });
+            }
+        }
+    }
+
+    /// `p`: pins `entry` for this agent, or unpins it; recorded in the log (it stays on this
+    /// console: pins are never pushed to the team).
+    fn toggle_pin(&mut self, entry: String, guide: Option<String>) {
+        let pinned = !self.ranking.pinned.contains(&entry);
+        let kind = if pinned {
+            self.ranking.pinned.insert(entry.clone());
+            EventKind::Pin
+        } else {
+            self.ranking.pinned.remove(&entry);
+            EventKind::Unpin
+        };
+        let mut event = LogEvent::new(kind, self.clock.now(), self.content.version());
+        event.guide_id = guide;
+        event.detail.entry = Some(entry);
+        self.apply(Command::Record(Box::new(event)));
+        self.toast(if pinned {
+            "고정했습니다 · 질문 목록 맨 위에 보입니다 (p 다시: 해제)"
+        } else {
+            "고정을 풀었습니다"
+        });
+    }
+
+    /// Among hits of equal score, those this agent pinned or opens often come first
+    /// (frecency by the real clock: it measures the agent's use, not the simulated date).
+    fn favour_hits(&mut self) {
+        if self.ranking.is_empty() {
+            return;
+        }
+        let now = clock::now_kst().timestamp();
+        let (index, content, ranking) = (&self.index, &self.content, &self.ranking);
+        self.search.results.favour(|doc| {
+            let doc = index.doc(doc);
+            let question = match doc.target {
+                Target::Qa { guide, qa } => content
+                    .guide(guide)
+                    .and_then(|g| g.qa.get(qa))
+                    .map(|qa| qa.id.as_str()),
+                _ => None,
+            };
+            ranking.weight(doc.id, question, now)
+        });
+    }
+
     /// Who has the keyboard now: the one place that decides it, for keys, the footer, the
     /// help and the cursor. A text field has it only while its pane is focused.
     pub fn layer(&self) -> Layer {
@@ -553,6 +665,8 @@ impl App {
             Layer::WrapUp
         } else if self.help_open {
             Layer::Help
+        } else if self.flag.is_some() {
+            Layer::Flag
         } else if self.search.active {
             Layer::Search
         } else if self.focus == Pane::Rules && self.rules.editing {
@@ -642,6 +756,11 @@ impl App {
             Layer::WrapUp => {
                 self.call.memo.insert_str(text);
             }
+            Layer::Flag => {
+                if let Some(flag) = &mut self.flag {
+                    flag.reason.insert_str(text);
+                }
+            }
             Layer::Search => {
                 if self.search.query.insert_str(text) {
                     self.run_search();
@@ -689,6 +808,7 @@ impl App {
                 Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
                 _ => self.help_open = false,
             },
+            Layer::Flag => self.flag_key(action, key),
             Layer::Search => self.search_key(action, key),
             Layer::RuleInput => self.rules.field_key(action, key),
             Layer::SmsVariable | Layer::Draft => {
@@ -815,6 +935,9 @@ impl App {
                 None => return true,
             },
             Action::Back if self.search.searching() => Command::ClearSearch,
+            Action::Flag | Action::Pin => {
+                Command::Toast("문장 신고(f)와 고정(p)은 Q&A 창(2)에서 합니다".into())
+            }
             _ => return false,
         };
         self.apply(command);
@@ -845,6 +968,8 @@ impl App {
                 }
             }
             Command::OpenWrapUp => self.call.wrapping_up = true,
+            Command::StartFlag => self.start_flag(),
+            Command::TogglePin { entry, guide } => self.toggle_pin(entry, guide),
             Command::ActivateSearch => {
                 self.search.active = true;
                 self.focus = Pane::Qa;
@@ -990,6 +1115,7 @@ impl App {
         self.settle_search();
         let rank = rank.min(self.search.results.total().saturating_sub(1));
         self.search.results.rank_up_to(&self.index, rank + 1);
+        self.favour_hits();
         self.search.selected = rank;
     }
 
@@ -1199,6 +1325,7 @@ impl App {
     pub fn prepare_frame(&mut self, height: u16) {
         let visible = self.search.selected + usize::from(height) + 1;
         self.search.results.rank_up_to(&self.index, visible);
+        self.favour_hits();
     }
 
     /// After a frame: where things were drawn, and how far each text really scrolled.
@@ -1224,7 +1351,7 @@ impl App {
     fn handle_mouse(&mut self, mouse: MouseEvent) {
         if matches!(
             self.layer(),
-            Layer::Confirm | Layer::TooSmall | Layer::WrapUp | Layer::Help
+            Layer::Confirm | Layer::TooSmall | Layer::WrapUp | Layer::Help | Layer::Flag
         ) {
             return;
         }

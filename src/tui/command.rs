@@ -100,6 +100,13 @@ pub enum Command {
     SelectHit(usize),
     /// Open what the selected hit points to.
     OpenHit,
+    /// Start flagging a sentence of the answer shown (`f`).
+    StartFlag,
+    /// Pin `entry` (a content id) for this agent, or unpin it when it is pinned (`p`).
+    TogglePin {
+        entry: String,
+        guide: Option<String>,
+    },
     Copy {
         what: &'static str,
         text: String,

@@ -45,6 +45,10 @@ pub enum Action {
     /// The answer to a question.
     Yes,
     No,
+    /// Flag a sentence of the answer to the content team.
+    Flag,
+    /// Pin (or unpin) an entry for this agent.
+    Pin,
 }
 
 /// A group of bindings: where they hold, as the footer, the help and the README name it.
@@ -64,6 +68,8 @@ pub enum Scope {
     SmsVariable,
     Draft,
     WrapUp,
+    /// A sentence being flagged (`f`).
+    Flag,
     Help,
     Confirm,
     /// Every layer (a prompt reads it as no).
@@ -71,7 +77,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 14] = [
         Scope::Global,
         Scope::Move,
         Scope::Rules,
@@ -82,6 +88,7 @@ impl Scope {
         Scope::SmsVariable,
         Scope::Draft,
         Scope::WrapUp,
+        Scope::Flag,
         Scope::Help,
         Scope::Confirm,
         Scope::Anywhere,
@@ -99,6 +106,7 @@ impl Scope {
             Scope::SmsVariable => "SMS 변수 입력 중",
             Scope::Draft => "SMS 직접 쓰는 중",
             Scope::WrapUp => "상담 정리",
+            Scope::Flag => "문장 신고 중",
             Scope::Help => "도움말",
             Scope::Confirm => "확인 물음",
             Scope::Anywhere => "어디서나",
@@ -117,6 +125,8 @@ pub enum Layer {
     TooSmall,
     /// The call's wrap-up: its memo has the keyboard.
     WrapUp,
+    /// A sentence of the answer being flagged: its reason has the keyboard.
+    Flag,
     /// The help screen: arrows scroll, any other key closes it.
     Help,
     /// The search line has the keyboard.
@@ -139,6 +149,7 @@ impl Layer {
             // Only quitting acts there (`App::handle_key`).
             Layer::TooSmall => &[Scope::Global, Scope::Anywhere],
             Layer::WrapUp => &[Scope::WrapUp, Scope::Field, Scope::Anywhere],
+            Layer::Flag => &[Scope::Flag, Scope::Field, Scope::Anywhere],
             Layer::Help => &[Scope::Help, Scope::Anywhere],
             Layer::Search => &[Scope::Search, Scope::Field, Scope::Anywhere],
             Layer::RuleInput => &[Scope::RuleInput, Scope::Field, Scope::Anywhere],
@@ -157,7 +168,12 @@ impl Layer {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Layer::WrapUp | Layer::Search | Layer::RuleInput | Layer::SmsVariable | Layer::Draft
+            Layer::WrapUp
+                | Layer::Flag
+                | Layer::Search
+                | Layer::RuleInput
+                | Layer::SmsVariable
+                | Layer::Draft
         )
     }
 }
@@ -361,6 +377,22 @@ pub const BINDINGS: &[Binding] = &[
         false
     ),
     bind!(
+        [(KeyCode::Char('f'), NONE)],
+        "f",
+        Action::Flag,
+        Scope::Move,
+        "Q&A 답변의 문장 신고 (콘텐츠 팀에: 틀림·오래됨·헷갈림 또는 직접 쓴 이유)",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('p'), NONE)],
+        "p",
+        Action::Pin,
+        Scope::Move,
+        "질문·검색 결과 고정 · 해제 (고정한 질문은 목록 맨 위, 같은 점수의 검색 결과 중 앞)",
+        false
+    ),
+    bind!(
         [(KeyCode::Char(' '), NONE)],
         "Space",
         Action::Toggle,
@@ -559,6 +591,46 @@ pub const BINDINGS: &[Binding] = &[
         Action::Back,
         Scope::WrapUp,
         "닫기 (메모는 남음)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Down, NONE)],
+        "↓",
+        Action::Down,
+        Scope::Flag,
+        "다음 문장",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE)],
+        "↑",
+        Action::Up,
+        Scope::Flag,
+        "이전 문장",
+        false
+    ),
+    bind!(
+        [(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::Toggle,
+        Scope::Flag,
+        "이유 고르기 (틀림 → 오래됨 → 헷갈림 → 직접 입력)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Save,
+        Scope::Flag,
+        "신고 (기록에 남고 팀에 전달)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Back,
+        Scope::Flag,
+        "신고 취소",
         true
     ),
     bind!(

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod command;
 pub mod event;
+pub mod flag;
 pub mod keymap;
 pub mod line_editor;
 pub mod panes;

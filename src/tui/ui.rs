@@ -54,7 +54,11 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     ])
     .areas(area);
     draw_header(app, frame, header, theme);
-    draw_search(app, frame, search, theme);
+    if let Some(flag) = &app.flag {
+        draw_flag_prompt(flag, frame, search, theme);
+    } else {
+        draw_search(app, frame, search, theme);
+    }
     if wide {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
@@ -77,7 +81,15 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
         draw_pane(app, frame, app.focus, pane_area, &mut report);
     }
     draw_footer(app, frame, footer, theme);
-    if app.search.active {
+    if let Some(flag) = &app.flag {
+        let x = search.x
+            + u16::try_from(text_width(FLAG_LABEL) + flag.reason.cursor_cells())
+                .unwrap_or(u16::MAX);
+        frame.set_cursor_position(Position::new(
+            x.min(search.right().saturating_sub(1)),
+            search.y,
+        ));
+    } else if app.search.active {
         let prefix = text_width(SEARCH_LABEL);
         let x =
             search.x + u16::try_from(prefix + app.search.query.cursor_cells()).unwrap_or(u16::MAX);
@@ -277,6 +289,35 @@ fn team_notice(app: &App, width: usize) -> Option<String> {
 }
 
 const SEARCH_LABEL: &str = " / 검색: ";
+const FLAG_LABEL: &str = " 문장 신고 · 이유: ";
+
+/// The search line's row while a sentence is flagged: the reason typed, the reasons Tab
+/// offers, and which sentence of the answer (the answer marks it).
+fn draw_flag_prompt(flag: &super::flag::Flagging, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let mut spans = vec![
+        Span::styled(FLAG_LABEL, theme.accent()),
+        Span::styled(inert(flag.reason.text()), theme.strong()),
+    ];
+    if flag.reason.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "(Tab {} · 직접 입력 · 없어도 됨)",
+                super::flag::REASONS.join("·")
+            ),
+            theme.dim(),
+        ));
+    }
+    let used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    spans.push(Span::styled(
+        truncate(
+            &format!("  · 문장 {}/{}", flag.at + 1, flag.sentences.len()),
+            room,
+        ),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
 
 fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let label_style = if app.search.active {

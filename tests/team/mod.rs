@@ -3,6 +3,7 @@
 
 mod cli;
 mod console;
+mod flags;
 
 use std::path::Path;
 use std::process::{Command, Output};
