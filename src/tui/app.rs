@@ -589,7 +589,7 @@ impl App {
                 let Some(flag) = self.flag.take() else {
                     return;
                 };
-                self.qa.mark = flag.previous_mark.clone();
+                self.qa.mark.clone_from(&flag.previous_mark);
                 let Some(sentence) = flag.sentence() else {
                     return;
                 };
