@@ -18,9 +18,18 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::Event;
 
-use super::searcher::Answer;
 use crate::history::writer::WriteReport;
+use crate::search::SearchResults;
 use crate::search::index_cache::{LoadError, Loaded};
+
+/// The hits of one query from the search worker (`searcher.rs`), numbered so that the
+/// answer to a query typed over is known stale. Defined here, with the messages, so that the
+/// worker depends on the loop and not the other way round.
+#[derive(Debug)]
+pub struct Answer {
+    pub(super) generation: u64,
+    pub(super) results: SearchResults,
+}
 
 /// Something that happened, for the app to take in.
 #[derive(Debug)]
