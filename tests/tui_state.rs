@@ -387,11 +387,23 @@ proptest! {
 /// The README lists exactly the key table, and shows the console at 120x40.
 #[test]
 fn readme_keys_match_the_key_table() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let mut readme = std::fs::read_to_string(path).unwrap();
+    let table = support_console::tui::keymap::markdown_table();
+    // `UPDATE_README=1 cargo test --test tui_state readme` writes the table in.
+    if std::env::var_os("UPDATE_README").is_some() && !readme.contains(&table) {
+        let start = readme
+            .find("| keys | where | what |")
+            .expect("the README's key table");
+        let end = readme[start..]
+            .find("\n\n")
+            .map_or(readme.len(), |at| start + at + 1);
+        readme.replace_range(start..end, &table);
+        std::fs::write(path, &readme).unwrap();
+    }
     assert!(
-        readme.contains(&support_console::tui::keymap::markdown_table()),
-        "regenerate the README key table"
+        readme.contains(&table),
+        "regenerate the README key table: UPDATE_README=1 cargo test --test tui_state readme"
     );
     // The capture is the step-one snapshot at 120x40, line for line (trailing blanks aside).
     let snapshot = std::fs::read_to_string(concat!(
@@ -411,8 +423,19 @@ fn readme_keys_match_the_key_table() {
             frame
         });
     assert!(frame.lines().count() == 40, "the whole frame");
+    let capture = format!("```\n{frame}```");
+    if std::env::var_os("UPDATE_README").is_some() && !readme.contains(&capture) {
+        let start = readme
+            .find("```\n support-console")
+            .expect("the README's capture");
+        let end = readme[start + 4..]
+            .find("```")
+            .map_or(readme.len(), |at| start + 4 + at + 3);
+        readme.replace_range(start..end, &capture);
+        std::fs::write(path, &readme).unwrap();
+    }
     assert!(
-        readme.contains(&format!("```\n{frame}```")),
+        readme.contains(&capture),
         "the README capture differs from the snapshot: copy the snapshot into the README"
     );
 }
