@@ -12,13 +12,13 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use tokio_postgres::Client;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::TeamError;
 use super::url::{CONNECT_TIMEOUT, TeamUrl, Tls};
-use super::{TeamError, schema};
 
 /// How long one exchange (a batch of events, a query) may take.
 pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// A connection to the team database, its schema brought up to date.
+/// A connection to the team database (`team::connect` brings its schema up to date).
 pub struct Link {
     runtime: tokio::runtime::Runtime,
     client: Client,
@@ -26,8 +26,8 @@ pub struct Link {
 }
 
 impl Link {
-    /// Connects (within [`CONNECT_TIMEOUT`] for the connection and as long again for the
-    /// server's greeting) and applies the schema's migrations the first time.
+    /// Connects within [`CONNECT_TIMEOUT`] for the connection and as long again for the
+    /// server's greeting.
     pub fn connect(url: &TeamUrl) -> Result<Self, TeamError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -53,13 +53,11 @@ impl Link {
         };
         // The connection's own task: it carries every exchange while `block_on` runs.
         runtime.spawn(connection);
-        let mut link = Self {
+        Ok(Self {
             runtime,
             client,
             url: url.clone(),
-        };
-        schema::migrate(&mut link)?;
-        Ok(link)
+        })
     }
 
     pub fn url(&self) -> &TeamUrl {

@@ -144,7 +144,7 @@ pub fn push(log: &mut Log, url: &TeamUrl, link: &mut Option<Link>) -> Result<Pus
             return Ok(pushed);
         }
         if link.is_none() {
-            *link = Some(Link::connect(url)?);
+            *link = Some(connect(url)?);
         }
         let Some(connected) = link.as_mut() else {
             return Ok(pushed);
@@ -251,9 +251,17 @@ pub struct TeamEvent {
     pub event: LogEvent,
 }
 
+/// A link to the team database with its schema brought up to date: the link knows only how
+/// to talk, the schema what to say, and neither reaches for the other.
+fn connect(url: &TeamUrl) -> Result<Link, TeamError> {
+    let mut link = Link::connect(url)?;
+    schema::migrate(&mut link)?;
+    Ok(link)
+}
+
 /// The events of the team database in `filter`'s span, oldest first.
 pub fn team_events(url: &TeamUrl, filter: &Filter) -> Result<Vec<TeamEvent>, TeamError> {
-    let mut link = Link::connect(url)?;
+    let mut link = connect(url)?;
     let since = filter.since.map(|t| t.timestamp());
     let until = filter.until.map(|t| t.timestamp());
     let rows = link.run("기록을 읽을 수 없습니다", async move |client| {
