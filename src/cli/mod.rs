@@ -511,11 +511,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 }
                 None => None,
             };
-            let start =
-                index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
+            let cache = IndexCache::user();
+            let start = index_cache::console_start(cache.as_ref(), global.content.as_deref())?;
+            let watched = global
+                .content
+                .clone()
+                .map(|dir| crate::tui::watch::WatchedFolder { dir, cache });
             let history = global.history.clone().or_else(history::default_path);
             let team = team::team_url(&global)?;
-            match crate::tui::run(start, now, history, global.retention_days, team) {
+            match crate::tui::run(start, watched, now, history, global.retention_days, team) {
                 Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),
                 Ok(crate::tui::Ended::Signal(signal)) => Ok(Exit::Signalled(signal)),
                 Err(err) => Err(UserError(format!("콘솔을 열 수 없습니다: {err}"))),

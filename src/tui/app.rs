@@ -17,7 +17,9 @@ use crossterm::event::{
 };
 use ratatui::layout::Position;
 
+use super::changes::Changes;
 use super::command::{Command, Effect, Pane, Step};
+use super::event::Reloaded;
 use super::event::{Mailbox, Message};
 use super::flag::{FlagKey, Flagging};
 use super::keymap::{self, Action, Layer, Scope};
@@ -27,11 +29,12 @@ use super::report::{FrameReport, Hitboxes};
 use super::search_field::{HIT_PAGE, SearchState};
 use super::searcher::Searcher;
 use super::theme::Theme;
+use super::watch::{self, WatchedFolder};
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
 use crate::history::writer::{Finished, LogWriter, WriteReport};
 use crate::history::{EventKind, Filter, Log, LogEvent, Ranking};
-use crate::search::index_cache::Loaded;
+use crate::search::index_cache::{LoadError, Loaded};
 use crate::search::{SearchCache, SearchIndex, Target};
 use crate::team::TeamUrl;
 use crate::team::pusher::{PushReport, Pusher};
@@ -106,6 +109,14 @@ pub struct App {
     /// The query last recorded as a search event (a query is recorded once, when it is
     /// left: a hit opened, the query cleared, the call ended).
     search_recorded: Option<String>,
+    /// The content folder to watch for changes, until watching starts (once the whole help
+    /// centre is in); `None` for the embedded guide, and once started.
+    watched: Option<WatchedFolder>,
+    /// A lasting notice while the content folder, changed, cannot be shown (the content
+    /// shown is the last that loaded).
+    pub content_notice: Option<String>,
+    /// What changed in the content while the console ran, and the view over it.
+    pub changes: Changes,
     /// The guide shown.
     pub guide: usize,
     pub step: Step,
@@ -238,6 +249,9 @@ impl App {
             ranking,
             flag: None,
             search_recorded: None,
+            watched: None,
+            content_notice: None,
+            changes: Changes::default(),
             guide: 0,
             step: Step::default(),
             focus: Pane::Qa,
@@ -283,6 +297,7 @@ impl App {
         }
         let count = self.content.guide_count();
         self.toast(format!("가이드 {count}개 모두에서 검색합니다"));
+        self.start_watching();
     }
 
     /// The rest of the help centre could not be loaded: the console goes on with the guide
@@ -290,6 +305,147 @@ impl App {
     pub fn loading_failed(&mut self, message: &str) {
         self.help_centre = HelpCentre::Whole;
         self.toast(format!("나머지 가이드를 불러오지 못했습니다: {message}"));
+        self.start_watching();
+    }
+
+    /// Watches `folder`, the content's, for changes: from now on when the whole help centre
+    /// is in, else once it is (what a change did is said against the content shown).
+    pub fn watch_folder(&mut self, folder: WatchedFolder) {
+        self.watched = Some(folder);
+        self.start_watching();
+    }
+
+    fn start_watching(&mut self) {
+        if self.help_centre != HelpCentre::Whole {
+            return;
+        }
+        let Some(folder) = self.watched.take() else {
+            return;
+        };
+        if let Err(err) = watch::watch(folder, Arc::clone(&self.content), self.poster()) {
+            self.content_notice = Some(format!(
+                "콘텐츠 폴더의 변경을 지켜볼 수 없습니다 (바뀌어도 다시 열어야 보입니다): {}",
+                crate::text::io_reason(&err)
+            ));
+        }
+    }
+
+    /// The content folder changed and was read again: new content replaces what is shown,
+    /// the agent kept where they were (see [`App::keep_place_in`]); content that did not load
+    /// leaves everything as it was, with a notice that stays until some content loads.
+    pub fn content_reloaded(&mut self, outcome: Result<Reloaded, LoadError>) {
+        let reloaded = match outcome {
+            Ok(reloaded) => reloaded,
+            Err(error) => {
+                self.content_notice = Some(watch::refusal(&error));
+                return;
+            }
+        };
+        self.content_notice = None;
+        let Reloaded {
+            loaded,
+            before,
+            after,
+            changes,
+        } = reloaded;
+        let count = changes.len();
+        let kept = self.keep_place_in(loaded);
+        self.changes
+            .reloaded(before, after, changes, self.clock.now());
+        self.toast(match (count, kept) {
+            (0, _) => "콘텐츠 폴더를 다시 읽었습니다 (바뀐 가이드 없음)".to_owned(),
+            (_, true) => format!("콘텐츠가 바뀌었습니다: 가이드 {count}개 · u 바뀐 가이드"),
+            (_, false) => format!(
+                "콘텐츠가 바뀌었습니다: 가이드 {count}개 · 보던 가이드가 빠져 첫 가이드를 보여 줍니다 · u 바뀐 가이드"
+            ),
+        });
+    }
+
+    /// Puts `loaded` in place of the content shown, keeping the agent where they were: the
+    /// guide, the question (open or not), the step and the pane, the tree's row, the query
+    /// and its hit, the rule inputs and SMS variables typed, the questions the call opened,
+    /// each found again by id. What is gone falls back to the nearest thing that is not.
+    /// Whether the guide shown is still there.
+    fn keep_place_in(&mut self, loaded: Loaded) -> bool {
+        let ids = |content: &Content, guide: usize, qa: usize| {
+            content.guide(guide).map(|g| {
+                let qa = g.qa.get(qa).map(|q| q.id.clone());
+                (g.id.clone(), qa)
+            })
+        };
+        let shown = ids(&self.content, self.guide, self.qa.selected);
+        let tree_row = crate::tui::panes::category::rows(&self.content)
+            .get(self.category.row)
+            .and_then(|row| row.guide)
+            .and_then(|guide| self.content.card(guide).map(|card| card.id.clone()));
+        let questions: Vec<_> = self
+            .call
+            .questions
+            .iter()
+            .filter_map(|&(guide, qa)| ids(&self.content, guide, qa))
+            .collect();
+        let hit = self.search.selected;
+
+        self.content = Arc::new(loaded.content);
+        self.index = Arc::new(loaded.index);
+        self.search_cache = SearchCache::default();
+        self.searcher = None;
+        self.search_off_thread_when_large();
+        self.help_centre = HelpCentre::Whole;
+
+        let find = |content: &Content, (guide, qa): &(String, Option<String>)| {
+            let g = content.guide_index(guide)?;
+            let q = qa
+                .as_ref()
+                .and_then(|qa| content.guide(g)?.qa.iter().position(|q| &q.id == qa));
+            Some((g, q))
+        };
+        let place = shown.as_ref().and_then(|shown| find(&self.content, shown));
+        let kept = place.is_some();
+        match place {
+            Some((guide, qa)) => {
+                self.guide = guide;
+                self.step = Step(self.step.index().min(self.step_count() - 1));
+                match qa {
+                    Some(qa) => self.qa.selected = qa,
+                    None => self.qa = qa::State::default(),
+                }
+                if let Some(shown) = self.content.guide(guide) {
+                    self.rules.for_guide(shown);
+                    if self
+                        .rules
+                        .highlight
+                        .is_some_and(|rule| rule >= shown.rules.len())
+                    {
+                        self.rules.highlight = None;
+                    }
+                }
+            }
+            None => self.select_guide(0),
+        }
+        let rows = crate::tui::panes::category::rows(&self.content);
+        let row_guide = tree_row
+            .and_then(|id| self.content.guide_index(&id))
+            .unwrap_or(self.guide);
+        if let Some(row) = rows.iter().position(|r| r.guide == Some(row_guide)) {
+            self.category.row = row;
+        } else {
+            self.category.row = self.category.row.min(rows.len().saturating_sub(1));
+        }
+        self.call.questions = questions
+            .iter()
+            .filter_map(|asked| match find(&self.content, asked) {
+                Some((guide, Some(qa))) => Some((guide, qa)),
+                _ => None,
+            })
+            .collect();
+        if self.search.searching() {
+            self.run_search();
+            if self.searcher.is_none() {
+                self.search.selected = hit.min(self.search.results.total().saturating_sub(1));
+            }
+        }
+        kept
     }
 
     /// Searches on a thread of its own from now on, whatever the size of the help centre
@@ -381,11 +537,17 @@ impl App {
                 let results = self.searcher.as_mut().and_then(|s| s.take(answer));
                 results.map(|results| self.show_results(results)).is_some()
             }
+            // Content read again while the rest of the help centre loaded is newer.
+            Message::HelpCentre(_) if self.help_centre == HelpCentre::Whole => false,
             Message::HelpCentre(loaded) => {
                 match *loaded {
                     Ok(loaded) => self.apply_loaded(loaded),
                     Err(error) => self.loading_failed(&error.to_string()),
                 }
+                true
+            }
+            Message::ContentReloaded(outcome) => {
+                self.content_reloaded(*outcome);
                 true
             }
             Message::Log(report) => self.log_reported(report),
@@ -667,6 +829,8 @@ impl App {
             Layer::Help
         } else if self.flag.is_some() {
             Layer::Flag
+        } else if self.changes.view.is_some() {
+            Layer::Changes
         } else if self.search.active {
             Layer::Search
         } else if self.focus == Pane::Rules && self.rules.editing {
@@ -701,6 +865,8 @@ impl App {
             (Action::Open, Pane::Qa) => !self.qa.detail && self.current_qa().is_some(),
             (Action::Copy, Pane::Qa) => self.current_qa().is_some(),
             (Action::Toggle, Pane::Rules) => self.rules.can_toggle(),
+            // Named where there is something the agent has not seen.
+            (Action::ShowChanges, _) => self.changes.updated.is_some(),
             _ => true,
         }
     }
@@ -777,7 +943,7 @@ impl App {
                     editor.insert_str(text);
                 }
             }
-            Layer::Confirm | Layer::TooSmall | Layer::Help | Layer::Panes(_) => {
+            Layer::Confirm | Layer::TooSmall | Layer::Help | Layer::Changes | Layer::Panes(_) => {
                 self.toast("붙여넣기는 입력 칸에서만 됩니다 (/ 검색, Enter 입력)");
             }
         }
@@ -809,6 +975,14 @@ impl App {
                 _ => self.help_open = false,
             },
             Layer::Flag => self.flag_key(action, key),
+            Layer::Changes => match action {
+                Some(Action::Down) => self.changes.move_selection(1),
+                Some(Action::Up) => self.changes.move_selection(-1),
+                Some(Action::Toggle) => self.changes.switch_baseline(),
+                Some(Action::Open) => self.open_changed_guide(),
+                Some(Action::Back) => self.changes.close(),
+                _ => {}
+            },
             Layer::Search => self.search_key(action, key),
             Layer::RuleInput => self.rules.field_key(action, key),
             Layer::SmsVariable | Layer::Draft => {
@@ -927,6 +1101,7 @@ impl App {
             Action::PrevStep => Command::SetStep(self.step.previous()),
             Action::Search => Command::ActivateSearch,
             Action::WrapUp => Command::OpenWrapUp,
+            Action::ShowChanges => Command::OpenChanges,
             Action::CopyCategory => match self.current_guide() {
                 Some(guide) => Command::Copy {
                     what: "상담 유형",
@@ -970,6 +1145,7 @@ impl App {
             Command::OpenWrapUp => self.call.wrapping_up = true,
             Command::StartFlag => self.start_flag(),
             Command::TogglePin { entry, guide } => self.toggle_pin(entry, guide),
+            Command::OpenChanges => self.changes.open(),
             Command::ActivateSearch => {
                 self.search.active = true;
                 self.focus = Pane::Qa;
@@ -1021,6 +1197,24 @@ impl App {
             self.rules.for_guide(shown);
         }
         self.sms.reset();
+    }
+
+    /// The guide selected in the `바뀐 가이드` view, opened in the console (the view closes);
+    /// a removed guide cannot be.
+    fn open_changed_guide(&mut self) {
+        let Some(changed) = self.changes.selected() else {
+            return;
+        };
+        match self.content.guide_index(&changed.id) {
+            Some(guide) => {
+                self.changes.close();
+                if guide != self.guide {
+                    self.select_guide(guide);
+                }
+                self.focus = Pane::Category;
+            }
+            None => self.toast("삭제된 가이드라 열 수 없습니다"),
+        }
     }
 
     /// Selects a question of the guide shown; its own templates are listed anew.
@@ -1351,7 +1545,12 @@ impl App {
     fn handle_mouse(&mut self, mouse: MouseEvent) {
         if matches!(
             self.layer(),
-            Layer::Confirm | Layer::TooSmall | Layer::WrapUp | Layer::Help | Layer::Flag
+            Layer::Confirm
+                | Layer::TooSmall
+                | Layer::WrapUp
+                | Layer::Help
+                | Layer::Flag
+                | Layer::Changes
         ) {
             return;
         }

@@ -94,6 +94,8 @@ pub enum Command {
     OpenQuestion(usize),
     /// Open the call's wrap-up.
     OpenWrapUp,
+    /// Open the `바뀐 가이드` view.
+    OpenChanges,
     ActivateSearch,
     ClearSearch,
     /// Select the search hit at this rank.

@@ -7,7 +7,7 @@
 //! The loop blocks on the mailbox until the next message or the app's next deadline: an idle
 //! console wakes up for nothing. Work that runs elsewhere gets a [`Poster`] (a clone of the
 //! sending side) and reports back by posting; it never touches the app's state. To add a
-//! source (a content watcher, a sync, a team link): a variant here saying what happened, a
+//! source (a sync, a team link): a variant here saying what happened, a
 //! thread or callback that posts it, and its arm in `App::update`. `docs/architecture.md`
 //! lists the messages.
 
@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::Event;
 
 use crate::history::writer::WriteReport;
+use std::sync::Arc;
+
+use crate::content::{GuideChange, Snapshot};
 use crate::search::SearchResults;
 use crate::search::index_cache::{LoadError, Loaded};
 
@@ -29,6 +32,18 @@ use crate::search::index_cache::{LoadError, Loaded};
 pub struct Answer {
     pub(super) generation: u64,
     pub(super) results: SearchResults,
+}
+
+/// The content folder read again after a change (by the watcher, `watch.rs`); defined
+/// here with the messages, so that the watcher depends on the loop and not back.
+#[derive(Debug)]
+pub struct Reloaded {
+    pub loaded: Loaded,
+    /// What the agent reads of the content shown until now, and of the new content.
+    pub before: Arc<Snapshot>,
+    pub after: Arc<Snapshot>,
+    /// The guides the new content changed (from `before` to `after`).
+    pub changes: Vec<GuideChange>,
 }
 
 /// Something that happened, for the app to take in.
@@ -43,6 +58,9 @@ pub enum Message {
     /// The whole help centre, loaded while the console showed its first guide, or why it
     /// could not be.
     HelpCentre(Box<Result<Loaded, LoadError>>),
+    /// The content folder changed and was read again (the content watcher): the new
+    /// content with what it changed, or why it cannot be shown (the content shown stays).
+    ContentReloaded(Box<Result<Reloaded, LoadError>>),
     /// How the log writer's last attempt went.
     Log(WriteReport),
     /// How the push to the team database went (only when it changed).

@@ -49,6 +49,8 @@ pub enum Action {
     Flag,
     /// Pin (or unpin) an entry for this agent.
     Pin,
+    /// The `바뀐 가이드` view: what changed in the content.
+    ShowChanges,
 }
 
 /// A group of bindings: where they hold, as the footer, the help and the README name it.
@@ -71,13 +73,15 @@ pub enum Scope {
     /// A sentence being flagged (`f`).
     Flag,
     Help,
+    /// The `바뀐 가이드` view.
+    Changes,
     Confirm,
     /// Every layer (a prompt reads it as no).
     Anywhere,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 14] = [
+    pub const ALL: [Scope; 15] = [
         Scope::Global,
         Scope::Move,
         Scope::Rules,
@@ -90,6 +94,7 @@ impl Scope {
         Scope::WrapUp,
         Scope::Flag,
         Scope::Help,
+        Scope::Changes,
         Scope::Confirm,
         Scope::Anywhere,
     ];
@@ -108,6 +113,7 @@ impl Scope {
             Scope::WrapUp => "상담 정리",
             Scope::Flag => "문장 신고 중",
             Scope::Help => "도움말",
+            Scope::Changes => "바뀐 가이드",
             Scope::Confirm => "확인 물음",
             Scope::Anywhere => "어디서나",
         }
@@ -129,6 +135,8 @@ pub enum Layer {
     Flag,
     /// The help screen: arrows scroll, any other key closes it.
     Help,
+    /// The `바뀐 가이드` view: arrows choose a guide, Enter opens it.
+    Changes,
     /// The search line has the keyboard.
     Search,
     /// A rule form value is being typed.
@@ -151,6 +159,7 @@ impl Layer {
             Layer::WrapUp => &[Scope::WrapUp, Scope::Field, Scope::Anywhere],
             Layer::Flag => &[Scope::Flag, Scope::Field, Scope::Anywhere],
             Layer::Help => &[Scope::Help, Scope::Anywhere],
+            Layer::Changes => &[Scope::Changes, Scope::Anywhere],
             Layer::Search => &[Scope::Search, Scope::Field, Scope::Anywhere],
             Layer::RuleInput => &[Scope::RuleInput, Scope::Field, Scope::Anywhere],
             Layer::SmsVariable => &[Scope::SmsVariable, Scope::Field, Scope::Anywhere],
@@ -294,6 +303,14 @@ pub const BINDINGS: &[Binding] = &[
         Action::WrapUp,
         Scope::Global,
         "상담 정리 (티켓 메모: 유형·문의·판정·SMS + 메모, 복사·저장 후 새 상담)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Char('u'), NONE)],
+        "u",
+        Action::ShowChanges,
+        Scope::Global,
+        "바뀐 가이드 (지난번 확인 뒤·직전 콘텐츠와 바뀐 문장, 이전과 지금을 나란히)",
         true
     ),
     bind!(
@@ -658,6 +675,46 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
+        [(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
+        "↓ j",
+        Action::Down,
+        Scope::Changes,
+        "다음 가이드",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
+        "↑ k",
+        Action::Up,
+        Scope::Changes,
+        "이전 가이드",
+        false
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Open,
+        Scope::Changes,
+        "고른 가이드 열기",
+        true
+    ),
+    bind!(
+        [(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::Toggle,
+        Scope::Changes,
+        "기준 바꾸기 (지난번 확인 뒤 / 직전 콘텐츠와)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE), (KeyCode::Char('u'), NONE)],
+        "Esc u",
+        Action::Back,
+        Scope::Changes,
+        "닫기",
+        true
+    ),
+    bind!(
         [(KeyCode::Char('y'), NONE), (KeyCode::Enter, NONE)],
         "y Enter",
         Action::Yes,
@@ -823,6 +880,7 @@ mod tests {
             Layer::TooSmall,
             Layer::WrapUp,
             Layer::Help,
+            Layer::Changes,
             Layer::Search,
             Layer::RuleInput,
             Layer::SmsVariable,
@@ -843,6 +901,7 @@ mod tests {
             Layer::TooSmall,
             Layer::WrapUp,
             Layer::Help,
+            Layer::Changes,
             Layer::Search,
             Layer::RuleInput,
             Layer::SmsVariable,

@@ -10,6 +10,7 @@
 //! on stderr), and on a panic (the hook restores first, then prints the message).
 
 pub mod app;
+pub mod changes;
 pub mod command;
 pub mod event;
 pub mod flag;
@@ -22,6 +23,7 @@ pub mod searcher;
 pub mod text;
 pub mod theme;
 pub mod ui;
+pub mod watch;
 pub mod widgets;
 
 use std::io::{self, Write};
@@ -71,8 +73,11 @@ pub fn restore_terminal() {
     ratatui::restore();
 }
 
+/// Opens the console on `start`; a console opened on a content folder (`watched`) takes in
+/// the folder's changes while it runs.
 pub fn run(
     start: ConsoleStart,
+    watched: Option<watch::WatchedFolder>,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
@@ -104,6 +109,9 @@ pub fn run(
     }
     if let Some(team) = team {
         app.connect_team(team);
+    }
+    if let Some(folder) = watched {
+        app.watch_folder(folder);
     }
     event::watch_signals(app.poster(), SIGNAL_GRACE)?;
 

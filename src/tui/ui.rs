@@ -101,6 +101,9 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     if app.help_open {
         draw_help(app, frame, area, theme);
     }
+    if app.changes.view.is_some() {
+        draw_changes(app, frame, area, theme);
+    }
     if app.call.wrapping_up {
         draw_wrapup(app, frame, area, theme);
     }
@@ -172,6 +175,17 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let call = app
         .call_elapsed()
         .map_or(String::new(), |elapsed| format!(" 통화 {elapsed} ·"));
+    // The content changed under the console: said until the agent opens the view.
+    let updated = app.changes.updated.map(|at| at.format("%H:%M").to_string());
+    let updated_for = |form: u8| {
+        updated.as_ref().map_or(String::new(), |at| {
+            if form == 0 {
+                format!(" 콘텐츠 갱신 {at} (u) ·")
+            } else {
+                format!(" 갱신 {at} ·")
+            }
+        })
+    };
     // Three forms, widest first: full words; short phase and date; and, where even that
     // does not fit, the labels dropped (the badge's colour and the `·` still set them apart).
     let right_for = |form: u8| {
@@ -190,10 +204,11 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let updated = updated_for(form);
         if form == 2 {
-            format!("{call} {date} · {phase} ")
+            format!("{updated}{call} {date} · {phase} ")
         } else {
-            format!("{call} 오늘 {date} · 단계: {phase} ")
+            format!("{updated}{call} 오늘 {date} · 단계: {phase} ")
         }
     };
     let badge_for = |form: u8| {
@@ -384,8 +399,9 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             truncate(&format!(" {}", inert(message)), usize::from(area.width)),
             theme.accent(),
         ))
-    } else if let Some(notice) = &app.log_notice {
-        // Stays until the log can be written again: nobody should think a send was recorded.
+    } else if let Some(notice) = app.log_notice.as_ref().or(app.content_notice.as_ref()) {
+        // Stays until the log can be written again (nobody should think a send was
+        // recorded), or until the content folder loads again (the agent reads older text).
         Line::from(Span::styled(
             truncate(&format!(" ⚠ {}", inert(notice)), usize::from(area.width)),
             theme.error(),
@@ -515,6 +531,19 @@ fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme)
     };
     let inner = overlay(frame, popup, " 확인 ", theme.warn());
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The `바뀐 가이드` view over the panes (the footer names its keys).
+fn draw_changes(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let width = area.width.saturating_sub(2).min(140);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 1,
+        width,
+        height: area.height.saturating_sub(2),
+    };
+    let inner = overlay(frame, popup, super::changes::TITLE, theme.accent());
+    app.changes.draw(frame, inner, theme);
 }
 
 fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
