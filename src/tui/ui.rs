@@ -180,7 +180,7 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let updated_for = |form: u8| {
         updated.as_ref().map_or(String::new(), |at| {
             if form == 0 {
-                format!(" 콘텐츠 갱신 {at} (u) ·")
+                format!(" 콘텐츠 갱신 {at} ·")
             } else {
                 format!(" 갱신 {at} ·")
             }
@@ -535,7 +535,7 @@ fn draw_confirm(question: &str, frame: &mut Frame<'_>, area: Rect, theme: Theme)
 
 /// The `바뀐 가이드` view over the panes (the footer names its keys).
 fn draw_changes(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-    let width = area.width.saturating_sub(2).min(140);
+    let width = area.width.min(140);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + 1,
