@@ -353,16 +353,13 @@ fn load_rest(
 /// the content it has.
 pub fn reload(cache: Option<&IndexCache>, dir: &Path) -> Result<(Loaded, [u8; 16]), LoadError> {
     let identity = content::identity(dir)?;
-    let loaded = match cache {
-        Some(cache) => {
-            let synonyms = content::load_first_guide(dir)?.synonyms().to_vec();
-            load_rest(dir, cache, identity, synonyms)?
-        }
-        None => {
-            let content = content::load_dir(dir)?;
-            let index = SearchIndex::build(&content);
-            Loaded { content, index }
-        }
+    let loaded = if let Some(cache) = cache {
+        let synonyms = content::load_first_guide(dir)?.synonyms().to_vec();
+        load_rest(dir, cache, identity, synonyms)?
+    } else {
+        let content = content::load_dir(dir)?;
+        let index = SearchIndex::build(&content);
+        Loaded { content, index }
     };
     Ok((loaded, identity))
 }

@@ -175,17 +175,7 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let call = app
         .call_elapsed()
         .map_or(String::new(), |elapsed| format!(" 통화 {elapsed} ·"));
-    // The content changed under the console: said until the agent opens the view.
-    let updated = app.changes.updated.map(|at| at.format("%H:%M").to_string());
-    let updated_for = |form: u8| {
-        updated.as_ref().map_or(String::new(), |at| {
-            if form == 0 {
-                format!(" 콘텐츠 갱신 {at} ·")
-            } else {
-                format!(" 갱신 {at} ·")
-            }
-        })
-    };
+
     // Three forms, widest first: full words; short phase and date; and, where even that
     // does not fit, the labels dropped (the badge's colour and the `·` still set them apart).
     let right_for = |form: u8| {
@@ -204,12 +194,15 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let updated = updated_for(form);
-        if form == 2 {
-            format!("{updated}{call} {date} · {phase} ")
+        let (today, stage) = if form == 2 {
+            ("", "")
         } else {
-            format!("{updated}{call} 오늘 {date} · 단계: {phase} ")
-        }
+            (" 오늘", "단계: ")
+        };
+        format!(
+            "{}{call}{today} {date} · {stage}{phase} ",
+            updated_label(app, form)
+        )
     };
     let badge_for = |form: u8| {
         badge.as_ref().map(|b| {
@@ -259,7 +252,6 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
 /// and the team link's state at the right end.
 fn stepper_line(app: &App, width: usize, theme: Theme) -> Vec<Span<'static>> {
     let mut stepper = vec![Span::raw(" ")];
-    // The shown guide's own handling order (응대 순서), however many steps it has.
     let steps = app
         .current_guide()
         .map_or(&[][..], |g| g.handling_order.as_slice());
@@ -301,6 +293,19 @@ fn team_notice(app: &App, width: usize) -> Option<String> {
     app.team_notice()
         .map(|notice| format!(" {notice} "))
         .filter(|notice| text_width(notice) < width / 2)
+}
+
+/// The content changed under the console: said in the header until the agent opens the
+/// `바뀐 가이드` view (shorter in the header's narrower forms).
+fn updated_label(app: &App, form: u8) -> String {
+    app.changes.updated.map_or(String::new(), |at| {
+        let at = at.format("%H:%M");
+        if form == 0 {
+            format!(" 콘텐츠 갱신 {at} ·")
+        } else {
+            format!(" 갱신 {at} ·")
+        }
+    })
 }
 
 const SEARCH_LABEL: &str = " / 검색: ";
