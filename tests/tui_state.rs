@@ -1106,6 +1106,11 @@ fn overlays_draw_whole_over_korean_text() {
         app.call.started = None;
         let screen = render(&mut app, width, height);
         assert_box_whole(&screen, &format!("wrap-up {width}x{height}"));
+        let mut app = fresh();
+        app.set_step(Step(1));
+        type_text(&mut app, "u");
+        let screen = render(&mut app, width, height);
+        assert_box_whole(&screen, &format!("changes {width}x{height}"));
     }
 }
 

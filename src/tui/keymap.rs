@@ -310,7 +310,7 @@ pub const BINDINGS: &[Binding] = &[
         "u",
         Action::ShowChanges,
         Scope::Global,
-        "바뀐 가이드 (지난번 확인 뒤·직전 콘텐츠와 바뀐 문장, 이전과 지금을 나란히)",
+        "바뀐 가이드 (바뀐 문장의 이전·지금을 나란히)",
         true
     ),
     bind!(
