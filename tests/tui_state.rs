@@ -1792,5 +1792,6 @@ fn a_reference_guide_is_badged_in_the_tree_and_searched_opened_and_copied_like_a
         Some(Effect::Copy("택시 기사 ▶ 정산/출금".into()))
     );
 }
+
 #[path = "tui_state/content_changes.rs"]
 mod content_changes;
