@@ -513,11 +513,13 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
             };
             let cache = IndexCache::user();
             let start = index_cache::console_start(cache.as_ref(), global.content.as_deref())?;
-            let watched = global
-                .content
-                .clone()
-                .map(|dir| crate::tui::watch::WatchedFolder { dir, cache });
             let history = global.history.clone().or_else(history::default_path);
+            let watched = global.content.clone().map(|dir| {
+                let seen = history
+                    .as_deref()
+                    .and_then(|history| crate::tui::watch::seen_file(history, &dir));
+                crate::tui::watch::WatchedFolder { dir, cache, seen }
+            });
             let team = team::team_url(&global)?;
             match crate::tui::run(start, watched, now, history, global.retention_days, team) {
                 Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Content, Guide};
 
@@ -84,8 +84,9 @@ pub fn sentences(guide: &Guide) -> BTreeMap<String, (String, String)> {
 /// What an agent reads of every guide, kept apart from the guides themselves: each guide's
 /// title, a checksum of the whole guide (so a change where agents read nothing still shows)
 /// and its sentences by id. A console keeps the one of the content it shows, to say what the
-/// next content changed without holding two help centres' guides at once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// next content changed without holding two help centres' guides at once. It is stored
+/// between runs as JSON (what an agent last looked at).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     guides: BTreeMap<String, GuideSnapshot>,
     /// Guides listed but not readable when the snapshot was taken (a help centre's guide
@@ -94,7 +95,7 @@ pub struct Snapshot {
     unread: BTreeSet<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct GuideSnapshot {
     title: String,
     sum: u64,

@@ -117,6 +117,8 @@ pub struct App {
     pub content_notice: Option<String>,
     /// What changed in the content while the console ran, and the view over it.
     pub changes: Changes,
+    /// Where what the agent last looked at is kept between runs.
+    seen_file: Option<PathBuf>,
     /// The guide shown.
     pub guide: usize,
     pub step: Step,
@@ -252,6 +254,7 @@ impl App {
             watched: None,
             content_notice: None,
             changes: Changes::default(),
+            seen_file: None,
             guide: 0,
             step: Step::default(),
             focus: Pane::Qa,
@@ -311,6 +314,7 @@ impl App {
     /// Watches `folder`, the content's, for changes: from now on when the whole help centre
     /// is in, else once it is (what a change did is said against the content shown).
     pub fn watch_folder(&mut self, folder: WatchedFolder) {
+        self.seen_file.clone_from(&folder.seen);
         self.watched = Some(folder);
         self.start_watching();
     }
@@ -548,6 +552,19 @@ impl App {
             }
             Message::ContentReloaded(outcome) => {
                 self.content_reloaded(*outcome);
+                true
+            }
+            Message::ContentSinceLastRun(since) => {
+                let count = since.changes.len();
+                self.changes.since_last_run(
+                    since.seen,
+                    since.shown,
+                    &since.changes,
+                    self.clock.now(),
+                );
+                self.toast(format!(
+                    "지난번 확인한 뒤 바뀐 가이드 {count}개 · u 바뀐 가이드"
+                ));
                 true
             }
             Message::Log(report) => self.log_reported(report),
@@ -1145,7 +1162,10 @@ impl App {
             Command::OpenWrapUp => self.call.wrapping_up = true,
             Command::StartFlag => self.start_flag(),
             Command::TogglePin { entry, guide } => self.toggle_pin(entry, guide),
-            Command::OpenChanges => self.changes.open(),
+            Command::OpenChanges => {
+                self.changes.open();
+                self.keep_seen();
+            }
             Command::ActivateSearch => {
                 self.search.active = true;
                 self.focus = Pane::Qa;
@@ -1197,6 +1217,18 @@ impl App {
             self.rules.for_guide(shown);
         }
         self.sms.reset();
+    }
+
+    /// Keeps what the agent has now seen for the next run (written on a thread: a help
+    /// centre's snapshot is megabytes).
+    fn keep_seen(&self) {
+        let (Some(path), Some(seen)) = (self.seen_file.clone(), self.changes.seen().cloned())
+        else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("seen".into())
+            .spawn(move || watch::store_seen(&path, &seen));
     }
 
     /// The guide selected in the `바뀐 가이드` view, opened in the console (the view closes);

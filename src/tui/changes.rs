@@ -98,6 +98,29 @@ impl Changes {
         }
     }
 
+    /// What changed since the agent last looked at this folder in an earlier run: `seen`
+    /// then, `shown` now. The view's first baseline starts from `seen`.
+    pub fn since_last_run(
+        &mut self,
+        seen: Arc<Snapshot>,
+        shown: Arc<Snapshot>,
+        changes: &[GuideChange],
+        at: DateTime<FixedOffset>,
+    ) {
+        self.seen = Some(seen);
+        if self.current.is_none() {
+            self.current = Some(shown);
+        }
+        if !changes.is_empty() {
+            self.updated = Some(at);
+        }
+    }
+
+    /// What the agent has seen of the content, once known (to keep it between runs).
+    pub fn seen(&self) -> Option<&Arc<Snapshot>> {
+        self.seen.as_ref()
+    }
+
     /// Opens the view on what changed since the agent last looked; from now on, what they
     /// have seen is the content shown.
     pub fn open(&mut self) {

@@ -46,6 +46,15 @@ pub struct Reloaded {
     pub changes: Vec<GuideChange>,
 }
 
+/// What changed since the agent last looked, found when the console started: the content
+/// they had seen (in an earlier run), the content shown now, and the guides that differ.
+#[derive(Debug)]
+pub struct SinceLastRun {
+    pub seen: Arc<Snapshot>,
+    pub shown: Arc<Snapshot>,
+    pub changes: Vec<GuideChange>,
+}
+
 /// Something that happened, for the app to take in.
 #[derive(Debug)]
 pub enum Message {
@@ -61,6 +70,9 @@ pub enum Message {
     /// The content folder changed and was read again (the content watcher): the new
     /// content with what it changed, or why it cannot be shown (the content shown stays).
     ContentReloaded(Box<Result<Reloaded, LoadError>>),
+    /// What changed in the content folder since the agent last looked, in an earlier run
+    /// (the content watcher, once when it starts).
+    ContentSinceLastRun(Box<SinceLastRun>),
     /// How the log writer's last attempt went.
     Log(WriteReport),
     /// How the push to the team database went (only when it changed).

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
-use super::event::{Message, Poster, Reloaded};
+use super::event::{Message, Poster, Reloaded, SinceLastRun};
 use crate::content::{self, Content, Snapshot};
 use crate::search::index_cache::{self, IndexCache, LoadError};
 
@@ -31,6 +31,38 @@ pub struct WatchedFolder {
     pub dir: PathBuf,
     /// The index cache a console opens through (none in tests).
     pub cache: Option<IndexCache>,
+    /// Where what the agent last looked at in this folder is kept between runs (see
+    /// [`seen_file`]); `None`: nothing is kept.
+    pub seen: Option<PathBuf>,
+}
+
+/// The file that keeps what the agent last looked at in the content folder `dir`, beside
+/// the consultation log `history` (one agent's, on their machine): one per folder.
+pub fn seen_file(history: &Path, dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    let name = format!(
+        "seen-{}.json",
+        content::fingerprint_text(&dir.to_string_lossy())
+    );
+    Some(history.parent()?.join(name))
+}
+
+/// What the agent last looked at, as stored in `path` (none when there is no such file or it
+/// does not read: a first run, or a file from another build).
+fn read_seen(path: &Path) -> Option<Snapshot> {
+    let bytes = content::read_regular_file(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Keeps `seen` in `path` for the next run, written whole or not at all. A file that cannot
+/// be written only makes the next run compare with an older look, so it is not reported.
+pub fn store_seen(path: &Path, seen: &Snapshot) {
+    if let Ok(json) = serde_json::to_vec(seen) {
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = crate::files::write_atomic(path, &json);
+    }
 }
 
 type Events = Receiver<notify::Result<notify::Event>>;
@@ -57,6 +89,26 @@ pub fn watch(folder: WatchedFolder, shown: Arc<Content>, poster: Poster) -> io::
             // centre's guides not held are read for it one at a time).
             let mut before = Arc::new(Snapshot::of(&shown));
             drop(shown);
+            // What changed since the agent last looked, in an earlier run; a first run
+            // keeps what it shows as what was seen.
+            if let Some(path) = &folder.seen {
+                match read_seen(path) {
+                    Some(seen) => {
+                        let changes = seen.changes_to(&before);
+                        let since = SinceLastRun {
+                            seen: Arc::new(seen),
+                            shown: Arc::clone(&before),
+                            changes,
+                        };
+                        if !since.changes.is_empty()
+                            && !poster.post(Message::ContentSinceLastRun(Box::new(since)))
+                        {
+                            return;
+                        }
+                    }
+                    None => store_seen(path, &before),
+                }
+            }
             let mut last = content::identity(&dir).ok();
             loop {
                 if !wait_for_change(&events, &dir) || !settle(&events, QUIET) {
@@ -179,11 +231,12 @@ mod tests {
         }
     }
 
-    fn watching(dir: &Path, mailbox: &Mailbox) {
+    fn watching(dir: &Path, mailbox: &Mailbox, seen: Option<PathBuf>) {
         let shown = Arc::new(content::load_dir(dir).unwrap());
         let folder = WatchedFolder {
             dir: dir.to_path_buf(),
             cache: None,
+            seen,
         };
         watch(folder, shown, mailbox.poster()).unwrap();
     }
@@ -195,7 +248,7 @@ mod tests {
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join(GUIDE), seed()).unwrap();
         let mut mailbox = Mailbox::default();
-        watching(&dir, &mailbox);
+        watching(&dir, &mailbox, None);
 
         // Written in two halves, as an editor that writes in place might: one reload,
         // after the events stop, of the whole file.
@@ -250,5 +303,65 @@ mod tests {
         std::fs::write(dir.join(GUIDE), changed).unwrap();
         let reloaded = next_reload(&mut mailbox).expect("a change in the new folder");
         assert_eq!(reloaded.changes.len(), 1);
+    }
+
+    #[test]
+    fn what_changed_since_the_agent_last_looked_in_an_earlier_run() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join(GUIDE), seed()).unwrap();
+        let history = root.path().join("state").join("history.sqlite3");
+        let seen = seen_file(&history, &dir).unwrap();
+        assert_eq!(seen.parent(), history.parent());
+
+        // A first run keeps what it shows as seen, and has nothing to say.
+        let mut first = Mailbox::default();
+        watching(&dir, &first, Some(seen.clone()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !seen.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the first run keeps what it shows"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(first.try_next().is_none());
+
+        // Between runs the content team changed a sentence: the next run says what.
+        let changed = seed().replace(
+            SENTENCE,
+            "평점 4.2점 이상 가입 가능 (갱신 기준 : 평점 3.8이상)",
+        );
+        std::fs::write(dir.join(GUIDE), changed).unwrap();
+        let mut second = Mailbox::default();
+        watching(&dir, &second, Some(seen.clone()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let since = loop {
+            match second.next(Some(deadline)) {
+                Message::ContentSinceLastRun(since) => break since,
+                Message::Deadline => panic!("nothing said within 20 s"),
+                _ => {}
+            }
+        };
+        assert_eq!(since.changes.len(), 1);
+        assert!(
+            since.changes[0]
+                .sentences
+                .iter()
+                .any(|s| s.before.as_deref() == Some(SENTENCE))
+        );
+        // Until the agent looks, the next run says it again.
+        let mut third = Mailbox::default();
+        watching(&dir, &third, Some(seen));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match third.next(Some(deadline)) {
+                Message::ContentSinceLastRun(_) => break,
+                Message::Deadline => panic!("nothing said within 20 s"),
+                _ => {}
+            }
+        }
+        drop(first);
     }
 }

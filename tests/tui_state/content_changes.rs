@@ -11,7 +11,7 @@ use support_console::search::index_cache::LoadError;
 use support_console::tui::changes::Baseline;
 use support_console::tui::command::{Pane, Step};
 use support_console::tui::event::Message;
-use support_console::tui::watch::Reloaded;
+use support_console::tui::watch::{Reloaded, SinceLastRun, WatchedFolder};
 use support_console::tui::{App, Loaded};
 
 use super::{app, key, render, type_text};
@@ -232,4 +232,71 @@ fn the_changes_view_shows_old_and_new_side_by_side_since_the_agent_last_looked()
     type_text(&mut app, "u");
     assert!(app.changes.view.is_none(), "u closes it too");
     assert_eq!(app.step, Step(0));
+}
+
+/// What changed since the agent last looked in an earlier run: said when the console
+/// starts, listed in the view, and once the agent has looked, kept as seen for the next run.
+#[test]
+fn changes_since_an_earlier_run_are_shown_once_looked_at_and_kept() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("content");
+    std::fs::create_dir(&dir).expect("folder");
+    for source in content::embedded_sources() {
+        let name = std::path::Path::new(&source.name)
+            .file_name()
+            .expect("name");
+        std::fs::write(dir.join(name), &source.bytes).expect("write");
+    }
+    let seen = root.path().join("seen.json");
+    let mut app = app();
+    app.watch_folder(WatchedFolder {
+        dir: dir.clone(),
+        cache: None,
+        seen: Some(seen.clone()),
+    });
+    // The watcher's first run keeps what the console shows as seen.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !seen.exists() {
+        assert!(std::time::Instant::now() < deadline, "kept as seen");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    // As if this run had started after the content team's change.
+    let yesterday = Arc::new(Snapshot::of(&app.content));
+    let today = edited(&[(FREE, FREE_NOW)]);
+    let shown = Arc::new(Snapshot::of(&today));
+    let changes = yesterday.changes_to(&shown);
+    app.update(Message::ContentSinceLastRun(Box::new(SinceLastRun {
+        seen: yesterday,
+        shown: Arc::clone(&shown),
+        changes,
+    })));
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.lines().next().unwrap().contains("갱신 10:00"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("지난번 확인한 뒤 바뀐 가이드 1개"),
+        "{screen}"
+    );
+    type_text(&mut app, "u");
+    let befores: Vec<_> = app.changes.listed()[0]
+        .sentences
+        .iter()
+        .filter_map(|s| s.before.as_deref())
+        .collect();
+    assert_eq!(befores, vec![FREE]);
+    // Looked at: what is shown is what the next run compares with.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let stored: Option<Snapshot> = std::fs::read(&seen)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        if stored.as_ref() == Some(&*shown) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "kept after looking");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
