@@ -11,7 +11,8 @@ use support_console::search::index_cache::LoadError;
 use support_console::tui::changes::Baseline;
 use support_console::tui::command::{Pane, Step};
 use support_console::tui::event::Message;
-use support_console::tui::watch::{Reloaded, SinceLastRun, WatchedFolder};
+use support_console::tui::event::{Reloaded, SinceLastRun};
+use support_console::tui::watch::WatchedFolder;
 use support_console::tui::{App, Loaded};
 
 use super::{app, key, render, type_text};
