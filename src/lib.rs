@@ -18,13 +18,15 @@ pub mod rules;
 pub mod search;
 pub mod sms;
 pub mod sync;
+pub mod team;
 pub mod text;
 pub mod tui;
 
 /// The layers, checked on the source itself: `main` → `cli`, `tui` → `search`, `rules`,
-/// `sms`, `history`, `import`, `sync` → `content` → `hangul`, `josa`, `config`, `text`, `clock`,
-/// `parallel`, `checksum`, `files`. Nothing imports upward, and modules on one floor import each
-/// other without a loop (`sync` uses `import` and `rules`; neither uses `sync`).
+/// `sms`, `history`, `import`, `sync`, `team` → `content` → `hangul`, `josa`, `config`, `text`,
+/// `clock`, `parallel`, `checksum`, `files`. Nothing imports upward, and modules on one floor
+/// import each other without a loop (`sync` uses `import` and `rules`; `team` reads `history`;
+/// neither is used back).
 #[cfg(test)]
 mod layers {
     use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +38,7 @@ mod layers {
                 Some(0)
             }
             "content" => Some(1),
-            "search" | "rules" | "sms" | "history" | "import" | "sync" => Some(2),
+            "search" | "rules" | "sms" | "history" | "import" | "sync" | "team" => Some(2),
             "cli" | "tui" => Some(3),
             _ => None,
         }

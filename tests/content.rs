@@ -974,6 +974,22 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     )
     .unwrap();
     assert!(fresh.guide(1).is_none());
+    // One snapshot: a guide whose own file is as the catalog found it is still read, a
+    // change elsewhere in the folder strands nothing (issue 33: after a `touch`, guides not
+    // yet opened could not be opened); a pass over every guide keeps none of them.
+    let identity = content::identity(&out).unwrap();
+    let before = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let touched = fs::File::options()
+        .write(true)
+        .open(out.join("zz-second.json"))
+        .unwrap();
+    touched
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    assert!(before.peek_guide(1).is_none(), "its own file changed");
+    assert_eq!(before.peek_guide(0).as_deref(), whole.guide(0));
+    assert!(!before.is_read(0), "a peek keeps nothing");
+    assert_eq!(before.guide(0), whole.guide(0));
 }
 
 /// Every id in a guide given a suffix, so a copy can sit beside the original.

@@ -647,3 +647,65 @@ fn import_fixtures(dir: &std::path::Path) -> String {
     std::fs::write(&file, guide.to_string()).expect("write");
     out.to_str().expect("utf-8 path").to_owned()
 }
+
+/// The content folder edited while the console runs: the header says so and the
+/// `바뀐 가이드` view shows the old sentence beside the new; a save cut off halfway is
+/// refused with a notice, the last good content kept.
+#[test]
+fn a_content_folder_edited_while_the_console_runs() {
+    const JOIN: &str = "평점 4.0점 이상 가입 가능 (갱신 기준 : 평점 3.8이상)";
+    const JOIN_NOW: &str = "평점 4.2점 이상 가입 가능 (갱신 기준 : 평점 3.8이상)";
+    const FREE: &str = "새로 가입하는 기사님들의 경우 평점 4.0 이상이어야 가입이 가능합니다.";
+    const FREE_NOW: &str = "새로 가입하는 기사님들의 경우 평점 4.2 이상이어야 가입이 가능합니다.";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_support-console"))
+        .args(["content", "export"])
+        .arg(&content)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("export");
+    assert!(status.success());
+    let guide = std::fs::read_dir(&content)
+        .expect("exported")
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains(JOIN)))
+        .expect("the seed guide's file");
+    let seed = std::fs::read_to_string(&guide).expect("guide");
+    // Saved as editors do: a temporary file renamed over the guide.
+    let save = |text: &str| {
+        let staged = content.join(".guide.swp");
+        std::fs::write(&staged, text).expect("write");
+        std::fs::rename(&staged, &guide).expect("rename");
+    };
+
+    let folder = content.to_str().expect("utf-8 path");
+    let mut console = Console::start_with_args(80, 24, &["--content", folder]);
+    console.wait_for("프로멤버십(가입)");
+    save(&seed.replace(JOIN, JOIN_NOW));
+    console.wait_for("콘텐츠가 바뀌었습니다: 가이드 1개");
+    console.wait_for("갱신 ");
+
+    let half = seed.replace(JOIN, JOIN_NOW).replace(FREE, FREE_NOW);
+    save(&half[..half.len() / 2]);
+    console.wait_for("이전 콘텐츠를 계속");
+    save(&half);
+    console.wait_for("콘텐츠가 바뀌었습니다: 가이드 1개");
+
+    console.send("u");
+    console.wait_for("바뀐 문장 2");
+    let screen = console.screen();
+    for shown in [
+        "이전",
+        "지금",
+        "평점 4.0점 이상 가입",
+        "평점 4.2점 이상 가입",
+    ] {
+        assert!(screen.contains(shown), "{shown}: {screen}");
+    }
+    console.send("\t");
+    console.wait_for("바뀐 문장 1");
+    console.send("\u{1b}");
+    console.quit();
+}

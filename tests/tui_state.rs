@@ -387,11 +387,23 @@ proptest! {
 /// The README lists exactly the key table, and shows the console at 120x40.
 #[test]
 fn readme_keys_match_the_key_table() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let mut readme = std::fs::read_to_string(path).unwrap();
+    let table = support_console::tui::keymap::markdown_table();
+    // `UPDATE_README=1 cargo test --test tui_state readme` writes the table in.
+    if std::env::var_os("UPDATE_README").is_some() && !readme.contains(&table) {
+        let start = readme
+            .find("| keys | where | what |")
+            .expect("the README's key table");
+        let end = readme[start..]
+            .find("\n\n")
+            .map_or(readme.len(), |at| start + at + 1);
+        readme.replace_range(start..end, &table);
+        std::fs::write(path, &readme).unwrap();
+    }
     assert!(
-        readme.contains(&support_console::tui::keymap::markdown_table()),
-        "regenerate the README key table"
+        readme.contains(&table),
+        "regenerate the README key table: UPDATE_README=1 cargo test --test tui_state readme"
     );
     // The capture is the step-one snapshot at 120x40, line for line (trailing blanks aside).
     let snapshot = std::fs::read_to_string(concat!(
@@ -411,8 +423,19 @@ fn readme_keys_match_the_key_table() {
             frame
         });
     assert!(frame.lines().count() == 40, "the whole frame");
+    let capture = format!("```\n{frame}```");
+    if std::env::var_os("UPDATE_README").is_some() && !readme.contains(&capture) {
+        let start = readme
+            .find("```\n support-console")
+            .expect("the README's capture");
+        let end = readme[start + 4..]
+            .find("```")
+            .map_or(readme.len(), |at| start + 4 + at + 3);
+        readme.replace_range(start..end, &capture);
+        std::fs::write(path, &readme).unwrap();
+    }
     assert!(
-        readme.contains(&format!("```\n{frame}```")),
+        readme.contains(&capture),
         "the README capture differs from the snapshot: copy the snapshot into the README"
     );
 }
@@ -790,7 +813,18 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
     let events = log
         .events(&support_console::history::Filter::default())
         .expect("events");
-    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    // The call's copies, sends and wrap-up (its opens and verdict are logged beside them).
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| {
+            !matches!(
+                k,
+                support_console::history::EventKind::Open
+                    | support_console::history::EventKind::Verdict
+            )
+        })
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -798,17 +832,25 @@ fn wrap_up_note_copies_and_starts_a_new_call() {
             support_console::history::EventKind::Wrapup
         ]
     );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == support_console::history::EventKind::Verdict
+                && e.text == "가이드 기준 없음(3.7~3.8): 선임 상담사 확인"),
+        "{events:?}"
+    );
+    let wrapup = events
+        .iter()
+        .find(|e| e.kind == support_console::history::EventKind::Wrapup)
+        .expect("the wrap-up is logged");
     // The log keeps the note but the memo, whose length alone it says.
     let (head, memo) = note.rsplit_once("\n메모: ").expect("a memo line");
     assert_eq!(memo, "기사님 재문의 예정");
     assert_eq!(
-        events[1].text,
+        wrapup.text,
         format!("{head}\n메모: (메모 10자, 기록에는 남기지 않음)")
     );
-    assert!(
-        events[1].as_of.is_some(),
-        "the simulated clock is kept apart"
-    );
+    assert!(wrapup.as_of.is_some(), "the simulated clock is kept apart");
 }
 
 /// A message written in the console: from a filled template or from scratch, counted live,
@@ -1078,6 +1120,11 @@ fn overlays_draw_whole_over_korean_text() {
         app.call.started = None;
         let screen = render(&mut app, width, height);
         assert_box_whole(&screen, &format!("wrap-up {width}x{height}"));
+        let mut app = fresh();
+        app.set_step(Step(1));
+        type_text(&mut app, "u");
+        let screen = render(&mut app, width, height);
+        assert_box_whole(&screen, &format!("changes {width}x{height}"));
     }
 }
 
@@ -1531,6 +1578,11 @@ fn a_narrow_footer_names_the_focused_panes_own_keys_first() {
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "team/mod.rs"]
+mod team;
+
 /// Guides an agent opens over a day are read from the help centre's folder as they are
 /// shown; between events the console lets go of all but the last few read and the one shown
 /// (each is read again when next shown), so what it holds stays bounded.
@@ -1687,8 +1739,12 @@ fn ctrl_c_at_every_prompt_answers_no_and_records_nothing() {
             .transpose()
             .expect("events")
             .unwrap_or_default();
+        // The query left on the search line is a search the agent made (the team counts
+        // it); nothing the prompt asked about is written.
         assert!(
-            events.is_empty(),
+            events
+                .iter()
+                .all(|e| e.kind == support_console::history::EventKind::Search),
             "{prompt}: written to the log: {events:?}"
         );
     }
@@ -1764,5 +1820,7 @@ fn a_reference_guide_is_badged_in_the_tree_and_searched_opened_and_copied_like_a
     );
 }
 
+#[path = "tui_state/content_changes.rs"]
+mod content_changes;
 #[path = "tui_state/themes.rs"]
 mod themes;

@@ -10,8 +10,9 @@ mod json;
 mod korean;
 pub mod ranges;
 mod review;
-mod sync;
 mod settings;
+mod sync;
+mod team;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -123,6 +124,17 @@ pub struct GlobalArgs {
         help = "콘솔 색: dark 어두운 터미널, light 밝은 터미널, auto 터미널에 물어봄 (기본: 설정 파일, 없으면 auto; NO_COLOR면 색 없음)"
     )]
     pub theme: Option<String>,
+    /// The team's PostgreSQL database (also from `SUPPORT_CONSOLE_TEAM`): the console pushes
+    /// its events there, `history push` and `report` use it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "SUPPORT_CONSOLE_TEAM",
+        hide_env_values = true,
+        help = "팀 PostgreSQL 데이터베이스 (postgres://사용자@호스트/DB?sslmode=require; 환경 변수 SUPPORT_CONSOLE_TEAM도 됨): 콘솔이 기록을 보내고 history push와 report가 씁니다"
+    )]
+    pub team: Option<String>,
 }
 
 impl GlobalArgs {
@@ -181,6 +193,12 @@ pub enum Command {
         #[command(flatten)]
         args: HistoryArgs,
     },
+    /// What the help centre lacks: searches without results or opens, entries opened,
+    /// sentences flagged, SMS sent, verdicts, consoles.
+    #[command(
+        about = "보고서: 결과 없는 검색, 열지 않은 검색, 많이 연 항목, 신고된 문장, 템플릿별 SMS, 판정, 콘솔 수 (--team이면 팀 데이터베이스, 아니면 --history 기록)"
+    )]
+    Report(team::ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,10 +272,22 @@ pub enum HistoryAction {
         #[arg(long, value_name = "FILE", help = "내보낼 파일")]
         out: PathBuf,
     },
+    /// Push what the team database has not got yet (twice adds nothing).
+    #[command(
+        about = "팀 데이터베이스(--team)에 아직 보내지 않은 기록을 보냅니다 (두 번 보내도 늘지 않음; 전화번호·이름·메모는 보내지 않음)"
+    )]
+    Push,
+    /// Forget what this agent opened and pinned, for the ranking of hits.
+    #[command(about = "이 콘솔의 고정 항목과 자주 연 항목 순위를 초기화합니다 (기록은 남음)")]
+    ResetRanking,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KindArg {
+    Search,
+    Open,
+    Flag,
+    Verdict,
     Sent,
     Copy,
     Wrapup,
@@ -290,7 +320,7 @@ pub struct HistoryArgs {
         long,
         global = true,
         value_enum,
-        help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리"
+        help = "이 종류만: sent 발송, copy 복사, wrapup 상담 정리, search 검색, open 열람, flag 문장 신고, verdict 판정"
     )]
     pub kind: Option<KindArg>,
 }
@@ -331,6 +361,9 @@ pub enum Exit {
     SomeRefused,
     /// The console was ended by this signal: exit 128 + the signal.
     Signalled(i32),
+    /// `history push`, `report --team`: the team database could not be reached or refused
+    /// (said on stderr): exit 1.
+    TeamFailed,
 }
 
 /// A failure the user must fix: printed on stderr, exit 2.
@@ -343,7 +376,17 @@ impl From<ContentErrors> for UserError {
     }
 }
 
+/// Standard output is a terminal (set by [`main`]; commands run in-process by tests write
+/// to buffers): `report` draws its charts with ratatui there, plain text elsewhere.
+pub(crate) static STDOUT_IS_TERMINAL: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 pub fn main() -> ExitCode {
+    use std::io::IsTerminal as _;
+    STDOUT_IS_TERMINAL.store(
+        io::stdout().is_terminal(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     // Not locked for the whole run: the console's signal watcher must still be able to write
     // to the terminal from its own thread.
     let mut stdout = io::stdout();
@@ -441,7 +484,7 @@ where
     };
     match run(cli, streams) {
         Ok(Exit::Success) => 0,
-        Ok(Exit::NotSendable | Exit::SomeRefused) => 1,
+        Ok(Exit::NotSendable | Exit::SomeRefused | Exit::TeamFailed) => 1,
         Ok(Exit::Signalled(signal)) => u8::try_from(128 + signal).unwrap_or(u8::MAX),
         Err(UserError(message)) => {
             streams.warn(&format!("support-console: {message}"));
@@ -470,12 +513,20 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
                 ));
             }
             let now = global.now;
-            let start =
-                index_cache::console_start(IndexCache::user().as_ref(), global.content.as_deref())?;
+            let cache = IndexCache::user();
+            let start = index_cache::console_start(cache.as_ref(), global.content.as_deref())?;
             let history = global.history.clone().or_else(history::default_path);
             settings.install_keys()?;
             let theme = crate::tui::theme_for(settings.theme);
-            match crate::tui::run(start, now, history, global.retention_days, theme) {
+            let watched = global.content.clone().map(|dir| {
+                let seen = history
+                    .as_deref()
+                    .and_then(|history| crate::tui::watch::seen_file(history, &dir));
+                crate::tui::watch::WatchedFolder { dir, cache, seen }
+            });
+            let team = team::team_url(&global)?;
+            let retention_days = global.retention_days;
+            match crate::tui::run(start, watched, now, history, retention_days, team, theme) {
                 Ok(crate::tui::Ended::Quit) => Ok(Exit::Success),
                 Ok(crate::tui::Ended::Signal(signal)) => Ok(Exit::Signalled(signal)),
                 Err(err) => Err(UserError(format!(
@@ -530,6 +581,15 @@ fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Exit, UserError> {
         }
         Some(Command::Check(args)) => check::run(io, &global, args).map(|()| Exit::Success),
         Some(Command::Sms(args)) => sms_command(io, &global, &args),
+        Some(Command::History {
+            action: Some(HistoryAction::Push),
+            ..
+        }) => team::push(io, &global),
+        Some(Command::History {
+            action: Some(HistoryAction::ResetRanking),
+            ..
+        }) => team::reset_ranking(io, &global),
+        Some(Command::Report(args)) => team::report(io, &global, &args),
         Some(Command::History { action, args }) => {
             history_command(io, &global, action.as_ref(), &args).map(|()| Exit::Success)
         }
@@ -1109,6 +1169,10 @@ fn history_filter(args: &HistoryArgs) -> Filter {
             KindArg::Sent => EventKind::Sent,
             KindArg::Copy => EventKind::Copy,
             KindArg::Wrapup => EventKind::Wrapup,
+            KindArg::Search => EventKind::Search,
+            KindArg::Open => EventKind::Open,
+            KindArg::Flag => EventKind::Flag,
+            KindArg::Verdict => EventKind::Verdict,
         }),
     }
 }
@@ -1146,6 +1210,49 @@ fn print_events(
     Ok(())
 }
 
+/// The log `history` reads, opened with what opening it said (old lines taken in, warnings,
+/// expired events removed); `None` when there is no log yet (said on stderr).
+fn open_history(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<Option<Log>, UserError> {
+    let path = global
+        .history
+        .clone()
+        .or_else(history::default_path)
+        .ok_or_else(|| {
+            UserError(
+                "기록 위치를 알 수 없습니다: --history FILE을 지정하세요 (HOME이 없음)".into(),
+            )
+        })?;
+    let Some((mut log, opened)) =
+        Log::open_existing(&path).map_err(|err| UserError(err.to_string()))?
+    else {
+        io.warn(&format!(
+            "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
+            crate::text::path(&path)
+        ));
+        return Ok(None);
+    };
+    if opened.imported > 0 {
+        io.warn(&format!("이전 기록 {}건을 가져왔습니다", opened.imported));
+    }
+    for warning in &opened.warnings {
+        io.warn(&format!("경고: {warning}"));
+    }
+    // A log that can only be read is listed and exported as it is (the warning above says so).
+    let expired = if log.is_read_only() {
+        0
+    } else {
+        log.apply_retention(global.retention_days, clock::now_kst())
+            .map_err(|err| UserError(err.to_string()))?
+    };
+    if expired > 0 {
+        io.warn(&format!(
+            "보관 기간({}일)이 지난 기록 {expired}건을 지웠습니다",
+            global.retention_days
+        ));
+    }
+    Ok(Some(log))
+}
+
 fn history_command(
     io: &mut Streams<'_>,
     global: &GlobalArgs,
@@ -1170,46 +1277,12 @@ fn history_command(
         Some(HistoryAction::Export { .. }) => Some(filter.clone()),
         _ => None,
     };
-    let path = global
-        .history
-        .clone()
-        .or_else(history::default_path)
-        .ok_or_else(|| {
-            UserError(
-                "기록 위치를 알 수 없습니다: --history FILE을 지정하세요 (HOME이 없음)".into(),
-            )
-        })?;
-    let Some((mut log, opened)) =
-        Log::open_existing(&path).map_err(|err| UserError(err.to_string()))?
-    else {
-        io.warn(&format!(
-            "기록이 없습니다: {} (아직 복사·발송·상담 정리가 기록되지 않았습니다)",
-            crate::text::path(&path)
-        ));
+    let Some(mut log) = open_history(io, global)? else {
         if global.json {
             return io.print_json(&Vec::<history::LogEvent>::new());
         }
         return Ok(());
     };
-    if opened.imported > 0 {
-        io.warn(&format!("이전 기록 {}건을 가져왔습니다", opened.imported));
-    }
-    for warning in &opened.warnings {
-        io.warn(&format!("경고: {warning}"));
-    }
-    // A log that can only be read is listed and exported as it is (the warning above says so).
-    let expired = if log.is_read_only() {
-        0
-    } else {
-        log.apply_retention(global.retention_days, clock::now_kst())
-            .map_err(|err| UserError(err.to_string()))?
-    };
-    if expired > 0 {
-        io.warn(&format!(
-            "보관 기간({}일)이 지난 기록 {expired}건을 지웠습니다",
-            global.retention_days
-        ));
-    }
     match action {
         Some(HistoryAction::Purge { .. }) => {
             let before = purge_before.unwrap_or_else(clock::now_kst);
@@ -1244,7 +1317,7 @@ fn history_command(
             ));
             return Ok(());
         }
-        None => {}
+        Some(HistoryAction::Push | HistoryAction::ResetRanking) | None => {}
     }
     let (events, unreadable) = log
         .events_counted(&filter)

@@ -2,9 +2,9 @@
 //! in a changed guide each sentence (by its id) with its old and new text. `content diff`
 //! prints it; the console shows it to agents.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Content, Guide};
 
@@ -81,12 +81,102 @@ pub fn sentences(guide: &Guide) -> BTreeMap<String, (String, String)> {
     found
 }
 
-/// The sentences of `before` and `after` (the same guide) that differ, in id order.
-pub fn sentence_changes(before: &Guide, after: &Guide) -> Vec<SentenceChange> {
-    let old = sentences(before);
-    let new = sentences(after);
+/// What an agent reads of every guide, kept apart from the guides themselves: each guide's
+/// title, a checksum of the whole guide (so a change where agents read nothing still shows)
+/// and its sentences by id. A console keeps the one of the content it shows, to say what the
+/// next content changed without holding two help centres' guides at once. It is stored
+/// between runs as JSON (what an agent last looked at).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    guides: BTreeMap<String, GuideSnapshot>,
+    /// Guides listed but not readable when the snapshot was taken (a help centre's guide
+    /// whose file changed before it was ever opened): left out of every comparison rather
+    /// than called added or removed.
+    unread: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct GuideSnapshot {
+    title: String,
+    sum: u64,
+    sentences: BTreeMap<String, (String, String)>,
+}
+
+impl Snapshot {
+    /// The snapshot of `content`: a guide not held is read for the pass alone (a help
+    /// centre's guides are not all kept in memory for it).
+    pub fn of(content: &Content) -> Self {
+        let mut snapshot = Self::default();
+        for (index, card) in content.cards().enumerate() {
+            match content.peek_guide(index) {
+                Some(guide) => {
+                    snapshot.guides.insert(
+                        guide.id.clone(),
+                        GuideSnapshot {
+                            title: guide.title.clone(),
+                            sum: super::guide_sum(Some(&*guide)),
+                            sentences: sentences(&guide),
+                        },
+                    );
+                }
+                None => {
+                    snapshot.unread.insert(card.id.clone());
+                }
+            }
+        }
+        snapshot
+    }
+
+    /// How many guides it holds.
+    pub fn guide_count(&self) -> usize {
+        self.guides.len()
+    }
+
+    /// Every guide that differs from this snapshot in `after`, by id: added, removed, or
+    /// changed (a guide whose JSON differs only where agents read nothing is changed with
+    /// no sentence).
+    pub fn changes_to(&self, after: &Snapshot) -> Vec<GuideChange> {
+        let compared = |id: &String| !self.unread.contains(id) && !after.unread.contains(id);
+        let mut changes = Vec::new();
+        for (id, old) in self.guides.iter().filter(|(id, _)| compared(id)) {
+            match after.guides.get(id) {
+                Some(new) if new.sum == old.sum && new.sentences == old.sentences => {}
+                Some(new) => changes.push(GuideChange {
+                    id: id.clone(),
+                    title: new.title.clone(),
+                    change: Change::Changed,
+                    sentences: sentence_changes(&old.sentences, &new.sentences),
+                }),
+                None => changes.push(GuideChange {
+                    id: id.clone(),
+                    title: old.title.clone(),
+                    change: Change::Removed,
+                    sentences: Vec::new(),
+                }),
+            }
+        }
+        for (id, new) in after.guides.iter().filter(|(id, _)| compared(id)) {
+            if !self.guides.contains_key(id) {
+                changes.push(GuideChange {
+                    id: id.clone(),
+                    title: new.title.clone(),
+                    change: Change::Added,
+                    sentences: Vec::new(),
+                });
+            }
+        }
+        changes
+    }
+}
+
+/// The sentences of one guide before and after (as [`sentences`] lists them) that differ,
+/// in id order.
+pub fn sentence_changes(
+    old: &BTreeMap<String, (String, String)>,
+    new: &BTreeMap<String, (String, String)>,
+) -> Vec<SentenceChange> {
     let mut changes = Vec::new();
-    for (id, (place, text)) in &old {
+    for (id, (place, text)) in old {
         match new.get(id) {
             Some((_, now)) if now == text => {}
             Some((place, now)) => changes.push(SentenceChange {
@@ -103,7 +193,7 @@ pub fn sentence_changes(before: &Guide, after: &Guide) -> Vec<SentenceChange> {
             }),
         }
     }
-    for (id, (place, text)) in &new {
+    for (id, (place, text)) in new {
         if !old.contains_key(id) {
             changes.push(SentenceChange {
                 id: id.clone(),
@@ -116,38 +206,8 @@ pub fn sentence_changes(before: &Guide, after: &Guide) -> Vec<SentenceChange> {
     changes
 }
 
-/// Every guide that differs between `before` and `after`, by id: added, removed, or changed
-/// (a guide whose JSON differs only where agents read nothing is changed with no sentence).
+/// Every guide that differs between `before` and `after`, by id: see
+/// [`Snapshot::changes_to`].
 pub fn diff(before: &Content, after: &Content) -> Vec<GuideChange> {
-    let old: BTreeMap<&str, &Guide> = before.guides().map(|g| (g.id.as_str(), g)).collect();
-    let new: BTreeMap<&str, &Guide> = after.guides().map(|g| (g.id.as_str(), g)).collect();
-    let mut changes = Vec::new();
-    for (id, guide) in &old {
-        match new.get(id) {
-            Some(now) if *now == *guide => {}
-            Some(now) => changes.push(GuideChange {
-                id: (*id).to_owned(),
-                title: now.title.clone(),
-                change: Change::Changed,
-                sentences: sentence_changes(guide, now),
-            }),
-            None => changes.push(GuideChange {
-                id: (*id).to_owned(),
-                title: guide.title.clone(),
-                change: Change::Removed,
-                sentences: Vec::new(),
-            }),
-        }
-    }
-    for (id, guide) in &new {
-        if !old.contains_key(id) {
-            changes.push(GuideChange {
-                id: (*id).to_owned(),
-                title: guide.title.clone(),
-                change: Change::Added,
-                sentences: Vec::new(),
-            });
-        }
-    }
-    changes
+    Snapshot::of(before).changes_to(&Snapshot::of(after))
 }

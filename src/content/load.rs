@@ -1,6 +1,6 @@
 //! Reading content files: the embedded assets or every `*.json` under a directory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -407,6 +407,41 @@ pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
 /// (to the nanosecond), the synonym list that applies, and this build of the console (whose
 /// reading of content may change). A file edited, added, removed or renamed changes it.
 pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
+    stamps(dir).map(|(identity, _)| identity)
+}
+
+/// What the file system says of one content file: its size and modification time (to the
+/// nanosecond). A file whose stamp is unchanged is taken for the one that was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: u128,
+}
+
+impl FileStamp {
+    fn of(metadata: &fs::Metadata) -> Self {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        Self {
+            len: metadata.len(),
+            modified,
+        }
+    }
+
+    /// The stamp of the file at `path` now (`None` when it cannot be looked at).
+    pub fn now(path: &Path) -> Option<Self> {
+        fs::metadata(path).ok().map(|metadata| Self::of(&metadata))
+    }
+}
+
+/// The folder's [`identity`], and the stamp of each content file by its path within `dir`:
+/// what content read from a catalog checks a guide's file against before it reads it, so
+/// that a change elsewhere in the folder (a `touch`, another guide edited) leaves the guides
+/// whose files are as they were readable.
+pub fn stamps(dir: &Path) -> Result<([u8; 16], HashMap<PathBuf, FileStamp>), ContentErrors> {
     let files = content_files(dir)?;
     let names: Vec<String> = files
         .iter()
@@ -414,6 +449,7 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
         .collect();
     let common = common_prefix(&names);
     let mut parts: Vec<u8> = Vec::new();
+    let mut stamps = HashMap::with_capacity(files.len());
     for (path, name) in files.iter().zip(&names) {
         let metadata = fs::metadata(path).map_err(|err| {
             ContentErrors(vec![file_error(
@@ -421,15 +457,13 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
                 format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)),
             )])
         })?;
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos());
+        let stamp = FileStamp::of(&metadata);
+        let within = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
+        stamps.insert(within, stamp);
         parts.extend_from_slice(&name.as_bytes()[common..]);
         parts.push(0);
-        parts.extend_from_slice(&metadata.len().to_le_bytes());
-        parts.extend_from_slice(&modified.to_le_bytes());
+        parts.extend_from_slice(&stamp.len.to_le_bytes());
+        parts.extend_from_slice(&stamp.modified.to_le_bytes());
     }
     if !files
         .iter()
@@ -445,7 +479,7 @@ pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&crate::checksum::checksum(&parts, 5).to_le_bytes());
     id[8..].copy_from_slice(&crate::checksum::checksum(&parts, 6).to_le_bytes());
-    Ok(id)
+    Ok((id, stamps))
 }
 
 /// The length of the directory part every source name shares (names are compared without

@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use catalog::{Catalog, GuideCard};
-pub use diff::{Change, GuideChange, SentenceChange, diff, sentence_changes};
+pub use diff::{Change, GuideChange, SentenceChange, Snapshot, diff, sentence_changes, sentences};
 pub use load::{
-    LoadLimits, SourceFile, Streamed, embedded_sources, identity, load_dir, load_embedded,
-    load_first_guide, load_limits, load_sources, read_dir, read_regular_file, set_load_limits,
-    stream_dir,
+    FileStamp, LoadLimits, SourceFile, Streamed, embedded_sources, identity, load_dir,
+    load_embedded, load_first_guide, load_limits, load_sources, read_dir, read_regular_file,
+    set_load_limits, stamps, stream_dir,
 };
 pub use model::*;
 pub use validate::variable_name_ok;
@@ -95,9 +95,9 @@ pub struct LoadedGuide {
 #[derive(Debug, Clone)]
 pub struct Content {
     slots: Vec<Slot>,
-    /// Where guides not read yet are read from, and the identity the folder had when its
-    /// catalog was taken (a guide is read only while it still has it).
-    folder: Option<(PathBuf, [u8; 16])>,
+    /// Where guides not read yet are read from, and what the folder's files were when its
+    /// catalog was taken (a guide is read only while its file is as it was then).
+    folder: Option<Folder>,
     /// Computed when first asked for (it hashes all content; searching never needs it), or
     /// taken from the catalog.
     version: OnceLock<String>,
@@ -108,6 +108,19 @@ pub struct Content {
     /// The guides read from the folder, in the order they were read (those that may be let
     /// go, the longest read first).
     read_order: ReadOrder,
+}
+
+/// The folder a catalog's guides are read from, as the catalog knew it: one snapshot. A
+/// guide is read only from a file whose stamp is the one it had when the catalog was taken:
+/// a change anywhere else in the folder (a `touch`, another guide edited, a file added)
+/// leaves every other guide readable, and a guide whose own file changed is never read as
+/// it is now into a console whose index and lists hold it as it was.
+#[derive(Debug, Clone)]
+struct Folder {
+    dir: PathBuf,
+    /// Each content file's stamp by its path within `dir`; `None` when the folder already
+    /// differed from the catalog's identity when the content was made (nothing is read).
+    stamps: Option<HashMap<PathBuf, load::FileStamp>>,
 }
 
 /// Guides in the order they were read, and how many reads there have been.
@@ -253,7 +266,13 @@ impl Content {
             .collect();
         Self {
             slots,
-            folder: Some((dir.to_path_buf(), identity)),
+            folder: Some(Folder {
+                dir: dir.to_path_buf(),
+                stamps: load::stamps(dir)
+                    .ok()
+                    .filter(|(now, _)| *now == identity)
+                    .map(|(_, stamps)| stamps),
+            }),
             version: OnceLock::from(catalog.version.clone()),
             lookups: Lookups {
                 cited: catalog.cited_map(),
@@ -361,13 +380,26 @@ impl Content {
             .is_some_and(|slot| slot.guide.get().is_some())
     }
 
-    /// A guide not read yet, from its folder while the folder is as its catalog found it.
+    /// A guide not read yet, from its file while the file is as the catalog found it.
     fn read(&self, slot: &Slot) -> Option<Guide> {
-        let (dir, identity) = self.folder.as_ref()?;
-        if load::identity(dir).ok() != Some(*identity) {
+        let folder = self.folder.as_ref()?;
+        let within = Path::new(&slot.card.path);
+        let was = folder.stamps.as_ref()?.get(within)?;
+        let path = folder.dir.join(within);
+        if load::FileStamp::now(&path) != Some(*was) {
             return None;
         }
-        load::read_guide(&dir.join(&slot.card.path)).filter(|guide| guide.id == slot.card.id)
+        load::read_guide(&path).filter(|guide| guide.id == slot.card.id)
+    }
+
+    /// Guide `index` for a pass over every guide: the one held, or else read from its file
+    /// for the caller alone (not kept: a pass over a help centre must not hold it whole).
+    pub fn peek_guide(&self, index: usize) -> Option<std::borrow::Cow<'_, Guide>> {
+        let slot = self.slots.get(index)?;
+        match slot.guide.get() {
+            Some(held) => held.as_ref().map(std::borrow::Cow::Borrowed),
+            None => self.read(slot).map(std::borrow::Cow::Owned),
+        }
     }
 
     /// The index of the guide whose id is `id` (without reading any).

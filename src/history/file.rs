@@ -17,8 +17,10 @@ pub const APPLICATION_ID: u32 = 0x5343_4c47;
 
 /// The schema this version writes. 0: the logs of earlier versions (no application id);
 /// 1: an application id, the kind of an event free (a later version may add kinds, listed
-/// here as unknown), and a unique id per event so that a write retried is never doubled.
-pub const SCHEMA_VERSION: u32 = 1;
+/// here as unknown), and a unique id per event so that a write retried is never doubled;
+/// 2: searches, opens, flags and pins (their columns), every event with an id, the events
+/// pushed to each team database, and the console's own id.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 

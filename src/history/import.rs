@@ -68,6 +68,7 @@ pub fn import_json_lines(path: &Path) -> io::Result<(Vec<LogEvent>, Vec<String>)
             message_kind: MessageKind::parse(&parsed.kind),
             bytes: Some(parsed.bytes),
             text: parsed.text,
+            detail: super::EventDetail::default(),
         });
     }
     Ok((events, warnings))

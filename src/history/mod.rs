@@ -51,6 +51,19 @@ pub enum EventKind {
     Sent,
     /// A call's wrap-up note.
     Wrapup,
+    /// A search the agent left (its query and how many hits it had): recorded once per
+    /// query, when a hit is opened or the query is cleared, not at every keystroke.
+    Search,
+    /// An entry opened (a question, a template, a rule, a note), from a search or a list.
+    Open,
+    /// A sentence flagged to the content team, with an optional reason.
+    Flag,
+    /// An entry pinned for this agent (local: never pushed to the team).
+    Pin,
+    /// A pin removed (local).
+    Unpin,
+    /// A verdict the rule form gave during a call (its outcome, kept at the wrap-up).
+    Verdict,
     /// A kind this version does not know (written by a later one): listed, never dropped;
     /// the stored name is in [`LogEvent::stored_kind`].
     #[serde(other)]
@@ -63,8 +76,19 @@ impl EventKind {
             Self::Copy => "copy",
             Self::Sent => "sent",
             Self::Wrapup => "wrapup",
+            Self::Search => "search",
+            Self::Open => "open",
+            Self::Flag => "flag",
+            Self::Pin => "pin",
+            Self::Unpin => "unpin",
+            Self::Verdict => "verdict",
             Self::Unknown => "unknown",
         }
+    }
+
+    /// Whether events of this kind stay on this console (pins are the agent's own).
+    pub fn is_local(self) -> bool {
+        matches!(self, Self::Pin | Self::Unpin)
     }
 
     pub fn label(self) -> &'static str {
@@ -72,15 +96,27 @@ impl EventKind {
             Self::Copy => "복사",
             Self::Sent => "발송",
             Self::Wrapup => "상담 정리",
+            Self::Search => "검색",
+            Self::Open => "열람",
+            Self::Flag => "문장 신고",
+            Self::Pin => "고정",
+            Self::Unpin => "고정 해제",
+            Self::Verdict => "판정",
             Self::Unknown => "알 수 없는 종류",
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub fn parse(text: &str) -> Option<Self> {
         match text {
             "copy" => Some(Self::Copy),
             "sent" => Some(Self::Sent),
             "wrapup" => Some(Self::Wrapup),
+            "search" => Some(Self::Search),
+            "open" => Some(Self::Open),
+            "flag" => Some(Self::Flag),
+            "pin" => Some(Self::Pin),
+            "unpin" => Some(Self::Unpin),
+            "verdict" => Some(Self::Verdict),
             _ => None,
         }
     }
@@ -109,9 +145,46 @@ pub struct LogEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<usize>,
     pub text: String,
+    /// What searches, opens, flags and pins are about (schema 2).
+    #[serde(flatten)]
+    pub detail: EventDetail,
+}
+
+/// The parts of an event that only searches, opens, flags, pins and verdicts carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDetail {
+    /// The entry concerned: a question, template, rule or sentence id of the content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// The query of a search, and of an open made from its hits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// How many hits a search had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hits: Option<usize>,
+    /// Why a sentence was flagged (`틀림`, `오래됨`, `헷갈림` or the agent's words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl LogEvent {
+    /// An event of `kind` at `at` with nothing else said yet.
+    pub fn new(kind: EventKind, at: DateTime<FixedOffset>, content_version: &str) -> Self {
+        Self {
+            at,
+            as_of: None,
+            kind,
+            stored_kind: None,
+            guide_id: None,
+            template_id: None,
+            content_version: content_version.to_owned(),
+            message_kind: None,
+            bytes: None,
+            text: String::new(),
+            detail: EventDetail::default(),
+        }
+    }
+
     /// The kind as an agent reads it: an unknown one with the name it was stored under.
     pub fn kind_label(&self) -> String {
         match (&self.kind, &self.stored_kind) {
@@ -175,8 +248,10 @@ pub struct Opened {
     pub integrity_checked: bool,
 }
 
-/// The tables of schema 1. The kind is free text: a later version may add kinds, and this
-/// one lists them as unknown rather than refusing the file.
+/// The tables of the current schema. The kind is free text: a later version may add kinds,
+/// and this one lists them as unknown rather than refusing the file. Schema 2 added the
+/// columns of searches, opens, flags and pins (`entry`, `query`, `hits`, `reason`), the
+/// events pushed to each team database (`team_pushed`), and the console's id in `meta`.
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS events (
         id INTEGER PRIMARY KEY,
@@ -190,12 +265,29 @@ const SCHEMA: &str = "
         message_kind TEXT,
         bytes INTEGER,
         text TEXT NOT NULL,
-        uid TEXT
+        uid TEXT,
+        entry TEXT,
+        query TEXT,
+        hits INTEGER,
+        reason TEXT
     );
     CREATE INDEX IF NOT EXISTS events_at ON events (at_unix);
     CREATE UNIQUE INDEX IF NOT EXISTS events_uid ON events (uid);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS team_pushed (
+        team TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        PRIMARY KEY (team, uid)
+    ) WITHOUT ROWID;
 ";
+
+/// The columns schema 2 added to `events`, each added by the migration when missing.
+const SCHEMA_2_COLUMNS: [(&str, &str); 4] = [
+    ("entry", "TEXT"),
+    ("query", "TEXT"),
+    ("hits", "INTEGER"),
+    ("reason", "TEXT"),
+];
 
 /// The columns every version's `events` table has: how a log of an earlier version, which
 /// carries no application id, is told from another program's database.
@@ -583,6 +675,14 @@ impl Log {
                 params![before.timestamp()],
             )
             .map_err(fail)?;
+        // What was pushed of them need not be remembered either.
+        transaction
+            .execute(
+                "DELETE FROM team_pushed WHERE uid NOT IN
+                     (SELECT uid FROM events WHERE uid IS NOT NULL)",
+                [],
+            )
+            .map_err(fail)?;
         transaction.commit().map_err(fail)?;
         if removed > 0 {
             // The freed pages go back to the file system (VACUUM runs outside a transaction;
@@ -648,14 +748,13 @@ impl Log {
         let fail = |e: rusqlite::Error| self.error("기록을 읽을 수 없습니다", &e);
         let mut statement = self
             .connection
-            .prepare(
-                "SELECT at, at_unix, as_of, kind, guide_id, template_id, content_version,
-                        message_kind, bytes, text
+            .prepare(&format!(
+                "SELECT {EVENT_FIELDS}
                  FROM events
                  WHERE (?1 IS NULL OR at_unix >= ?1) AND (?2 IS NULL OR at_unix < ?2)
                    AND (?3 IS NULL OR kind = ?3)
-                 ORDER BY at_unix, id",
-            )
+                 ORDER BY at_unix, id"
+            ))
             .map_err(fail)?;
         let mut rows = statement
             .query(params![
@@ -667,39 +766,245 @@ impl Log {
         let mut events = Vec::new();
         let mut unreadable = 0;
         while let Some(row) = rows.next().map_err(fail)? {
-            let text = |index: usize| row.get_ref(index).ok().and_then(text_of);
-            let instant =
-                |index: usize| text(index).and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
-            let at = instant(0).or_else(|| {
-                let ValueRef::Integer(seconds) = row.get_ref(1).ok()? else {
-                    return None;
-                };
-                DateTime::from_timestamp(seconds, 0).map(|t| t.with_timezone(&clock::kst()))
-            });
-            let Some(at) = at else {
-                unreadable += 1;
-                continue;
-            };
-            let stored = text(3).unwrap_or_default();
-            let kind = EventKind::parse(&stored);
-            events.push(LogEvent {
-                at,
-                as_of: instant(2),
-                kind: kind.unwrap_or(EventKind::Unknown),
-                stored_kind: kind.is_none().then_some(stored),
-                guide_id: text(4),
-                template_id: text(5),
-                content_version: text(6).unwrap_or_default(),
-                message_kind: text(7).as_deref().and_then(MessageKind::parse),
-                bytes: match row.get_ref(8) {
-                    Ok(ValueRef::Integer(bytes)) => usize::try_from(bytes).ok(),
-                    _ => None,
-                },
-                text: text(9).unwrap_or_default(),
-            });
+            match event_of_row(row) {
+                Some(event) => events.push(event),
+                None => unreadable += 1,
+            }
         }
         Ok((events, unreadable))
     }
+
+    /// The id this console is known by on a team database (made with the log, or when a log
+    /// of an earlier version was brought to schema 2). A log that can only be read and has
+    /// none yet gives `None`.
+    pub fn console_id(&self) -> Result<Option<String>, LogError> {
+        self.connection
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'console_id'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(|e| self.error("기록을 읽을 수 없습니다", &e))
+    }
+
+    /// Up to `limit` events not yet pushed to `team` (a key naming the team database, never
+    /// its password), oldest first, each with its id. Pins stay on the console.
+    pub fn unpushed(&self, team: &str, limit: usize) -> Result<Vec<(String, LogEvent)>, LogError> {
+        let fail = |e: rusqlite::Error| self.error("보낼 기록을 읽을 수 없습니다", &e);
+        let mut statement = self
+            .connection
+            .prepare(&format!(
+                "SELECT {EVENT_FIELDS}, uid FROM events
+                 WHERE uid IS NOT NULL AND kind NOT IN ('pin', 'unpin')
+                   AND NOT EXISTS (SELECT 1 FROM team_pushed p WHERE p.team = ?1 AND p.uid = events.uid)
+                 ORDER BY id LIMIT ?2"
+            ))
+            .map_err(fail)?;
+        let mut rows = statement
+            .query(params![team, i64::try_from(limit).unwrap_or(i64::MAX)])
+            .map_err(fail)?;
+        let mut events = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let uid = row.get_ref(EVENT_FIELD_COUNT).ok().and_then(text_of);
+            if let (Some(event), Some(uid)) = (event_of_row(row), uid) {
+                events.push((uid, event));
+            }
+        }
+        Ok(events)
+    }
+
+    /// How many events wait to be pushed to `team`.
+    pub fn unpushed_count(&self, team: &str) -> Result<usize, LogError> {
+        self.connection
+            .query_row(
+                "SELECT count(*) FROM events
+                 WHERE uid IS NOT NULL AND kind NOT IN ('pin', 'unpin')
+                   AND NOT EXISTS (SELECT 1 FROM team_pushed p WHERE p.team = ?1 AND p.uid = events.uid)",
+                [team],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.error("보낼 기록을 셀 수 없습니다", &e))
+    }
+
+    /// Notes that the events with these ids are in `team`'s database, in one transaction.
+    pub fn mark_pushed(&mut self, team: &str, uids: &[String]) -> Result<(), LogError> {
+        self.refuse_read_only()?;
+        let path = self.path.clone();
+        let fail =
+            |e: rusqlite::Error| LogError::sqlite(&path, "보낸 기록을 표시할 수 없습니다", &e);
+        let transaction = self.connection.transaction().map_err(fail)?;
+        for uid in uids {
+            transaction
+                .execute(
+                    "INSERT OR IGNORE INTO team_pushed (team, uid) VALUES (?1, ?2)",
+                    params![team, uid],
+                )
+                .map_err(fail)?;
+        }
+        transaction.commit().map_err(fail)
+    }
+
+    /// Forgets what this agent opened and pinned, for the ranking only (the events stay for
+    /// the log and the team): from now on the ranking counts from zero.
+    pub fn reset_ranking(&mut self, now: DateTime<FixedOffset>) -> Result<(), LogError> {
+        self.refuse_read_only()?;
+        self.connection
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('ranking_since', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [now.timestamp().to_string()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.error("순위를 초기화할 수 없습니다", &e))
+    }
+
+    /// What this agent opened (each entry: how often, and when last) and pinned, since the
+    /// ranking was last reset.
+    pub fn ranking(&self) -> Result<Ranking, LogError> {
+        let fail = |e: rusqlite::Error| self.error("순위를 읽을 수 없습니다", &e);
+        let since: i64 = self
+            .connection
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'ranking_since'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(fail)?
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(i64::MIN);
+        let mut ranking = Ranking::default();
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT kind, entry, at_unix FROM events
+                 WHERE kind IN ('open', 'pin', 'unpin') AND entry IS NOT NULL AND at_unix >= ?1
+                 ORDER BY at_unix, id",
+            )
+            .map_err(fail)?;
+        let mut rows = statement.query([since]).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let (Some(kind), Some(entry)) = (
+                row.get_ref(0).ok().and_then(text_of),
+                row.get_ref(1).ok().and_then(text_of),
+            ) else {
+                continue;
+            };
+            let Ok(ValueRef::Integer(at)) = row.get_ref(2) else {
+                continue;
+            };
+            match kind.as_str() {
+                "open" => ranking.opened(&entry, at),
+                "pin" => {
+                    ranking.pinned.insert(entry);
+                }
+                _ => {
+                    ranking.pinned.remove(&entry);
+                }
+            }
+        }
+        Ok(ranking)
+    }
+}
+
+/// What one agent opens and pins: the local ranking (frecency) of entries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ranking {
+    /// Entries pinned, by id.
+    pub pinned: std::collections::BTreeSet<String>,
+    /// For each entry opened: how many times, and the last time (Unix seconds).
+    pub opens: std::collections::HashMap<String, (u32, i64)>,
+}
+
+/// How much a pin weighs against frecency: a pinned entry comes before any entry opened
+/// often but not pinned.
+const PIN_WEIGHT: u32 = 1 << 20;
+
+impl Ranking {
+    /// Nothing opened or pinned (since the last reset).
+    pub fn is_empty(&self) -> bool {
+        self.pinned.is_empty() && self.opens.is_empty()
+    }
+
+    /// How much this agent favours a search hit: its entry `id`, or the question it belongs
+    /// to (a sentence of an answer counts what its question was opened), at `now` (Unix
+    /// seconds); a pin above all.
+    pub fn weight(&self, id: &str, question: Option<&str>, now: i64) -> u32 {
+        let pinned = self.pinned.contains(id) || question.is_some_and(|q| self.pinned.contains(q));
+        let frecency = self
+            .frecency(id, now)
+            .max(question.map_or(0, |q| self.frecency(q, now)));
+        frecency
+            .min(PIN_WEIGHT - 1)
+            .saturating_add(if pinned { PIN_WEIGHT } else { 0 })
+    }
+
+    /// Counts an open of `entry` at `at` (Unix seconds).
+    pub fn opened(&mut self, entry: &str, at: i64) {
+        let seen = self.opens.entry(entry.to_owned()).or_insert((0, at));
+        seen.0 = seen.0.saturating_add(1);
+        seen.1 = seen.1.max(at);
+    }
+
+    /// How much this agent favours `entry` at `now` (Unix seconds): opens weighted by how
+    /// recent the last one was (a week ago counts half, a month a quarter), as shells'
+    /// frecency does. 0 for an entry never opened.
+    pub fn frecency(&self, entry: &str, now: i64) -> u32 {
+        let Some(&(count, last)) = self.opens.get(entry) else {
+            return 0;
+        };
+        let age_days = (now - last).max(0) / 86_400;
+        let weight = match age_days {
+            0..=3 => 4,
+            4..=7 => 2,
+            8..=30 => 1,
+            _ => 0,
+        };
+        count.saturating_mul(weight).saturating_add(count.min(1))
+    }
+}
+
+/// The columns an event is read from, in the order [`event_of_row`] reads them.
+const EVENT_FIELDS: &str = "at, at_unix, as_of, kind, guide_id, template_id, content_version,
+                            message_kind, bytes, text, entry, query, hits, reason";
+const EVENT_FIELD_COUNT: usize = 14;
+
+/// One event from a row of [`EVENT_FIELDS`]; `None` when no time can be read from it at all.
+fn event_of_row(row: &rusqlite::Row<'_>) -> Option<LogEvent> {
+    let text = |index: usize| row.get_ref(index).ok().and_then(text_of);
+    let instant = |index: usize| text(index).and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
+    let number = |index: usize| match row.get_ref(index) {
+        Ok(ValueRef::Integer(n)) => usize::try_from(n).ok(),
+        _ => None,
+    };
+    let at = instant(0).or_else(|| {
+        let ValueRef::Integer(seconds) = row.get_ref(1).ok()? else {
+            return None;
+        };
+        DateTime::from_timestamp(seconds, 0).map(|t| t.with_timezone(&clock::kst()))
+    })?;
+    let stored = text(3).unwrap_or_default();
+    let kind = EventKind::parse(&stored);
+    Some(LogEvent {
+        at,
+        as_of: instant(2),
+        kind: kind.unwrap_or(EventKind::Unknown),
+        stored_kind: kind.is_none().then_some(stored),
+        guide_id: text(4),
+        template_id: text(5),
+        content_version: text(6).unwrap_or_default(),
+        message_kind: text(7).as_deref().and_then(MessageKind::parse),
+        bytes: number(8),
+        text: text(9).unwrap_or_default(),
+        detail: EventDetail {
+            entry: text(10),
+            query: text(11),
+            hits: number(12),
+            reason: text(13),
+        },
+    })
 }
 
 /// A column's value as text, whatever type it was stored as (a row written by hand or by
@@ -882,6 +1187,7 @@ fn initialize(connection: &Connection, database: &Path) -> Result<(), LogError> 
             return Ok(());
         }
         connection.execute_batch(SCHEMA)?;
+        name_the_console(connection)?;
         connection.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
         ))
@@ -895,7 +1201,10 @@ fn initialize(connection: &Connection, database: &Path) -> Result<(), LogError> 
     }
 }
 
-/// Brings a log of an earlier version to this schema: an id per event, our application id.
+/// Brings a log of an earlier version to this schema, one version after the other, in one
+/// transaction: 0 → 1 an id per event and our application id; 1 → 2 the columns of
+/// searches, opens, flags and pins, an id for every event that had none (each is pushed to
+/// a team under it), the table of what was pushed where, and the console's own id.
 fn migrate(connection: &Connection, database: &Path) -> Result<(), LogError> {
     let fail = |e: rusqlite::Error| LogError::sqlite(database, "기록 형식을 올릴 수 없습니다", &e);
     connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
@@ -904,15 +1213,37 @@ fn migrate(connection: &Connection, database: &Path) -> Result<(), LogError> {
         if version >= i64::from(SCHEMA_VERSION) {
             return Ok(());
         }
-        let has_uid: bool = connection.query_row(
-            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = 'uid')",
-            [],
-            |row| row.get(0),
-        )?;
-        if !has_uid {
+        let has_column = |name: &str| -> rusqlite::Result<bool> {
+            connection.query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = ?1)",
+                [name],
+                |row| row.get(0),
+            )
+        };
+        if version < 1 && !has_column("uid")? {
             connection.execute_batch("ALTER TABLE events ADD COLUMN uid TEXT")?;
         }
+        if version < 2 {
+            for (column, kind) in SCHEMA_2_COLUMNS {
+                if !has_column(column)? {
+                    connection
+                        .execute_batch(&format!("ALTER TABLE events ADD COLUMN {column} {kind}"))?;
+                }
+            }
+            let mut missing = connection.prepare("SELECT id FROM events WHERE uid IS NULL")?;
+            let ids = missing
+                .query_map([], |row| row.get::<_, i64>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(missing);
+            for id in ids {
+                connection.execute(
+                    "UPDATE events SET uid = ?1 WHERE id = ?2",
+                    params![new_uid(), id],
+                )?;
+            }
+        }
         connection.execute_batch(SCHEMA)?;
+        name_the_console(connection)?;
         connection.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
         ))
@@ -929,6 +1260,15 @@ fn migrate(connection: &Connection, database: &Path) -> Result<(), LogError> {
             Err(fail(e))
         }
     }
+}
+
+/// Gives the log the id its console is known by on a team database, once.
+fn name_the_console(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('console_id', ?1)",
+        [new_uid()],
+    )?;
+    Ok(())
 }
 
 fn not_ours(database: &Path, what: &str) -> LogError {
@@ -974,8 +1314,9 @@ fn new_uid() -> String {
 fn insert(connection: &Connection, event: &LogEvent, uid: &str) -> rusqlite::Result<usize> {
     connection.execute(
         "INSERT OR IGNORE INTO events (at, at_unix, as_of, kind, guide_id, template_id,
-                                       content_version, message_kind, bytes, text, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       content_version, message_kind, bytes, text, uid,
+                                       entry, query, hits, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             clock::rfc3339_kst(&event.at),
             event.at.timestamp(),
@@ -988,6 +1329,10 @@ fn insert(connection: &Connection, event: &LogEvent, uid: &str) -> rusqlite::Res
             event.bytes.and_then(|b| i64::try_from(b).ok()),
             event.text,
             uid,
+            event.detail.entry,
+            event.detail.query,
+            event.detail.hits.and_then(|n| i64::try_from(n).ok()),
+            event.detail.reason,
         ],
     )
 }

@@ -92,13 +92,13 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), crate::files::Writ
     crate::files::write_atomic_as(path, crate::files::Options::OWNER_ONLY, bytes)
 }
 
-/// What the log keeps of a text that was copied or sent: mobile numbers and car numbers
-/// masked (`010-****-5678`, `12가****`), and each of `personal` (names and other values an
-/// agent typed for a driver) cut to its first character (`홍**`). The text on the clipboard
-/// or in the SMS is the agent's; the log, which outlives the call, keeps no more than it
-/// needs to tell what was sent.
-pub fn mask(text: &str, personal: &[&str]) -> String {
-    let mut masked = mask_car_numbers(&mask_mobile_numbers(text));
+/// What the log keeps of a text that was copied or sent: [`mask`]'s rules (phone, resident
+/// and car numbers, e-mail, long numbers, a name before an honorific), and each of
+/// `personal` (names and other values an agent typed for a driver) cut to its first
+/// character (`홍**`). The text on the clipboard or in the SMS is the agent's; the log, which
+/// outlives the call, keeps no more than it needs to tell what was sent.
+pub fn mask_with(text: &str, personal: &[&str]) -> String {
+    let mut masked = mask(text);
     for value in personal {
         let value = value.trim();
         let mut chars = value.chars();
@@ -126,132 +126,316 @@ pub fn mask_memo(memo: &str) -> String {
     }
 }
 
-/// Korean mobile numbers (010, 011, 016-019), with `-`, `.` or spaces between the groups or
-/// none: every digit after the prefix but the last four becomes `*`.
-fn mask_mobile_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+/// What may leave this console of an event (for a team's database and for reports): the
+/// log's privacy rules applied, so that no phone number, name, memo or text typed for a
+/// driver goes further than the agent's own log.
+///
+/// - Texts sent to or about a driver are dropped whole: an SMS or a copy (its variables hold
+///   names, phone and car numbers), a wrap-up note (its memo is the agent's free text). What
+///   stays is what they were: template, SMS or LMS, bytes, guide.
+/// - Texts an agent types that the team needs (a search query, a flag's reason) and texts
+///   of the content (an entry's title, a flagged sentence, a verdict) are kept with every
+///   phone number, resident registration number, car number, e-mail address, long number
+///   and name with an honorific masked ([`mask`]).
+pub fn shareable(event: &super::LogEvent) -> super::LogEvent {
+    use super::EventKind;
+    let mut shared = event.clone();
+    shared.text = match event.kind {
+        EventKind::Open | EventKind::Flag | EventKind::Verdict => mask(&event.text),
+        EventKind::Copy
+        | EventKind::Sent
+        | EventKind::Wrapup
+        | EventKind::Search
+        | EventKind::Pin
+        | EventKind::Unpin
+        | EventKind::Unknown => String::new(),
+    };
+    shared.detail.query = event.detail.query.as_deref().map(mask);
+    shared.detail.reason = event.detail.reason.as_deref().map(mask);
+    shared.detail.entry = event.detail.entry.as_deref().map(mask);
+    shared
+}
+
+/// `text` with personal data masked: e-mail addresses (`[이메일]`), resident registration
+/// numbers (`[주민번호]`), phone numbers (`[전화번호]`: from 0 or +82, 9 to 12 digits in
+/// groups), other numbers of nine digits or more in one piece or twelve in groups (card,
+/// account: `[번호]`), car numbers (`12가3456`: `[차량번호]`), and a name before an
+/// honorific (`김철수 기사님`: `[이름] 기사님`). Dates, times, ratings, percentages and
+/// short numbers stay.
+pub fn mask(text: &str) -> String {
+    let text = mask_emails(text);
+    let text = mask_numbers(&text);
+    mask_names(&text)
+}
+
+fn mask_emails(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let starts_number = i == 0 || !chars[i - 1].is_ascii_digit();
-        if starts_number && let Some(end) = mobile_number_at(&chars, i) {
-            let digits: Vec<usize> = (i..end).filter(|&k| chars[k].is_ascii_digit()).collect();
-            let keep_last = digits.len().saturating_sub(4);
-            for (k, &c) in chars.iter().enumerate().take(end).skip(i) {
-                let place = digits.iter().position(|&d| d == k);
-                match place {
-                    Some(n) if (3..keep_last).contains(&n) => out.push('*'),
-                    _ => out.push(c),
-                }
-            }
-            i = end;
-            continue;
+    for (n, word) in text.split(' ').enumerate() {
+        if n > 0 {
+            out.push(' ');
         }
-        out.push(chars[i]);
-        i += 1;
+        let looks_like_email = word.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        });
+        out.push_str(if looks_like_email {
+            "[이메일]"
+        } else {
+            word
+        });
     }
     out
 }
 
-/// The end of a mobile number starting at `start`: `01X`, 3 or 4 digits, 4 digits, groups
-/// joined by one separator or none, and no digit right after.
-fn mobile_number_at(chars: &[char], start: usize) -> Option<usize> {
-    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
-    if !(chars.get(start) == Some(&'0')
-        && chars.get(start + 1) == Some(&'1')
-        && chars
-            .get(start + 2)
-            .is_some_and(|c| matches!(c, '0' | '1' | '6' | '7' | '8' | '9')))
-    {
-        return None;
-    }
-    let mut at = start + 3;
-    let separator = |k: usize| chars.get(k).is_some_and(|c| matches!(c, '-' | '.' | ' '));
-    let skip_separator = |k: usize| if separator(k) { k + 1 } else { k };
-    at = skip_separator(at);
-    let middle = (at..chars.len()).take_while(|&k| digit(k)).count();
-    let (middle, rest) = match middle {
-        3 | 4 => (middle, None),
-        // No separators at all: 010 + 8 digits (or 7 for the old 3-digit middle).
-        7 | 8 => (middle - 4, Some(4)),
-        _ => return None,
-    };
-    at += middle;
-    let last = if let Some(n) = rest {
-        n
-    } else {
-        at = skip_separator(at);
-        (at..chars.len()).take_while(|&k| digit(k)).count()
-    };
-    if last != 4 {
-        return None;
-    }
-    Some(at + 4)
+/// A run of digit groups: where it starts and ends (char indices), its groups, and the
+/// separators between them.
+struct NumberRun {
+    start: usize,
+    end: usize,
+    groups: Vec<usize>,
+    separators: Vec<char>,
+    plus82: bool,
 }
 
-/// Korean car numbers (`12가3456`, `123가 4567`, `서울12가3456`): the four digits after the
-/// syllable become `*`.
-fn mask_car_numbers(text: &str) -> String {
+fn mask_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let mut out: Vec<char> = chars.clone();
-    for i in 0..chars.len() {
-        if !crate::hangul::is_syllable(chars[i]) {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let Some(run) = number_run(&chars, at) else {
+            out.push(chars[at]);
+            at += 1;
+            continue;
+        };
+        if let Some(plate) = car_plate(&chars, &run) {
+            out.push_str("[차량번호]");
+            at = plate;
             continue;
         }
-        let before = (0..i)
-            .rev()
-            .take_while(|&k| chars[k].is_ascii_digit())
-            .count();
-        if !(2..=3).contains(&before) {
-            continue;
+        match classify(&chars, &run) {
+            Some(label) => out.push_str(label),
+            None => out.extend(&chars[run.start..run.end]),
         }
-        let mut at = i + 1;
-        if chars.get(at) == Some(&' ') {
+        at = run.end;
+    }
+    out
+}
+
+/// The digit groups starting at `at` (a digit, or `+82`), joined by single `-`, `.` or
+/// spaces; `None` when no number starts there (or it continues a word, as in `A123`).
+fn number_run(chars: &[char], at: usize) -> Option<NumberRun> {
+    if at > 0 && (chars[at - 1].is_ascii_digit() || chars[at - 1].is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut i = at;
+    let mut plus82 = false;
+    if chars[i] == '+' {
+        if chars.get(i + 1) == Some(&'8') && chars.get(i + 2) == Some(&'2') {
+            plus82 = true;
+            i += 3;
+            while matches!(chars.get(i), Some(' ' | '-')) {
+                i += 1;
+            }
+        } else {
+            return None;
+        }
+    }
+    if !chars.get(i).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    let mut groups = Vec::new();
+    let mut separators = Vec::new();
+    loop {
+        let from = i;
+        while chars.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        groups.push(i - from);
+        match (chars.get(i), chars.get(i + 1)) {
+            (Some(&sep @ ('-' | '.' | ' ' | ')')), Some(next)) if next.is_ascii_digit() => {
+                separators.push(sep);
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    Some(NumberRun {
+        start: at,
+        end: i,
+        groups,
+        separators,
+        plus82,
+    })
+}
+
+fn classify(chars: &[char], run: &NumberRun) -> Option<&'static str> {
+    let digits: usize = run.groups.iter().sum();
+    let first_digit = chars[run.start..run.end]
+        .iter()
+        .find(|c| c.is_ascii_digit())
+        .copied();
+    let spaced = run.separators.contains(&' ');
+    // A rating or a price: `3.9`, `4.0 이상`, `1,000`.
+    if run.separators.iter().all(|&s| s == '.') && run.groups.len() == 2 && run.groups[1] <= 2 {
+        return None;
+    }
+    if (run.groups == [6, 7] && run.separators == ['-']) || (run.groups == [13]) {
+        return Some("[주민번호]");
+    }
+    let phone_like = run.plus82 || first_digit == Some('0');
+    if phone_like && (9..=12).contains(&digits) && (run.groups.len() <= 4) {
+        // A phone number written in groups, or in one piece: not a date written with dots
+        // (`0000.00.00` does not start with 0 in any year the console sees).
+        return Some("[전화번호]");
+    }
+    if run.groups.len() == 1 && digits >= 9 {
+        return Some("[번호]");
+    }
+    if !spaced && digits >= 12 {
+        return Some("[번호]");
+    }
+    None
+}
+
+/// A car number (`12가3456`, `123 가 4567`) starting with `run`: where it ends.
+fn car_plate(chars: &[char], run: &NumberRun) -> Option<usize> {
+    if run.groups.len() != 1 || !(2..=3).contains(&run.groups[0]) || run.plus82 {
+        return None;
+    }
+    let mut i = run.end;
+    if chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    let syllable = *chars.get(i)?;
+    if !('가'..='힣').contains(&syllable) {
+        return None;
+    }
+    i += 1;
+    if chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (digits == 4).then_some(i + 4)
+}
+
+/// Common Korean surnames: a word of two to four syllables that starts with one and stands
+/// before an honorific is taken for a name.
+const SURNAMES: &str = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용";
+
+/// Words that start with a surname's syllable and stand before an honorific without being a
+/// name: titles and roles (`기사님` is the driver, not Mr. 기사).
+const TITLES: &str =
+    "기사 고객 회원 상담 상담사 사장 선생 대리 팀장 과장 부장 실장 대표 차주 이용자 사용자";
+
+/// What follows a name: 기사님, 님, 씨, 고객님.
+const HONORIFICS: [&str; 5] = ["기사님", "고객님", "님", "씨", "고객"];
+
+fn mask_names(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        if let Some((name_end, end)) = name_at(&chars, at) {
+            out.push_str("[이름]");
+            out.extend(&chars[name_end..end]);
+            at = end;
+        } else {
+            out.push(chars[at]);
             at += 1;
         }
-        let after = (at..chars.len())
-            .take_while(|&k| chars[k].is_ascii_digit())
-            .count();
-        if after == 4 {
-            for slot in out.iter_mut().skip(at).take(4) {
-                *slot = '*';
+    }
+    out
+}
+
+fn is_hangul(c: char) -> bool {
+    ('가'..='힣').contains(&c)
+}
+
+/// A name starting at `at` followed by an honorific (`김철수님`, `박영희 기사님`): where the
+/// name ends and where the honorific ends.
+fn name_at(chars: &[char], at: usize) -> Option<(usize, usize)> {
+    if (at > 0 && is_hangul(chars[at - 1])) || !SURNAMES.contains(chars[at]) {
+        return None;
+    }
+    let word_end = (at..chars.len())
+        .find(|&i| !is_hangul(chars[i]))
+        .unwrap_or(chars.len());
+    for name_len in 2..=4 {
+        let name_end = at + name_len;
+        if name_end > word_end {
+            break;
+        }
+        let name: String = chars[at..name_end].iter().collect();
+        if TITLES.split(' ').any(|title| title == name) {
+            continue;
+        }
+        let rest = if name_end == word_end {
+            if chars.get(name_end) != Some(&' ') {
+                continue;
+            }
+            name_end + 1
+        } else {
+            name_end
+        };
+        for honorific in HONORIFICS {
+            let wanted: Vec<char> = honorific.chars().collect();
+            let end = rest + wanted.len();
+            if chars.get(rest..end) != Some(wanted.as_slice()) {
+                continue;
+            }
+            // The honorific ends the word (a particle may follow: `님께`, `씨가`).
+            let ends = chars
+                .get(end)
+                .is_none_or(|&c| !is_hangul(c) || "께이가은는을를과와의도".contains(c));
+            if ends {
+                return Some((name_end, end));
             }
         }
     }
-    out.into_iter().collect()
+    None
 }
 
 #[cfg(test)]
-mod mask_tests {
-    use super::*;
+mod tests {
+    use super::mask;
 
     #[test]
-    fn phone_and_car_numbers_and_personal_values_are_masked() {
+    fn personal_data_is_masked_and_the_rest_stays() {
         let cases = [
-            ("연락처 010-1234-5678 입니다", "연락처 010-****-5678 입니다"),
-            ("01012345678", "010****5678"),
-            ("010 123 4567로", "010 *** 4567로"),
-            ("011.9876.5432", "011.****.5432"),
-            // Not a mobile number: a service number, a date, an amount, a longer run.
-            ("고객센터 1588-1234", "고객센터 1588-1234"),
-            ("2024-12-05", "2024-12-05"),
-            ("9,900원", "9,900원"),
-            ("0101234567890", "0101234567890"),
-            ("차량 12가3456 기사님", "차량 12가**** 기사님"),
-            ("서울123나 4567", "서울123나 ****"),
-            ("평점 3.9가 아니라", "평점 3.9가 아니라"),
+            ("010-1234-5678 기사님 가입", "[전화번호] 기사님 가입"),
+            ("01012345678", "[전화번호]"),
+            ("010 1234 5678로 보내 주세요", "[전화번호]로 보내 주세요"),
+            ("+82 10-1234-5678", "[전화번호]"),
+            ("02-123-4567", "[전화번호]"),
+            ("900101-1234567", "[주민번호]"),
+            ("12가3456 차량", "[차량번호] 차량"),
+            ("123 하 4567", "[차량번호]"),
+            ("메일 driver@example.com 으로", "메일 [이메일] 으로"),
+            ("김철수 기사님 환불", "[이름] 기사님 환불"),
+            ("박영희님께 안내", "[이름]님께 안내"),
+            ("계좌 110123456789", "계좌 [번호]"),
+            ("평점 3.9 가입", "평점 3.9 가입"),
+            ("2024-12-15 10:30 결제", "2024-12-15 10:30 결제"),
+            ("1588-1234 고객센터", "1588-1234 고객센터"),
+            ("택시 기사님 수락률 85%", "택시 기사님 수락률 85%"),
+            ("고객님 문의", "고객님 문의"),
+            ("이영수 고객님 문의", "[이름] 고객님 문의"),
+            ("가입 안돼요", "가입 안돼요"),
         ];
-        for (text, expected) in cases {
-            assert_eq!(mask(text, &[]), expected, "{text}");
+        for (text, masked) in cases {
+            assert_eq!(mask(text), masked, "{text}");
         }
+    }
+
+    #[test]
+    fn personal_values_an_agent_typed_are_cut_to_their_first_character() {
         assert_eq!(
-            mask("홍길동 기사님, 안녕하세요", &["홍길동", "x"]),
-            "홍** 기사님, 안녕하세요"
+            super::mask_with("예약자 홍길동, 010-1234-5678로 안내", &["홍길동", "x"]),
+            "예약자 홍**, [전화번호]로 안내"
         );
         assert_eq!(
-            mask_memo("  기사님 화남  "),
+            super::mask_memo("  기사님 화남  "),
             "(메모 6자, 기록에는 남기지 않음)"
         );
-        assert_eq!(mask_memo(""), "-");
+        assert_eq!(super::mask_memo(""), "-");
     }
 }

@@ -504,17 +504,27 @@ impl Sideloads {
 
     /// The category path of a section: its category's name, then its own.
     fn path(&self, section: Option<u64>) -> Vec<String> {
-        let Some((name, category)) = section.and_then(|s| self.sections.get(&s)) else {
-            return Vec::new();
-        };
-        let mut path: Vec<String> = category
-            .and_then(|c| self.categories.get(&c))
-            .cloned()
-            .into_iter()
-            .collect();
-        path.push(name.clone());
-        path
+        section_path(&self.sections, &self.categories, section)
     }
+}
+
+/// The category path of an API section (`sections`: id → name and category id), its
+/// category's name first: how the importer and the sync both read the API's sideloads.
+pub fn section_path<S: std::hash::BuildHasher>(
+    sections: &HashMap<u64, (String, Option<u64>), S>,
+    categories: &HashMap<u64, String, S>,
+    section: Option<u64>,
+) -> Vec<String> {
+    let Some((name, category)) = section.and_then(|s| sections.get(&s)) else {
+        return Vec::new();
+    };
+    let mut path: Vec<String> = category
+        .and_then(|c| categories.get(&c))
+        .cloned()
+        .into_iter()
+        .collect();
+    path.push(name.clone());
+    path
 }
 
 /// The articles API: `{"articles": [...], "next_page": ..., "count": ...}` (one page, with

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::rating::{ACCEPTED_RATINGS, Rating};
-use super::threshold;
 use crate::content::{Guide, InputKind, InputUnit, RuleInput, RuleTerms};
 
 /// A value given for one input.
@@ -100,9 +99,7 @@ pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
                         format!("\"{trimmed}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}{none}")
                     });
             }
-            threshold::parse_value(unit, &input.label, trimmed)
-                .map(Given::Number)
-                .map_err(|err| err.to_string())
+            parse_number(unit, &input.label, trimmed).map(Given::Number)
         }
         InputKind::Choice => input
             .options
@@ -244,5 +241,36 @@ pub fn value_name(input: &RuleInput) -> &'static str {
         (InputKind::Date, _) => "YYYY-MM-DD",
         (InputKind::Choice, _) => "값",
         _ => "X",
+    }
+}
+
+/// Reads a number as the agent types it ("82", "82%", "39,000원", "4.0"), or says in
+/// Korean what was expected.
+pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, String> {
+    let bad = |expected: &str| super::phrases::threshold_bad_value(input, text, expected);
+    let trimmed = text.trim();
+    match unit {
+        InputUnit::Rating => trimmed
+            .parse::<Rating>()
+            .map(|r| f64::from(r.hundredths()) / 100.0)
+            .map_err(|_| bad("0.0~5.0 사이 평점 (예: 4.2)")),
+        InputUnit::Percent => trimmed
+            .trim_end_matches('%')
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| (0.0..=100.0).contains(v))
+            .ok_or_else(|| bad("0~100 사이 비율 (예: 82 또는 82%)")),
+        InputUnit::Count | InputUnit::AmountKrw => trimmed
+            .trim_end_matches(['원', '회', '건', '일'])
+            .replace(',', "")
+            .trim()
+            .parse::<u64>()
+            .map(|v| {
+                #[allow(clippy::cast_precision_loss)] // counts and won stay far below 2^52
+                let value = v as f64;
+                value
+            })
+            .map_err(|_| bad("0 이상의 정수 (예: 3 또는 39,000원)")),
     }
 }

@@ -161,34 +161,7 @@ pub fn asked(guide: &Guide, name: &str) -> Result<Asked, ThresholdError> {
 
 /// Reads a value as the agent types it: "82", "82%", "39,000원", "4.0".
 pub fn parse_value(unit: InputUnit, input: &str, text: &str) -> Result<f64, ThresholdError> {
-    let bad = |expected: &str| {
-        ThresholdError::BadValue(phrases::threshold_bad_value(input, text, expected))
-    };
-    let trimmed = text.trim();
-    match unit {
-        InputUnit::Rating => trimmed
-            .parse::<Rating>()
-            .map(|r| f64::from(r.hundredths()) / 100.0)
-            .map_err(|_| bad("0.0~5.0 사이 평점 (예: 4.2)")),
-        InputUnit::Percent => trimmed
-            .trim_end_matches('%')
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| (0.0..=100.0).contains(v))
-            .ok_or_else(|| bad("0~100 사이 비율 (예: 82 또는 82%)")),
-        InputUnit::Count | InputUnit::AmountKrw => trimmed
-            .trim_end_matches(['원', '회', '건', '일'])
-            .replace(',', "")
-            .trim()
-            .parse::<u64>()
-            .map(|v| {
-                #[allow(clippy::cast_precision_loss)] // counts and won stay far below 2^52
-                let value = v as f64;
-                value
-            })
-            .map_err(|_| bad("0 이상의 정수 (예: 3 또는 39,000원)")),
-    }
+    super::inputs::parse_number(unit, input, text).map_err(ThresholdError::BadValue)
 }
 
 /// A value as the guide writes it: "4.0", "85%", "3", "39,000원".

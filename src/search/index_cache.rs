@@ -346,6 +346,24 @@ fn load_rest(
     Ok(Loaded { content, index })
 }
 
+/// The folder `dir` read again for a console that shows it (its watcher saw it change),
+/// with the identity it had when the reading began: through the index stored for these very
+/// files when there is one, else read, validated and its index stored guide by guide;
+/// without a cache, loaded whole. Any problem is returned whole, so that the console keeps
+/// the content it has.
+pub fn reload(cache: Option<&IndexCache>, dir: &Path) -> Result<(Loaded, [u8; 16]), LoadError> {
+    let identity = content::identity(dir)?;
+    let loaded = if let Some(cache) = cache {
+        let synonyms = content::load_first_guide(dir)?.synonyms().to_vec();
+        load_rest(dir, cache, identity, synonyms)?
+    } else {
+        let content = content::load_dir(dir)?;
+        let index = SearchIndex::build(&content);
+        Loaded { content, index }
+    };
+    Ok((loaded, identity))
+}
+
 /// The index of `content`, about to be stored: the content's version, which the catalog
 /// stored with it names, is worked out beside the build (which leaves a core idle in
 /// places) rather than while storing.

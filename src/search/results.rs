@@ -252,6 +252,57 @@ impl SearchResults {
     }
 
     /// Puts the best `count` hits (or all, if fewer) in order.
+    /// Among the hits ranked so far, each run of equal scores is put in the order of
+    /// `weight` (of a document; the heaviest first, equal weights keeping the search's order):
+    /// the agent's own pins and frecency, applied after the search's ranking and never across
+    /// scores. Only the ranked hits move; a run that goes on past them is ordered again when
+    /// more are ranked. An empty query's listing stays in content order.
+    pub fn favour(&mut self, weight: impl Fn(usize) -> u32) {
+        if self.listing || self.hits.len() < 2 {
+            return;
+        }
+        let weights: Vec<u32> = self.hits.iter().map(|hit| weight(hit.doc)).collect();
+        if weights.iter().all(|&w| w == 0) {
+            return;
+        }
+        // Each hit's run of equal scores, numbered in order.
+        let mut run = 0usize;
+        let runs: Vec<usize> = self
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(n, hit)| {
+                if n > 0 && self.hits[n - 1].score != hit.score {
+                    run += 1;
+                }
+                run
+            })
+            .collect();
+        // order[new place] = old place; a stable sort keeps the search's order among equals.
+        let mut order: Vec<usize> = (0..self.hits.len()).collect();
+        order.sort_by_key(|&n| (runs[n], Reverse(weights[n])));
+        if order.iter().enumerate().all(|(new, &old)| new == old) {
+            return;
+        }
+        let mut old: Vec<Option<Hit>> = std::mem::take(&mut self.hits)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut place = vec![0; order.len()];
+        for (new, &from) in order.iter().enumerate() {
+            place[from] = new;
+            if let Some(hit) = old.get_mut(from).and_then(Option::take) {
+                self.hits.push(hit);
+            }
+        }
+        // The texts given so far point at their hit's new place.
+        for at in self.texts.values_mut() {
+            if let Some(&new) = place.get(*at) {
+                *at = new;
+            }
+        }
+    }
+
     pub fn rank_up_to(&mut self, index: &SearchIndex, count: usize) {
         let count = count.min(self.total);
         if self.listing {
@@ -456,5 +507,51 @@ impl SearchResults {
                 also: Vec::new(),
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::{Doc, DocKind, SearchCache, SearchIndex, Target};
+
+    fn doc(id: &str, text: &str) -> Doc {
+        Doc {
+            kind: DocKind::Note,
+            id: Arc::from(id),
+            title: Arc::from("t"),
+            text: text.to_owned(),
+            target: Target::Guide { guide: 0 },
+        }
+    }
+
+    /// The agent's favourites go first among hits of one score, never past a better score.
+    #[test]
+    fn favour_orders_hits_of_equal_score_only() {
+        let index = SearchIndex::from_docs(vec![
+            doc("a", "가입 안내 가"),
+            doc("b", "가입 안내 나"),
+            doc("c", "가입 안내 다"),
+            doc("d", "멤버십 가입은 앱에서"),
+        ]);
+        let mut results = index.search_cached(&mut SearchCache::default(), "가입 안내");
+        results.rank_up_to(&index, 10);
+        let before: Vec<(usize, i64)> = results.ranked().iter().map(|h| (h.doc, h.score)).collect();
+        let tied: Vec<usize> = before
+            .iter()
+            .filter(|(_, score)| *score == before[0].1)
+            .map(|(doc, _)| *doc)
+            .collect();
+        assert!(tied.len() >= 3, "the three alike tie: {before:?}");
+        let favourite = tied[tied.len() - 1];
+        results.favour(|doc| if doc == favourite || doc == 3 { 9 } else { 0 });
+        let after: Vec<(usize, i64)> = results.ranked().iter().map(|h| (h.doc, h.score)).collect();
+        assert_eq!(after[0].0, favourite, "{after:?}");
+        let scores = |hits: &[(usize, i64)]| hits.iter().map(|h| h.1).collect::<Vec<_>>();
+        assert_eq!(scores(&after), scores(&before), "no hit crosses a score");
+        // The rest of the run keeps the search's order.
+        let rest: Vec<usize> = after[1..tied.len()].iter().map(|h| h.0).collect();
+        assert_eq!(rest, tied[..tied.len() - 1].to_vec());
     }
 }

@@ -431,16 +431,7 @@ impl Received {
     /// then its section's.
     fn category(&self, article: &Value) -> Vec<String> {
         let section = article.get("section_id").and_then(Value::as_u64);
-        let Some((name, category)) = section.and_then(|s| self.sections.get(&s)) else {
-            return Vec::new();
-        };
-        let mut path: Vec<String> = category
-            .and_then(|c| self.categories.get(&c))
-            .cloned()
-            .into_iter()
-            .collect();
-        path.push(name.clone());
-        path
+        crate::import::section_path(&self.sections, &self.categories, section)
     }
 }
 

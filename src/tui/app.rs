@@ -17,8 +17,11 @@ use crossterm::event::{
 };
 use ratatui::layout::Position;
 
+use super::changes::Changes;
 use super::command::{Command, Effect, Pane, Step};
+use super::event::Reloaded;
 use super::event::{Mailbox, Message};
+use super::flag::{FlagKey, Flagging};
 use super::keymap::{self, Action, Layer, Scope};
 use super::line_editor::{Edit, FieldKind, LineEditor};
 use super::panes::{Context, Outcome, category, qa, rule_form, templates};
@@ -26,13 +29,16 @@ use super::report::{FrameReport, Hitboxes};
 use super::search_field::{HIT_PAGE, SearchState};
 use super::searcher::Searcher;
 use super::theme::Theme;
+use super::watch::{self, WatchedFolder};
 use crate::clock;
 use crate::content::{Content, Guide, Qa, StepFocus};
 use crate::history::private;
 use crate::history::writer::{Finished, LogWriter, WriteReport};
-use crate::history::{EventKind, Filter, Log, LogEvent};
-use crate::search::index_cache::Loaded;
+use crate::history::{EventKind, Filter, Log, LogEvent, Ranking};
+use crate::search::index_cache::{LoadError, Loaded};
 use crate::search::{SearchCache, SearchIndex, Target};
+use crate::team::TeamUrl;
+use crate::team::pusher::{PushReport, Pusher};
 
 /// The console's clock: fixed for training and tests, else the real time in KST.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +60,7 @@ macro_rules! context {
             content: &$app.content,
             index: &*$app.index,
             search: &$app.search,
+            pinned: &$app.ranking.pinned,
             guide: $app.guide,
             qa: $app.qa.selected,
             step: $app.step,
@@ -91,6 +98,28 @@ pub struct App {
     log: Option<LogWriter>,
     /// A lasting notice while the log cannot be written (events wait and are retried).
     pub log_notice: Option<String>,
+    /// Pushes the log to the team database in the background (when one is configured).
+    team: Option<Pusher>,
+    /// How the last push went.
+    pub team_state: Option<PushReport>,
+    /// What this agent opens and pins (local): pinned entries first for an empty query,
+    /// and among equal scores what is opened often first.
+    pub ranking: Ranking,
+    /// A sentence of the answer being flagged (`f`): it has the keyboard.
+    pub flag: Option<Flagging>,
+    /// The query last recorded as a search event (a query is recorded once, when it is
+    /// left: a hit opened, the query cleared, the call ended).
+    search_recorded: Option<String>,
+    /// The content folder to watch for changes, until watching starts (once the whole help
+    /// centre is in); `None` for the embedded guide, and once started.
+    watched: Option<WatchedFolder>,
+    /// A lasting notice while the content folder, changed, cannot be shown (the content
+    /// shown is the last that loaded).
+    pub content_notice: Option<String>,
+    /// What changed in the content while the console ran, and the view over it.
+    pub changes: Changes,
+    /// Where what the agent last looked at is kept between runs.
+    seen_file: Option<PathBuf>,
     /// The guide shown.
     pub guide: usize,
     pub step: Step,
@@ -204,6 +233,11 @@ impl App {
             .ok()
         });
         let category = category::State::new(&content);
+        let ranking = history_path
+            .as_deref()
+            .and_then(|path| Log::open_existing(path).ok().flatten())
+            .and_then(|(log, _)| log.ranking().ok())
+            .unwrap_or_default();
         let mut app = Self {
             content,
             index,
@@ -215,6 +249,15 @@ impl App {
             mailbox,
             log,
             log_notice: None,
+            team: None,
+            team_state: None,
+            ranking,
+            flag: None,
+            search_recorded: None,
+            watched: None,
+            content_notice: None,
+            changes: Changes::default(),
+            seen_file: None,
             guide: 0,
             step: Step::default(),
             focus: Pane::Qa,
@@ -248,6 +291,7 @@ impl App {
         self.help_centre = HelpCentre::Whole;
         let count = self.content.guide_count();
         self.toast(format!("가이드 {count}개 모두에서 검색합니다"));
+        self.start_watching();
     }
 
     /// Other content and its index: what is derived from them (the category tree, the
@@ -277,6 +321,148 @@ impl App {
     pub fn loading_failed(&mut self, message: &str) {
         self.help_centre = HelpCentre::Whole;
         self.toast(format!("나머지 가이드를 불러오지 못했습니다: {message}"));
+        self.start_watching();
+    }
+
+    /// Watches `folder`, the content's, for changes: from now on when the whole help centre
+    /// is in, else once it is (what a change did is said against the content shown).
+    pub fn watch_folder(&mut self, folder: WatchedFolder) {
+        self.seen_file.clone_from(&folder.seen);
+        self.watched = Some(folder);
+        self.start_watching();
+    }
+
+    fn start_watching(&mut self) {
+        if self.help_centre != HelpCentre::Whole {
+            return;
+        }
+        let Some(folder) = self.watched.take() else {
+            return;
+        };
+        if let Err(err) = watch::watch(folder, Arc::clone(&self.content), self.poster()) {
+            self.content_notice = Some(format!(
+                "콘텐츠 폴더의 변경을 지켜볼 수 없습니다 (바뀌어도 다시 열어야 보입니다): {}",
+                crate::text::io_reason(&err)
+            ));
+        }
+    }
+
+    /// The content folder changed and was read again: new content replaces what is shown,
+    /// the agent kept where they were (see [`App::keep_place_in`]); content that did not load
+    /// leaves everything as it was, with a notice that stays until some content loads.
+    pub fn content_reloaded(&mut self, outcome: Result<Reloaded, LoadError>) {
+        let reloaded = match outcome {
+            Ok(reloaded) => reloaded,
+            Err(error) => {
+                self.content_notice = Some(watch::refusal(&error));
+                return;
+            }
+        };
+        self.content_notice = None;
+        let Reloaded {
+            loaded,
+            before,
+            after,
+            changes,
+        } = reloaded;
+        let count = changes.len();
+        let kept = self.keep_place_in(loaded);
+        self.changes
+            .reloaded(before, after, changes, self.clock.now());
+        self.toast(match (count, kept) {
+            (0, _) => "콘텐츠 폴더를 다시 읽었습니다 (바뀐 가이드 없음)".to_owned(),
+            (_, true) => format!("콘텐츠가 바뀌었습니다: 가이드 {count}개 · u 바뀐 가이드"),
+            (_, false) => format!(
+                "콘텐츠가 바뀌었습니다: 가이드 {count}개 · 보던 가이드가 빠져 첫 가이드를 보여 줍니다 · u 바뀐 가이드"
+            ),
+        });
+    }
+
+    /// Puts `loaded` in place of the content shown, keeping the agent where they were: the
+    /// guide, the question (open or not), the step and the pane, the tree's row, the query
+    /// and its hit, the rule inputs and SMS variables typed, the questions the call opened,
+    /// each found again by id. What is gone falls back to the nearest thing that is not.
+    /// Whether the guide shown is still there.
+    fn keep_place_in(&mut self, loaded: Loaded) -> bool {
+        let ids = |content: &Content, guide: usize, qa: usize| {
+            content.guide(guide).map(|g| {
+                let qa = g.qa.get(qa).map(|q| q.id.clone());
+                (g.id.clone(), qa)
+            })
+        };
+        let shown = ids(&self.content, self.guide, self.qa.selected);
+        let tree_row = crate::tui::panes::category::rows(&self.content)
+            .get(self.category.row)
+            .and_then(|row| row.guide)
+            .and_then(|guide| self.content.card(guide).map(|card| card.id.clone()));
+        let questions: Vec<_> = self
+            .call
+            .questions
+            .iter()
+            .filter_map(|&(guide, qa)| ids(&self.content, guide, qa))
+            .collect();
+        let hit = self.search.selected;
+
+        self.content = Arc::new(loaded.content);
+        self.index = Arc::new(loaded.index);
+        self.search_cache = SearchCache::default();
+        self.searcher = None;
+        self.search_off_thread_when_large();
+        self.help_centre = HelpCentre::Whole;
+
+        let find = |content: &Content, (guide, qa): &(String, Option<String>)| {
+            let g = content.guide_index(guide)?;
+            let q = qa
+                .as_ref()
+                .and_then(|qa| content.guide(g)?.qa.iter().position(|q| &q.id == qa));
+            Some((g, q))
+        };
+        let place = shown.as_ref().and_then(|shown| find(&self.content, shown));
+        let kept = place.is_some();
+        match place {
+            Some((guide, qa)) => {
+                self.guide = guide;
+                self.step = Step(self.step.index().min(self.step_count() - 1));
+                match qa {
+                    Some(qa) => self.qa.selected = qa,
+                    None => self.qa = qa::State::default(),
+                }
+                if let Some(shown) = self.content.guide(guide) {
+                    self.rules.for_guide(shown);
+                    if self
+                        .rules
+                        .highlight
+                        .is_some_and(|rule| rule >= shown.rules.len())
+                    {
+                        self.rules.highlight = None;
+                    }
+                }
+            }
+            None => self.select_guide(0),
+        }
+        let rows = crate::tui::panes::category::rows(&self.content);
+        let row_guide = tree_row
+            .and_then(|id| self.content.guide_index(&id))
+            .unwrap_or(self.guide);
+        if let Some(row) = rows.iter().position(|r| r.guide == Some(row_guide)) {
+            self.category.row = row;
+        } else {
+            self.category.row = self.category.row.min(rows.len().saturating_sub(1));
+        }
+        self.call.questions = questions
+            .iter()
+            .filter_map(|asked| match find(&self.content, asked) {
+                Some((guide, Some(qa))) => Some((guide, qa)),
+                _ => None,
+            })
+            .collect();
+        if self.search.searching() {
+            self.run_search();
+            if self.searcher.is_none() {
+                self.search.selected = hit.min(self.search.results.total().saturating_sub(1));
+            }
+        }
+        kept
     }
 
     /// Searches on a thread of its own from now on, whatever the size of the help centre
@@ -368,6 +554,8 @@ impl App {
                 let results = self.searcher.as_mut().and_then(|s| s.take(answer));
                 results.map(|results| self.show_results(results)).is_some()
             }
+            // Content read again while the rest of the help centre loaded is newer.
+            Message::HelpCentre(_) if self.help_centre == HelpCentre::Whole => false,
             Message::HelpCentre(loaded) => {
                 match *loaded {
                     Ok(loaded) => self.apply_loaded(loaded),
@@ -375,7 +563,29 @@ impl App {
                 }
                 true
             }
+            Message::ContentReloaded(outcome) => {
+                self.content_reloaded(*outcome);
+                true
+            }
+            Message::ContentSinceLastRun(since) => {
+                let count = since.changes.len();
+                self.changes.since_last_run(
+                    since.seen,
+                    since.shown,
+                    &since.changes,
+                    self.clock.now(),
+                );
+                self.toast(format!(
+                    "지난번 확인한 뒤 바뀐 가이드 {count}개 · u 바뀐 가이드"
+                ));
+                true
+            }
             Message::Log(report) => self.log_reported(report),
+            Message::Team(report) => {
+                let changed = self.team_state.as_ref() != Some(&report);
+                self.team_state = Some(report);
+                changed
+            }
             Message::Signal(signal) => {
                 self.ending = Some(signal);
                 self.quit = true;
@@ -389,6 +599,10 @@ impl App {
     fn log_reported(&mut self, report: WriteReport) -> bool {
         match report {
             WriteReport::Written => {
+                // What is in the log can go to the team now.
+                if let Some(team) = &self.team {
+                    team.nudge();
+                }
                 let was_failing = self.log_notice.take().is_some();
                 if was_failing {
                     self.toast("기록 저장됨 (대기하던 기록 포함)");
@@ -459,6 +673,11 @@ impl App {
     /// Before the process ends: lets the log writer store what it holds, within `limit`
     /// (a locked database cannot hold the exit forever); what it could not is returned.
     pub fn finish(&mut self, limit: Duration) -> Finished {
+        // A query still on the search line is a search too.
+        self.record_search();
+        if let Some(team) = self.team.take() {
+            team.stop();
+        }
         self.log
             .take()
             .map(|log| log.finish(limit))
@@ -468,6 +687,163 @@ impl App {
     /// Events waiting for the log.
     pub fn log_pending(&self) -> usize {
         self.log.as_ref().map_or(0, LogWriter::pending)
+    }
+
+    /// Pushes this console's log to the team database at `url`, in the background, from now
+    /// on (nothing without a log).
+    pub fn connect_team(&mut self, url: TeamUrl) {
+        let Some(history) = self.history_path.clone() else {
+            return;
+        };
+        let poster = self.mailbox.poster();
+        self.team = Pusher::start(history, url, move |report| {
+            poster.post(Message::Team(report));
+        })
+        .ok();
+    }
+
+    /// `팀 연결 끊김 · N건 대기` while the team database cannot be reached.
+    pub fn team_notice(&self) -> Option<String> {
+        match &self.team_state {
+            Some(PushReport::Down { pending, .. }) => {
+                Some(format!("팀 연결 끊김 · {pending}건 대기"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records the query on the search line as a search (its hits counted), once.
+    fn record_search(&mut self) {
+        let query = self.search.query.text().trim().to_owned();
+        if query.is_empty() || self.search_recorded.as_deref() == Some(query.as_str()) {
+            return;
+        }
+        self.settle_search();
+        let mut event = LogEvent::new(EventKind::Search, self.clock.now(), self.content.version());
+        event.detail.hits = Some(self.search.results.total());
+        event.detail.query = Some(query.clone());
+        self.search_recorded = Some(query);
+        self.apply(Command::Record(Box::new(event)));
+    }
+
+    /// Records that `entry` was opened (from the search line's query, when there is one).
+    fn record_open(&mut self, guide: Option<String>, entry: String, title: String) {
+        let now = self.clock.now();
+        self.ranking.opened(&entry, now.timestamp());
+        let mut event = LogEvent::new(EventKind::Open, now, self.content.version());
+        event.guide_id = guide;
+        event.text = title;
+        event.detail.entry = Some(entry);
+        let query = self.search.query.text().trim().to_owned();
+        event.detail.query = (!query.is_empty()).then_some(query);
+        self.apply(Command::Record(Box::new(event)));
+    }
+
+    /// `f`: the answer shown has the keyboard for a flag, on the sentence it marks (a search
+    /// hit's) or its first.
+    fn start_flag(&mut self) {
+        if self.focus != Pane::Qa {
+            self.toast("이 항목에는 신고할 답변 문장이 없습니다 (Q&A 답변에서 f)");
+            return;
+        }
+        let mark = self.qa.mark.clone();
+        let started = self
+            .current_guide()
+            .zip(self.current_qa())
+            .and_then(|(guide, qa)| Flagging::start(guide, qa, mark.as_deref()));
+        let Some(flag) = started else {
+            self.toast("신고할 문장이 없습니다 (질문을 골라 답변을 여세요)");
+            return;
+        };
+        self.qa.detail = true;
+        self.qa.mark = flag.sentence().map(|s| s.id.clone());
+        self.qa.reveal = true;
+        self.flag = Some(flag);
+    }
+
+    /// A key while a flag is being made.
+    fn flag_key(&mut self, action: Option<Action>, key: &KeyEvent) {
+        let Some(flag) = &mut self.flag else {
+            return;
+        };
+        match flag.key(action, key) {
+            FlagKey::Typed => {}
+            FlagKey::Moved => {
+                self.qa.mark = flag.sentence().map(|s| s.id.clone());
+                self.qa.reveal = true;
+            }
+            FlagKey::Cancel => {
+                self.qa.mark = flag.previous_mark.take();
+                self.flag = None;
+                self.toast("신고를 취소했습니다");
+            }
+            FlagKey::Send => {
+                let Some(flag) = self.flag.take() else {
+                    return;
+                };
+                self.qa.mark.clone_from(&flag.previous_mark);
+                let Some(sentence) = flag.sentence() else {
+                    return;
+                };
+                let reason = flag.reason();
+                let mut event =
+                    LogEvent::new(EventKind::Flag, self.clock.now(), self.content.version());
+                event.guide_id = Some(flag.guide_id.clone());
+                event.text.clone_from(&sentence.text);
+                event.detail.entry = Some(sentence.id.clone());
+                event.detail.reason.clone_from(&reason);
+                self.apply(Command::Record(Box::new(event)));
+                self.toast(match reason {
+                    Some(reason) => {
+                        format!("문장을 신고했습니다 (이유: {reason}) · 콘텐츠 팀에 전달됩니다")
+                    }
+                    None => "문장을 신고했습니다 · 콘텐츠 팀에 전달됩니다".to_owned(),
+                });
+            }
+        }
+    }
+
+    /// `p`: pins `entry` for this agent, or unpins it; recorded in the log (it stays on this
+    /// console: pins are never pushed to the team).
+    fn toggle_pin(&mut self, entry: String, guide: Option<String>) {
+        let pinned = !self.ranking.pinned.contains(&entry);
+        let kind = if pinned {
+            self.ranking.pinned.insert(entry.clone());
+            EventKind::Pin
+        } else {
+            self.ranking.pinned.remove(&entry);
+            EventKind::Unpin
+        };
+        let mut event = LogEvent::new(kind, self.clock.now(), self.content.version());
+        event.guide_id = guide;
+        event.detail.entry = Some(entry);
+        self.apply(Command::Record(Box::new(event)));
+        self.toast(if pinned {
+            "고정했습니다 · 질문 목록 맨 위에 보입니다 (p 다시: 해제)"
+        } else {
+            "고정을 풀었습니다"
+        });
+    }
+
+    /// Among hits of equal score, those this agent pinned or opens often come first
+    /// (frecency by the real clock: it measures the agent's use, not the simulated date).
+    fn favour_hits(&mut self) {
+        if self.ranking.is_empty() {
+            return;
+        }
+        let now = clock::now_kst().timestamp();
+        let (index, content, ranking) = (&self.index, &self.content, &self.ranking);
+        self.search.results.favour(|doc| {
+            let doc = index.doc(doc);
+            let question = match doc.target {
+                Target::Qa { guide, qa } => content
+                    .guide(guide)
+                    .and_then(|g| g.qa.get(qa))
+                    .map(|qa| qa.id.as_str()),
+                _ => None,
+            };
+            ranking.weight(doc.id, question, now)
+        });
     }
 
     /// Who has the keyboard now: the one place that decides it, for keys, the footer, the
@@ -481,6 +857,10 @@ impl App {
             Layer::WrapUp
         } else if self.help_open {
             Layer::Help
+        } else if self.flag.is_some() {
+            Layer::Flag
+        } else if self.changes.view.is_some() {
+            Layer::Changes
         } else if self.search.active {
             Layer::Search
         } else if self.focus == Pane::Rules && self.rules.editing {
@@ -535,6 +915,8 @@ impl App {
             (Action::Open, Pane::Qa) => !self.qa.detail && self.current_qa().is_some(),
             (Action::Copy, Pane::Qa) => self.current_qa().is_some(),
             (Action::Toggle, Pane::Rules) => self.rules.can_toggle(),
+            // Named where there is something the agent has not seen.
+            (Action::ShowChanges, _) => self.changes.updated.is_some(),
             _ => true,
         }
     }
@@ -591,6 +973,11 @@ impl App {
             Layer::WrapUp => {
                 self.call.memo.insert_str(text);
             }
+            Layer::Flag => {
+                if let Some(flag) = &mut self.flag {
+                    flag.reason.insert_str(text);
+                }
+            }
             Layer::Search => {
                 if self.search.query.insert_str(text) {
                     self.run_search();
@@ -607,7 +994,7 @@ impl App {
                     editor.insert_str(text);
                 }
             }
-            Layer::Confirm | Layer::TooSmall | Layer::Help | Layer::Panes(_) => {
+            Layer::Confirm | Layer::TooSmall | Layer::Help | Layer::Changes | Layer::Panes(_) => {
                 self.toast("붙여넣기는 입력 칸에서만 됩니다 (/ 검색, Enter 입력)");
             }
         }
@@ -641,6 +1028,15 @@ impl App {
                 Some(Action::Top) => self.help_scroll = 0,
                 Some(Action::Bottom) => self.help_scroll = u16::MAX,
                 _ => self.help_open = false,
+            },
+            Layer::Flag => self.flag_key(action, key),
+            Layer::Changes => match action {
+                Some(Action::Down) => self.changes.move_selection(1),
+                Some(Action::Up) => self.changes.move_selection(-1),
+                Some(Action::Toggle) => self.changes.switch_baseline(),
+                Some(Action::Open) => self.open_changed_guide(),
+                Some(Action::Back) => self.changes.close(),
+                _ => {}
             },
             Layer::Search => self.search_key(action, key),
             Layer::RuleInput => self.rules.field_key(action, key),
@@ -768,6 +1164,7 @@ impl App {
             Action::PrevStep => Command::SetStep(self.step.previous()),
             Action::Search => Command::ActivateSearch,
             Action::WrapUp => Command::OpenWrapUp,
+            Action::ShowChanges => Command::OpenChanges,
             Action::CopyCategory => match self.current_guide() {
                 Some(guide) => Command::Copy {
                     what: "상담 유형",
@@ -776,6 +1173,9 @@ impl App {
                 None => return true,
             },
             Action::Back if self.search.searching() => Command::ClearSearch,
+            Action::Flag | Action::Pin => {
+                Command::Toast("문장 신고(f)와 고정(p)은 Q&A 창(2)에서 합니다".into())
+            }
             _ => return false,
         };
         self.apply(command);
@@ -799,8 +1199,19 @@ impl App {
                 self.select_qa(index);
                 self.qa.open(index);
                 self.note_question();
+                if let Some(qa) = self.current_qa() {
+                    let (entry, title) = (qa.id.clone(), qa.title());
+                    let guide = self.current_guide().map(|g| g.id.clone());
+                    self.record_open(guide, entry, title);
+                }
             }
             Command::OpenWrapUp => self.call.wrapping_up = true,
+            Command::StartFlag => self.start_flag(),
+            Command::TogglePin { entry, guide } => self.toggle_pin(entry, guide),
+            Command::OpenChanges => {
+                self.changes.open();
+                self.keep_seen();
+            }
             Command::ActivateSearch => {
                 self.search.active = true;
                 self.focus = Pane::Qa;
@@ -815,14 +1226,15 @@ impl App {
                 self.put_on_clipboard(what, &event.text);
                 self.apply(Command::Record(event));
             }
-            Command::Record(mut event) => {
+            Command::Record(event) => {
+                let mut event = *event;
                 // The log keeps the real time; a simulated clock (--now) is kept beside it.
                 event.as_of = self.clock.fixed.map(|_| event.at);
                 event.at = clock::now_kst();
                 // And no more of what was said to the driver than it needs (issue 17).
                 let personal = self.personal_values();
                 let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
-                event.text = private::mask(&event.text, &personal);
+                event.text = private::mask_with(&event.text, &personal);
                 if let Some(log) = &self.log
                     && let Err(full) = log.write(event.clone())
                 {
@@ -833,7 +1245,9 @@ impl App {
                         full.limit
                     ));
                 }
-                if event.kind != EventKind::Wrapup {
+                // The call's copies and sends (the wrap-up lists them; the SMS pane shows
+                // the latest); searches, opens, flags and pins are the log's only.
+                if matches!(event.kind, EventKind::Copy | EventKind::Sent) {
                     self.call.events.push(event.clone());
                     self.sms.recent.push(event);
                 }
@@ -857,6 +1271,36 @@ impl App {
             self.rules.for_guide(shown);
         }
         self.sms.reset();
+    }
+
+    /// Keeps what the agent has now seen for the next run (written on a thread: a help
+    /// centre's snapshot is megabytes).
+    fn keep_seen(&self) {
+        let (Some(path), Some(seen)) = (self.seen_file.clone(), self.changes.seen().cloned())
+        else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("seen".into())
+            .spawn(move || watch::store_seen(&path, &seen));
+    }
+
+    /// The guide selected in the `바뀐 가이드` view, opened in the console (the view closes);
+    /// a removed guide cannot be.
+    fn open_changed_guide(&mut self) {
+        let Some(changed) = self.changes.selected() else {
+            return;
+        };
+        match self.content.guide_index(&changed.id) {
+            Some(guide) => {
+                self.changes.close();
+                if guide != self.guide {
+                    self.select_guide(guide);
+                }
+                self.focus = Pane::Category;
+            }
+            None => self.toast("삭제된 가이드라 열 수 없습니다"),
+        }
     }
 
     /// Selects a question of the guide shown; its own templates are listed anew.
@@ -914,8 +1358,9 @@ impl App {
             message_kind: None,
             bytes: None,
             text,
+            detail: crate::history::EventDetail::default(),
         };
-        self.apply(Command::Record(event));
+        self.apply(Command::Record(Box::new(event)));
     }
 
     /// Puts `text` on the clipboard, as a message: the character policy of `crate::text`
@@ -1014,6 +1459,8 @@ impl App {
     }
 
     pub fn clear_search(&mut self) {
+        self.record_search();
+        self.search_recorded = None;
         self.search = SearchState::default();
         if let Some(searcher) = &mut self.searcher {
             searcher.forget();
@@ -1025,6 +1472,7 @@ impl App {
         self.settle_search();
         let rank = rank.min(self.search.results.total().saturating_sub(1));
         self.search.results.rank_up_to(&self.index, rank + 1);
+        self.favour_hits();
         self.search.selected = rank;
     }
 
@@ -1052,7 +1500,16 @@ impl App {
             return;
         };
         let hit_doc = hit.doc;
-        let target = self.index.doc(hit_doc).target;
+        self.record_search();
+        let (target, entry, title) = {
+            let doc = self.index.doc(hit_doc);
+            (doc.target, doc.id.to_owned(), doc.title.to_owned())
+        };
+        let guide_id = self
+            .index
+            .guide_name(target.guide())
+            .map(|(id, _)| id.to_owned());
+        self.record_open(guide_id, entry, title);
         let guide = match target {
             Target::Guide { guide }
             | Target::Qa { guide, .. }
@@ -1190,7 +1647,7 @@ impl App {
             Some((head, _)) => format!("{head}\n메모: {}", private::mask_memo(memo)),
             None => note.clone(),
         };
-        self.apply(Command::Record(LogEvent {
+        self.apply(Command::Record(Box::new(LogEvent {
             at: self.clock.now(),
             as_of: None,
             kind: EventKind::Wrapup,
@@ -1201,7 +1658,22 @@ impl App {
             message_kind: None,
             bytes: None,
             text: logged,
-        }));
+            detail: crate::history::EventDetail::default(),
+        })));
+        // The verdict the call reached, for the team's count of verdicts asked: its outcome
+        // only (what follows the arrow), never the inputs' context.
+        if let Some(verdict) = self.rules.verdict_summary(&self.context()) {
+            let outcome = verdict
+                .rsplit_once("→ ")
+                .map_or(verdict.as_str(), |(_, outcome)| outcome)
+                .trim()
+                .to_owned();
+            let mut event =
+                LogEvent::new(EventKind::Verdict, self.clock.now(), self.content.version());
+            event.guide_id = self.current_guide().map(|g| g.id.clone());
+            event.text = outcome;
+            self.apply(Command::Record(Box::new(event)));
+        }
         self.call = Call::new();
         self.rules = rule_form::State::new(self.clock.now(), self.content.guide(self.guide));
         self.sms.clear_values();
@@ -1216,6 +1688,7 @@ impl App {
     pub fn prepare_frame(&mut self, height: u16) {
         let visible = self.search.selected + usize::from(height) + 1;
         self.search.results.rank_up_to(&self.index, visible);
+        self.favour_hits();
     }
 
     /// After a frame: where things were drawn, and how far each text really scrolled.
@@ -1241,7 +1714,12 @@ impl App {
     fn handle_mouse(&mut self, mouse: MouseEvent) {
         if matches!(
             self.layer(),
-            Layer::Confirm | Layer::TooSmall | Layer::WrapUp | Layer::Help
+            Layer::Confirm
+                | Layer::TooSmall
+                | Layer::WrapUp
+                | Layer::Help
+                | Layer::Flag
+                | Layer::Changes
         ) {
             return;
         }
@@ -1311,7 +1789,7 @@ fn recent_events(path: &std::path::Path) -> (Vec<LogEvent>, Option<String>) {
             Ok(events) => {
                 let mut events: Vec<LogEvent> = events
                     .into_iter()
-                    .filter(|e| e.kind != EventKind::Wrapup)
+                    .filter(|e| matches!(e.kind, EventKind::Copy | EventKind::Sent))
                     .collect();
                 let keep = events.len().saturating_sub(20);
                 events.drain(..keep);

@@ -94,12 +94,21 @@ pub enum Command {
     OpenQuestion(usize),
     /// Open the call's wrap-up.
     OpenWrapUp,
+    /// Open the `바뀐 가이드` view.
+    OpenChanges,
     ActivateSearch,
     ClearSearch,
     /// Select the search hit at this rank.
     SelectHit(usize),
     /// Open what the selected hit points to.
     OpenHit,
+    /// Start flagging a sentence of the answer shown (`f`).
+    StartFlag,
+    /// Pin `entry` (a content id) for this agent, or unpin it when it is pinned (`p`).
+    TogglePin {
+        entry: String,
+        guide: Option<String>,
+    },
     Copy {
         what: &'static str,
         text: String,
@@ -109,10 +118,10 @@ pub enum Command {
     /// and bytes with it).
     CopyRecorded {
         what: &'static str,
-        event: LogEvent,
+        event: Box<LogEvent>,
     },
     /// Record an event in the consultation log (the app stamps the real time on it).
-    Record(LogEvent),
+    Record(Box<LogEvent>),
     /// Ask the agent first; on yes, carry out the commands.
     Ask {
         question: String,

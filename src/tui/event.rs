@@ -7,7 +7,7 @@
 //! The loop blocks on the mailbox until the next message or the app's next deadline: an idle
 //! console wakes up for nothing. Work that runs elsewhere gets a [`Poster`] (a clone of the
 //! sending side) and reports back by posting; it never touches the app's state. To add a
-//! source (a content watcher, a sync, a team link): a variant here saying what happened, a
+//! source (a sync, a team link): a variant here saying what happened, a
 //! thread or callback that posts it, and its arm in `App::update`. `docs/architecture.md`
 //! lists the messages.
 
@@ -18,9 +18,42 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::Event;
 
-use super::searcher::Answer;
 use crate::history::writer::WriteReport;
+use std::sync::Arc;
+
+use crate::content::{GuideChange, Snapshot};
+use crate::search::SearchResults;
 use crate::search::index_cache::{LoadError, Loaded};
+
+/// The hits of one query from the search worker (`searcher.rs`), numbered so that the
+/// answer to a query typed over is known stale. Defined here, with the messages, so that the
+/// worker depends on the loop and not the other way round.
+#[derive(Debug)]
+pub struct Answer {
+    pub(super) generation: u64,
+    pub(super) results: SearchResults,
+}
+
+/// The content folder read again after a change (by the watcher, `watch.rs`); defined
+/// here with the messages, so that the watcher depends on the loop and not back.
+#[derive(Debug)]
+pub struct Reloaded {
+    pub loaded: Loaded,
+    /// What the agent reads of the content shown until now, and of the new content.
+    pub before: Arc<Snapshot>,
+    pub after: Arc<Snapshot>,
+    /// The guides the new content changed (from `before` to `after`).
+    pub changes: Vec<GuideChange>,
+}
+
+/// What changed since the agent last looked, found when the console started: the content
+/// they had seen (in an earlier run), the content shown now, and the guides that differ.
+#[derive(Debug)]
+pub struct SinceLastRun {
+    pub seen: Arc<Snapshot>,
+    pub shown: Arc<Snapshot>,
+    pub changes: Vec<GuideChange>,
+}
 
 /// Something that happened, for the app to take in.
 #[derive(Debug)]
@@ -34,8 +67,16 @@ pub enum Message {
     /// The whole help centre, loaded while the console showed its first guide, or why it
     /// could not be.
     HelpCentre(Box<Result<Loaded, LoadError>>),
+    /// The content folder changed and was read again (the content watcher): the new
+    /// content with what it changed, or why it cannot be shown (the content shown stays).
+    ContentReloaded(Box<Result<Reloaded, LoadError>>),
+    /// What changed in the content folder since the agent last looked, in an earlier run
+    /// (the content watcher, once when it starts).
+    ContentSinceLastRun(Box<SinceLastRun>),
     /// How the log writer's last attempt went.
     Log(WriteReport),
+    /// How the push to the team database went (only when it changed).
+    Team(crate::team::pusher::PushReport),
     /// A signal that ends the process (SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1/2): the
     /// console leaves as `q` does, the log written first.
     Signal(i32),

@@ -48,6 +48,12 @@ pub enum Action {
     /// The answer to a question.
     Yes,
     No,
+    /// Flag a sentence of the answer to the content team.
+    Flag,
+    /// Pin (or unpin) an entry for this agent.
+    Pin,
+    /// The `바뀐 가이드` view: what changed in the content.
+    ShowChanges,
 }
 
 /// A group of bindings: where they hold, as the footer, the help and the README name it.
@@ -71,14 +77,18 @@ pub enum Scope {
     SmsVariable,
     Draft,
     WrapUp,
+    /// A sentence being flagged (`f`).
+    Flag,
     Help,
+    /// The `바뀐 가이드` view.
+    Changes,
     Confirm,
     /// Every layer (a prompt reads it as no).
     Anywhere,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 17] = [
         Scope::Global,
         Scope::PaneNumbers,
         Scope::Move,
@@ -91,7 +101,9 @@ impl Scope {
         Scope::SmsVariable,
         Scope::Draft,
         Scope::WrapUp,
+        Scope::Flag,
         Scope::Help,
+        Scope::Changes,
         Scope::Confirm,
         Scope::Anywhere,
     ];
@@ -110,7 +122,9 @@ impl Scope {
             Scope::SmsVariable => "SMS 변수 입력 중",
             Scope::Draft => "SMS 직접 쓰는 중",
             Scope::WrapUp => "상담 정리",
+            Scope::Flag => "문장 신고 중",
             Scope::Help => "도움말",
+            Scope::Changes => "바뀐 가이드",
             Scope::Confirm => "확인 물음",
             Scope::Anywhere => "어디서나",
         }
@@ -128,8 +142,12 @@ pub enum Layer {
     TooSmall,
     /// The call's wrap-up: its memo has the keyboard.
     WrapUp,
+    /// A sentence of the answer being flagged: its reason has the keyboard.
+    Flag,
     /// The help screen: arrows scroll, any other key closes it.
     Help,
+    /// The `바뀐 가이드` view: arrows choose a guide, Enter opens it.
+    Changes,
     /// The search line has the keyboard.
     Search,
     /// A rule form value is being typed.
@@ -150,8 +168,10 @@ impl Layer {
             // Only quitting acts there (`App::handle_key`).
             Layer::TooSmall => &[Scope::Global, Scope::Anywhere],
             Layer::WrapUp => &[Scope::WrapUp, Scope::Field, Scope::Anywhere],
+            Layer::Flag => &[Scope::Flag, Scope::Field, Scope::Anywhere],
             // The help scrolls with the keys every text scrolls with.
             Layer::Help => &[Scope::Help, Scope::Move, Scope::Anywhere],
+            Layer::Changes => &[Scope::Changes, Scope::Anywhere],
             Layer::Search => &[Scope::Search, Scope::Field, Scope::Anywhere],
             Layer::RuleInput => &[Scope::RuleInput, Scope::Field, Scope::Anywhere],
             Layer::SmsVariable => &[Scope::SmsVariable, Scope::Field, Scope::Anywhere],
@@ -192,7 +212,12 @@ impl Layer {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Layer::WrapUp | Layer::Search | Layer::RuleInput | Layer::SmsVariable | Layer::Draft
+            Layer::WrapUp
+                | Layer::Flag
+                | Layer::Search
+                | Layer::RuleInput
+                | Layer::SmsVariable
+                | Layer::Draft
         )
     }
 }
@@ -297,6 +322,14 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
+        [(KeyCode::Char('u'), NONE)],
+        "u",
+        Action::ShowChanges,
+        Scope::Global,
+        "바뀐 가이드 (바뀐 문장의 이전·지금을 나란히)",
+        true
+    ),
+    bind!(
         [(KeyCode::Char('?'), NONE)],
         "?",
         Action::Help,
@@ -374,6 +407,22 @@ pub const BINDINGS: &[Binding] = &[
         Action::Back,
         Scope::Move,
         "뒤로 · 검색 해제",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('f'), NONE)],
+        "f",
+        Action::Flag,
+        Scope::Move,
+        "Q&A 답변의 문장 신고 (콘텐츠 팀에: 틀림·오래됨·헷갈림 또는 직접 쓴 이유)",
+        false
+    ),
+    bind!(
+        [(KeyCode::Char('p'), NONE)],
+        "p",
+        Action::Pin,
+        Scope::Move,
+        "질문·검색 결과 고정 · 해제 (고정한 질문은 목록 맨 위, 같은 점수의 검색 결과 중 앞)",
         false
     ),
     bind!(
@@ -599,11 +648,91 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
-        [(KeyCode::Char('?'), NONE)],
-        "?",
+        [(KeyCode::Down, NONE)],
+        "↓",
+        Action::Down,
+        Scope::Flag,
+        "다음 문장",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE)],
+        "↑",
+        Action::Up,
+        Scope::Flag,
+        "이전 문장",
+        false
+    ),
+    bind!(
+        [(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::Toggle,
+        Scope::Flag,
+        "이유 고르기 (틀림 → 오래됨 → 헷갈림 → 직접 입력)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Save,
+        Scope::Flag,
+        "신고 (기록에 남고 팀에 전달)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Back,
+        Scope::Flag,
+        "신고 취소",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE), (KeyCode::Char('?'), NONE)],
+        "Esc ?",
         Action::Back,
         Scope::Help,
         "닫기 · ↑↓ j k PgUp PgDn g G 스크롤 (Esc와 다른 키도 닫음)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
+        "↓ j",
+        Action::Down,
+        Scope::Changes,
+        "다음 가이드",
+        true
+    ),
+    bind!(
+        [(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
+        "↑ k",
+        Action::Up,
+        Scope::Changes,
+        "이전 가이드",
+        false
+    ),
+    bind!(
+        [(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Open,
+        Scope::Changes,
+        "고른 가이드 열기",
+        true
+    ),
+    bind!(
+        [(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::Toggle,
+        Scope::Changes,
+        "기준 바꾸기 (지난번 확인 뒤 / 직전 콘텐츠와)",
+        true
+    ),
+    bind!(
+        [(KeyCode::Esc, NONE), (KeyCode::Char('u'), NONE)],
+        "Esc u",
+        Action::Back,
+        Scope::Changes,
+        "닫기",
         true
     ),
     bind!(
@@ -641,11 +770,13 @@ pub fn bindings() -> &'static [Binding] {
 static TABLE: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
 
 /// Every layer, for checks over the whole table.
-pub const LAYERS: [Layer; 13] = [
+pub const LAYERS: [Layer; 15] = [
     Layer::Confirm,
     Layer::TooSmall,
     Layer::WrapUp,
+    Layer::Flag,
     Layer::Help,
+    Layer::Changes,
     Layer::Search,
     Layer::RuleInput,
     Layer::SmsVariable,
@@ -772,7 +903,9 @@ fn layer_title(layer: Layer) -> &'static str {
         Layer::Confirm => Scope::Confirm.title(),
         Layer::TooSmall => "작은 창",
         Layer::WrapUp => Scope::WrapUp.title(),
+        Layer::Flag => Scope::Flag.title(),
         Layer::Help => Scope::Help.title(),
+        Layer::Changes => Scope::Changes.title(),
         Layer::Search => Scope::Search.title(),
         Layer::RuleInput => Scope::RuleInput.title(),
         Layer::SmsVariable => Scope::SmsVariable.title(),
@@ -980,6 +1113,7 @@ mod tests {
             Layer::TooSmall,
             Layer::WrapUp,
             Layer::Help,
+            Layer::Changes,
             Layer::Search,
             Layer::RuleInput,
             Layer::SmsVariable,

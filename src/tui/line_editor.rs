@@ -24,6 +24,8 @@ pub enum FieldKind {
     Memo,
     /// An SMS written or edited in the console: line breaks are part of it (Enter makes one).
     Message,
+    /// Why a sentence is flagged: a word or a short phrase.
+    Reason,
 }
 
 impl FieldKind {
@@ -31,6 +33,7 @@ impl FieldKind {
         match self {
             Self::Search | Self::SmsVariable => 200,
             Self::RuleInput => 40,
+            Self::Reason => 60,
             Self::Memo => 1_000,
             // An LMS holds 2,000 bytes; room to type past it and see the count say so.
             Self::Message => 2_500,

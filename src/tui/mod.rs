@@ -11,9 +11,11 @@
 
 pub mod app;
 pub mod background;
+pub mod changes;
 pub mod clipboard;
 pub mod command;
 pub mod event;
+pub mod flag;
 pub mod keymap;
 pub mod line_editor;
 pub mod panes;
@@ -23,6 +25,7 @@ pub mod searcher;
 pub mod text;
 pub mod theme;
 pub mod ui;
+pub mod watch;
 pub mod widgets;
 
 use std::io::{self, Write};
@@ -84,11 +87,15 @@ pub fn theme_for(choice: crate::config::ThemeChoice) -> theme::Theme {
     theme::Theme::with_palette(color, palette)
 }
 
+/// Opens the console on `start`; a console opened on a content folder (`watched`) takes in
+/// the folder's changes while it runs.
 pub fn run(
     start: ConsoleStart,
+    watched: Option<watch::WatchedFolder>,
     now: Option<DateTime<FixedOffset>>,
     history: Option<PathBuf>,
     retention_days: u32,
+    team: Option<crate::team::TeamUrl>,
     theme: theme::Theme,
 ) -> io::Result<Ended> {
     // The retention limit applies at start, by the real clock (not --now).
@@ -115,6 +122,12 @@ pub fn run(
         app.apply(command::Command::Toast(format!(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
         )));
+    }
+    if let Some(team) = team {
+        app.connect_team(team);
+    }
+    if let Some(folder) = watched {
+        app.watch_folder(folder);
     }
     event::watch_signals(app.poster(), SIGNAL_GRACE)?;
 

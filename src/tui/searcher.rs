@@ -10,19 +10,12 @@ use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
 
-use super::event::{Mailbox, Message, Poster};
+use super::event::{Answer, Mailbox, Message, Poster};
 use crate::search::{SearchCache, SearchIndex, SearchResults};
 
 struct Request {
     generation: u64,
     query: String,
-}
-
-/// The hits of one query, posted to the console's mailbox.
-#[derive(Debug)]
-pub struct Answer {
-    generation: u64,
-    results: SearchResults,
 }
 
 pub struct Searcher {

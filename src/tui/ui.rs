@@ -56,7 +56,11 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     ])
     .areas(area);
     draw_header(app, frame, header, theme);
-    draw_search(app, frame, search, theme);
+    if let Some(flag) = &app.flag {
+        draw_flag_prompt(flag, frame, search, theme);
+    } else {
+        draw_search(app, frame, search, theme);
+    }
     if wide {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
@@ -79,7 +83,15 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
         draw_pane(app, frame, app.focus, pane_area, &mut report);
     }
     draw_footer(app, frame, footer, theme);
-    if app.search.active {
+    if let Some(flag) = &app.flag {
+        let x = search.x
+            + u16::try_from(text_width(FLAG_LABEL) + flag.reason.cursor_cells())
+                .unwrap_or(u16::MAX);
+        frame.set_cursor_position(Position::new(
+            x.min(search.right().saturating_sub(1)),
+            search.y,
+        ));
+    } else if app.search.active {
         let prefix = text_width(SEARCH_LABEL);
         let x =
             search.x + u16::try_from(prefix + app.search.query.cursor_cells()).unwrap_or(u16::MAX);
@@ -90,6 +102,9 @@ pub fn draw_frame(app: &App, frame: &mut Frame<'_>) -> FrameReport {
     }
     if app.help_open {
         draw_help(app, frame, area, theme);
+    }
+    if app.changes.view.is_some() {
+        draw_changes(app, frame, area, theme);
     }
     if app.call.wrapping_up {
         draw_wrapup(app, frame, area, theme);
@@ -162,6 +177,7 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let call = app
         .call_elapsed()
         .map_or(String::new(), |elapsed| format!(" 통화 {elapsed} ·"));
+
     // Three forms, widest first: full words; short phase and date; and, where even that
     // does not fit, the labels dropped (the badge's colour and the `·` still set them apart).
     let right_for = |form: u8| {
@@ -180,11 +196,15 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
                 .unwrap_or_default()
                 .to_owned()
         };
-        if form == 2 {
-            format!("{call} {date} · {phase} ")
+        let (today, stage) = if form == 2 {
+            ("", "")
         } else {
-            format!("{call} 오늘 {date} · 단계: {phase} ")
-        }
+            (" 오늘", "단계: ")
+        };
+        format!(
+            "{}{call}{today} {date} · {stage}{phase} ",
+            updated_label(app, form)
+        )
     };
     let badge_for = |form: u8| {
         badge.as_ref().map(|b| {
@@ -223,8 +243,17 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let used: usize = first.iter().map(|s| text_width(&s.content)).sum();
     first.push(Span::raw(" ".repeat(room.saturating_sub(used))));
     first.push(Span::styled(truncate(&right, width), theme.accent()));
+    let stepper = stepper_line(app, width, theme);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(stepper)]),
+        area,
+    );
+}
+
+/// The header's second line: the guide's handling order as a stepper, its category path,
+/// and the team link's state at the right end.
+fn stepper_line(app: &App, width: usize, theme: Theme) -> Vec<Span<'static>> {
     let mut stepper = vec![Span::raw(" ")];
-    // The shown guide's own handling order (응대 순서), however many steps it has.
     let steps = app
         .current_guide()
         .map_or(&[][..], |g| g.handling_order.as_slice());
@@ -240,21 +269,77 @@ fn draw_header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         };
         stepper.push(Span::styled(label, style));
     }
+    let team = team_notice(app, width);
+    let team_cells = team.as_deref().map_or(0, text_width);
     if let Some(guide) = app.current_guide() {
         let used: usize = stepper.iter().map(|s| text_width(&s.content)).sum();
         let path = format!("   {}", guide.category_path());
         stepper.push(Span::styled(
-            truncate(&path, width.saturating_sub(used)),
+            truncate(&path, width.saturating_sub(used + team_cells)),
             theme.dim(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(stepper)]),
-        area,
-    );
+    if let Some(team) = team {
+        let used: usize = stepper.iter().map(|s| text_width(&s.content)).sum();
+        stepper.push(Span::raw(
+            " ".repeat(width.saturating_sub(used + team_cells)),
+        ));
+        stepper.push(Span::styled(team, theme.error()));
+    }
+    stepper
+}
+
+/// The team link down (`팀 연결 끊김 · N건 대기`), for the right end of the stepper's line,
+/// when it fits whole in half the width.
+fn team_notice(app: &App, width: usize) -> Option<String> {
+    app.team_notice()
+        .map(|notice| format!(" {notice} "))
+        .filter(|notice| text_width(notice) < width / 2)
+}
+
+/// The content changed under the console: said in the header until the agent opens the
+/// `바뀐 가이드` view (shorter in the header's narrower forms).
+fn updated_label(app: &App, form: u8) -> String {
+    app.changes.updated.map_or(String::new(), |at| {
+        let at = at.format("%H:%M");
+        if form == 0 {
+            format!(" 콘텐츠 갱신 {at} ·")
+        } else {
+            format!(" 갱신 {at} ·")
+        }
+    })
 }
 
 const SEARCH_LABEL: &str = " / 검색: ";
+const FLAG_LABEL: &str = " 문장 신고 · 이유: ";
+
+/// The search line's row while a sentence is flagged: the reason typed, the reasons Tab
+/// offers, and which sentence of the answer (the answer marks it).
+fn draw_flag_prompt(flag: &super::flag::Flagging, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let mut spans = vec![
+        Span::styled(FLAG_LABEL, theme.accent()),
+        Span::styled(inert(flag.reason.text()), theme.strong()),
+    ];
+    if flag.reason.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "(Tab {} · 직접 입력 · 없어도 됨)",
+                super::flag::REASONS.join("·")
+            ),
+            theme.dim(),
+        ));
+    }
+    let used: usize = spans.iter().map(|s| text_width(&s.content)).sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    spans.push(Span::styled(
+        truncate(
+            &format!("  · 문장 {}/{}", flag.at + 1, flag.sentences.len()),
+            room,
+        ),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
 
 fn draw_search(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let label_style = if app.search.active {
@@ -323,8 +408,12 @@ fn draw_footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
             truncate(&format!(" {}", inert(message)), width),
             theme.accent(),
         ))
-    } else if let (Some(notice), None) = (&app.log_notice, &app.confirm) {
-        // Stays until the log can be written again: nobody should think a send was recorded.
+    } else if let (Some(notice), None) = (
+        app.log_notice.as_ref().or(app.content_notice.as_ref()),
+        &app.confirm,
+    ) {
+        // Stays until the log can be written again (nobody should think a send was
+        // recorded), or until the content folder loads again (the agent reads older text).
         Line::from(Span::styled(
             truncate(&format!(" ⚠ {}", inert(notice)), width),
             theme.error(),
@@ -486,6 +575,19 @@ fn confirm_keys() -> String {
         .map(|hint| format!("{} {}", hint.label, hint.help))
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// The `바뀐 가이드` view over the panes (the footer names its keys).
+fn draw_changes(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let width = area.width.min(140);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 1,
+        width,
+        height: area.height.saturating_sub(2),
+    };
+    let inner = overlay(frame, popup, super::changes::TITLE, theme.accent(), theme);
+    app.changes.draw(frame, inner, theme);
 }
 
 fn draw_help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: Theme) {

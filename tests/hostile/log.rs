@@ -24,6 +24,7 @@ fn event(text: &str) -> LogEvent {
         message_kind: None,
         bytes: Some(10),
         text: text.into(),
+        detail: support_console::history::EventDetail::default(),
     }
 }
 

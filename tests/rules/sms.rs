@@ -79,6 +79,7 @@ fn event(text: String) -> LogEvent {
         message_kind: Some(support_console::sms::MessageKind::Lms),
         bytes: Some(2_000),
         text,
+        detail: support_console::history::EventDetail::default(),
     }
 }
 

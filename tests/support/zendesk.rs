@@ -384,21 +384,6 @@ fn route(state: &State, path: &str, query: &BTreeMap<String, String>, base: &str
         articles.sort_by_key(|a| (a.created_at, a.id));
         articles
     };
-    let entries: Vec<Value> = match list {
-        "articles.json" => live().into_iter().map(|a| article_json(a, base)).collect(),
-        "sections.json" if locale == "ko" => state
-            .sections
-            .iter()
-            .map(|(id, name, category)| json!({"id": id, "name": name, "category_id": category, "locale": locale}))
-            .collect(),
-        "categories.json" if locale == "ko" => state
-            .categories
-            .iter()
-            .map(|(id, name)| json!({"id": id, "name": name, "locale": locale}))
-            .collect(),
-        _ => return None,
-    };
-    let key = list.trim_end_matches(".json");
     let per_page = state.list_page.unwrap_or_else(|| {
         query
             .get("per_page")
@@ -411,13 +396,43 @@ fn route(state: &State, path: &str, query: &BTreeMap<String, String>, base: &str
         .and_then(|p| p.parse().ok())
         .unwrap_or(1)
         .max(1);
-    let count = entries.len();
+    let skip = (page - 1) * per_page;
+    // Only the page's entries are made into JSON (the bench's lists are long).
+    let (count, slice): (usize, Vec<Value>) = match list {
+        "articles.json" => {
+            let live = live();
+            let slice = live
+                .iter()
+                .skip(skip)
+                .take(per_page)
+                .map(|a| article_json(a, base))
+                .collect();
+            (live.len(), slice)
+        }
+        "sections.json" if locale == "ko" => (
+            state.sections.len(),
+            state
+                .sections
+                .iter()
+                .skip(skip)
+                .take(per_page)
+                .map(|(id, name, category)| json!({"id": id, "name": name, "category_id": category, "locale": locale}))
+                .collect(),
+        ),
+        "categories.json" if locale == "ko" => (
+            state.categories.len(),
+            state
+                .categories
+                .iter()
+                .skip(skip)
+                .take(per_page)
+                .map(|(id, name)| json!({"id": id, "name": name, "locale": locale}))
+                .collect(),
+        ),
+        _ => return None,
+    };
+    let key = list.trim_end_matches(".json");
     let page_count = count.div_ceil(per_page).max(1);
-    let slice: Vec<Value> = entries
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
     let link = |page: usize| {
         let mut query = query.clone();
         query.insert("page".to_owned(), page.to_string());

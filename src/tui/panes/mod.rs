@@ -26,6 +26,8 @@ pub struct Context<'a> {
     pub content: &'a Content,
     pub index: &'a SearchIndex,
     pub search: &'a SearchState,
+    /// The entries this agent pinned (content ids).
+    pub pinned: &'a std::collections::BTreeSet<String>,
     /// The guide shown.
     pub guide: usize,
     /// The question selected in the guide shown.

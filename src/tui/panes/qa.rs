@@ -63,6 +63,23 @@ impl State {
                 Action::Bottom => Command::SelectHit(usize::MAX),
                 Action::Open => Command::OpenHit,
                 Action::Back => Command::ClearSearch,
+                // The hit's answer opens, and its sentence (the one the hit is in) is chosen.
+                Action::Flag => {
+                    return Outcome::Consumed(vec![Command::OpenHit, Command::StartFlag]);
+                }
+                Action::Pin => match ctx.search.results.get(selected) {
+                    Some(hit) => {
+                        let doc = ctx.index.doc(hit.doc);
+                        Command::TogglePin {
+                            entry: doc.id.to_owned(),
+                            guide: ctx
+                                .index
+                                .guide_name(doc.target.guide())
+                                .map(|(id, _)| id.to_owned()),
+                        }
+                    }
+                    None => Command::Toast("고정할 검색 결과가 없습니다".into()),
+                },
                 Action::Copy => match ctx.search.results.get(selected) {
                     Some(hit) => Command::Copy {
                         what: "검색 결과",
@@ -74,12 +91,29 @@ impl State {
             };
             return Outcome::command(command);
         }
-        let last = ctx
-            .current_guide()
-            .map_or(0, |g| g.qa.len())
-            .saturating_sub(1);
-        let select = |index: usize| Outcome::command(Command::SelectQa(index));
+        // The list moves in the order it shows: the questions pinned first.
+        let order = question_order(ctx);
+        let here = order
+            .iter()
+            .position(|&index| index == self.selected)
+            .unwrap_or(0);
+        let last = order.len().saturating_sub(1);
+        let select = |at: usize| {
+            Outcome::command(Command::SelectQa(
+                order.get(at).copied().unwrap_or(self.selected),
+            ))
+        };
         match action {
+            Action::Flag => return Outcome::command(Command::StartFlag),
+            Action::Pin => {
+                return match ctx.current_qa() {
+                    Some(qa) => Outcome::command(Command::TogglePin {
+                        entry: qa.id.clone(),
+                        guide: ctx.current_guide().map(|g| g.id.clone()),
+                    }),
+                    None => Outcome::done(),
+                };
+            }
             Action::Copy => {
                 return match ctx.current_qa() {
                     Some(qa) => Outcome::command(Command::Copy {
@@ -93,8 +127,8 @@ impl State {
                 return Outcome::command(Command::OpenQuestion(self.selected));
             }
             Action::Back if self.detail => self.detail = false,
-            Action::Down if !self.detail => return select((self.selected + 1).min(last)),
-            Action::Up if !self.detail => return select(self.selected.saturating_sub(1)),
+            Action::Down if !self.detail => return select((here + 1).min(last)),
+            Action::Up if !self.detail => return select(here.saturating_sub(1)),
             Action::Top if !self.detail => return select(0),
             Action::Bottom if !self.detail => return select(last),
             Action::Down => self.scroll = self.scroll.saturating_add(1),
@@ -113,9 +147,9 @@ impl State {
             if row < ctx.search.results.total() {
                 return Outcome::command(Command::SelectHit(row));
             }
-        } else if row < ctx.current_guide().map_or(0, |g| g.qa.len()) {
+        } else if let Some(&index) = question_order(ctx).get(row) {
             self.detail = false;
-            return Outcome::command(Command::SelectQa(row));
+            return Outcome::command(Command::SelectQa(index));
         }
         Outcome::done()
     }
@@ -160,7 +194,11 @@ impl State {
         let selected = if searching {
             ctx.search.selected
         } else {
-            self.selected
+            // Its row: the pinned questions come first.
+            question_order(ctx)
+                .iter()
+                .position(|&index| index == self.selected)
+                .unwrap_or(self.selected)
         };
         let first = selected.saturating_sub(height.saturating_sub(1));
         let visible = if searching {
@@ -200,18 +238,22 @@ impl State {
         let Some(guide) = ctx.current_guide() else {
             return vec![Line::from("Q&A가 없습니다")];
         };
-        guide
-            .qa
-            .iter()
-            .enumerate()
+        question_order(ctx)
+            .into_iter()
             .skip(rows.start)
             .take(rows.len())
+            .filter_map(|index| Some((index, guide.qa.get(index)?)))
             .map(|(index, qa)| {
                 let label = qa
                     .label
                     .clone()
                     .unwrap_or_else(|| format!("Q{}", index + 1));
-                let text = truncate(&format!("{label} {}", inert(&qa.title())), width);
+                let pin = if ctx.pinned.contains(&qa.id) {
+                    PIN_MARK
+                } else {
+                    ""
+                };
+                let text = truncate(&format!("{pin}{label} {}", inert(&qa.title())), width);
                 let style = if index == self.selected {
                     theme.selected(focused)
                 } else {
@@ -319,6 +361,25 @@ impl State {
         }
         lines
     }
+}
+
+/// Before a question this agent pinned.
+const PIN_MARK: &str = "[고정] ";
+
+/// The questions of the guide shown in the order the list shows them: those this agent
+/// pinned first (each group in the guide's order).
+pub fn question_order(ctx: &Context<'_>) -> Vec<usize> {
+    let Some(guide) = ctx.current_guide() else {
+        return Vec::new();
+    };
+    let all = 0..guide.qa.len();
+    if ctx.pinned.is_empty() {
+        return all.collect();
+    }
+    let (mut pinned, rest): (Vec<usize>, Vec<usize>) =
+        all.partition(|&index| ctx.pinned.contains(&guide.qa[index].id));
+    pinned.extend(rest);
+    pinned
 }
 
 /// How many cells a hit's guide name takes at most.

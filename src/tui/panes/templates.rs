@@ -575,12 +575,16 @@ fn record_message(
         message_kind: Some(rendered.measure.kind),
         bytes: Some(rendered.measure.bytes),
         text: rendered.text,
+        detail: crate::history::EventDetail::default(),
     };
     let (what, sent) = said;
     if kind == EventKind::Copy {
-        vec![Command::CopyRecorded { what, event }]
+        vec![Command::CopyRecorded {
+            what,
+            event: Box::new(event),
+        }]
     } else {
-        vec![Command::Toast(sent), Command::Record(event)]
+        vec![Command::Toast(sent), Command::Record(Box::new(event))]
     }
 }
 
