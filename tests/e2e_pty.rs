@@ -370,9 +370,10 @@ fn typing_outside_a_field_loses_nothing_and_quitting_asks() {
     console.send("\u{1b}\u{1b}");
     console.wait_for("질문·스크립트·규정·SMS");
 
-    // The rule form: to the rating field, then 4.1 without Enter.
+    // The rule form opens on its first question (구분): one down to the rating field, then
+    // 4.1 without Enter.
     console.send("3");
-    console.send("jj");
+    console.send("j");
     console.send("4.1");
     console.wait_for("평점           4.1");
     console.wait_for("3 규정 조회");

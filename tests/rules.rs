@@ -284,7 +284,7 @@ fn cli_rejects_bad_input_with_what_is_accepted() {
         (vec!["--rating", "abc"], "0.0~5.0"),
         (vec!["--prev-month-avg=-1"], "0.0~5.0"),
         (vec!["--at", "yesterday"], "RFC 3339"),
-        (vec!["--member", "old"], "잘못된 값"),
+        (vec!["--member", "old"], "쓸 수 있는 값"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_support-console"))
             .arg("check")

@@ -1813,6 +1813,9 @@ fn a_reference_guide_is_badged_in_the_tree_and_searched_opened_and_copied_like_a
     // A guide with no handling order still steps, and copies its category path.
     type_text(&mut app, "123");
     let _ = render(&mut app, 120, 40);
+    // The rule form of a guide that asks nothing holds only the instant: a digit there
+    // still jumps to a pane.
+    assert_eq!(app.focus, support_console::tui::command::Pane::Rules);
     type_text(&mut app, "1y");
     assert_eq!(
         app.effects.pop(),

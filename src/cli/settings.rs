@@ -1,5 +1,6 @@
 //! The settings file under the flags: read once per run, its content folder used where
-//! `--content` is not given, its theme where `--theme` is not, its keys merged over the
+//! `--content` is not given, its team URL where neither `--team` nor the environment names
+//! one, its theme where `--theme` is not, its keys merged over the
 //! key table's defaults. A file that is wrong stops the run with its line (exit 2): keys
 //! that silently did something else would be worse.
 
@@ -25,6 +26,11 @@ pub fn read(global: &mut GlobalArgs) -> Result<Settings, UserError> {
     };
     if global.content.is_none() {
         global.content.clone_from(&config.content);
+    }
+    // The file's team URL is the last resort: `--team`, then `SUPPORT_CONSOLE_TEAM` (clap
+    // has read both into `global.team`), then the file.
+    if global.team.is_none() {
+        global.team.clone_from(&config.team);
     }
     let theme = match &global.theme {
         Some(flag) => flag.parse().map_err(UserError)?,

@@ -391,7 +391,9 @@ impl App {
             })
         };
         let shown = ids(&self.content, self.guide, self.qa.selected);
-        let tree_row = crate::tui::panes::category::rows(&self.content)
+        let tree_row = self
+            .category
+            .rows()
             .get(self.category.row)
             .and_then(|row| row.guide)
             .and_then(|guide| self.content.card(guide).map(|card| card.id.clone()));
@@ -409,6 +411,7 @@ impl App {
         self.searcher = None;
         self.search_off_thread_when_large();
         self.help_centre = HelpCentre::Whole;
+        self.category.content_changed(&self.content);
 
         let find = |content: &Content, (guide, qa): &(String, Option<String>)| {
             let g = content.guide_index(guide)?;
@@ -440,14 +443,12 @@ impl App {
             }
             None => self.select_guide(0),
         }
-        let rows = crate::tui::panes::category::rows(&self.content);
         let row_guide = tree_row
             .and_then(|id| self.content.guide_index(&id))
             .unwrap_or(self.guide);
+        let rows = self.category.rows();
         if let Some(row) = rows.iter().position(|r| r.guide == Some(row_guide)) {
             self.category.row = row;
-        } else {
-            self.category.row = self.category.row.min(rows.len().saturating_sub(1));
         }
         self.call.questions = questions
             .iter()

@@ -688,8 +688,8 @@ pub const BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
-        [(KeyCode::Esc, NONE), (KeyCode::Char('?'), NONE)],
-        "Esc ?",
+        [(KeyCode::Char('?'), NONE)],
+        "?",
         Action::Back,
         Scope::Help,
         "닫기 · ↑↓ j k PgUp PgDn g G 스크롤 (Esc와 다른 키도 닫음)",

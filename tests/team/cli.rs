@@ -190,6 +190,30 @@ fn passwords_come_from_the_url_the_env_or_the_password_file_and_are_never_shown(
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains(OWNER_PASSWORD));
+
+    // The settings file's team URL, when neither --team nor the environment names one; a
+    // URL on the command line wins over it.
+    let settings = dir.path().join("config.toml");
+    std::fs::write(&settings, format!("team = \"{}\"\n", cluster.url(None))).unwrap();
+    let from_file = |log: &std::path::Path, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_support-console"))
+            .args(["history", "push", "--history", log.to_str().unwrap()])
+            .args(extra)
+            .env_remove("SUPPORT_CONSOLE_TEAM")
+            .env_remove("PGPASSWORD")
+            .env("PGPASSFILE", "/nonexistent")
+            .env("SUPPORT_CONSOLE_CONFIG", &settings)
+            .output()
+            .expect("runs")
+    };
+    let out = from_file(&call("settings.sqlite3"), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = from_file(&call("flag-wins.sqlite3"), &["--team", &wrong]);
+    assert_eq!(out.status.code(), Some(1), "--team comes before the file");
 }
 
 /// The report of a local log: JSON keys, a text chart when piped, and an HTML page that a

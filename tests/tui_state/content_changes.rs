@@ -65,7 +65,8 @@ fn mid_call() -> App {
     let mut app = app();
     type_text(&mut app, "j");
     app.handle_key(&key(KeyCode::Enter)); // Q2 opened
-    type_text(&mut app, "3jj");
+    // The rule form opens on its first question; one down is the rating, typed in place.
+    type_text(&mut app, "3j");
     type_text(&mut app, "3.9");
     app.handle_key(&key(KeyCode::Enter));
     type_text(&mut app, "2");

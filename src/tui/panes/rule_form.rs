@@ -106,6 +106,9 @@ impl FormInput {
 pub struct State {
     pub field: usize,
     pub editing: bool,
+    /// A value was just entered (Enter): the digits that follow are pane jumps again, not a
+    /// new value for the same field, until the agent moves to a field (`j`/`k`) or opens it.
+    settled: bool,
     pub at: LineEditor,
     /// The current guide's inputs.
     pub inputs: Vec<FormInput>,
@@ -124,6 +127,7 @@ impl State {
         let mut state = Self {
             field: 0,
             editing: false,
+            settled: false,
             at: LineEditor::with_text(FieldKind::RuleInput, &clock::rfc3339_kst(&now)),
             inputs: Vec::new(),
             fields: vec![Field::At],
@@ -164,6 +168,7 @@ impl State {
             .field
             .clamp(usize::from(self.fields.len() > 1), self.fields.len() - 1);
         self.editing = false;
+        self.settled = false;
     }
 
     fn current(&self) -> Field {
@@ -204,8 +209,10 @@ impl State {
     /// first letter of `없음` or `none` where the input may have no value.
     fn starts_value(&self, field: Field, c: char) -> bool {
         let Some(form) = self.input(field) else {
-            // The instant: a date typed over it.
-            return field == Field::At && c.is_ascii_digit();
+            // The instant: a date typed over it, once the agent went up to it. A guide that
+            // asks nothing has only the instant, and there a digit still jumps to a pane
+            // (Enter edits the instant).
+            return field == Field::At && !self.inputs.is_empty() && c.is_ascii_digit();
         };
         match form.input.kind {
             InputKind::Metric => {
@@ -220,7 +227,8 @@ impl State {
 
     /// Whether the selected field takes what is typed (digits go into it, not to the panes).
     pub fn takes_typing(&self) -> bool {
-        self.is_text(self.current())
+        let field = self.current();
+        !self.settled && self.is_text(field) && (field != Field::At || !self.inputs.is_empty())
     }
 
     fn editor(&self, field: Field) -> Option<&LineEditor> {
@@ -384,7 +392,7 @@ impl State {
         let KeyCode::Char(c) = key.code else {
             return false;
         };
-        if !(plain && self.starts_value(self.current(), c)) {
+        if self.settled || !(plain && self.starts_value(self.current(), c)) {
             return false;
         }
         self.editing = true;
@@ -400,6 +408,7 @@ impl State {
     pub fn field_key(&mut self, action: Option<Action>, key: &KeyEvent) {
         if action == Some(Action::Done) {
             self.editing = false;
+            self.settled = true;
         } else if let Some(editor) = self.active_editor() {
             editor.handle(key);
         }
@@ -408,13 +417,22 @@ impl State {
     pub fn handle(&mut self, ctx: &Context<'_>, action: Action) -> Outcome {
         let field = self.current();
         match action {
-            Action::Down => self.field = (self.field + 1).min(self.fields.len() - 1),
-            Action::Up => self.field = self.field.saturating_sub(1),
+            Action::Down => {
+                self.field = (self.field + 1).min(self.fields.len() - 1);
+                self.settled = false;
+            }
+            Action::Up => {
+                self.field = self.field.saturating_sub(1);
+                self.settled = false;
+            }
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = u16::MAX,
-            Action::Open if self.is_text(field) => self.editing = true,
+            Action::Open if self.is_text(field) => {
+                self.editing = true;
+                self.settled = false;
+            }
             Action::Open | Action::Toggle => self.toggle(field),
             Action::Back if self.highlight.is_some() => self.highlight = None,
             Action::Copy | Action::CopyDetail => {
