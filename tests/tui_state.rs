@@ -194,6 +194,28 @@ fn rule_form_updates_as_the_agent_types() {
     app.rules.at.set("2024-11-20T10:00:00+09:00");
     let screen = render(&mut app, 200, 50);
     assert!(screen.contains("평점 3.9 < 4.0"), "{screen}");
+
+    // Once a value is entered, the digits and letters that follow are the panes' and the
+    // shortcuts' again: `4` is the SMS pane, not a new rating.
+    type_text(&mut app, "4");
+    assert_eq!(app.focus, support_console::tui::command::Pane::Sms);
+    assert_eq!(app.rules.text_of("rating"), Some("3.9"));
+    // A paste on the next value field goes into it, as typing does.
+    type_text(&mut app, "3j");
+    app.handle_event(&crossterm::event::Event::Paste("3.72".into()));
+    app.handle_key(&key(KeyCode::Enter));
+    assert_eq!(app.rules.text_of("prev_month_avg"), Some("3.72"));
+    assert_eq!(app.rules.text_of("rating"), Some("3.9"));
+    type_text(&mut app, "y");
+    assert!(
+        matches!(app.effects.pop(), Some(Effect::Copy(_))),
+        "y copies"
+    );
+    assert_eq!(app.rules.text_of("prev_month_avg"), Some("3.72"));
+    // A verdict copied is no SMS: the wrap-up's SMS lines and the SMS pane's recent list
+    // stay empty.
+    assert!(app.call.events.is_empty(), "{:?}", app.call.events);
+    assert!(app.sms.recent.is_empty());
 }
 
 #[test]

@@ -989,6 +989,9 @@ impl App {
                     editor.insert_str(text);
                 }
             }
+            // A value field chosen in the rule form takes a paste as it takes typing: the
+            // field is filled anew with it.
+            Layer::Panes(Scope::RuleField) => self.rules.paste_value(text),
             Layer::SmsVariable | Layer::Draft => {
                 let ctx = context!(self);
                 if let Some(editor) = self.sms.active_editor(&ctx) {
@@ -1246,9 +1249,12 @@ impl App {
                         full.limit
                     ));
                 }
-                // The call's copies and sends (the wrap-up lists them; the SMS pane shows
-                // the latest); searches, opens, flags and pins are the log's only.
-                if matches!(event.kind, EventKind::Copy | EventKind::Sent) {
+                // The call's SMS copies and sends (the wrap-up lists them; the SMS pane
+                // shows the latest): an SMS has a message kind. Other copies (a script, a
+                // verdict, a category path), searches, opens, flags and pins are the log's
+                // only.
+                let message = event.message_kind.is_some();
+                if event.kind == EventKind::Sent || (event.kind == EventKind::Copy && message) {
                     self.call.events.push(event.clone());
                     self.sms.recent.push(event);
                 }

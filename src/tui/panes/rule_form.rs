@@ -403,6 +403,19 @@ impl State {
         true
     }
 
+    /// A paste on the selected value field (not yet typing): the field is filled anew with
+    /// it and stays open for typing, as when its first character is typed.
+    pub fn paste_value(&mut self, text: &str) {
+        if !self.takes_typing() {
+            return;
+        }
+        self.editing = true;
+        if let Some(editor) = self.active_editor() {
+            editor.clear();
+            editor.insert_str(text);
+        }
+    }
+
     /// A key while a value is typed (the key table's `RuleInput` layer): `Done` ends typing,
     /// anything else is the field's.
     pub fn field_key(&mut self, action: Option<Action>, key: &KeyEvent) {
