@@ -847,12 +847,16 @@ impl Log {
     }
 
     /// Forgets what this agent opened and pinned, for the ranking only (the events stay for
-    /// the log and the team): from now on the ranking counts from zero.
+    /// the log and the team). The ranking counts the events written after the reset: those
+    /// of a later id, or of a later second (ids start again if the log is ever emptied); a pin
+    /// of the reset's own second, written before it, is forgotten too.
     pub fn reset_ranking(&mut self, now: DateTime<FixedOffset>) -> Result<(), LogError> {
         self.refuse_read_only()?;
         self.connection
             .execute(
-                "INSERT INTO meta (key, value) VALUES ('ranking_since', ?1)
+                "INSERT INTO meta (key, value)
+                 SELECT 'ranking_reset', coalesce(max(id), 0) || ' ' || ?1 FROM events
+                 WHERE true
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [now.timestamp().to_string()],
             )
@@ -864,27 +868,32 @@ impl Log {
     /// ranking was last reset.
     pub fn ranking(&self) -> Result<Ranking, LogError> {
         let fail = |e: rusqlite::Error| self.error("순위를 읽을 수 없습니다", &e);
-        let since: i64 = self
+        let reset = self
             .connection
             .query_row(
-                "SELECT value FROM meta WHERE key = 'ranking_since'",
+                "SELECT value FROM meta WHERE key = 'ranking_reset'",
                 [],
                 |row| row.get::<_, String>(0),
             )
             .optional()
-            .map_err(fail)?
-            .and_then(|text| text.parse().ok())
-            .unwrap_or(i64::MIN);
+            .map_err(fail)?;
+        // The last event id and the second of the reset (none: everything counts).
+        let (after_id, after_second) = reset
+            .as_deref()
+            .and_then(|value| value.split_once(' '))
+            .and_then(|(id, second)| Some((id.parse::<i64>().ok()?, second.parse::<i64>().ok()?)))
+            .unwrap_or((i64::MIN, i64::MIN));
         let mut ranking = Ranking::default();
         let mut statement = self
             .connection
             .prepare(
                 "SELECT kind, entry, at_unix FROM events
-                 WHERE kind IN ('open', 'pin', 'unpin') AND entry IS NOT NULL AND at_unix >= ?1
+                 WHERE kind IN ('open', 'pin', 'unpin') AND entry IS NOT NULL
+                   AND (id > ?1 OR at_unix > ?2)
                  ORDER BY at_unix, id",
             )
             .map_err(fail)?;
-        let mut rows = statement.query([since]).map_err(fail)?;
+        let mut rows = statement.query([after_id, after_second]).map_err(fail)?;
         while let Some(row) = rows.next().map_err(fail)? {
             let (Some(kind), Some(entry)) = (
                 row.get_ref(0).ok().and_then(text_of),

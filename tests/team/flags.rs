@@ -137,9 +137,6 @@ fn p_pins_a_question_to_the_top_for_this_agent_until_the_ranking_is_reset() {
         "{pushable:#?}"
     );
     drop(opened);
-    // The reset counts from its second on (`ranking_since` is in whole seconds): an agent
-    // resets long after pinning; a reset in the very second of a pin keeps it (known).
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = bin(&[
         "history",
         "reset-ranking",
