@@ -1508,6 +1508,41 @@ fn the_rest_of_the_help_centre_arrives_while_the_console_is_open() {
     );
 }
 
+/// In the console a key's search runs after the frame that shows the key: the frame drawn
+/// in between shows what was typed and says the hits are coming; the search the loop then
+/// runs (or Enter, straight away) gives the hits of the query typed last.
+#[test]
+fn the_frame_that_shows_a_key_does_not_wait_for_its_search() {
+    let mut inline = app();
+    inline.handle_key(&key(KeyCode::Char('/')));
+    type_text(&mut inline, "멤버십 해지");
+
+    let mut deferred = app();
+    deferred.defer_search = true;
+    deferred.handle_key(&key(KeyCode::Char('/')));
+    type_text(&mut deferred, "멤버십 해지");
+    assert!(deferred.search_pending());
+    assert_eq!(deferred.search.results.total(), 0, "not searched yet");
+    let screen = render(&mut deferred, 120, 40);
+    assert!(screen.contains("/ 검색: 멤버십 해지"), "{screen}");
+    assert!(screen.contains("찾는 중"), "{screen}");
+    assert!(deferred.run_due_search());
+    assert!(!deferred.run_due_search(), "once");
+    assert!(!deferred.search_pending());
+    assert_eq!(
+        deferred.search.results.ranked(),
+        inline.search.results.ranked()
+    );
+    // Enter right after a key opens the hit of what was typed, searched first.
+    type_text(&mut deferred, "료");
+    type_text(&mut inline, "료");
+    deferred.handle_key(&key(KeyCode::Enter));
+    inline.handle_key(&key(KeyCode::Enter));
+    assert_eq!(deferred.guide, inline.guide);
+    assert_eq!(deferred.qa.selected, inline.qa.selected);
+    assert_eq!(deferred.focus, inline.focus);
+}
+
 /// A help centre too large to search within a frame is searched on a thread of its own:
 /// typing goes on while it runs, the count says the hits are on their way, and the hits that
 /// arrive, and the one Enter opens, are those of the query typed last.

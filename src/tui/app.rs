@@ -90,6 +90,12 @@ pub struct App {
     /// Searches on a thread of its own when the help centre is too large to search within
     /// a frame (typing never waits for it); `None`: on this thread.
     searcher: Option<Searcher>,
+    /// Searches typed in the console run after the frame that shows the key (the echo of a
+    /// key never waits for a search over a large help centre): the loop runs a due search
+    /// between two frames. Off in headless use, where a key's hits are there at once.
+    pub defer_search: bool,
+    /// A search the query asks for, not yet run (with `defer_search`).
+    search_due: bool,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
     /// Where keys, search answers, the log writer's reports and signals arrive.
@@ -244,6 +250,8 @@ impl App {
             help_centre: HelpCentre::Whole,
             search_cache: SearchCache::default(),
             searcher: None,
+            defer_search: false,
+            search_due: false,
             clock,
             history_path,
             mailbox,
@@ -482,12 +490,26 @@ impl App {
     /// A search sent off the thread has not answered yet (the hits shown are the previous
     /// query's).
     pub fn search_pending(&self) -> bool {
-        self.searcher.as_ref().is_some_and(Searcher::is_waiting)
+        self.search_due || self.searcher.as_ref().is_some_and(Searcher::is_waiting)
+    }
+
+    /// Runs the search the query asks for if it waits for the frame to be drawn first;
+    /// whether there was one (the screen changed).
+    pub fn run_due_search(&mut self) -> bool {
+        if !std::mem::take(&mut self.search_due) {
+            return false;
+        }
+        let results = self
+            .index
+            .search_cached(&mut self.search_cache, self.search.query.text());
+        self.show_results(results);
+        true
     }
 
     /// Waits for the hits of the query typed last, before the agent acts on them (other
     /// messages that come meanwhile are taken in after).
     fn settle_search(&mut self) {
+        self.run_due_search();
         let mailbox = &mut self.mailbox;
         if let Some(results) = self.searcher.as_mut().and_then(|s| s.wait(mailbox)) {
             self.show_results(results);
@@ -1485,6 +1507,7 @@ impl App {
 
     fn run_search(&mut self) {
         if !self.search.searching() {
+            self.search_due = false;
             if let Some(searcher) = &mut self.searcher {
                 searcher.forget();
             }
@@ -1494,6 +1517,8 @@ impl App {
         let query = self.search.query.text();
         if let Some(searcher) = &mut self.searcher {
             searcher.ask(query);
+        } else if self.defer_search {
+            self.search_due = true;
         } else {
             let results = self.index.search_cached(&mut self.search_cache, query);
             self.show_results(results);

@@ -115,6 +115,7 @@ pub fn run(
         None => App::new(content, now, history),
     };
     app.theme = theme;
+    app.defer_search = true;
     if rest.is_some() {
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
@@ -203,6 +204,12 @@ fn run_loop(
                 }
             }
             // The toast now says how the copy went: drawn before waiting again.
+            changed = true;
+            continue;
+        }
+        // The query typed in the batch just drawn is searched now that its key is on
+        // screen; its hits are the next frame.
+        if app.run_due_search() {
             changed = true;
             continue;
         }
