@@ -1518,7 +1518,7 @@ fn the_frame_that_shows_a_key_does_not_wait_for_its_search() {
     type_text(&mut inline, "멤버십 해지");
 
     let mut deferred = app();
-    deferred.defer_search = true;
+    deferred.search_timing = support_console::tui::app::SearchTiming::AfterFrame;
     deferred.handle_key(&key(KeyCode::Char('/')));
     type_text(&mut deferred, "멤버십 해지");
     assert!(deferred.search_pending());

@@ -90,12 +90,10 @@ pub struct App {
     /// Searches on a thread of its own when the help centre is too large to search within
     /// a frame (typing never waits for it); `None`: on this thread.
     searcher: Option<Searcher>,
-    /// Searches typed in the console run after the frame that shows the key (the echo of a
-    /// key never waits for a search over a large help centre): the loop runs a due search
-    /// between two frames. Off in headless use, where a key's hits are there at once.
-    pub defer_search: bool,
-    /// A search the query asks for, not yet run (with `defer_search`).
-    search_due: bool,
+    /// When a query's search runs (on this thread): at once (headless use, where a key's
+    /// hits are there when the key returns) or, in the console, after the frame that shows
+    /// the key, so that the echo of a key never waits for a search over a large help centre.
+    pub search_timing: SearchTiming,
     pub clock: Clock,
     pub history_path: Option<PathBuf>,
     /// Where keys, search answers, the log writer's reports and signals arrive.
@@ -183,6 +181,17 @@ impl Call {
     }
 }
 
+/// When a search typed on the loop's thread runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchTiming {
+    /// With the key that changed the query.
+    AtOnce,
+    /// Once the frame that shows the key is drawn (`App::run_due_search`, from the loop).
+    AfterFrame,
+    /// As `AfterFrame`, with a query waiting to be searched.
+    Due,
+}
+
 /// From this many documents a keystroke's search may take longer than a frame: it runs on a
 /// thread of its own, and typing never waits for it.
 pub const SEARCH_OFF_THREAD_FROM: usize = 400_000;
@@ -250,8 +259,7 @@ impl App {
             help_centre: HelpCentre::Whole,
             search_cache: SearchCache::default(),
             searcher: None,
-            defer_search: false,
-            search_due: false,
+            search_timing: SearchTiming::AtOnce,
             clock,
             history_path,
             mailbox,
@@ -490,15 +498,17 @@ impl App {
     /// A search sent off the thread has not answered yet (the hits shown are the previous
     /// query's).
     pub fn search_pending(&self) -> bool {
-        self.search_due || self.searcher.as_ref().is_some_and(Searcher::is_waiting)
+        self.search_timing == SearchTiming::Due
+            || self.searcher.as_ref().is_some_and(Searcher::is_waiting)
     }
 
     /// Runs the search the query asks for if it waits for the frame to be drawn first;
     /// whether there was one (the screen changed).
     pub fn run_due_search(&mut self) -> bool {
-        if !std::mem::take(&mut self.search_due) {
+        if self.search_timing != SearchTiming::Due {
             return false;
         }
+        self.search_timing = SearchTiming::AfterFrame;
         let results = self
             .index
             .search_cached(&mut self.search_cache, self.search.query.text());
@@ -1507,7 +1517,9 @@ impl App {
 
     fn run_search(&mut self) {
         if !self.search.searching() {
-            self.search_due = false;
+            if self.search_timing == SearchTiming::Due {
+                self.search_timing = SearchTiming::AfterFrame;
+            }
             if let Some(searcher) = &mut self.searcher {
                 searcher.forget();
             }
@@ -1517,8 +1529,8 @@ impl App {
         let query = self.search.query.text();
         if let Some(searcher) = &mut self.searcher {
             searcher.ask(query);
-        } else if self.defer_search {
-            self.search_due = true;
+        } else if self.search_timing != SearchTiming::AtOnce {
+            self.search_timing = SearchTiming::Due;
         } else {
             let results = self.index.search_cached(&mut self.search_cache, query);
             self.show_results(results);

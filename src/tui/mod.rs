@@ -115,7 +115,7 @@ pub fn run(
         None => App::new(content, now, history),
     };
     app.theme = theme;
-    app.defer_search = true;
+    app.search_timing = app::SearchTiming::AfterFrame;
     if rest.is_some() {
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
