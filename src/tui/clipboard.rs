@@ -148,15 +148,17 @@ fn run_tool(tool: &Tool, text: &str) -> Result<(), String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|err| crate::text::io_reason(&err))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(text.as_bytes())
-            .map_err(|err| crate::text::io_reason(&err))?;
-    }
+    // A tool that ends before it reads (it fails at once) closes the pipe under the write:
+    // the child is still waited for, and its exit, the real cause, is what is said.
+    let written = child
+        .stdin
+        .take()
+        .map_or(Ok(()), |mut stdin| stdin.write_all(text.as_bytes()))
+        .map_err(|err| crate::text::io_reason(&err));
     let started = Instant::now();
     loop {
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) if status.success() => return written,
             Ok(Some(status)) => {
                 return Err(status.code().map_or_else(
                     || "신호로 끝남".to_owned(),
