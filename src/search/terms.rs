@@ -22,6 +22,16 @@ pub(crate) fn bigram(first: char, second: char) -> Term {
     BIGRAM | (u64::from(first) << 21) | u64::from(second)
 }
 
+/// The two syllables of a bigram term.
+pub(crate) fn bigram_chars(term: Term) -> Option<(char, char)> {
+    if term & !LOW != BIGRAM {
+        return None;
+    }
+    let first = char::from_u32(u32::try_from((term >> 21) & 0x1F_FFFF).ok()?)?;
+    let second = char::from_u32(u32::try_from(term & 0x1F_FFFF).ok()?)?;
+    Some((first, second))
+}
+
 /// A one-syllable stem (앱 of 앱을), or a one-syllable word.
 pub(crate) fn unigram(ch: char) -> Term {
     UNIGRAM | u64::from(ch)
@@ -92,10 +102,16 @@ fn is_word_letter(c: char) -> bool {
 }
 
 /// A piece of a query: a run of syllables (one word's, read with its stem and its other
-/// readings by the caller), or a term read whole (a Latin word, a number's normal form).
+/// readings by the caller), a run of syllables and lone consonants (`ㅅㄹㄹ`, `수수ㄹ`: the
+/// content tells what they spell), or a term read whole (a Latin word, a number's normal
+/// form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
     Syllables {
+        start: usize,
+        end: usize,
+    },
+    Spelled {
         start: usize,
         end: usize,
     },
@@ -116,6 +132,19 @@ pub(crate) fn query_pieces(chars: &[char], starts: &[bool]) -> Vec<Piece> {
     let mut covered = 0;
     while at < chars.len() {
         let ch = chars[at];
+        if is_syllable(ch) || hangul::is_consonant(ch) {
+            let spelled = run_end(chars, starts, at, |c| {
+                is_syllable(c) || hangul::is_consonant(c)
+            });
+            if chars[at..spelled].iter().any(|&c| hangul::is_consonant(c)) {
+                pieces.push(Piece::Spelled {
+                    start: at,
+                    end: spelled,
+                });
+                at = spelled;
+                continue;
+            }
+        }
         if is_syllable(ch) {
             let end = run_end(chars, starts, at, is_syllable);
             let start = at.max(covered).min(end);
