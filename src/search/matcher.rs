@@ -6,7 +6,7 @@
 use std::ops::{ControlFlow, Range};
 
 use super::codes::{Alphabet, Initials, Probe, Text};
-use super::query::{DERIVED, Unit, Variant};
+use super::query::{DERIVED, Initial, Unit, Variant};
 use super::to_u32;
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
@@ -420,26 +420,35 @@ pub(crate) fn allows_slip(variant: &Variant) -> bool {
     variant.units.len() >= 4
 }
 
+/// Where each unit of `variant` may match with a slip (see [`loose_contiguous`]): worked
+/// out once for a reading, not for every document it is tried on.
+pub(crate) fn loose_slips(variant: &Variant, alphabet: &Alphabet) -> Vec<Option<Initial>> {
+    variant
+        .units
+        .iter()
+        .map(|unit| unit.slips(alphabet))
+        .collect()
+}
+
 /// A contiguous match in which one syllable may have only its initial right (맴버십 finds
 /// 멤버십). Tried only when exact matching finds almost nothing, and for queries of four or
 /// more characters, where one slip still leaves the intent clear.
 pub(crate) fn loose_contiguous(
     variant: &Variant,
     text: Text<'_>,
-    alphabet: &Alphabet,
+    slips: &[Option<Initial>],
 ) -> Option<Found> {
     let units = &variant.units;
-    if !allows_slip(variant) {
+    if !allows_slip(variant) || slips.len() != units.len() {
         return None;
     }
-    let slips: Vec<_> = units.iter().map(|unit| unit.slips(alphabet)).collect();
     let mut best: Option<(i64, usize, usize)> = None;
     // A loose match starts with the first unit's initial at least.
     let start_unit = slips[0].map_or(units[0], Unit::Initial);
     start_unit.each_match(text, 0, |start, _| {
         let mut end = start;
         let mut loose = 0;
-        for (unit, slip) in units.iter().zip(&slips) {
+        for (unit, slip) in units.iter().zip(slips) {
             if let Some(width) = unit.at(text, end) {
                 end += width;
             } else if loose == 0 && slip.is_some_and(|slip| slip.at(text, end)) {
@@ -522,7 +531,7 @@ mod tests {
         for variant in &prepared.variants {
             let found = advance(variant.settled(), &variant.probes, chars, Progress::START)
                 .and_then(|progress| evaluate(variant, chars, progress))
-                .or_else(|| loose_contiguous(variant, chars, &alphabet));
+                .or_else(|| loose_contiguous(variant, chars, &loose_slips(variant, &alphabet)));
             let (score, ranges) = match found {
                 Some(Found::Contiguous { score, start, end }) => {
                     (score, text_ranges(text, start..end))

@@ -31,6 +31,7 @@ mod tops;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
@@ -200,6 +201,12 @@ pub struct SearchIndex {
     pruning: bool,
     /// The ranked tier's postings, built from the stored characters when first needed.
     ranked: OnceLock<Ranked>,
+    /// A search waits for the ranked tier to be built (false once a console builds it in the
+    /// background: until it is ready, searches are the exact tiers' alone).
+    ranked_waits: AtomicBool,
+    /// Where the ranked tier's postings are stored for this content (its identity), when
+    /// the index came through a cache: read from there, or built and stored there.
+    ranked_file: Option<(std::path::PathBuf, [u8; 16])>,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -234,6 +241,8 @@ struct Answer {
     regather: Regather,
     /// The ranked tier's hits, and how it read the query.
     partial: (Vec<Hit>, Vec<String>),
+    /// The ranked tier was ready (an answer gathered before it was is gathered again).
+    ranked: bool,
 }
 
 /// Answers kept: the queries typed on the way to the current one.
@@ -607,6 +616,8 @@ impl SearchIndex {
             initial_bytes: Vec::new(),
             pruning: true,
             ranked: OnceLock::new(),
+            ranked_waits: AtomicBool::new(true),
+            ranked_file: None,
         };
         index.tops = Tops::build(&index, index.alphabet.len());
         index.initial_bytes = initial_bytes(&index.chars, &index.alphabet);
@@ -707,15 +718,52 @@ impl SearchIndex {
         parts
     }
 
-    /// The ranked tier, built from the stored characters the first time it is asked for.
+    /// The ranked tier, the first time it is asked for: read from its stored file when there
+    /// is one for this content, else built from the stored characters (and stored, when the
+    /// index came through a cache; a file that cannot be written only costs the next start
+    /// the build).
     fn ranked(&self) -> &Ranked {
-        self.ranked.get_or_init(|| Ranked::build(self))
+        self.ranked.get_or_init(|| {
+            let Some((path, identity)) = &self.ranked_file else {
+                return Ranked::build(self);
+            };
+            if let Ok(ranked) = self.read_ranked(path, *identity) {
+                return ranked;
+            }
+            let ranked = Ranked::build(self);
+            let _ = stored::write_ranked(&ranked, path, *identity);
+            ranked
+        })
     }
 
-    /// Builds the ranked tier now (a console does it in the background after opening, so
-    /// that the first query the exact tiers leave short does not wait for it).
+    /// Keeps the ranked tier's postings in `path` for content of `identity` (see
+    /// [`SearchIndex::store_ranked`]).
+    pub(crate) fn keep_ranked_at(&mut self, path: std::path::PathBuf, identity: [u8; 16]) {
+        self.ranked_file = Some((path, identity));
+    }
+
+    /// Builds the ranked tier now.
     pub fn prepare_ranked(&self) {
         let _ = self.ranked();
+    }
+
+    /// Builds the ranked tier on a thread of its own; until it is ready, searches do not
+    /// wait for it and are the exact tiers' alone (a console opens and answers keystrokes
+    /// at once, as it did before the ranked tier). Ends with the build.
+    pub fn prepare_ranked_in_background(self: &Arc<Self>) -> std::thread::JoinHandle<()> {
+        self.ranked_waits.store(false, Ordering::Relaxed);
+        let index = Arc::clone(self);
+        std::thread::spawn(move || index.prepare_ranked())
+    }
+
+    /// The ranked tier for a search: built now if searches wait for it, else only once the
+    /// background build is done.
+    fn ranked_for_search(&self) -> Option<&Ranked> {
+        if self.ranked_waits.load(Ordering::Relaxed) {
+            Some(self.ranked())
+        } else {
+            self.ranked.get()
+        }
     }
 
     /// The same index searching by a plain scan of every document, without the lists of
@@ -756,7 +804,11 @@ impl SearchIndex {
         // A space only marks where the unit after it starts: spaces after the last change no
         // reading, and the answer is the query's without them.
         let key = query.trim_end();
-        if let Some(answer) = cache.answer(key, page) {
+        let ranked_ready = self.ranked_for_search().is_some();
+        if let Some(answer) = cache
+            .answer(key, page)
+            .filter(|answer| answer.ranked == ranked_ready)
+        {
             let mut results = SearchResults::new(
                 prepared,
                 answer.pending.clone(),
@@ -775,7 +827,9 @@ impl SearchIndex {
             .as_ref()
             .map(|query| self.ranked_answers(query, ranked::RESCORED))
             .unwrap_or_default();
-        let relevance = (!answers.is_empty()).then(|| Arc::new(Relevance::of(self, &answers)));
+        // Made whenever the ranked tier is ready, even with no answers: it is also what the
+        // matches with a slipped syllable are looked for in.
+        let relevance = ranked_ready.then(|| Arc::new(Relevance::of(self, &answers)));
         // Pages shorter than the first are not pruned to: the floor of a first page decides
         // whether the derived readings are looked for.
         let kept = if self.pruning {
@@ -849,6 +903,7 @@ impl SearchIndex {
             total,
             regather: regather.clone(),
             partial: partial.clone(),
+            ranked: ranked_ready,
         });
         let mut results =
             SearchResults::new(prepared, gathered.pending, total, self.docs.len(), regather)
@@ -867,7 +922,7 @@ impl SearchIndex {
             return None;
         }
         let query = RankedQuery::read(
-            self.ranked(),
+            self.ranked_for_search()?,
             base.text.trim_end(),
             prepared.typed.trim_end(),
             &[&self.synonyms.global],
@@ -1077,25 +1132,36 @@ impl SearchIndex {
             if derived || !matcher::allows_slip(variant) {
                 continue;
             }
-            let all = Source::Docs(variant.scope.clone().unwrap_or(0..self.docs.len()));
+            let slips = matcher::loose_slips(variant, &self.alphabet);
+            let scope = variant.scope.clone().unwrap_or(0..self.docs.len());
+            let hit = |d: usize| {
+                if self.class_sets[d] & variant.classes != variant.classes || found.contains(d) {
+                    return None;
+                }
+                let hit = matcher::loose_contiguous(variant, self.chars(d), &slips)?;
+                let doc = u32::try_from(d).ok()?;
+                let order = self.order_of(variant, relevance, doc, true);
+                Some(Pending::new(doc, v, self.tiers[d], hit, order).slipped())
+            };
+            if let Some(relevance) = relevance {
+                // The ranked tier read the query: only the texts of its best answers are
+                // tried. A text holding the query with one syllable slipped shares the
+                // rest of its terms with it; trying every text of a large help centre took
+                // hundreds of milliseconds a keystroke.
+                loose.extend(
+                    relevance
+                        .docs()
+                        .filter(|d| scope.contains(d))
+                        .filter_map(hit),
+                );
+                continue;
+            }
+            let all = Source::Docs(scope);
             let shares = in_parallel(&all, |part| {
                 let Source::Docs(range) = part else {
                     return Vec::new();
                 };
-                range
-                    .clone()
-                    .filter(|&d| {
-                        self.class_sets[d] & variant.classes == variant.classes
-                            && !found.contains(d)
-                    })
-                    .filter_map(|d| {
-                        let hit =
-                            matcher::loose_contiguous(variant, self.chars(d), &self.alphabet)?;
-                        let doc = u32::try_from(d).ok()?;
-                        let order = self.order_of(variant, relevance, doc, true);
-                        Some(Pending::new(doc, v, self.tiers[d], hit, order).slipped())
-                    })
-                    .collect()
+                range.clone().filter_map(hit).collect()
             });
             loose.extend(shares.into_iter().flatten());
         }
@@ -1134,6 +1200,11 @@ impl Relevance {
         }
         values.sort_unstable();
         Self { docs, values }
+    }
+
+    /// The documents with a relevance, in order.
+    fn docs(&self) -> impl Iterator<Item = usize> + '_ {
+        self.values.iter().map(|&(d, _)| d as usize)
     }
 
     /// Document `doc`'s relevance (none: 0).

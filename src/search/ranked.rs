@@ -20,6 +20,7 @@
 use hashbrown::HashMap;
 
 use super::codes::{WORD_START, code_of};
+use super::stored::{Read as StoredRead, Reader, Writer};
 use super::query::{SynonymTable, fold};
 use super::terms::{self, Piece, Term};
 use super::{DocKind, SearchIndex, Target};
@@ -76,6 +77,14 @@ pub(crate) struct Ranked {
     vocabulary: Vocabulary,
 }
 
+/// Postings kept for a term: its answers scoring it highest (a *champion list*: Manning,
+/// Raghavan and Schütze, Introduction to Information Retrieval, 7.1.3). A term that many
+/// answers hold weighs little (its idf is low), and walking all its answers is what made a
+/// keystroke slow at 100k entries: the answers that hold it most for their length stand for
+/// it. Its idf is still that of every answer holding it. No term of the relevance sets' help
+/// centre is held by this many answers, so their ranking is exact.
+pub(crate) const CHAMPIONS: usize = 4_096;
+
 /// Answers to a core when building.
 const PER_WORKER: usize = 8_192;
 
@@ -119,12 +128,20 @@ impl Ranked {
                 }
             }
         }
+        let total: u64 = ranked.lengths.iter().map(|&l| u64::from(l)).sum();
+        #[allow(clippy::cast_precision_loss)] // an average
+        {
+            ranked.average_length = total as f32 / ranked.lengths.len().max(1) as f32;
+        }
         ranked.offsets.reserve(merged.len() + 1);
         ranked.offsets.push(0);
-        for list in merged {
+        for mut list in merged {
             ranked
                 .counts
                 .push(u32::try_from(list.len()).unwrap_or(u32::MAX));
+            if list.len() > CHAMPIONS {
+                ranked.keep_champions(&mut list);
+            }
             let mut last = 0u32;
             for entry in list {
                 let answer = entry >> 4;
@@ -136,12 +153,121 @@ impl Ranked {
         }
         ranked.bytes.shrink_to_fit();
         ranked.vocabulary = Vocabulary::build(&ranked.terms);
-        let total: u64 = ranked.lengths.iter().map(|&l| u64::from(l)).sum();
-        #[allow(clippy::cast_precision_loss)] // an average
-        {
-            ranked.average_length = total as f32 / ranked.lengths.len().max(1) as f32;
-        }
         ranked
+    }
+
+    /// Keeps of a term's postings (`(answer << 4) | tf`, by answer) the [`CHAMPIONS`] whose
+    /// term score is highest (most weighted occurrences for their length), still by answer.
+    fn keep_champions(&self, list: &mut Vec<u32>) {
+        let average = self.average_length.max(1.0);
+        let impact = |entry: u32| {
+            #[allow(clippy::cast_precision_loss)] // small counts
+            let (tf, length) = (
+                (entry & 0xF) as f32,
+                self.lengths.get((entry >> 4) as usize).copied().unwrap_or(0) as f32,
+            );
+            tf / (tf + K1 * (1.0 - B + B * length / average))
+        };
+        // Highest impact first; equals by answer, the same on every build.
+        list.select_nth_unstable_by(CHAMPIONS, |&x, &y| {
+            impact(y).total_cmp(&impact(x)).then((x >> 4).cmp(&(y >> 4)))
+        });
+        list.truncate(CHAMPIONS);
+        list.sort_unstable_by_key(|&entry| entry >> 4);
+    }
+
+    /// Writes the postings for [`Ranked::decode`] (the vocabulary is made again from the
+    /// terms when read).
+    pub(super) fn encode<W: std::io::Write>(&self, out: &mut Writer<W>) {
+        out.u64(self.starts.len() as u64);
+        for &start in &self.starts {
+            out.u32(start);
+        }
+        for &length in &self.lengths {
+            out.u32(length);
+        }
+        out.u32(self.average_length.to_bits());
+        // Terms by id: the id is the place.
+        let mut by_id: Vec<Term> = vec![0; self.terms.len()];
+        for (&term, &id) in &self.terms {
+            if let Some(slot) = by_id.get_mut(id as usize) {
+                *slot = term;
+            }
+        }
+        out.u64(by_id.len() as u64);
+        for (&term, &count) in by_id.iter().zip(&self.counts) {
+            out.u64(term);
+            out.u32(count);
+        }
+        for &offset in &self.offsets {
+            out.u64(offset as u64);
+        }
+        out.u64(self.bytes.len() as u64);
+        out.bytes(&self.bytes);
+    }
+
+    /// The postings [`Ranked::encode`] wrote, for an index of `documents` documents, every
+    /// length and place checked (a file that passes its checksum by chance cannot make a
+    /// search index out of bounds: a posting past the last answer is never visited).
+    pub(super) fn decode<R: std::io::Read>(
+        read: &mut Reader<R>,
+        documents: usize,
+    ) -> StoredRead<Self> {
+        const WHAT: &str = "순위 색인";
+        let start_count = read.count(4, WHAT)?;
+        let starts = read.words(start_count, WHAT, u32::from_le_bytes)?;
+        let answers = start_count.checked_sub(1).ok_or(WHAT)?;
+        if starts.first() != Some(&0)
+            || starts.last().map(|&end| end as usize) != Some(documents)
+            || starts.windows(2).any(|pair| pair[0] >= pair[1])
+        {
+            return Err(WHAT);
+        }
+        let lengths = read.words(answers, WHAT, u32::from_le_bytes)?;
+        let average_length = f32::from_bits(read.u32(WHAT)?);
+        if !average_length.is_finite() || average_length < 0.0 {
+            return Err(WHAT);
+        }
+        let term_count = read.count(12, WHAT)?;
+        let pairs = read.words::<12, _>(term_count, WHAT, |entry| {
+            let mut term = [0u8; 8];
+            term.copy_from_slice(&entry[..8]);
+            let mut count = [0u8; 4];
+            count.copy_from_slice(&entry[8..]);
+            (u64::from_le_bytes(term), u32::from_le_bytes(count))
+        })?;
+        let mut terms: Map<Term, u32> = Map::default();
+        terms.reserve(term_count);
+        let mut counts = Vec::with_capacity(term_count);
+        for (id, &(term, count)) in pairs.iter().enumerate() {
+            let id = u32::try_from(id).map_err(|_| WHAT)?;
+            if terms.insert(term, id).is_some() {
+                return Err(WHAT);
+            }
+            counts.push(count);
+        }
+        let offsets = read.words(term_count + 1, WHAT, |word: [u8; 8]| {
+            usize::try_from(u64::from_le_bytes(word)).unwrap_or(usize::MAX)
+        })?;
+        let byte_count = read.count(1, WHAT)?;
+        let bytes = read.take(byte_count, WHAT)?;
+        if offsets.first() != Some(&0)
+            || offsets.last() != Some(&bytes.len())
+            || !offsets.is_sorted()
+        {
+            return Err(WHAT);
+        }
+        let vocabulary = Vocabulary::build(&terms);
+        Ok(Self {
+            starts,
+            lengths,
+            average_length,
+            terms,
+            counts,
+            offsets,
+            bytes,
+            vocabulary,
+        })
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -182,9 +308,14 @@ impl Ranked {
         let bytes = &self.bytes[start..end];
         let mut at = 0;
         let mut answer = 0usize;
+        let answers = self.lengths.len();
         while let Some((value, next)) = read_varint(bytes, at) {
             at = next;
             answer += (value >> 4) as usize;
+            // Only a damaged stored file reads past the last answer.
+            if answer >= answers {
+                return;
+            }
             visit(answer, value & 0xF);
         }
     }

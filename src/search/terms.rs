@@ -389,11 +389,11 @@ const SUFFIXES: &[&str] = &[
 
 /// Particles whose form follows the stem's last syllable: 이, 을, 은 after a final
 /// consonant; 가, 를, 는 after none. A one-syllable stem may lose them (앱을, 차가).
-fn agrees(stem_last: char, particle: &str) -> bool {
+fn agrees(stem_last: char, particle: &[char]) -> bool {
     let has_final = hangul::split_syllable(stem_last).is_some_and(|(_, _, f)| f != 0);
     match particle {
-        "이" | "을" | "은" | "으로" => has_final,
-        "가" | "를" | "는" | "로" => !has_final,
+        ['이' | '을' | '은'] | ['으', '로'] => has_final,
+        ['가' | '를' | '는' | '로'] => !has_final,
         _ => false,
     }
 }
@@ -402,14 +402,19 @@ fn agrees(stem_last: char, particle: &str) -> bool {
 /// of particle comes off a stem of two or more syllables, or off one syllable it agrees with
 /// (앱을 → 앱, 회의 stays): nouns end in those syllables too.
 pub(crate) fn stem_len(word: &[char]) -> usize {
+    let Some(&last) = word.last() else {
+        return 0;
+    };
+    let table = suffixes_by_last();
+    let from = table.partition_point(|(end, _)| *end < last);
     let mut best = word.len();
-    for suffix in SUFFIXES {
-        let count = suffix.chars().count();
+    for (_, suffix) in table[from..].iter().take_while(|(end, _)| *end == last) {
+        let count = suffix.len();
         if count >= word.len() {
             continue;
         }
         let stem = word.len() - count;
-        if !word[stem..].iter().copied().eq(suffix.chars()) {
+        if word[stem..] != suffix[..] {
             continue;
         }
         let allowed = count >= 2 || stem >= 2 || agrees(word[stem - 1], suffix);
@@ -418,6 +423,24 @@ pub(crate) fn stem_len(word: &[char]) -> usize {
         }
     }
     best
+}
+
+/// [`SUFFIXES`] as characters, by their last character: every word of every document is
+/// read for its stem when the ranked tier is built, and the few suffixes ending as the word
+/// does are all it need be compared with.
+fn suffixes_by_last() -> &'static [(char, Vec<char>)] {
+    static TABLE: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: Vec<(char, Vec<char>)> = SUFFIXES
+            .iter()
+            .filter_map(|suffix| {
+                let chars: Vec<char> = suffix.chars().collect();
+                Some((*chars.last()?, chars))
+            })
+            .collect();
+        table.sort();
+        table
+    })
 }
 
 /// Whether `rest` is nothing, or a particle or ending alone (what may follow a word).
