@@ -204,6 +204,8 @@ pub struct SearchIndex {
     /// A search waits for the ranked tier to be built (false once a console builds it in the
     /// background: until it is ready, searches are the exact tiers' alone).
     ranked_waits: AtomicBool,
+    /// Searches leave the ranked tier out (benches: the exact tiers' own time).
+    ranked_off: AtomicBool,
     /// Where the ranked tier's postings are stored for this content (its identity), when
     /// the index came through a cache: read from there, or built and stored there.
     ranked_file: Option<(std::path::PathBuf, [u8; 16])>,
@@ -617,6 +619,7 @@ impl SearchIndex {
             pruning: true,
             ranked: OnceLock::new(),
             ranked_waits: AtomicBool::new(true),
+            ranked_off: AtomicBool::new(false),
             ranked_file: None,
         };
         index.tops = Tops::build(&index, index.alphabet.len());
@@ -756,9 +759,19 @@ impl SearchIndex {
         std::thread::spawn(move || index.prepare_ranked())
     }
 
+    /// Leaves the ranked tier out of searches (`true`) or brings it back: what a console
+    /// searches with until the tier is ready, for benches to time on its own.
+    #[doc(hidden)]
+    pub fn exact_tiers_only(&self, only: bool) {
+        self.ranked_off.store(only, Ordering::Relaxed);
+    }
+
     /// The ranked tier for a search: built now if searches wait for it, else only once the
     /// background build is done.
     fn ranked_for_search(&self) -> Option<&Ranked> {
+        if self.ranked_off.load(Ordering::Relaxed) {
+            return None;
+        }
         if self.ranked_waits.load(Ordering::Relaxed) {
             Some(self.ranked())
         } else {

@@ -20,8 +20,8 @@
 use hashbrown::HashMap;
 
 use super::codes::{WORD_START, code_of};
-use super::stored::{Read as StoredRead, Reader, Writer};
 use super::query::{SynonymTable, fold};
+use super::stored::{Read as StoredRead, Reader, Writer};
 use super::terms::{self, Piece, Term};
 use super::{DocKind, SearchIndex, Target};
 use crate::hangul::is_syllable;
@@ -68,6 +68,8 @@ pub(crate) struct Ranked {
     lengths: Vec<u32>,
     average_length: f32,
     terms: Map<Term, u32>,
+    /// Each term by its id.
+    keys: Vec<Term>,
     /// How many answers hold each term.
     counts: Vec<u32>,
     /// Term `t`'s postings are `bytes[offsets[t]..offsets[t + 1]]`.
@@ -84,6 +86,9 @@ pub(crate) struct Ranked {
 /// it. Its idf is still that of every answer holding it. No term of the relevance sets' help
 /// centre is held by this many answers, so their ranking is exact.
 pub(crate) const CHAMPIONS: usize = 4_096;
+
+/// Answers read again text by text to a core (each takes tens of microseconds).
+const REREAD_PER_WORKER: usize = 48;
 
 /// Answers to a core when building.
 const PER_WORKER: usize = 8_192;
@@ -153,6 +158,7 @@ impl Ranked {
         }
         ranked.bytes.shrink_to_fit();
         ranked.vocabulary = Vocabulary::build(&ranked.terms);
+        ranked.keys = keys_by_id(&ranked.terms);
         ranked
     }
 
@@ -164,13 +170,18 @@ impl Ranked {
             #[allow(clippy::cast_precision_loss)] // small counts
             let (tf, length) = (
                 (entry & 0xF) as f32,
-                self.lengths.get((entry >> 4) as usize).copied().unwrap_or(0) as f32,
+                self.lengths
+                    .get((entry >> 4) as usize)
+                    .copied()
+                    .unwrap_or(0) as f32,
             );
             tf / (tf + K1 * (1.0 - B + B * length / average))
         };
         // Highest impact first; equals by answer, the same on every build.
         list.select_nth_unstable_by(CHAMPIONS, |&x, &y| {
-            impact(y).total_cmp(&impact(x)).then((x >> 4).cmp(&(y >> 4)))
+            impact(y)
+                .total_cmp(&impact(x))
+                .then((x >> 4).cmp(&(y >> 4)))
         });
         list.truncate(CHAMPIONS);
         list.sort_unstable_by_key(|&entry| entry >> 4);
@@ -188,14 +199,8 @@ impl Ranked {
         }
         out.u32(self.average_length.to_bits());
         // Terms by id: the id is the place.
-        let mut by_id: Vec<Term> = vec![0; self.terms.len()];
-        for (&term, &id) in &self.terms {
-            if let Some(slot) = by_id.get_mut(id as usize) {
-                *slot = term;
-            }
-        }
-        out.u64(by_id.len() as u64);
-        for (&term, &count) in by_id.iter().zip(&self.counts) {
+        out.u64(self.keys.len() as u64);
+        for (&term, &count) in self.keys.iter().zip(&self.counts) {
             out.u64(term);
             out.u32(count);
         }
@@ -258,11 +263,13 @@ impl Ranked {
             return Err(WHAT);
         }
         let vocabulary = Vocabulary::build(&terms);
+        let keys = pairs.iter().map(|&(term, _)| term).collect();
         Ok(Self {
             starts,
             lengths,
             average_length,
             terms,
+            keys,
             counts,
             offsets,
             bytes,
@@ -274,6 +281,7 @@ impl Ranked {
         self.starts.capacity() * 4
             + self.lengths.capacity() * 4
             + self.terms.capacity() * 16
+            + self.keys.capacity() * 8
             + self.counts.capacity() * 4
             + self.offsets.capacity() * std::mem::size_of::<usize>()
             + self.bytes.capacity()
@@ -319,6 +327,17 @@ impl Ranked {
             visit(answer, value & 0xF);
         }
     }
+}
+
+/// The terms of `terms` by their ids.
+fn keys_by_id(terms: &Map<Term, u32>) -> Vec<Term> {
+    let mut keys: Vec<Term> = vec![0; terms.len()];
+    for (&term, &id) in terms {
+        if let Some(slot) = keys.get_mut(id as usize) {
+            *slot = term;
+        }
+    }
+    keys
 }
 
 /// The postings of the answers `share` (by their term, numbered in this share), and each
@@ -1273,10 +1292,25 @@ impl SearchIndex {
             best.select_nth_unstable_by(keep, by_score);
             best.truncate(keep);
         }
-        let mut found: Vec<RankedAnswer> = best
-            .into_iter()
-            .map(|(score, answer)| self.reread(ranked, query, answer as usize, score))
-            .collect();
+        // The query's terms (a small map, where the whole vocabulary's would miss the cache
+        // for every term of every text read again).
+        let mut wanted: Map<Term, u32> = Map::default();
+        for word in &query.words {
+            for r in &word.readings {
+                wanted.extend(
+                    r.terms
+                        .iter()
+                        .filter_map(|&id| Some((*ranked.keys.get(id as usize)?, id))),
+                );
+            }
+        }
+        let shares = crate::parallel::in_shares(best.len(), REREAD_PER_WORKER, |share| {
+            best[share]
+                .iter()
+                .map(|&(score, answer)| self.reread(ranked, query, &wanted, answer as usize, score))
+                .collect::<Vec<_>>()
+        });
+        let mut found: Vec<RankedAnswer> = shares.into_iter().flatten().collect();
         found.sort_by(|a, b| {
             b.score()
                 .total_cmp(&a.score())
@@ -1297,15 +1331,10 @@ impl SearchIndex {
         &self,
         ranked: &Ranked,
         query: &RankedQuery,
+        wanted: &Map<Term, u32>,
         answer: usize,
         bm25: f32,
     ) -> RankedAnswer {
-        let mut wanted: Map<u32, ()> = Map::default();
-        for word in &query.words {
-            for r in &word.readings {
-                wanted.extend(r.terms.iter().map(|&t| (t, ())));
-            }
-        }
         let docs = ranked.starts[answer] as usize..ranked.starts[answer + 1] as usize;
         // The query's terms the answer holds, and each text's.
         let mut in_answer: Vec<u32> = Vec::new();
@@ -1317,9 +1346,7 @@ impl SearchIndex {
             let mut in_text: Vec<(u32, u32)> = Vec::new();
             let mut positions = Vec::new();
             terms::each_term(&chars, &starts, &mut |term, place| {
-                if let Some(&id) = ranked.terms.get(&term)
-                    && wanted.contains_key(&id)
-                {
+                if let Some(&id) = wanted.get(&term) {
                     in_text.push((id, place.start));
                     positions.extend(place.start..place.end);
                 }
@@ -1341,9 +1368,7 @@ impl SearchIndex {
         {
             let (chars, starts) = folded(title);
             terms::each_term(&chars, &starts, &mut |term, _| {
-                if let Some(&id) = ranked.terms.get(&term)
-                    && wanted.contains_key(&id)
-                {
+                if let Some(&id) = wanted.get(&term) {
                     in_answer.push(id);
                 }
             });

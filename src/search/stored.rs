@@ -183,7 +183,7 @@ impl SearchIndex {
     #[cfg(test)]
     fn decode_file(bytes: &[u8], identity: [u8; 16]) -> Result<Self, Refused> {
         let header = bytes.get(..HEADER).ok_or(Refused::Foreign)?;
-        let (length, sum) = check_header_of(header, MAGIC, identity)?;
+        let (length, sum) = check_header_of(header, *MAGIC, identity)?;
         let body = &bytes[HEADER..];
         if body.len() as u64 != length {
             return Err(Refused::Truncated);
@@ -297,7 +297,7 @@ impl SearchIndex {
         path: &Path,
         identity: [u8; 16],
     ) -> Result<super::ranked::Ranked, Refused> {
-        let (file, length, sum) = open_file(path, RANKED_MAGIC, identity)?;
+        let (file, length, sum) = open_file(path, *RANKED_MAGIC, identity)?;
         let mut read = Reader::new(io::BufReader::with_capacity(1 << 20, file), length);
         let decoded = super::ranked::Ranked::decode(&mut read, self.docs.len());
         if decoded.is_err() {
@@ -342,13 +342,13 @@ pub(super) fn write_ranked(
 /// The file at `path`, read past its header, with its body's length and checksum: when the
 /// header names this format and `identity` and the file is as long as it says.
 fn open_stored(path: &Path, identity: [u8; 16]) -> Result<(std::fs::File, u64, u64), Refused> {
-    open_file(path, MAGIC, identity)
+    open_file(path, *MAGIC, identity)
 }
 
 /// [`open_stored`] for a file of either kind (`magic`: the index's, or its ranked tier's).
 fn open_file(
     path: &Path,
-    magic: &[u8; 8],
+    magic: [u8; 8],
     identity: [u8; 16],
 ) -> Result<(std::fs::File, u64, u64), Refused> {
     use std::io::Read as _;
@@ -367,10 +367,10 @@ fn open_file(
 /// (`magic`: the index's, or its ranked tier's) and `identity`.
 fn check_header_of(
     header: &[u8],
-    magic: &[u8; 8],
+    magic: [u8; 8],
     identity: [u8; 16],
 ) -> Result<(u64, u64), Refused> {
-    if header.len() < HEADER || &header[..8] != magic || header[8..12] != FORMAT.to_le_bytes() {
+    if header.len() < HEADER || header[..8] != magic || header[8..12] != FORMAT.to_le_bytes() {
         return Err(Refused::Foreign);
     }
     if header[12..28] != identity {
@@ -953,6 +953,7 @@ fn decode<R: io::Read>(
         pruning: true,
         ranked: std::sync::OnceLock::new(),
         ranked_waits: std::sync::atomic::AtomicBool::new(true),
+        ranked_off: std::sync::atomic::AtomicBool::new(false),
         ranked_file: None,
     })
 }
