@@ -86,8 +86,9 @@ fn load(entries: usize) -> Option<(Content, SearchIndex, u64)> {
     Some((content, index, json_bytes))
 }
 
-/// Every keystroke of every agent query, each timed five times (median kept).
-fn keystroke_report(entries: usize, index: &SearchIndex) {
+/// Every keystroke of every agent query, each timed five times (median kept); `what` names
+/// the searches timed.
+fn keystroke_report(entries: usize, index: &SearchIndex, what: &str) {
     let mut times = Vec::new();
     let mut each = Vec::new();
     for query in corpus::AGENT_QUERIES {
@@ -118,7 +119,7 @@ fn keystroke_report(entries: usize, index: &SearchIndex) {
         .map(|(ms, step)| format!("\"{step}\" {ms:.1}"))
         .collect();
     println!(
-        "help centre {entries}: {} keystrokes, median {:.2} ms, p90 {:.2} ms, worst {:.2} ms; slowest: {}",
+        "help centre {entries}, {what}: {} keystrokes, median {:.2} ms, p90 {:.2} ms, worst {:.2} ms; slowest: {}",
         times.len(),
         at(50),
         at(90),
@@ -142,7 +143,12 @@ fn help_centre(c: &mut Criterion) {
         let Some((_content, index, _)) = load(entries) else {
             continue;
         };
-        keystroke_report(entries, &index);
+        // The exact tiers alone (what a console searches with until its ranked tier is
+        // ready), then with the ranked tier.
+        index.exact_tiers_only(true);
+        keystroke_report(entries, &index, "exact tiers alone");
+        index.exact_tiers_only(false);
+        keystroke_report(entries, &index, "with the ranked tier");
         for query in corpus::AGENT_QUERIES {
             let steps = typing(query);
             c.bench_function(&format!("help centre {entries}: typing \"{query}\""), |b| {

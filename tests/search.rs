@@ -423,7 +423,14 @@ fn everything_on_screen_is_searchable() {
         (DocKind::Schedule, "[프로멤버십 서비스 종료 일정]".into())
     );
     assert_eq!(first_kind("정책 및 참고").0, DocKind::Section);
-    assert_eq!(first_kind("참고 아지트").0, DocKind::Link);
+    // The link's text is a note's too: the note (a text) comes first, the link with it.
+    assert!(
+        index
+            .search("참고 아지트")
+            .iter()
+            .take(3)
+            .any(|hit| index.doc(hit.doc).kind == DocKind::Link)
+    );
     assert_eq!(first_kind("사유별 처리방법").0, DocKind::Guide);
     // A policy table's rows are searched as the screen shows them.
     assert!(
@@ -618,12 +625,14 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     let hits =
         |cache: &std::path::Path, query: &str| search_json(&dir, cache, query, &["--limit", "50"]);
     assert_eq!(how("가입"), "built");
-    let stored: Vec<_> = std::fs::read_dir(cache.join("support-console"))
+    let (stored, ranked): (Vec<_>, Vec<_>) = std::fs::read_dir(cache.join("support-console"))
         .unwrap()
         .flatten()
         .map(|entry| entry.path())
-        .collect();
+        .partition(|path| path.extension().is_some_and(|ext| ext == "bin"));
     assert_eq!(stored.len(), 1, "{stored:?}");
+    // The ranked tier's postings, built for the query, are kept beside the index.
+    assert_eq!(ranked, vec![stored[0].with_extension("ranked")]);
     let file = stored[0].clone();
     assert_eq!(how("가입"), "stored");
     let typed = search_json(&dir, &cache, "가입 기준", &["--keystrokes"]);
@@ -631,6 +640,13 @@ fn the_stored_index_is_used_only_while_it_matches_the_content() {
     assert!(typed["keystrokes"][4]["hits"].as_u64().unwrap() > 0);
     // The same hits from the stored index as from the content.
     let fresh = hits(&root.path().join("elsewhere"), "배차 취소");
+    assert_eq!(hits(&cache, "배차 취소"), fresh);
+    // A damaged file of the ranked tier is built again, never trusted.
+    let ranked_file = file.with_extension("ranked");
+    let mut ranked_bytes = std::fs::read(&ranked_file).unwrap();
+    let middle = ranked_bytes.len() / 2;
+    ranked_bytes[middle] ^= 0x10;
+    std::fs::write(&ranked_file, ranked_bytes).unwrap();
     assert_eq!(hits(&cache, "배차 취소"), fresh);
     // Damaged, truncated or foreign: rebuilt, never trusted.
     let bytes = std::fs::read(&file).unwrap();

@@ -337,4 +337,8 @@ pub const AGENT_QUERIES: &[&str] = &[
     // Said as callers say it: the exact tiers find less than a page, the ranked tier the rest.
     "가입했는데요 결제가 안돼요",
     "수락률이 떨어지면 배차 못받나요",
+    // A key slipped, a date said aloud, everyday words: the ranked tier's readings.
+    "졍산 계좌 변경",
+    "3월 2일 결제 안됐어요",
+    "어플 업뎃 안하면 어떻게 돼요",
 ];

@@ -72,6 +72,18 @@ impl IndexCache {
         self.dir.join(format!("index-{hex}.bin"))
     }
 
+    /// Where the ranked tier's postings for content of `identity` are stored: beside its
+    /// index, built the first time the tier is needed (not while the console opens).
+    pub fn ranked_path_for(&self, identity: [u8; 16]) -> PathBuf {
+        self.path_for(identity).with_extension("ranked")
+    }
+
+    /// `index` keeps its ranked tier's postings in this cache (read from there, or built
+    /// and stored there when first needed).
+    fn keep_ranked(&self, index: &mut SearchIndex, identity: [u8; 16]) {
+        index.keep_ranked_at(self.ranked_path_for(identity), identity);
+    }
+
     /// Removes all but the newest [`INDEXES_KEPT`] stored indexes (each is as large as the
     /// content it indexes; `just_written` always stays), and abandoned temporary files.
     pub fn prune(&self, just_written: &Path) {
@@ -95,7 +107,25 @@ impl IndexCache {
                 let _ = std::fs::remove_file(path);
             }
         }
+        self.remove_orphaned_ranked();
         self.remove_abandoned_temporaries();
+    }
+
+    /// Removes the ranked tiers' postings whose index is no longer kept.
+    fn remove_orphaned_ranked(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            let ranked = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("index-"))
+                && path.extension().is_some_and(|ext| ext == "ranked");
+            if ranked && !path.with_extension("bin").exists() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 
     /// Removes temporary files that ended processes left behind: an index being stored
@@ -245,7 +275,11 @@ pub fn console_start(
         Some(content) => content,
         None => content::load_dir(dir)?,
     });
-    let index = Arc::new(SearchIndex::build(&content));
+    let mut index = SearchIndex::build(&content);
+    if let Some(cache) = cache {
+        cache.keep_ranked(&mut index, identity);
+    }
+    let index = Arc::new(index);
     let storing = cache.map(|cache| {
         let (stored, whole) = (Arc::clone(&index), Arc::clone(&content));
         let (cache, dir) = (cache.clone(), dir.to_owned());
@@ -304,8 +338,9 @@ fn store_guide_by_guide(
         .collect::<io::Result<Vec<_>>>()
         .and_then(|shares| SearchIndex::from_shares(shares, &synonyms))
         .and_then(|index| index.into_stored(&path, identity, catalog));
-    if let Ok(index) = stored {
+    if let Ok(mut index) = stored {
         if content::identity(dir)? == identity {
+            cache.keep_ranked(&mut index, identity);
             cache.prune(&path);
             let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
             return Ok(FolderStart::Indexed(content, Box::new(index)));
@@ -328,7 +363,8 @@ fn load_rest(
     identity: [u8; 16],
     synonyms: Vec<Synonym>,
 ) -> Result<Loaded, LoadError> {
-    if let Ok(index) = SearchIndex::load_stored(&cache.path_for(identity), identity) {
+    if let Ok(mut index) = SearchIndex::load_stored(&cache.path_for(identity), identity) {
+        cache.keep_ranked(&mut index, identity);
         let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
         return Ok(Loaded { content, index });
     }
@@ -341,8 +377,9 @@ fn load_rest(
         }
         FolderStart::Whole(content) => content,
     };
-    let index = build_to_store(&content);
+    let mut index = build_to_store(&content);
     cache.store(&index, identity, || content.catalog(dir));
+    cache.keep_ranked(&mut index, identity);
     Ok(Loaded { content, index })
 }
 
@@ -438,8 +475,9 @@ pub fn search_index(
     };
     let identity = content::identity(dir)?;
     if let Some(cache) = cache
-        && let Ok(index) = SearchIndex::load_stored(&cache.path_for(identity), identity)
+        && let Ok(mut index) = SearchIndex::load_stored(&cache.path_for(identity), identity)
     {
+        cache.keep_ranked(&mut index, identity);
         return Ok(Indexed {
             index,
             source: IndexSource::Stored,
@@ -453,7 +491,10 @@ pub fn search_index(
     // Handing a help centre's file buffers back one by one takes longer than the search:
     // the process ends soon and the system takes them at once.
     std::mem::forget(sources);
-    let index = build_to_store(&content);
+    let mut index = build_to_store(&content);
+    if let Some(cache) = cache {
+        cache.keep_ranked(&mut index, identity);
+    }
     Ok(Indexed {
         index,
         source: IndexSource::Built,

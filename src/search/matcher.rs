@@ -6,22 +6,19 @@
 use std::ops::{ControlFlow, Range};
 
 use super::codes::{Alphabet, Initials, Probe, Text};
-use super::query::{DERIVED, Unit, Variant};
+use super::query::{DERIVED, Initial, Unit, Variant};
 use super::to_u32;
 
 /// Scores by kind of match: every unit one after another; the query's words each in one
 /// piece, in any order; every unit in order with gaps. Each kind spans less than the gap to
 /// the next (a tier and a good position add at most 3,900), so kinds never mix.
-const CONTIGUOUS: i64 = 30_000;
+pub(crate) const CONTIGUOUS: i64 = 30_000;
 const ANY_ORDER: i64 = 20_000;
 const SCATTERED: i64 = 10_000;
 /// The tier step: a question's match outranks a body text's match of the same quality.
 pub(crate) const TIER: i64 = 1_000;
 /// The most fuzzy-matcher adds to a scattered match.
 pub(crate) const QUALITY_MAX: i64 = 900;
-/// No scattered match scores above this, its tier (at most 3) and fuzzy-matcher's quality
-/// included: a page whose lowest score is higher holds only matches in one piece.
-pub(crate) const SCATTERED_MOST: i64 = SCATTERED + 3 * TIER + QUALITY_MAX;
 /// Any-order words found in the query's order (apart) rank above ones found out of order.
 const IN_ORDER: i64 = 500;
 /// Cost of each place where the match's spacing differs from a query typed with spaces.
@@ -35,9 +32,14 @@ const MISALIGNED: i64 = DERIVED + 500;
 pub(crate) enum Found {
     /// Every unit matched one after another; the score is final.
     Contiguous { score: i64, start: u32, end: u32 },
+    /// The query's words each in one piece, in any order (an any-order reading); the score
+    /// is final.
+    AnyOrder { score: i64 },
     /// Every unit matched in order with gaps; fuzzy-matcher's quality (0..=900) is added to
-    /// `base` when the hit is close enough to the top to matter.
-    Scattered { base: i64 },
+    /// `base` when the hit is close enough to the top to matter. `loose`: spread over more
+    /// than twice the reading's length (lone consonants aside): the query's syllables met
+    /// by chance, not what it says.
+    Scattered { base: i64, loose: bool },
 }
 
 /// Where the settled units of a reading first match in a document (leftmost, greedy), which
@@ -163,7 +165,15 @@ fn scattered(variant: &Variant, reach: Reach) -> Found {
     let span = i64::try_from(reach.end.saturating_sub(reach.first + 1)).unwrap_or(i64::MAX);
     Found::Scattered {
         base: SCATTERED - span.min(500) - 10 * variant.initials - variant.penalty,
+        loose: is_loose(variant, reach.end.saturating_sub(reach.first)),
     }
+}
+
+/// Whether a match in order with gaps spreading over `spread` stored characters is loose:
+/// more than twice the reading's length (and two more), lone consonants aside (an initials
+/// query's syllables stand wherever the words do).
+pub(crate) fn is_loose(variant: &Variant, spread: usize) -> bool {
+    variant.initials == 0 && spread > 2 * variant.units.len() + 2
 }
 
 /// [`score`] for a reading of lone consonants only (`wanted`, each unit's initial), its
@@ -381,10 +391,8 @@ pub(crate) fn any_order(
     if text.word_start(first) {
         score += 300;
     }
-    let found = Found::Contiguous {
+    let found = Found::AnyOrder {
         score: score - 10 * variant.initials - variant.penalty,
-        start: 0,
-        end: 0,
     };
     (Some(settled), Some(found))
 }
@@ -412,26 +420,35 @@ pub(crate) fn allows_slip(variant: &Variant) -> bool {
     variant.units.len() >= 4
 }
 
+/// Where each unit of `variant` may match with a slip (see [`loose_contiguous`]): worked
+/// out once for a reading, not for every document it is tried on.
+pub(crate) fn loose_slips(variant: &Variant, alphabet: &Alphabet) -> Vec<Option<Initial>> {
+    variant
+        .units
+        .iter()
+        .map(|unit| unit.slips(alphabet))
+        .collect()
+}
+
 /// A contiguous match in which one syllable may have only its initial right (맴버십 finds
 /// 멤버십). Tried only when exact matching finds almost nothing, and for queries of four or
 /// more characters, where one slip still leaves the intent clear.
 pub(crate) fn loose_contiguous(
     variant: &Variant,
     text: Text<'_>,
-    alphabet: &Alphabet,
+    slips: &[Option<Initial>],
 ) -> Option<Found> {
     let units = &variant.units;
-    if !allows_slip(variant) {
+    if !allows_slip(variant) || slips.len() != units.len() {
         return None;
     }
-    let slips: Vec<_> = units.iter().map(|unit| unit.slips(alphabet)).collect();
     let mut best: Option<(i64, usize, usize)> = None;
     // A loose match starts with the first unit's initial at least.
     let start_unit = slips[0].map_or(units[0], Unit::Initial);
     start_unit.each_match(text, 0, |start, _| {
         let mut end = start;
         let mut loose = 0;
-        for (unit, slip) in units.iter().zip(&slips) {
+        for (unit, slip) in units.iter().zip(slips) {
             if let Some(width) = unit.at(text, end) {
                 end += width;
             } else if loose == 0 && slip.is_some_and(|slip| slip.at(text, end)) {
@@ -514,12 +531,13 @@ mod tests {
         for variant in &prepared.variants {
             let found = advance(variant.settled(), &variant.probes, chars, Progress::START)
                 .and_then(|progress| evaluate(variant, chars, progress))
-                .or_else(|| loose_contiguous(variant, chars, &alphabet));
+                .or_else(|| loose_contiguous(variant, chars, &loose_slips(variant, &alphabet)));
             let (score, ranges) = match found {
                 Some(Found::Contiguous { score, start, end }) => {
                     (score, text_ranges(text, start..end))
                 }
-                Some(Found::Scattered { base }) => {
+                Some(Found::AnyOrder { score }) => (score, Vec::new()),
+                Some(Found::Scattered { base, .. }) => {
                     (base, text_ranges(text, scattered_positions(variant, chars)))
                 }
                 None => continue,

@@ -31,6 +31,7 @@ mod tops;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::content::{Catalog, Content, Guide, ItemKind, SectionKind};
@@ -41,9 +42,9 @@ use docset::DocSet;
 use postings::Postings;
 pub use query::MatchHow;
 use query::{PreparedQuery, SynonymTable, Synonyms, Unit, Variant, ends_word, fold, prepare_query};
-use ranked::{Ranked, RankedQuery};
+use ranked::{Ranked, RankedAnswer, RankedQuery};
 pub use results::{Hit, SearchResults};
-use results::{Pending, Regather};
+use results::{Order, Pending, Regather};
 use scan::{Candidates, Gathered, PER_WORKER, Scan, Source, Spare, in_parallel};
 use tops::Tops;
 
@@ -200,6 +201,14 @@ pub struct SearchIndex {
     pruning: bool,
     /// The ranked tier's postings, built from the stored characters when first needed.
     ranked: OnceLock<Ranked>,
+    /// A search waits for the ranked tier to be built (false once a console builds it in the
+    /// background: until it is ready, searches are the exact tiers' alone).
+    ranked_waits: AtomicBool,
+    /// Searches leave the ranked tier out (benches: the exact tiers' own time).
+    ranked_off: AtomicBool,
+    /// Where the ranked tier's postings are stored for this content (its identity), when
+    /// the index came through a cache: read from there, or built and stored there.
+    ranked_file: Option<(std::path::PathBuf, [u8; 16])>,
 }
 
 /// What earlier keystrokes learnt, reused by the next: for each run of settled units typed
@@ -234,6 +243,8 @@ struct Answer {
     regather: Regather,
     /// The ranked tier's hits, and how it read the query.
     partial: (Vec<Hit>, Vec<String>),
+    /// The ranked tier was ready (an answer gathered before it was is gathered again).
+    ranked: bool,
 }
 
 /// Answers kept: the queries typed on the way to the current one.
@@ -607,6 +618,9 @@ impl SearchIndex {
             initial_bytes: Vec::new(),
             pruning: true,
             ranked: OnceLock::new(),
+            ranked_waits: AtomicBool::new(true),
+            ranked_off: AtomicBool::new(false),
+            ranked_file: None,
         };
         index.tops = Tops::build(&index, index.alphabet.len());
         index.initial_bytes = initial_bytes(&index.chars, &index.alphabet);
@@ -707,15 +721,62 @@ impl SearchIndex {
         parts
     }
 
-    /// The ranked tier, built from the stored characters the first time it is asked for.
+    /// The ranked tier, the first time it is asked for: read from its stored file when there
+    /// is one for this content, else built from the stored characters (and stored, when the
+    /// index came through a cache; a file that cannot be written only costs the next start
+    /// the build).
     fn ranked(&self) -> &Ranked {
-        self.ranked.get_or_init(|| Ranked::build(self))
+        self.ranked.get_or_init(|| {
+            let Some((path, identity)) = &self.ranked_file else {
+                return Ranked::build(self);
+            };
+            if let Ok(ranked) = self.read_ranked(path, *identity) {
+                return ranked;
+            }
+            let ranked = Ranked::build(self);
+            let _ = stored::write_ranked(&ranked, path, *identity);
+            ranked
+        })
     }
 
-    /// Builds the ranked tier now (a console does it in the background after opening, so
-    /// that the first query the exact tiers leave short does not wait for it).
+    /// Keeps the ranked tier's postings in `path` for content of `identity` (see
+    /// [`SearchIndex::store_ranked`]).
+    pub(crate) fn keep_ranked_at(&mut self, path: std::path::PathBuf, identity: [u8; 16]) {
+        self.ranked_file = Some((path, identity));
+    }
+
+    /// Builds the ranked tier now.
     pub fn prepare_ranked(&self) {
         let _ = self.ranked();
+    }
+
+    /// Builds the ranked tier on a thread of its own; until it is ready, searches do not
+    /// wait for it and are the exact tiers' alone (a console opens and answers keystrokes
+    /// at once, as it did before the ranked tier). Ends with the build.
+    pub fn prepare_ranked_in_background(self: &Arc<Self>) -> std::thread::JoinHandle<()> {
+        self.ranked_waits.store(false, Ordering::Relaxed);
+        let index = Arc::clone(self);
+        std::thread::spawn(move || index.prepare_ranked())
+    }
+
+    /// Leaves the ranked tier out of searches (`true`) or brings it back: what a console
+    /// searches with until the tier is ready, for benches to time on its own.
+    #[doc(hidden)]
+    pub fn exact_tiers_only(&self, only: bool) {
+        self.ranked_off.store(only, Ordering::Relaxed);
+    }
+
+    /// The ranked tier for a search: built now if searches wait for it, else only once the
+    /// background build is done.
+    fn ranked_for_search(&self) -> Option<&Ranked> {
+        if self.ranked_off.load(Ordering::Relaxed) {
+            return None;
+        }
+        if self.ranked_waits.load(Ordering::Relaxed) {
+            Some(self.ranked())
+        } else {
+            self.ranked.get()
+        }
     }
 
     /// The same index searching by a plain scan of every document, without the lists of
@@ -756,7 +817,11 @@ impl SearchIndex {
         // A space only marks where the unit after it starts: spaces after the last change no
         // reading, and the answer is the query's without them.
         let key = query.trim_end();
-        if let Some(answer) = cache.answer(key, page) {
+        let ranked_ready = self.ranked_for_search().is_some();
+        if let Some(answer) = cache
+            .answer(key, page)
+            .filter(|answer| answer.ranked == ranked_ready)
+        {
             let mut results = SearchResults::new(
                 prepared,
                 answer.pending.clone(),
@@ -768,6 +833,16 @@ impl SearchIndex {
             results.rank_up_to(self, page);
             return results;
         }
+        // The ranked tier reads the query first: its answers order the exact tiers' hits
+        // within their bands, and give the partial hits.
+        let ranked_query = self.ranked_query(&prepared);
+        let answers = ranked_query
+            .as_ref()
+            .map(|query| self.ranked_answers(query, ranked::RESCORED))
+            .unwrap_or_default();
+        // Made whenever the ranked tier is ready, even with no answers: it is also what the
+        // matches with a slipped syllable are looked for in.
+        let relevance = ranked_ready.then(|| Arc::new(Relevance::of(self, &answers)));
         // Pages shorter than the first are not pruned to: the floor of a first page decides
         // whether the derived readings are looked for.
         let kept = if self.pruning {
@@ -779,27 +854,50 @@ impl SearchIndex {
         let mut levels = Vec::new();
         let variants = || prepared.variants.iter().enumerate();
         for (v, variant) in variants().filter(|(_, variant)| !variant.is_fallback()) {
-            self.gather(v, variant, Some(cache), &mut gathered, &mut levels);
+            self.gather(
+                v,
+                variant,
+                Some(cache),
+                relevance.as_deref(),
+                &mut gathered,
+                &mut levels,
+            );
         }
         // Misspellings, everyday words and other word orders rank below every match of the
         // query as typed in one piece: when those fill the first page, they are not looked for.
         if gathered.contiguous < FIRST_PAGE {
             for (v, variant) in variants().filter(|(_, variant)| variant.is_fallback()) {
-                self.gather(v, variant, Some(cache), &mut gathered, &mut levels);
+                self.gather(
+                    v,
+                    variant,
+                    Some(cache),
+                    relevance.as_deref(),
+                    &mut gathered,
+                    &mut levels,
+                );
             }
         }
         cache.keep(&prepared, levels);
         let slipped = gathered.total() < FEW_HITS;
         if slipped {
-            let loose = self.loose_hits(&prepared, &gathered.pending);
+            let loose = self.loose_hits(&prepared, &gathered.pending, relevance.as_deref());
             gathered.add_slipped(loose);
         }
         let total = gathered.total();
-        // Fewer exact hits than a page: the ranked tier adds what the query may mean.
-        let partial = if total < FIRST_PAGE && !gathered.dropped {
-            self.partial_for(&prepared, &gathered.pending)
-        } else {
+        // The ranked tier's answers that hold none of the exact tiers' hits are partial
+        // hits, ranked with them by relevance.
+        // Only under a page of exact hits: past it, the hits kept are not all of them, and
+        // an answer whose exact hit was not kept would be shown twice once they are
+        // gathered again (and a search that keeps every hit must give the same).
+        let partial = if gathered.dropped || total >= FIRST_PAGE {
             (Vec::new(), Vec::new())
+        } else {
+            let hits = self.partial_hits(&answers, relevance.as_deref(), &gathered.pending);
+            let lines = ranked_query
+                .as_ref()
+                .map(RankedQuery::describe)
+                .unwrap_or_default();
+            (hits, lines)
         };
         let regather = Regather {
             exact_for: if gathered.dropped {
@@ -809,6 +907,7 @@ impl SearchIndex {
             },
             ran: gathered.ran,
             slipped,
+            relevance,
         };
         cache.remember(Answer {
             query: key.to_owned(),
@@ -817,6 +916,7 @@ impl SearchIndex {
             total,
             regather: regather.clone(),
             partial: partial.clone(),
+            ranked: ranked_ready,
         });
         let mut results =
             SearchResults::new(prepared, gathered.pending, total, self.docs.len(), regather)
@@ -825,41 +925,70 @@ impl SearchIndex {
         results
     }
 
-    /// The ranked tier's hits for a query whose exact hits are `exact` (their answers left
-    /// out), and how it read the query.
-    fn partial_for(&self, prepared: &PreparedQuery, exact: &[Pending]) -> (Vec<Hit>, Vec<String>) {
-        let Some(base) = prepared.variants.get(prepared.primary) else {
-            return (Vec::new(), Vec::new());
-        };
-        // The help centre's everyday words (a guide's own apply in that guide only, to the
-        // exact tiers).
-        let query = RankedQuery::read(self.ranked(), &base.text, &[&self.synonyms.global]);
-        if query.is_empty() {
-            return (Vec::new(), Vec::new());
+    /// The ranked tier's reading of a query: from its best reading (as typed, or its 2-set
+    /// keystrokes), with the help centre's everyday words (a guide's own apply in that guide
+    /// only, to the exact tiers). None for a query of one character (its hits are the best
+    /// places of that character) or with no word the content holds.
+    fn ranked_query(&self, prepared: &PreparedQuery) -> Option<RankedQuery> {
+        let base = prepared.variants.get(prepared.primary)?;
+        if base.units.len() < 2 {
+            return None;
         }
-        let exact_docs: Vec<usize> = exact.iter().map(Pending::doc).collect();
-        let found = self.partial_hits(&query, &exact_docs);
-        let mut hits: Vec<Hit> = Vec::with_capacity(found.len());
-        for partial in found {
-            // Below every exact hit (they score thousands), in the tier's order: a score
-            // never above the one before, and equal only in content order.
-            #[allow(clippy::cast_possible_truncation)] // a small positive score
-            let mut score = (partial.score * 10.0).clamp(1.0, PARTIAL_MOST_SCORE) as i64;
-            if let Some(before) = hits.last() {
-                score = score.min(before.score);
-                if score == before.score && partial.doc < before.doc {
-                    score -= 1;
-                }
+        let query = RankedQuery::read(
+            self.ranked_for_search()?,
+            base.text.trim_end(),
+            prepared.typed.trim_end(),
+            &[&self.synonyms.global],
+        );
+        (!query.is_empty()).then_some(query)
+    }
+
+    /// The partial hits of the ranked tier's `answers`: those holding enough of the query and
+    /// none of the exact tiers' hits (`pending`), best first by the key they rank with.
+    fn partial_hits(
+        &self,
+        answers: &[RankedAnswer],
+        relevance: Option<&Relevance>,
+        pending: &[Pending],
+    ) -> Vec<Hit> {
+        if answers.is_empty() {
+            return Vec::new();
+        }
+        let exact: std::collections::HashSet<usize> = pending
+            .iter()
+            .filter(|hit| !hit.is_loose())
+            .map(|hit| self.answer_of(hit.doc()))
+            .collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        for answer in answers {
+            if hits.len() >= ranked::PARTIAL_MOST {
+                break;
             }
+            let Some((doc, _, positions)) = answer.best() else {
+                continue;
+            };
+            let of = self.answer_of(answer.docs.start);
+            if !answer.covered || exact.contains(&of) {
+                continue;
+            }
+            // Ranked with the exact hits by its relevance (a partial hit adds nothing for
+            // its band); equal ones in the tier's order.
+            #[allow(clippy::cast_possible_truncation)] // a small positive score
+            let score = (answer.score() * 10.0).clamp(1.0, PARTIAL_MOST_SCORE) as i64;
+            let order = Order {
+                content: !self.is_heading(*doc),
+                relevance: relevance.map_or(0, |r| r.get(to_u32(*doc))),
+            };
             hits.push(Hit {
-                doc: partial.doc,
-                score: score.max(1),
-                ranges: matcher::text_ranges(&self.doc(partial.doc).text, partial.positions),
+                doc: *doc,
+                score: results::key(results::band::PARTIAL, order, score),
+                ranges: matcher::text_ranges(&self.doc(*doc).text, positions.iter().copied()),
                 how: MatchHow::PARTIAL,
                 also: Vec::new(),
             });
         }
-        (hits, query.describe())
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        hits
     }
 
     /// A document's kind and stored characters: two documents with the same are the same
@@ -873,13 +1002,14 @@ impl SearchIndex {
     pub(crate) fn regather(&self, prepared: &PreparedQuery, regather: &Regather) -> Vec<Pending> {
         let mut gathered = Gathered::new(prepared, usize::MAX, self.docs.len());
         let mut levels = Vec::new();
+        let relevance = regather.relevance.as_deref();
         for &v in &regather.ran {
             if let Some(variant) = prepared.variants.get(v) {
-                self.gather(v, variant, None, &mut gathered, &mut levels);
+                self.gather(v, variant, None, relevance, &mut gathered, &mut levels);
             }
         }
         if regather.slipped {
-            let loose = self.loose_hits(prepared, &gathered.pending);
+            let loose = self.loose_hits(prepared, &gathered.pending, relevance);
             gathered.pending.extend(loose);
         }
         gathered.pending
@@ -893,6 +1023,7 @@ impl SearchIndex {
         v: usize,
         variant: &Variant,
         cache: Option<&SearchCache>,
+        relevance: Option<&Relevance>,
         gathered: &mut Gathered,
         levels: &mut Vec<Level>,
     ) {
@@ -968,6 +1099,7 @@ impl SearchIndex {
             page: gathered.page,
             recording: gathered.recording(),
             spare: cache.map(|cache| &cache.spare),
+            relevance,
         };
         // On every core when there is enough to share; shares come back in order.
         let shares = in_parallel(&source, |part| self.scan(&scan, part));
@@ -993,7 +1125,12 @@ impl SearchIndex {
     }
 
     /// Contiguous matches with one syllable slip, for documents not found already.
-    fn loose_hits(&self, prepared: &PreparedQuery, pending: &[Pending]) -> Vec<Pending> {
+    fn loose_hits(
+        &self,
+        prepared: &PreparedQuery,
+        pending: &[Pending],
+        relevance: Option<&Relevance>,
+    ) -> Vec<Pending> {
         let mut found = DocSet::new(self.docs.len());
         for hit in pending {
             found.insert(hit.doc());
@@ -1008,24 +1145,36 @@ impl SearchIndex {
             if derived || !matcher::allows_slip(variant) {
                 continue;
             }
-            let all = Source::Docs(variant.scope.clone().unwrap_or(0..self.docs.len()));
+            let slips = matcher::loose_slips(variant, &self.alphabet);
+            let scope = variant.scope.clone().unwrap_or(0..self.docs.len());
+            let hit = |d: usize| {
+                if self.class_sets[d] & variant.classes != variant.classes || found.contains(d) {
+                    return None;
+                }
+                let hit = matcher::loose_contiguous(variant, self.chars(d), &slips)?;
+                let doc = u32::try_from(d).ok()?;
+                let order = self.order_of(variant, relevance, doc, true);
+                Some(Pending::new(doc, v, self.tiers[d], hit, order).slipped())
+            };
+            if let Some(relevance) = relevance {
+                // The ranked tier read the query: only the texts of its best answers are
+                // tried. A text holding the query with one syllable slipped shares the
+                // rest of its terms with it; trying every text of a large help centre took
+                // hundreds of milliseconds a keystroke.
+                loose.extend(
+                    relevance
+                        .docs()
+                        .filter(|d| scope.contains(d))
+                        .filter_map(hit),
+                );
+                continue;
+            }
+            let all = Source::Docs(scope);
             let shares = in_parallel(&all, |part| {
                 let Source::Docs(range) = part else {
                     return Vec::new();
                 };
-                range
-                    .clone()
-                    .filter(|&d| {
-                        self.class_sets[d] & variant.classes == variant.classes
-                            && !found.contains(d)
-                    })
-                    .filter_map(|d| {
-                        let hit =
-                            matcher::loose_contiguous(variant, self.chars(d), &self.alphabet)?;
-                        let doc = u32::try_from(d).ok()?;
-                        Some(Pending::new(doc, v, self.tiers[d], hit).slipped())
-                    })
-                    .collect()
+                range.clone().filter_map(hit).collect()
             });
             loose.extend(shares.into_iter().flatten());
         }
@@ -1033,8 +1182,88 @@ impl SearchIndex {
     }
 }
 
-/// The most a partial hit scores: below every exact hit.
+/// The most a partial hit scores within its band.
 const PARTIAL_MOST_SCORE: f32 = 3_999.0;
+
+/// What a unit of the ranked tier's relevance is worth in a hit's order within its band.
+const RELEVANCE_SCALE: f32 = 200.0;
+
+/// Each document's relevance to one query (the ranked tier's score of its answer and its
+/// text): what orders the exact tiers' hits within their bands.
+#[derive(Debug)]
+pub(crate) struct Relevance {
+    /// The documents with a relevance.
+    docs: DocSet,
+    /// (document, relevance), by document.
+    values: Vec<(u32, u16)>,
+}
+
+impl Relevance {
+    fn of(index: &SearchIndex, answers: &[RankedAnswer]) -> Self {
+        let mut docs = DocSet::new(index.docs.len());
+        let mut values = Vec::new();
+        for answer in answers {
+            for d in answer.docs.clone() {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped
+                let value = (answer.relevance(d) * RELEVANCE_SCALE).clamp(0.0, 65_535.0) as u16;
+                if value > 0 && docs.insert(d) {
+                    values.push((to_u32(d), value));
+                }
+            }
+        }
+        values.sort_unstable();
+        Self { docs, values }
+    }
+
+    /// The documents with a relevance, in order.
+    fn docs(&self) -> impl Iterator<Item = usize> + '_ {
+        self.values.iter().map(|&(d, _)| d as usize)
+    }
+
+    /// Document `doc`'s relevance (none: 0).
+    #[inline]
+    fn get(&self, doc: u32) -> u16 {
+        if !self.docs.contains(doc as usize) {
+            return 0;
+        }
+        self.values
+            .binary_search_by_key(&doc, |&(d, _)| d)
+            .map_or(0, |at| self.values[at].1)
+    }
+}
+
+impl SearchIndex {
+    /// How a hit of `variant` on `doc` is ordered within its band: by relevance, texts
+    /// before headings (when `known`; else the most it may be). A reading of one character
+    /// is not: its hits are the best places of that character.
+    #[inline]
+    pub(crate) fn order_of(
+        &self,
+        variant: &Variant,
+        relevance: Option<&Relevance>,
+        doc: u32,
+        known: bool,
+    ) -> Order {
+        if variant.units.len() < 2 {
+            return Order::PLAIN;
+        }
+        Order {
+            content: !known || !self.is_heading(doc as usize),
+            relevance: relevance.map_or(0, |r| r.get(doc)),
+        }
+    }
+
+    /// Whether a document is a heading that leads to answers rather than an answer's text:
+    /// a guide's title, category path or handling order, a section's title, a link.
+    fn is_heading(&self, d: usize) -> bool {
+        self.docs.records.get(d).is_some_and(|record| {
+            matches!(
+                record.kind,
+                DocKind::Guide | DocKind::Link | DocKind::Section
+            )
+        })
+    }
+}
 
 /// Below this many documents in a level, the last unit's set is not worth making.
 const FEW_TO_NARROW: usize = 4_096;

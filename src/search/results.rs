@@ -26,12 +26,13 @@ pub struct Hit {
     pub also: Vec<usize>,
 }
 
-/// A match waiting to be ranked. Ordered by score (or the best it could reach), then by
-/// content order, so the heap gives out the next hit in rank order.
+/// A match waiting to be ranked. Ordered by its key (see [`Pending::key`]), then by content
+/// order, so the heap gives out the next hit in rank order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Pending {
-    /// Scores fit in 32 bits; a smaller entry is a faster heap.
-    bound: i32,
+    /// Where it ranks (or the best it could reach): its band, whether it is a text rather
+    /// than a heading, its answer's relevance, then its score within the band.
+    key: i64,
     doc: Reverse<u32>,
     /// The score is final (not waiting for fuzzy-matcher).
     exact: bool,
@@ -42,31 +43,155 @@ pub(crate) struct Pending {
     slip: bool,
 }
 
+/// What kind of match a hit is, most certain first: bands never mix.
+pub(crate) mod band {
+    /// Every unit one after another, as typed or read (초성, 영타, a half-typed syllable).
+    pub const CONTIGUOUS: i64 = 5;
+    /// In one piece through a misspelling, an everyday word or a slipped syllable, or
+    /// running across a word's edge.
+    pub const DERIVED: i64 = 4;
+    /// The query's words each in one piece in one text, in any order.
+    pub const ANY_ORDER: i64 = 3;
+    /// Every unit in order with small gaps.
+    pub const SCATTERED: i64 = 2;
+    /// The ranked tier's hits (부분 일치).
+    pub const PARTIAL: i64 = 1;
+    /// In order with gaps spread over a long text: shown as partial, after the ranked tier's.
+    pub const LOOSE: i64 = 0;
+}
+
+/// How a hit ranks within its band: whether it is a text rather than a heading (a guide's
+/// title, a section's, a link: they lead to the answers under them), and the ranked tier's
+/// relevance of its answer and text to the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Order {
+    pub content: bool,
+    pub relevance: u16,
+}
+
+impl Order {
+    /// The order of a reading that is not ordered by relevance (one character: its hits are
+    /// the best places of that character).
+    pub const PLAIN: Self = Self {
+        content: true,
+        relevance: 0,
+    };
+}
+
+/// The key's fields, from the top: whether the hit is thinly scattered (those come last),
+/// its fused rank (below), its band, its score within the band.
+///
+/// The fused rank puts the query found in one piece (as typed or read: initials, 2-set
+/// keys, a misspelling, an everyday word) first, by band, then by the ranked tier's
+/// relevance of its answer and text. Under them, every other piece of evidence ranks in
+/// one order: the query's words in any order, scattered in order, or only the ranked
+/// tier's terms (a partial hit), by that relevance plus what the band adds.
+const SCORE_BITS: u32 = 24;
+const SCORE_OFFSET: i64 = 1 << (SCORE_BITS - 1);
+const BAND_SHIFT: u32 = SCORE_BITS;
+const BAND_BITS: u32 = 3;
+const FUSED_SHIFT: u32 = BAND_SHIFT + BAND_BITS;
+const FUSED_BITS: u32 = 21;
+const GROUP_SHIFT: u32 = FUSED_SHIFT + FUSED_BITS;
+/// Above every relevance (a `u16`) with what a band adds to it.
+const IN_ONE_PIECE: i64 = 1 << 18;
+
+/// What being a text rather than a heading adds to the relevance of a hit whose words were
+/// found apart (a heading leads to the answers under it).
+const TEXT_BONUS: i64 = 100;
+
+/// What each band of words found apart adds to a hit's relevance, in the ranked tier's
+/// relevance units (1/200 of a BM25 point): the query's words each whole in one text,
+/// or its characters in order, over the ranked tier's terms alone.
+fn band_bonus(band: i64) -> i64 {
+    match band {
+        band::ANY_ORDER => 400,
+        band::SCATTERED => 200,
+        _ => 0,
+    }
+}
+
+/// A match in one piece scoring less than this (before its tier) is a derived one: a
+/// misspelling, an everyday word or a slip costs [`super::query::DERIVED`], a match across
+/// a word's edge more (a direct match loses at most its place, spacing and reading costs).
+const DIRECT_LEAST: i64 = matcher::CONTIGUOUS - super::query::DERIVED / 2;
+
+/// The key of a hit in `band` ordered by `order` with score `score`.
+pub(crate) fn key(band: i64, order: Order, score: i64) -> i64 {
+    let group = i64::from(band != band::LOOSE);
+    let relevance = i64::from(order.relevance);
+    let content = i64::from(order.content);
+    let fused = if band == band::CONTIGUOUS {
+        // In one piece as typed or read: texts before headings, then by relevance.
+        IN_ONE_PIECE * 2 + (content << 16) + relevance
+    } else if band == band::DERIVED {
+        // Through a misspelling or an everyday word: by how far the reading is from what
+        // was typed (the score), not by relevance (the ranked tier reads the everyday word
+        // as if typed, and not the misspelling).
+        IN_ONE_PIECE + (content << 16)
+    } else {
+        relevance + band_bonus(band) + content * TEXT_BONUS
+    };
+    (group << GROUP_SHIFT)
+        | (fused.clamp(0, (1 << FUSED_BITS) - 1) << FUSED_SHIFT)
+        | (band << BAND_SHIFT)
+        | (score + SCORE_OFFSET).clamp(0, (1 << SCORE_BITS) - 1)
+}
+
+/// The band of a key.
+pub(crate) fn band_of(key: i64) -> i64 {
+    (key >> BAND_SHIFT) & ((1 << BAND_BITS) - 1)
+}
+
 impl Pending {
-    pub(crate) fn new(doc: u32, variant: usize, tier: u8, found: Found) -> Self {
+    pub(crate) fn new(doc: u32, variant: usize, tier: u8, found: Found, order: Order) -> Self {
         let tier = i64::from(tier);
         let variant = u8::try_from(variant).unwrap_or(u8::MAX);
-        let clamp = |score: i64| i32::try_from(score).unwrap_or(i32::MIN);
         match found {
-            Found::Contiguous { score, start, end } => Self {
-                bound: clamp(score + tier * TIER),
+            Found::Contiguous { score, start, end } => {
+                let band = if score >= DIRECT_LEAST {
+                    band::CONTIGUOUS
+                } else {
+                    band::DERIVED
+                };
+                Self {
+                    key: key(band, order, score + tier * TIER),
+                    doc: Reverse(doc),
+                    exact: true,
+                    variant,
+                    start,
+                    end,
+                    slip: false,
+                }
+            }
+            Found::AnyOrder { score } => Self {
+                key: key(band::ANY_ORDER, order, score + tier * TIER),
                 doc: Reverse(doc),
                 exact: true,
-                variant,
-                start,
-                end,
-                slip: false,
-            },
-            Found::Scattered { base } => Self {
-                bound: clamp(base + tier * TIER + QUALITY_MAX),
-                doc: Reverse(doc),
-                exact: false,
                 variant,
                 start: 0,
                 end: 0,
                 slip: false,
             },
+            Found::Scattered { base, loose } => {
+                let band = if loose { band::LOOSE } else { band::SCATTERED };
+                Self {
+                    key: key(band, order, base + tier * TIER + QUALITY_MAX),
+                    doc: Reverse(doc),
+                    exact: false,
+                    variant,
+                    start: 0,
+                    end: 0,
+                    slip: false,
+                }
+            }
         }
+    }
+
+    /// The most a match ordered by `order` may rank, when it scores at most `ceiling` in
+    /// one piece (its tier included).
+    pub(crate) fn ceiling(order: Order, ceiling: i64) -> i64 {
+        key(band::CONTIGUOUS, order, ceiling)
     }
 
     /// The same match, marked as found with a syllable slipped.
@@ -74,17 +199,17 @@ impl Pending {
         Self { slip: true, ..self }
     }
 
-    /// The score it has, or the most it can reach once fuzzy-matcher is asked.
-    pub(crate) fn bound(&self) -> i32 {
-        self.bound
+    /// Where it ranks, or the most it can reach once fuzzy-matcher is asked.
+    pub(crate) fn bound(&self) -> i64 {
+        self.key
     }
 
-    /// The least score it can end with.
-    pub(crate) fn floor(&self) -> i32 {
+    /// The least it can end with.
+    pub(crate) fn floor(&self) -> i64 {
         if self.exact {
-            self.bound
+            self.key
         } else {
-            self.bound - QUALITY_MAX_32
+            self.key - QUALITY_MAX
         }
     }
 
@@ -93,16 +218,20 @@ impl Pending {
         self.exact && self.end > self.start
     }
 
+    /// A match in order with gaps spread over a long text (shown as partial).
+    pub(crate) fn is_loose(&self) -> bool {
+        band_of(self.key) == band::LOOSE
+    }
+
     pub(crate) fn doc(&self) -> usize {
         self.doc.0 as usize
     }
 }
 
-/// Taken off a thinly scattered match's score: it ranks below every partial hit.
-const LOOSE_BELOW: i64 = 1_000_000;
-
-#[allow(clippy::cast_possible_truncation)] // 900 fits
-const QUALITY_MAX_32: i32 = QUALITY_MAX as i32;
+/// Whether a partial hit ranks before a match waiting (on equal keys, content order).
+fn ranks_before(hit: &Hit, pending: &Pending) -> bool {
+    (hit.score, Reverse(hit.doc)) > (pending.bound(), Reverse(pending.doc()))
+}
 
 /// What a search that kept only its best hits needs to gather the rest.
 #[derive(Debug, Clone, Default)]
@@ -113,6 +242,8 @@ pub(crate) struct Regather {
     pub ran: Vec<usize>,
     /// Matches with a syllable slipped were looked for too.
     pub slipped: bool,
+    /// What ordered the hits within their bands.
+    pub relevance: Option<std::sync::Arc<super::Relevance>>,
 }
 
 /// The hits of one query: how many there are, and the best of them in order.
@@ -139,9 +270,6 @@ pub struct SearchResults {
     /// Matches scattered thinly over a long text (the query's syllables met by chance),
     /// given after the ranked tier's hits, marked partial.
     loose: std::collections::VecDeque<Hit>,
-    /// Fewer exact hits than a page (none dropped while gathering): thinly scattered
-    /// matches go to the partial tier.
-    loosen: bool,
     /// Each text given so far (its kind and stored characters, hashed), and its hit.
     texts: std::collections::HashMap<u64, usize>,
 }
@@ -187,7 +315,6 @@ impl SearchResults {
             partial: std::collections::VecDeque::new(),
             partial_lines: Vec::new(),
             loose: std::collections::VecDeque::new(),
-            loosen: false,
             texts: std::collections::HashMap::new(),
         }
     }
@@ -195,7 +322,6 @@ impl SearchResults {
     /// The same results with the ranked tier's hits after the exact ones, and how it read
     /// the query.
     pub(crate) fn with_partial(mut self, hits: Vec<Hit>, lines: Vec<String>) -> Self {
-        self.loosen = self.total < super::FIRST_PAGE;
         self.total += hits.len();
         self.partial = hits.into();
         self.partial_lines = lines;
@@ -340,6 +466,15 @@ impl SearchResults {
             }
             rest.sort_unstable_by(|a, b| b.cmp(a));
             for pending in rest {
+                while self
+                    .partial
+                    .front()
+                    .is_some_and(|hit| ranks_before(hit, &pending))
+                {
+                    if let Some(hit) = self.partial.pop_front() {
+                        self.give_partial(index, hit);
+                    }
+                }
                 self.give(index, pending);
             }
             while let Some(hit) = self.partial.pop_front().or_else(|| self.loose.pop_front()) {
@@ -348,6 +483,18 @@ impl SearchResults {
             return;
         }
         while self.hits.len() < count {
+            // One ranking: a partial hit more relevant than every match still waiting
+            // comes before them.
+            let partial_first = self
+                .partial
+                .front()
+                .is_some_and(|hit| self.pending.peek().is_none_or(|top| ranks_before(hit, top)));
+            if partial_first {
+                if let Some(hit) = self.partial.pop_front() {
+                    self.give_partial(index, hit);
+                }
+                continue;
+            }
             let Some(top) = self.pending.pop() else {
                 // Every exact hit is given: the ranked tier's come after them, then the
                 // thinly scattered matches.
@@ -390,7 +537,7 @@ impl SearchResults {
             .unwrap_or(0)
             .clamp(0, QUALITY_MAX);
         Pending {
-            bound: pending.bound - QUALITY_MAX_32 + i32::try_from(quality).unwrap_or(0),
+            key: pending.key - QUALITY_MAX + quality,
             exact: true,
             ..pending
         }
@@ -455,17 +602,11 @@ impl SearchResults {
             matcher::text_ranges(text, pending.start..pending.end)
         } else {
             let positions = matcher::scattered_positions(variant, index.chars(doc));
-            // Spread over more than twice the query's length (lone consonants aside): the
-            // syllables met by chance, not what the query says.
-            let spread = match (positions.first(), positions.last()) {
-                (Some(&first), Some(&last)) => (last - first + 1) as usize,
-                _ => 0,
-            };
-            if self.loosen && variant.initials == 0 && spread > 2 * variant.units.len() + 2 {
+            if pending.is_loose() {
+                // The query's syllables met by chance: given after the ranked tier's hits.
                 let hit = Hit {
                     doc,
-                    // Below the ranked tier's hits (which score 1 to 3,999), in their order.
-                    score: i64::from(pending.bound) - LOOSE_BELOW,
+                    score: pending.key,
                     ranges: matcher::text_ranges(text, positions),
                     how: how.with(MatchHow::PARTIAL),
                     also: Vec::new(),
@@ -501,7 +642,7 @@ impl SearchResults {
             index,
             Hit {
                 doc,
-                score: i64::from(pending.bound),
+                score: pending.key,
                 ranges,
                 how,
                 also: Vec::new(),

@@ -11,13 +11,13 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Range;
 
-use super::SearchIndex;
 use super::codes::LANES;
 use super::docset::DocSet;
-use super::matcher::{self, Found, Progress, SCATTERED_MOST, TIER};
+use super::matcher::{self, Found, Progress, TIER};
 use super::query::{PreparedQuery, Variant};
-use super::results::Pending;
+use super::results::{Order, Pending, band, band_of};
 use super::to_u32;
+use super::{Relevance, SearchIndex};
 
 /// Documents a reading's settled units matched, and where (a level's part).
 pub(super) type Candidates = Vec<(u32, Progress)>;
@@ -123,7 +123,7 @@ pub(super) fn in_parallel<T: Send>(
 /// The lowest score among the best `page` hits one reading has given in one share (each a
 /// different document): a hit that cannot reach it cannot be on the page.
 pub(super) struct PageFloor {
-    best: BinaryHeap<Reverse<i32>>,
+    best: BinaryHeap<Reverse<i64>>,
     page: usize,
 }
 
@@ -137,7 +137,7 @@ impl PageFloor {
 
     /// The floor, once a page of hits has been seen.
     #[inline]
-    pub(super) fn floor(&self) -> Option<i32> {
+    pub(super) fn floor(&self) -> Option<i64> {
         if self.best.len() < self.page {
             return None;
         }
@@ -145,7 +145,7 @@ impl PageFloor {
     }
 
     /// Takes in a hit's lowest possible score.
-    pub(super) fn offer(&mut self, score: i32) {
+    pub(super) fn offer(&mut self, score: i64) {
         if self.best.len() < self.page {
             self.best.push(Reverse(score));
         } else if let Some(mut lowest) = self.best.peek_mut()
@@ -195,9 +195,18 @@ impl Collector {
     }
 
     /// A hit on `doc`. `ceiling` is the most it can score before its tier (`None`: not
-    /// known before scoring); `score` scores it, asked only when it may be on the page.
+    /// known before scoring); `score` scores it, asked only when it may be on the page;
+    /// `order` orders it within its band (asked with `false` for the most it may reach
+    /// before asked with `true` for where it does).
     #[inline]
-    fn hit(&mut self, doc: u32, tier: u8, ceiling: Option<i64>, score: impl FnOnce() -> Found) {
+    fn hit(
+        &mut self,
+        doc: u32,
+        tier: u8,
+        ceiling: Option<i64>,
+        score: impl FnOnce() -> Found,
+        order: impl Fn(bool) -> Order,
+    ) {
         self.out.hits += 1;
         if self.recording {
             let (word, bit) = (doc / 64, 1u64 << (doc % 64));
@@ -215,13 +224,13 @@ impl Collector {
         // Past a floor above every scattered score, the page holds only hits in one piece,
         // so a hit that cannot beat it need not even be told apart.
         if let (Some(floor), Some(ceiling)) = (floor, ceiling)
-            && i64::from(floor) > SCATTERED_MOST
-            && ceiling + i64::from(tier) * TIER <= i64::from(floor)
+            && band_of(floor) > band::SCATTERED
+            && Pending::ceiling(order(false), ceiling + i64::from(tier) * TIER) <= floor
         {
             self.out.dropped = true;
             return;
         }
-        let pending = Pending::new(doc, self.v, tier, score());
+        let pending = Pending::new(doc, self.v, tier, score(), order(true));
         if pending.is_contiguous() {
             self.out.contiguous += 1;
         }
@@ -257,6 +266,8 @@ pub(super) struct Scan<'a> {
     pub recording: bool,
     /// Buffers to fill with the kept documents.
     pub spare: Option<&'a Spare>,
+    /// What orders the hits within their bands (none: by their scores alone).
+    pub relevance: Option<&'a Relevance>,
 }
 
 impl Scan<'_> {
@@ -307,7 +318,13 @@ impl SearchIndex {
                 && self.class_sets[d] & variant.classes == variant.classes
                 && scan.may_hit(d)
             {
-                out.hit(doc, self.tiers[d], None, || found);
+                out.hit(
+                    doc,
+                    self.tiers[d],
+                    None,
+                    || found,
+                    |known| self.order_of(variant, scan.relevance, doc, known),
+                );
             }
         };
         match source {
@@ -358,9 +375,13 @@ impl SearchIndex {
                     end: progress.resume as usize,
                 };
                 let ceiling = matcher::ceiling(variant, reach.first, chars.len());
-                out.hit(doc, self.tiers[d], Some(ceiling), || {
-                    matcher::score_initials(variant, chars, found, wanted, reach)
-                });
+                out.hit(
+                    doc,
+                    self.tiers[d],
+                    Some(ceiling),
+                    || matcher::score_initials(variant, chars, found, wanted, reach),
+                    |known| self.order_of(variant, scan.relevance, doc, known),
+                );
                 return;
             }
             if single && done == 0 {
@@ -375,9 +396,13 @@ impl SearchIndex {
                 }
                 let first = progress.first as usize;
                 let ceiling = matcher::ceiling(variant, first, chars.len());
-                out.hit(doc, self.tiers[d], Some(ceiling), || {
-                    matcher::single(variant, chars, first)
-                });
+                out.hit(
+                    doc,
+                    self.tiers[d],
+                    Some(ceiling),
+                    || matcher::single(variant, chars, first),
+                    |known| self.order_of(variant, scan.relevance, doc, known),
+                );
                 return;
             }
             if !scan.keep_all && !scan.may_hit(d) {
@@ -401,9 +426,13 @@ impl SearchIndex {
                 out.out.candidates.push((doc, progress));
             }
             let ceiling = matcher::ceiling(variant, reach.first, chars.len());
-            out.hit(doc, self.tiers[d], Some(ceiling), || {
-                matcher::score(variant, chars, reach)
-            });
+            out.hit(
+                doc,
+                self.tiers[d],
+                Some(ceiling),
+                || matcher::score(variant, chars, reach),
+                |known| self.order_of(variant, scan.relevance, doc, known),
+            );
         };
         self.each_in_order(source, variant, consider);
     }

@@ -14,7 +14,7 @@ use super::docset::DocSet;
 use super::matcher::{self, Found, TIER};
 use super::postings::Postings;
 use super::query::{Unit, Variant};
-use super::results::Pending;
+use super::results::{Order, Pending};
 use super::scan::{Gathered, PageFloor, Source, in_parallel};
 use super::{FIRST_PAGE, SearchIndex};
 
@@ -109,7 +109,7 @@ impl SearchIndex {
                 start,
                 end: start + 1,
             };
-            Pending::new(doc, v, tier, found)
+            Pending::new(doc, v, tier, found, Order::PLAIN)
         };
         let page: Vec<Pending> = self
             .tops
@@ -156,16 +156,22 @@ impl SearchIndex {
                     hits.push(doc);
                 }
                 let tier = self.tiers.get(doc as usize).copied().unwrap_or(0);
-                let ceiling = matcher::ceiling(variant, first, text.len()) + i64::from(tier) * TIER;
+                let ceiling = Pending::ceiling(
+                    Order::PLAIN,
+                    matcher::ceiling(variant, first, text.len()) + i64::from(tier) * TIER,
+                );
                 // Equal scores may come before the page's in content order: only a hit below
                 // the floor is left out.
-                if floor
-                    .floor()
-                    .is_some_and(|floor| ceiling < i64::from(floor))
-                {
+                if floor.floor().is_some_and(|floor| ceiling < floor) {
                     return;
                 }
-                let hit = Pending::new(doc, v, tier, matcher::single(variant, text, first));
+                let hit = Pending::new(
+                    doc,
+                    v,
+                    tier,
+                    matcher::single(variant, text, first),
+                    Order::PLAIN,
+                );
                 if floor.floor().is_none_or(|floor| hit.bound() >= floor) {
                     scored.push(hit);
                 }

@@ -183,7 +183,7 @@ impl SearchIndex {
     #[cfg(test)]
     fn decode_file(bytes: &[u8], identity: [u8; 16]) -> Result<Self, Refused> {
         let header = bytes.get(..HEADER).ok_or(Refused::Foreign)?;
-        let (length, sum) = check_header(header, identity)?;
+        let (length, sum) = check_header_of(header, *MAGIC, identity)?;
         let body = &bytes[HEADER..];
         if body.len() as u64 != length {
             return Err(Refused::Truncated);
@@ -279,24 +279,98 @@ impl SearchIndex {
     }
 }
 
+/// Marks a file of the ranked tier's postings (stored beside the index it was built from).
+const RANKED_MAGIC: &[u8; 8] = b"SCRANKD\0";
+
+impl SearchIndex {
+    /// Writes the ranked tier's postings (built now if they are not yet) to `path` whole or
+    /// not at all, marked with the `identity` of the content: a later start, or the next
+    /// `search` command, reads them back instead of building them again.
+    pub fn store_ranked(&self, path: &Path, identity: [u8; 16]) -> io::Result<()> {
+        write_ranked(self.ranked(), path, identity)
+    }
+
+    /// The ranked tier's postings stored at `path`, if they were built from content of this
+    /// `identity` into an index of this many documents and are whole; otherwise why not.
+    pub(super) fn read_ranked(
+        &self,
+        path: &Path,
+        identity: [u8; 16],
+    ) -> Result<super::ranked::Ranked, Refused> {
+        let (file, length, sum) = open_file(path, *RANKED_MAGIC, identity)?;
+        let mut read = Reader::new(io::BufReader::with_capacity(1 << 20, file), length);
+        let decoded = super::ranked::Ranked::decode(&mut read, self.docs.len());
+        if decoded.is_err() {
+            read.drain();
+        }
+        if read.left != 0 {
+            return Err(Refused::Truncated);
+        }
+        if read.sum.finish() != sum {
+            return Err(Refused::Damaged);
+        }
+        decoded.map_err(Refused::Malformed)
+    }
+}
+
+/// Writes the ranked tier's postings `ranked` to `path` (see [`SearchIndex::store_ranked`]).
+pub(super) fn write_ranked(
+    ranked: &super::ranked::Ranked,
+    path: &Path,
+    identity: [u8; 16],
+) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    crate::files::write_atomic_with(path, crate::files::Options::CACHE, |mut file| {
+        file.write_all(&[0u8; HEADER])?;
+        let mut body = Writer::new(file);
+        ranked.encode(&mut body);
+        let (mut file, length, sum) = body.finish()?;
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(RANKED_MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(&identity);
+        header.extend_from_slice(&length.to_le_bytes());
+        header.extend_from_slice(&sum.to_le_bytes());
+        file.seek(io::SeekFrom::Start(0))?;
+        file.write_all(&header)?;
+        Ok((file, ()))
+    })?;
+    Ok(())
+}
+
 /// The file at `path`, read past its header, with its body's length and checksum: when the
 /// header names this format and `identity` and the file is as long as it says.
 fn open_stored(path: &Path, identity: [u8; 16]) -> Result<(std::fs::File, u64, u64), Refused> {
+    open_file(path, *MAGIC, identity)
+}
+
+/// [`open_stored`] for a file of either kind (`magic`: the index's, or its ranked tier's).
+fn open_file(
+    path: &Path,
+    magic: [u8; 8],
+    identity: [u8; 16],
+) -> Result<(std::fs::File, u64, u64), Refused> {
     use std::io::Read as _;
     let mut file = std::fs::File::open(path).map_err(|_| Refused::Missing)?;
     let size = file.metadata().map_err(|_| Refused::Missing)?.len();
     let mut header = [0u8; HEADER];
     file.read_exact(&mut header).map_err(|_| Refused::Foreign)?;
-    let (length, sum) = check_header(&header, identity)?;
+    let (length, sum) = check_header_of(&header, magic, identity)?;
     if size.checked_sub(HEADER as u64) != Some(length) {
         return Err(Refused::Truncated);
     }
     Ok((file, length, sum))
 }
 
-/// The body's length and checksum, from a header that names this format and `identity`.
-fn check_header(header: &[u8], identity: [u8; 16]) -> Result<(u64, u64), Refused> {
-    if header.len() < HEADER || &header[..8] != MAGIC || header[8..12] != FORMAT.to_le_bytes() {
+/// The body's length and checksum, from a header that names this format, the kind of file
+/// (`magic`: the index's, or its ranked tier's) and `identity`.
+fn check_header_of(
+    header: &[u8],
+    magic: [u8; 8],
+    identity: [u8; 16],
+) -> Result<(u64, u64), Refused> {
+    if header.len() < HEADER || header[..8] != magic || header[8..12] != FORMAT.to_le_bytes() {
         return Err(Refused::Foreign);
     }
     if header[12..28] != identity {
@@ -337,7 +411,7 @@ fn read_body<R: io::Read>(
 ///
 /// A stored help centre is millions of small fields (a record is seven): summing and writing
 /// each on its own cost more than the bytes themselves, so they are gathered first.
-struct Writer<W: Write> {
+pub(super) struct Writer<W: Write> {
     out: W,
     block: Vec<u8>,
     sum: Checksum,
@@ -391,7 +465,7 @@ impl<W: Write> Writer<W> {
         self.block.clear();
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
+    pub(super) fn bytes(&mut self, bytes: &[u8]) {
         self.length += bytes.len() as u64;
         if self.block.len() + bytes.len() > WRITE_BLOCK {
             self.flush();
@@ -403,11 +477,11 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    fn u32(&mut self, value: u32) {
+    pub(super) fn u32(&mut self, value: u32) {
         self.bytes(&value.to_le_bytes());
     }
 
-    fn u64(&mut self, value: u64) {
+    pub(super) fn u64(&mut self, value: u64) {
         self.bytes(&value.to_le_bytes());
     }
 
@@ -427,7 +501,7 @@ impl<W: Write> Writer<W> {
 
 /// Reads a body as it streams in, with every length checked against what is left and every
 /// byte added to the checksum.
-struct Reader<R: io::Read> {
+pub(super) struct Reader<R: io::Read> {
     source: R,
     /// The body's length, and the bytes of it not read yet.
     length: u64,
@@ -435,7 +509,7 @@ struct Reader<R: io::Read> {
     sum: Checksum,
 }
 
-type Read<T> = Result<T, &'static str>;
+pub(super) type Read<T> = Result<T, &'static str>;
 
 impl<R: io::Read> Reader<R> {
     fn new(source: R, length: u64) -> Self {
@@ -479,7 +553,7 @@ impl<R: io::Read> Reader<R> {
         Ok(())
     }
 
-    fn take(&mut self, count: usize, what: &'static str) -> Read<Vec<u8>> {
+    pub(super) fn take(&mut self, count: usize, what: &'static str) -> Read<Vec<u8>> {
         if count as u64 > self.left {
             return Err(what);
         }
@@ -494,16 +568,16 @@ impl<R: io::Read> Reader<R> {
         Ok(word)
     }
 
-    fn u32(&mut self, what: &'static str) -> Read<u32> {
+    pub(super) fn u32(&mut self, what: &'static str) -> Read<u32> {
         self.u8s(what).map(u32::from_le_bytes)
     }
 
-    fn u64(&mut self, what: &'static str) -> Read<u64> {
+    pub(super) fn u64(&mut self, what: &'static str) -> Read<u64> {
         self.u8s(what).map(u64::from_le_bytes)
     }
 
     /// A count of items at least `each` bytes long: never more than the bytes left allow.
-    fn count(&mut self, each: usize, what: &'static str) -> Read<usize> {
+    pub(super) fn count(&mut self, each: usize, what: &'static str) -> Read<usize> {
         let count = usize::try_from(self.u64(what)?).map_err(|_| what)?;
         if (count as u64).saturating_mul(each.max(1) as u64) > self.left {
             return Err(what);
@@ -513,7 +587,7 @@ impl<R: io::Read> Reader<R> {
 
     /// `count` little-endian words of `N` bytes, read a block at a time (no second copy of
     /// a large array in memory).
-    fn words<const N: usize, T>(
+    pub(super) fn words<const N: usize, T>(
         &mut self,
         count: usize,
         what: &'static str,
@@ -878,6 +952,9 @@ fn decode<R: io::Read>(
         initial_bytes,
         pruning: true,
         ranked: std::sync::OnceLock::new(),
+        ranked_waits: std::sync::atomic::AtomicBool::new(true),
+        ranked_off: std::sync::atomic::AtomicBool::new(false),
+        ranked_file: None,
     })
 }
 

@@ -22,6 +22,16 @@ pub(crate) fn bigram(first: char, second: char) -> Term {
     BIGRAM | (u64::from(first) << 21) | u64::from(second)
 }
 
+/// The two syllables of a bigram term.
+pub(crate) fn bigram_chars(term: Term) -> Option<(char, char)> {
+    if term & !LOW != BIGRAM {
+        return None;
+    }
+    let first = char::from_u32(u32::try_from((term >> 21) & 0x1F_FFFF).ok()?)?;
+    let second = char::from_u32(u32::try_from(term & 0x1F_FFFF).ok()?)?;
+    Some((first, second))
+}
+
 /// A one-syllable stem (앱 of 앱을), or a one-syllable word.
 pub(crate) fn unigram(ch: char) -> Term {
     UNIGRAM | u64::from(ch)
@@ -92,10 +102,16 @@ fn is_word_letter(c: char) -> bool {
 }
 
 /// A piece of a query: a run of syllables (one word's, read with its stem and its other
-/// readings by the caller), or a term read whole (a Latin word, a number's normal form).
+/// readings by the caller), a run of syllables and lone consonants (`ㅅㄹㄹ`, `수수ㄹ`: the
+/// content tells what they spell), or a term read whole (a Latin word, a number's normal
+/// form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
     Syllables {
+        start: usize,
+        end: usize,
+    },
+    Spelled {
         start: usize,
         end: usize,
     },
@@ -116,6 +132,19 @@ pub(crate) fn query_pieces(chars: &[char], starts: &[bool]) -> Vec<Piece> {
     let mut covered = 0;
     while at < chars.len() {
         let ch = chars[at];
+        if is_syllable(ch) || hangul::is_consonant(ch) {
+            let spelled = run_end(chars, starts, at, |c| {
+                is_syllable(c) || hangul::is_consonant(c)
+            });
+            if chars[at..spelled].iter().any(|&c| hangul::is_consonant(c)) {
+                pieces.push(Piece::Spelled {
+                    start: at,
+                    end: spelled,
+                });
+                at = spelled;
+                continue;
+            }
+        }
         if is_syllable(ch) {
             let end = run_end(chars, starts, at, is_syllable);
             let start = at.max(covered).min(end);
@@ -360,11 +389,11 @@ const SUFFIXES: &[&str] = &[
 
 /// Particles whose form follows the stem's last syllable: 이, 을, 은 after a final
 /// consonant; 가, 를, 는 after none. A one-syllable stem may lose them (앱을, 차가).
-fn agrees(stem_last: char, particle: &str) -> bool {
+fn agrees(stem_last: char, particle: &[char]) -> bool {
     let has_final = hangul::split_syllable(stem_last).is_some_and(|(_, _, f)| f != 0);
     match particle {
-        "이" | "을" | "은" | "으로" => has_final,
-        "가" | "를" | "는" | "로" => !has_final,
+        ['이' | '을' | '은'] | ['으', '로'] => has_final,
+        ['가' | '를' | '는' | '로'] => !has_final,
         _ => false,
     }
 }
@@ -373,14 +402,19 @@ fn agrees(stem_last: char, particle: &str) -> bool {
 /// of particle comes off a stem of two or more syllables, or off one syllable it agrees with
 /// (앱을 → 앱, 회의 stays): nouns end in those syllables too.
 pub(crate) fn stem_len(word: &[char]) -> usize {
+    let Some(&last) = word.last() else {
+        return 0;
+    };
+    let table = suffixes_by_last();
+    let from = table.partition_point(|(end, _)| *end < last);
     let mut best = word.len();
-    for suffix in SUFFIXES {
-        let count = suffix.chars().count();
+    for (_, suffix) in table[from..].iter().take_while(|(end, _)| *end == last) {
+        let count = suffix.len();
         if count >= word.len() {
             continue;
         }
         let stem = word.len() - count;
-        if !word[stem..].iter().copied().eq(suffix.chars()) {
+        if word[stem..] != suffix[..] {
             continue;
         }
         let allowed = count >= 2 || stem >= 2 || agrees(word[stem - 1], suffix);
@@ -389,6 +423,24 @@ pub(crate) fn stem_len(word: &[char]) -> usize {
         }
     }
     best
+}
+
+/// [`SUFFIXES`] as characters, by their last character: every word of every document is
+/// read for its stem when the ranked tier is built, and the few suffixes ending as the word
+/// does are all it need be compared with.
+fn suffixes_by_last() -> &'static [(char, Vec<char>)] {
+    static TABLE: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: Vec<(char, Vec<char>)> = SUFFIXES
+            .iter()
+            .filter_map(|suffix| {
+                let chars: Vec<char> = suffix.chars().collect();
+                Some((*chars.last()?, chars))
+            })
+            .collect();
+        table.sort();
+        table
+    })
 }
 
 /// Whether `rest` is nothing, or a particle or ending alone (what may follow a word).

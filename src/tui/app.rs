@@ -196,6 +196,11 @@ pub enum SearchTiming {
 /// thread of its own, and typing never waits for it.
 pub const SEARCH_OFF_THREAD_FROM: usize = 400_000;
 
+/// From this many documents the ranked tier's postings take longer than a keystroke to build
+/// (about 0.15 s at 20,000): they are built on a thread of their own when the index comes,
+/// and searches are the exact tiers' alone until they are ready.
+pub const RANKED_IN_BACKGROUND_FROM: usize = 20_000;
+
 /// Guides read from a help centre's folder kept in memory besides the one shown (each is a
 /// few megabytes parsed; one let go is read again, in tens of milliseconds, when next shown).
 pub const GUIDES_KEPT: usize = 8;
@@ -490,6 +495,10 @@ impl App {
     }
 
     fn search_off_thread_when_large(&mut self) {
+        if self.index.len() >= RANKED_IN_BACKGROUND_FROM {
+            // Detached: it ends with the build, and the index it holds goes with it.
+            drop(self.index.prepare_ranked_in_background());
+        }
         if self.index.len() >= SEARCH_OFF_THREAD_FROM {
             self.search_off_thread();
         }

@@ -380,13 +380,13 @@ fn sets() -> Vec<(String, Vec<Case>)> {
         .collect()
 }
 
-/// Floors just under the figures measured over the whole help centre (docs/search.md: 0.67
-/// and 0.57 on `queries.json`, 0.86 and 0.76 on `agent_queries.json`; initials 0.41 the
-/// lowest category): a change that loses ground fails. The targets (0.90, 0.85,
-/// 0.80 a category) are not reached yet.
-const HIT_AT_3_FLOOR: f64 = 0.65;
-const MRR_FLOOR: f64 = 0.55;
-const CATEGORY_FLOOR: f64 = 0.40;
+/// Floors just under the figures measured over the whole help centre (docs/search.md: 0.77
+/// and 0.64 on `queries.json`, 0.86 and 0.74 on `agent_queries.json`; typos 0.56 the lowest
+/// category): a change that loses ground fails. The targets (0.90, 0.85, 0.80 a
+/// category) are not reached yet.
+const HIT_AT_3_FLOOR: f64 = 0.75;
+const MRR_FLOOR: f64 = 0.62;
+const CATEGORY_FLOOR: f64 = 0.50;
 
 #[test]
 fn agents_queries_find_their_answers() {
@@ -429,4 +429,46 @@ fn heldout_relevance() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/heldout.json");
     let queries = read_set(&path);
     let _ = evaluate("heldout.json", &queries);
+}
+
+/// Prints what a query shows over the relevance corpus, hit by hit (`RELEVANCE_QUERY='…'
+/// cargo test --test search explain -- --ignored --nocapture`): what a miss in the table
+/// showed and why.
+#[test]
+#[ignore = "a tool for reading one query's hits"]
+fn explain() {
+    let corpus = &*CORPUS;
+    let Some(query) = std::env::var_os("RELEVANCE_QUERY") else {
+        return;
+    };
+    for query in query.to_string_lossy().split('|') {
+        let mut results = corpus
+            .index
+            .search_cached(&mut SearchCache::default(), query);
+        results.rank_up_to(&corpus.index, 10);
+        println!(
+            "{query}: {} hits; read as {:?}",
+            results.total(),
+            results.readings()
+        );
+        for hit in results.ranked().iter().take(10) {
+            let doc = corpus.index.doc(hit.doc);
+            println!(
+                "  {:>6} {:<10} {:<22} {:?} [{}] {}",
+                hit.score,
+                doc.kind.as_str(),
+                hit.how.names().join(","),
+                doc.target,
+                corpus.titles[doc.target.guide()]
+                    .chars()
+                    .take(14)
+                    .collect::<String>(),
+                doc.text
+                    .replace('\n', " ")
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            );
+        }
+    }
 }
