@@ -17,6 +17,7 @@ use proptest::test_runner::RngSeed;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support_console::content;
+use support_console::import;
 use support_console::text::is_unsafe;
 
 /// The seed of every case below.
@@ -143,6 +144,108 @@ proptest! {
                 prop_assert_eq!(text.lines().count(), shown + summed, "{}", text);
             }
         }
+    }
+}
+
+// ---- The importer, in each of its forms ----
+
+/// An article's lines as help centres write them, mixed with hostile text.
+fn markdown_article() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        hostile_text(6).prop_map(|t| format!("# {t}")),
+        hostile_text(6).prop_map(|t| format!("## 1️⃣ {t}")),
+        hostile_text(8).prop_map(|t| format!("Q. {t}")),
+        hostile_text(8).prop_map(|t| format!("A. {t}")),
+        hostile_text(8).prop_map(|t| format!("1. {t}")),
+        hostile_text(8).prop_map(|t| format!("① {t}")),
+        hostile_text(4).prop_map(|t| format!("[{t}](javascript:alert(1))")),
+        hostile_text(4).prop_map(|t| format!("| {t} | 2025.03.01 | {t} |")),
+        Just("|---|---|---|".to_owned()),
+        Just("```".to_owned()),
+        hostile_text(6).prop_map(|t| format!("> {t}")),
+        hostile_text(6).prop_map(|t| format!("앱 [메뉴] > [{t}] → 확인")),
+        hostile_text(10),
+    ];
+    prop::collection::vec(line, 0..30).prop_map(|lines| lines.join("\n"))
+}
+
+fn html_article() -> impl Strategy<Value = String> {
+    let element = prop_oneof![
+        hostile_text(6).prop_map(|t| format!("<h2>{t}</h2>")),
+        hostile_text(8).prop_map(|t| format!("<p>{t}</p>")),
+        hostile_text(6).prop_map(|t| format!("<ul><li>{t}</li><li>{t}</li></ul>")),
+        hostile_text(4).prop_map(|t| {
+            format!("<table><tr><td rowspan=\"9999\" colspan=\"70000\">{t}</td></tr></table>")
+        }),
+        hostile_text(4).prop_map(|t| format!("<details><summary>{t}</summary>{t}</details>")),
+        hostile_text(4).prop_map(|t| format!("<a href=\"{t}\">{t}</a>")),
+        (1usize..3_000).prop_map(|n| format!("{}x{}", "<span>".repeat(n), "</span>".repeat(n))),
+        Just("<div><p>열린 채".to_owned()),
+    ];
+    prop::collection::vec(element, 0..20).prop_map(|parts| parts.concat())
+}
+
+fn api_page() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((any::<u32>(), hostile_text(5), html_article()), 0..4),
+        prop_oneof![Just(String::new()), Just(",\"next_page\": 7".to_owned())],
+    )
+        .prop_map(|(articles, tail)| {
+            let articles: Vec<serde_json::Value> = articles
+                .into_iter()
+                .map(
+                    |(id, title, body)| serde_json::json!({"id": id, "title": title, "body": body}),
+                )
+                .collect();
+            let json = serde_json::json!({"articles": articles}).to_string();
+            format!("{}{tail}}}", &json[..json.len() - 1])
+        })
+}
+
+proptest! {
+    #![proptest_config(seeded(150))]
+
+    /// Any article in any form imports or is refused with a reason; what it imports has
+    /// headings, titles and labels free of controls, bidi and zero-width characters.
+    #[test]
+    fn any_article_imports_or_is_refused(
+        text in prop_oneof![markdown_article(), html_article(), api_page()],
+        form in prop::sample::select(vec![None, Some(import::Format::Markdown), Some(import::Format::Html), Some(import::Format::ZendeskJson)]),
+    ) {
+        let file = import::read_file(
+            Path::new("fuzz/article.md"),
+            &text,
+            form,
+            &import::FileContext::default(),
+        );
+        if let Some(error) = &file.error {
+            assert_clean("an import error", error);
+        }
+        for article in &file.articles {
+            match &article.outcome {
+                import::Outcome::Refused(why) => prop_assert!(!why.is_empty()),
+                import::Outcome::Imported(imported) => assert_plain_labels(&imported.guide),
+                import::Outcome::Merged { .. } => {}
+            }
+        }
+    }
+}
+
+/// What lists, trees and tickets show of a guide on one line is plain.
+pub fn assert_plain_labels(guide: &content::Guide) {
+    let mut labels: Vec<&str> = vec![&guide.heading, &guide.title];
+    labels.extend(guide.category.iter().map(String::as_str));
+    labels.extend(guide.tags.iter().map(String::as_str));
+    labels.extend(guide.links.iter().map(|l| l.label.as_str()));
+    labels.extend(guide.notes.iter().filter_map(|n| n.title.as_deref()));
+    labels.extend(guide.sms_templates.iter().map(|t| t.title.as_str()));
+    for qa in &guide.qa {
+        labels.extend(qa.label.as_deref());
+        labels.extend(qa.questions.iter().map(String::as_str));
+        labels.extend(qa.sections.iter().filter_map(|s| s.title.as_deref()));
+    }
+    for label in labels {
+        assert!(!label.chars().any(is_unsafe), "not plain: {label:?}");
     }
 }
 
