@@ -9,6 +9,8 @@ mod corpus;
 mod fuzz;
 #[path = "hostile/log.rs"]
 mod log;
+#[path = "hostile/soak.rs"]
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

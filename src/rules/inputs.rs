@@ -254,13 +254,9 @@ pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, Str
             .parse::<Rating>()
             .map(|r| f64::from(r.hundredths()) / 100.0)
             .map_err(|_| bad("0.0~5.0 사이 평점 (예: 4.2)")),
-        InputUnit::Percent => trimmed
-            .trim_end_matches('%')
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| (0.0..=100.0).contains(v))
-            .ok_or_else(|| bad("0~100 사이 비율 (예: 82 또는 82%)")),
+        InputUnit::Percent => {
+            exact_percent(trimmed.trim_end_matches('%').trim()).ok_or_else(|| bad(ACCEPTED_PERCENT))
+        }
         InputUnit::Count | InputUnit::AmountKrw => trimmed
             .trim_end_matches(['원', '회', '건', '일'])
             .replace(',', "")
@@ -273,4 +269,33 @@ pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, Str
             })
             .map_err(|_| bad("0 이상의 정수 (예: 3 또는 39,000원)")),
     }
+}
+
+/// What a percent input accepts, for error messages.
+const ACCEPTED_PERCENT: &str = "0~100 사이 비율, 소수 여섯째 자리까지 (예: 82, 82% 또는 84.995)";
+
+/// Fractional digits a percent may have. Two decimals of at most 3 + 6 digits have nearest
+/// doubles ordered as they are and equal only when they are, so the comparison with a
+/// threshold (itself a short decimal) is exact; "84.99999999999999999" would read as 85.0
+/// and meet "85% 이상" a driver does not meet, so it is refused, never rounded.
+const PERCENT_DECIMALS: usize = 6;
+
+/// A percent typed as plain decimal text ("84.995"), from 0 to 100, with at most
+/// [`PERCENT_DECIMALS`] fractional digits; `None` otherwise (exponents, signs, NaN and
+/// infinities included).
+fn exact_percent(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 3
+        || fraction.len() > PERCENT_DECIMALS
+        || (text.contains('.') && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|value| (0.0..=100.0).contains(value))
 }

@@ -314,7 +314,9 @@ impl App {
         let guide = shown.and_then(|id| self.content.guide_index(&id));
         match guide {
             Some(guide) if guide == self.guide => self.category.show_guide(guide),
-            _ => self.select_guide(guide.unwrap_or(0)),
+            _ => {
+                self.select_guide(guide.unwrap_or(0));
+            }
         }
         if self.search.searching() {
             self.run_search();
@@ -1206,7 +1208,9 @@ impl App {
             }
             Command::Focus(pane) => self.focus = pane,
             Command::SetStep(step) => self.set_step(step),
-            Command::SelectGuide(guide) => self.select_guide(guide),
+            Command::SelectGuide(guide) => {
+                self.select_guide(guide);
+            }
             Command::SelectQa(index) => self.select_qa(index),
             Command::OpenQuestion(index) => {
                 self.select_qa(index);
@@ -1272,10 +1276,24 @@ impl App {
     }
 
     /// Shows `guide`: the tree's selection, the question, the rule opened from search and
-    /// the SMS selection all start over in it.
-    fn select_guide(&mut self, guide: usize) {
+    /// the SMS selection all start over in it. A guide that cannot be opened (its file
+    /// changed or went away since the content was loaded) stays unshown, and the footer says
+    /// why and what to do: Enter never does nothing unexplained. Whether it is shown.
+    fn select_guide(&mut self, guide: usize) -> bool {
         if self.content.guide(guide).is_none() {
-            return;
+            let why = self.content.unavailable(guide).map_or_else(
+                || "목록에 없는 가이드입니다".to_owned(),
+                ToString::to_string,
+            );
+            let title = self
+                .content
+                .card(guide)
+                .map(|card| format!("'{}' ", crate::text::plain_label(&card.title)))
+                .unwrap_or_default();
+            self.toast(format!(
+                "{title}가이드를 열 수 없습니다: {why} · 콘솔을 다시 시작하면 지금 내용으로 열립니다"
+            ));
+            return false;
         }
         self.guide = guide;
         self.step = Step(self.step.index().min(self.step_count() - 1));
@@ -1287,6 +1305,7 @@ impl App {
             self.rules.for_guide(shown);
         }
         self.sms.reset();
+        true
     }
 
     /// Keeps what the agent has now seen for the next run (written on a thread: a help
@@ -1532,8 +1551,8 @@ impl App {
             | Target::Template { guide, .. }
             | Target::Rule { guide, .. } => guide,
         };
-        if guide != self.guide {
-            self.select_guide(guide);
+        if guide != self.guide && !self.select_guide(guide) {
+            return;
         }
         match target {
             Target::Guide { .. } => {

@@ -1,0 +1,170 @@
+//! A long working day, compressed: 10,000 searches, 200 content reloads (the folder edited
+//! between some of them, so that both a stored index and a rebuilt one are taken in) and
+//! 1,000 log writes through the console's writer thread, all in one process. Memory, open
+//! files and threads must stay flat after the first reloads (nothing kept per reload,
+//! per search or per write), and every event must be in the log at the end.
+//!
+//! Ignored by default (about a minute): `cargo test --release --test hostile soak -- --ignored
+//! --nocapture` prints the figures that docs/benchmarks.md records. Nothing here is timed.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use support_console::content;
+use support_console::history::writer::LogWriter;
+use support_console::history::{EventKind, Filter, Log, LogEvent};
+use support_console::search::index_cache::{IndexCache, Loaded, console_start};
+use support_console::tui::App;
+
+use super::corpus;
+
+const SEARCHES: usize = 10_000;
+const RELOADS: usize = 200;
+const WRITES: usize = 1_000;
+/// Entries of the help centre reloaded (about 2 MB of JSON in 10 guides).
+const ENTRIES: usize = 2_000;
+
+/// What the process holds now: resident memory (KiB), open files, threads.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    rss_kib: u64,
+    files: usize,
+    threads: usize,
+}
+
+fn held() -> Held {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|value| value.parse().ok())
+            .expect("a field of /proc/self/status")
+    };
+    Held {
+        rss_kib: field("VmRSS:"),
+        files: std::fs::read_dir("/proc/self/fd").expect("fds").count(),
+        threads: usize::try_from(field("Threads:")).expect("threads"),
+    }
+}
+
+fn event(n: usize) -> LogEvent {
+    LogEvent {
+        at: support_console::clock::now_kst(),
+        as_of: None,
+        kind: EventKind::Sent,
+        stored_kind: None,
+        guide_id: Some("corpus-000".into()),
+        template_id: None,
+        content_version: "soak".into(),
+        message_kind: None,
+        bytes: None,
+        text: format!("기록 {n}"),
+    }
+}
+
+/// The folder as the console takes it in after a change: the first guide at once when its
+/// index is stored (the rest loaded as the console's loader thread does), else everything.
+fn reload(cache: &IndexCache, dir: &Path) -> Loaded {
+    let start = console_start(Some(cache), Some(dir)).expect("content loads");
+    if let Some(storing) = start.storing {
+        storing.join().expect("stored");
+    }
+    match (start.index, start.rest) {
+        (_, Some(rest)) => rest().expect("the rest loads"),
+        // The thread that stored it has let go of both.
+        (Some(index), None) => Loaded {
+            content: Arc::try_unwrap(start.content)
+                .unwrap_or_else(|_| panic!("the content held elsewhere")),
+            index: Arc::try_unwrap(index).unwrap_or_else(|_| panic!("the index held elsewhere")),
+        },
+        (None, None) => panic!("neither an index nor the rest to load"),
+    }
+}
+
+#[test]
+#[ignore = "a soak test of about a minute: run with --ignored"]
+fn a_long_day_keeps_memory_files_and_threads_flat_and_loses_no_event() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("content");
+    corpus::write_corpus(&folder, ENTRIES, None).expect("corpus");
+    let cache = IndexCache::at(dir.path().join("cache"));
+    let log_path = dir.path().join("log.sqlite3");
+    let writer = LogWriter::start(log_path.clone(), |_| {}).expect("writer");
+    let mut app = App::new(content::load_embedded().expect("embedded"), None, None);
+    let edited = folder.join("corpus-003.json");
+    let original = std::fs::read_to_string(&edited).expect("guide");
+
+    let started = std::time::Instant::now();
+    let (mut searched, mut written) = (0, 0);
+    let mut samples: Vec<(usize, Held)> = Vec::new();
+    for round in 0..RELOADS {
+        // Every tenth reload follows an edit (a new index built and stored); the others
+        // take the stored index in.
+        if round % 10 == 5 {
+            let text = if round % 20 == 5 {
+                original.replace("도움말 3", "도움말 삼")
+            } else {
+                original.clone()
+            };
+            std::fs::write(&edited, text).expect("edit");
+        }
+        app.apply_loaded(reload(&cache, &folder));
+        for n in 0..SEARCHES / RELOADS {
+            let query = corpus::AGENT_QUERIES[(round + n) % corpus::AGENT_QUERIES.len()];
+            std::hint::black_box(app.index.search(query));
+            searched += 1;
+        }
+        for _ in 0..WRITES / RELOADS {
+            writer.write(event(written)).expect("queued");
+            written += 1;
+        }
+        if round % 20 == 19 {
+            // Between two samples the writer catches up, as between calls.
+            while writer.pending() > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            samples.push((round + 1, held()));
+        }
+    }
+    let finished = writer.finish(std::time::Duration::from_secs(10));
+    let elapsed = started.elapsed();
+    assert_eq!(finished.unwritten, 0, "{finished:?}");
+    let (log, _) = Log::open(&log_path).expect("log");
+    let events = log.events(&Filter::default()).expect("events");
+    assert_eq!(events.len(), WRITES, "every event in the log, once");
+    assert_eq!(events.last().map(|e| e.text.as_str()), Some("기록 999"));
+    assert_eq!((searched, written), (SEARCHES, WRITES));
+
+    println!("soak: {SEARCHES} searches, {RELOADS} reloads, {WRITES} log writes in {elapsed:.1?}");
+    println!("| after reloads | resident memory | open files | threads |");
+    println!("| ---: | ---: | ---: | ---: |");
+    for (reloads, held) in &samples {
+        println!(
+            "| {reloads} | {}.{} MiB | {} | {} |",
+            held.rss_kib / 1024,
+            held.rss_kib % 1024 * 10 / 1024,
+            held.files,
+            held.threads
+        );
+    }
+    // Flat after the first sample (allocator pools and caches warmed up by then): files
+    // and threads exactly, memory within an eighth (what the allocator keeps between two
+    // indexes of the same help centre).
+    let (_, first) = samples[0];
+    for (reloads, now) in &samples[1..] {
+        assert_eq!(now.files, first.files, "open files after {reloads} reloads");
+        assert_eq!(
+            now.threads, first.threads,
+            "threads after {reloads} reloads"
+        );
+        assert!(
+            now.rss_kib <= first.rss_kib + first.rss_kib / 8,
+            "memory after {reloads} reloads: {} KiB, {} KiB after the first {}",
+            now.rss_kib,
+            first.rss_kib,
+            samples[0].0
+        );
+    }
+}
