@@ -21,8 +21,8 @@ use super::corpus;
 const SEARCHES: usize = 10_000;
 const RELOADS: usize = 200;
 const WRITES: usize = 1_000;
-/// Entries of the help centre reloaded (about 2 MB of JSON in 10 guides).
-const ENTRIES: usize = 2_000;
+/// Entries of the help centre reloaded (ten guides of `corpus::PER_GUIDE` entries).
+const ENTRIES: usize = 10 * corpus::PER_GUIDE;
 
 /// What the process holds now: resident memory (KiB), open files, threads.
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +94,7 @@ fn a_long_day_keeps_memory_files_and_threads_flat_and_loses_no_event() {
     let writer = LogWriter::start(log_path.clone(), |_| {}).expect("writer");
     let mut app = App::new(content::load_embedded().expect("embedded"), None, None);
     let edited = folder.join("corpus-003.json");
+    assert!(edited.is_file(), "the corpus has ten guides");
     let original = std::fs::read_to_string(&edited).expect("guide");
 
     let started = std::time::Instant::now();
