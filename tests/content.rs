@@ -869,7 +869,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(whole.guide_count(), 2);
     let catalog = whole.catalog(&out);
     let identity = content::identity(&out).unwrap();
-    let lazy = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let lazy = content::Content::from_catalog(&catalog, &out, Vec::new());
     assert_eq!(lazy.guide_count(), 2);
     assert_eq!(
         lazy.cards()
@@ -967,7 +967,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert!(stored.docs().eq(in_memory.docs()));
 
     // Touched since the catalog was taken (same bytes, a new time): still read.
-    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let fresh = content::Content::from_catalog(&catalog, &out, Vec::new());
     fs::File::options()
         .append(true)
         .open(out.join("zz-second.json"))
@@ -977,7 +977,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(fresh.guide(1), whole.guide(1), "a touch changes nothing");
     // Changed since the catalog was taken: a guide not read yet is not read, and says why;
     // the other guide's file is as it was, and is read.
-    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let fresh = content::Content::from_catalog(&catalog, &out, Vec::new());
     fs::write(
         out.join("zz-second.json"),
         serde_json::to_string(&second).unwrap(),
@@ -989,12 +989,12 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(fresh.unavailable(0), None);
     // A pass over every guide (the watcher's snapshot) reads through the same check and
     // keeps none of what it read.
-    let peeked = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let peeked = content::Content::from_catalog(&catalog, &out, Vec::new());
     assert!(peeked.peek_guide(1).is_none(), "its own file changed");
     assert_eq!(peeked.peek_guide(0).as_deref(), whole.guide(0));
     assert!(!peeked.is_read(0), "a peek keeps nothing");
     fs::remove_file(out.join("zz-second.json")).unwrap();
-    let gone = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let gone = content::Content::from_catalog(&catalog, &out, Vec::new());
     assert!(gone.guide(1).is_none());
     assert!(
         matches!(gone.unavailable(1), Some(content::Unavailable::Unreadable(why)) if why.contains("읽을 수 없습니다")),

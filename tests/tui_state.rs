@@ -1620,8 +1620,7 @@ fn guides_read_over_a_day_are_let_go_but_the_last_few_and_the_one_shown() {
     }
     let whole = content::load_dir(dir.path()).expect("help centre");
     let catalog = whole.catalog(dir.path());
-    let identity = content::identity(dir.path()).expect("identity");
-    let lazy = content::Content::from_catalog(&catalog, dir.path(), identity, Vec::new());
+    let lazy = content::Content::from_catalog(&catalog, dir.path(), Vec::new());
     let index = support_console::search::SearchIndex::build(&whole);
     let mut app = app();
     app.apply_loaded(support_console::tui::Loaded {
@@ -1668,8 +1667,7 @@ fn a_content_change_while_running_strands_no_guide_and_says_why_one_cannot_open(
         .collect();
     let whole = content::load_dir(dir.path()).expect("help centre");
     let catalog = whole.catalog(dir.path());
-    let identity = content::identity(dir.path()).expect("identity");
-    let lazy = content::Content::from_catalog(&catalog, dir.path(), identity, Vec::new());
+    let lazy = content::Content::from_catalog(&catalog, dir.path(), Vec::new());
     let index = support_console::search::SearchIndex::build(&whole);
     let mut app = app();
     app.apply_loaded(support_console::tui::Loaded {

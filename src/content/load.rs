@@ -1,6 +1,6 @@
 //! Reading content files: the embedded assets or every `*.json` under a directory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};

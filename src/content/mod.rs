@@ -261,12 +261,11 @@ impl Content {
         }
     }
 
-    /// Content of the folder `dir` (whose identity is `identity`) as `catalog` lists it:
-    /// each guide is read when first asked for.
+    /// Content of the folder `dir` as `catalog` lists it: each guide is read when first
+    /// asked for, from a file that still holds the bytes its card was taken from.
     pub fn from_catalog(
         catalog: &Catalog,
         dir: &Path,
-        identity: [u8; 16],
         synonyms: Vec<Synonym>,
     ) -> Self {
         let slots = catalog

@@ -169,6 +169,7 @@ mod tests {
             message_kind: None,
             bytes: None,
             text: text.into(),
+            detail: crate::history::EventDetail::default(),
         }
     }
 

@@ -342,7 +342,7 @@ fn store_guide_by_guide(
         if content::identity(dir)? == identity {
             cache.keep_ranked(&mut index, identity);
             cache.prune(&path);
-            let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+            let content = Content::from_catalog(index.catalog(), dir, synonyms);
             return Ok(FolderStart::Indexed(content, Box::new(index)));
         }
         // Changed while it was read: what was stored may hold some of each.
@@ -365,7 +365,7 @@ fn load_rest(
 ) -> Result<Loaded, LoadError> {
     if let Ok(mut index) = SearchIndex::load_stored(&cache.path_for(identity), identity) {
         cache.keep_ranked(&mut index, identity);
-        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+        let content = Content::from_catalog(index.catalog(), dir, synonyms);
         return Ok(Loaded { content, index });
     }
     let content = match store_guide_by_guide(dir, cache, identity)? {

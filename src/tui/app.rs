@@ -448,7 +448,9 @@ impl App {
                     }
                 }
             }
-            None => self.select_guide(0),
+            None => {
+                self.select_guide(0);
+            }
         }
         let row_guide = tree_row
             .and_then(|id| self.content.guide_index(&id))

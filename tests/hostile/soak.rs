@@ -61,6 +61,7 @@ fn event(n: usize) -> LogEvent {
         message_kind: None,
         bytes: None,
         text: format!("기록 {n}"),
+        detail: support_console::history::EventDetail::default(),
     }
 }
 
