@@ -263,11 +263,7 @@ impl Content {
 
     /// Content of the folder `dir` as `catalog` lists it: each guide is read when first
     /// asked for, from a file that still holds the bytes its card was taken from.
-    pub fn from_catalog(
-        catalog: &Catalog,
-        dir: &Path,
-        synonyms: Vec<Synonym>,
-    ) -> Self {
+    pub fn from_catalog(catalog: &Catalog, dir: &Path, synonyms: Vec<Synonym>) -> Self {
         let slots = catalog
             .guides
             .iter()

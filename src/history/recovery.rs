@@ -73,6 +73,36 @@ pub struct Merged {
     pub damaged: usize,
 }
 
+impl Merged {
+    /// What the agent is told of a merge into the log at `log` (`None` when it changed
+    /// nothing they need to know).
+    pub fn notice(&self, log: &Path) -> Option<String> {
+        if self.added == 0 && self.damaged == 0 {
+            return None;
+        }
+        let mut notice = format!(
+            "지난번 종료 때 저장하지 못한 기록 {}건을 복구 파일에서 기록에 합쳤습니다",
+            self.added
+        );
+        if self.damaged > 0 {
+            notice.push_str(&format!(
+                " (읽을 수 없는 {}줄은 {}에 남김)",
+                self.damaged,
+                crate::text::path(&damaged_path(log))
+            ));
+        }
+        Some(notice)
+    }
+}
+
+/// What the agent is told when a recovery file could not be merged (it stays for the next
+/// start).
+pub fn not_merged(why: &str) -> String {
+    format!(
+        "지난번 종료 때 저장하지 못한 기록을 아직 합치지 못했습니다 (복구 파일은 그대로 둡니다): {why}"
+    )
+}
+
 /// Where lines of a recovery file that do not read as an event are kept.
 pub fn damaged_path(log: &Path) -> PathBuf {
     file::beside(log, ".recovery.damaged.jsonl")

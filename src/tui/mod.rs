@@ -29,7 +29,6 @@ pub mod ui;
 pub mod watch;
 pub mod widgets;
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -131,27 +130,9 @@ pub fn run(
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
     let mut notices = Vec::new();
-    match recovered {
-        Some(Ok(merged)) if merged.added > 0 || merged.damaged > 0 => {
-            let mut notice = format!(
-                "지난번 종료 때 저장하지 못한 기록 {}건을 복구 파일에서 기록에 합쳤습니다",
-                merged.added
-            );
-            if merged.damaged > 0 {
-                let _ = write!(
-                    notice,
-                    " (읽을 수 없는 {}줄은 {}에 남김)",
-                    merged.damaged,
-                    app.history_path.as_deref().map_or_else(String::new, |path| {
-                        crate::text::path(&crate::history::recovery::damaged_path(path))
-                    })
-                );
-            }
-            notices.push(notice);
-        }
-        Some(Err(why)) => notices.push(format!(
-            "지난번 종료 때 저장하지 못한 기록을 아직 합치지 못했습니다 (복구 파일은 그대로 둡니다): {why}"
-        )),
+    match (recovered, app.history_path.as_deref()) {
+        (Some(Ok(merged)), Some(path)) => notices.extend(merged.notice(path)),
+        (Some(Err(why)), _) => notices.push(crate::history::recovery::not_merged(&why)),
         _ => {}
     }
     if expired > 0 {

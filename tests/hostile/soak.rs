@@ -203,7 +203,8 @@ fn soak(day: Day) {
         .map(|(time, query)| format!("{query:?} {time:.2?}"))
         .take(5)
         .collect();
-    let search_times: Vec<std::time::Duration> = search_times.iter().map(|(time, _)| *time).collect();
+    let search_times: Vec<std::time::Duration> =
+        search_times.iter().map(|(time, _)| *time).collect();
     let mib = |kib: u64| format!("{}.{} MiB", kib / 1024, kib % 1024 * 10 / 1024);
     println!(
         "soak: {} searches, {} reloads, {} log writes in {elapsed:.1?}",
