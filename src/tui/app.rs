@@ -1293,7 +1293,7 @@ impl App {
                 .map(|card| format!("'{}' ", crate::text::plain_label(&card.title)))
                 .unwrap_or_default();
             self.toast(format!(
-                "{title}가이드를 열 수 없습니다: {why} · 콘솔을 다시 시작하면 지금 내용으로 열립니다"
+                "{title}가이드를 열 수 없습니다: {why} · 바뀐 내용을 불러온 뒤 다시 여세요"
             ));
             return false;
         }
