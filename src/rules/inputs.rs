@@ -74,13 +74,16 @@ pub const NONE_WORDS: [&str; 3] = ["none", "없음", "-"];
 /// allows it), a choice's option, a date; a yes/no input is given by naming it.
 pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
     let trimmed = text.trim();
+    // What was typed, as a message may quote it: controls, escapes and bidi shown, never
+    // sent raw to the terminal or the clipboard.
+    let shown = crate::text::visible_line(trimmed);
     match input.kind {
         InputKind::Metric => {
             if NONE_WORDS.contains(&trimmed) {
                 return match &input.none {
                     Some(_) => Ok(Given::NoValue),
                     None => Err(format!(
-                        "{}은(는) 값이 있어야 합니다 (\"{trimmed}\")",
+                        "{}은(는) 값이 있어야 합니다 (\"{shown}\")",
                         input.label
                     )),
                 };
@@ -96,7 +99,7 @@ pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
                     .parse::<Rating>()
                     .map(|rating| Given::Number(f64::from(rating.hundredths()) / 100.0))
                     .map_err(|_| {
-                        format!("\"{trimmed}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}{none}")
+                        format!("\"{shown}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}{none}")
                     });
             }
             parse_number(unit, &input.label, trimmed).map(Given::Number)
@@ -109,14 +112,14 @@ pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
             .ok_or_else(|| {
                 let values: Vec<&str> = input.options.iter().map(|o| o.value.as_str()).collect();
                 format!(
-                    "\"{trimmed}\"은 고를 수 있는 값이 아닙니다: {}",
+                    "\"{shown}\"은 고를 수 있는 값이 아닙니다: {}",
                     values.join(", ")
                 )
             }),
         InputKind::YesNo => Ok(Given::Yes),
         InputKind::Date => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
             .map(Given::Date)
-            .map_err(|_| format!("\"{trimmed}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요")),
+            .map_err(|_| format!("\"{shown}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요")),
     }
 }
 
@@ -247,7 +250,9 @@ pub fn value_name(input: &RuleInput) -> &'static str {
 /// Reads a number as the agent types it ("82", "82%", "39,000원", "4.0"), or says in
 /// Korean what was expected.
 pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, String> {
-    let bad = |expected: &str| super::phrases::threshold_bad_value(input, text, expected);
+    let bad = |expected: &str| {
+        super::phrases::threshold_bad_value(input, &crate::text::visible_line(text), expected)
+    };
     let trimmed = text.trim();
     match unit {
         InputUnit::Rating => trimmed

@@ -277,6 +277,65 @@ static INDEX: std::sync::LazyLock<support_console::search::SearchIndex> =
         )
     });
 
+// ---- The rule inputs: values an agent types into the rule form or `check`'s flags ----
+
+/// What an agent types for a value: numbers as they come (signs, exponents, commas, units,
+/// too many decimals, `none`), or anything at all.
+fn typed_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => "[+-]?[0-9]{0,4}([.,][0-9]{0,20})?(e[+-]?[0-9]{1,3})?[ ]?(%|원|회|건|일)?",
+        1 => prop::sample::select(vec![
+            "none", "없음", "-", "NaN", "inf", "-0", "84.995", "84.9999999999", "100.0000001",
+            "5.01", "4.0", "2024-02-30", "2024-12-31", "9999-99-99", "예", "아니오",
+        ])
+        .prop_map(str::to_owned),
+        2 => hostile_text(8),
+    ]
+}
+
+proptest! {
+    #![proptest_config(seeded(600))]
+
+    /// Any text typed for any input of any embedded guide is read as a value of its kind in
+    /// its range, or refused with a Korean message that carries nothing raw.
+    #[test]
+    fn any_typed_value_is_read_in_range_or_refused_in_korean(
+        text in typed_value(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        use support_console::content::{InputKind, InputUnit};
+        use support_console::rules::{Given, inputs};
+        let all: Vec<_> = EMBEDDED
+            .guides()
+            .flat_map(|guide| guide.inputs.iter())
+            .collect();
+        prop_assume!(!all.is_empty());
+        let input = all[pick.index(all.len())];
+        match inputs::parse(input, &text) {
+            Ok(Given::Number(value)) => {
+                let top = match input.unit.unwrap_or(InputUnit::Count) {
+                    InputUnit::Rating => 5.0,
+                    InputUnit::Percent => 100.0,
+                    InputUnit::Count | InputUnit::AmountKrw => f64::MAX,
+                };
+                prop_assert!(input.kind == InputKind::Metric);
+                prop_assert!(value.is_finite() && (0.0..=top).contains(&value), "{text:?} -> {value}");
+            }
+            Ok(_) => {}
+            Err(message) => {
+                prop_assert!(
+                    message.chars().any(|c| ('가'..='힣').contains(&c)),
+                    "not Korean: {message}"
+                );
+                assert_clean("a refused value's message", &message);
+            }
+        }
+    }
+}
+
+static EMBEDDED: std::sync::LazyLock<content::Content> =
+    std::sync::LazyLock::new(|| content::load_embedded().expect("embedded content"));
+
 // ---- The command line ----
 
 fn argument() -> impl Strategy<Value = String> {
