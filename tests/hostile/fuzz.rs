@@ -336,6 +336,82 @@ proptest! {
 static EMBEDDED: std::sync::LazyLock<content::Content> =
     std::sync::LazyLock::new(|| content::load_embedded().expect("embedded content"));
 
+// ---- The log's files: whatever lies at the log's path, and the recovery file ----
+
+/// Bytes that could stand at the log's path or in its recovery file: JSON lines of events
+/// (whole, torn, with hostile text), a SQLite header and damage after it, random bytes.
+fn log_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        hostile_text(6).prop_map(|text| {
+            serde_json::json!({
+                "uid": "u-1", "at": "2024-11-29T10:00:00+09:00", "kind": "sent",
+                "guide_id": "g", "template_id": null, "content_version": "v", "text": text,
+            })
+            .to_string()
+        }),
+        hostile_text(6).prop_map(|text| format!("{{\"kind\":\"sent\",\"text\":{text:?}")),
+        hostile_text(10),
+    ];
+    prop_oneof![
+        prop::collection::vec(line, 0..6).prop_map(|lines| lines.join("\n").into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..600).prop_map(|tail| {
+            let mut bytes = b"SQLite format 3\0".to_vec();
+            bytes.extend(tail);
+            bytes
+        }),
+        prop::collection::vec(any::<u8>(), 0..600),
+    ]
+}
+
+proptest! {
+    #![proptest_config(seeded(60))]
+
+    /// Whatever lies at the log's path is opened as a log or refused in Korean, and a
+    /// refused file is left byte for byte as it was.
+    #[test]
+    fn any_file_at_the_logs_path_opens_or_is_refused_untouched(bytes in log_bytes()) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.log");
+        std::fs::write(&path, &bytes).expect("write");
+        match support_console::history::Log::open(&path) {
+            Ok((log, _)) => {
+                log.events(&support_console::history::Filter::default()).expect("listed");
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(message.chars().any(|c| ('가'..='힣').contains(&c)), "{message}");
+                assert_clean("a refused log's message", &message);
+                prop_assert_eq!(std::fs::read(&path).expect("kept"), bytes);
+            }
+        }
+    }
+
+    /// Any recovery file merges what reads as events and keeps the rest aside, counted.
+    #[test]
+    fn any_recovery_file_merges_or_keeps_its_lines_aside(bytes in log_bytes()) {
+        use support_console::history::{Log, recovery};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log.sqlite3");
+        let (mut log, _) = Log::open(&path).expect("a new log");
+        std::fs::write(recovery::path_for(&path), &bytes).expect("write");
+        match recovery::merge(&mut log) {
+            Ok(Some(merged)) => {
+                let lines = bytes
+                    .split(|&b| b == b'\n')
+                    .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+                    .count();
+                prop_assert_eq!(merged.added + merged.already + merged.damaged, lines);
+                prop_assert!(!recovery::path_for(&path).exists(), "merged, then removed");
+            }
+            Ok(None) => prop_assert!(false, "the file was there"),
+            Err(why) => {
+                assert_clean("a recovery file's message", &why);
+                prop_assert!(recovery::path_for(&path).exists(), "kept for the next start");
+            }
+        }
+    }
+}
+
 // ---- The command line ----
 
 fn argument() -> impl Strategy<Value = String> {
