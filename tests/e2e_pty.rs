@@ -531,14 +531,14 @@ fn signal_with_events_queued(signal: &str, number: u32) {
     assert_eq!(kinds, ["copy", "copy", "sent"], "SIG{signal}");
 }
 
-/// The log stays locked by another program past the bound of the exit, for `q` and for a
-/// hangup alike: the three events waiting are saved to a recovery file beside the log, the
+/// The log stays locked by another program past the bound of the exit, for `q`, a hangup
+/// and SIGTERM alike: the three events waiting are saved to a recovery file beside the log, the
 /// console says how many and where, and the next start merges them into the log (once the
 /// lock is gone) and says so. Nothing is lost, nothing is written twice.
 #[test]
 fn events_a_held_lock_keeps_out_are_saved_at_exit_and_merged_at_the_next_start() {
     std::thread::scope(|scope| {
-        for ending in ["q", "HUP"] {
+        for ending in ["q", "HUP", "TERM"] {
             scope.spawn(move || held_lock_past_the_exit(ending));
         }
     });
@@ -642,12 +642,20 @@ fn plain_text(raw: &str) -> String {
     text
 }
 
-/// A disk that is full when the console ends: the log refuses the events and so does the
-/// recovery file beside it, and the console says how many events were not saved and why
-/// (never silence). The console runs in a mount namespace of its own over a 512 KiB file
-/// system (the machine's disk is never filled).
+/// A disk that is full when the console ends (by `q` or a hangup): the log refuses the
+/// events and so does the recovery file beside it, and the console says how many events were
+/// not saved and why (never silence). The console runs in a mount namespace of its own over
+/// a 512 KiB file system (the machine's disk is never filled).
 #[test]
 fn a_full_disk_at_exit_says_how_many_events_were_not_saved() {
+    std::thread::scope(|scope| {
+        for ending in ["q", "HUP"] {
+            scope.spawn(move || full_disk_at_the_exit(ending));
+        }
+    });
+}
+
+fn full_disk_at_the_exit(ending: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let prepared = dir.path().join("prepared.sqlite3");
     drop(support_console::history::Log::open(&prepared).expect("log"));
@@ -671,16 +679,34 @@ fn a_full_disk_at_exit_says_how_many_events_were_not_saved() {
     console.send("y");
     console.send("y");
     console.wait_for("2건 대기");
-    console.quit();
+    if ending == "q" {
+        console.quit();
+    } else {
+        // `exec` keeps the shell's pid: the console is the child's own process.
+        let pid = console.child.process_id().expect("pid");
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{ending}"), pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while console.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "{ending}: did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
     std::thread::sleep(Duration::from_millis(200));
     console.pump();
     let raw = String::from_utf8_lossy(&console.raw);
     assert!(
         raw.contains("기록 2건을 저장하지 못했습니다"),
-        "no word of how many: {raw}"
+        "{ending}: no word of how many: {raw}"
     );
-    assert!(raw.contains("복구 파일도 쓸 수 없습니다"), "{raw}");
-    assert!(raw.contains("디스크"), "the real cause: {raw}");
+    assert!(
+        raw.contains("복구 파일도 쓸 수 없습니다"),
+        "{ending}: {raw}"
+    );
+    assert!(raw.contains("디스크"), "{ending}: the real cause: {raw}");
 }
 
 /// Articles imported by the real binary, then the console over them in a real terminal: the
