@@ -12,6 +12,7 @@
 //! line that does not read as an event is counted and kept in a `.damaged` file beside it,
 //! never dropped unseen.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -85,11 +86,12 @@ impl Merged {
             self.added
         );
         if self.damaged > 0 {
-            notice.push_str(&format!(
+            let _ = write!(
+                notice,
                 " (읽을 수 없는 {}줄은 {}에 남김)",
                 self.damaged,
                 crate::text::path(&damaged_path(log))
-            ));
+            );
         }
         Some(notice)
     }
