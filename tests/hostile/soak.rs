@@ -129,8 +129,33 @@ fn a_long_day_keeps_memory_files_and_threads_flat_and_loses_no_event() {
     soak(LONG_DAY);
 }
 
+/// The short day in a process of its own (this one runs the binary's other tests on
+/// threads beside it, whose memory, files and threads would be counted with its own).
 #[test]
 fn a_short_day_keeps_memory_files_and_threads_flat_and_loses_no_event() {
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new(exe)
+        .args([
+            "soak::a_short_day_alone",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output()
+        .expect("run the short day");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("1 passed"), "{said}");
+}
+
+#[test]
+#[ignore = "run alone, in its own process, by a_short_day_keeps_memory_files_and_threads_flat"]
+fn a_short_day_alone() {
     soak(SHORT_DAY);
 }
 
@@ -236,8 +261,10 @@ fn soak(day: Day) {
         );
     }
     // Flat after the first sample (allocator pools and caches warmed up by then): files
-    // and threads exactly, memory within an eighth (what the allocator keeps between two
-    // indexes of the same help centre).
+    // and threads exactly. Memory swings by a sixth between two samples (what the allocator
+    // keeps of the index let go while the next is built), so the second half of the day is
+    // held to the first half's highest plus a quarter: an index kept per reload (30 MB
+    // here) breaks it within a few reloads, and a leak per search or write over the day.
     let (_, first) = samples[0];
     for (reloads, now) in &samples[1..] {
         assert_eq!(now.files, first.files, "open files after {reloads} reloads");
@@ -245,12 +272,14 @@ fn soak(day: Day) {
             now.threads, first.threads,
             "threads after {reloads} reloads"
         );
+    }
+    let (warm, later) = samples.split_at(samples.len() / 2);
+    let warm_high = warm.iter().map(|(_, held)| held.rss_kib).max().unwrap_or(0);
+    for (reloads, now) in later {
         assert!(
-            now.rss_kib <= first.rss_kib + first.rss_kib / 8,
-            "memory after {reloads} reloads: {} KiB, {} KiB after the first {}",
+            now.rss_kib <= warm_high + warm_high / 4,
+            "memory after {reloads} reloads: {} KiB, at most {warm_high} KiB in the first half",
             now.rss_kib,
-            first.rss_kib,
-            samples[0].0
         );
     }
 }
