@@ -1716,7 +1716,7 @@ fn a_content_change_while_running_strands_no_guide_and_says_why_one_cannot_open(
     let (notice, _) = app.toast.clone().expect("a notice says why");
     assert!(notice.contains("가이드를 열 수 없습니다"), "{notice}");
     assert!(notice.contains("바뀌었습니다"), "{notice}");
-    assert!(notice.contains("다시 시작"), "{notice}");
+    assert!(notice.contains("다시 여세요"), "{notice}");
 }
 
 /// Ctrl-C at any question means no: nothing is recorded, nothing quits, and what was typed
