@@ -168,6 +168,30 @@ pub fn refuse_non_regular(path: &Path) -> Result<(), WriteError> {
     }
 }
 
+/// Opens `path` for reading when it is a regular file, and only then. The open itself never
+/// waits: a FIFO or a device put where a file is expected (a cache's file, say) is opened
+/// non-blocking, found not to be a file and closed, where a plain open would wait for a
+/// writer forever. The refusal is `InvalidInput`, naming what is there. (The flag stays on
+/// the file handed back: reads of a regular file never wait whatever it says.)
+pub fn open_regular(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}입니다: 일반 파일만 읽습니다", kind_of(&meta)),
+        ));
+    }
+    Ok(file)
+}
+
 /// The folder a file at `path` goes in (`.` for a bare name).
 fn folder_of(path: &Path) -> &Path {
     path.parent()

@@ -869,7 +869,7 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     assert_eq!(whole.guide_count(), 2);
     let catalog = whole.catalog(&out);
     let identity = content::identity(&out).unwrap();
-    let lazy = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    let lazy = content::Content::from_catalog(&catalog, &out, Vec::new());
     assert_eq!(lazy.guide_count(), 2);
     assert_eq!(
         lazy.cards()
@@ -966,30 +966,41 @@ fn content_from_a_catalog_reads_each_guide_when_asked_for() {
     }
     assert!(stored.docs().eq(in_memory.docs()));
 
-    // Changed since the catalog was taken: a guide not read yet is not read.
-    let fresh = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
+    // Touched since the catalog was taken (same bytes, a new time): still read.
+    let fresh = content::Content::from_catalog(&catalog, &out, Vec::new());
+    fs::File::options()
+        .append(true)
+        .open(out.join("zz-second.json"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(fresh.guide(1), whole.guide(1), "a touch changes nothing");
+    // Changed since the catalog was taken: a guide not read yet is not read, and says why;
+    // the other guide's file is as it was, and is read.
+    let fresh = content::Content::from_catalog(&catalog, &out, Vec::new());
     fs::write(
         out.join("zz-second.json"),
         serde_json::to_string(&second).unwrap(),
     )
     .unwrap();
     assert!(fresh.guide(1).is_none());
-    // One snapshot: a guide whose own file is as the catalog found it is still read, a
-    // change elsewhere in the folder strands nothing (issue 33: after a `touch`, guides not
-    // yet opened could not be opened); a pass over every guide keeps none of them.
-    let identity = content::identity(&out).unwrap();
-    let before = content::Content::from_catalog(&catalog, &out, identity, Vec::new());
-    let touched = fs::File::options()
-        .write(true)
-        .open(out.join("zz-second.json"))
-        .unwrap();
-    touched
-        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
-        .unwrap();
-    assert!(before.peek_guide(1).is_none(), "its own file changed");
-    assert_eq!(before.peek_guide(0).as_deref(), whole.guide(0));
-    assert!(!before.is_read(0), "a peek keeps nothing");
-    assert_eq!(before.guide(0), whole.guide(0));
+    assert_eq!(fresh.unavailable(1), Some(&content::Unavailable::Changed));
+    assert_eq!(fresh.guide(0), whole.guide(0), "its file did not change");
+    assert_eq!(fresh.unavailable(0), None);
+    // A pass over every guide (the watcher's snapshot) reads through the same check and
+    // keeps none of what it read.
+    let peeked = content::Content::from_catalog(&catalog, &out, Vec::new());
+    assert!(peeked.peek_guide(1).is_none(), "its own file changed");
+    assert_eq!(peeked.peek_guide(0).as_deref(), whole.guide(0));
+    assert!(!peeked.is_read(0), "a peek keeps nothing");
+    fs::remove_file(out.join("zz-second.json")).unwrap();
+    let gone = content::Content::from_catalog(&catalog, &out, Vec::new());
+    assert!(gone.guide(1).is_none());
+    assert!(
+        matches!(gone.unavailable(1), Some(content::Unavailable::Unreadable(why)) if why.contains("읽을 수 없습니다")),
+        "{:?}",
+        gone.unavailable(1)
+    );
 }
 
 /// Every id in a guide given a suffix, so a copy can sit beside the original.

@@ -531,6 +531,184 @@ fn signal_with_events_queued(signal: &str, number: u32) {
     assert_eq!(kinds, ["copy", "copy", "sent"], "SIG{signal}");
 }
 
+/// The log stays locked by another program past the bound of the exit, for `q`, a hangup
+/// and SIGTERM alike: the three events waiting are saved to a recovery file beside the log, the
+/// console says how many and where, and the next start merges them into the log (once the
+/// lock is gone) and says so. Nothing is lost, nothing is written twice.
+#[test]
+fn events_a_held_lock_keeps_out_are_saved_at_exit_and_merged_at_the_next_start() {
+    std::thread::scope(|scope| {
+        for ending in ["q", "HUP", "TERM"] {
+            scope.spawn(move || held_lock_past_the_exit(ending));
+        }
+    });
+}
+
+fn held_lock_past_the_exit(ending: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.sqlite3");
+    drop(support_console::history::Log::open(&path).expect("log"));
+    let locker = rusqlite::Connection::open(&path).expect("second connection");
+    locker
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta (key, value) VALUES ('lock', 'held');")
+        .expect("exclusive lock");
+    let mut console = Console::start_with_history(open_pty(120, 40), 120, 40, &path);
+    console.wait_for("프로멤버십(가입)");
+    console.send("4");
+    console.send("y");
+    console.send("y");
+    console.send("s");
+    console.wait_for("그래도 발송함으로 기록할까요?");
+    console.send("y");
+    console.wait_for("3건 대기");
+    let started = Instant::now();
+    if ending == "q" {
+        console.quit();
+    } else {
+        let pid = console.child.process_id().expect("pid");
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{ending}"), pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while console.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "{ending}: did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "{ending}: the exit is bounded ({:?})",
+        started.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    console.pump();
+    let raw = String::from_utf8_lossy(&console.raw);
+    assert!(
+        raw.contains("기록 3건을 기록 파일에 쓰지 못해"),
+        "{ending}: no word of how many: {raw}"
+    );
+    assert!(raw.contains("복구 파일"), "{ending}");
+    let recovery = support_console::history::recovery::path_for(&path);
+    assert!(recovery.exists(), "{ending}: no recovery file");
+    locker.execute_batch("ROLLBACK;").expect("release");
+    drop(locker);
+
+    let mut console = Console::start_with_history(open_pty(120, 40), 120, 40, &path);
+    console.wait_for("프로멤버십(가입)");
+    console.quit();
+    console.pump();
+    // The footer said so (read from the bytes drawn: a notice of a few seconds may be gone
+    // from the screen before a loaded machine lets this test look).
+    let drawn = String::from_utf8_lossy(&console.raw);
+    let text = plain_text(&drawn);
+    assert!(
+        text.contains("기록3건을복구파일에서기록에합쳤습니다"),
+        "{ending}: no word of the merge: {text}"
+    );
+    assert!(!recovery.exists(), "{ending}: merged, then removed");
+    let (log, _) = support_console::history::Log::open(&path).expect("log");
+    let events = log
+        .events(&support_console::history::Filter::default())
+        .expect("events");
+    let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["copy", "copy", "sent"],
+        "{ending}: each once, in order"
+    );
+}
+
+/// The characters drawn, without escape sequences and spaces (the terminal is drawn a cell
+/// at a time: wide characters come with cursor moves between them).
+fn plain_text(raw: &str) -> String {
+    let mut text = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else if !c.is_whitespace() {
+            text.push(c);
+        }
+    }
+    text
+}
+
+/// A disk that is full when the console ends (by `q` or a hangup): the log refuses the
+/// events and so does the recovery file beside it, and the console says how many events were
+/// not saved and why (never silence). The console runs in a mount namespace of its own over
+/// a 512 KiB file system (the machine's disk is never filled).
+#[test]
+fn a_full_disk_at_exit_says_how_many_events_were_not_saved() {
+    std::thread::scope(|scope| {
+        for ending in ["q", "HUP"] {
+            scope.spawn(move || full_disk_at_the_exit(ending));
+        }
+    });
+}
+
+fn full_disk_at_the_exit(ending: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prepared = dir.path().join("prepared.sqlite3");
+    drop(support_console::history::Log::open(&prepared).expect("log"));
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).expect("mount point");
+    let log = small.join("log.sqlite3");
+    let script = format!(
+        "mount -t tmpfs -o size=512k tmpfs '{small}' && cp '{prepared}' '{log}' \
+         && (dd if=/dev/zero of='{small}/filler' bs=4k 2>/dev/null; true) \
+         && exec '{bin}' --now 2024-12-05T10:00:00+09:00 --history '{log}'",
+        small = small.display(),
+        prepared = prepared.display(),
+        log = log.display(),
+        bin = env!("CARGO_BIN_EXE_support-console"),
+    );
+    let mut command = CommandBuilder::new("unshare");
+    command.args(["--user", "--map-root-user", "--mount", "sh", "-c", &script]);
+    let mut console = Console::spawn(open_pty(120, 40), 120, 40, command);
+    console.wait_for("프로멤버십(가입)");
+    console.send("4");
+    console.send("y");
+    console.send("y");
+    console.wait_for("2건 대기");
+    if ending == "q" {
+        console.quit();
+    } else {
+        // `exec` keeps the shell's pid: the console is the child's own process.
+        let pid = console.child.process_id().expect("pid");
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{ending}"), pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while console.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "{ending}: did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    console.pump();
+    let raw = String::from_utf8_lossy(&console.raw);
+    assert!(
+        raw.contains("기록 2건을 저장하지 못했습니다"),
+        "{ending}: no word of how many: {raw}"
+    );
+    assert!(
+        raw.contains("복구 파일도 쓸 수 없습니다"),
+        "{ending}: {raw}"
+    );
+    assert!(raw.contains("디스크"), "{ending}: the real cause: {raw}");
+}
+
 /// Articles imported by the real binary, then the console over them in a real terminal: the
 /// tree with badges, a Korean search across guides naming each hit's guide, a threshold
 /// verdict typed into the rule form.

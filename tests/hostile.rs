@@ -9,6 +9,8 @@ mod corpus;
 mod fuzz;
 #[path = "hostile/log.rs"]
 mod log;
+#[path = "hostile/soak.rs"]
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -748,6 +750,34 @@ fn an_export_goes_only_where_nothing_but_content_is_replaced() {
     assert!(err.contains("same-2.json"), "{err}");
     let names: Vec<String> = tree(&out).into_iter().map(|(name, _)| name).collect();
     assert_eq!(names, ["same-2.json", "same.json", "synonyms.json"]);
+}
+
+/// An article whose heading, link label and questions carry a bell, a right-to-left override
+/// and zero-width characters imports with them gone from every label (its body keeps its
+/// text, shown as symbols).
+#[test]
+fn imported_headings_labels_and_titles_are_plain() {
+    let article = concat!(
+        "# 멤버십\u{7} 안내\u{202e}\u{200b}\n\n",
+        "[앱\u{2066} 화면\u{feff}](https://example.com/app)\n\n",
+        "## 자주 묻는 질문\n\n",
+        "Q. 가입\u{7}은 어떻게\u{202e} 하나요?\n\n",
+        "A. 앱에서 신청합니다.\n",
+    );
+    let file = support_console::import::read_file(
+        Path::new("plain.md"),
+        article,
+        None,
+        &support_console::import::FileContext::default(),
+    );
+    let guide = &file.guides().next().expect("imported").guide;
+    fuzz::assert_plain_labels(guide);
+    assert_eq!(guide.title, "멤버십 안내");
+    assert!(
+        guide.links.iter().any(|l| l.label == "앱 화면"),
+        "{:?}",
+        guide.links
+    );
 }
 
 #[test]

@@ -20,6 +20,9 @@ mod review;
 #[path = "rules/sms.rs"]
 mod sms;
 
+#[path = "rules/thresholds.rs"]
+mod thresholds;
+
 fn verdict(
     at: &str,
     member: Member,

@@ -1655,8 +1655,7 @@ fn guides_read_over_a_day_are_let_go_but_the_last_few_and_the_one_shown() {
     }
     let whole = content::load_dir(dir.path()).expect("help centre");
     let catalog = whole.catalog(dir.path());
-    let identity = content::identity(dir.path()).expect("identity");
-    let lazy = content::Content::from_catalog(&catalog, dir.path(), identity, Vec::new());
+    let lazy = content::Content::from_catalog(&catalog, dir.path(), Vec::new());
     let index = support_console::search::SearchIndex::build(&whole);
     let mut app = app();
     app.apply_loaded(support_console::tui::Loaded {
@@ -1681,6 +1680,78 @@ fn guides_read_over_a_day_are_let_go_but_the_last_few_and_the_one_shown() {
         .find(|&g| !app.content.is_read(g))
         .expect("one let go");
     assert_eq!(app.content.guide(gone), whole.guide(gone));
+}
+
+/// A content folder changed while the console runs (a `touch` of every file, one guide
+/// edited in place with its size and time kept, a guide added) never strands the agent:
+/// every guide whose file holds the bytes it was loaded from still opens, and the one that
+/// changed says why and what to do, where Enter once did nothing for the rest of the day.
+#[test]
+fn a_content_change_while_running_strands_no_guide_and_says_why_one_cannot_open() {
+    use support_console::tui::command::Command;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guides = 4;
+    let paths: Vec<std::path::PathBuf> = (0..guides)
+        .map(|guide| {
+            let json = corpus::guide_json(guide, &corpus::guide_entries(guide, 3));
+            let path = dir.path().join(format!("guide-{guide:02}.json"));
+            std::fs::write(&path, serde_json::to_string_pretty(&json).expect("json"))
+                .expect("write");
+            path
+        })
+        .collect();
+    let whole = content::load_dir(dir.path()).expect("help centre");
+    let catalog = whole.catalog(dir.path());
+    let lazy = content::Content::from_catalog(&catalog, dir.path(), Vec::new());
+    let index = support_console::search::SearchIndex::build(&whole);
+    let mut app = app();
+    app.apply_loaded(support_console::tui::Loaded {
+        content: lazy,
+        index,
+    });
+    app.apply(Command::SelectGuide(1));
+    assert_eq!(app.guide, 1);
+
+    // Every file touched; guide 2's edited in place, keeping its size and time.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for path in &paths {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(path)
+            .expect("open");
+        file.set_modified(later).expect("touch");
+    }
+    let mut bytes = std::fs::read(&paths[2]).expect("read");
+    let at = bytes.iter().rposition(u8::is_ascii_digit).expect("a digit");
+    bytes[at] = if bytes[at] == b'9' {
+        b'8'
+    } else {
+        bytes[at] + 1
+    };
+    std::fs::write(&paths[2], &bytes).expect("edit");
+    let file = std::fs::File::options()
+        .append(true)
+        .open(&paths[2])
+        .expect("open");
+    file.set_modified(later).expect("time kept");
+    std::fs::write(dir.path().join("guide-99.json"), b"{}").expect("added");
+
+    for guide in [0, 3, 1] {
+        app.toast = None;
+        app.apply(Command::SelectGuide(guide));
+        assert_eq!(app.guide, guide, "guide {guide} opens");
+        assert!(app.toast.is_none(), "{:?}", app.toast);
+        assert_eq!(app.current_guide(), whole.guide(guide));
+    }
+    app.apply(Command::SelectGuide(2));
+    assert_eq!(
+        app.guide, 1,
+        "the changed guide is not shown half old, half new"
+    );
+    let (notice, _) = app.toast.clone().expect("a notice says why");
+    assert!(notice.contains("가이드를 열 수 없습니다"), "{notice}");
+    assert!(notice.contains("바뀌었습니다"), "{notice}");
+    assert!(notice.contains("다시 여세요"), "{notice}");
 }
 
 /// Ctrl-C at any question means no: nothing is recorded, nothing quits, and what was typed

@@ -1237,6 +1237,27 @@ fn open_history(io: &mut Streams<'_>, global: &GlobalArgs) -> Result<Option<Log>
     for warning in &opened.warnings {
         io.warn(&format!("경고: {warning}"));
     }
+    // Events a console could not write before it ended are merged before anything is listed
+    // (a log that can only be read keeps them in the recovery file, and says so).
+    let recovery = history::recovery::path_for(&path);
+    if log.is_read_only() {
+        if recovery.exists() {
+            io.warn(&format!(
+                "지난번 종료 때 저장하지 못한 기록이 {}에 남아 있습니다 (기록 파일을 쓸 수 없어 합치지 않았습니다)",
+                crate::text::path(&recovery)
+            ));
+        }
+    } else {
+        match history::recovery::merge(&mut log) {
+            Ok(Some(merged)) => {
+                if let Some(notice) = merged.notice(&path) {
+                    io.warn(&notice);
+                }
+            }
+            Ok(None) => {}
+            Err(why) => io.warn(&history::recovery::not_merged(&why)),
+        }
+    }
     // A log that can only be read is listed and exported as it is (the warning above says so).
     let expired = if log.is_read_only() {
         0

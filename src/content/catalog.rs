@@ -20,11 +20,15 @@ pub struct GuideCard {
     pub category: Vec<String>,
     /// A reference guide, outside the help centre's template.
     pub outside_template: bool,
+    /// The checksum of the file's bytes when the catalog was taken ([`super::file_sum`]): the
+    /// guide is read later only from a file that still holds exactly those bytes.
+    pub sum: u64,
 }
 
 impl GuideCard {
-    pub(super) fn of(path: String, guide: &Guide) -> Self {
+    pub(super) fn of(path: String, guide: &Guide, sum: u64) -> Self {
         Self {
+            sum,
             path,
             id: guide.id.clone(),
             title: guide.title.clone(),

@@ -1,6 +1,6 @@
 //! Reading content files: the embedded assets or every `*.json` under a directory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -271,7 +271,8 @@ pub fn stream_dir<S: Send>(
                 return None;
             }
             visit(&mut state, file, &guide);
-            cards.push(GuideCard::of(source.name, &guide).relative_to(dir));
+            let sum = file_sum(&source.bytes);
+            cards.push(GuideCard::of(source.name, &guide, sum).relative_to(dir));
             sums.push(guide_sum(Some(&guide)));
             lookups.add(file, &guide, &wanted);
         }
@@ -402,68 +403,53 @@ pub fn load_first_guide(dir: &Path) -> Result<Content, ContentErrors> {
     load_sources(&sources)
 }
 
-/// The identity of the content files under `dir`, from what the file system says of them
-/// without reading them: each file's name within the folder, size and modification time
-/// (to the nanosecond), the synonym list that applies, and this build of the console (whose
-/// reading of content may change). A file edited, added, removed or renamed changes it.
+/// The checksum a content file's bytes are known by (`crate::checksum`: memory speed, so that
+/// a help centre's hundreds of megabytes are summed in a fraction of a second).
+pub fn file_sum(bytes: &[u8]) -> u64 {
+    crate::checksum::checksum(bytes, FILE_SEED)
+}
+
+const FILE_SEED: u64 = 0xF11E;
+
+/// The identity of the content files under `dir`, from what they hold: each file's name
+/// within the folder and the checksum of its bytes ([`file_sum`]), the synonym list that
+/// applies, and this build of the console (whose reading of content may change). A file
+/// whose bytes changed changes it whatever its size and modification time say (an edit that
+/// keeps both once returned an index of the old text), and so does a file added, removed or
+/// renamed; a file only touched does not. Every file is read (on all cores), none parsed.
 pub fn identity(dir: &Path) -> Result<[u8; 16], ContentErrors> {
-    stamps(dir).map(|(identity, _)| identity)
-}
-
-/// What the file system says of one content file: its size and modification time (to the
-/// nanosecond). A file whose stamp is unchanged is taken for the one that was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    len: u64,
-    modified: u128,
-}
-
-impl FileStamp {
-    fn of(metadata: &fs::Metadata) -> Self {
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos());
-        Self {
-            len: metadata.len(),
-            modified,
-        }
-    }
-
-    /// The stamp of the file at `path` now (`None` when it cannot be looked at).
-    pub fn now(path: &Path) -> Option<Self> {
-        fs::metadata(path).ok().map(|metadata| Self::of(&metadata))
-    }
-}
-
-/// The folder's [`identity`], and the stamp of each content file by its path within `dir`:
-/// what content read from a catalog checks a guide's file against before it reads it, so
-/// that a change elsewhere in the folder (a `touch`, another guide edited) leaves the guides
-/// whose files are as they were readable.
-pub fn stamps(dir: &Path) -> Result<([u8; 16], HashMap<PathBuf, FileStamp>), ContentErrors> {
     let files = content_files(dir)?;
     let names: Vec<String> = files
         .iter()
         .map(|path| path.display().to_string())
         .collect();
     let common = common_prefix(&names);
+    let sums: Vec<Result<(u64, u64), ContentError>> =
+        crate::parallel::in_shares(files.len(), 1, |share| {
+            share
+                .map(|n| {
+                    sum_regular_file(&files[n]).map_err(|message| file_error(&names[n], message))
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     let mut parts: Vec<u8> = Vec::new();
-    let mut stamps = HashMap::with_capacity(files.len());
-    for (path, name) in files.iter().zip(&names) {
-        let metadata = fs::metadata(path).map_err(|err| {
-            ContentErrors(vec![file_error(
-                name,
-                format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)),
-            )])
-        })?;
-        let stamp = FileStamp::of(&metadata);
-        let within = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
-        stamps.insert(within, stamp);
-        parts.extend_from_slice(&name.as_bytes()[common..]);
-        parts.push(0);
-        parts.extend_from_slice(&stamp.len.to_le_bytes());
-        parts.extend_from_slice(&stamp.modified.to_le_bytes());
+    let mut errors = Vec::new();
+    for (name, sum) in names.iter().zip(sums) {
+        match sum {
+            Ok((length, sum)) => {
+                parts.extend_from_slice(&name.as_bytes()[common..]);
+                parts.push(0);
+                parts.extend_from_slice(&length.to_le_bytes());
+                parts.extend_from_slice(&sum.to_le_bytes());
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors));
     }
     if !files
         .iter()
@@ -479,7 +465,7 @@ pub fn stamps(dir: &Path) -> Result<([u8; 16], HashMap<PathBuf, FileStamp>), Con
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&crate::checksum::checksum(&parts, 5).to_le_bytes());
     id[8..].copy_from_slice(&crate::checksum::checksum(&parts, 6).to_le_bytes());
-    Ok((id, stamps))
+    Ok(id)
 }
 
 /// The length of the directory part every source name shares (names are compared without
@@ -666,34 +652,8 @@ fn not_content(path: &Path) -> bool {
 /// writer forever) and again on the opened file; the read stops at the limit whatever the
 /// size said.
 pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
-    let refuse = |meta: &fs::Metadata| {
-        format!(
-            "{}입니다: 일반 파일에서만 읽습니다",
-            crate::files::kind_of(meta)
-        )
-    };
-    let too_large = |size: u64| {
-        format!(
-            "{size}바이트: 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (여러 파일로 나누세요)"
-        )
-    };
-    let meta = fs::metadata(path)
-        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
-    if !meta.is_file() {
-        return Err(refuse(&meta));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let file = fs::File::open(path)
-        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
-    let opened = file
-        .metadata()
-        .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
-    if !opened.is_file() {
-        return Err(refuse(&opened));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
+    let (file, size) = open_regular_file(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err)))?;
@@ -701,6 +661,67 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// The length and [`file_sum`] of a content file, read as [`read_regular_file`] reads it but
+/// a piece at a time (nothing of it is kept).
+fn sum_regular_file(path: &Path) -> Result<(u64, u64), String> {
+    let (file, _) = open_regular_file(path)?;
+    let mut sum = crate::checksum::Checksum::new(FILE_SEED);
+    let mut reader = file.take(MAX_FILE_BYTES + 1);
+    let mut piece = vec![0u8; 1 << 16];
+    let mut length = 0u64;
+    loop {
+        let read = match reader.read(&mut piece) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                return Err(format!(
+                    "읽을 수 없습니다: {}",
+                    crate::text::io_reason(&err)
+                ));
+            }
+        };
+        sum.update(&piece[..read]);
+        length += read as u64;
+    }
+    if length > MAX_FILE_BYTES {
+        return Err(too_large(length));
+    }
+    Ok((length, sum.finish()))
+}
+
+fn too_large(size: u64) -> String {
+    format!(
+        "{size}바이트: 파일 하나의 한도 {MAX_FILE_BYTES}바이트를 넘습니다 (여러 파일로 나누세요)"
+    )
+}
+
+/// A content file opened for reading, and the size it had: only a regular file (checked
+/// before opening, so that a FIFO is never opened, and again on what was opened).
+fn open_regular_file(path: &Path) -> Result<(fs::File, u64), String> {
+    let refuse = |meta: &fs::Metadata| {
+        format!(
+            "{}입니다: 일반 파일에서만 읽습니다",
+            crate::files::kind_of(meta)
+        )
+    };
+    let unreadable =
+        |err: std::io::Error| format!("읽을 수 없습니다: {}", crate::text::io_reason(&err));
+    let meta = fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(refuse(&meta));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let opened = file.metadata().map_err(unreadable)?;
+    if !opened.is_file() {
+        return Err(refuse(&opened));
+    }
+    Ok((file, opened.len()))
 }
 
 fn file_error(file: &str, message: String) -> ContentError {
@@ -777,6 +798,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<Content, ContentErrors> {
                 |name| name.to_string_lossy().into_owned(),
             ),
             path: source.name.clone(),
+            sum: file_sum(&source.bytes),
             guide,
         })
         .collect();
@@ -793,11 +815,19 @@ fn embedded_synonyms() -> SynonymList {
         .unwrap_or_default()
 }
 
-/// One guide's file, read and parsed on its own: a guide of a folder that loaded whole and
-/// valid before, and has not changed since (the caller checks its identity), read when it is
-/// opened. `None` when it does not read or parse as a guide.
-pub(super) fn read_guide(path: &Path) -> Option<Guide> {
-    read_sound(&path.display().to_string()).map(|(_, guide)| guide)
+/// One guide's file, read and parsed on its own when it is opened: a guide of a folder that
+/// loaded whole and valid before, read only while its file holds the very bytes it held then
+/// (`sum`, its [`file_sum`]), whatever became of the folder's other files.
+pub(super) fn read_guide(path: &Path, sum: u64) -> Result<Guide, super::Unavailable> {
+    let bytes = read_regular_file(path).map_err(super::Unavailable::Unreadable)?;
+    if file_sum(&bytes) != sum {
+        return Err(super::Unavailable::Changed);
+    }
+    let source = SourceFile {
+        name: path.display().to_string(),
+        bytes,
+    };
+    parse_file(&source).map_err(|error| super::Unavailable::Unreadable(error.message))
 }
 
 /// Parses every file, in order; a large directory is spread over the machine's cores.

@@ -18,9 +18,9 @@ use std::sync::OnceLock;
 pub use catalog::{Catalog, GuideCard};
 pub use diff::{Change, GuideChange, SentenceChange, Snapshot, diff, sentence_changes, sentences};
 pub use load::{
-    FileStamp, LoadLimits, SourceFile, Streamed, embedded_sources, identity, load_dir,
+    LoadLimits, SourceFile, Streamed, embedded_sources, file_sum, identity, load_dir,
     load_embedded, load_first_guide, load_limits, load_sources, read_dir, read_regular_file,
-    set_load_limits, stamps, stream_dir,
+    set_load_limits, stream_dir,
 };
 pub use model::*;
 pub use validate::variable_name_ok;
@@ -79,6 +79,25 @@ impl fmt::Display for ContentErrors {
 
 impl std::error::Error for ContentErrors {}
 
+/// Why a guide listed in a catalog could not be opened from its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Its file no longer holds the bytes it held when the content was loaded (edited,
+    /// replaced or moved since): the content must be loaded again, whole.
+    Changed,
+    /// Its file cannot be read (removed, no permission, no longer a guide), and why.
+    Unreadable(String),
+}
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Changed => f.write_str("불러온 뒤에 가이드 파일이 바뀌었습니다"),
+            Self::Unreadable(why) => write!(f, "가이드 파일을 읽을 수 없습니다 ({why})"),
+        }
+    }
+}
+
 /// A guide together with the file it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedGuide {
@@ -86,6 +105,8 @@ pub struct LoadedGuide {
     pub file_name: String,
     /// The file as it was named when read (a content folder's path joined with it).
     pub path: String,
+    /// The checksum of the file's bytes ([`file_sum`]).
+    pub sum: u64,
     pub guide: Guide,
 }
 
@@ -95,8 +116,8 @@ pub struct LoadedGuide {
 #[derive(Debug, Clone)]
 pub struct Content {
     slots: Vec<Slot>,
-    /// Where guides not read yet are read from, and what the folder's files were when its
-    /// catalog was taken (a guide is read only while its file is as it was then).
+    /// Where guides not read yet are read from (each only while its file holds the bytes its
+    /// card was taken from).
     folder: Option<Folder>,
     /// Computed when first asked for (it hashes all content; searching never needs it), or
     /// taken from the catalog.
@@ -111,16 +132,14 @@ pub struct Content {
 }
 
 /// The folder a catalog's guides are read from, as the catalog knew it: one snapshot. A
-/// guide is read only from a file whose stamp is the one it had when the catalog was taken:
-/// a change anywhere else in the folder (a `touch`, another guide edited, a file added)
-/// leaves every other guide readable, and a guide whose own file changed is never read as
-/// it is now into a console whose index and lists hold it as it was.
+/// guide is read only from a file whose bytes have the checksum on its card (taken with the
+/// catalog): a change anywhere else in the folder (a `touch`, another guide edited, a file
+/// added) leaves every other guide readable, and a guide whose own file changed is never
+/// read as it is now into a console whose index and lists hold it as it was, even when the
+/// edit kept the file's size and modification time.
 #[derive(Debug, Clone)]
 struct Folder {
     dir: PathBuf,
-    /// Each content file's stamp by its path within `dir`; `None` when the folder already
-    /// differed from the catalog's identity when the content was made (nothing is read).
-    stamps: Option<HashMap<PathBuf, load::FileStamp>>,
 }
 
 /// Guides in the order they were read, and how many reads there have been.
@@ -155,8 +174,9 @@ impl ReadOrder {
 struct Slot {
     card: GuideCard,
     file_name: String,
-    /// `Some(None)`: reading it failed (its file changed since the catalog was taken).
-    guide: OnceLock<Option<Guide>>,
+    /// `Some(Err(_))`: reading it failed, and why (its file changed since the catalog was
+    /// taken, or no longer reads). Content loaded again (a new snapshot) starts over.
+    guide: OnceLock<Result<Guide, Unavailable>>,
 }
 
 /// What content looks up by id without reading guides: which guide holds each sentence some
@@ -226,9 +246,9 @@ impl Content {
         let slots = guides
             .into_iter()
             .map(|loaded| Slot {
-                card: GuideCard::of(loaded.path, &loaded.guide),
+                card: GuideCard::of(loaded.path, &loaded.guide, loaded.sum),
                 file_name: loaded.file_name,
-                guide: OnceLock::from(Some(loaded.guide)),
+                guide: OnceLock::from(Ok(loaded.guide)),
             })
             .collect();
         Self {
@@ -241,14 +261,9 @@ impl Content {
         }
     }
 
-    /// Content of the folder `dir` (whose identity is `identity`) as `catalog` lists it:
-    /// each guide is read when first asked for.
-    pub fn from_catalog(
-        catalog: &Catalog,
-        dir: &Path,
-        identity: [u8; 16],
-        synonyms: Vec<Synonym>,
-    ) -> Self {
+    /// Content of the folder `dir` as `catalog` lists it: each guide is read when first
+    /// asked for, from a file that still holds the bytes its card was taken from.
+    pub fn from_catalog(catalog: &Catalog, dir: &Path, synonyms: Vec<Synonym>) -> Self {
         let slots = catalog
             .guides
             .iter()
@@ -268,10 +283,6 @@ impl Content {
             slots,
             folder: Some(Folder {
                 dir: dir.to_path_buf(),
-                stamps: load::stamps(dir)
-                    .ok()
-                    .filter(|(now, _)| *now == identity)
-                    .map(|(_, stamps)| stamps),
             }),
             version: OnceLock::from(catalog.version.clone()),
             lookups: Lookups {
@@ -323,7 +334,7 @@ impl Content {
         slot.guide
             .get_or_init(|| {
                 let read = self.read(slot);
-                if read.is_some()
+                if read.is_ok()
                     && let Ok(mut order) = self.read_order.order.lock()
                 {
                     order.push(index);
@@ -334,6 +345,20 @@ impl Content {
                 read
             })
             .as_ref()
+            .ok()
+    }
+
+    /// Why guide `index` could not be opened, once an attempt failed (see [`Unavailable`]).
+    pub fn unavailable(&self, index: usize) -> Option<&Unavailable> {
+        self.slots
+            .get(index)
+            .and_then(|slot| slot.guide.get())
+            .and_then(|read| read.as_ref().err())
+    }
+
+    /// The folder the guides are read from, for content listed by a catalog.
+    pub fn folder(&self) -> Option<&std::path::Path> {
+        self.folder.as_ref().map(|folder| folder.dir.as_path())
     }
 
     /// Lets go of the guides read from the folder but the `kept` read last and guide `shown`:
@@ -370,26 +395,29 @@ impl Content {
     pub fn read_guides(&self) -> impl Iterator<Item = &Guide> {
         self.slots
             .iter()
-            .filter_map(|slot| slot.guide.get().and_then(Option::as_ref))
+            .filter_map(|slot| slot.guide.get().and_then(|read| read.as_ref().ok()))
     }
 
     /// Whether guide `index` has been read.
     pub fn is_read(&self, index: usize) -> bool {
         self.slots
             .get(index)
-            .is_some_and(|slot| slot.guide.get().is_some())
+            .is_some_and(|slot| slot.guide.get().is_some_and(Result::is_ok))
     }
 
-    /// A guide not read yet, from its file while the file is as the catalog found it.
-    fn read(&self, slot: &Slot) -> Option<Guide> {
-        let folder = self.folder.as_ref()?;
-        let within = Path::new(&slot.card.path);
-        let was = folder.stamps.as_ref()?.get(within)?;
-        let path = folder.dir.join(within);
-        if load::FileStamp::now(&path) != Some(*was) {
-            return None;
+    /// A guide not read yet, from its folder, while its file holds the bytes the catalog
+    /// was taken from: content that changed under a running console is never read half old
+    /// and half new (the console loads it again whole), and a touch changes nothing.
+    fn read(&self, slot: &Slot) -> Result<Guide, Unavailable> {
+        let Some(folder) = self.folder.as_ref() else {
+            return Err(Unavailable::Changed);
+        };
+        let guide = load::read_guide(&folder.dir.join(&slot.card.path), slot.card.sum)?;
+        if guide.id == slot.card.id {
+            Ok(guide)
+        } else {
+            Err(Unavailable::Changed)
         }
-        load::read_guide(&path).filter(|guide| guide.id == slot.card.id)
     }
 
     /// Guide `index` for a pass over every guide: the one held, or else read from its file
@@ -397,8 +425,8 @@ impl Content {
     pub fn peek_guide(&self, index: usize) -> Option<std::borrow::Cow<'_, Guide>> {
         let slot = self.slots.get(index)?;
         match slot.guide.get() {
-            Some(held) => held.as_ref().map(std::borrow::Cow::Borrowed),
-            None => self.read(slot).map(std::borrow::Cow::Owned),
+            Some(held) => held.as_ref().ok().map(std::borrow::Cow::Borrowed),
+            None => self.read(slot).ok().map(std::borrow::Cow::Owned),
         }
     }
 

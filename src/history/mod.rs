@@ -10,6 +10,7 @@ mod error;
 mod file;
 mod import;
 pub mod private;
+pub mod recovery;
 pub mod writer;
 
 use std::ops::RangeInclusive;
@@ -584,14 +585,23 @@ impl Log {
     /// confirmed is an error (never reported as saved); written again, the same event keeps
     /// its id, so it is stored once however often it is retried.
     pub fn append(&mut self, event: &LogEvent) -> Result<(), LogError> {
-        self.refuse_read_only()?;
-        if self.reconnect {
-            self.reconnect()?;
-        }
         let uid = match &self.unconfirmed {
             Some((held, uid)) if held == event => uid.clone(),
             _ => new_uid(),
         };
+        self.append_as(event, &uid)
+    }
+
+    /// Adds one event under `uid` (see [`new_uid`]), as [`Log::append`] does: an event the
+    /// log already holds under that uid is not added again, whoever wrote it (the console's
+    /// writer gives each event its uid when it is queued, so that one saved to the recovery
+    /// file while its write hung is never doubled when the file is merged).
+    pub fn append_as(&mut self, event: &LogEvent, uid: &str) -> Result<(), LogError> {
+        self.refuse_read_only()?;
+        if self.reconnect {
+            self.reconnect()?;
+        }
+        let uid = uid.to_owned();
         let written = insert(&self.connection, event, &uid)
             .map_err(|e| self.error("기록을 쓸 수 없습니다", &e))
             .and_then(|_| self.confirm(&uid));
@@ -606,6 +616,17 @@ impl Log {
                 Err(err)
             }
         }
+    }
+
+    /// Whether the log holds an event written under `uid`.
+    pub fn holds_uid(&self, uid: &str) -> Result<bool, LogError> {
+        self.connection
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE uid = ?1)",
+                [uid],
+                |row| row.get::<_, bool>(0),
+            )
+            .map_err(|e| self.error("기록을 읽을 수 없습니다", &e))
     }
 
     /// Whether the event written under `uid` is where the next reader will look.
@@ -1304,7 +1325,7 @@ fn json_lines_in_place(database: &Path) -> LogError {
 
 /// An id for one event, unique across processes and machines for all practical purposes
 /// (128 bits from the standard library's randomly keyed hasher, the clock and the process).
-fn new_uid() -> String {
+pub fn new_uid() -> String {
     use std::hash::{BuildHasher as _, RandomState};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNT: AtomicU64 = AtomicU64::new(0);

@@ -10,7 +10,8 @@
 //! (back-pressure): the caller says so rather than losing it unseen.
 //!
 //! [`LogWriter::finish`] writes what is still queued before the process ends, within a bound,
-//! and says how many events it could not write.
+//! and hands back the events it could not write (for the recovery file beside the log,
+//! [`super::recovery`]).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::recovery::Unwritten;
 use super::{BUSY_WAIT, Log, LogError, LogEvent};
 
 /// How often events that could not be written are tried again.
@@ -50,14 +52,18 @@ pub struct QueueFull {
 pub struct Finished {
     /// Events still queued: not in the log.
     pub unwritten: usize,
+    /// Those events, in order, each with the uid it is written under (the one a stuck write
+    /// held included: it may land after all, and merging a recovery file adds no uid twice).
+    pub events: Vec<Unwritten>,
     /// Why the last attempt failed, if one did.
     pub message: Option<String>,
 }
 
 /// Where events go: the SQLite log, or (in tests) a stand-in that refuses on demand.
 pub trait Sink: Send + 'static {
-    /// Writes one event whole, or says why it could not (in Korean).
-    fn append(&mut self, event: &LogEvent) -> Result<(), String>;
+    /// Writes one event whole under `uid` (once, however often it is tried), or says why
+    /// it could not (in Korean).
+    fn append(&mut self, event: &LogEvent, uid: &str) -> Result<(), String>;
 }
 
 /// The log at a path, opened at the first event (a log that cannot be opened yet is tried
@@ -68,21 +74,22 @@ struct LogAt {
 }
 
 impl Sink for LogAt {
-    fn append(&mut self, event: &LogEvent) -> Result<(), String> {
+    fn append(&mut self, event: &LogEvent, uid: &str) -> Result<(), String> {
         if self.log.is_none() {
             let (log, _) = Log::open(&self.path).map_err(|err: LogError| err.message)?;
             self.log = Some(log);
         }
-        self.log
-            .as_mut()
-            .map_or(Ok(()), |log| log.append(event).map_err(|err| err.message))
+        self.log.as_mut().map_or(Ok(()), |log| {
+            log.append_as(event, uid).map_err(|err| err.message)
+        })
     }
 }
 
 struct Queue {
-    events: VecDeque<LogEvent>,
-    /// The head is out being written.
-    writing: bool,
+    events: VecDeque<Unwritten>,
+    /// The head, out being written (a copy: a write that hangs past the end of the process
+    /// must not take it along unsaved).
+    writing: Option<Unwritten>,
     /// Set by `finish`: write what is left until then, and stop.
     closing: Option<Instant>,
 }
@@ -125,7 +132,7 @@ impl LogWriter {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
                 events: VecDeque::new(),
-                writing: false,
+                writing: None,
                 closing: None,
             }),
             wake: Condvar::new(),
@@ -150,7 +157,10 @@ impl LogWriter {
                 limit: QUEUE_LIMIT,
             });
         }
-        queue.events.push_back(event);
+        queue.events.push_back(Unwritten {
+            uid: super::new_uid(),
+            event,
+        });
         drop(queue);
         self.shared.wake.notify_one();
         Ok(())
@@ -159,7 +169,7 @@ impl LogWriter {
     /// Events not yet in the log (the one being written included).
     pub fn pending(&self) -> usize {
         let queue = self.shared.lock();
-        queue.events.len() + usize::from(queue.writing)
+        queue.events.len() + usize::from(queue.writing.is_some())
     }
 
     /// Writes what is queued, trying for at most `limit` (a write already under way may
@@ -167,16 +177,25 @@ impl LogWriter {
     pub fn finish(self, limit: Duration) -> Finished {
         self.shared.lock().closing = Some(Instant::now() + limit);
         self.shared.wake.notify_one();
-        match self
+        let waited = self
             .done
-            .recv_timeout(limit + BUSY_WAIT + Duration::from_secs(1))
-        {
-            Ok(finished) => finished,
-            // The writer is stuck in a write: what is queued is not in the log.
-            Err(_) => Finished {
-                unwritten: self.pending(),
-                message: Some("기록 쓰기가 끝나지 않았습니다".into()),
-            },
+            .recv_timeout(limit + BUSY_WAIT + Duration::from_secs(1));
+        if let Ok(finished) = waited {
+            return finished;
+        }
+        // The writer is stuck in a write: what is queued is not in the log. Taken out of
+        // the queue, so that a write that comes unstuck takes nothing more.
+        let mut queue = self.shared.lock();
+        let events: Vec<Unwritten> = queue
+            .writing
+            .clone()
+            .into_iter()
+            .chain(queue.events.drain(..))
+            .collect();
+        Finished {
+            unwritten: events.len(),
+            events,
+            message: Some("기록 쓰기가 끝나지 않았습니다".into()),
         }
     }
 }
@@ -202,11 +221,11 @@ fn write_until_closed(
             // Closing with nothing left.
             return Finished::default();
         };
-        queue.writing = true;
+        queue.writing = Some(event.clone());
         drop(queue);
-        let written = sink.append(&event);
+        let written = sink.append(&event.event, &event.uid);
         let mut queue = shared.lock();
-        queue.writing = false;
+        queue.writing = None;
         match written {
             Ok(()) => {
                 // One report per batch written: everything handed over is in the log.
@@ -226,8 +245,10 @@ fn write_until_closed(
                     Some(deadline) => {
                         let now = Instant::now();
                         if now >= deadline {
+                            let events: Vec<Unwritten> = queue.events.drain(..).collect();
                             return Finished {
-                                unwritten: pending,
+                                unwritten: events.len(),
+                                events,
                                 message: Some(message),
                             };
                         }
@@ -276,7 +297,7 @@ mod tests {
     }
 
     impl Sink for Disk {
-        fn append(&mut self, event: &LogEvent) -> Result<(), String> {
+        fn append(&mut self, event: &LogEvent, _uid: &str) -> Result<(), String> {
             if self
                 .refusals
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -358,6 +379,16 @@ mod tests {
         let finished = writer.finish(Duration::from_millis(300));
         assert!(started.elapsed() < Duration::from_secs(3));
         assert_eq!(finished.unwritten, 2);
+        let texts: Vec<&str> = finished
+            .events
+            .iter()
+            .map(|e| e.event.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            ["하나", "둘"],
+            "handed back, in order, for the recovery file"
+        );
         assert_eq!(finished.message.as_deref(), Some("디스크가 가득 찼습니다"));
         assert!(kept.lock().unwrap().is_empty());
     }

@@ -445,6 +445,7 @@ fn read_article(
         });
     }
     let mut guide = read.guide;
+    plain_labels(&mut guide);
     stamp(&mut guide);
     Ok(ImportedGuide {
         guide,
@@ -453,6 +454,55 @@ fn read_article(
         warnings,
         unplaced: read.unplaced,
     })
+}
+
+/// The character policy at the importer's door (`text::plain_label`): what a list, a tree or
+/// a ticket shows on one line (headings, titles, labels, questions, tags, the category path)
+/// keeps no control, bidirectional or zero-width character from the article, so a title
+/// cannot ring the terminal, hide a word or read backwards. Body texts keep theirs (shown as
+/// symbols, `text::visible`), and app paths stay as their sentences spell them.
+fn plain_labels(guide: &mut Guide) {
+    fn clean(text: &mut String) {
+        if let std::borrow::Cow::Owned(plain) = crate::text::plain_label(text) {
+            *text = plain;
+        }
+    }
+    clean(&mut guide.heading);
+    clean(&mut guide.title);
+    guide.status.iter_mut().for_each(clean);
+    guide.tags.iter_mut().for_each(clean);
+    guide.category.iter_mut().for_each(clean);
+    guide
+        .handling_order
+        .iter_mut()
+        .for_each(|step| clean(&mut step.label));
+    guide
+        .links
+        .iter_mut()
+        .for_each(|link| clean(&mut link.label));
+    if let Some(schedule) = &mut guide.schedule {
+        clean(&mut schedule.title);
+        schedule
+            .events
+            .iter_mut()
+            .for_each(|e| clean(&mut e.date_label));
+    }
+    guide
+        .notes
+        .iter_mut()
+        .for_each(|note| note.title.iter_mut().for_each(clean));
+    for qa in &mut guide.qa {
+        qa.label.iter_mut().for_each(clean);
+        qa.questions.iter_mut().for_each(clean);
+        qa.aliases.iter_mut().for_each(clean);
+        for section in &mut qa.sections {
+            section.title.iter_mut().for_each(clean);
+        }
+    }
+    guide
+        .sms_templates
+        .iter_mut()
+        .for_each(|t| clean(&mut t.title));
 }
 
 /// Records the guide's fingerprint, so a later import can tell a hand edit.

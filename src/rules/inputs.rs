@@ -74,13 +74,16 @@ pub const NONE_WORDS: [&str; 3] = ["none", "없음", "-"];
 /// allows it), a choice's option, a date; a yes/no input is given by naming it.
 pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
     let trimmed = text.trim();
+    // What was typed, as a message may quote it: controls, escapes and bidi shown, never
+    // sent raw to the terminal or the clipboard.
+    let shown = crate::text::visible_line(trimmed);
     match input.kind {
         InputKind::Metric => {
             if NONE_WORDS.contains(&trimmed) {
                 return match &input.none {
                     Some(_) => Ok(Given::NoValue),
                     None => Err(format!(
-                        "{}은(는) 값이 있어야 합니다 (\"{trimmed}\")",
+                        "{}은(는) 값이 있어야 합니다 (\"{shown}\")",
                         input.label
                     )),
                 };
@@ -96,7 +99,7 @@ pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
                     .parse::<Rating>()
                     .map(|rating| Given::Number(f64::from(rating.hundredths()) / 100.0))
                     .map_err(|_| {
-                        format!("\"{trimmed}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}{none}")
+                        format!("\"{shown}\"은 평점이 아닙니다: {ACCEPTED_RATINGS}{none}")
                     });
             }
             parse_number(unit, &input.label, trimmed).map(Given::Number)
@@ -109,14 +112,14 @@ pub fn parse(input: &RuleInput, text: &str) -> Result<Given, String> {
             .ok_or_else(|| {
                 let values: Vec<&str> = input.options.iter().map(|o| o.value.as_str()).collect();
                 format!(
-                    "\"{trimmed}\"은 고를 수 있는 값이 아닙니다: {}",
+                    "\"{shown}\"은 고를 수 있는 값이 아닙니다: {}",
                     values.join(", ")
                 )
             }),
         InputKind::YesNo => Ok(Given::Yes),
         InputKind::Date => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
             .map(Given::Date)
-            .map_err(|_| format!("\"{trimmed}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요")),
+            .map_err(|_| format!("\"{shown}\"은 날짜가 아닙니다: YYYY-MM-DD (KST)로 쓰세요")),
     }
 }
 
@@ -247,20 +250,18 @@ pub fn value_name(input: &RuleInput) -> &'static str {
 /// Reads a number as the agent types it ("82", "82%", "39,000원", "4.0"), or says in
 /// Korean what was expected.
 pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, String> {
-    let bad = |expected: &str| super::phrases::threshold_bad_value(input, text, expected);
+    let bad = |expected: &str| {
+        super::phrases::threshold_bad_value(input, &crate::text::visible_line(text), expected)
+    };
     let trimmed = text.trim();
     match unit {
         InputUnit::Rating => trimmed
             .parse::<Rating>()
             .map(|r| f64::from(r.hundredths()) / 100.0)
             .map_err(|_| bad("0.0~5.0 사이 평점 (예: 4.2)")),
-        InputUnit::Percent => trimmed
-            .trim_end_matches('%')
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| (0.0..=100.0).contains(v))
-            .ok_or_else(|| bad("0~100 사이 비율 (예: 82 또는 82%)")),
+        InputUnit::Percent => {
+            exact_percent(trimmed.trim_end_matches('%').trim()).ok_or_else(|| bad(ACCEPTED_PERCENT))
+        }
         InputUnit::Count | InputUnit::AmountKrw => trimmed
             .trim_end_matches(['원', '회', '건', '일'])
             .replace(',', "")
@@ -273,4 +274,33 @@ pub fn parse_number(unit: InputUnit, input: &str, text: &str) -> Result<f64, Str
             })
             .map_err(|_| bad("0 이상의 정수 (예: 3 또는 39,000원)")),
     }
+}
+
+/// What a percent input accepts, for error messages.
+const ACCEPTED_PERCENT: &str = "0~100 사이 비율, 소수 여섯째 자리까지 (예: 82, 82% 또는 84.995)";
+
+/// Fractional digits a percent may have. Two decimals of at most 3 + 6 digits have nearest
+/// doubles ordered as they are and equal only when they are, so the comparison with a
+/// threshold (itself a short decimal) is exact; "84.99999999999999999" would read as 85.0
+/// and meet "85% 이상" a driver does not meet, so it is refused, never rounded.
+const PERCENT_DECIMALS: usize = 6;
+
+/// A percent typed as plain decimal text ("84.995"), from 0 to 100, with at most
+/// [`PERCENT_DECIMALS`] fractional digits; `None` otherwise (exponents, signs, NaN and
+/// infinities included).
+fn exact_percent(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 3
+        || fraction.len() > PERCENT_DECIMALS
+        || (text.contains('.') && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|value| (0.0..=100.0).contains(value))
 }

@@ -342,7 +342,7 @@ fn store_guide_by_guide(
         if content::identity(dir)? == identity {
             cache.keep_ranked(&mut index, identity);
             cache.prune(&path);
-            let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+            let content = Content::from_catalog(index.catalog(), dir, synonyms);
             return Ok(FolderStart::Indexed(content, Box::new(index)));
         }
         // Changed while it was read: what was stored may hold some of each.
@@ -365,7 +365,7 @@ fn load_rest(
 ) -> Result<Loaded, LoadError> {
     if let Ok(mut index) = SearchIndex::load_stored(&cache.path_for(identity), identity) {
         cache.keep_ranked(&mut index, identity);
-        let content = Content::from_catalog(index.catalog(), dir, identity, synonyms);
+        let content = Content::from_catalog(index.catalog(), dir, synonyms);
         return Ok(Loaded { content, index });
     }
     let content = match store_guide_by_guide(dir, cache, identity)? {
@@ -620,6 +620,85 @@ mod tests {
         let uncached = console_start(None, Some(folder.path())).unwrap();
         assert_eq!(uncached.content.guide_count(), 2);
         assert!(uncached.index.is_some() && uncached.storing.is_none());
+    }
+
+    /// The cache is known by what the files hold: an edit that keeps a file's size and
+    /// modification time (once answered from the old index: hits for text no longer there,
+    /// none for the new) is searched anew, by the command line and the console alike.
+    #[test]
+    fn an_edit_that_keeps_size_and_time_is_never_answered_from_the_old_index() {
+        let folder = folder();
+        let cached = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(cached.path());
+        let file = folder.path().join("call-cancel-fee.json");
+        let first = search_index(Some(&cache), Some(folder.path())).unwrap();
+        first.store();
+        drop(console_start(Some(&cache), Some(folder.path())).unwrap());
+        // A word no synonym list names (위약금 is an everyday word for 수수료).
+        let before = search_index(Some(&cache), Some(folder.path())).unwrap();
+        assert_eq!(before.source, IndexSource::Stored);
+        assert!(!hits(&before.index, "수수료").is_empty());
+        assert!(hits(&before.index, "쾅쾅쾅").is_empty());
+
+        let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edited = text.replace("수수료", "쾅쾅쾅");
+        assert_eq!(edited.len(), text.len(), "the same size");
+        std::fs::write(&file, edited).unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            modified,
+            "the same time"
+        );
+
+        let after = search_index(Some(&cache), Some(folder.path())).unwrap();
+        assert_eq!(after.source, IndexSource::Built, "not the old index");
+        assert!(!hits(&after.index, "쾅쾅쾅").is_empty());
+        let console = console_start(Some(&cache), Some(folder.path())).unwrap();
+        let index = match (console.index, console.rest) {
+            (Some(index), _) => index,
+            (None, Some(rest)) => Arc::new(rest().unwrap().index),
+            (None, None) => panic!("no index"),
+        };
+        assert_eq!(hits(&index, "쾅쾅쾅"), hits(&after.index, "쾅쾅쾅"));
+        assert_eq!(hits(&index, "수수료"), hits(&after.index, "수수료"));
+    }
+
+    /// A FIFO (or anything but a file) where the cache's index goes is never opened for
+    /// reading: `search` and the console once waited on it forever.
+    #[test]
+    fn a_fifo_in_the_caches_place_is_passed_over_at_once() {
+        let folder = folder();
+        let cached = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(cached.path());
+        let identity = content::identity(folder.path()).unwrap();
+        let fifo = cache.path_for(identity);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (sender, answer) = std::sync::mpsc::channel();
+        let dir = folder.path().to_owned();
+        let cache_in = cache.clone();
+        std::thread::spawn(move || {
+            let searched = search_index(Some(&cache_in), Some(&dir)).map(|i| i.source);
+            let opened =
+                console_start(Some(&cache_in), Some(&dir)).map(|s| s.content.guide_count());
+            let _ = sender.send((searched, opened));
+        });
+        let (searched, opened) = answer
+            .recv_timeout(Duration::from_secs(30))
+            .expect("answered, not held by the FIFO");
+        assert_eq!(searched.unwrap(), IndexSource::Built);
+        assert_eq!(opened.unwrap(), 2);
+        assert!(!SearchIndex::is_stored_for(&fifo, identity));
     }
 
     #[test]

@@ -26,8 +26,9 @@ use crate::content::{Catalog, GuideCard};
 
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes (8: the checksums,
-/// the body's and the content version's, are taken in four lanes).
-const FORMAT: u32 = 9;
+/// the body's and the content version's, are taken in four lanes; 10: each guide's card
+/// holds its file's checksum, and the identity is taken from the files' bytes).
+const FORMAT: u32 = 10;
 const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 const BODY_SEED: u64 = 0x5EED;
 
@@ -352,7 +353,8 @@ fn open_file(
     identity: [u8; 16],
 ) -> Result<(std::fs::File, u64, u64), Refused> {
     use std::io::Read as _;
-    let mut file = std::fs::File::open(path).map_err(|_| Refused::Missing)?;
+    // Never a plain open: a FIFO in the cache's place would hold the console forever.
+    let mut file = crate::files::open_regular(path).map_err(|_| Refused::Missing)?;
     let size = file.metadata().map_err(|_| Refused::Missing)?.len();
     let mut header = [0u8; HEADER];
     file.read_exact(&mut header).map_err(|_| Refused::Foreign)?;
@@ -743,6 +745,7 @@ fn encode_catalog<W: Write>(out: &mut Writer<W>, catalog: &Catalog) {
         for level in &card.category {
             out.str(level);
         }
+        out.u64(card.sum);
     }
     out.u64(catalog.templates.len() as u64);
     for (id, guide, place) in &catalog.templates {
@@ -760,7 +763,7 @@ fn encode_catalog<W: Write>(out: &mut Writer<W>, catalog: &Catalog) {
 
 fn decode_catalog<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read<Catalog> {
     let what = "가이드 목록";
-    let count = read.count(8 * 5, what)?;
+    let count = read.count(8 * 6, what)?;
     if count != guide_count {
         return Err(what);
     }
@@ -776,7 +779,9 @@ fn decode_catalog<R: io::Read>(read: &mut Reader<R>, guide_count: usize) -> Read
         for _ in 0..levels {
             category.push(read.str(what)?);
         }
+        let sum = read.u64(what)?;
         catalog.guides.push(GuideCard {
+            sum,
             path,
             id,
             title,

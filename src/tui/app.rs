@@ -330,7 +330,9 @@ impl App {
         let guide = shown.and_then(|id| self.content.guide_index(&id));
         match guide {
             Some(guide) if guide == self.guide => self.category.show_guide(guide),
-            _ => self.select_guide(guide.unwrap_or(0)),
+            _ => {
+                self.select_guide(guide.unwrap_or(0));
+            }
         }
         if self.search.searching() {
             self.run_search();
@@ -462,7 +464,9 @@ impl App {
                     }
                 }
             }
-            None => self.select_guide(0),
+            None => {
+                self.select_guide(0);
+            }
         }
         let row_guide = tree_row
             .and_then(|id| self.content.guide_index(&id))
@@ -1238,7 +1242,9 @@ impl App {
             }
             Command::Focus(pane) => self.focus = pane,
             Command::SetStep(step) => self.set_step(step),
-            Command::SelectGuide(guide) => self.select_guide(guide),
+            Command::SelectGuide(guide) => {
+                self.select_guide(guide);
+            }
             Command::SelectQa(index) => self.select_qa(index),
             Command::OpenQuestion(index) => {
                 self.select_qa(index);
@@ -1304,10 +1310,24 @@ impl App {
     }
 
     /// Shows `guide`: the tree's selection, the question, the rule opened from search and
-    /// the SMS selection all start over in it.
-    fn select_guide(&mut self, guide: usize) {
+    /// the SMS selection all start over in it. A guide that cannot be opened (its file
+    /// changed or went away since the content was loaded) stays unshown, and the footer says
+    /// why and what to do: Enter never does nothing unexplained. Whether it is shown.
+    fn select_guide(&mut self, guide: usize) -> bool {
         if self.content.guide(guide).is_none() {
-            return;
+            let why = self.content.unavailable(guide).map_or_else(
+                || "목록에 없는 가이드입니다".to_owned(),
+                ToString::to_string,
+            );
+            let title = self
+                .content
+                .card(guide)
+                .map(|card| format!("'{}' ", crate::text::plain_label(&card.title)))
+                .unwrap_or_default();
+            self.toast(format!(
+                "{title}가이드를 열 수 없습니다: {why} · 바뀐 내용을 불러온 뒤 다시 여세요"
+            ));
+            return false;
         }
         self.guide = guide;
         self.step = Step(self.step.index().min(self.step_count() - 1));
@@ -1319,6 +1339,7 @@ impl App {
             self.rules.for_guide(shown);
         }
         self.sms.reset();
+        true
     }
 
     /// Keeps what the agent has now seen for the next run (written on a thread: a help
@@ -1569,8 +1590,8 @@ impl App {
             | Target::Template { guide, .. }
             | Target::Rule { guide, .. } => guide,
         };
-        if guide != self.guide {
-            self.select_guide(guide);
+        if guide != self.guide && !self.select_guide(guide) {
+            return;
         }
         match target {
             Target::Guide { .. } => {

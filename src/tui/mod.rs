@@ -6,8 +6,9 @@
 //! passes, takes in every message waiting, and draws once if any changed the screen: an idle
 //! console wakes up for nothing. The terminal is always given back as it was: on quit, on
 //! SIGINT/SIGQUIT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2 (each a message; the log's queue is
-//! written before the process ends, within [`FLUSH_LIMIT`], and what could not be is said
-//! on stderr), and on a panic (the hook restores first, then prints the message).
+//! written before the process ends, within [`FLUSH_LIMIT`]; what could not be is saved to
+//! a recovery file beside the log, merged at the next start, and said on stderr with how
+//! many), and on a panic (the hook restores first, then prints the message).
 
 pub mod app;
 pub mod background;
@@ -40,6 +41,7 @@ use crossterm::event::{
 use crossterm::{cursor, execute, queue};
 use ratatui::buffer::Buffer;
 
+use crate::history::writer::Finished;
 pub use crate::search::index_cache::{ConsoleStart, LoadRest, Loaded};
 pub use app::{App, GUIDES_KEPT, HelpCentre};
 use command::Effect;
@@ -98,12 +100,21 @@ pub fn run(
     team: Option<crate::team::TeamUrl>,
     theme: theme::Theme,
 ) -> io::Result<Ended> {
-    // The retention limit applies at start, by the real clock (not --now).
-    let expired = history.as_deref().map_or(0, |path| {
-        crate::history::Log::open(path)
-            .and_then(|(mut log, _)| log.apply_retention(retention_days, crate::clock::now_kst()))
-            .unwrap_or(0)
-    });
+    // The retention limit applies at start, by the real clock (not --now); events a run
+    // before could not write are merged in first.
+    let (expired, recovered) =
+        history
+            .as_deref()
+            .map_or((0, None), |path| match crate::history::Log::open(path) {
+                Ok((mut log, _)) => {
+                    let recovered = crate::history::recovery::merge(&mut log).transpose();
+                    let expired = log
+                        .apply_retention(retention_days, crate::clock::now_kst())
+                        .unwrap_or(0);
+                    (expired, recovered)
+                }
+                Err(_) => (0, None),
+            });
     let ConsoleStart {
         content,
         index,
@@ -119,10 +130,19 @@ pub fn run(
     if rest.is_some() {
         app.help_centre = HelpCentre::FirstGuideOnly;
     }
+    let mut notices = Vec::new();
+    match (recovered, app.history_path.as_deref()) {
+        (Some(Ok(merged)), Some(path)) => notices.extend(merged.notice(path)),
+        (Some(Err(why)), _) => notices.push(crate::history::recovery::not_merged(&why)),
+        _ => {}
+    }
     if expired > 0 {
-        app.apply(command::Command::Toast(format!(
+        notices.push(format!(
             "보관 기간({retention_days}일)이 지난 기록 {expired}건을 지웠습니다"
-        )));
+        ));
+    }
+    if !notices.is_empty() {
+        app.apply(command::Command::Toast(notices.join(" · ")));
     }
     if let Some(team) = team {
         app.connect_team(team);
@@ -147,26 +167,52 @@ pub fn run(
     restore_terminal();
     let pending = app.log_pending();
     if pending > 0 {
-        eprintln!(
+        say(&format!(
             "기록 {pending}건을 저장하는 중… (최대 {}초)",
             FLUSH_LIMIT.as_secs()
-        );
+        ));
     }
+    let history = app.history_path.clone();
     let finished = app.finish(FLUSH_LIMIT);
-    if finished.unwritten > 0 {
-        eprintln!(
-            "support-console: 기록 {}건을 저장하지 못했습니다{}",
-            finished.unwritten,
-            finished
-                .message
-                .map(|why| format!(": {why}"))
-                .unwrap_or_default()
-        );
+    if let Some(message) = keep_unwritten(history.as_deref(), &finished) {
+        say(&message);
     }
     if let Some(storing) = storing {
         let _ = storing.join();
     }
     result.map(|()| app.ending.map_or(Ended::Quit, Ended::Signal))
+}
+
+/// A line on stderr that never fails the exit: after a hangup the terminal is gone, and a
+/// write to it is an error (`eprintln!` would panic on it).
+fn say(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Saves the events the log writer could not write to the recovery file beside the log
+/// (merged at the next start), and says how many, where, and why; or, when even that file
+/// cannot be written, how many are lost and why. `None` when nothing was left.
+fn keep_unwritten(history: Option<&std::path::Path>, finished: &Finished) -> Option<String> {
+    if finished.events.is_empty() && finished.unwritten == 0 {
+        return None;
+    }
+    let count = finished.events.len().max(finished.unwritten);
+    let why = finished
+        .message
+        .as_deref()
+        .map(|why| format!(" ({why})"))
+        .unwrap_or_default();
+    let saved = history.map(|path| crate::history::recovery::save(path, &finished.events));
+    Some(match saved {
+        Some(Ok(recovery)) => format!(
+            "support-console: 기록 {count}건을 기록 파일에 쓰지 못해{why} 복구 파일 {}에 남겼습니다 · 다음에 시작할 때 기록에 합칩니다",
+            crate::text::path(&recovery)
+        ),
+        Some(Err(failed)) => format!(
+            "support-console: 기록 {count}건을 저장하지 못했습니다{why} · 복구 파일도 쓸 수 없습니다: {failed}"
+        ),
+        None => format!("support-console: 기록 {count}건을 저장하지 못했습니다{why}"),
+    })
 }
 
 /// Draws, then waits for messages and takes each batch in, drawing again only when one

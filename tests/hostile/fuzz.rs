@@ -17,6 +17,7 @@ use proptest::test_runner::RngSeed;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support_console::content;
+use support_console::import;
 use support_console::text::is_unsafe;
 
 /// The seed of every case below.
@@ -146,6 +147,108 @@ proptest! {
     }
 }
 
+// ---- The importer, in each of its forms ----
+
+/// An article's lines as help centres write them, mixed with hostile text.
+fn markdown_article() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        hostile_text(6).prop_map(|t| format!("# {t}")),
+        hostile_text(6).prop_map(|t| format!("## 1️⃣ {t}")),
+        hostile_text(8).prop_map(|t| format!("Q. {t}")),
+        hostile_text(8).prop_map(|t| format!("A. {t}")),
+        hostile_text(8).prop_map(|t| format!("1. {t}")),
+        hostile_text(8).prop_map(|t| format!("① {t}")),
+        hostile_text(4).prop_map(|t| format!("[{t}](javascript:alert(1))")),
+        hostile_text(4).prop_map(|t| format!("| {t} | 2025.03.01 | {t} |")),
+        Just("|---|---|---|".to_owned()),
+        Just("```".to_owned()),
+        hostile_text(6).prop_map(|t| format!("> {t}")),
+        hostile_text(6).prop_map(|t| format!("앱 [메뉴] > [{t}] → 확인")),
+        hostile_text(10),
+    ];
+    prop::collection::vec(line, 0..30).prop_map(|lines| lines.join("\n"))
+}
+
+fn html_article() -> impl Strategy<Value = String> {
+    let element = prop_oneof![
+        hostile_text(6).prop_map(|t| format!("<h2>{t}</h2>")),
+        hostile_text(8).prop_map(|t| format!("<p>{t}</p>")),
+        hostile_text(6).prop_map(|t| format!("<ul><li>{t}</li><li>{t}</li></ul>")),
+        hostile_text(4).prop_map(|t| {
+            format!("<table><tr><td rowspan=\"9999\" colspan=\"70000\">{t}</td></tr></table>")
+        }),
+        hostile_text(4).prop_map(|t| format!("<details><summary>{t}</summary>{t}</details>")),
+        hostile_text(4).prop_map(|t| format!("<a href=\"{t}\">{t}</a>")),
+        (1usize..3_000).prop_map(|n| format!("{}x{}", "<span>".repeat(n), "</span>".repeat(n))),
+        Just("<div><p>열린 채".to_owned()),
+    ];
+    prop::collection::vec(element, 0..20).prop_map(|parts| parts.concat())
+}
+
+fn api_page() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((any::<u32>(), hostile_text(5), html_article()), 0..4),
+        prop_oneof![Just(String::new()), Just(",\"next_page\": 7".to_owned())],
+    )
+        .prop_map(|(articles, tail)| {
+            let articles: Vec<serde_json::Value> = articles
+                .into_iter()
+                .map(
+                    |(id, title, body)| serde_json::json!({"id": id, "title": title, "body": body}),
+                )
+                .collect();
+            let json = serde_json::json!({"articles": articles}).to_string();
+            format!("{}{tail}}}", &json[..json.len() - 1])
+        })
+}
+
+proptest! {
+    #![proptest_config(seeded(150))]
+
+    /// Any article in any form imports or is refused with a reason; what it imports has
+    /// headings, titles and labels free of controls, bidi and zero-width characters.
+    #[test]
+    fn any_article_imports_or_is_refused(
+        text in prop_oneof![markdown_article(), html_article(), api_page()],
+        form in prop::sample::select(vec![None, Some(import::Format::Markdown), Some(import::Format::Html), Some(import::Format::ZendeskJson)]),
+    ) {
+        let file = import::read_file(
+            Path::new("fuzz/article.md"),
+            &text,
+            form,
+            &import::FileContext::default(),
+        );
+        if let Some(error) = &file.error {
+            assert_clean("an import error", error);
+        }
+        for article in &file.articles {
+            match &article.outcome {
+                import::Outcome::Refused(why) => prop_assert!(!why.is_empty()),
+                import::Outcome::Imported(imported) => assert_plain_labels(&imported.guide),
+                import::Outcome::Merged { .. } => {}
+            }
+        }
+    }
+}
+
+/// What lists, trees and tickets show of a guide on one line is plain.
+pub fn assert_plain_labels(guide: &content::Guide) {
+    let mut labels: Vec<&str> = vec![&guide.heading, &guide.title];
+    labels.extend(guide.category.iter().map(String::as_str));
+    labels.extend(guide.tags.iter().map(String::as_str));
+    labels.extend(guide.links.iter().map(|l| l.label.as_str()));
+    labels.extend(guide.notes.iter().filter_map(|n| n.title.as_deref()));
+    labels.extend(guide.sms_templates.iter().map(|t| t.title.as_str()));
+    for qa in &guide.qa {
+        labels.extend(qa.label.as_deref());
+        labels.extend(qa.questions.iter().map(String::as_str));
+        labels.extend(qa.sections.iter().filter_map(|s| s.title.as_deref()));
+    }
+    for label in labels {
+        assert!(!label.chars().any(is_unsafe), "not plain: {label:?}");
+    }
+}
+
 // ---- The query reader ----
 
 proptest! {
@@ -173,6 +276,141 @@ static INDEX: std::sync::LazyLock<support_console::search::SearchIndex> =
             &content::load_embedded().expect("embedded content"),
         )
     });
+
+// ---- The rule inputs: values an agent types into the rule form or `check`'s flags ----
+
+/// What an agent types for a value: numbers as they come (signs, exponents, commas, units,
+/// too many decimals, `none`), or anything at all.
+fn typed_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => "[+-]?[0-9]{0,4}([.,][0-9]{0,20})?(e[+-]?[0-9]{1,3})?[ ]?(%|원|회|건|일)?",
+        1 => prop::sample::select(vec![
+            "none", "없음", "-", "NaN", "inf", "-0", "84.995", "84.9999999999", "100.0000001",
+            "5.01", "4.0", "2024-02-30", "2024-12-31", "9999-99-99", "예", "아니오",
+        ])
+        .prop_map(str::to_owned),
+        2 => hostile_text(8),
+    ]
+}
+
+proptest! {
+    #![proptest_config(seeded(600))]
+
+    /// Any text typed for any input of any embedded guide is read as a value of its kind in
+    /// its range, or refused with a Korean message that carries nothing raw.
+    #[test]
+    fn any_typed_value_is_read_in_range_or_refused_in_korean(
+        text in typed_value(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        use support_console::content::{InputKind, InputUnit};
+        use support_console::rules::{Given, inputs};
+        let all: Vec<_> = EMBEDDED
+            .guides()
+            .flat_map(|guide| guide.inputs.iter())
+            .collect();
+        prop_assume!(!all.is_empty());
+        let input = all[pick.index(all.len())];
+        match inputs::parse(input, &text) {
+            Ok(Given::Number(value)) => {
+                let top = match input.unit.unwrap_or(InputUnit::Count) {
+                    InputUnit::Rating => 5.0,
+                    InputUnit::Percent => 100.0,
+                    InputUnit::Count | InputUnit::AmountKrw => f64::MAX,
+                };
+                prop_assert!(input.kind == InputKind::Metric);
+                prop_assert!(value.is_finite() && (0.0..=top).contains(&value), "{text:?} -> {value}");
+            }
+            Ok(_) => {}
+            Err(message) => {
+                prop_assert!(
+                    message.chars().any(|c| ('가'..='힣').contains(&c)),
+                    "not Korean: {message}"
+                );
+                assert_clean("a refused value's message", &message);
+            }
+        }
+    }
+}
+
+static EMBEDDED: std::sync::LazyLock<content::Content> =
+    std::sync::LazyLock::new(|| content::load_embedded().expect("embedded content"));
+
+// ---- The log's files: whatever lies at the log's path, and the recovery file ----
+
+/// Bytes that could stand at the log's path or in its recovery file: JSON lines of events
+/// (whole, torn, with hostile text), a SQLite header and damage after it, random bytes.
+fn log_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        hostile_text(6).prop_map(|text| {
+            serde_json::json!({
+                "uid": "u-1", "at": "2024-11-29T10:00:00+09:00", "kind": "sent",
+                "guide_id": "g", "template_id": null, "content_version": "v", "text": text,
+            })
+            .to_string()
+        }),
+        hostile_text(6).prop_map(|text| format!("{{\"kind\":\"sent\",\"text\":{text:?}")),
+        hostile_text(10),
+    ];
+    prop_oneof![
+        prop::collection::vec(line, 0..6).prop_map(|lines| lines.join("\n").into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..600).prop_map(|tail| {
+            let mut bytes = b"SQLite format 3\0".to_vec();
+            bytes.extend(tail);
+            bytes
+        }),
+        prop::collection::vec(any::<u8>(), 0..600),
+    ]
+}
+
+proptest! {
+    #![proptest_config(seeded(60))]
+
+    /// Whatever lies at the log's path is opened as a log or refused in Korean, and a
+    /// refused file is left byte for byte as it was.
+    #[test]
+    fn any_file_at_the_logs_path_opens_or_is_refused_untouched(bytes in log_bytes()) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.log");
+        std::fs::write(&path, &bytes).expect("write");
+        match support_console::history::Log::open(&path) {
+            Ok((log, _)) => {
+                log.events(&support_console::history::Filter::default()).expect("listed");
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(message.chars().any(|c| ('가'..='힣').contains(&c)), "{message}");
+                assert_clean("a refused log's message", &message);
+                prop_assert_eq!(std::fs::read(&path).expect("kept"), bytes);
+            }
+        }
+    }
+
+    /// Any recovery file merges what reads as events and keeps the rest aside, counted.
+    #[test]
+    fn any_recovery_file_merges_or_keeps_its_lines_aside(bytes in log_bytes()) {
+        use support_console::history::{Log, recovery};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log.sqlite3");
+        let (mut log, _) = Log::open(&path).expect("a new log");
+        std::fs::write(recovery::path_for(&path), &bytes).expect("write");
+        match recovery::merge(&mut log) {
+            Ok(Some(merged)) => {
+                let lines = bytes
+                    .split(|&b| b == b'\n')
+                    .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+                    .count();
+                prop_assert_eq!(merged.added + merged.already + merged.damaged, lines);
+                prop_assert!(!recovery::path_for(&path).exists(), "merged, then removed");
+            }
+            Ok(None) => prop_assert!(false, "the file was there"),
+            Err(why) => {
+                assert_clean("a recovery file's message", &why);
+                prop_assert!(recovery::path_for(&path).exists(), "kept for the next start");
+            }
+        }
+    }
+}
 
 // ---- The command line ----
 

@@ -544,3 +544,51 @@ fn a_file_name_with_a_line_break_stays_on_one_line_of_a_message() {
         "{said}"
     );
 }
+
+/// Events a console saved to the recovery file at exit are merged by the next `history` as
+/// by the next console start: listed once, said on stderr, the file gone; a read-only log
+/// keeps the file and says so.
+#[test]
+fn history_merges_what_a_console_could_not_write_and_says_how_many() {
+    use support_console::history::recovery::{self, Unwritten};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.sqlite3");
+    let (mut log, _) = Log::open(&path).expect("log");
+    log.append(&event("쓴 것")).expect("append");
+    drop(log);
+    let left = [
+        Unwritten {
+            uid: support_console::history::new_uid(),
+            event: event("남은 것 1"),
+        },
+        Unwritten {
+            uid: support_console::history::new_uid(),
+            event: event("남은 것 2"),
+        },
+    ];
+    let saved = recovery::save(&path, &left).expect("saved");
+    assert_eq!(saved, recovery::path_for(&path));
+
+    set_mode(&path, 0o444);
+    let (code, out, err) = history(&path, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("남은 것"), "{out}");
+    assert!(err.contains("합치지 않았습니다"), "{err}");
+    assert!(saved.exists(), "a read-only log keeps the recovery file");
+
+    set_mode(&path, 0o600);
+    let (code, out, err) = history(&path, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("기록 2건을 복구 파일에서 기록에 합쳤습니다"),
+        "{err}"
+    );
+    assert!(
+        out.contains("남은 것 1") && out.contains("남은 것 2"),
+        "{out}"
+    );
+    assert!(!saved.exists(), "merged whole, then removed");
+    let (_, again, err) = history(&path, &[]);
+    assert!(!err.contains("합쳤습니다"), "{err}");
+    assert_eq!(again.matches("남은 것 1").count(), 1, "{again}");
+}
