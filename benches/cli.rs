@@ -1,7 +1,9 @@
 //! The whole `support-console search QUERY --content DIR` process over 100k synthetic Q&A
-//! entries, against `fzf --filter QUERY` over the same text (each entry's question and
+//! entries, against a fuzzy line filter over the same text (each entry's question and
 //! answer on one line), measured in one run. Both print every match to a null sink.
-//! Without fzf installed, only our process is measured (and a line says so).
+//! The filter is the command in `LINE_FILTER` (its program and leading arguments, split on
+//! spaces; the query is added last and the lines come on its standard input). Without it,
+//! only our process is measured (and a line says so).
 
 #[path = "support/synthetic.rs"]
 mod synthetic;
@@ -48,9 +50,12 @@ fn whole_process(c: &mut Criterion) {
     let Some((dir, lines)) = data() else {
         return;
     };
-    let fzf = Command::new("fzf").arg("--version").output().is_ok();
-    if !fzf {
-        println!("fzf not found: measuring support-console alone (apt-get install fzf)");
+    let filter: Option<Vec<String>> = std::env::var("LINE_FILTER")
+        .ok()
+        .map(|command| command.split_whitespace().map(str::to_owned).collect())
+        .filter(|words: &Vec<String>| !words.is_empty());
+    if filter.is_none() {
+        println!("LINE_FILTER not set: measuring support-console alone");
     }
     let mut group = c.benchmark_group(format!("whole process, {ENTRIES} entries"));
     group.sample_size(10);
@@ -62,12 +67,13 @@ fn whole_process(c: &mut Criterion) {
                     .arg(&dir));
             });
         });
-        if fzf {
-            group.bench_function(format!("fzf --filter \"{query}\""), |b| {
+        if let Some(filter) = &filter {
+            group.bench_function(format!("line filter \"{query}\""), |b| {
                 b.iter(|| {
                     let input = File::open(&lines).expect("benchmark lines file");
-                    run(Command::new("fzf")
-                        .args(["--filter", query])
+                    run(Command::new(&filter[0])
+                        .args(&filter[1..])
+                        .arg(query)
                         .stdin(Stdio::from(input)));
                 });
             });

@@ -139,7 +139,7 @@ pub fn write_content_dir(dir: &Path, entries: usize) -> std::io::Result<u64> {
     Ok(written)
 }
 
-/// Writes each entry's question and answer on one line, as fzf reads them.
+/// Writes each entry's question and answer on one line, as a line filter reads them.
 pub fn write_lines(path: &Path, entries: usize) -> std::io::Result<()> {
     let mut text = String::new();
     for (question, answer) in synthetic_entries(entries) {
