@@ -455,7 +455,8 @@ impl State {
                     Span::styled(hint, theme.dim()),
                 ]));
             }
-            let status = counter_line(&rendered, theme);
+            // The count is on the template's row just above: said once.
+            let status = counter_line(&rendered, theme, false);
             lines.push(status);
             // The schedule has closed what the template offers: said beside the count.
             if let Some(warning) = ctx
@@ -612,7 +613,7 @@ impl State {
             Span::styled(heading, theme.heading()),
             Span::styled(hint, theme.dim()),
         ]));
-        lines.push(counter_line(&rendered, theme));
+        lines.push(counter_line(&rendered, theme, true));
         for reason in rendered.blocking() {
             lines.extend(wrap(
                 &[Segment::new(format!("⚠ {reason}"), theme.error())],
@@ -647,17 +648,24 @@ impl State {
     }
 }
 
-fn counter_line(rendered: &Rendered, theme: Theme) -> Line<'static> {
+/// Whether the message can be sent, after its count (`with_count`) where no row above
+/// shows it.
+fn counter_line(rendered: &Rendered, theme: Theme, with_count: bool) -> Line<'static> {
     let sendable = rendered.blocking().is_empty();
-    Line::from(vec![
-        Span::styled(sms::counter_label(&rendered.measure), theme.strong()),
-        Span::raw("  "),
-        if sendable {
-            Span::styled("보낼 수 있음", theme.ok())
-        } else {
-            Span::styled("보낼 수 없음", theme.error())
-        },
-    ])
+    let mut spans = Vec::new();
+    if with_count {
+        spans.push(Span::styled(
+            sms::counter_label(&rendered.measure),
+            theme.strong(),
+        ));
+        spans.push(Span::raw("  "));
+    }
+    spans.push(if sendable {
+        Span::styled("보낼 수 있음", theme.ok())
+    } else {
+        Span::styled("보낼 수 없음", theme.error())
+    });
+    Line::from(spans)
 }
 
 /// The message as a phone wraps it, with unsendable characters and unfilled placeholders
