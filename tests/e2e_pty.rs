@@ -157,10 +157,15 @@ impl Console {
                 pixel_height: 0,
             })
             .expect("resize");
+        // What is still on its way was drawn for the size before, or for a size between:
+        // it is read into a screen model as large as either, then the model takes the new
+        // size. vt100 0.15 overflows placing a wide (Korean) character at the edge of a
+        // screen narrower than the frame (1x1 then 100x30 failed so under load), and keeps
+        // two columns at least for the same reason.
+        let (old_rows, old_cols) = self.parser.screen().size();
+        self.parser
+            .set_size(rows.max(old_rows), cols.max(old_cols).max(2));
         self.pump();
-        // The screen model keeps two columns at least: vt100 0.15 overflows placing a wide
-        // (Korean) character on a one-column screen, and a frame drawn for the size before
-        // may still be on its way when the terminal has just become 1x1.
         self.parser.set_size(rows, cols.max(2));
         std::thread::sleep(Duration::from_millis(150));
     }
