@@ -536,14 +536,15 @@ fn signal_with_events_queued(signal: &str, number: u32) {
     assert_eq!(kinds, ["copy", "copy", "sent"], "SIG{signal}");
 }
 
-/// The log stays locked by another program past the bound of the exit, for `q`, a hangup
-/// and SIGTERM alike: the three events waiting are saved to a recovery file beside the log, the
-/// console says how many and where, and the next start merges them into the log (once the
-/// lock is gone) and says so. Nothing is lost, nothing is written twice.
+/// The log stays locked by another program past the bound of the exit, for `q` and each
+/// ending signal (HUP, TERM, INT, QUIT) alike: the three events waiting are saved to a
+/// recovery file beside the log, the console says how many and where, and the next start
+/// merges them into the log (once the lock is gone) and says so. Nothing is lost, nothing is
+/// written twice.
 #[test]
 fn events_a_held_lock_keeps_out_are_saved_at_exit_and_merged_at_the_next_start() {
     std::thread::scope(|scope| {
-        for ending in ["q", "HUP", "TERM"] {
+        for ending in ["q", "HUP", "TERM", "INT", "QUIT"] {
             scope.spawn(move || held_lock_past_the_exit(ending));
         }
     });
@@ -647,14 +648,14 @@ fn plain_text(raw: &str) -> String {
     text
 }
 
-/// A disk that is full when the console ends (by `q` or a hangup): the log refuses the
+/// A disk that is full when the console ends (by `q` or any ending signal): the log refuses the
 /// events and so does the recovery file beside it, and the console says how many events were
 /// not saved and why (never silence). The console runs in a mount namespace of its own over
 /// a 512 KiB file system (the machine's disk is never filled).
 #[test]
 fn a_full_disk_at_exit_says_how_many_events_were_not_saved() {
     std::thread::scope(|scope| {
-        for ending in ["q", "HUP"] {
+        for ending in ["q", "HUP", "TERM", "INT", "QUIT"] {
             scope.spawn(move || full_disk_at_the_exit(ending));
         }
     });
