@@ -28,6 +28,7 @@ mod single;
 mod stored;
 mod terms;
 mod tops;
+mod wire;
 
 use std::ops::Range;
 use std::path::Path;

@@ -22,8 +22,8 @@ use hashbrown::HashMap;
 
 use super::codes::{WORD_START, code_of};
 use super::query::{SynonymTable, fold};
-use super::stored::{Read as StoredRead, Reader, Writer};
 use super::terms::{self, Piece, Term};
+use super::wire::{Read as StoredRead, Reader, Writer};
 use super::{DocKind, SearchIndex, Target};
 use crate::hangul::is_syllable;
 
