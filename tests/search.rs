@@ -236,7 +236,11 @@ fn keystrokes() -> impl Strategy<Value = Vec<Option<char>>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // 64 cases a run; PROPTEST_CASES sets more for a longer hunt.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
 
     /// Work kept from earlier keystrokes (typing on, or Backspace) never changes a result.
     #[test]
@@ -265,6 +269,34 @@ proptest! {
             let scanned = SCANNED.search(&query);
             assert_first_page(&listed, &scanned, &query);
             prop_assert_eq!(listed.into_all(&LARGE), scanned, "query {:?}", query);
+        }
+    }
+}
+
+/// Key sequences that once gave a typed query other hits than a fresh search.
+#[test]
+fn typing_found_wrong_once_gives_the_same_results_as_a_fresh_search() {
+    let sequences: [&[Option<char>]; 1] = [&[
+        Some('가'),
+        Some('가'),
+        None,
+        Some('q'),
+        Some('L'),
+        Some('ㄱ'),
+        None,
+        None,
+        Some('가'),
+        Some('가'),
+    ]];
+    for keys in sequences {
+        for index in [&index(), &*LARGE] {
+            let mut cache = SearchCache::default();
+            for query in typed_queries(keys) {
+                let typed = index.search_cached(&mut cache, &query);
+                let fresh = index.search(&query);
+                assert_first_page(&typed, &fresh, &query);
+                assert_eq!(typed.into_all(index), fresh, "query {query:?}");
+            }
         }
     }
 }

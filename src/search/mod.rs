@@ -1047,6 +1047,7 @@ impl SearchIndex {
         let range = scope.clone().unwrap_or(0..self.docs.len());
         let base = cache.and_then(|cache| cache.best_for(variant));
         let last = variant.units.get(settled.len()..).unwrap_or_default();
+
         // Work is kept for units settled since the level it starts from, and for another
         // half-typed syllable after the same units (`rkdl` kept 가 for 이, `rkdlq` keeps 가
         // for 입: fewer documents for `rkdlq r`).
@@ -1084,8 +1085,13 @@ impl SearchIndex {
             }
             _ => (None, None),
         };
-        // Without the documents the last unit may hit, the level keeps every document.
-        let within = within.filter(|_| base.is_none() || may_hit.is_some());
+        // Without the documents the last unit may hit, the level keeps every document of
+        // the one it starts from, and so only where that one's half-typed unit hit: it
+        // serves no more than that one did.
+        let within = match base {
+            Some(level) if may_hit.is_none() => level.within,
+            _ => within,
+        };
         let source = match (base, &picked) {
             (Some(level), _) => Source::Level(&level.candidates, level.units.len()),
             (None, Some(picked)) => Source::set(picked, range.clone()),
