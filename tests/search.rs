@@ -588,7 +588,13 @@ fn a_guides_own_synonyms_apply_to_that_guide_only() {
     for hit in &hits {
         let doc = index.doc(hit.doc);
         assert_eq!(doc.target.guide(), 0, "{}", doc.text);
-        assert!(hit.how.contains(MatchHow::SYNONYM));
+        // The ranked tier's partial hits hold part of the query, read with the guide's
+        // words too; every other hit is the everyday word's.
+        assert!(
+            hit.how.contains(MatchHow::SYNONYM) || hit.how.contains(MatchHow::PARTIAL),
+            "{}",
+            doc.text
+        );
     }
 }
 

@@ -25,6 +25,7 @@ mod ranked;
 mod results;
 mod scan;
 mod single;
+mod spoken;
 mod stored;
 mod terms;
 mod tops;
@@ -757,7 +758,10 @@ impl SearchIndex {
     pub fn prepare_ranked_in_background(self: &Arc<Self>) -> std::thread::JoinHandle<()> {
         self.ranked_waits.store(false, Ordering::Relaxed);
         let index = Arc::clone(self);
-        std::thread::spawn(move || index.prepare_ranked())
+        std::thread::spawn(move || {
+            crate::parallel::lower_thread_priority();
+            index.prepare_ranked();
+        })
     }
 
     /// Leaves the ranked tier out of searches (`true`) or brings it back: what a console
@@ -935,12 +939,15 @@ impl SearchIndex {
         if base.units.len() < 2 {
             return None;
         }
+        // Numbers said aloud (삼천원, 십이월 일일) are read as the digits the guides write.
+        let (text, said) = spoken::write_numbers(base.text.trim_end());
         let query = RankedQuery::read(
             self.ranked_for_search()?,
-            base.text.trim_end(),
+            &text,
             prepared.typed.trim_end(),
             &[&self.synonyms.global],
-        );
+        )
+        .with_numbers_said(said);
         (!query.is_empty()).then_some(query)
     }
 
@@ -1086,10 +1093,13 @@ impl SearchIndex {
             _ => (None, None),
         };
         // Without the documents the last unit may hit, the level keeps every document of
-        // the one it starts from, and so only where that one's half-typed unit hit: it
-        // serves no more than that one did.
-        let within = match base {
-            Some(level) if may_hit.is_none() => level.within,
+        // the one it starts from.
+        let within = within.filter(|_| base.is_none() || may_hit.is_some());
+        // Past that one's units, those are every document its own units match (the unit
+        // settled since matches only where that one's half-typed unit did); on the same
+        // units, only those where that half-typed unit hit: it serves no more than that one.
+        let kept_within = match base {
+            Some(level) if within.is_none() && level.units.len() == settled.len() => level.within,
             _ => within,
         };
         let source = match (base, &picked) {
@@ -1126,7 +1136,7 @@ impl SearchIndex {
                     0
                 },
                 candidates,
-                within,
+                within: kept_within,
             });
         }
     }

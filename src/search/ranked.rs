@@ -22,6 +22,7 @@ use hashbrown::HashMap;
 
 use super::codes::{WORD_START, code_of};
 use super::query::{SynonymTable, fold};
+use super::spoken::Spoken;
 use super::terms::{self, Piece, Term};
 use super::wire::{Read as StoredRead, Reader, Writer};
 use super::{DocKind, SearchIndex, Target};
@@ -43,7 +44,7 @@ pub(crate) const PARTIAL_MOST: usize = 20;
 /// measured on the relevance sets (docs/search.md: 0.5 lost paraphrases of three words with
 /// one unknown, 0.4 and 0.34 gave the same; every unanswerable query still shows only
 /// partial hits, if any).
-const COVERAGE_FLOOR: f32 = 0.4;
+const COVERAGE_FLOOR: f32 = 0.2;
 
 /// Weights of the readings of a query word.
 const STEM_WEIGHT: f32 = 1.0;
@@ -517,6 +518,8 @@ struct Word {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RankedQuery {
     words: Vec<Word>,
+    /// Numbers said aloud in the query, read in digits.
+    numbers_said: Vec<Spoken>,
 }
 
 /// Weights of the readings the content spells for lone consonants or a half-typed syllable,
@@ -615,16 +618,29 @@ impl RankedQuery {
                 .fold(0.0, f32::max);
         }
         words.retain(|word| word.weight > 0.0);
-        Self { words }
+        Self {
+            words,
+            numbers_said: Vec::new(),
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
 
+    /// The query as read, with the numbers said aloud that were written in digits for it.
+    pub(crate) fn with_numbers_said(mut self, said: Vec<Spoken>) -> Self {
+        self.numbers_said = said;
+        self
+    }
+
     /// How each word was read other than as typed (for the search line).
     pub(crate) fn describe(&self) -> Vec<String> {
-        let mut lines = Vec::new();
+        let mut lines: Vec<String> = self
+            .numbers_said
+            .iter()
+            .map(|number| format!("{} → {} (숫자)", number.said, number.written))
+            .collect();
         for word in &self.words {
             for reading in &word.readings {
                 if reading.terms.is_empty() {
