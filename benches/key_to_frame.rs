@@ -5,7 +5,8 @@
 //! For every key: the time from writing its bytes to the terminal until the frame that shows
 //! it has arrived (the search line holds what was typed; "echo"), and until the frame that
 //! shows its hits (the count of the query typed, no longer "찾는 중"; "hits"). The console's
-//! output is read as it comes by a thread of its own, each chunk stamped when read; a frame
+//! output is read as a terminal reads it, polling the pseudo terminal on the measuring
+//! thread, each chunk stamped when read; a frame
 //! "has arrived" at the last chunk before the output falls silent (2 ms), so a frame split
 //! over several reads counts whole. Then the idle console's CPU and wake-ups over 30 s, read
 //! from `/proc`: fresh (no call), and in a call (the header's call timer moves every second).
@@ -18,9 +19,8 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -33,8 +33,11 @@ const SILENCE: Duration = Duration::from_millis(2);
 
 struct Console {
     writer: Box<dyn Write + Send>,
-    output: Receiver<(Instant, Vec<u8>)>,
+    /// The pseudo terminal's side the console writes to, read here.
+    output: std::os::fd::RawFd,
     parser: vt100::Parser,
+    /// A chunk read after a frame had ended: the start of the next one.
+    held: Option<(Instant, Vec<u8>)>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
@@ -63,21 +66,18 @@ impl Console {
         command.env("NO_COLOR", "1");
         let child = pty.slave.spawn_command(command).expect("spawn");
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
-        let (sender, output) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buffer = vec![0u8; 1 << 16];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 || sender.send((Instant::now(), buffer[..n].to_vec())).is_err() {
-                    break;
-                }
-            }
-        });
+        // Read on this thread, as a terminal does: a reader thread of its own was woken
+        // late on two busy cores and stamped whole frames tens of milliseconds late.
+        let output = pty
+            .master
+            .as_raw_fd()
+            .expect("the pseudo terminal's descriptor");
         Self {
             writer,
             output,
             parser: vt100::Parser::new(ROWS, COLS, 0),
+            held: None,
             child,
             _master: pty.master,
         }
@@ -88,6 +88,27 @@ impl Console {
         self.writer.write_all(bytes).expect("write");
         self.writer.flush().expect("flush");
         sent
+    }
+
+    /// The next chunk of output and when it was read, waiting at most `wait` for it.
+    fn read_chunk(&self, wait: Duration) -> Option<(Instant, Vec<u8>)> {
+        let mut poll = libc::pollfd {
+            fd: self.output,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let timeout = libc::c_int::try_from(wait.as_millis().max(1)).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one pollfd, owned here, for the pseudo terminal kept open by `_master`.
+        if unsafe { libc::poll(&raw mut poll, 1, timeout) } <= 0 {
+            return None;
+        }
+        let at = Instant::now();
+        let mut buffer = vec![0u8; 1 << 16];
+        // SAFETY: the buffer is ours and as long as the length given.
+        let n = unsafe { libc::read(self.output, buffer.as_mut_ptr().cast(), buffer.len()) };
+        let n = usize::try_from(n).ok().filter(|&n| n > 0)?;
+        buffer.truncate(n);
+        Some((at, buffer))
     }
 
     /// Reads until `done` holds for the screen, then on until the output falls silent; the
@@ -101,18 +122,31 @@ impl Console {
             } else {
                 deadline.saturating_duration_since(Instant::now())
             };
-            match self.output.recv_timeout(wait) {
-                Ok((at, bytes)) => {
+            let next = match self.held.take() {
+                Some(held) => Some(held),
+                None => self.read_chunk(wait),
+            };
+            match next {
+                Some((at, bytes)) => {
+                    // Silence is judged by when chunks were read, not by when this thread
+                    // got to them: a chunk read after a gap is the next frame, even when it
+                    // was already waiting (this thread may be late on a busy machine).
+                    if let Some(end) = last
+                        && at.duration_since(end) > SILENCE
+                    {
+                        self.held = Some((at, bytes));
+                        return end;
+                    }
                     self.parser.process(&bytes);
                     if last.is_some() || done(self.parser.screen()) {
                         last = Some(at);
                     }
                 }
-                Err(RecvTimeoutError::Timeout) if last.is_some() => {
+                None if last.is_some() => {
                     return last.unwrap_or(deadline);
                 }
-                Err(err) => panic!(
-                    "no such frame ({err}); screen:\n{}",
+                None => panic!(
+                    "no such frame; screen:\n{}",
                     self.parser.screen().contents()
                 ),
             }

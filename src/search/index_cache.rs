@@ -283,7 +283,10 @@ pub fn console_start(
     let storing = cache.map(|cache| {
         let (stored, whole) = (Arc::clone(&index), Arc::clone(&content));
         let (cache, dir) = (cache.clone(), dir.to_owned());
-        std::thread::spawn(move || cache.store(&stored, identity, || whole.catalog(&dir)))
+        std::thread::spawn(move || {
+            crate::parallel::lower_thread_priority();
+            cache.store(&stored, identity, || whole.catalog(&dir));
+        })
     });
     Ok(ConsoleStart {
         content,

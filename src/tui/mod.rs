@@ -223,7 +223,7 @@ fn run_loop(
     mut rest: Option<LoadRest>,
 ) -> io::Result<()> {
     let clipboard = clipboard::Clipboard::detect();
-    let mut links = Vec::new();
+    let mut links = KnownUrls::default();
     // What `links` were taken from: the content, and how many of its guides were read.
     let mut links_of = None;
     let mut changed = true;
@@ -234,10 +234,10 @@ fn run_loop(
             // count of reads, not of guides held: one may be let go as another is read).
             let now_of = Some((Arc::as_ptr(&app.content), app.content.guide_reads()));
             if now_of != links_of {
-                links = known_urls(&app.content);
+                links.refresh(&app.content);
                 links_of = now_of;
             }
-            write_hyperlinks(completed.buffer, &links, &app.theme.link_sgr())?;
+            write_hyperlinks(completed.buffer, &links.all, &app.theme.link_sgr())?;
         }
         let effects: Vec<Effect> = app.effects.drain(..).collect();
         if !effects.is_empty() {
@@ -266,6 +266,7 @@ fn run_loop(
             std::thread::Builder::new()
                 .name("help-centre".into())
                 .spawn(move || {
+                    crate::parallel::lower_thread_priority();
                     poster.post(Message::HelpCentre(Box::new(load())));
                 })?;
         }
@@ -282,10 +283,52 @@ fn run_loop(
 }
 
 /// Every address the guides read so far hold (only they are shown), so that only whole,
-/// real addresses become links.
-fn known_urls(content: &Content) -> Vec<String> {
+/// real addresses become links. Each guide's are worked out once, when it is read: a frame
+/// that reads a guide (a hit's preview) must not scan every guide read before it (at a help
+/// centre's size that held the next key's frame back by 25-30 ms).
+#[derive(Default)]
+struct KnownUrls {
+    /// Each read guide (where it is held, and its id) with its addresses.
+    of_guides: Vec<(usize, String, Vec<String>)>,
+    /// Every address, each once.
+    all: Vec<String>,
+}
+
+impl KnownUrls {
+    /// Takes in the guides read now: those read since are scanned, those let go dropped.
+    fn refresh(&mut self, content: &Content) {
+        let mut kept = Vec::new();
+        for guide in content.read_guides() {
+            let at = std::ptr::from_ref(guide) as usize;
+            let known = self
+                .of_guides
+                .iter()
+                .position(|(held, id, _)| *held == at && *id == guide.id);
+            let urls = match known {
+                Some(index) => self.of_guides.swap_remove(index).2,
+                None => guide_urls(guide),
+            };
+            kept.push((at, guide.id.clone(), urls));
+        }
+        self.of_guides = kept;
+        let mut seen = std::collections::HashSet::new();
+        self.all = self
+            .of_guides
+            .iter()
+            .flat_map(|(_, _, urls)| urls)
+            .filter(|url| seen.insert(url.as_str()))
+            .cloned()
+            .collect();
+    }
+}
+
+/// The addresses one guide holds: its links and images, and those written in its texts.
+fn guide_urls(guide: &crate::content::Guide) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
     let mut add = |text: &str| {
+        if !text.contains("http") {
+            return;
+        }
         for word in text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"') {
             if (word.starts_with("https://") || word.starts_with("http://"))
                 && !urls.iter().any(|u| u == word)
@@ -294,16 +337,14 @@ fn known_urls(content: &Content) -> Vec<String> {
             }
         }
     };
-    for guide in content.read_guides() {
-        for link in &guide.links {
-            if let Some(url) = &link.url {
-                add(url);
-            }
+    for link in &guide.links {
+        if let Some(url) = &link.url {
+            add(url);
         }
-        guide.images.iter().for_each(|u| add(u));
-        guide.citable_items().for_each(|i| add(&i.text));
-        guide.sms_templates.iter().for_each(|t| add(&t.text));
     }
+    guide.images.iter().for_each(|u| add(u));
+    guide.citable_items().for_each(|i| add(&i.text));
+    guide.sms_templates.iter().for_each(|t| add(&t.text));
     urls
 }
 

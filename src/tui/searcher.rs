@@ -42,6 +42,7 @@ impl Searcher {
     pub fn start(index: Arc<SearchIndex>, poster: Poster) -> Self {
         let (requests, inbox) = channel::<Request>();
         let worker = std::thread::spawn(move || {
+            crate::parallel::lower_thread_priority();
             let mut cache = SearchCache::default();
             while let Ok(mut request) = inbox.recv() {
                 // Only the newest query matters: the agent has typed past the others.
