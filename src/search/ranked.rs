@@ -41,9 +41,10 @@ pub(crate) const RESCORED: usize = 128;
 /// Partial hits given at most.
 pub(crate) const PARTIAL_MOST: usize = 20;
 /// The least share of the query's weight an answer must hold to be shown as a partial hit:
-/// measured on the relevance sets (docs/search.md: 0.5 lost paraphrases of three words with
-/// one unknown, 0.4 and 0.34 gave the same; every unanswerable query still shows only
-/// partial hits, if any).
+/// measured on the relevance sets (docs/search.md: 0.4 lost callers' long sentences, where
+/// most words are the caller's own and one or two the guide's; 0.25 and 0.2 found them, 0.2
+/// ranked them better; weighting words by rarity did worse; every unanswerable query still
+/// shows only partial hits, if any).
 const COVERAGE_FLOOR: f32 = 0.2;
 
 /// Weights of the readings of a query word.
