@@ -27,8 +27,9 @@ use crate::content::{Catalog, GuideCard};
 const MAGIC: &[u8; 8] = b"SCINDEX\0";
 /// Bumped whenever the layout or the meaning of a stored field changes (8: the checksums,
 /// the body's and the content version's, are taken in four lanes; 10: each guide's card
-/// holds its file's checksum, and the identity is taken from the files' bytes).
-const FORMAT: u32 = 10;
+/// holds its file's checksum, and the identity is taken from the files' bytes; 11: the
+/// ranked tier's terms hold a date's day alone).
+const FORMAT: u32 = 11;
 
 const KINDS: [DocKind; 14] = [
     DocKind::Question,

@@ -165,6 +165,11 @@ pub(crate) fn query_pieces(chars: &[char], starts: &[bool]) -> Vec<Piece> {
             at = number(chars, starts, at, &mut |form, start, end| {
                 found.push((form, start, end));
             });
+            // A date said with its month means that date: its day alone would find the
+            // same day of every other month.
+            if found.iter().any(|(form, _, _)| form.starts_with("d:")) {
+                found.retain(|(form, _, _)| !form.starts_with("dd:"));
+            }
             for (form, start, end) in found {
                 covered = covered.max(end);
                 pieces.push(Piece::Whole {
@@ -634,10 +639,16 @@ fn number_forms(
         ((1..=12).contains(&month) && (1..=31).contains(&day))
             .then(|| format!("d:{month:02}{day:02}"))
     };
+    // A date's day alone too: callers say the day without its month (28일에 for 1월 28일).
+    let day_of = |form: &str| {
+        form.get(4..6)
+            .map(|day| format!("dd:{}", day.trim_start_matches('0')))
+    };
     let mut forms = Vec::new();
     match (parts, separator) {
         ([year, month, day], Some(_)) => {
             if let Some(form) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d)) {
+                forms.extend(day_of(&form).map(|day| (day, 0)));
                 forms.push((form, 0));
                 if let Some(year) = int(year) {
                     let year = if year < 100 { 2000 + year } else { year };
@@ -647,6 +658,7 @@ fn number_forms(
         }
         ([month, day], Some('/')) => {
             if let Some(form) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d)) {
+                forms.extend(day_of(&form).map(|day| (day, 0)));
                 forms.push((form, 0));
             }
         }
@@ -679,6 +691,7 @@ fn number_forms(
                 if day_end > day_at && chars.get(day_end) == Some(&'일') {
                     let day: String = chars[day_at..day_end].iter().collect();
                     if let Some(form) = int(&number).zip(int(&day)).and_then(|(m, d)| date(m, d)) {
+                        forms.extend(day_of(&form).map(|day| (day, day_end + 1 - end)));
                         forms.push((form, day_end + 1 - end));
                         return forms;
                     }
@@ -709,7 +722,7 @@ fn number_forms(
 /// plain number in every case.
 fn counted(number: &str, suffix: &str) -> Vec<(String, usize)> {
     let mut forms = Vec::new();
-    let kinds: [(&str, &str); 10] = [
+    let kinds: [(&str, &str); 11] = [
         ("%", "p"),
         ("퍼센트", "p"),
         ("프로", "p"),
@@ -720,6 +733,8 @@ fn counted(number: &str, suffix: &str) -> Vec<(String, usize)> {
         ("개월", "mo"),
         ("달", "mo"),
         ("점", "n"),
+        // A day of the month said alone (28일).
+        ("일", "dd"),
     ];
     if let Some((counter, kind)) = kinds
         .iter()
@@ -882,6 +897,10 @@ mod tests {
         assert!(has("5번", "c:5") && has("5회", "c:5"));
         assert!(has("12000원", "w:12000") && has("12,000원", "w:12000"));
         assert!(has("1만원", "w:10000"));
+        for day in ["28일", "1월 28일", "01/28", "2025.01.28", "28일에"] {
+            assert!(has(day, "dd:28"), "{day}");
+        }
+        assert!(!has("1월 28일", "dd:1") && !has("3월", "dd:3"));
         assert_eq!(native_count("두번"), Some("c:2".into()));
     }
 
