@@ -187,21 +187,14 @@ mod tests {
     use crate::history::{EventKind, Filter};
 
     fn event(text: &str, seconds: i64) -> LogEvent {
+        let at = chrono::DateTime::parse_from_rfc3339("2024-12-05T10:00:00+09:00")
+            .unwrap()
+            .checked_add_signed(chrono::Duration::seconds(seconds))
+            .unwrap();
         LogEvent {
-            at: chrono::DateTime::parse_from_rfc3339("2024-12-05T10:00:00+09:00")
-                .unwrap()
-                .checked_add_signed(chrono::Duration::seconds(seconds))
-                .unwrap(),
-            as_of: None,
-            kind: EventKind::Sent,
-            stored_kind: None,
             guide_id: Some("pro-membership-signup".into()),
-            template_id: None,
-            content_version: "v".into(),
-            message_kind: None,
-            bytes: None,
             text: text.into(),
-            detail: crate::history::EventDetail::default(),
+            ..LogEvent::new(EventKind::Sent, at, "v")
         }
     }
 

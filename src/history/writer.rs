@@ -276,17 +276,8 @@ mod tests {
 
     fn event(text: &str) -> LogEvent {
         LogEvent {
-            at: crate::clock::now_kst(),
-            as_of: None,
-            kind: EventKind::Sent,
-            stored_kind: None,
-            guide_id: None,
-            template_id: None,
-            content_version: "v".into(),
-            message_kind: None,
-            bytes: None,
             text: text.into(),
-            detail: crate::history::EventDetail::default(),
+            ..LogEvent::new(EventKind::Sent, crate::clock::now_kst(), "v")
         }
     }
 

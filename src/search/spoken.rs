@@ -159,8 +159,8 @@ fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
     chars.len() >= at + len && word.chars().eq(chars[at..at + len].iter().copied())
 }
 
-/// A native number (열한, 스물다섯, 세) and its counter.
-fn native_at(chars: &[char], at: usize) -> Option<(usize, String)> {
+/// The native number (열한, 스물다섯, 세) at `at`: its value and where it ends.
+pub(crate) fn native_number(chars: &[char], at: usize) -> Option<(u64, usize)> {
     let mut value = 0;
     let mut end = at;
     if let Some((word, tens)) = NATIVE_TENS
@@ -178,9 +178,12 @@ fn native_at(chars: &[char], at: usize) -> Option<(usize, String)> {
         value += units;
         end += word.chars().count();
     }
-    if value == 0 {
-        return None;
-    }
+    (value > 0).then_some((value, end))
+}
+
+/// A native number and its counter.
+fn native_at(chars: &[char], at: usize) -> Option<(usize, String)> {
+    let (value, end) = native_number(chars, at)?;
     let (counter_end, counter) = counter_at(chars, end, &NATIVE_COUNTERS)?;
     // 한번 is "once" or "just try": a count only as 한번에 ("at one time").
     if value == 1 && counter == "번" && chars.get(counter_end) != Some(&'에') {

@@ -535,37 +535,23 @@ pub(crate) fn is_question_word(stem: &[char]) -> bool {
     QUESTION_WORDS.contains(&text.as_str())
 }
 
-/// Numbers said aloud with a counter (두 번, 세 번).
-const NATIVE_NUMBERS: [(&str, u32); 10] = [
-    ("한", 1),
-    ("두", 2),
-    ("세", 3),
-    ("네", 4),
-    ("다섯", 5),
-    ("여섯", 6),
-    ("일곱", 7),
-    ("여덟", 8),
-    ("아홉", 9),
-    ("열", 10),
-];
-
 /// A native number and its counter as a whole word (두번, 세 번 as 세번), as the count term.
 pub(crate) fn native_count(word: &str) -> Option<String> {
-    for (name, value) in NATIVE_NUMBERS {
-        if let Some(rest) = word.strip_prefix(name)
-            && ["번", "회", "차례", "번째", "달", "개월"]
-                .iter()
-                .any(|counter| rest.starts_with(counter))
-        {
-            let kind = if rest.starts_with('달') || rest.starts_with("개월") {
-                "m"
-            } else {
-                "c"
-            };
-            return Some(format!("{kind}:{value}"));
-        }
+    let chars: Vec<char> = word.chars().collect();
+    let (value, end) = super::spoken::native_number(&chars, 0)?;
+    let rest: String = chars[end..].iter().collect();
+    if !["번", "회", "차례", "번째", "달", "개월"]
+        .iter()
+        .any(|counter| rest.starts_with(counter))
+    {
+        return None;
     }
-    None
+    let kind = if rest.starts_with('달') || rest.starts_with("개월") {
+        "m"
+    } else {
+        "c"
+    };
+    Some(format!("{kind}:{value}"))
 }
 
 /// Reads the number starting at `at` (digits, grouping commas, a decimal point, date
@@ -635,21 +621,21 @@ fn number_forms(
 ) -> Vec<(String, usize)> {
     let value = |text: &str| text.trim_start_matches('0').to_owned();
     let int = |text: &str| text.parse::<u32>().ok();
-    let date = |month: u32, day: u32| {
-        ((1..=12).contains(&month) && (1..=31).contains(&day))
-            .then(|| format!("d:{month:02}{day:02}"))
-    };
-    // A date's day alone too: callers say the day without its month (28일에 for 1월 28일).
-    let day_of = |form: &str| {
-        form.get(4..6)
-            .map(|day| format!("dd:{}", day.trim_start_matches('0')))
+    // A date, and its day alone too: callers say the day without its month (28일에 for
+    // 1월 28일). Each form covers `covers` characters after the number.
+    let date = |month: u32, day: u32, covers: usize| {
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| {
+            [
+                (format!("dd:{day}"), covers),
+                (format!("d:{month:02}{day:02}"), covers),
+            ]
+        })
     };
     let mut forms = Vec::new();
     match (parts, separator) {
         ([year, month, day], Some(_)) => {
-            if let Some(form) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d)) {
-                forms.extend(day_of(&form).map(|day| (day, 0)));
-                forms.push((form, 0));
+            if let Some(dates) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d, 0)) {
+                forms.extend(dates);
                 if let Some(year) = int(year) {
                     let year = if year < 100 { 2000 + year } else { year };
                     forms.push((format!("y:{year}"), 0));
@@ -657,9 +643,8 @@ fn number_forms(
             }
         }
         ([month, day], Some('/')) => {
-            if let Some(form) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d)) {
-                forms.extend(day_of(&form).map(|day| (day, 0)));
-                forms.push((form, 0));
+            if let Some(dates) = int(month).zip(int(day)).and_then(|(m, d)| date(m, d, 0)) {
+                forms.extend(dates);
             }
         }
         ([whole, fraction], Some('.')) => {
@@ -690,9 +675,12 @@ fn number_forms(
                     .unwrap_or(chars.len());
                 if day_end > day_at && chars.get(day_end) == Some(&'일') {
                     let day: String = chars[day_at..day_end].iter().collect();
-                    if let Some(form) = int(&number).zip(int(&day)).and_then(|(m, d)| date(m, d)) {
-                        forms.extend(day_of(&form).map(|day| (day, day_end + 1 - end)));
-                        forms.push((form, day_end + 1 - end));
+                    let covers = day_end + 1 - end;
+                    if let Some(dates) = int(&number)
+                        .zip(int(&day))
+                        .and_then(|(m, d)| date(m, d, covers))
+                    {
+                        forms.extend(dates);
                         return forms;
                     }
                 }
